@@ -1,0 +1,1 @@
+"""Thin edges that do I/O: database, outgoing HTTP, clocks."""

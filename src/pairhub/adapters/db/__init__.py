@@ -1,0 +1,1 @@
+"""Relational storage on SQLite or PostgreSQL through SQLAlchemy Core."""

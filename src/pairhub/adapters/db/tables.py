@@ -1,0 +1,135 @@
+"""Table definitions; times are epoch milliseconds (UTC) so SQLite and PostgreSQL agree exactly."""
+
+from __future__ import annotations
+
+from sqlalchemy import (
+    BigInteger,
+    Boolean,
+    Column,
+    Float,
+    ForeignKey,
+    Index,
+    Integer,
+    MetaData,
+    String,
+    Table,
+    Text,
+    UniqueConstraint,
+)
+
+metadata = MetaData(
+    naming_convention={
+        "ix": "ix_%(table_name)s_%(column_0_N_name)s",
+        "uq": "uq_%(table_name)s_%(column_0_N_name)s",
+        "fk": "fk_%(table_name)s_%(column_0_name)s_%(referred_table_name)s",
+        "pk": "pk_%(table_name)s",
+    }
+)
+
+# SQLite only turns INTEGER PRIMARY KEY into an auto-incrementing rowid; PostgreSQL wants BIGINT.
+Serial = BigInteger().with_variant(Integer(), "sqlite")
+
+organizations = Table(
+    "organizations",
+    metadata,
+    Column("id", String(36), primary_key=True),
+    Column("name", String(200), nullable=False),
+    Column("auto_pairing_enabled", Boolean, nullable=False),
+    Column("datahub_subscription_active", Boolean, nullable=False),
+    Column("created_at", BigInteger, nullable=False),
+)
+
+api_keys = Table(
+    "api_keys",
+    metadata,
+    Column("id", String(36), primary_key=True),
+    Column("organization_id", String(36), ForeignKey("organizations.id"), nullable=False),
+    Column("key_hash", String(64), nullable=False, unique=True),
+    Column("prefix", String(16), nullable=False),
+    Column("created_at", BigInteger, nullable=False),
+    Column("revoked_at", BigInteger),
+)
+
+assets = Table(
+    "assets",
+    metadata,
+    Column("id", String(36), primary_key=True),
+    Column("organization_id", String(36), ForeignKey("organizations.id"), nullable=False),
+    Column("vin", String(17)),
+    # Derived from vin so that suffix (P1) and serial (P2) lookups are index range scans.
+    Column("vin_reversed", String(17)),
+    Column("vin_serial", String(6)),
+    Column("name", String(200)),
+    Column("created_at", BigInteger, nullable=False),
+    Column("updated_at", BigInteger, nullable=False),
+    UniqueConstraint("organization_id", "vin"),
+    Index("ix_assets_org_vin_reversed", "organization_id", "vin_reversed"),
+    Index("ix_assets_org_vin_serial", "organization_id", "vin_serial"),
+    Index("ix_assets_org_name", "organization_id", "name"),
+)
+
+units = Table(
+    "units",
+    metadata,
+    Column("id", String(100), primary_key=True),
+    Column("organization_id", String(36), ForeignKey("organizations.id"), nullable=False),
+    Column("asset_id", String(36), ForeignKey("assets.id")),
+    Column("paired_at", BigInteger),
+    Column("created_at", BigInteger, nullable=False),
+    Column("last_seen_at", BigInteger),
+    Column("last_vin_raw", String(200)),
+    Column("last_vin", String(200)),
+    Column("last_latitude", Float),
+    Column("last_longitude", Float),
+    # Auto-pairing progress of the unit (SPEC "Units": the `autoPairing` object).
+    Column("ap_state", String(32), nullable=False),
+    Column("ap_vin", String(200)),
+    Column("ap_sensor_vin", String(200)),
+    Column("ap_candidates", Text),
+    Column("ap_first_failed_at", BigInteger),
+    Column("ap_reminders_sent", Integer, nullable=False, default=0),
+    Column("ap_next_reminder_at", BigInteger),
+    Column("ap_retry_after", BigInteger),
+    Index("ix_units_org_id", "organization_id", "id"),
+    Index("ix_units_asset", "asset_id"),
+    Index("ix_units_next_reminder", "ap_next_reminder_at"),
+    Index("ix_units_org_state", "organization_id", "ap_state"),
+)
+
+pairings = Table(
+    "pairings",
+    metadata,
+    Column("seq", Serial, primary_key=True, autoincrement=True),
+    Column("organization_id", String(36), ForeignKey("organizations.id"), nullable=False),
+    Column("unit_id", String(100), nullable=False),
+    Column("asset_id", String(36), nullable=False),
+    Column("paired_at", BigInteger, nullable=False),
+    Column("paired_by", String(32), nullable=False),
+    Column("paired_via", String(32), nullable=False),
+    Column("unpaired_at", BigInteger),
+    Column("unpaired_by", String(32)),
+    Index("ix_pairings_org_seq", "organization_id", "seq"),
+    Index("ix_pairings_unit_open", "unit_id", "unpaired_at"),
+    sqlite_autoincrement=True,
+)
+
+events = Table(
+    "events",
+    metadata,
+    # The outbox: committed in the same transaction as the state change; seq is the feed cursor.
+    Column("seq", Serial, primary_key=True, autoincrement=True),
+    Column("organization_id", String(36), ForeignKey("organizations.id"), nullable=False),
+    Column("event_type", String(32), nullable=False),
+    Column("reason", String(32)),
+    Column("unit_id", String(100), nullable=False),
+    Column("asset_id", String(36)),
+    Column("asset_vin", String(17)),
+    Column("sensor_vin", String(200)),
+    Column("candidate_asset_ids", Text),
+    Column("latitude", Float),
+    Column("longitude", Float),
+    Column("registered_at", BigInteger, nullable=False),
+    Index("ix_events_org_seq", "organization_id", "seq"),
+    # Cursors must never be reused, even if old events are deleted one day.
+    sqlite_autoincrement=True,
+)

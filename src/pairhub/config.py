@@ -1,0 +1,45 @@
+"""Settings from `PAIRHUB_*` environment variables, all with defaults that work out of the box."""
+
+from __future__ import annotations
+
+from typing import Annotated, Literal
+
+from pydantic import Field, field_validator
+from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
+
+
+class Settings(BaseSettings):
+    """Every knob of pairhub; durations are seconds and accept fractions."""
+
+    model_config = SettingsConfigDict(env_prefix="PAIRHUB_", extra="ignore")
+
+    database_url: str = "sqlite:///./pairhub.db"
+    admin_token: str | None = None
+    ingest_token: str | None = None
+    reminder_interval: float = Field(3600.0, gt=0)
+    reminder_window: float = Field(172800.0, ge=0)
+    unknown_retry_after: float = Field(300.0, ge=0)
+    retry_schedule: Annotated[tuple[float, ...], NoDecode] = (0.0, 5.0, 30.0, 300.0, 1800.0)
+    delivery_timeout: float = Field(5.0, gt=0)
+    onhold_probe_interval: float = Field(900.0, gt=0)
+    event_retention: float = Field(604800.0, gt=0)
+    allow_private_webhook_targets: bool = False
+    allow_insecure_webhooks: bool = False
+    log_format: Literal["console", "json"] = "console"
+    max_body_bytes: int = Field(2 * 1024 * 1024, gt=0)
+
+    @field_validator("retry_schedule", mode="before")
+    @classmethod
+    def _parse_schedule(cls, value: object) -> object:
+        if isinstance(value, str):
+            return tuple(float(part) for part in value.split(",") if part.strip())
+        return value
+
+    @field_validator("database_url")
+    @classmethod
+    def _default_driver(cls, value: str) -> str:
+        # Accept the plain URLs operators copy from PostgreSQL docs; psycopg 3 is the driver we ship.
+        for prefix in ("postgresql://", "postgres://"):
+            if value.startswith(prefix):
+                return "postgresql+psycopg://" + value[len(prefix) :]
+        return value

@@ -1,0 +1,82 @@
+"""Canonical pairing events: what happened, independent of any payload version."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from enum import StrEnum
+
+
+class EventType(StrEnum):
+    """Event names of the `asset` event group."""
+
+    PAIRED = "unit.paired"
+    UNPAIRED = "unit.unpaired"
+
+
+class Reason(StrEnum):
+    """How a pairing happened or why it failed (the seed's `reason`)."""
+
+    MANUAL_PAIR = "ManualPair"
+    AUTO_PAIR = "AutoPair"
+    INVALID_DATA = "InvalidData"
+    NOT_FOUND = "NotFound"
+    MULTIPLE_MATCH_FOUND = "MultipleMatchFound"
+    UNKNOWN = "Unknown"
+
+
+SUCCESS_REASONS = frozenset({Reason.MANUAL_PAIR, Reason.AUTO_PAIR})
+
+
+@dataclass(frozen=True)
+class Location:
+    """A reported position in decimal degrees."""
+
+    latitude: float
+    longitude: float
+
+
+@dataclass(frozen=True)
+class PairingEvent:
+    """One canonical event; `registered_at_ms` is milliseconds since the Unix epoch, UTC."""
+
+    event_type: EventType
+    organization_id: str
+    unit_id: str
+    registered_at_ms: int
+    reason: Reason | None = None
+    asset_id: str | None = None
+    asset_vin: str | None = None
+    sensor_vin: str | None = None
+    candidate_asset_ids: tuple[str, ...] = ()
+    location: Location | None = None
+
+    @property
+    def status(self) -> str | None:
+        """`success` or `failed` for `unit.paired`; None for `unit.unpaired`."""
+        if self.event_type is EventType.UNPAIRED or self.reason is None:
+            return None
+        return "success" if self.reason in SUCCESS_REASONS else "failed"
+
+
+def manual_pair(
+    organization_id: str, unit_id: str, asset_id: str, asset_vin: str | None, at_ms: int
+) -> PairingEvent:
+    """The event of a successful manual pairing."""
+    return PairingEvent(
+        EventType.PAIRED,
+        organization_id,
+        unit_id,
+        at_ms,
+        reason=Reason.MANUAL_PAIR,
+        asset_id=asset_id,
+        asset_vin=asset_vin,
+    )
+
+
+def manual_unpair(
+    organization_id: str, unit_id: str, asset_id: str, asset_vin: str | None, at_ms: int
+) -> PairingEvent:
+    """The event of a manual unpairing, with the asset's VIN at that moment."""
+    return PairingEvent(
+        EventType.UNPAIRED, organization_id, unit_id, at_ms, asset_id=asset_id, asset_vin=asset_vin
+    )

@@ -1,0 +1,134 @@
+"""VIN normalization, validation and the exact/partial matching rules (SPEC section 1)."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable
+from dataclasses import dataclass
+from enum import StrEnum
+
+VIN_LENGTH = 17
+MIN_SENSOR_VIN_LENGTH = 6
+SERIAL_START = 11
+"""Positions 12-17 (index 11 on) are the serial part: a typo there is a different vehicle."""
+
+_VIN_ALPHABET = re.compile(r"^[A-HJ-NPR-Z0-9]+$")
+_DROPPED = str.maketrans("", "", " \t\r\n\v\f-\x00\xff")
+_TRANSLITERATION = {
+    **{str(d): d for d in range(10)},
+    **dict(zip("ABCDEFGH", range(1, 9), strict=True)),
+    **dict(zip("JKLMN", range(1, 6), strict=True)),
+    "P": 7,
+    "R": 9,
+    **dict(zip("STUVWXYZ", range(2, 10), strict=True)),
+}
+_WEIGHTS = (8, 7, 6, 5, 4, 3, 2, 10, 0, 9, 8, 7, 6, 5, 4, 3, 2)
+
+
+def normalize_vin(raw: str | None) -> str:
+    """Uppercase, drop whitespace, dashes and NUL/0xFF padding, and cut at the J1939 `*` terminator."""
+    if raw is None:
+        return ""
+    # Cut first: whatever follows the terminator is padding from the TBS/EBS, not VIN.
+    head = raw.split("*", 1)[0]
+    return "".join(head.split()).translate(_DROPPED).upper()
+
+
+def in_vin_alphabet(vin: str) -> bool:
+    """True when every character is a legal VIN character (I, O and Q never are)."""
+    return bool(_VIN_ALPHABET.match(vin))
+
+
+def is_valid_asset_vin(vin: str) -> bool:
+    """True for a full 17-character VIN in the VIN alphabet (the check digit is not enforced)."""
+    return len(vin) == VIN_LENGTH and in_vin_alphabet(vin)
+
+
+def check_digit_valid(vin: str) -> bool:
+    """True when position 9 holds the ISO 3779 / North American check digit of a 17-character VIN."""
+    if not is_valid_asset_vin(vin):
+        return False
+    total = sum(_TRANSLITERATION[c] * w for c, w in zip(vin, _WEIGHTS, strict=True))
+    remainder = total % 11
+    return vin[8] == ("X" if remainder == 10 else str(remainder))
+
+
+def is_usable_sensor_vin(vin: str) -> bool:
+    """True when a normalized sensor VIN may be matched; False means the InvalidData outcome."""
+    return (
+        MIN_SENSOR_VIN_LENGTH <= len(vin) <= VIN_LENGTH
+        and in_vin_alphabet(vin)
+        # A VIN of one repeated character is a placeholder the TBS/EBS was shipped with.
+        and len(set(vin)) > 1
+    )
+
+
+def reversed_vin(vin: str) -> str:
+    """The VIN read backwards, so 'ends with' becomes an indexable prefix range."""
+    return vin[::-1]
+
+
+def serial_part(vin: str) -> str:
+    """The serial part used to index P2 candidates (empty for VINs shorter than 17)."""
+    return vin[SERIAL_START:] if len(vin) == VIN_LENGTH else ""
+
+
+def is_truncated_match(sensor_vin: str, asset_vin: str) -> bool:
+    """P1: a 6-16 character sensor VIN that the asset VIN ends with."""
+    return MIN_SENSOR_VIN_LENGTH <= len(sensor_vin) < VIN_LENGTH and asset_vin.endswith(sensor_vin)
+
+
+def is_one_typo_match(sensor_vin: str, asset_vin: str) -> bool:
+    """P2: same serial part, and exactly one differing position before it."""
+    if len(sensor_vin) != VIN_LENGTH or len(asset_vin) != VIN_LENGTH:
+        return False
+    if sensor_vin[SERIAL_START:] != asset_vin[SERIAL_START:]:
+        return False
+    differences = sum(
+        s != a for s, a in zip(sensor_vin[:SERIAL_START], asset_vin[:SERIAL_START], strict=True)
+    )
+    return differences == 1
+
+
+def is_partial_match(sensor_vin: str, asset_vin: str) -> bool:
+    """True when the asset VIN is a P1 or P2 candidate for the sensor VIN."""
+    return is_truncated_match(sensor_vin, asset_vin) or is_one_typo_match(sensor_vin, asset_vin)
+
+
+class MatchKind(StrEnum):
+    """How a sensor VIN was resolved against an organization's assets."""
+
+    EXACT = "exact"
+    PARTIAL = "partial"
+    MULTIPLE = "multiple"
+    NONE = "none"
+
+
+@dataclass(frozen=True)
+class MatchResult:
+    """The outcome of matching: the asset to pair with, or the sorted candidates, or nothing."""
+
+    kind: MatchKind
+    asset_id: str | None = None
+    candidate_asset_ids: tuple[str, ...] = ()
+
+
+def decide_match(
+    sensor_vin: str,
+    exact_asset_id: str | None,
+    partial_candidates: Iterable[tuple[str, str]],
+) -> MatchResult:
+    """Decide the match from the exact hit and (asset id, asset VIN) pairs that may be partial hits.
+
+    The candidates are re-checked here so that an adapter's broader index lookup can never widen the rule.
+    """
+    if exact_asset_id is not None:
+        return MatchResult(MatchKind.EXACT, asset_id=exact_asset_id)
+    candidates = sorted(
+        {asset_id for asset_id, asset_vin in partial_candidates if is_partial_match(sensor_vin, asset_vin)}
+    )
+    if len(candidates) == 1:
+        return MatchResult(MatchKind.PARTIAL, asset_id=candidates[0])
+    if candidates:
+        return MatchResult(MatchKind.MULTIPLE, candidate_asset_ids=tuple(candidates))
+    return MatchResult(MatchKind.NONE)

@@ -1,0 +1,1 @@
+"""Ways in: the HTTP API, the web UI, the command line and the worker."""

@@ -1,0 +1,102 @@
+"""The ASGI application: routers, problem documents, body limits, metrics and lifespan."""
+
+from __future__ import annotations
+
+import time
+from collections.abc import AsyncIterator, Awaitable, Callable
+from contextlib import asynccontextmanager
+from typing import Any
+
+from fastapi import FastAPI
+from starlette.types import ASGIApp, Message, Receive, Scope, Send
+
+from pairhub import __version__
+from pairhub.bootstrap import Container
+from pairhub.entrypoints.api import problems
+from pairhub.entrypoints.api.metrics import HTTP_LATENCY, HTTP_REQUESTS
+from pairhub.entrypoints.api.routers import assets, events, ops, organizations, pairings, units
+
+BackgroundStarter = Callable[[Container], Awaitable[Callable[[], Awaitable[None]]]]
+"""Starts background work (worker, scheduler) and returns the coroutine function that stops it."""
+
+
+class BodyLimit:
+    """Refuse request bodies over `max_bytes` with 413, whether or not Content-Length is sent."""
+
+    def __init__(self, app: ASGIApp, max_bytes: int) -> None:
+        self.app = app
+        self.max_bytes = max_bytes
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        """Wrap `receive` so that it counts bytes."""
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+        declared = dict(scope["headers"]).get(b"content-length")
+        if declared is not None and declared.isdigit() and int(declared) > self.max_bytes:
+            await self._refuse(scope, receive, send)
+            return
+        received = 0
+
+        async def counting_receive() -> Message:
+            nonlocal received
+            message = await receive()
+            if message["type"] == "http.request":
+                received += len(message.get("body", b""))
+                if received > self.max_bytes:
+                    raise _TooLarge
+            return message
+
+        try:
+            await self.app(scope, counting_receive, send)
+        except _TooLarge:
+            await self._refuse(scope, receive, send)
+
+    async def _refuse(self, scope: Scope, receive: Receive, send: Send) -> None:
+        response = problems.problem(
+            413, "payload_too_large", f"Request bodies are limited to {self.max_bytes} bytes."
+        )
+        await response(scope, receive, send)
+
+
+class _TooLarge(Exception):
+    pass
+
+
+def create_app(container: Container, start_background: BackgroundStarter | None = None) -> FastAPI:
+    """Build the application around a container."""
+
+    @asynccontextmanager
+    async def lifespan(_: FastAPI) -> AsyncIterator[None]:
+        stop = await start_background(container) if start_background else None
+        try:
+            yield
+        finally:
+            if stop is not None:
+                await stop()
+
+    app = FastAPI(
+        title="pairhub",
+        version=__version__,
+        summary="Pairs telematics units with assets and delivers pairing events as Datahub webhooks.",
+        lifespan=lifespan,
+        docs_url="/docs",
+        openapi_url="/openapi.json",
+    )
+    app.state.container = container
+    problems.install(app)
+    for module in (ops, organizations, assets, units, pairings, events):
+        app.include_router(module.router)
+
+    @app.middleware("http")
+    async def measure(request: Any, call_next: Any) -> Any:
+        started = time.perf_counter()
+        response = await call_next(request)
+        route = request.scope.get("route")
+        path = getattr(route, "path", "unmatched")
+        HTTP_LATENCY.labels(request.method, path).observe(time.perf_counter() - started)
+        HTTP_REQUESTS.labels(request.method, path, str(response.status_code)).inc()
+        return response
+
+    app.add_middleware(BodyLimit, max_bytes=container.settings.max_body_bytes)
+    return app

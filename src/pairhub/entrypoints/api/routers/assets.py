@@ -1,0 +1,54 @@
+"""Assets of an organization."""
+
+from __future__ import annotations
+
+from typing import Annotated, Any
+
+from fastapi import APIRouter, Query, Response
+
+from pairhub.entrypoints.api import presenters
+from pairhub.entrypoints.api.deps import DEFAULT_LIMIT, AfterDep, ContainerDep, LimitDep, OrgIdDep
+from pairhub.entrypoints.api.schemas import AssetIn, AssetOut, AssetPatch, PageOut
+
+router = APIRouter(prefix="/v1/organizations/{org_id}/assets", tags=["assets"])
+
+
+@router.post("", status_code=201, response_model=AssetOut)
+def create_asset(body: AssetIn, org_id: OrgIdDep, c: ContainerDep) -> dict[str, Any]:
+    """Create an asset; its VIN is normalized and must be a full 17-character VIN."""
+    return presenters.asset(c.assets.create(org_id, body.vin, body.name))
+
+
+@router.get("", response_model=PageOut[AssetOut])
+def list_assets(
+    org_id: OrgIdDep,
+    c: ContainerDep,
+    vin: Annotated[str | None, Query(max_length=64)] = None,
+    paired: bool | None = None,
+    q: Annotated[str | None, Query(max_length=64, description="VIN or name fragment.")] = None,
+    after: AfterDep = None,
+    limit: LimitDep = DEFAULT_LIMIT,
+) -> dict[str, Any]:
+    """Assets, filtered by VIN, pairing state or a search fragment."""
+    page = c.assets.list(org_id, vin=vin, paired=paired, search=q, after=after, limit=limit)
+    return {"data": [presenters.asset(v) for v in page.items], "nextCursor": page.next_cursor}
+
+
+@router.get("/{asset_id}", response_model=AssetOut)
+def get_asset(asset_id: str, org_id: OrgIdDep, c: ContainerDep) -> dict[str, Any]:
+    """One asset."""
+    return presenters.asset(c.assets.get(org_id, asset_id))
+
+
+@router.patch("/{asset_id}", response_model=AssetOut)
+def update_asset(asset_id: str, body: AssetPatch, org_id: OrgIdDep, c: ContainerDep) -> dict[str, Any]:
+    """Change an asset's VIN or name."""
+    changes = body.model_dump(exclude_unset=True)
+    return presenters.asset(c.assets.update(org_id, asset_id, changes))
+
+
+@router.delete("/{asset_id}", status_code=204)
+def delete_asset(asset_id: str, org_id: OrgIdDep, c: ContainerDep) -> Response:
+    """Delete an asset that has no paired units."""
+    c.assets.delete(org_id, asset_id)
+    return Response(status_code=204)

@@ -1,0 +1,98 @@
+"""Organizations and API keys."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from fastapi import APIRouter, Response
+
+from pairhub.entrypoints.api import presenters
+from pairhub.entrypoints.api.deps import (
+    DEFAULT_LIMIT,
+    AdminDep,
+    AfterDep,
+    ContainerDep,
+    LimitDep,
+    OrgIdDep,
+    PrincipalDep,
+)
+from pairhub.entrypoints.api.problems import ApiError
+from pairhub.entrypoints.api.schemas import (
+    ApiKeyOut,
+    OrganizationIn,
+    OrganizationOut,
+    OrganizationPatch,
+    PageOut,
+)
+from pairhub.services.auth import Role
+
+router = APIRouter(prefix="/v1/organizations", tags=["organizations"])
+
+
+@router.post("", status_code=201, response_model=OrganizationOut)
+def create_organization(body: OrganizationIn, _: AdminDep, c: ContainerDep) -> dict[str, Any]:
+    """Create an organization (admin)."""
+    row = c.organizations.create(body.name, body.autoPairingEnabled, body.datahubSubscriptionActive)
+    return presenters.organization(row)
+
+
+@router.get("", response_model=PageOut[OrganizationOut])
+def list_organizations(
+    principal: PrincipalDep,
+    c: ContainerDep,
+    after: AfterDep = None,
+    limit: LimitDep = DEFAULT_LIMIT,
+) -> dict[str, Any]:
+    """All organizations for the admin; an organization key sees its own."""
+    if principal.role is Role.INGEST:
+        raise ApiError(403, "forbidden", "The ingest token may only post unit messages.")
+    page = c.organizations.list(principal.organization_id, after, limit)
+    return {
+        "data": [presenters.organization(r) for r in page.items],
+        "nextCursor": page.next_cursor,
+    }
+
+
+@router.get("/{org_id}", response_model=OrganizationOut)
+def get_organization(org_id: OrgIdDep, c: ContainerDep) -> dict[str, Any]:
+    """One organization."""
+    return presenters.organization(c.organizations.get(org_id))
+
+
+@router.patch("/{org_id}", response_model=OrganizationOut)
+def update_organization(
+    body: OrganizationPatch, org_id: OrgIdDep, principal: PrincipalDep, c: ContainerDep
+) -> dict[str, Any]:
+    """Change an organization; an organization key may switch auto pairing only."""
+    given = body.model_dump(exclude_unset=True)
+    if any(value is None for value in given.values()):
+        raise ApiError(422, "validation_error", "Fields of an organization cannot be null.")
+    if not principal.is_admin and set(given) - {"autoPairingEnabled"}:
+        raise ApiError(403, "admin_only", "Only the admin may change these fields.")
+    columns = {
+        "name": "name",
+        "autoPairingEnabled": "auto_pairing_enabled",
+        "datahubSubscriptionActive": "datahub_subscription_active",
+    }
+    changes = {columns[key]: value for key, value in given.items()}
+    return presenters.organization(c.organizations.update(org_id, changes))
+
+
+@router.post("/{org_id}/api-keys", status_code=201, response_model=ApiKeyOut)
+def create_api_key(org_id: str, _: AdminDep, c: ContainerDep) -> dict[str, Any]:
+    """Create an organization API key; the key is shown once."""
+    row, key = c.organizations.create_api_key(org_id)
+    return {
+        "id": row["id"],
+        "organizationId": row["organization_id"],
+        "key": key,
+        "prefix": row["prefix"],
+        "createdAt": presenters.iso(row["created_at"]),
+    }
+
+
+@router.delete("/{org_id}/api-keys/{key_id}", status_code=204)
+def revoke_api_key(org_id: str, key_id: str, _: AdminDep, c: ContainerDep) -> Response:
+    """Revoke an API key."""
+    c.organizations.revoke_api_key(org_id, key_id)
+    return Response(status_code=204)

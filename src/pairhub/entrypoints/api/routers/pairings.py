@@ -1,0 +1,65 @@
+"""Manual pairing, unpairing, the snapshot and the history."""
+
+from __future__ import annotations
+
+from typing import Annotated, Any
+
+from fastapi import APIRouter, Query, Response
+
+from pairhub.entrypoints.api import presenters
+from pairhub.entrypoints.api.deps import DEFAULT_LIMIT, AfterDep, ContainerDep, LimitDep, OrgIdDep
+from pairhub.entrypoints.api.problems import ApiError
+from pairhub.entrypoints.api.schemas import PageOut, PairingHistoryOut, PairingIn, PairingOut
+
+router = APIRouter(prefix="/v1/organizations/{org_id}/pairings", tags=["pairings"])
+
+
+def parse_seq_cursor(after: str | None) -> int:
+    """A numeric cursor, or 400 `invalid_cursor`."""
+    if after is None or after == "":
+        return 0
+    if not after.isdigit() or len(after) > 18:
+        raise ApiError(400, "invalid_cursor", "The cursor is not one this API handed out.")
+    return int(after)
+
+
+@router.post(
+    "",
+    status_code=201,
+    response_model=PairingOut,
+    responses={200: {"model": PairingOut, "description": "The pairing was already in place."}},
+)
+def pair(body: PairingIn, org_id: OrgIdDep, c: ContainerDep, response: Response) -> dict[str, Any]:
+    """Pair a unit with an asset: 201 when created, 200 when it was already so."""
+    result = c.pairing.pair(org_id, body.unitId, body.assetId)
+    if not result.created:
+        response.status_code = 200
+    return presenters.pairing(result.row)
+
+
+@router.get("", response_model=PageOut[PairingOut])
+def snapshot(
+    org_id: OrgIdDep, c: ContainerDep, after: AfterDep = None, limit: LimitDep = DEFAULT_LIMIT
+) -> dict[str, Any]:
+    """The current pairings."""
+    page = c.pairing.snapshot(org_id, after, limit)
+    return {"data": [presenters.pairing(r) for r in page.items], "nextCursor": page.next_cursor}
+
+
+@router.get("/history", response_model=PageOut[PairingHistoryOut])
+def history(
+    org_id: OrgIdDep,
+    c: ContainerDep,
+    unit_id: Annotated[str | None, Query(alias="unitId", max_length=100)] = None,
+    after: AfterDep = None,
+    limit: LimitDep = DEFAULT_LIMIT,
+) -> dict[str, Any]:
+    """Every pairing past and present, oldest first."""
+    page = c.pairing.history(org_id, unit_id, parse_seq_cursor(after), limit)
+    return {"data": [presenters.history(r) for r in page.items], "nextCursor": page.next_cursor}
+
+
+@router.delete("/{unit_id}", response_model=PairingHistoryOut)
+def unpair(unit_id: str, org_id: OrgIdDep, c: ContainerDep) -> dict[str, Any]:
+    """Unpair a unit; auto pairing stays suppressed until it reports another VIN."""
+    return presenters.history(c.pairing.unpair(org_id, unit_id))

@@ -1,0 +1,57 @@
+"""Units of an organization."""
+
+from __future__ import annotations
+
+from typing import Annotated, Any, Literal
+
+from fastapi import APIRouter, Query, Response
+
+from pairhub.entrypoints.api import presenters
+from pairhub.entrypoints.api.deps import DEFAULT_LIMIT, AfterDep, ContainerDep, LimitDep, OrgIdDep
+from pairhub.entrypoints.api.schemas import PageOut, UnitIn, UnitOut
+
+router = APIRouter(prefix="/v1/organizations/{org_id}/units", tags=["units"])
+
+StateFilter = Literal[
+    "idle",
+    "paired",
+    "disabled",
+    "suppressed",
+    "invalidData",
+    "notFound",
+    "multipleMatchFound",
+    "unknown",
+]
+
+
+@router.post("", status_code=201, response_model=UnitOut)
+def provision_unit(body: UnitIn, org_id: OrgIdDep, c: ContainerDep) -> dict[str, Any]:
+    """Provision a unit for the organization."""
+    return presenters.unit(c.units.provision(org_id, body.unitId))
+
+
+@router.get("", response_model=PageOut[UnitOut])
+def list_units(
+    org_id: OrgIdDep,
+    c: ContainerDep,
+    paired: bool | None = None,
+    state: Annotated[StateFilter | None, Query(description="Auto-pairing state.")] = None,
+    after: AfterDep = None,
+    limit: LimitDep = DEFAULT_LIMIT,
+) -> dict[str, Any]:
+    """Units, filtered by pairing or auto-pairing state."""
+    page = c.units.list(org_id, paired=paired, state=state, after=after, limit=limit)
+    return {"data": [presenters.unit(r) for r in page.items], "nextCursor": page.next_cursor}
+
+
+@router.get("/{unit_id}", response_model=UnitOut)
+def get_unit(unit_id: str, org_id: OrgIdDep, c: ContainerDep) -> dict[str, Any]:
+    """One unit with its state."""
+    return presenters.unit(c.units.get(org_id, unit_id))
+
+
+@router.delete("/{unit_id}", status_code=204)
+def delete_unit(unit_id: str, org_id: OrgIdDep, c: ContainerDep) -> Response:
+    """Delete a unit that is not paired."""
+    c.units.delete(org_id, unit_id)
+    return Response(status_code=204)

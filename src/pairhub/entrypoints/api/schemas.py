@@ -1,0 +1,177 @@
+"""Request and response bodies of the API (camelCase, unknown fields refused)."""
+
+from __future__ import annotations
+
+from typing import Any, Generic, Literal, TypeVar
+
+from pydantic import BaseModel, ConfigDict, Field
+
+T = TypeVar("T")
+
+
+class Strict(BaseModel):
+    """A request body: unknown fields are an error (422 `unknown_field`)."""
+
+    model_config = ConfigDict(extra="forbid")
+
+
+class PageOut(BaseModel, Generic[T]):
+    """A page of a list."""
+
+    data: list[T]
+    nextCursor: str | None
+
+
+class OrganizationIn(Strict):
+    """Create an organization."""
+
+    name: str = Field(min_length=1, max_length=200)
+    autoPairingEnabled: bool = False
+    datahubSubscriptionActive: bool = True
+
+
+class OrganizationPatch(Strict):
+    """Change an organization; organizations may change `autoPairingEnabled` only."""
+
+    name: str | None = Field(None, min_length=1, max_length=200)
+    autoPairingEnabled: bool | None = None
+    datahubSubscriptionActive: bool | None = None
+
+
+class OrganizationOut(BaseModel):
+    """An organization."""
+
+    id: str
+    name: str
+    autoPairingEnabled: bool
+    datahubSubscriptionActive: bool
+    createdAt: str
+
+
+class ApiKeyOut(BaseModel):
+    """A new API key; `key` is shown this once and stored hashed."""
+
+    id: str
+    organizationId: str
+    key: str
+    prefix: str
+    createdAt: str
+
+
+class AssetIn(Strict):
+    """Create an asset."""
+
+    vin: str | None = Field(None, max_length=64)
+    name: str | None = Field(None, max_length=200)
+
+
+class AssetPatch(Strict):
+    """Change an asset's VIN (null removes it) or name."""
+
+    vin: str | None = Field(None, max_length=64)
+    name: str | None = Field(None, max_length=200)
+
+
+class AssetOut(BaseModel):
+    """An asset with the units paired to it."""
+
+    id: str
+    organizationId: str
+    vin: str | None
+    name: str | None
+    checkDigitValid: bool | None
+    unitIds: list[str]
+    createdAt: str
+    updatedAt: str
+
+
+class UnitIn(Strict):
+    """Provision a unit."""
+
+    unitId: str = Field(max_length=100)
+
+
+class LocationOut(BaseModel):
+    """A position in decimal degrees."""
+
+    latitude: float
+    longitude: float
+
+
+class AutoPairingOut(BaseModel):
+    """Where the unit stands in auto pairing."""
+
+    state: Literal[
+        "idle",
+        "paired",
+        "disabled",
+        "suppressed",
+        "invalidData",
+        "notFound",
+        "multipleMatchFound",
+        "unknown",
+    ]
+    sensorVIN: str | None
+    candidateAssetIds: list[str]
+    firstFailedAt: str | None
+    remindersSent: int
+    nextReminderAt: str | None
+
+
+class UnitOut(BaseModel):
+    """A unit and its state."""
+
+    unitId: str
+    organizationId: str
+    assetId: str | None
+    pairedAt: str | None
+    createdAt: str
+    lastSeenAt: str | None
+    lastReportedVin: str | None
+    lastLocation: LocationOut | None
+    autoPairing: AutoPairingOut
+
+
+class PairingIn(Strict):
+    """Pair a unit with an asset."""
+
+    unitId: str = Field(max_length=100)
+    assetId: str = Field(max_length=64)
+
+
+class PairingOut(BaseModel):
+    """A unit currently paired with an asset."""
+
+    organizationId: str
+    unitId: str
+    assetId: str
+    pairedAt: str
+
+
+class PairingHistoryOut(BaseModel):
+    """One pairing, past or present."""
+
+    organizationId: str
+    unitId: str
+    assetId: str
+    pairedAt: str
+    pairedBy: str
+    pairedVia: str
+    unpairedAt: str | None
+    unpairedBy: str | None
+
+
+class FeedItemOut(BaseModel):
+    """An event of the feed, `eventData` exactly as a webhook of that version carries it."""
+
+    cursor: str
+    eventType: Literal["unit.paired", "unit.unpaired"]
+    eventVersion: Literal[1, 2]
+    eventData: dict[str, Any]
+
+
+class Health(BaseModel):
+    """Liveness or readiness."""
+
+    status: Literal["ok", "unavailable"]
+    checks: dict[str, str] = {}
