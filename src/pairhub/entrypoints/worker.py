@@ -3,22 +3,52 @@
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import signal
-from collections.abc import Awaitable, Callable
+from collections.abc import Awaitable, Callable, Coroutine
+from typing import Any
+
+import structlog
 
 from pairhub.bootstrap import Container
 
 Stopper = Callable[[], Awaitable[None]]
+Loop = Callable[[Container, asyncio.Event], Coroutine[Any, Any, None]]
+log = structlog.get_logger("pairhub.worker")
+
+
+def background_loops() -> list[Loop]:
+    """The loops a worker runs; each returns when the stop event is set."""
+    loops: list[Loop] = []
+    return loops
+
+
+async def _guarded(loop: Loop, container: Container, stopping: asyncio.Event) -> None:
+    # A loop that crashes is restarted after a pause: one bad row must not stop delivery for good.
+    while not stopping.is_set():
+        try:
+            await loop(container, stopping)
+        except asyncio.CancelledError:
+            raise
+        except Exception:
+            log.exception("background_loop_crashed", loop=getattr(loop, "__name__", str(loop)))
+            with contextlib.suppress(TimeoutError):
+                await asyncio.wait_for(stopping.wait(), timeout=1.0)
 
 
 async def start_background(container: Container) -> Stopper:
     """Start the background loops and return a coroutine function that stops them."""
-    tasks: list[asyncio.Task[None]] = []
+    stopping = asyncio.Event()
+    tasks = [asyncio.create_task(_guarded(loop, container, stopping)) for loop in background_loops()]
 
     async def stop() -> None:
-        for task in tasks:
-            task.cancel()
-        await asyncio.gather(*tasks, return_exceptions=True)
+        stopping.set()
+        try:
+            await asyncio.wait_for(asyncio.gather(*tasks, return_exceptions=True), timeout=10)
+        except TimeoutError:
+            for task in tasks:
+                task.cancel()
+            await asyncio.gather(*tasks, return_exceptions=True)
 
     return stop
 
