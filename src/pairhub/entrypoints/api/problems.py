@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
 import structlog
@@ -38,7 +39,9 @@ class ApiError(Exception):
         self.extra = extra
 
 
-def problem(status: int, code: str, detail: str, **extra: Any) -> JSONResponse:
+def problem(
+    status: int, code: str, detail: str, headers: dict[str, str] | None = None, **extra: Any
+) -> JSONResponse:
     """A problem+json response."""
     body = {
         "type": PROBLEM_TYPE_BASE + code,
@@ -48,7 +51,8 @@ def problem(status: int, code: str, detail: str, **extra: Any) -> JSONResponse:
         "code": code,
         **extra,
     }
-    headers = {"WWW-Authenticate": "Bearer"} if status == 401 else None
+    if status == 401:
+        headers = {**(headers or {}), "WWW-Authenticate": "Bearer"}
     return JSONResponse(body, status_code=status, media_type="application/problem+json", headers=headers)
 
 
@@ -69,6 +73,19 @@ def _validation_problem(exc: RequestValidationError) -> JSONResponse:
     return problem(422, code, "The request does not match the expected shape.", errors=cleaned)
 
 
+def _allowed_methods(app: FastAPI, path: str) -> list[str]:
+    matches: list[tuple[int, set[str]]] = []
+    for template, operations in app.openapi()["paths"].items():
+        pattern = "^" + re.sub(r"\\{[^/]+?\\}", "[^/]+", re.escape(template)) + "$"
+        if re.match(pattern, path):
+            matches.append((template.count("{"), {method.upper() for method in operations}))
+    if not matches:
+        return []
+    # A literal segment beats a parameter (`/pairings/history` over `/pairings/{unit_id}`).
+    fewest = min(count for count, _ in matches)
+    return sorted(set().union(*(methods for count, methods in matches if count == fewest)))
+
+
 def install(app: FastAPI) -> None:
     """Register the exception handlers that turn every refusal into a problem document."""
 
@@ -85,9 +102,13 @@ def install(app: FastAPI) -> None:
         return _validation_problem(exc)
 
     @app.exception_handler(StarletteHTTPException)
-    async def _http(_: Request, exc: StarletteHTTPException) -> JSONResponse:
+    async def _http(request: Request, exc: StarletteHTTPException) -> JSONResponse:
         code = _HTTP_CODES.get(exc.status_code, "http_error")
-        return problem(exc.status_code, code, str(exc.detail))
+        headers = exc.headers
+        if exc.status_code == 405:
+            # Methods of one path may sit in different routers; Allow must list them all.
+            headers = {"Allow": ", ".join(_allowed_methods(app, request.url.path))}
+        return problem(exc.status_code, code, str(exc.detail), headers=headers)
 
     @app.exception_handler(Exception)
     async def _unexpected(request: Request, exc: Exception) -> JSONResponse:

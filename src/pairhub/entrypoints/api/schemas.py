@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
-from typing import Any, Generic, Literal, TypeVar
+from typing import Annotated, Any, Generic, Literal, TypeVar
 
 from pydantic import BaseModel, ConfigDict, Field
+from pydantic.json_schema import SkipJsonSchema
 
 T = TypeVar("T")
 
@@ -12,7 +13,8 @@ T = TypeVar("T")
 class Strict(BaseModel):
     """A request body: unknown fields are an error (422 `unknown_field`)."""
 
-    model_config = ConfigDict(extra="forbid")
+    # strict: `0` is not `false` and `"1"` is not `1`; integrators get told instead of guessed at.
+    model_config = ConfigDict(extra="forbid", strict=True)
 
 
 class PageOut(BaseModel, Generic[T]):
@@ -33,9 +35,9 @@ class OrganizationIn(Strict):
 class OrganizationPatch(Strict):
     """Change an organization; organizations may change `autoPairingEnabled` only."""
 
-    name: str | None = Field(None, min_length=1, max_length=200)
-    autoPairingEnabled: bool | None = None
-    datahubSubscriptionActive: bool | None = None
+    name: Annotated[str, Field(min_length=1, max_length=200)] | SkipJsonSchema[None] = None
+    autoPairingEnabled: bool | SkipJsonSchema[None] = None
+    datahubSubscriptionActive: bool | SkipJsonSchema[None] = None
 
 
 class OrganizationOut(BaseModel):

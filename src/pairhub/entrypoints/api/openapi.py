@@ -1,0 +1,72 @@
+"""The OpenAPI 3.1 document: FastAPI's, plus the problem documents every operation may answer."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from fastapi import FastAPI
+from fastapi.openapi.utils import get_openapi
+
+PROBLEM_SCHEMA: dict[str, Any] = {
+    "title": "Problem",
+    "description": "An RFC 9457 problem document; `code` is stable and meant for programs.",
+    "type": "object",
+    "properties": {
+        "type": {"type": "string"},
+        "title": {"type": "string"},
+        "status": {"type": "integer"},
+        "detail": {"type": "string"},
+        "code": {"type": "string"},
+    },
+    "required": ["type", "title", "status", "detail", "code"],
+    "additionalProperties": True,
+}
+
+_PROBLEM_STATUSES = {
+    "400": "Malformed JSON or an invalid cursor.",
+    "401": "No token, or an unknown or revoked one.",
+    "403": "The token may not do this.",
+    "404": "No such object in the caller's organization.",
+    "409": "The request contradicts the current state.",
+    "413": "The request body is too large.",
+    "422": "The request is well-formed but breaks a rule; unknown fields are refused.",
+}
+_UNAUTHENTICATED = {"/healthz", "/readyz", "/metrics"}
+
+
+def _problem_response(description: str) -> dict[str, Any]:
+    return {
+        "description": description,
+        "content": {"application/problem+json": {"schema": {"$ref": "#/components/schemas/Problem"}}},
+    }
+
+
+def install(app: FastAPI) -> None:
+    """Replace `app.openapi` with a generator that documents problem responses everywhere."""
+
+    def build() -> dict[str, Any]:
+        if app.openapi_schema:
+            return app.openapi_schema
+        document = get_openapi(
+            title=app.title,
+            version=app.version,
+            summary=app.summary,
+            routes=app.routes,
+            webhooks=app.webhooks.routes,
+        )
+        schemas = document.setdefault("components", {}).setdefault("schemas", {})
+        schemas["Problem"] = PROBLEM_SCHEMA
+        for name in ("HTTPValidationError", "ValidationError"):
+            schemas.pop(name, None)
+        for path, operations in document["paths"].items():
+            for operation in operations.values():
+                responses = operation.setdefault("responses", {})
+                for status, description in _PROBLEM_STATUSES.items():
+                    if path in _UNAUTHENTICATED and status != "413":
+                        responses.pop(status, None)
+                        continue
+                    responses[status] = _problem_response(description)
+        app.openapi_schema = document
+        return document
+
+    app.openapi = build  # type: ignore[method-assign]

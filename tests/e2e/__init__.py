@@ -1,0 +1,1 @@
+"""End-to-end tests: a real pairhub server driven by a real headless browser."""

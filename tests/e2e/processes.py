@@ -1,0 +1,66 @@
+"""Start real `pairhub` processes for end-to-end tests."""
+
+from __future__ import annotations
+
+import os
+import socket
+import subprocess
+import sys
+import time
+import urllib.request
+from pathlib import Path
+
+PAIRHUB = str(Path(sys.executable).with_name("pairhub"))
+
+
+def free_port() -> int:
+    """A TCP port nobody listens on right now."""
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        port: int = probe.getsockname()[1]
+        return port
+
+
+def wait_until_healthy(base_url: str, process: subprocess.Popen[bytes], within_s: float = 30) -> None:
+    """Poll /healthz until it answers; fail with the process output if it dies or never answers."""
+    deadline = time.monotonic() + within_s
+    while time.monotonic() < deadline:
+        if process.poll() is not None:
+            output = process.stdout.read().decode() if process.stdout else ""
+            raise AssertionError(f"pairhub exited with {process.returncode}:\n{output}")
+        try:
+            with urllib.request.urlopen(f"{base_url}/healthz", timeout=1) as response:
+                if response.status == 200:
+                    return
+        except OSError:
+            time.sleep(0.05)
+    raise AssertionError(f"pairhub did not answer {base_url}/healthz")
+
+
+def start_serve(
+    workdir: Path, env: dict[str, str] | None = None, port: int | None = None, *args: str
+) -> tuple[subprocess.Popen[bytes], str]:
+    """Run `pairhub serve` in `workdir` with only `env` (plus PATH/HOME) and wait until it is up."""
+    port = port or free_port()
+    clean_env = {"PATH": os.environ.get("PATH", ""), "HOME": str(workdir), **(env or {})}
+    process = subprocess.Popen(
+        [PAIRHUB, "serve", "--port", str(port), *args],
+        cwd=workdir,
+        env=clean_env,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+    )
+    base_url = f"http://127.0.0.1:{port}"
+    wait_until_healthy(base_url, process)
+    return process, base_url
+
+
+def stop(process: subprocess.Popen[bytes]) -> str:
+    """Terminate the process and return what it printed."""
+    process.terminate()
+    try:
+        output, _ = process.communicate(timeout=15)
+    except subprocess.TimeoutExpired:
+        process.kill()
+        output, _ = process.communicate()
+    return output.decode() if output else ""
