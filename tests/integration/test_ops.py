@@ -1,0 +1,70 @@
+"""Operational surface: readiness, metrics, logs, OpenAPI, and the `pairhub` command line."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+import structlog
+from fastapi.testclient import TestClient
+from sqlalchemy import text
+from typer.testing import CliRunner
+
+from pairhub.adapters import logging as pairhub_logging
+from pairhub.adapters.db import migrate
+from pairhub.adapters.db.engine import make_engine
+from pairhub.entrypoints.cli import app as cli
+from tests.support import Api
+
+
+def test_readyz_reports_a_schema_behind_head(client: TestClient, container: object) -> None:
+    assert client.get("/readyz").json()["checks"] == {"database": "ok", "migrations": "ok"}
+    engine = client.app.state.container.database.engine  # type: ignore[attr-defined]
+    with engine.begin() as connection:
+        connection.execute(text("UPDATE alembic_version SET version_num = 'stale'"))
+
+    response = client.get("/readyz")
+
+    assert response.status_code == 503
+    assert response.json()["checks"]["migrations"] == "behind"
+
+
+def test_metrics_count_requests_by_route(api: Api) -> None:
+    api.new_org()
+    exposition = api.client.get("/metrics").text
+    assert 'pairhub_http_requests_total{method="POST",route="/v1/organizations",status="201"}' in exposition
+
+
+def test_openapi_is_3_1_and_documents_problems(client: TestClient) -> None:
+    document = client.get("/openapi.json").json()
+    assert document["openapi"].startswith("3.1")
+    responses = document["paths"]["/v1/organizations/{org_id}/pairings"]["post"]["responses"]
+    assert set(responses) >= {"200", "201", "401", "404", "409", "422"}
+    assert "application/problem+json" in responses["409"]["content"]
+    assert client.get("/docs").status_code == 200
+
+
+def test_json_logs_are_one_object_per_line(capsys: pytest.CaptureFixture[str]) -> None:
+    pairhub_logging.configure("json")
+    structlog.get_logger("test").info("unit_paired", unit_id="tp:1")
+    line = capsys.readouterr().err.strip().splitlines()[-1]
+    assert json.loads(line)["event"] == "unit_paired"
+    assert json.loads(line)["unit_id"] == "tp:1"
+    pairhub_logging.configure("console")
+
+
+def test_cli_db_upgrade_and_admin_commands(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    url = f"sqlite:///{tmp_path / 'cli.db'}"
+    monkeypatch.setenv("PAIRHUB_DATABASE_URL", url)
+    runner = CliRunner()
+
+    upgraded = runner.invoke(cli, ["db", "upgrade"])
+    org = runner.invoke(cli, ["admin", "create-organization", "Acme", "--auto-pairing"])
+    key = runner.invoke(cli, ["admin", "create-key", org.stdout.strip()])
+    unit = runner.invoke(cli, ["admin", "create-unit", org.stdout.strip(), "tp:42"])
+
+    assert upgraded.exit_code == 0, upgraded.output
+    assert migrate.is_at_head(make_engine(url))
+    assert key.stdout.strip().startswith("phk_")
+    assert unit.exit_code == 0 and unit.stdout.strip() == "tp:42"
