@@ -1,0 +1,103 @@
+"""`pairhub listen`: a local receiver that verifies signatures and pretty-prints batches."""
+
+from __future__ import annotations
+
+import hmac
+import json
+from dataclasses import dataclass
+
+import aiohttp
+from aiohttp import web
+from rich.console import Console
+from rich.markup import escape
+
+from pairhub.receiver import InvalidSignature, PairedEvent, parse_batch, verify
+from pairhub.receiver.signing import body_signature
+
+_HOP_BY_HOP = {"host", "content-length", "connection", "transfer-encoding"}
+
+
+@dataclass
+class ListenOptions:
+    """How the listener verifies, prints and forwards."""
+
+    secrets: list[str]
+    raw_json: bool = False
+    forward_url: str | None = None
+    tolerance_s: float = 300
+
+
+def _check_body_signature(secrets: list[str], headers: dict[str, str], body: bytes) -> None:
+    offered = headers.get("x-signature-256")
+    if offered is None:
+        raise InvalidSignature("missing header x-signature-256")
+    if not any(hmac.compare_digest(body_signature(secret, body), offered) for secret in secrets):
+        raise InvalidSignature("x-signature-256 does not match")
+
+
+def describe(body: bytes) -> list[str]:
+    """One rich-markup line per event of a batch."""
+    batch = parse_batch(body)
+    lines = [f"[bold]batch[/bold] {batch.batch_id} ({len(batch.events)} events)"]
+    for event in batch.events:
+        when = event.registered_on.strftime("%H:%M:%S.%f")[:-3]
+        if isinstance(event, PairedEvent):
+            colour = "green" if event.succeeded else "red"
+            details = " ".join(
+                f"{name}={escape(str(value))}"
+                for name, value in (
+                    ("asset", event.asset_id),
+                    ("assetVIN", event.asset_vin),
+                    ("sensorVIN", event.sensor_vin),
+                    ("candidates", ",".join(event.candidate_asset_ids) or None),
+                )
+                if value
+            )
+            lines.append(
+                f"  {when} [{colour}]unit.paired {event.status:<7} {event.reason:<18}[/{colour}] "
+                f"{escape(event.unit_id)} {details}"
+            )
+        else:
+            lines.append(
+                f"  {when} [yellow]unit.unpaired {'':<26}[/yellow] {escape(event.unit_id)} "
+                f"asset={event.asset_id}"
+            )
+    return lines
+
+
+def build_app(options: ListenOptions, console: Console) -> web.Application:
+    """The aiohttp application of the listener."""
+
+    async def receive(request: web.Request) -> web.Response:
+        body = await request.read()
+        headers = {key.lower(): value for key, value in request.headers.items()}
+        try:
+            verify(options.secrets, headers, body, tolerance_s=options.tolerance_s)
+            _check_body_signature(options.secrets, headers, body)
+        except InvalidSignature as error:
+            console.print(f"[red]refused[/red] {escape(str(error))}")
+            return web.json_response({"error": str(error)}, status=401)
+        if options.raw_json:
+            console.print_json(body.decode())
+        else:
+            for line in describe(body):
+                console.print(line)
+        if options.forward_url:
+            forwarded = {k: v for k, v in request.headers.items() if k.lower() not in _HOP_BY_HOP}
+            async with (
+                aiohttp.ClientSession() as session,
+                session.post(options.forward_url, data=body, headers=forwarded) as answer,
+            ):
+                text = await answer.text()
+                return web.Response(status=answer.status, text=text)
+        return web.json_response({"received": json.loads(body)["eventBatchId"]})
+
+    app = web.Application(client_max_size=16 * 1024 * 1024)
+    app.router.add_post("/{tail:.*}", receive)
+    return app
+
+
+def run(options: ListenOptions, host: str, port: int, console: Console) -> None:
+    """Serve until interrupted."""
+    console.print(f"Listening on http://{host}:{port}/ for signed pairhub batches")
+    web.run_app(build_app(options, console), host=host, port=port, print=None)

@@ -1,0 +1,75 @@
+"""Standard Webhooks signature verification (and pairhub's `X-Signature-256`)."""
+
+from __future__ import annotations
+
+import base64
+import hashlib
+import hmac
+import time
+from collections.abc import Iterable, Mapping
+
+DEFAULT_TOLERANCE_S = 300
+
+
+class InvalidSignature(Exception):
+    """The request is not signed by any of the secrets, or its timestamp is too old or too new."""
+
+
+def secret_key(secret: str) -> bytes:
+    """The HMAC key of a `whsec_...` secret (its base64-decoded bytes)."""
+    encoded = secret.removeprefix("whsec_")
+    try:
+        return base64.b64decode(encoded, validate=True)
+    except ValueError as error:
+        raise ValueError("a webhook secret is `whsec_` followed by base64") from error
+
+
+def sign(secret: str, message_id: str, timestamp: int, body: bytes) -> str:
+    """The `v1,<base64>` signature of one message under one secret."""
+    signed = f"{message_id}.{timestamp}.".encode() + body
+    digest = hmac.new(secret_key(secret), signed, hashlib.sha256).digest()
+    return "v1," + base64.b64encode(digest).decode()
+
+
+def body_signature(secret: str, body: bytes) -> str:
+    """The `X-Signature-256` value: `sha256=` and the hex HMAC-SHA256 of the raw body."""
+    return "sha256=" + hmac.new(secret_key(secret), body, hashlib.sha256).hexdigest()
+
+
+def _header(headers: Mapping[str, str], name: str) -> str:
+    for key, value in headers.items():
+        if key.lower() == name:
+            return value
+    raise InvalidSignature(f"missing header {name}")
+
+
+def verify(
+    secrets: str | Iterable[str],
+    headers: Mapping[str, str],
+    body: bytes,
+    *,
+    tolerance_s: float = DEFAULT_TOLERANCE_S,
+    now_s: float | None = None,
+) -> str:
+    """Check the Standard Webhooks signature against any of `secrets`; return the `webhook-id`.
+
+    During a secret rotation the sender signs with both keys, so any one match is enough; pass every
+    secret you currently trust.
+    """
+    candidates = [secrets] if isinstance(secrets, str) else list(secrets)
+    message_id = _header(headers, "webhook-id")
+    raw_timestamp = _header(headers, "webhook-timestamp")
+    try:
+        timestamp = int(raw_timestamp)
+    except ValueError as error:
+        raise InvalidSignature("webhook-timestamp is not an integer") from error
+    now = time.time() if now_s is None else now_s
+    # A stale timestamp means a replay; one from the future means a wrong clock or a forgery.
+    if abs(now - timestamp) > tolerance_s:
+        raise InvalidSignature("webhook-timestamp is outside the tolerance")
+    offered = [part for part in _header(headers, "webhook-signature").split() if part.startswith("v1,")]
+    for secret in candidates:
+        expected = sign(secret, message_id, timestamp, body)
+        if any(hmac.compare_digest(expected, signature) for signature in offered):
+            return message_id
+    raise InvalidSignature("no signature matches")

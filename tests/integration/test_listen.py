@@ -1,0 +1,96 @@
+"""`pairhub listen`: verifies both signatures, refuses bad or stale ones, prints and forwards."""
+
+from __future__ import annotations
+
+import base64
+import io
+import json
+import time
+
+import aiohttp
+from aiohttp import web
+from aiohttp.test_utils import TestServer
+from rich.console import Console
+
+from pairhub.entrypoints.listen import ListenOptions, build_app
+from pairhub.receiver.signing import body_signature, sign
+from tests.golden.seed_examples import seed_examples
+
+SECRET = "whsec_" + base64.b64encode(b"s" * 32).decode()
+BODY = json.dumps(seed_examples()["v2-unit.paired-MultipleMatchFound"]).encode()
+
+
+def signed(body: bytes, secret: str = SECRET, at: int | None = None) -> dict[str, str]:
+    timestamp = int(time.time()) if at is None else at
+    return {
+        "content-type": "application/json",
+        "webhook-id": "31fccdce-725e-4c87-a91b-3a8e66144641",
+        "webhook-timestamp": str(timestamp),
+        "webhook-signature": sign(secret, "31fccdce-725e-4c87-a91b-3a8e66144641", timestamp, body),
+        "x-signature-256": body_signature(secret, body),
+    }
+
+
+async def _post(server: TestServer, headers: dict[str, str], body: bytes) -> int:
+    async with (
+        aiohttp.ClientSession() as session,
+        session.post(server.make_url("/"), data=body, headers=headers) as r,
+    ):
+        return r.status
+
+
+async def test_good_signature_is_printed_one_line_per_event() -> None:
+    output = io.StringIO()
+    server = TestServer(build_app(ListenOptions([SECRET]), Console(file=output, width=200)))
+    await server.start_server()
+    try:
+        status = await _post(server, signed(BODY), BODY)
+    finally:
+        await server.close()
+    assert status == 200
+    text = output.getvalue()
+    assert "batch 31fccdce-725e-4c87-a91b-3a8e66144641 (1 events)" in text
+    assert "MultipleMatchFound" in text and "krone:890123847562332" in text
+
+
+async def test_bad_stale_and_body_only_forgeries_get_401() -> None:
+    output = io.StringIO()
+    server = TestServer(build_app(ListenOptions([SECRET]), Console(file=output, width=200)))
+    other = "whsec_" + base64.b64encode(b"x" * 32).decode()
+    stale = signed(BODY, at=int(time.time()) - 3600)
+    body_forged = signed(BODY) | {"x-signature-256": body_signature(other, BODY)}
+    await server.start_server()
+    try:
+        statuses = [
+            await _post(server, signed(BODY, secret=other), BODY),
+            await _post(server, stale, BODY),
+            await _post(server, body_forged, BODY),
+        ]
+    finally:
+        await server.close()
+    assert statuses == [401, 401, 401]
+    assert output.getvalue().count("refused") == 3
+
+
+async def test_verified_batches_are_forwarded_with_their_headers() -> None:
+    received: list[tuple[bytes, str]] = []
+
+    async def app_endpoint(request: web.Request) -> web.Response:
+        received.append((await request.read(), request.headers["webhook-signature"]))
+        return web.Response(status=202, text="queued")
+
+    downstream_app = web.Application()
+    downstream_app.router.add_post("/hook", app_endpoint)
+    downstream = TestServer(downstream_app)
+    await downstream.start_server()
+    options = ListenOptions([SECRET], raw_json=True, forward_url=str(downstream.make_url("/hook")))
+    listener = TestServer(build_app(options, Console(file=io.StringIO())))
+    await listener.start_server()
+    headers = signed(BODY)
+    try:
+        status = await _post(listener, headers, BODY)
+    finally:
+        await listener.close()
+        await downstream.close()
+    assert status == 202
+    assert received == [(BODY, headers["webhook-signature"])]
