@@ -120,6 +120,24 @@ def admin_create_unit(organization_id: str, unit_id: str) -> None:
     typer.echo(unit_id)
 
 
+@app.command()
+def listen(
+    secret: Annotated[list[str], typer.Option(help="Signing secret (repeat during a rotation).")],
+    port: Annotated[int, typer.Option(help="Port to listen on.")] = 8100,
+    host: Annotated[str, typer.Option(help="Interface to listen on.")] = "127.0.0.1",
+    forward: Annotated[str | None, typer.Option(help="Forward verified batches to this URL.")] = None,
+    raw_json: Annotated[
+        bool, typer.Option("--json", help="Print raw JSON instead of one line per event.")
+    ] = False,
+    tolerance: Annotated[float, typer.Option(help="Accepted clock skew of webhook-timestamp, s.")] = 300,
+) -> None:
+    """A local receiver: verify signatures (401 when bad or stale), print batches, forward them."""
+    from pairhub.entrypoints.listen import ListenOptions, run
+
+    options = ListenOptions(list(secret), raw_json, forward, tolerance)
+    run(options, host, port, Console(highlight=False))
+
+
 def main() -> None:
     """Console-script entry point."""
     app()
