@@ -138,6 +138,31 @@ def listen(
     run(options, host, port, Console(highlight=False))
 
 
+@app.command("import-assets")
+def import_assets_command(
+    organization_id: Annotated[str, typer.Argument(metavar="ORG")],
+    file: Annotated[Path, typer.Argument(metavar="FILE.csv", exists=True, dir_okay=False)],
+    url: Annotated[str, typer.Option(help="Base URL of the pairhub API.")] = "http://127.0.0.1:8000",
+    token: Annotated[
+        str, typer.Option(help="Organization API key or admin token.", envvar="PAIRHUB_TOKEN")
+    ] = "",
+) -> None:
+    """Import a `vin,name` CSV through the API; re-runs add nothing; refused lines are listed."""
+    from pairhub.entrypoints.import_assets import ImportFailed, import_assets
+
+    out = Console(highlight=False, soft_wrap=True)
+    try:
+        report = import_assets(url, token, organization_id, file, console)
+    except ImportFailed as error:
+        console.print(f"[red]Import failed:[/red] {error}")
+        raise typer.Exit(2) from error
+    for line, vin, reason in report.refused:
+        out.print(f"line {line}: {vin or '(no VIN)'}: {reason}")
+    out.print(f"{report.created} created, {report.existing} already present, {len(report.refused)} refused")
+    if report.refused:
+        raise typer.Exit(1)
+
+
 def main() -> None:
     """Console-script entry point."""
     app()

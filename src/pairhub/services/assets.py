@@ -24,6 +24,17 @@ RematchHook = Callable[[Connection, str, int], None]
 
 
 @dataclass(frozen=True)
+class BulkOutcome:
+    """What happened to one item of a bulk create: `created`, `exists`, or refused with a code."""
+
+    index: int
+    status: str
+    asset_id: str | None = None
+    code: str | None = None
+    detail: str | None = None
+
+
+@dataclass(frozen=True)
 class AssetView:
     """An asset with the ids of the units paired to it."""
 
@@ -124,6 +135,62 @@ class Assets:
         except IntegrityError as error:
             # Two concurrent creates of the same VIN: the unique index is the last word.
             raise _duplicate(normalized or "") from error
+
+    def create_many(
+        self, organization_id: str, items: Sequence[tuple[str | None, str | None]]
+    ) -> list[BulkOutcome]:
+        """Create many (vin, name) assets in one transaction; existing VINs are reported, not duplicated.
+
+        A VIN is required here: it is what makes a re-run of the same import add nothing.
+        """
+        now = self._clock.now_ms()
+        outcomes: dict[int, BulkOutcome] = {}
+        wanted: dict[str, tuple[int, str | None]] = {}
+        for index, (raw_vin, name) in enumerate(items):
+            try:
+                vin = normalize_asset_vin(raw_vin)
+            except Invalid as error:
+                outcomes[index] = BulkOutcome(index, "refused", code=error.code, detail=error.detail)
+                continue
+            if vin is None:
+                outcomes[index] = BulkOutcome(
+                    index, "refused", code="missing_vin", detail="A VIN is required."
+                )
+            elif vin in wanted:
+                detail = f"VIN {vin} appears earlier in the same request."
+                outcomes[index] = BulkOutcome(index, "refused", code="duplicate_vin", detail=detail)
+            else:
+                wanted[vin] = (index, name)
+        with self._database.write() as connection:
+            organizations.load(connection, organization_id)
+            existing = dict(
+                connection.execute(
+                    select(assets.c.vin, assets.c.id).where(
+                        assets.c.organization_id == organization_id, assets.c.vin.in_(list(wanted))
+                    )
+                ).all()
+            )
+            rows = []
+            for vin, (index, name) in wanted.items():
+                if vin in existing:
+                    outcomes[index] = BulkOutcome(index, "exists", asset_id=existing[vin])
+                    continue
+                asset_id = str(uuid.uuid4())
+                rows.append(
+                    {
+                        "id": asset_id,
+                        "organization_id": organization_id,
+                        "name": name,
+                        "created_at": now,
+                        "updated_at": now,
+                        **vin_columns(vin),
+                    }
+                )
+                outcomes[index] = BulkOutcome(index, "created", asset_id=asset_id)
+            if rows:
+                connection.execute(insert(assets), rows)
+                self._vin_changed(connection, organization_id, now)
+        return [outcomes[index] for index in sorted(outcomes)]
 
     @staticmethod
     def _vin_taken(

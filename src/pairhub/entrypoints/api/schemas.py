@@ -67,6 +67,31 @@ class AssetIn(Strict):
     name: str | None = Field(None, max_length=200)
 
 
+class BulkAssetsIn(Strict):
+    """Create up to 1000 assets at once; a VIN is required so that re-runs add nothing."""
+
+    assets: list[AssetIn] = Field(min_length=1, max_length=1000)
+
+
+class BulkItemOut(BaseModel):
+    """The outcome of one item: `created`, `exists` (its id given), or `refused` with a code."""
+
+    index: int
+    status: Literal["created", "exists", "refused"]
+    id: str | None = None
+    code: str | None = None
+    detail: str | None = None
+
+
+class BulkAssetsOut(BaseModel):
+    """Outcomes of a bulk create, in request order."""
+
+    created: int
+    existing: int
+    refused: int
+    results: list[BulkItemOut]
+
+
 class AssetPatch(Strict):
     """Change an asset's VIN (null removes it) or name."""
 

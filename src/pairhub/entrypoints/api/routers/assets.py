@@ -8,7 +8,14 @@ from fastapi import APIRouter, Query, Response
 
 from pairhub.entrypoints.api import presenters
 from pairhub.entrypoints.api.deps import DEFAULT_LIMIT, AfterDep, ContainerDep, LimitDep, OrgIdDep
-from pairhub.entrypoints.api.schemas import AssetIn, AssetOut, AssetPatch, PageOut
+from pairhub.entrypoints.api.schemas import (
+    AssetIn,
+    AssetOut,
+    AssetPatch,
+    BulkAssetsIn,
+    BulkAssetsOut,
+    PageOut,
+)
 
 router = APIRouter(prefix="/v1/organizations/{org_id}/assets", tags=["assets"])
 
@@ -17,6 +24,25 @@ router = APIRouter(prefix="/v1/organizations/{org_id}/assets", tags=["assets"])
 def create_asset(body: AssetIn, org_id: OrgIdDep, c: ContainerDep) -> dict[str, Any]:
     """Create an asset; its VIN is normalized and must be a full 17-character VIN."""
     return presenters.asset(c.assets.create(org_id, body.vin, body.name))
+
+
+@router.post("/bulk", response_model=BulkAssetsOut)
+def create_assets_in_bulk(body: BulkAssetsIn, org_id: OrgIdDep, c: ContainerDep) -> dict[str, Any]:
+    """Create many assets in one transaction; existing VINs are reported (idempotent re-runs)."""
+    outcomes = c.assets.create_many(org_id, [(item.vin, item.name) for item in body.assets])
+    results = [
+        {"index": o.index, "status": o.status, "id": o.asset_id, "code": o.code, "detail": o.detail}
+        for o in outcomes
+    ]
+    counts = {
+        status: sum(o.status == status for o in outcomes) for status in ("created", "exists", "refused")
+    }
+    return {
+        "created": counts["created"],
+        "existing": counts["exists"],
+        "refused": counts["refused"],
+        "results": results,
+    }
 
 
 @router.get("", response_model=PageOut[AssetOut])
