@@ -35,7 +35,7 @@ schemas: $(STAMP)
 	$(BIN)/pairhub schemas --out docs/schemas
 
 bench: $(STAMP)
-	$(BIN)/python -m bench.run
+	$(BIN)/python -m bench.run $(ARGS)
 
 clean:
 	rm -rf $(VENV) build *.egg-info .pytest_cache .mypy_cache .ruff_cache

@@ -1,0 +1,469 @@
+"""`make bench`: run pairhub for real and measure ingest, matching and delivery against the limits."""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import json
+import os
+import socket
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+import urllib.request
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import aiohttp
+from sqlalchemy import Engine, func, select
+
+from bench import limits, machine, setup
+from bench.report import Figure, write
+from pairhub.adapters.db import migrate
+from pairhub.adapters.db.engine import make_engine
+from pairhub.adapters.db.tables import events, units
+
+ROOT = Path(__file__).resolve().parents[1]
+ADMIN = "bench-admin-token"
+INGEST = "bench-ingest-token"
+PAIRHUB = str(Path(sys.executable).with_name("pairhub"))
+
+
+@dataclass(frozen=True)
+class Sizes:
+    """Workload sizes: the issue's numbers, or tiny ones for the smoke run inside `make test`."""
+
+    delivery_subscriptions: int = 200
+    delivery_events: int = 20_000
+    bulk_subscriptions: int = 10
+    bulk_events: int = 200_000
+    paired_units: int = 10_000
+    ingest_messages: int = 200_000
+    pairing_assets: int = 100_000
+    pairing_units: int = 20_000
+    stored_assets: int = 1_000_000
+    latency_pairs: int = 1_000
+    latency_rate: float = 100.0
+    limit_seconds: float = 3.0
+
+
+SMOKE = Sizes(
+    delivery_subscriptions=3,
+    delivery_events=60,
+    bulk_subscriptions=2,
+    bulk_events=400,
+    paired_units=100,
+    ingest_messages=2_000,
+    pairing_assets=500,
+    pairing_units=200,
+    stored_assets=1_000,
+    latency_pairs=20,
+    latency_rate=50.0,
+    limit_seconds=0.3,
+)
+
+
+def free_port() -> int:
+    """A free loopback port."""
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        port: int = probe.getsockname()[1]
+        return port
+
+
+def wait_http(url: str, within_s: float = 60) -> None:
+    """Poll until `url` answers."""
+    deadline = time.monotonic() + within_s
+    while time.monotonic() < deadline:
+        try:
+            with urllib.request.urlopen(url, timeout=1):
+                return
+        except OSError:
+            time.sleep(0.05)
+    raise RuntimeError(f"{url} did not answer")
+
+
+class Api:
+    """Blocking JSON calls to the pairhub under test."""
+
+    def __init__(self, base_url: str) -> None:
+        self.base_url = base_url
+
+    def call(self, method: str, path: str, body: Any = None, token: str = ADMIN) -> Any:
+        """One request; raises on a non-2xx answer."""
+        request = urllib.request.Request(
+            self.base_url + path,
+            data=None if body is None else json.dumps(body).encode(),
+            headers={"Authorization": f"Bearer {token}", "Content-Type": "application/json"},
+            method=method,
+        )
+        with urllib.request.urlopen(request, timeout=300) as response:
+            text = response.read()
+            return json.loads(text) if text else None
+
+    def organization(self, name: str, auto_pairing: bool = False) -> str:
+        """Create an organization; returns its id."""
+        created = self.call("POST", "/v1/organizations", {"name": name, "autoPairingEnabled": auto_pairing})
+        return str(created["id"])
+
+    def subscription(self, org_id: str, url: str, max_batch_size: int, max_wait_ms: int) -> str:
+        """Create a v1 subscription for both events; returns its id."""
+        body = {
+            "url": url,
+            "eventVersion": 1,
+            "eventNames": ["unit.paired", "unit.unpaired"],
+            "maxBatchSize": max_batch_size,
+            "maxWaitMs": max_wait_ms,
+        }
+        return str(self.call("POST", f"/v1/organizations/{org_id}/subscriptions", body)["id"])
+
+
+class Receiver:
+    """The fast receiver process."""
+
+    def __init__(self) -> None:
+        self.port = free_port()
+        self.url = f"http://127.0.0.1:{self.port}"
+        self.process = subprocess.Popen(
+            [sys.executable, "-m", "bench.receiver", "--port", str(self.port)], cwd=ROOT
+        )
+        wait_http(f"{self.url}/_stats")
+
+    def reset(self, record: bool = False) -> None:
+        """Forget what arrived."""
+        request = urllib.request.Request(f"{self.url}/_reset?record={int(record)}", method="POST")
+        urllib.request.urlopen(request).close()
+
+    def stats(self) -> dict[str, Any]:
+        """Counts so far."""
+        with urllib.request.urlopen(f"{self.url}/_stats") as response:
+            result: dict[str, Any] = json.load(response)
+            return result
+
+    def arrivals(self) -> list[tuple[str, float]]:
+        """(unitId, arrival time) of recorded events."""
+        with urllib.request.urlopen(f"{self.url}/_arrivals") as response:
+            return [(unit, at) for unit, at in json.load(response)]
+
+    def wait_for_events(self, count: int, within_s: float) -> dict[str, Any]:
+        """Poll until `count` events arrived; returns the final stats."""
+        deadline = time.monotonic() + within_s
+        while time.monotonic() < deadline:
+            current = self.stats()
+            if current["events"] >= count:
+                return current
+            time.sleep(0.02)
+        raise RuntimeError(f"only {self.stats()['events']} of {count} events arrived within {within_s} s")
+
+    def stop(self) -> None:
+        """Kill the receiver."""
+        self.process.kill()
+        self.process.wait()
+
+
+class Server:
+    """A real `pairhub serve` process."""
+
+    def __init__(self, database_url: str, workdir: Path, extra_env: dict[str, str] | None = None) -> None:
+        self.port = free_port()
+        self.base_url = f"http://127.0.0.1:{self.port}"
+        env = {
+            **os.environ,
+            "PAIRHUB_DATABASE_URL": database_url,
+            "PAIRHUB_ADMIN_TOKEN": ADMIN,
+            "PAIRHUB_INGEST_TOKEN": INGEST,
+            "PAIRHUB_ALLOW_PRIVATE_WEBHOOK_TARGETS": "true",
+            "PAIRHUB_ALLOW_INSECURE_WEBHOOKS": "true",
+            "PAIRHUB_LOG_FORMAT": "json",
+            **(extra_env or {}),
+        }
+        self.log = (workdir / f"serve-{self.port}.log").open("wb")
+        self.process = subprocess.Popen(
+            [PAIRHUB, "serve", "--port", str(self.port)],
+            cwd=workdir,
+            env=env,
+            stdout=self.log,
+            stderr=self.log,
+        )
+        wait_http(f"{self.base_url}/healthz")
+        self.api = Api(self.base_url)
+
+    def peak_rss_mb(self) -> float:
+        """Peak RSS of the serve process so far."""
+        return machine.peak_rss_mb(self.process.pid)
+
+    def stop(self) -> None:
+        """Terminate and wait."""
+        self.process.terminate()
+        try:
+            self.process.wait(timeout=20)
+        except subprocess.TimeoutExpired:
+            self.process.kill()
+        self.log.close()
+
+
+async def _post_all(url: str, token: str, bodies: list[bytes], concurrency: int) -> None:
+    queue = list(reversed(bodies))
+    headers = {"Authorization": f"Bearer {token}", "Content-Type": "application/json"}
+    async with aiohttp.ClientSession(connector=aiohttp.TCPConnector(limit=concurrency)) as session:
+
+        async def worker() -> None:
+            while queue:
+                body = queue.pop()
+                async with session.post(url, data=body, headers=headers) as response:
+                    answer = await response.read()
+                    if response.status >= 300:
+                        raise RuntimeError(f"{response.status}: {answer[:300]!r}")
+
+        await asyncio.gather(*(worker() for _ in range(concurrency)))
+
+
+def post_all(url: str, token: str, bodies: list[bytes], concurrency: int = 4) -> float:
+    """Post every body with `concurrency` requests in flight; returns the elapsed seconds."""
+    started = time.perf_counter()
+    asyncio.run(_post_all(url, token, bodies, concurrency))
+    return time.perf_counter() - started
+
+
+def _count(engine: Engine, query: Any) -> int:
+    with engine.connect() as connection:
+        return int(connection.execute(query).scalar_one())
+
+
+def figure_delivery_requests(
+    server: Server, receiver: Receiver, engine: Engine, sizes: Sizes
+) -> list[Figure]:
+    """Many subscriptions, one event per batch: the sender's request rate against a bare loop."""
+    orgs = [server.api.organization(f"Delivery {n}") for n in range(sizes.delivery_subscriptions)]
+    for org in orgs:
+        server.api.subscription(org, f"{receiver.url}/hook", max_batch_size=1, max_wait_ms=0)
+    receiver.reset()
+    per_org = sizes.delivery_events // len(orgs)
+    started = time.time()
+    setup.insert_events(engine, orgs, per_org)
+    stats = receiver.wait_for_events(per_org * len(orgs), within_s=600)
+    rate = stats["requests"] / (stats["lastAt"] - started)
+    l_post = limits.l_post(f"{receiver.url}/hook", body_size=520, seconds=sizes.limit_seconds)
+    return [
+        Figure(
+            "delivery requests/s (200 subscriptions, maxBatchSize 1)",
+            rate,
+            "requests/s",
+            l_post,
+            "L-post",
+            "≥ 0.5 x L-post",
+            rate >= 0.5 * l_post,
+        )
+    ]
+
+
+def figure_delivery_events(server: Server, receiver: Receiver, engine: Engine, sizes: Sizes) -> list[Figure]:
+    """Few subscriptions, big batches: events/s through the whole pipeline."""
+    orgs = [server.api.organization(f"Bulk {n}") for n in range(sizes.bulk_subscriptions)]
+    for org in orgs:
+        server.api.subscription(org, f"{receiver.url}/bulk", max_batch_size=500, max_wait_ms=500)
+    receiver.reset()
+    per_org = sizes.bulk_events // len(orgs)
+    started = time.time()
+    setup.insert_events(engine, orgs, per_org)
+    stats = receiver.wait_for_events(per_org * len(orgs), within_s=900)
+    rate = stats["events"] / (stats["lastAt"] - started)
+    return [
+        Figure(
+            "delivery events/s (10 subscriptions, maxBatchSize 500)",
+            rate,
+            "events/s",
+            None,
+            None,
+            "≥ 50,000",
+            rate >= 50_000,
+        )
+    ]
+
+
+def _messages_body(unit_ids: list[str], vins: list[str]) -> bytes:
+    messages = [
+        {"unitId": unit, "vin": vin, "location": {"latitude": 50.869, "longitude": 2.8942}}
+        for unit, vin in zip(unit_ids, vins, strict=True)
+    ]
+    return json.dumps({"messages": messages}).encode()
+
+
+def figure_auto_pairing_and_ingest(
+    server: Server, engine: Engine, sizes: Sizes, l_commit: float, l_http: float
+) -> list[Figure]:
+    """New units pairing by exact VIN among many assets, then the steady state of paired units."""
+    org = server.api.organization("Auto pairing", auto_pairing=True)
+    setup.insert_assets(engine, org, sizes.pairing_assets)
+    filler = server.api.organization("Stored assets")
+    setup.insert_assets(engine, filler, max(0, sizes.stored_assets - sizes.pairing_assets), prefix="YS2R4X20")
+    unit_ids = [f"tp:{100_000_000 + n}" for n in range(sizes.pairing_units)]
+    setup.insert_units(engine, org, unit_ids)
+    vins = [setup.vin_for(n) for n in range(sizes.pairing_units)]
+    bodies = [
+        _messages_body(unit_ids[start : start + 1000], vins[start : start + 1000])
+        for start in range(0, len(unit_ids), 1000)
+    ]
+    elapsed = post_all(f"{server.base_url}/v1/unit-messages", INGEST, bodies, concurrency=2)
+    paired = _count(engine, select(func.count()).select_from(units).where(units.c.asset_id.is_not(None)))
+    auto_events = _count(
+        engine, select(func.count()).select_from(events).where(events.c.reason == "AutoPair")
+    )
+    pairing_rate = paired / elapsed
+    steady_units = unit_ids[: sizes.paired_units]
+    steady_vins = vins[: sizes.paired_units]
+    repeats = max(1, sizes.ingest_messages // len(steady_units))
+    steady_bodies = [
+        _messages_body(steady_units[start : start + 1000], steady_vins[start : start + 1000])
+        for _ in range(repeats)
+        for start in range(0, len(steady_units), 1000)
+    ]
+    steady_elapsed = post_all(f"{server.base_url}/v1/unit-messages", INGEST, steady_bodies, concurrency=4)
+    ingest_rate = len(steady_bodies) * 1000 / steady_elapsed
+    return [
+        Figure(
+            "auto pairings/s (exact VINs among 100,000 assets, events included)",
+            pairing_rate,
+            "pairings/s",
+            l_commit,
+            "L-commit",
+            "≥ 2,500",
+            pairing_rate >= 2_500 and auto_events == paired == sizes.pairing_units,
+            f"{paired} units paired, {auto_events} AutoPair events recorded",
+        ),
+        Figure(
+            "ingest messages/s, paired units (requests of 1,000)",
+            ingest_rate,
+            "messages/s",
+            l_http * 1000,
+            "L-http x 1,000",
+            "≥ 50,000",
+            ingest_rate >= 50_000,
+        ),
+    ]
+
+
+def figure_end_to_end_latency(
+    server: Server, receiver: Receiver, engine: Engine, sizes: Sizes
+) -> list[Figure]:
+    """Manual pair → webhook received, at a steady pace, maxWaitMs 0."""
+    org = server.api.organization("Latency")
+    key = server.api.call("POST", f"/v1/organizations/{org}/api-keys")["key"]
+    server.api.subscription(org, f"{receiver.url}/latency", max_batch_size=100, max_wait_ms=0)
+    asset_ids = setup.insert_assets(engine, org, sizes.latency_pairs, prefix="VF1RFB00")
+    unit_ids = [f"lat:{n}" for n in range(sizes.latency_pairs)]
+    setup.insert_units(engine, org, unit_ids)
+    receiver.reset(record=True)
+    sent: dict[str, float] = {}
+    interval = 1 / sizes.latency_rate
+    next_at = time.perf_counter()
+    for unit, asset in zip(unit_ids, asset_ids, strict=True):
+        while time.perf_counter() < next_at:
+            time.sleep(0.0005)
+        sent[unit] = time.time()
+        server.api.call("POST", f"/v1/organizations/{org}/pairings", {"unitId": unit, "assetId": asset}, key)
+        next_at += interval
+    receiver.wait_for_events(len(unit_ids), within_s=120)
+    latencies_ms = sorted((at - sent[unit]) * 1000 for unit, at in receiver.arrivals() if unit in sent)
+    p99 = latencies_ms[min(len(latencies_ms) - 1, int(len(latencies_ms) * 0.99))]
+    p50 = statistics.median(latencies_ms)
+    return [
+        Figure(
+            "end-to-end latency p99 (manual pair → webhook received, 100 pairs/s)",
+            p99,
+            "ms",
+            None,
+            None,
+            "≤ 20 ms",
+            p99 <= 20,
+            f"p50 {p50:.1f} ms over {len(latencies_ms)} pairs",
+        )
+    ]
+
+
+def figure_match_latency(database_url: str, sizes: Sizes) -> list[Figure]:
+    """Exact, P1 and P2 lookups with `stored_assets` assets in one organization."""
+    from bench import match_latency
+
+    results = match_latency.measure(database_url, sizes.stored_assets)
+    targets = {"exact": 1.0, "P1": 2.0, "P2": 2.0}
+    return [
+        Figure(
+            f"match latency p99, {kind}, {sizes.stored_assets:,} assets",
+            p99,
+            "ms",
+            None,
+            None,
+            f"≤ {targets[kind]:g} ms",
+            p99 <= targets[kind],
+        )
+        for kind, p99 in results.items()
+    ]
+
+
+def main() -> None:
+    """Run every figure and write the report."""
+    parser = argparse.ArgumentParser(description=__doc__)
+    parser.add_argument("--postgres", metavar="URL", help="run on PostgreSQL instead of SQLite")
+    parser.add_argument("--smoke", action="store_true", help="tiny sizes (used by the test suite)")
+    parser.add_argument("--out", type=Path, default=ROOT, help="where bench/results and docs/ are written")
+    args = parser.parse_args()
+    sizes = SMOKE if args.smoke else Sizes()
+    command = "make bench" + (f" ARGS='--postgres {args.postgres}'" if args.postgres else "")
+    workdir = Path(tempfile.mkdtemp(prefix="pairhub-bench-"))
+    database_url = args.postgres or f"sqlite:///{workdir / 'bench.db'}"
+    engine = make_engine(database_url)
+    migrate.upgrade(engine)
+    figures: list[Figure] = []
+    l_commit = limits.l_commit(seconds=sizes.limit_seconds)
+    figures.append(Figure("L-commit", l_commit, "commits/s", None, None, "limit", None))
+    receiver = Receiver()
+    server = Server(database_url, workdir)
+    try:
+        l_http = limits.l_http(server.base_url, seconds=sizes.limit_seconds)
+        figures.append(Figure("L-http", l_http, "requests/s", None, None, "limit", None))
+        steps = [
+            lambda: figure_delivery_requests(server, receiver, engine, sizes),
+            lambda: figure_delivery_events(server, receiver, engine, sizes),
+            lambda: figure_auto_pairing_and_ingest(server, engine, sizes, l_commit, l_http),
+            lambda: figure_end_to_end_latency(server, receiver, engine, sizes),
+        ]
+        for step in steps:
+            started = time.perf_counter()
+            produced = step()
+            figures.extend(produced)
+            for figure in produced:
+                took = time.perf_counter() - started
+                print(f"{figure.name}: {figure.value:,.2f} {figure.unit} ({took:.1f} s)")
+        rss = server.peak_rss_mb()
+        figures.append(
+            Figure(
+                f"peak memory of serve ({sizes.stored_assets:,} assets stored)",
+                rss,
+                "MB RSS",
+                None,
+                None,
+                "≤ 300 MB",
+                rss <= 300,
+            )
+        )
+    finally:
+        server.stop()
+        receiver.stop()
+    figures.extend(figure_match_latency(args.postgres or f"sqlite:///{workdir / 'match.db'}", sizes))
+    suffix = "-postgres" if args.postgres else ""
+    write(
+        figures,
+        machine.describe(),
+        command,
+        args.out / "bench" / "results" / f"latest{suffix}.json",
+        args.out / "docs" / f"performance{suffix}.md",
+    )
+    print(f"wrote {args.out / 'bench' / 'results' / f'latest{suffix}.json'}")
+
+
+if __name__ == "__main__":
+    main()
