@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from typing import Any
 
@@ -47,12 +47,21 @@ def make_engine(url: str) -> Engine:
     return create_engine(url, pool_pre_ping=True, pool_size=10, max_overflow=20)
 
 
+OUTBOX_WRITTEN = "pairhub_outbox_written"
+"""Set in `connection.info` by the outbox, so that a commit can wake the delivery worker."""
+
+
 class Database:
     """Transactions for the services: `read()` for queries, `write()` for state changes."""
 
     def __init__(self, engine: Engine) -> None:
         self.engine = engine
         self.is_sqlite = engine.dialect.name == "sqlite"
+        self._outbox_listeners: list[Callable[[], None]] = []
+
+    def on_outbox_commit(self, listener: Callable[[], None]) -> None:
+        """Call `listener` after every commit that recorded events (from the committing thread)."""
+        self._outbox_listeners.append(listener)
 
     @contextmanager
     def write(self) -> Iterator[Connection]:
@@ -60,8 +69,13 @@ class Database:
         with self.engine.connect() as connection:
             if self.is_sqlite:
                 connection = connection.execution_options(sqlite_begin="IMMEDIATE")
+            connection.info.pop(OUTBOX_WRITTEN, None)
             with connection.begin():
                 yield connection
+            # Only after the commit: a worker woken earlier could look before the events are visible.
+            if connection.info.pop(OUTBOX_WRITTEN, False):
+                for listener in self._outbox_listeners:
+                    listener()
 
     @contextmanager
     def read(self) -> Iterator[Connection]:

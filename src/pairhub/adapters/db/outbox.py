@@ -9,6 +9,7 @@ from typing import Any
 
 from sqlalchemy import Connection, RowMapping, insert, select, text
 
+from pairhub.adapters.db.engine import OUTBOX_WRITTEN
 from pairhub.adapters.db.tables import events
 from pairhub.domain.events import EventType, Location, PairingEvent, Reason
 
@@ -31,6 +32,7 @@ def record_events(connection: Connection, batch: Iterable[PairingEvent]) -> None
     for organization_id in sorted({row["organization_id"] for row in rows}):
         _lock_organization_feed(connection, organization_id)
     connection.execute(insert(events), rows)
+    connection.info[OUTBOX_WRITTEN] = True
 
 
 def _to_row(event: PairingEvent) -> dict[str, Any]:
