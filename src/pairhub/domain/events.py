@@ -80,3 +80,50 @@ def manual_unpair(
     return PairingEvent(
         EventType.UNPAIRED, organization_id, unit_id, at_ms, asset_id=asset_id, asset_vin=asset_vin
     )
+
+
+def auto_pair(
+    organization_id: str,
+    unit_id: str,
+    asset_id: str,
+    asset_vin: str | None,
+    sensor_vin: str,
+    location: Location | None,
+    at_ms: int,
+) -> PairingEvent:
+    """The event of a successful auto pairing (exact or single partial match)."""
+    return PairingEvent(
+        EventType.PAIRED,
+        organization_id,
+        unit_id,
+        at_ms,
+        reason=Reason.AUTO_PAIR,
+        asset_id=asset_id,
+        asset_vin=asset_vin,
+        sensor_vin=sensor_vin,
+        location=location,
+    )
+
+
+def auto_pair_failed(
+    reason: Reason,
+    organization_id: str,
+    unit_id: str,
+    sensor_vin: str | None,
+    location: Location | None,
+    at_ms: int,
+    candidate_asset_ids: tuple[str, ...] = (),
+) -> PairingEvent:
+    """The event of a failed auto-pairing attempt; candidates travel with MultipleMatchFound only."""
+    if reason in SUCCESS_REASONS:
+        raise ValueError(f"{reason} is not a failure reason")
+    return PairingEvent(
+        EventType.PAIRED,
+        organization_id,
+        unit_id,
+        at_ms,
+        reason=reason,
+        sensor_vin=sensor_vin or None,
+        candidate_asset_ids=candidate_asset_ids if reason is Reason.MULTIPLE_MATCH_FOUND else (),
+        location=location,
+    )

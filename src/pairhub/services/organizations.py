@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import uuid
+from collections.abc import Callable
 from typing import Any
 
 from sqlalchemy import Connection, RowMapping, insert, select, update
@@ -13,6 +14,9 @@ from pairhub.domain.clock import Clock
 from pairhub.domain.model import NotFound
 from pairhub.services.auth import hash_key, new_api_key
 from pairhub.services.pagination import Page, paginate
+
+AutoPairingSwitchHook = Callable[[Connection, str, bool, int], None]
+"""Called in the write transaction when auto pairing is switched: (connection, org id, enabled, now)."""
 
 
 def _missing(organization_id: str) -> NotFound:
@@ -34,9 +38,12 @@ def load(connection: Connection, organization_id: str) -> RowMapping:
 class Organizations:
     """Use cases on organizations and API keys."""
 
-    def __init__(self, database: Database, clock: Clock) -> None:
+    def __init__(
+        self, database: Database, clock: Clock, on_auto_pairing_switch: AutoPairingSwitchHook | None = None
+    ) -> None:
         self._database = database
         self._clock = clock
+        self._on_auto_pairing_switch = on_auto_pairing_switch
 
     def create(self, name: str, auto_pairing_enabled: bool, datahub_subscription_active: bool) -> RowMapping:
         """Create an organization."""
@@ -70,11 +77,15 @@ class Organizations:
     def update(self, organization_id: str, changes: dict[str, Any]) -> RowMapping:
         """Change name, auto pairing or the Datahub subscription flag."""
         with self._database.write() as connection:
-            load(connection, organization_id)
+            current = load(connection, organization_id)
             if changes:
                 connection.execute(
                     update(organizations).where(organizations.c.id == organization_id).values(**changes)
                 )
+            enabled = changes.get("auto_pairing_enabled", current["auto_pairing_enabled"])
+            if self._on_auto_pairing_switch and bool(enabled) != bool(current["auto_pairing_enabled"]):
+                # Units follow the switch in the same transaction: reminders stop with it.
+                self._on_auto_pairing_switch(connection, organization_id, bool(enabled), self._clock.now_ms())
             return load(connection, organization_id)
 
     def create_api_key(self, organization_id: str) -> tuple[RowMapping, str]:

@@ -47,7 +47,7 @@ class Units:
         conflict = Conflict("unit_exists", f"Unit {unit_id} is already provisioned.")
         try:
             with self._database.write() as connection:
-                organizations.load(connection, organization_id)
+                organization = organizations.load(connection, organization_id)
                 if connection.execute(select(units.c.id).where(units.c.id == unit_id)).first():
                     raise conflict
                 connection.execute(
@@ -56,7 +56,11 @@ class Units:
                         "id": unit_id,
                         "organization_id": organization_id,
                         "created_at": self._clock.now_ms(),
-                        "ap_state": AutoPairingState.IDLE.value,
+                        "ap_state": (
+                            AutoPairingState.IDLE
+                            if organization["auto_pairing_enabled"]
+                            else AutoPairingState.DISABLED
+                        ).value,
                         "ap_reminders_sent": 0,
                     },
                 )

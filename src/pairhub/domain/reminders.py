@@ -1,0 +1,63 @@
+"""NotFound reminder schedule: pure functions of the first failure time, `now` and the policy."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+
+@dataclass(frozen=True)
+class ReminderPolicy:
+    """Remind every `interval_ms` while `t - t0 <= window_ms` (t0 = the first NotFound)."""
+
+    interval_ms: int
+    window_ms: int
+
+    def __post_init__(self) -> None:
+        if self.interval_ms <= 0:
+            raise ValueError("the reminder interval must be positive")
+        if self.window_ms < 0:
+            raise ValueError("the reminder window cannot be negative")
+
+    @classmethod
+    def from_seconds(cls, interval: float, window: float) -> ReminderPolicy:
+        """A policy from the settings' seconds (fractions allowed, at least 1 ms of interval)."""
+        return cls(max(1, round(interval * 1000)), max(0, round(window * 1000)))
+
+    @property
+    def reminder_count(self) -> int:
+        """How many reminders follow the first event when every one is sent on time."""
+        return self.window_ms // self.interval_ms
+
+
+@dataclass(frozen=True)
+class ReminderDecision:
+    """What to do with a due reminder: emit it or not, and when the next one is due (None: never)."""
+
+    emit: bool
+    next_at: int | None
+
+
+def next_slot_after(policy: ReminderPolicy, first_failed_at: int, now: int) -> int | None:
+    """The first slot `t0 + k * interval` (k >= 1) later than `now`, or None past the window.
+
+    Slots stay on the grid of t0, so a late scheduler does not shift every later reminder.
+    """
+    elapsed = max(0, now - first_failed_at)
+    slot = first_failed_at + (elapsed // policy.interval_ms + 1) * policy.interval_ms
+    return slot if slot - first_failed_at <= policy.window_ms else None
+
+
+def first_reminder_at(policy: ReminderPolicy, first_failed_at: int) -> int | None:
+    """When the first reminder after the NotFound at `first_failed_at` is due."""
+    return next_slot_after(policy, first_failed_at, first_failed_at)
+
+
+def decide_due(policy: ReminderPolicy, first_failed_at: int, now: int) -> ReminderDecision:
+    """Decide a reminder found due at `now`.
+
+    Missed slots (a scheduler that was down) are not replayed as a burst: one reminder is sent and the
+    next one waits for the following slot. Nothing is sent once `now` is past the window.
+    """
+    if now - first_failed_at > policy.window_ms:
+        return ReminderDecision(emit=False, next_at=None)
+    return ReminderDecision(emit=True, next_at=next_slot_after(policy, first_failed_at, now))
