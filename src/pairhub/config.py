@@ -23,6 +23,12 @@ class Settings(BaseSettings):
     delivery_timeout: float = Field(5.0, gt=0)
     onhold_probe_interval: float = Field(900.0, gt=0)
     event_retention: float = Field(604800.0, gt=0)
+    # Delivery worker: how often it looks for work, how long it owns a subscription before another
+    # worker may take it over (at least twice the delivery timeout), and how many it serves at once.
+    delivery_poll_interval: float = Field(0.2, gt=0)
+    delivery_lease: float = Field(30.0, gt=0)
+    delivery_concurrency: int = Field(32, ge=1, le=1000)
+    worker_metrics_port: int | None = Field(None, ge=1, le=65535)
     allow_private_webhook_targets: bool = False
     allow_insecure_webhooks: bool = False
     log_format: Literal["console", "json"] = "console"

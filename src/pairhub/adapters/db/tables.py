@@ -133,3 +133,80 @@ events = Table(
     # Cursors must never be reused, even if old events are deleted one day.
     sqlite_autoincrement=True,
 )
+
+# Webhook delivery. A subscription reads the events outbox through its own cursor (`cursor_seq`).
+subscriptions = Table(
+    "subscriptions",
+    metadata,
+    Column("id", String(36), primary_key=True),
+    Column("organization_id", String(36), ForeignKey("organizations.id"), nullable=False),
+    Column("url", String(2048), nullable=False),
+    Column("event_version", Integer, nullable=False),
+    Column("event_names", Text, nullable=False),
+    Column("max_batch_size", Integer, nullable=False),
+    Column("max_wait_ms", Integer, nullable=False),
+    Column("custom_headers", Text, nullable=False),
+    Column("description", String(500)),
+    Column("state", String(16), nullable=False),
+    # Stored usable, not hashed: the service needs the key itself to sign every request.
+    Column("secret", String(100), nullable=False),
+    Column("previous_secret", String(100)),
+    Column("previous_secret_expires_at", BigInteger),
+    Column("created_at", BigInteger, nullable=False),
+    Column("updated_at", BigInteger, nullable=False),
+    Column("cursor_seq", BigInteger, nullable=False),
+    Column("on_hold_since", BigInteger),
+    Column("on_hold_reason", String(500)),
+    Column("disabled_at", BigInteger),
+    Column("disabled_reason", String(500)),
+    Column("next_attempt_at", BigInteger),
+    Column("lease_owner", String(100)),
+    Column("lease_expires_at", BigInteger),
+    Column("events_delivered", BigInteger, nullable=False, default=0),
+    Column("events_failed", BigInteger, nullable=False, default=0),
+    Column("events_expired", BigInteger, nullable=False, default=0),
+    Index("ix_subscriptions_org_id", "organization_id", "id"),
+    Index("ix_subscriptions_state_next", "state", "next_attempt_at"),
+)
+
+batches = Table(
+    "batches",
+    metadata,
+    Column("id", String(36), primary_key=True),
+    Column("subscription_id", String(36), ForeignKey("subscriptions.id"), nullable=False),
+    Column("first_seq", BigInteger, nullable=False),
+    Column("last_seq", BigInteger, nullable=False),
+    Column("event_count", Integer, nullable=False),
+    Column("oldest_event_at", BigInteger, nullable=False),
+    # Frozen at creation: every retry and every resend after a crash carries these exact bytes.
+    Column("body", Text, nullable=False),
+    Column("created_at", BigInteger, nullable=False),
+    Column("status", String(16), nullable=False),
+    Column("attempts", Integer, nullable=False, default=0),
+    Column("next_attempt_at", BigInteger),
+    Column("last_attempt_at", BigInteger),
+    Column("last_status", Integer),
+    Column("last_error", String(500)),
+    Column("completed_at", BigInteger),
+    # Batches of a subscription cover disjoint seq ranges, so first_seq orders and pages the log.
+    UniqueConstraint("subscription_id", "first_seq"),
+    Index("ix_batches_sub_status_first", "subscription_id", "status", "first_seq"),
+)
+
+attempts = Table(
+    "attempts",
+    metadata,
+    Column("id", Serial, primary_key=True, autoincrement=True),
+    Column("batch_id", String(36), ForeignKey("batches.id"), nullable=False),
+    Column("subscription_id", String(36), ForeignKey("subscriptions.id"), nullable=False),
+    Column("attempted_at", BigInteger, nullable=False),
+    Column("duration_ms", Integer, nullable=False),
+    Column("status_code", Integer),
+    Column("response_excerpt", Text),
+    Column("error", String(500)),
+    Column("outcome", String(16), nullable=False),
+    Column("worker", String(100), nullable=False),
+    Index("ix_attempts_batch_id", "batch_id", "id"),
+    Index("ix_attempts_subscription_id", "subscription_id", "id"),
+    sqlite_autoincrement=True,
+)

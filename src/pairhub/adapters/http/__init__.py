@@ -1,0 +1,1 @@
+"""Outgoing HTTP: the webhook sender, its SSRF guard and request signing."""

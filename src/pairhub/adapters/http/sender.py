@@ -1,0 +1,138 @@
+"""The webhook sender: one POST, no redirects, connecting only to addresses the SSRF guard has checked."""
+
+from __future__ import annotations
+
+import asyncio
+import socket
+import time
+from collections.abc import Mapping
+from dataclasses import dataclass
+from typing import Protocol
+
+import aiohttp
+from aiohttp.abc import AbstractResolver, ResolveResult
+
+from pairhub.adapters.http.ssrf import TargetGuard, TargetRefused
+
+EXCERPT_BYTES = 2048
+
+
+@dataclass(frozen=True)
+class SendResult:
+    """What came back: a status (None when no response), the first 2 KB of the body, timing, error text."""
+
+    status: int | None
+    excerpt: str
+    duration_ms: int
+    error: str | None = None
+    retry_after: str | None = None
+
+
+class Sender(Protocol):
+    """Posts one signed body to one URL."""
+
+    async def send(self, url: str, body: bytes, headers: Mapping[str, str]) -> SendResult:
+        """POST `body` with `headers` and report the outcome; never raises for network trouble."""
+        ...
+
+    async def close(self) -> None:
+        """Release connections."""
+        ...
+
+
+class GuardedResolver(AbstractResolver):
+    """An aiohttp resolver that only hands out addresses the guard accepted, so the checked IP is dialled."""
+
+    def __init__(self, guard: TargetGuard) -> None:
+        self._guard = guard
+
+    async def resolve(
+        self, host: str, port: int = 0, family: socket.AddressFamily = socket.AF_INET
+    ) -> list[ResolveResult]:
+        """Resolve, check every address, return them as numeric results (no second lookup happens)."""
+        addresses = await asyncio.to_thread(self._guard.resolve_checked, host, port)
+        results: list[ResolveResult] = []
+        for address in addresses:
+            address_family = socket.AF_INET6 if ":" in address else socket.AF_INET
+            if family in (socket.AF_INET, socket.AF_INET6) and family != address_family:
+                continue
+            results.append(
+                ResolveResult(
+                    hostname=host,
+                    host=address,
+                    port=port,
+                    family=address_family,
+                    proto=0,
+                    flags=socket.AI_NUMERICHOST | socket.AI_NUMERICSERV,
+                )
+            )
+        if not results:
+            raise TargetRefused(f"{host} has no address of the requested family")
+        return results
+
+    async def close(self) -> None:
+        """Nothing to release."""
+
+
+class AiohttpSender:
+    """The production sender on aiohttp (chosen by measurement, see docs/architecture-delivery.md)."""
+
+    def __init__(self, guard: TargetGuard, timeout_s: float, max_connections: int = 100) -> None:
+        self._guard = guard
+        self._timeout = aiohttp.ClientTimeout(total=timeout_s)
+        self._timeout_s = timeout_s
+        self._max_connections = max_connections
+        self._session: aiohttp.ClientSession | None = None
+
+    def _session_or_new(self) -> aiohttp.ClientSession:
+        # Created lazily: a session belongs to the event loop that runs the first send.
+        if self._session is None:
+            connector = aiohttp.TCPConnector(
+                resolver=GuardedResolver(self._guard),
+                limit=self._max_connections,
+                # Every new connection asks the guard again; a short cache bounds DNS rebinding windows.
+                ttl_dns_cache=10,
+            )
+            self._session = aiohttp.ClientSession(
+                connector=connector, timeout=self._timeout, trust_env=False, auto_decompress=False
+            )
+        return self._session
+
+    async def send(self, url: str, body: bytes, headers: Mapping[str, str]) -> SendResult:
+        """POST once; redirects are answers (3xx), not followed."""
+        started = time.perf_counter()
+        try:
+            self._guard.check_before_connect(url)
+            session = self._session_or_new()
+            async with session.post(url, data=body, headers=dict(headers), allow_redirects=False) as response:
+                excerpt = await response.content.read(EXCERPT_BYTES)
+                return SendResult(
+                    status=response.status,
+                    excerpt=excerpt.decode("utf-8", errors="replace"),
+                    duration_ms=_elapsed_ms(started),
+                    retry_after=response.headers.get("Retry-After"),
+                )
+        except TargetRefused as refused:
+            return SendResult(None, "", _elapsed_ms(started), f"target refused: {refused.reason}")
+        except TimeoutError:
+            return SendResult(None, "", _elapsed_ms(started), f"timeout after {self._timeout_s:g} s")
+        except aiohttp.ClientError as error:
+            cause = error.__cause__
+            if isinstance(cause, TargetRefused):
+                return SendResult(None, "", _elapsed_ms(started), f"target refused: {cause.reason}")
+            return SendResult(None, "", _elapsed_ms(started), _describe(error))
+
+    async def close(self) -> None:
+        """Close the session and its connections."""
+        if self._session is not None:
+            await self._session.close()
+            self._session = None
+
+
+def _elapsed_ms(started: float) -> int:
+    return round((time.perf_counter() - started) * 1000)
+
+
+def _describe(error: BaseException) -> str:
+    text = str(error) or type(error).__name__
+    return f"{type(error).__name__}: {text}"[:500]

@@ -1,0 +1,122 @@
+"""Webhook subscriptions (the Datahub portal): settings, pause/resume, secrets, tests, delivery log."""
+
+from __future__ import annotations
+
+from typing import Annotated, Any
+
+from fastapi import APIRouter, Path, Query, Response
+
+from pairhub.entrypoints.api import subscription_schemas as shapes
+from pairhub.entrypoints.api.deps import DEFAULT_LIMIT, AfterDep, ContainerDep, LimitDep, OrgIdDep
+from pairhub.entrypoints.api.problems import ApiError
+from pairhub.entrypoints.api.routers.pairings import parse_seq_cursor
+from pairhub.entrypoints.api.schemas import PageOut
+
+router = APIRouter(prefix="/v1/organizations/{org_id}/subscriptions", tags=["subscriptions"])
+
+SubId = Annotated[str, Path(max_length=64)]
+BatchId = Annotated[str, Path(max_length=64)]
+
+
+@router.post("", status_code=201, response_model=shapes.SubscriptionSecretOut)
+def create_subscription(body: shapes.SubscriptionIn, org_id: OrgIdDep, c: ContainerDep) -> dict[str, Any]:
+    """Create a subscription; its signing `secret` is in this response only."""
+    view, secret = c.subscriptions.create(
+        org_id,
+        url=body.url,
+        event_version=body.eventVersion,
+        names=body.eventNames,
+        max_batch_size=body.maxBatchSize,
+        max_wait_ms=body.maxWaitMs,
+        headers=body.customHeaders,
+        description=body.description,
+    )
+    return shapes.subscription(view, secret)
+
+
+@router.get("", response_model=PageOut[shapes.SubscriptionOut])
+def list_subscriptions(
+    org_id: OrgIdDep, c: ContainerDep, after: AfterDep = None, limit: LimitDep = DEFAULT_LIMIT
+) -> dict[str, Any]:
+    """The organization's subscriptions."""
+    page = c.subscriptions.list(org_id, after, limit)
+    return {"data": [shapes.subscription(v) for v in page.items], "nextCursor": page.next_cursor}
+
+
+@router.get("/{sub_id}", response_model=shapes.SubscriptionOut)
+def get_subscription(sub_id: SubId, org_id: OrgIdDep, c: ContainerDep) -> dict[str, Any]:
+    """One subscription with its state, backlog and delivery counters."""
+    return shapes.subscription(c.subscriptions.get(org_id, sub_id))
+
+
+@router.patch("/{sub_id}", response_model=shapes.SubscriptionOut)
+def update_subscription(
+    sub_id: SubId, body: shapes.SubscriptionPatch, org_id: OrgIdDep, c: ContainerDep
+) -> dict[str, Any]:
+    """Change settings; `state: paused` pauses delivery (events keep buffering), `active` resumes it."""
+    given = body.model_dump(exclude_unset=True)
+    if any(value is None for key, value in given.items() if key != "description"):
+        raise ApiError(422, "validation_error", "Only `description` may be set to null.")
+    return shapes.subscription(c.subscriptions.update(org_id, sub_id, shapes.patch_changes(given)))
+
+
+@router.delete("/{sub_id}", status_code=204)
+def delete_subscription(sub_id: SubId, org_id: OrgIdDep, c: ContainerDep) -> Response:
+    """Delete a subscription and its delivery log."""
+    c.subscriptions.delete(org_id, sub_id)
+    return Response(status_code=204)
+
+
+@router.post("/{sub_id}/rotate-secret", response_model=shapes.SubscriptionSecretOut)
+def rotate_secret(sub_id: SubId, org_id: OrgIdDep, c: ContainerDep) -> dict[str, Any]:
+    """A new secret, shown once; the previous one keeps signing alongside it for 24 hours."""
+    view, secret = c.subscriptions.rotate_secret(org_id, sub_id)
+    return shapes.subscription(view, secret)
+
+
+@router.post("/{sub_id}/resume", response_model=shapes.SubscriptionOut)
+def resume(sub_id: SubId, org_id: OrgIdDep, c: ContainerDep) -> dict[str, Any]:
+    """Resume a paused, on-hold or disabled subscription at once."""
+    return shapes.subscription(c.subscriptions.resume(org_id, sub_id))
+
+
+@router.post("/{sub_id}/test", response_model=shapes.TestDeliveryOut)
+async def send_test(sub_id: SubId, org_id: OrgIdDep, c: ContainerDep) -> dict[str, Any]:
+    """Send one signed sample batch now and report the receiver's status and latency."""
+    sent = await c.delivery.send_test(org_id, sub_id)
+    result = sent.result
+    return {
+        "eventBatchId": sent.batch_id,
+        "delivered": result.status is not None and 200 <= result.status <= 299,
+        "statusCode": result.status,
+        "latencyMs": result.duration_ms,
+        "responseExcerpt": result.excerpt,
+        "error": result.error,
+    }
+
+
+@router.get("/{sub_id}/batches", response_model=PageOut[shapes.BatchOut])
+def list_batches(
+    sub_id: SubId,
+    org_id: OrgIdDep,
+    c: ContainerDep,
+    status: Annotated[shapes.BatchStatusName | None, Query(description="Only batches in this state.")] = None,
+    after: AfterDep = None,
+    limit: LimitDep = DEFAULT_LIMIT,
+) -> dict[str, Any]:
+    """The delivery log, newest batch first, with each batch's latest attempts."""
+    before = parse_seq_cursor(after) if after else None
+    page = c.subscriptions.batches(org_id, sub_id, status, before, limit)
+    return {"data": [shapes.batch(v) for v in page.items], "nextCursor": page.next_cursor}
+
+
+@router.get("/{sub_id}/batches/{batch_id}", response_model=shapes.BatchDetailOut)
+def get_batch(sub_id: SubId, batch_id: BatchId, org_id: OrgIdDep, c: ContainerDep) -> dict[str, Any]:
+    """One batch with the exact body it is sent with."""
+    return shapes.batch(c.subscriptions.batch(org_id, sub_id, batch_id), with_body=True)
+
+
+@router.post("/{sub_id}/batches/{batch_id}/redeliver", status_code=202, response_model=shapes.BatchOut)
+def redeliver(sub_id: SubId, batch_id: BatchId, org_id: OrgIdDep, c: ContainerDep) -> dict[str, Any]:
+    """Send a batch again, same `eventBatchId` and bytes, as soon as the subscription's turn comes."""
+    return shapes.batch(c.subscriptions.redeliver(org_id, sub_id, batch_id))
