@@ -81,3 +81,15 @@ class Authenticator:
         if row is None:
             return None
         return Principal(Role.ORGANIZATION, organization_id=row.organization_id, key_id=row.id)
+
+    def key_active(self, key_id: str, organization_id: str) -> bool:
+        """True while the organization's API key `key_id` exists and is not revoked."""
+        with self._database.read() as connection:
+            row = connection.execute(
+                select(api_keys.c.id).where(
+                    api_keys.c.id == key_id,
+                    api_keys.c.organization_id == organization_id,
+                    api_keys.c.revoked_at.is_(None),
+                )
+            ).first()
+        return row is not None

@@ -1,0 +1,350 @@
+"""UI pages for assets and units, and manual pairing and unpairing from either side."""
+
+from __future__ import annotations
+
+import json
+from typing import Annotated, Any
+
+from fastapi import APIRouter, Depends, Form, Request
+from fastapi.responses import Response
+
+from pairhub.bootstrap import Container
+from pairhub.domain.model import AutoPairingState, DomainError, Invalid
+from pairhub.domain.vin import check_digit_valid
+from pairhub.entrypoints.ui.web import (
+    OrgViewerDep,
+    Viewer,
+    container_of,
+    csrf_guard,
+    flash,
+    redirect,
+    render,
+    safe_back,
+)
+from pairhub.services.assets import AssetView
+
+router = APIRouter(prefix="/ui", include_in_schema=False, dependencies=[Depends(csrf_guard)])
+FormStr = Annotated[str, Form()]
+PAGE_SIZE = 50
+UNIT_FILTERS = {
+    "": "All units",
+    "paired": "Paired",
+    "unpaired": "Not paired",
+    AutoPairingState.NOT_FOUND.value: "Waiting: no matching asset (NotFound)",
+    AutoPairingState.MULTIPLE_MATCH_FOUND.value: "Waiting: several candidates (MultipleMatchFound)",
+    AutoPairingState.INVALID_DATA.value: "Waiting: unusable VIN (InvalidData)",
+    AutoPairingState.UNKNOWN.value: "Waiting: error, will retry (Unknown)",
+    AutoPairingState.SUPPRESSED.value: "Auto pairing suppressed after unpair",
+    AutoPairingState.IDLE.value: "Not reported a VIN yet",
+    AutoPairingState.DISABLED.value: "Auto pairing disabled",
+}
+
+
+def _not_found(request: Request, viewer: Viewer, error: DomainError) -> Response:
+    return render(
+        request, "error.html", {"title": "Not found", "message": error.detail}, status=404, viewer=viewer
+    )
+
+
+def _asset_context(view: AssetView) -> dict[str, Any]:
+    vin = view.row["vin"]
+    return {"asset": view, "check_digit_ok": check_digit_valid(vin) if vin else None}
+
+
+# --- assets -------------------------------------------------------------------------------------
+
+
+@router.get("/assets")
+def assets_page(
+    request: Request,
+    viewer: OrgViewerDep,
+    q: str = "",
+    paired: str = "",
+    after: str = "",
+    form_error: str | None = None,
+) -> Response:
+    """Assets by id, searchable by VIN or name and filterable by pairing state, one keyset page at a time."""
+    paired_filter = {"yes": True, "no": False}.get(paired)
+    page = container_of(request).assets.list(
+        viewer.org_id,
+        search=q.strip()[:100] or None,
+        paired=paired_filter,
+        after=after or None,
+        limit=PAGE_SIZE,
+    )
+    context = {"page": page, "q": q, "paired": paired, "after": after, "form_error": form_error, "form": {}}
+    # htmx live search asks for the results table only; the address bar still gets the full URL.
+    template = "assets_results.html" if request.headers.get("hx-request") else "assets.html"
+    return render(request, template, context, viewer=viewer)
+
+
+@router.post("/assets")
+def create_asset(request: Request, viewer: OrgViewerDep, vin: FormStr = "", name: FormStr = "") -> Response:
+    """Create an asset; a VIN may pair waiting units at once."""
+    try:
+        view = container_of(request).assets.create(viewer.org_id, vin or None, name.strip()[:200] or None)
+    except DomainError as error:
+        page = container_of(request).assets.list(viewer.org_id, limit=PAGE_SIZE)
+        context = {
+            "page": page,
+            "q": "",
+            "paired": "",
+            "after": "",
+            "form_error": error.detail,
+            "form": {"vin": vin, "name": name},
+        }
+        return render(request, "assets.html", context, status=error.status, viewer=viewer)
+    flash(request, "Asset created.")
+    return redirect(request, f"/ui/assets/{view.row['id']}")
+
+
+def _asset_page(
+    request: Request, viewer: Viewer, view: AssetView, *, error: str | None = None, status: int = 200
+) -> Response:
+    container = container_of(request)
+    free_units = container.units.list(viewer.org_id, paired=False, limit=100).items
+    context = {**_asset_context(view), "free_units": free_units, "error": error}
+    return render(request, "asset.html", context, status=status, viewer=viewer)
+
+
+@router.get("/assets/{asset_id}")
+def asset_page(request: Request, viewer: OrgViewerDep, asset_id: str) -> Response:
+    """One asset: edit its VIN and name, its paired units, pair or unpair, delete."""
+    try:
+        view = container_of(request).assets.get(viewer.org_id, asset_id)
+    except DomainError as error:
+        return _not_found(request, viewer, error)
+    return _asset_page(request, viewer, view)
+
+
+@router.post("/assets/{asset_id}")
+def edit_asset(
+    request: Request, viewer: OrgViewerDep, asset_id: str, vin: FormStr = "", name: FormStr = ""
+) -> Response:
+    """Change an asset's VIN and name; a new VIN may pair waiting units at once."""
+    container = container_of(request)
+    try:
+        view = container.assets.update(
+            viewer.org_id, asset_id, {"vin": vin or None, "name": name.strip()[:200] or None}
+        )
+    except DomainError as error:
+        try:
+            current = container.assets.get(viewer.org_id, asset_id)
+        except DomainError:
+            return _not_found(request, viewer, error)
+        return _asset_page(request, viewer, current, error=error.detail, status=error.status)
+    message = "Asset saved."
+    if view.unit_ids:
+        # A new VIN may just have paired waiting units: name them so the fix is visibly done.
+        message += f" Paired units: {', '.join(view.unit_ids)}."
+    flash(request, message)
+    return redirect(request, f"/ui/assets/{asset_id}")
+
+
+@router.post("/assets/{asset_id}/delete")
+def delete_asset(request: Request, viewer: OrgViewerDep, asset_id: str, confirmed: FormStr = "") -> Response:
+    """Delete an asset after confirmation; refused in words while units are paired to it."""
+    container = container_of(request)
+    try:
+        view = container.assets.get(viewer.org_id, asset_id)
+    except DomainError as error:
+        return _not_found(request, viewer, error)
+    back = f"/ui/assets/{asset_id}"
+    if confirmed != "yes":
+        context = {"action": "delete_asset", "asset": view, "back": back, "error": None}
+        return render(request, "confirm.html", context, viewer=viewer)
+    try:
+        container.assets.delete(viewer.org_id, asset_id)
+    except DomainError as error:
+        context = {"action": "delete_asset", "asset": view, "back": back, "error": error.detail}
+        return render(request, "confirm.html", context, status=error.status, viewer=viewer)
+    flash(request, "Asset deleted.")
+    return redirect(request, "/ui/assets")
+
+
+# --- units --------------------------------------------------------------------------------------
+
+
+@router.get("/units")
+def units_page(request: Request, viewer: OrgViewerDep, show: str = "", after: str = "") -> Response:
+    """Units by id, filtered by pairing state or by where they stand in auto pairing."""
+    show = show if show in UNIT_FILTERS else ""
+    paired = {"paired": True, "unpaired": False}.get(show)
+    state = show if show not in ("", "paired", "unpaired") else None
+    page = container_of(request).units.list(
+        viewer.org_id, paired=paired, state=state, after=after or None, limit=PAGE_SIZE
+    )
+    context = {"page": page, "show": show, "after": after, "filters": UNIT_FILTERS, "form_error": None}
+    return render(request, "units.html", context, viewer=viewer)
+
+
+@router.post("/units")
+def provision_unit(request: Request, viewer: OrgViewerDep, unit_id: FormStr = "") -> Response:
+    """Provision a unit for the organization."""
+    try:
+        row = container_of(request).units.provision(viewer.org_id, unit_id.strip())
+    except DomainError as error:
+        page = container_of(request).units.list(viewer.org_id, limit=PAGE_SIZE)
+        context = {
+            "page": page,
+            "show": "",
+            "after": "",
+            "filters": UNIT_FILTERS,
+            "form_error": error.detail,
+            "form": {"unit_id": unit_id},
+        }
+        return render(request, "units.html", context, status=error.status, viewer=viewer)
+    flash(request, f"Unit {row['id']} provisioned.")
+    return redirect(request, f"/ui/units/{row['id']}")
+
+
+def _candidates(container: Container, org_id: str, raw: str | None) -> list[dict[str, Any]]:
+    ids: list[str] = json.loads(raw) if raw else []
+    found: list[dict[str, Any]] = []
+    for asset_id in ids:
+        try:
+            found.append({"id": asset_id, "asset": container.assets.get(org_id, asset_id)})
+        except DomainError:
+            # A candidate deleted since the attempt stays listed, without a pair button.
+            found.append({"id": asset_id, "asset": None})
+    return found
+
+
+def _asset_label(container: Container, org_id: str, asset_id: str) -> str:
+    try:
+        row = container.assets.get(org_id, asset_id).row
+    except DomainError:
+        return f"{asset_id} (deleted)"
+    return str(row["name"] or row["vin"] or asset_id)
+
+
+@router.get("/units/{unit_id}")
+def unit_page(request: Request, viewer: OrgViewerDep, unit_id: str) -> Response:
+    """One unit: pairing, last report, auto-pairing outcome (candidates, reminders), history, events."""
+    container = container_of(request)
+    try:
+        unit = container.units.get(viewer.org_id, unit_id)
+    except DomainError as error:
+        return _not_found(request, viewer, error)
+    asset = None
+    if unit["asset_id"] is not None:
+        try:
+            asset = container.assets.get(viewer.org_id, unit["asset_id"])
+        except DomainError:
+            asset = None
+    history = container.pairing.history(viewer.org_id, unit_id, 0, 100).items
+    labels: dict[str, str] = {}
+    for entry in history:
+        if entry["asset_id"] not in labels:
+            labels[entry["asset_id"]] = _asset_label(container, viewer.org_id, entry["asset_id"])
+    events = container.feed.recent(viewer.org_id, 1, limit=10, unit_id=unit_id).items
+    context = {
+        "unit": unit,
+        "asset": asset,
+        "candidates": _candidates(container, viewer.org_id, unit["ap_candidates"]),
+        "history": list(reversed(history)),
+        "asset_labels": labels,
+        "reminder_total": int(container.settings.reminder_window // container.settings.reminder_interval),
+        "events": events,
+    }
+    return render(request, "unit.html", context, viewer=viewer)
+
+
+@router.post("/units/{unit_id}/delete")
+def delete_unit(request: Request, viewer: OrgViewerDep, unit_id: str, confirmed: FormStr = "") -> Response:
+    """Delete an unpaired unit after confirmation."""
+    container = container_of(request)
+    try:
+        unit = container.units.get(viewer.org_id, unit_id)
+    except DomainError as error:
+        return _not_found(request, viewer, error)
+    back = f"/ui/units/{unit_id}"
+    context: dict[str, Any] = {"action": "delete_unit", "unit": unit, "back": back, "error": None}
+    if confirmed != "yes":
+        return render(request, "confirm.html", context, viewer=viewer)
+    try:
+        container.units.delete(viewer.org_id, unit_id)
+    except DomainError as error:
+        return render(
+            request, "confirm.html", {**context, "error": error.detail}, status=error.status, viewer=viewer
+        )
+    flash(request, f"Unit {unit_id} deleted.")
+    return redirect(request, "/ui/units")
+
+
+# --- pairing ------------------------------------------------------------------------------------
+
+
+def _find_asset(container: Container, org_id: str, reference: str) -> AssetView:
+    """The organization's asset with this VIN or id."""
+    reference = reference.strip()
+    if not reference:
+        raise Invalid("asset_required", "Enter the VIN or the id of an asset.")
+    by_vin = container.assets.list(org_id, vin=reference, limit=1).items
+    if by_vin:
+        return by_vin[0]
+    return container.assets.get(org_id, reference)
+
+
+@router.post("/pairings")
+def pair(
+    request: Request,
+    viewer: OrgViewerDep,
+    unit_id: FormStr = "",
+    asset: FormStr = "",
+    confirmed: FormStr = "",
+    back: FormStr = "",
+) -> Response:
+    """Pair a unit with an asset: a confirmation page first, then the pairing (or the reason it failed)."""
+    container = container_of(request)
+    back = safe_back(back, "/ui/units")
+    context: dict[str, Any] = {"action": "pair", "back": back, "unit_id": unit_id.strip(), "error": None}
+    try:
+        context["unit"] = container.units.get(viewer.org_id, unit_id.strip())
+        context["asset"] = view = _find_asset(container, viewer.org_id, asset)
+    except DomainError as error:
+        return render(
+            request, "confirm.html", {**context, "error": error.detail}, status=error.status, viewer=viewer
+        )
+    if confirmed != "yes":
+        return render(request, "confirm.html", context, viewer=viewer)
+    try:
+        result = container.pairing.pair(viewer.org_id, unit_id.strip(), str(view.row["id"]), via="ui")
+    except DomainError as error:
+        current = getattr(error, "extra", {}).get("assetId")
+        context.update(error=error.detail, current_asset_id=current)
+        return render(request, "confirm.html", context, status=error.status, viewer=viewer)
+    label = view.row["name"] or view.row["vin"] or view.row["id"]
+    flash(
+        request,
+        f"Unit {unit_id.strip()} {'is paired' if result.created else 'was already paired'} with {label}.",
+    )
+    return redirect(request, back)
+
+
+@router.post("/pairings/unpair")
+def unpair(
+    request: Request, viewer: OrgViewerDep, unit_id: FormStr = "", confirmed: FormStr = "", back: FormStr = ""
+) -> Response:
+    """Unpair a unit after confirmation; auto pairing then waits for the unit to report another VIN."""
+    container = container_of(request)
+    back = safe_back(back, "/ui/units")
+    context: dict[str, Any] = {"action": "unpair", "back": back, "unit_id": unit_id.strip(), "error": None}
+    try:
+        unit = context["unit"] = container.units.get(viewer.org_id, unit_id.strip())
+        if unit["asset_id"] is not None:
+            context["asset"] = container.assets.get(viewer.org_id, unit["asset_id"])
+    except DomainError as error:
+        return render(
+            request, "confirm.html", {**context, "error": error.detail}, status=error.status, viewer=viewer
+        )
+    if confirmed != "yes":
+        return render(request, "confirm.html", context, viewer=viewer)
+    try:
+        container.pairing.unpair(viewer.org_id, unit_id.strip(), via="ui")
+    except DomainError as error:
+        return render(
+            request, "confirm.html", {**context, "error": error.detail}, status=error.status, viewer=viewer
+        )
+    flash(request, f"Unit {unit_id.strip()} is unpaired.")
+    return redirect(request, back)

@@ -1,0 +1,346 @@
+"""The Datahub portal pages: webhook subscriptions, their state, counters and delivery log."""
+
+from __future__ import annotations
+
+from typing import Annotated, Any
+
+from fastapi import APIRouter, Depends, Form, Request
+from fastapi.responses import Response
+
+from pairhub.bootstrap import Container
+from pairhub.contract.render import EVENTS_BY_VERSION
+from pairhub.domain.delivery import MAX_BATCH_SIZE, MAX_CUSTOM_HEADERS, MAX_WAIT_MS, BatchStatus
+from pairhub.domain.model import DomainError, Invalid
+from pairhub.entrypoints.ui.web import OrgViewerDep, Viewer, container_of, csrf_guard, flash, redirect, render
+from pairhub.services.subscriptions import SubscriptionView, custom_headers, event_names
+
+router = APIRouter(prefix="/ui", include_in_schema=False, dependencies=[Depends(csrf_guard)])
+FormStr = Annotated[str, Form()]
+FormList = Annotated[list[str], Form()]
+LOG_PAGE = 20
+ALL_EVENTS = EVENTS_BY_VERSION[1]
+LIMITS = {"max_batch_size": MAX_BATCH_SIZE, "max_wait_ms": MAX_WAIT_MS, "max_headers": MAX_CUSTOM_HEADERS}
+
+
+def parse_headers(text: str) -> dict[str, str]:
+    """Custom headers typed one per line as `Name: value`."""
+    headers: dict[str, str] = {}
+    for number, line in enumerate(text.splitlines(), start=1):
+        if not line.strip():
+            continue
+        name, colon, value = line.partition(":")
+        if not colon or not name.strip():
+            message = f"Line {number} of the custom headers is not `Name: value`."
+            raise Invalid("invalid_custom_header", message)
+        headers[name.strip()] = value.strip()
+    return headers
+
+
+def _int(value: str, label: str) -> int:
+    try:
+        return int(value.strip())
+    except ValueError:
+        raise Invalid("not_a_number", f"{label} must be a whole number.") from None
+
+
+def _settings(
+    url: str,
+    version: str,
+    names: list[str],
+    batch_size: str,
+    max_wait_ms: str,
+    headers: str,
+    description: str,
+) -> dict[str, Any]:
+    """The form's fields as the subscription service takes them (raises Invalid in words)."""
+    return {
+        "url": url.strip(),
+        "event_version": 2 if version == "2" else 1,
+        "names": [name for name in ALL_EVENTS if name in names],
+        "max_batch_size": _int(batch_size, "The batch size"),
+        "max_wait_ms": _int(max_wait_ms, "The wait"),
+        "headers": parse_headers(headers),
+        "description": description.strip()[:500] or None,
+    }
+
+
+def _form_of(view: SubscriptionView) -> dict[str, Any]:
+    row = view.row
+    return {
+        "url": row["url"],
+        "version": str(row["event_version"]),
+        "names": event_names(row),
+        "batch_size": str(row["max_batch_size"]),
+        "max_wait_ms": str(row["max_wait_ms"]),
+        "headers": "\n".join(f"{k}: {v}" for k, v in custom_headers(row).items()),
+        "description": row["description"] or "",
+    }
+
+
+NEW_FORM = {
+    "url": "",
+    "version": "1",
+    "names": list(ALL_EVENTS),
+    "batch_size": "100",
+    "max_wait_ms": "500",
+    "headers": "",
+    "description": "",
+}
+
+
+def _list_page(
+    request: Request, viewer: Viewer, form: dict[str, Any], error: str | None = None, status: int = 200
+) -> Response:
+    container = container_of(request)
+    context: dict[str, Any] = {"form": form, "error": error, "limits": LIMITS, "all_events": ALL_EVENTS}
+    try:
+        context["subscriptions"] = container.subscriptions.list(viewer.org_id, None, 100).items
+        context["refused"] = None
+    except DomainError as refused:
+        # An organization without an active Datahub subscription gets no webhooks: say so plainly.
+        context["subscriptions"] = []
+        context["refused"] = refused.detail
+    return render(request, "subscriptions.html", context, status=status, viewer=viewer)
+
+
+@router.get("/subscriptions")
+def subscriptions_page(request: Request, viewer: OrgViewerDep) -> Response:
+    """The organization's webhook subscriptions and the form to create one."""
+    return _list_page(request, viewer, NEW_FORM)
+
+
+@router.post("/subscriptions")
+def create_subscription(
+    request: Request,
+    viewer: OrgViewerDep,
+    url: FormStr = "",
+    version: FormStr = "1",
+    event_names_: Annotated[list[str], Form(alias="event_names")] = [],  # noqa: B006 - FastAPI copies it
+    batch_size: FormStr = "100",
+    max_wait_ms: FormStr = "500",
+    headers: FormStr = "",
+    description: FormStr = "",
+) -> Response:
+    """Create a subscription and show its secret, once."""
+    form = {
+        "url": url,
+        "version": version,
+        "names": event_names_,
+        "batch_size": batch_size,
+        "max_wait_ms": max_wait_ms,
+        "headers": headers,
+        "description": description,
+    }
+    try:
+        values = _settings(url, version, event_names_, batch_size, max_wait_ms, headers, description)
+        view, secret = container_of(request).subscriptions.create(viewer.org_id, **values)
+    except DomainError as error:
+        return _list_page(request, viewer, form, error.detail, error.status)
+    context = {"subscription": view, "secret": secret, "rotated": False}
+    return render(request, "subscription_secret.html", context, viewer=viewer)
+
+
+def _log(container: Container, viewer: Viewer, subscription_id: str, status: str, before: str) -> Any:
+    return container.subscriptions.batches(
+        viewer.org_id,
+        subscription_id,
+        status or None,
+        int(before) if before.isdigit() else None,
+        LOG_PAGE,
+    )
+
+
+def _oldest_waiting(container: Container, viewer: Viewer, subscription_id: str) -> int | None:
+    pending = container.subscriptions.batches(
+        viewer.org_id, subscription_id, BatchStatus.PENDING.value, None, 50
+    ).items
+    return min((batch.row["oldest_event_at"] for batch in pending), default=None)
+
+
+def _detail(
+    request: Request,
+    viewer: Viewer,
+    subscription_id: str,
+    *,
+    status: str = "",
+    before: str = "",
+    form: dict[str, Any] | None = None,
+    error: str | None = None,
+    code: int = 200,
+) -> Response:
+    container = container_of(request)
+    try:
+        view = container.subscriptions.get(viewer.org_id, subscription_id)
+        log = _log(container, viewer, subscription_id, status, before)
+        oldest = _oldest_waiting(container, viewer, subscription_id)
+    except DomainError as missing:
+        problem = {"title": "Not found", "message": missing.detail}
+        return render(request, "error.html", problem, status=missing.status, viewer=viewer)
+    context: dict[str, Any] = {
+        "subscription": view,
+        "names": event_names(view.row),
+        "headers": custom_headers(view.row),
+        "log": log,
+        "status": status if status in {s.value for s in BatchStatus} else "",
+        "statuses": [s.value for s in BatchStatus],
+        "before": before,
+        "oldest_waiting_at": oldest,
+        "form": form or _form_of(view),
+        "error": error,
+        "limits": LIMITS,
+        "all_events": ALL_EVENTS,
+    }
+    # The state, counters and delivery log refresh themselves through htmx, asking for that part only.
+    template = "subscription_live.html" if request.headers.get("hx-target") == "live" else "subscription.html"
+    return render(request, template, context, status=code, viewer=viewer)
+
+
+@router.get("/subscriptions/{subscription_id}")
+def subscription_page(
+    request: Request, viewer: OrgViewerDep, subscription_id: str, status: str = "", before: str = ""
+) -> Response:
+    """One subscription: state, counters, settings, actions and the delivery log."""
+    return _detail(request, viewer, subscription_id, status=status, before=before)
+
+
+@router.post("/subscriptions/{subscription_id}")
+def edit_subscription(
+    request: Request,
+    viewer: OrgViewerDep,
+    subscription_id: str,
+    url: FormStr = "",
+    version: FormStr = "1",
+    event_names_: Annotated[list[str], Form(alias="event_names")] = [],  # noqa: B006 - FastAPI copies it
+    batch_size: FormStr = "100",
+    max_wait_ms: FormStr = "500",
+    headers: FormStr = "",
+    description: FormStr = "",
+) -> Response:
+    """Change a subscription's settings."""
+    form = {
+        "url": url,
+        "version": version,
+        "names": event_names_,
+        "batch_size": batch_size,
+        "max_wait_ms": max_wait_ms,
+        "headers": headers,
+        "description": description,
+    }
+    try:
+        values = _settings(url, version, event_names_, batch_size, max_wait_ms, headers, description)
+        changes = {
+            "url": values["url"],
+            "event_version": values["event_version"],
+            "event_names": values["names"],
+            "max_batch_size": values["max_batch_size"],
+            "max_wait_ms": values["max_wait_ms"],
+            "custom_headers": values["headers"],
+            "description": values["description"],
+        }
+        container_of(request).subscriptions.update(viewer.org_id, subscription_id, changes)
+    except DomainError as error:
+        return _detail(request, viewer, subscription_id, form=form, error=error.detail, code=error.status)
+    flash(request, "Subscription saved.")
+    return redirect(request, f"/ui/subscriptions/{subscription_id}")
+
+
+def _act(request: Request, viewer: Viewer, subscription_id: str, action: str) -> Response:
+    subscriptions = container_of(request).subscriptions
+    done = {
+        "pause": "Delivery is paused; events keep waiting for it.",
+        "resume": "Delivery is active again.",
+    }
+    try:
+        if action == "pause":
+            subscriptions.update(viewer.org_id, subscription_id, {"state": "paused"})
+        else:
+            subscriptions.resume(viewer.org_id, subscription_id)
+    except DomainError as error:
+        return _detail(request, viewer, subscription_id, error=error.detail, code=error.status)
+    flash(request, done[action])
+    return redirect(request, f"/ui/subscriptions/{subscription_id}")
+
+
+@router.post("/subscriptions/{subscription_id}/pause")
+def pause(request: Request, viewer: OrgViewerDep, subscription_id: str) -> Response:
+    """Pause delivery (events keep buffering)."""
+    return _act(request, viewer, subscription_id, "pause")
+
+
+@router.post("/subscriptions/{subscription_id}/resume")
+def resume(request: Request, viewer: OrgViewerDep, subscription_id: str) -> Response:
+    """Resume a paused, on-hold or disabled subscription now."""
+    return _act(request, viewer, subscription_id, "resume")
+
+
+@router.post("/subscriptions/{subscription_id}/rotate")
+def rotate(request: Request, viewer: OrgViewerDep, subscription_id: str) -> Response:
+    """A new signing secret, shown once; the previous one keeps signing for 24 hours."""
+    try:
+        view, secret = container_of(request).subscriptions.rotate_secret(viewer.org_id, subscription_id)
+    except DomainError as error:
+        return _detail(request, viewer, subscription_id, error=error.detail, code=error.status)
+    context = {"subscription": view, "secret": secret, "rotated": True}
+    return render(request, "subscription_secret.html", context, viewer=viewer)
+
+
+@router.post("/subscriptions/{subscription_id}/test")
+async def send_test(request: Request, viewer: OrgViewerDep, subscription_id: str) -> Response:
+    """Send one sample batch now and show the receiver's status and latency."""
+    try:
+        sent = await container_of(request).delivery.send_test(viewer.org_id, subscription_id)
+    except DomainError as error:
+        return _detail(request, viewer, subscription_id, error=error.detail, code=error.status)
+    result = sent.result
+    ok = result.status is not None and 200 <= result.status <= 299
+    if result.status is not None:
+        message = f"Test batch {'delivered' if ok else 'refused'}: the receiver answered {result.status}"
+    else:
+        message = f"Test batch not delivered: {result.error or 'no answer'}"
+    message += f" after {result.duration_ms} ms."
+    if request.headers.get("hx-request"):
+        context = {"message": message, "ok": ok, "excerpt": result.excerpt}
+        return render(request, "subscription_test.html", context, viewer=viewer)
+    flash(request, message, "ok" if ok else "error")
+    return redirect(request, f"/ui/subscriptions/{subscription_id}")
+
+
+@router.post("/subscriptions/{subscription_id}/delete")
+def delete_subscription(
+    request: Request, viewer: OrgViewerDep, subscription_id: str, confirmed: FormStr = ""
+) -> Response:
+    """Delete a subscription and its delivery log, after confirmation."""
+    subscriptions = container_of(request).subscriptions
+    try:
+        view = subscriptions.get(viewer.org_id, subscription_id)
+        if confirmed == "yes":
+            subscriptions.delete(viewer.org_id, subscription_id)
+    except DomainError as error:
+        return _detail(request, viewer, subscription_id, error=error.detail, code=error.status)
+    if confirmed != "yes":
+        return render(request, "subscription_delete.html", {"subscription": view}, viewer=viewer)
+    flash(request, "Subscription deleted.")
+    return redirect(request, "/ui/subscriptions")
+
+
+@router.get("/subscriptions/{subscription_id}/batches/{batch_id}")
+def batch_page(request: Request, viewer: OrgViewerDep, subscription_id: str, batch_id: str) -> Response:
+    """One batch: its exact body and every attempt."""
+    try:
+        batch = container_of(request).subscriptions.batch(viewer.org_id, subscription_id, batch_id)
+    except DomainError as error:
+        problem = {"title": "Not found", "message": error.detail}
+        return render(request, "error.html", problem, status=error.status, viewer=viewer)
+    context = {"batch": batch, "subscription_id": subscription_id}
+    return render(request, "batch.html", context, viewer=viewer)
+
+
+@router.post("/subscriptions/{subscription_id}/batches/{batch_id}/redeliver")
+def redeliver(request: Request, viewer: OrgViewerDep, subscription_id: str, batch_id: str) -> Response:
+    """Send a batch again with the same `eventBatchId`."""
+    try:
+        container_of(request).subscriptions.redeliver(viewer.org_id, subscription_id, batch_id)
+    except DomainError as error:
+        return _detail(request, viewer, subscription_id, error=error.detail, code=error.status)
+    flash(request, f"Batch {batch_id} is queued for redelivery.")
+    return redirect(request, f"/ui/subscriptions/{subscription_id}")

@@ -1,0 +1,271 @@
+"""Shared plumbing of the UI pages: templates, the session cookie, who is signed in, CSRF, flashes."""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass, replace
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Annotated, Any
+
+from fastapi import Depends, FastAPI, Request
+from fastapi.responses import RedirectResponse, Response
+from fastapi.templating import Jinja2Templates
+from sqlalchemy import RowMapping
+
+from pairhub.bootstrap import Container
+from pairhub.domain.model import DomainError
+from pairhub.entrypoints.ui.session import (
+    COOKIE_NAME,
+    MAX_AGE_S,
+    SessionCodec,
+    UiSession,
+    csrf_matches,
+    new_session,
+)
+
+HERE = Path(__file__).parent
+templates = Jinja2Templates(directory=HERE / "templates")
+CSRF_FIELD = "csrf_token"
+CSRF_HEADER = "x-csrf-token"
+
+
+def format_time(epoch_ms: int | None) -> str:
+    """Epoch milliseconds as `2025-05-13 13:18:13 UTC`, or a dash."""
+    if epoch_ms is None:
+        return "—"
+    return f"{datetime.fromtimestamp(epoch_ms / 1000, tz=UTC):%Y-%m-%d %H:%M:%S} UTC"
+
+
+def format_duration(ms: int) -> str:
+    """A duration in words a person reads at a glance (`1 h 5 min`, `42 s`)."""
+    seconds = max(0, ms // 1000)
+    if seconds < 60:
+        return f"{seconds} s"
+    minutes, _ = divmod(seconds, 60)
+    if minutes < 60:
+        return f"{minutes} min"
+    hours, minutes = divmod(minutes, 60)
+    if hours < 48:
+        return f"{hours} h {minutes} min" if minutes else f"{hours} h"
+    return f"{hours // 24} d {hours % 24} h"
+
+
+def visible(raw: str | None) -> str:
+    """A raw reported value with control and padding characters spelled out (NUL as \\x00, 0xFF as \\xff)."""
+    if raw is None:
+        return ""
+    # U+00FF is printable, but in a reported VIN it is always J1939 padding (0xFF), never a letter.
+    return "".join(ch if ch.isprintable() and ch != "\xff" else f"\\x{ord(ch):02x}" for ch in raw)
+
+
+def pretty_json(value: Any) -> str:
+    """Indented JSON for reading."""
+    return json.dumps(value, indent=2, ensure_ascii=False)
+
+
+def json_body(raw: str | bytes | None) -> str:
+    """A stored JSON body, indented for reading (as is when it is not JSON)."""
+    if raw is None:
+        return ""
+    try:
+        return pretty_json(json.loads(raw))
+    except ValueError:
+        return raw.decode(errors="replace") if isinstance(raw, bytes) else raw
+
+
+templates.env.filters["when"] = format_time
+templates.env.filters["json_body"] = json_body
+templates.env.filters["duration"] = format_duration
+templates.env.filters["visible"] = visible
+templates.env.filters["pretty"] = pretty_json
+
+
+class Redirect(Exception):
+    """Raised by a dependency to send the browser elsewhere (sign in, pick an organization)."""
+
+    def __init__(self, location: str) -> None:
+        super().__init__(location)
+        self.location = location
+
+
+class CsrfRejected(Exception):
+    """A state-changing request without this session's CSRF token."""
+
+
+def container_of(request: Request) -> Container:
+    """The process's container."""
+    container: Container = request.app.state.container
+    return container
+
+
+def _codec(request: Request) -> SessionCodec:
+    codec: SessionCodec = request.app.state.ui_sessions
+    return codec
+
+
+def _now_s(request: Request) -> int:
+    return container_of(request).clock.now_ms() // 1000
+
+
+def session_of(request: Request) -> UiSession:
+    """This request's session; an anonymous one is started when the cookie is missing or invalid."""
+    cached: UiSession | None = getattr(request.state, "ui_session", None)
+    if cached is not None:
+        return cached
+    session = _codec(request).decode(request.cookies.get(COOKIE_NAME), _now_s(request))
+    if session is None:
+        session = new_session(_now_s(request))
+        request.state.ui_session_dirty = True
+    request.state.ui_session = session
+    return session
+
+
+def update_session(request: Request, session: UiSession) -> None:
+    """Replace the session; the cookie is re-issued with the next response."""
+    request.state.ui_session = session
+    request.state.ui_session_dirty = True
+
+
+def flash(request: Request, message: str, kind: str = "ok") -> None:
+    """Show `message` on the next page."""
+    update_session(request, session_of(request).with_flash(message, kind))
+
+
+def _store(request: Request, response: Response) -> Response:
+    if getattr(request.state, "ui_session_dirty", False):
+        response.set_cookie(
+            COOKIE_NAME,
+            _codec(request).encode(session_of(request)),
+            max_age=MAX_AGE_S,
+            path="/ui",
+            httponly=True,
+            samesite="lax",
+            secure=request.url.scheme == "https",
+        )
+    return response
+
+
+def redirect(request: Request, location: str) -> Response:
+    """303 to `location` (after a POST the browser GETs the next page), keeping the session."""
+    return _store(request, RedirectResponse(location, status_code=303))
+
+
+@dataclass(frozen=True)
+class Viewer:
+    """The signed-in person and the organization their pages show."""
+
+    session: UiSession
+    organization: RowMapping | None
+
+    @property
+    def is_admin(self) -> bool:
+        """True for the admin token."""
+        return self.session.is_admin
+
+    @property
+    def org_id(self) -> str:
+        """The organization every page of this viewer is scoped to."""
+        assert self.organization is not None, "an organization page was served without one"
+        return str(self.organization["id"])
+
+
+def render(
+    request: Request,
+    template: str,
+    context: dict[str, Any] | None = None,
+    *,
+    status: int = 200,
+    viewer: Viewer | None = None,
+) -> Response:
+    """A full page (or an htmx fragment) with the session, the viewer and a pending flash."""
+    session = session_of(request)
+    values: dict[str, Any] = {
+        "session": session,
+        "viewer": viewer,
+        "csrf": session.csrf,
+        "now_ms": container_of(request).clock.now_ms(),
+        "flash": None,
+        **(context or {}),
+    }
+    if session.flash is not None:
+        values["flash"] = {"message": session.flash, "kind": session.flash_kind}
+        update_session(request, replace(session, flash=None, flash_kind="ok"))
+    response = templates.TemplateResponse(request, template, values, status_code=status)
+    return _store(request, response)
+
+
+def _signed_in(request: Request) -> UiSession:
+    session = session_of(request)
+    if not session.signed_in:
+        raise Redirect("/ui/sign-in")
+    if session.role == "organization":
+        # Revoking a key signs out its UI sessions at once: the key is checked on every request.
+        key_ok = session.key_id is not None and session.organization_id is not None
+        if not key_ok or not container_of(request).authenticator.key_active(
+            session.key_id or "", session.organization_id or ""
+        ):
+            update_session(request, new_session(_now_s(request)).with_flash("Please sign in again.", "error"))
+            raise Redirect("/ui/sign-in")
+    return session
+
+
+def current_viewer(request: Request) -> Viewer:
+    """The signed-in viewer, organization optional (admin pages)."""
+    session = _signed_in(request)
+    organization = None
+    if session.organization_id is not None:
+        try:
+            organization = container_of(request).organizations.get(session.organization_id)
+        except DomainError:
+            organization = None
+    return Viewer(session, organization)
+
+
+def org_viewer(request: Request) -> Viewer:
+    """The signed-in viewer with an organization to act on; an admin without one picks one first."""
+    viewer = current_viewer(request)
+    if viewer.organization is None:
+        if viewer.is_admin:
+            raise Redirect("/ui/organizations")
+        raise Redirect("/ui/sign-in")
+    return viewer
+
+
+async def csrf_guard(request: Request) -> None:
+    """Refuse any POST that does not carry the session's CSRF token (form field or htmx header)."""
+    if request.method != "POST":
+        return
+    session = session_of(request)
+    presented = request.headers.get(CSRF_HEADER)
+    if not presented:
+        form = await request.form()
+        value = form.get(CSRF_FIELD)
+        presented = value if isinstance(value, str) else None
+    if not csrf_matches(session, presented):
+        raise CsrfRejected
+
+
+ViewerDep = Annotated[Viewer, Depends(current_viewer)]
+OrgViewerDep = Annotated[Viewer, Depends(org_viewer)]
+
+
+def safe_back(value: str | None, default: str) -> str:
+    """A return address inside the UI only (no open redirects)."""
+    if value and value.startswith("/ui/") and not value.startswith("//") and "\\" not in value:
+        return value
+    return default
+
+
+def install_handlers(app: FastAPI) -> None:
+    """Turn UI redirects and CSRF refusals into responses."""
+
+    async def _redirect(request: Request, exc: Exception) -> Response:
+        assert isinstance(exc, Redirect)
+        return redirect(request, exc.location)
+
+    async def _csrf(request: Request, _: Exception) -> Response:
+        return render(request, "error.html", {"title": "Request refused", "kind": "csrf"}, status=403)
+
+    app.add_exception_handler(Redirect, _redirect)
+    app.add_exception_handler(CsrfRejected, _csrf)

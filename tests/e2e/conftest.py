@@ -1,0 +1,283 @@
+"""A real `pairhub serve` on a temporary SQLite database, a webhook receiver, and headless Chromium."""
+
+from __future__ import annotations
+
+import json
+import os
+import socket
+import subprocess
+import sys
+import threading
+import time
+import uuid
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from pathlib import Path
+from typing import Any
+
+import httpx
+import pytest
+from playwright.sync_api import Browser, Page, Playwright, expect, sync_playwright
+
+from tests.conftest import ADMIN_TOKEN, INGEST_TOKEN
+
+CHROMIUM = Path(os.environ.get("PAIRHUB_TEST_CHROMIUM", "/usr/bin/chromium"))
+SCREENSHOTS = Path(__file__).resolve().parents[2] / "test-artifacts" / "screenshots"
+DESKTOP = {"width": 1280, "height": 900}
+PHONE = {"width": 390, "height": 844}
+
+
+MISSING_BROWSER = f"{CHROMIUM} not found (apt-get install chromium)"
+_ignored_modules: list[str] = []
+
+
+def pytest_ignore_collect(collection_path: Path, config: pytest.Config) -> bool | None:
+    """Without the browser, leave the UI test modules out (the summary says so in one line)."""
+    if collection_path.name.startswith("test_ui_") and not CHROMIUM.exists():
+        _ignored_modules.append(collection_path.name)
+        return True
+    return None
+
+
+def pytest_terminal_summary(terminalreporter: Any) -> None:
+    """The one line that explains the missing UI tests."""
+    if _ignored_modules:
+        count = len(_ignored_modules)
+        terminalreporter.write_line(
+            f"SKIPPED {count} UI end-to-end test modules: {MISSING_BROWSER}", yellow=True
+        )
+
+
+@pytest.fixture(scope="session")
+def _chromium() -> Path:
+    """The browser tests need Debian's chromium; without it they all skip with this one reason."""
+    if not CHROMIUM.exists():
+        pytest.skip(f"UI end-to-end tests skipped: {MISSING_BROWSER}")
+    return CHROMIUM
+
+
+def new_unit_id(kind: str = "tp") -> str:
+    """A unit id no other test uses (unit ids are unique across the whole server)."""
+    return f"{kind}:{uuid.uuid4().int % 10**15:015d}"
+
+
+def _free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        port: int = probe.getsockname()[1]
+        return port
+
+
+@dataclass
+class Server:
+    """The running pairhub server and an HTTP client of its API."""
+
+    base_url: str
+    api: httpx.Client
+
+    def new_org(self, name: str = "Acme Trailers", **fields: Any) -> Org:
+        """Create an organization (admin token) and an API key for it."""
+        created = self.api.post("/v1/organizations", json={"name": name, **fields})
+        assert created.status_code == 201, created.text
+        org_id = created.json()["id"]
+        key = self.api.post(f"/v1/organizations/{org_id}/api-keys")
+        assert key.status_code == 201, key.text
+        return Org(org_id, name, key.json()["key"], key.json()["id"], self)
+
+    def unit_messages(self, *messages: dict[str, Any]) -> dict[str, Any]:
+        """Post unit messages with the ingest token, as the telematics gateway does."""
+        response = self.api.post(
+            "/v1/unit-messages",
+            json={"messages": list(messages)},
+            headers={"Authorization": f"Bearer {INGEST_TOKEN}"},
+        )
+        assert response.status_code == 202, response.text
+        result: dict[str, Any] = response.json()
+        assert result["rejected"] == [], result
+        return result
+
+
+@dataclass
+class Org:
+    """An organization of a test with its API key."""
+
+    id: str
+    name: str
+    key: str
+    key_id: str
+    server: Server
+
+    def call(self, method: str, path: str, **kwargs: Any) -> httpx.Response:
+        """Call the API as this organization (`path` below /v1/organizations/{id})."""
+        return self.server.api.request(
+            method,
+            f"/v1/organizations/{self.id}{path}",
+            headers={"Authorization": f"Bearer {self.key}"},
+            **kwargs,
+        )
+
+    def asset(self, vin: str | None = None, name: str | None = None) -> dict[str, Any]:
+        """Create an asset through the API."""
+        body = {key: value for key, value in {"vin": vin, "name": name}.items() if value is not None}
+        response = self.call("POST", "/assets", json=body)
+        assert response.status_code == 201, response.text
+        result: dict[str, Any] = response.json()
+        return result
+
+    def unit(self, unit_id: str) -> None:
+        """Provision a unit through the API."""
+        response = self.call("POST", "/units", json={"unitId": unit_id})
+        assert response.status_code == 201, response.text
+
+
+@pytest.fixture(scope="session")
+def server(tmp_path_factory: pytest.TempPathFactory, _chromium: Path) -> Iterator[Server]:
+    """`pairhub serve` (API, UI, delivery worker, scheduler) in a subprocess on a free port."""
+    workdir = tmp_path_factory.mktemp("server")
+    port = _free_port()
+    env = {
+        **os.environ,
+        "PAIRHUB_DATABASE_URL": f"sqlite:///{workdir / 'pairhub.db'}",
+        "PAIRHUB_ADMIN_TOKEN": ADMIN_TOKEN,
+        "PAIRHUB_INGEST_TOKEN": INGEST_TOKEN,
+        "PAIRHUB_ALLOW_PRIVATE_WEBHOOK_TARGETS": "true",
+        "PAIRHUB_ALLOW_INSECURE_WEBHOOKS": "true",
+        # Quick retries so a failing receiver shows its attempts within a test.
+        "PAIRHUB_RETRY_SCHEDULE": "0,0.2,0.2",
+        "PAIRHUB_LOG_FORMAT": "json",
+    }
+    log = (workdir / "server.log").open("w")
+    process = subprocess.Popen(
+        [
+            sys.executable,
+            "-c",
+            "from pairhub.entrypoints.cli import main; main()",
+            "serve",
+            "--port",
+            str(port),
+        ],
+        env=env,
+        stdout=log,
+        stderr=subprocess.STDOUT,
+        cwd=workdir,
+    )
+    base_url = f"http://127.0.0.1:{port}"
+    api = httpx.Client(base_url=base_url, headers={"Authorization": f"Bearer {ADMIN_TOKEN}"}, timeout=10)
+    try:
+        _wait_until_ready(api, process, workdir / "server.log")
+        yield Server(base_url, api)
+    finally:
+        api.close()
+        process.terminate()
+        try:
+            process.wait(timeout=15)
+        except subprocess.TimeoutExpired:
+            process.kill()
+            process.wait()
+        log.close()
+
+
+def _wait_until_ready(api: httpx.Client, process: subprocess.Popen[bytes], log: Path) -> None:
+    # Readiness polling, not a timing assertion: the loop ends as soon as /healthz answers.
+    deadline = time.monotonic() + 30
+    while time.monotonic() < deadline:
+        if process.poll() is not None:
+            raise RuntimeError(f"pairhub serve exited early:\n{log.read_text()}")
+        try:
+            if api.get("/healthz").status_code == 200:
+                return
+        except httpx.TransportError:
+            pass
+        time.sleep(0.05)
+    raise RuntimeError(f"pairhub serve did not become ready:\n{log.read_text()}")
+
+
+@dataclass
+class Receiver:
+    """A local webhook endpoint that records every POST and answers `status`."""
+
+    url: str
+    status: int = 200
+    received: list[dict[str, Any]] = field(default_factory=list)
+    lock: threading.Lock = field(default_factory=threading.Lock)
+
+    def bodies(self) -> list[dict[str, Any]]:
+        """The JSON bodies received so far."""
+        with self.lock:
+            return [item["body"] for item in self.received]
+
+
+@pytest.fixture
+def receiver() -> Iterator[Receiver]:
+    """A webhook receiver on a free local port, for one test."""
+    state = Receiver(url="")
+
+    class Handler(BaseHTTPRequestHandler):
+        def do_POST(self) -> None:
+            length = int(self.headers.get("Content-Length") or 0)
+            raw = self.rfile.read(length)
+            with state.lock:
+                state.received.append({"headers": dict(self.headers), "body": json.loads(raw or b"{}")})
+                status = state.status
+            answer = b'{"ok": true}' if status < 300 else b'{"error": "receiver says no"}'
+            self.send_response(status)
+            self.send_header("Content-Type", "application/json")
+            self.send_header("Content-Length", str(len(answer)))
+            self.end_headers()
+            self.wfile.write(answer)
+
+        def log_message(self, format: str, *args: Any) -> None:
+            pass
+
+    httpd = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+    state.url = f"http://127.0.0.1:{httpd.server_address[1]}/hook"
+    thread = threading.Thread(target=httpd.serve_forever, daemon=True)
+    thread.start()
+    yield state
+    httpd.shutdown()
+    httpd.server_close()
+    thread.join()
+
+
+@pytest.fixture(scope="session")
+def playwright() -> Iterator[Playwright]:
+    """The Playwright driver."""
+    with sync_playwright() as driver:
+        yield driver
+
+
+@pytest.fixture(scope="session")
+def browser(playwright: Playwright, _chromium: Path) -> Iterator[Browser]:
+    """Debian's headless Chromium."""
+    launched = playwright.chromium.launch(
+        executable_path=str(_chromium),
+        headless=True,
+        args=["--no-sandbox", "--disable-gpu", "--disable-background-networking"],
+    )
+    yield launched
+    launched.close()
+
+
+@pytest.fixture
+def page(browser: Browser, server: Server) -> Iterator[Page]:
+    """A fresh browser context (no cookies) at desktop width."""
+    context = browser.new_context(base_url=server.base_url, viewport=DESKTOP)
+    context.set_default_timeout(10_000)
+    expect.set_options(timeout=10_000)
+    opened = context.new_page()
+    yield opened
+    context.close()
+
+
+def shot(page: Page, name: str) -> None:
+    """Save a full-page screenshot under test-artifacts/screenshots/."""
+    SCREENSHOTS.mkdir(parents=True, exist_ok=True)
+    page.screenshot(path=str(SCREENSHOTS / f"{name}.png"), full_page=True)
+
+
+def sign_in(page: Page, token: str) -> None:
+    """Sign in through the form."""
+    page.goto("/ui/sign-in")
+    page.get_by_label("Organization key or admin token").fill(token)
+    page.get_by_role("button", name="Sign in").click()

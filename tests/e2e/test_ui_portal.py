@@ -1,0 +1,154 @@
+"""The Datahub portal: subscriptions, secrets, tests, the delivery log, redelivery and on-hold."""
+
+from __future__ import annotations
+
+import re
+
+from playwright.sync_api import Page, expect
+
+from tests.conftest import ADMIN_TOKEN
+from tests.e2e.conftest import Org, Receiver, Server, new_unit_id, shot, sign_in
+
+VIN = "1HGCM82633A000001"
+
+
+def _create_subscription(page: Page, url: str, *, description: str = "Fleet system") -> str:
+    page.get_by_role("link", name="Datahub portal").click()
+    page.get_by_label("Webhook URL").fill(url)
+    page.get_by_label("Wait for more events").fill("0")
+    page.get_by_label("Description").fill(description)
+    page.get_by_role("button", name="Create subscription").click()
+    expect(page.get_by_role("heading", name="Subscription created")).to_be_visible()
+    secret = page.get_by_label("Signing secret").input_value()
+    assert re.fullmatch(r"whsec_[A-Za-z0-9+/]{43}=", secret)
+    return secret
+
+
+def _pair_through_the_api(org: Org) -> None:
+    asset = org.asset(vin=VIN, name="Reefer 12")
+    unit = new_unit_id()
+    org.unit(unit)
+    response = org.call("POST", "/pairings", json={"unitId": unit, "assetId": asset["id"]})
+    assert response.status_code == 201, response.text
+
+
+def test_create_a_subscription_test_it_watch_a_batch_and_redeliver_it(
+    page: Page, server: Server, receiver: Receiver
+) -> None:
+    org = server.new_org("Portal Trailers")
+    sign_in(page, org.key)
+    secret = _create_subscription(page, receiver.url)
+    expect(page.get_by_role("button", name="Copy")).to_be_visible()
+    shot(page, "subscription-secret")
+    page.get_by_role("link", name="Go to the subscription").click()
+    expect(page.get_by_test_id("subscription-state")).to_have_text("active")
+    assert secret not in page.content()
+
+    page.get_by_role("button", name="Send a test").click()
+    expect(page.get_by_test_id("test-result")).to_contain_text(
+        re.compile(r"Test batch delivered: the receiver answered 200 after \d+ ms\.")
+    )
+    assert receiver.bodies()[0]["eventsData"][0]["eventData"]["unitId"] == "test:000000000000000"
+
+    _pair_through_the_api(org)
+    rows = page.get_by_test_id("batch-row")
+    expect(rows).to_have_count(1)
+    expect(rows.first).to_contain_text("delivered")
+    expect(rows.first.get_by_test_id("attempt")).to_have_count(1)
+    expect(page.get_by_test_id("delivered")).to_have_text("1")
+    batch_id = receiver.bodies()[-1]["eventBatchId"]
+    shot(page, "subscription-log")
+
+    rows.first.get_by_role("button", name=f"Redeliver batch {batch_id}").click()
+    expect(page.get_by_role("status")).to_have_text(f"Batch {batch_id} is queued for redelivery.")
+    expect(page.get_by_test_id("batch-row").first.get_by_test_id("attempt")).to_have_count(2)
+    assert [body["eventBatchId"] for body in receiver.bodies()[1:]] == [batch_id, batch_id]
+
+    page.get_by_role("link", name=batch_id).click()
+    expect(page.get_by_role("heading", name=f"Batch {batch_id}")).to_be_visible()
+    expect(page.locator("pre").last).to_contain_text('"reason": "ManualPair"')
+    shot(page, "batch")
+
+
+def test_pause_resume_rotate_edit_and_delete_a_subscription(
+    page: Page, server: Server, receiver: Receiver
+) -> None:
+    org = server.new_org("Settings Portal Trailers")
+    sign_in(page, org.key)
+    first_secret = _create_subscription(page, receiver.url, description="ERP")
+    page.get_by_role("link", name="Go to the subscription").click()
+
+    page.get_by_role("button", name="Pause").click()
+    expect(page.get_by_test_id("subscription-state")).to_have_text("paused")
+    page.get_by_role("button", name="Resume").click()
+    expect(page.get_by_test_id("subscription-state")).to_have_text("active")
+
+    page.get_by_role("button", name="Rotate secret").click()
+    expect(page.get_by_role("heading", name="New signing secret")).to_be_visible()
+    assert page.get_by_label("Signing secret").input_value() not in ("", first_secret)
+    page.get_by_role("link", name="Go to the subscription").click()
+
+    page.get_by_label("Event version").select_option("2")
+    page.get_by_role("button", name="Save settings").click()
+    expect(page.get_by_role("alert")).to_have_text(
+        "eventVersion 2 offers unit.paired; `unit.unpaired` is not one of them."
+    )
+    page.get_by_label("unit.unpaired").uncheck()
+    page.get_by_label("Batch size").fill("25")
+    page.get_by_label("Custom headers").fill("X-Tenant: acme\nAuthorization: Bearer abc")
+    page.get_by_role("button", name="Save settings").click()
+    expect(page.get_by_role("status")).to_have_text("Subscription saved.")
+    expect(page.get_by_label("Batch size")).to_have_value("25")
+    shown = org.call("GET", "/subscriptions").json()["data"][0]
+    assert (shown["eventVersion"], shown["eventNames"], shown["maxBatchSize"]) == (2, ["unit.paired"], 25)
+    assert shown["customHeaders"] == {"X-Tenant": "acme", "Authorization": "Bearer abc"}
+    shot(page, "subscription")
+
+    page.get_by_role("button", name="Delete…").click()
+    page.get_by_role("button", name="Yes, delete").click()
+    expect(page.get_by_role("status")).to_have_text("Subscription deleted.")
+    expect(page.get_by_role("cell", name="No subscriptions yet.")).to_be_visible()
+
+
+def test_a_failing_receiver_puts_the_subscription_on_hold_until_resumed(
+    page: Page, server: Server, receiver: Receiver
+) -> None:
+    org = server.new_org("OnHold Trailers")
+    sign_in(page, org.key)
+    _create_subscription(page, receiver.url, description="Flaky receiver")
+    page.get_by_role("link", name="Go to the subscription").click()
+    receiver.status = 503
+
+    _pair_through_the_api(org)
+    # The server retries on a compressed schedule (PAIRHUB_RETRY_SCHEDULE), then holds the batch.
+    banner = page.get_by_test_id("on-hold")
+    expect(banner).to_be_visible()
+    expect(banner).to_contain_text("Delivery is on hold")
+    expect(page.get_by_test_id("subscription-state")).to_have_text("onHold")
+    expect(page.get_by_test_id("backlog")).to_have_text("1")
+    shot(page, "subscription-on-hold")
+
+    receiver.status = 200
+    banner.get_by_role("button", name="Resume now").click()
+    expect(page.get_by_test_id("subscription-state")).to_have_text("active")
+    expect(page.get_by_test_id("batch-row").first).to_contain_text("delivered")
+
+
+def test_the_datahub_subscription_gates_the_portal(page: Page, server: Server) -> None:
+    org = server.new_org("Inactive Trailers", datahubSubscriptionActive=False)
+    sign_in(page, org.key)
+    page.get_by_role("link", name="Datahub portal").click()
+    expect(page.get_by_role("alert")).to_contain_text("need an active Datahub subscription")
+    expect(page.get_by_text("Ask your administrator to activate it.")).to_be_visible()
+    page.get_by_role("link", name="Settings").click()
+    expect(page.get_by_test_id("datahub-state")).to_have_text("inactive")
+    expect(page.get_by_role("button", name="Activate the Datahub subscription")).to_have_count(0)
+
+    page.get_by_role("button", name="Sign out").click()
+    sign_in(page, ADMIN_TOKEN)
+    page.get_by_role("button", name="Act on Inactive Trailers").click()
+    page.get_by_role("link", name="Settings").click()
+    page.get_by_role("button", name="Activate the Datahub subscription").click()
+    expect(page.get_by_test_id("datahub-state")).to_have_text("active")
+    page.get_by_role("link", name="Datahub portal").click()
+    expect(page.get_by_role("button", name="Create subscription")).to_be_visible()

@@ -1,0 +1,102 @@
+"""Signing in and out, the admin's choice of organization, CSRF, and organization isolation."""
+
+from __future__ import annotations
+
+import re
+
+from playwright.sync_api import Page, expect
+
+from tests.conftest import ADMIN_TOKEN, INGEST_TOKEN
+from tests.e2e.conftest import Server, new_unit_id, shot, sign_in
+
+
+def test_sign_in_with_an_organization_key_and_sign_out(page: Page, server: Server) -> None:
+    org = server.new_org("Session Trailers")
+
+    page.goto("/ui/assets")
+    expect(page).to_have_url(re.compile(r"/ui/sign-in$"))
+    shot(page, "sign-in")
+    sign_in(page, org.key)
+
+    expect(page).to_have_url(re.compile(r"/ui/assets$"))
+    expect(page.get_by_test_id("acting-org")).to_contain_text("Session Trailers")
+    cookie = next(c for c in page.context.cookies() if c["name"] == "pairhub_ui")
+    assert cookie["httpOnly"] is True
+    assert cookie["sameSite"] == "Lax"
+    assert org.key not in cookie["value"]
+
+    page.get_by_role("button", name="Sign out").click()
+    expect(page).to_have_url(re.compile(r"/ui/sign-in$"))
+    expect(page.get_by_role("status")).to_have_text("You are signed out.")
+    page.goto("/ui/assets")
+    expect(page).to_have_url(re.compile(r"/ui/sign-in$"))
+
+
+def test_unknown_key_and_ingest_token_are_refused_in_words(page: Page, server: Server) -> None:
+    sign_in(page, "phk_not-a-real-key")
+    expect(page.get_by_role("alert")).to_have_text("That key or token is unknown or has been revoked.")
+    shot(page, "sign-in-refused")
+
+    sign_in(page, INGEST_TOKEN)
+    expect(page.get_by_role("alert")).to_contain_text("only posts unit messages")
+
+
+def test_revoking_the_key_ends_the_session(page: Page, server: Server) -> None:
+    org = server.new_org("Revoked Trailers")
+    sign_in(page, org.key)
+    expect(page).to_have_url(re.compile(r"/ui/assets$"))
+
+    revoked = server.api.delete(f"/v1/organizations/{org.id}/api-keys/{org.key_id}")
+    assert revoked.status_code in (200, 204), revoked.text
+    page.goto("/ui/units")
+
+    expect(page).to_have_url(re.compile(r"/ui/sign-in$"))
+    expect(page.get_by_role("alert")).to_have_text("Please sign in again.")
+
+
+def test_admin_picks_an_organization_to_act_on(page: Page, server: Server) -> None:
+    org = server.new_org("Admin Pick Trailers")
+    org.asset(vin="WDB9634031L738192", name="Picked trailer")
+
+    sign_in(page, ADMIN_TOKEN)
+    expect(page).to_have_url(re.compile(r"/ui/organizations$"))
+    shot(page, "organizations")
+    page.get_by_role("button", name="Act on Admin Pick Trailers").click()
+
+    expect(page).to_have_url(re.compile(r"/ui/assets$"))
+    expect(page.get_by_test_id("acting-org")).to_contain_text("acting on Admin Pick Trailers")
+    expect(page.get_by_role("link", name="Picked trailer")).to_be_visible()
+
+
+def test_a_form_posted_without_its_csrf_token_is_refused(page: Page, server: Server) -> None:
+    org = server.new_org("Csrf Trailers")
+    sign_in(page, org.key)
+    page.goto("/ui/settings")
+
+    # Strip the token from the form, as a forged cross-site form would lack it.
+    page.locator("form[action='/ui/settings/auto-pairing'] input[name=csrf_token]").evaluate(
+        "e => e.remove()"
+    )
+    with page.expect_response(lambda r: r.url.endswith("/ui/settings/auto-pairing")) as posted:
+        page.get_by_role("button", name="Turn auto pairing on").click()
+
+    assert posted.value.status == 403
+    expect(page.get_by_role("heading", name="Request refused")).to_be_visible()
+    shot(page, "csrf-refused")
+    assert org.call("GET", "").json()["autoPairingEnabled"] is False
+
+
+def test_another_organizations_objects_are_not_shown(page: Page, server: Server) -> None:
+    mine = server.new_org("Mine Trailers")
+    theirs = server.new_org("Theirs Trailers")
+    their_asset = theirs.asset(vin="1HGCM82633A004352", name="Their trailer")
+    their_unit = new_unit_id()
+    theirs.unit(their_unit)
+
+    sign_in(page, mine.key)
+    page.goto(f"/ui/assets/{their_asset['id']}")
+    expect(page.get_by_role("heading", name="Not found")).to_be_visible()
+    page.goto(f"/ui/units/{their_unit}")
+    expect(page.get_by_role("heading", name="Not found")).to_be_visible()
+    page.goto("/ui/assets?q=Their")
+    expect(page.get_by_role("cell", name="No assets match these filters.")).to_be_visible()
