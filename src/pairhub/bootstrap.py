@@ -2,19 +2,29 @@
 
 from __future__ import annotations
 
+import asyncio
+import functools
 import secrets
 from dataclasses import dataclass, field
+
+from prometheus_client import start_http_server
 
 from pairhub.adapters.clock import SystemClock
 from pairhub.adapters.db import migrate
 from pairhub.adapters.db.engine import Database, make_engine
+from pairhub.adapters.http.sender import AiohttpSender
+from pairhub.adapters.http.ssrf import TargetGuard, system_resolver
 from pairhub.config import Settings
 from pairhub.domain.clock import Clock
 from pairhub.services.assets import Assets
 from pairhub.services.auth import Authenticator
+from pairhub.services.auto_pairing import AutoPairing, AutoPairingPolicy
+from pairhub.services.delivery import Delivery, DeliveryConfig
 from pairhub.services.feed import Feed
+from pairhub.services.ingest import Ingest
 from pairhub.services.organizations import Organizations
 from pairhub.services.pairing import Pairing
+from pairhub.services.subscriptions import Subscriptions
 from pairhub.services.units import Units
 
 
@@ -33,22 +43,80 @@ class Container:
     units: Units = field(init=False)
     pairing: Pairing = field(init=False)
     feed: Feed = field(init=False)
+    target_guard: TargetGuard = field(init=False)
+    subscriptions: Subscriptions = field(init=False)
+    delivery: Delivery = field(init=False)
+    auto_pairing: AutoPairing = field(init=False)
+    ingest: Ingest = field(init=False)
 
     def __post_init__(self) -> None:
         self.authenticator = Authenticator(self.database, self.admin_token, self.settings.ingest_token)
-        self.organizations = Organizations(self.database, self.clock)
-        self.assets = Assets(self.database, self.clock)
+        self.auto_pairing = AutoPairing(
+            self.database,
+            self.clock,
+            AutoPairingPolicy.from_seconds(
+                self.settings.reminder_interval,
+                self.settings.reminder_window,
+                self.settings.unknown_retry_after,
+            ),
+        )
+        self.ingest = Ingest(self.database, self.clock, self.auto_pairing)
+        self.organizations = Organizations(
+            self.database, self.clock, on_auto_pairing_switch=self.auto_pairing.switch_organization
+        )
+        self.assets = Assets(self.database, self.clock, on_vin_change=self.auto_pairing.rematch_organization)
         self.units = Units(self.database, self.clock)
         self.pairing = Pairing(self.database, self.clock)
         self.feed = Feed(self.database)
+        self._wire_delivery()
+
+    def _wire_delivery(self) -> None:
+        settings = self.settings
+        self.target_guard = TargetGuard(
+            system_resolver,
+            allow_private=settings.allow_private_webhook_targets,
+            allow_insecure=settings.allow_insecure_webhooks,
+        )
+        self.subscriptions = Subscriptions(self.database, self.clock, self.target_guard)
+        config = DeliveryConfig(
+            schedule_ms=tuple(round(seconds * 1000) for seconds in settings.retry_schedule),
+            timeout_s=settings.delivery_timeout,
+            probe_interval_ms=round(settings.onhold_probe_interval * 1000),
+            retention_ms=round(settings.event_retention * 1000),
+            # A lease shorter than an attempt would let a second worker send the same batch meanwhile.
+            lease_ms=round(max(settings.delivery_lease, 2 * settings.delivery_timeout) * 1000),
+            poll_interval_s=settings.delivery_poll_interval,
+            concurrency=settings.delivery_concurrency,
+        )
+        self.delivery = Delivery(
+            self.database,
+            self.clock,
+            SystemClock(),
+            config,
+            lambda: AiohttpSender(self.target_guard, settings.delivery_timeout),
+            self.subscriptions,
+        )
+
+    async def deliver_webhooks(self, stopping: asyncio.Event) -> None:
+        """The delivery worker loop (registered in the worker's background loops)."""
+        if self.settings.worker_metrics_port is not None:
+            _serve_worker_metrics(self.settings.worker_metrics_port)
+        await self.delivery.run(stopping)
 
     def migrate(self) -> None:
         """Bring the schema to the newest revision."""
         migrate.upgrade(self.database.engine)
 
     def close(self) -> None:
-        """Release database connections."""
+        """Write buffered unit activity, then release database connections."""
+        self.ingest.flush()
         self.database.engine.dispose()
+
+
+@functools.cache
+def _serve_worker_metrics(port: int) -> None:
+    # A standalone `pairhub worker` has no API; it serves its own /metrics when a port is configured.
+    start_http_server(port)
 
 
 def build(settings: Settings | None = None, clock: Clock | None = None) -> Container:

@@ -6,8 +6,8 @@ import tempfile
 from pathlib import Path
 
 import schemathesis
-from schemathesis import checks
 from hypothesis import HealthCheck, settings
+from schemathesis import checks
 
 from pairhub import bootstrap
 from pairhub.entrypoints.api.app import create_app

@@ -21,10 +21,15 @@ from tests.support import Api
 def test_readyz_reports_a_schema_behind_head(client: TestClient, container: object) -> None:
     assert client.get("/readyz").json()["checks"] == {"database": "ok", "migrations": "ok"}
     engine = client.app.state.container.database.engine  # type: ignore[attr-defined]
+    head = migrate.head_revision(engine)
     with engine.begin() as connection:
         connection.execute(text("UPDATE alembic_version SET version_num = 'stale'"))
-
-    response = client.get("/readyz")
+    try:
+        response = client.get("/readyz")
+    finally:
+        # The PostgreSQL database is shared by the whole session: leave it at head for the others.
+        with engine.begin() as connection:
+            connection.execute(text("UPDATE alembic_version SET version_num = :head"), {"head": head})
 
     assert response.status_code == 503
     assert response.json()["checks"]["migrations"] == "behind"
@@ -68,3 +73,17 @@ def test_cli_db_upgrade_and_admin_commands(tmp_path: Path, monkeypatch: pytest.M
     assert migrate.is_at_head(make_engine(url))
     assert key.stdout.strip().startswith("phk_")
     assert unit.exit_code == 0 and unit.stdout.strip() == "tp:42"
+
+
+def test_openapi_describes_the_outgoing_webhooks(client: TestClient) -> None:
+    webhooks = client.get("/openapi.json").json()["webhooks"]
+    for version in (1, 2):
+        operation = webhooks[f"asset-events-v{version}"]["post"]
+        body = operation["requestBody"]["content"]["application/json"]["schema"]
+        assert body["$id"].endswith(f"/v{version}/envelope.json")
+        assert {p["name"] for p in operation["parameters"]} >= {
+            "webhook-id",
+            "webhook-timestamp",
+            "webhook-signature",
+            "X-Signature-256",
+        }

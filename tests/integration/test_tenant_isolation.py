@@ -94,7 +94,7 @@ def test_organization_list_shows_only_the_callers_own(api: Api) -> None:
 
 
 def test_ingest_token_reaches_no_organization_endpoint(api: Api) -> None:
-    victim, ids = _victim(api)
+    _, ids = _victim(api)
     ingest = {"Authorization": "Bearer test-ingest-token"}
     for method, template in _organization_routes(api):
         response = api.client.request(method, _fill(template, ids), headers=ingest)

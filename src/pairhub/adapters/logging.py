@@ -8,6 +8,10 @@ import sys
 import structlog
 
 
+def _stderr_logger(*_: object) -> structlog.PrintLogger:
+    return structlog.PrintLogger(sys.stderr)
+
+
 def configure(log_format: str = "console", level: int = logging.INFO) -> None:
     """Configure structlog and the standard library logging it feeds."""
     renderer: structlog.types.Processor = (
@@ -24,6 +28,7 @@ def configure(log_format: str = "console", level: int = logging.INFO) -> None:
             renderer,
         ],
         wrapper_class=structlog.make_filtering_bound_logger(level),
-        logger_factory=structlog.PrintLoggerFactory(file=sys.stderr),
+        # Look sys.stderr up per logger: a file captured at configure time may be closed later.
+        logger_factory=_stderr_logger,
         cache_logger_on_first_use=False,
     )

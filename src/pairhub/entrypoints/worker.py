@@ -11,6 +11,7 @@ from typing import Any
 import structlog
 
 from pairhub.bootstrap import Container
+from pairhub.services import auto_pairing, ingest
 
 Stopper = Callable[[], Awaitable[None]]
 Loop = Callable[[Container, asyncio.Event], Coroutine[Any, Any, None]]
@@ -20,6 +21,8 @@ log = structlog.get_logger("pairhub.worker")
 def background_loops() -> list[Loop]:
     """The loops a worker runs; each returns when the stop event is set."""
     loops: list[Loop] = []
+    loops += [ingest.flush_loop, auto_pairing.reminder_loop]
+    loops.append(Container.deliver_webhooks)
     return loops
 
 

@@ -12,9 +12,19 @@ from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from pairhub import __version__
 from pairhub.bootstrap import Container
-from pairhub.entrypoints.api import problems
+from pairhub.entrypoints.api import openapi, problems, webhooks_doc
 from pairhub.entrypoints.api.metrics import HTTP_LATENCY, HTTP_REQUESTS
-from pairhub.entrypoints.api.routers import assets, events, ops, organizations, pairings, units
+from pairhub.entrypoints.api.routers import (
+    assets,
+    events,
+    ops,
+    organizations,
+    pairings,
+    subscriptions,
+    unit_messages,
+    units,
+)
+from pairhub.entrypoints.ui import routes as ui
 
 BackgroundStarter = Callable[[Container], Awaitable[Callable[[], Awaitable[None]]]]
 """Starts background work (worker, scheduler) and returns the coroutine function that stops it."""
@@ -85,8 +95,11 @@ def create_app(container: Container, start_background: BackgroundStarter | None 
     )
     app.state.container = container
     problems.install(app)
-    for module in (ops, organizations, assets, units, pairings, events):
+    openapi.install(app)
+    webhooks_doc.install(app)
+    for module in (ops, organizations, assets, units, pairings, events, unit_messages, subscriptions):
         app.include_router(module.router)
+    ui.install(app)
 
     @app.middleware("http")
     async def measure(request: Any, call_next: Any) -> Any:

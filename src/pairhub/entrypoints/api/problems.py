@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from collections.abc import Mapping
 from typing import Any
 
 import structlog
@@ -40,20 +41,26 @@ class ApiError(Exception):
 
 
 def problem(
-    status: int, code: str, detail: str, headers: dict[str, str] | None = None, **extra: Any
+    status: int,
+    code: str,
+    detail: str,
+    *,
+    headers: Mapping[str, str] | None = None,
+    extra: Mapping[str, Any] | None = None,
 ) -> JSONResponse:
-    """A problem+json response."""
+    """A problem+json response; `extra` members are added to the document (e.g. `assetId`)."""
     body = {
         "type": PROBLEM_TYPE_BASE + code,
         "title": code.replace("_", " ").capitalize(),
         "status": status,
         "detail": detail,
         "code": code,
-        **extra,
+        **(extra or {}),
     }
+    sent = dict(headers or {})
     if status == 401:
-        headers = {**(headers or {}), "WWW-Authenticate": "Bearer"}
-    return JSONResponse(body, status_code=status, media_type="application/problem+json", headers=headers)
+        sent["WWW-Authenticate"] = "Bearer"
+    return JSONResponse(body, status_code=status, media_type="application/problem+json", headers=sent)
 
 
 def _validation_problem(exc: RequestValidationError) -> JSONResponse:
@@ -70,7 +77,7 @@ def _validation_problem(exc: RequestValidationError) -> JSONResponse:
     ]
     unknown = any(error["type"] == "extra_forbidden" for error in cleaned)
     code = "unknown_field" if unknown else "validation_error"
-    return problem(422, code, "The request does not match the expected shape.", errors=cleaned)
+    return problem(422, code, "The request does not match the expected shape.", extra={"errors": cleaned})
 
 
 def _allowed_methods(app: FastAPI, path: str) -> list[str]:
@@ -91,11 +98,11 @@ def install(app: FastAPI) -> None:
 
     @app.exception_handler(DomainError)
     async def _domain(_: Request, exc: DomainError) -> JSONResponse:
-        return problem(exc.status, exc.code, exc.detail, **exc.extra)
+        return problem(exc.status, exc.code, exc.detail, extra=exc.extra)
 
     @app.exception_handler(ApiError)
     async def _api(_: Request, exc: ApiError) -> JSONResponse:
-        return problem(exc.status, exc.code, exc.detail, **exc.extra)
+        return problem(exc.status, exc.code, exc.detail, extra=exc.extra)
 
     @app.exception_handler(RequestValidationError)
     async def _validation(_: Request, exc: RequestValidationError) -> JSONResponse:

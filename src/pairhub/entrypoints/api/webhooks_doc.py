@@ -25,7 +25,13 @@ def _operation(version: int) -> dict[str, Any]:
     envelope = {k: v for k, v in schemas.envelope(version).items() if k != "$schema"}
     return {
         "parameters": [
-            {"name": name, "in": "header", "required": True, "description": text, "schema": {"type": "string"}}
+            {
+                "name": name,
+                "in": "header",
+                "required": True,
+                "description": text,
+                "schema": {"type": "string"},
+            }
             for name, text in _HEADERS
         ],
         "requestBody": {
