@@ -13,6 +13,7 @@ import sys
 import tempfile
 import time
 import urllib.request
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -20,7 +21,7 @@ from typing import Any
 import aiohttp
 from sqlalchemy import Engine, func, select
 
-from bench import limits, machine, setup
+from bench import limits, machine, match_latency, setup
 from bench.report import Figure, write
 from pairhub.adapters.db import migrate
 from pairhub.adapters.db.engine import make_engine
@@ -164,22 +165,25 @@ class Receiver:
         self.process.wait()
 
 
+def server_env(database_url: str) -> dict[str, str]:
+    """The environment of every pairhub process of a run."""
+    return {
+        "PAIRHUB_DATABASE_URL": database_url,
+        "PAIRHUB_ADMIN_TOKEN": ADMIN,
+        "PAIRHUB_INGEST_TOKEN": INGEST,
+        "PAIRHUB_ALLOW_PRIVATE_WEBHOOK_TARGETS": "true",
+        "PAIRHUB_ALLOW_INSECURE_WEBHOOKS": "true",
+        "PAIRHUB_LOG_FORMAT": "json",
+    }
+
+
 class Server:
     """A real `pairhub serve` process."""
 
     def __init__(self, database_url: str, workdir: Path, extra_env: dict[str, str] | None = None) -> None:
         self.port = free_port()
         self.base_url = f"http://127.0.0.1:{self.port}"
-        env = {
-            **os.environ,
-            "PAIRHUB_DATABASE_URL": database_url,
-            "PAIRHUB_ADMIN_TOKEN": ADMIN,
-            "PAIRHUB_INGEST_TOKEN": INGEST,
-            "PAIRHUB_ALLOW_PRIVATE_WEBHOOK_TARGETS": "true",
-            "PAIRHUB_ALLOW_INSECURE_WEBHOOKS": "true",
-            "PAIRHUB_LOG_FORMAT": "json",
-            **(extra_env or {}),
-        }
+        env = {**os.environ, **server_env(database_url), **(extra_env or {})}
         self.log = (workdir / f"serve-{self.port}.log").open("wb")
         self.process = subprocess.Popen(
             [PAIRHUB, "serve", "--port", str(self.port)],
@@ -205,12 +209,12 @@ class Server:
         self.log.close()
 
 
-async def _post_all(url: str, token: str, bodies: list[bytes], concurrency: int) -> None:
+async def _post_all(urls: list[str], token: str, bodies: list[bytes], concurrency: int) -> None:
     queue = list(reversed(bodies))
     headers = {"Authorization": f"Bearer {token}", "Content-Type": "application/json"}
     async with aiohttp.ClientSession(connector=aiohttp.TCPConnector(limit=concurrency)) as session:
 
-        async def worker() -> None:
+        async def worker(url: str) -> None:
             while queue:
                 body = queue.pop()
                 async with session.post(url, data=body, headers=headers) as response:
@@ -218,13 +222,13 @@ async def _post_all(url: str, token: str, bodies: list[bytes], concurrency: int)
                     if response.status >= 300:
                         raise RuntimeError(f"{response.status}: {answer[:300]!r}")
 
-        await asyncio.gather(*(worker() for _ in range(concurrency)))
+        await asyncio.gather(*(worker(urls[n % len(urls)]) for n in range(concurrency)))
 
 
-def post_all(url: str, token: str, bodies: list[bytes], concurrency: int = 4) -> float:
-    """Post every body with `concurrency` requests in flight; returns the elapsed seconds."""
+def post_all(urls: list[str], token: str, bodies: list[bytes], concurrency: int = 4) -> float:
+    """Post every body with `concurrency` requests in flight, spread over `urls`; returns seconds."""
     started = time.perf_counter()
-    asyncio.run(_post_all(url, token, bodies, concurrency))
+    asyncio.run(_post_all(urls, token, bodies, concurrency))
     return time.perf_counter() - started
 
 
@@ -293,13 +297,18 @@ def _messages_body(unit_ids: list[str], vins: list[str]) -> bytes:
 
 
 def figure_auto_pairing_and_ingest(
-    server: Server, engine: Engine, sizes: Sizes, l_commit: float, l_http: float
+    servers: list[Server], engine: Engine, sizes: Sizes, l_commit: float | None, l_http: float
 ) -> list[Figure]:
     """New units pairing by exact VIN among many assets, then the steady state of paired units."""
+    server = servers[0]
     org = server.api.organization("Auto pairing", auto_pairing=True)
     setup.insert_assets(engine, org, sizes.pairing_assets)
-    filler = server.api.organization("Stored assets")
-    setup.insert_assets(engine, filler, max(0, sizes.stored_assets - sizes.pairing_assets), prefix="YS2R4X20")
+    if engine.dialect.name == "sqlite":
+        # The memory figure is taken with a million assets stored; the rest sit in another organization.
+        filler = server.api.organization("Stored assets")
+        setup.insert_assets(
+            engine, filler, max(0, sizes.stored_assets - sizes.pairing_assets), prefix="YS2R4X20"
+        )
     unit_ids = [f"tp:{100_000_000 + n}" for n in range(sizes.pairing_units)]
     setup.insert_units(engine, org, unit_ids)
     vins = [setup.vin_for(n) for n in range(sizes.pairing_units)]
@@ -307,7 +316,8 @@ def figure_auto_pairing_and_ingest(
         _messages_body(unit_ids[start : start + 1000], vins[start : start + 1000])
         for start in range(0, len(unit_ids), 1000)
     ]
-    elapsed = post_all(f"{server.base_url}/v1/unit-messages", INGEST, bodies, concurrency=2)
+    urls = [f"{s.base_url}/v1/unit-messages" for s in servers]
+    elapsed = post_all(urls, INGEST, bodies, concurrency=2 * len(servers))
     paired = _count(engine, select(func.count()).select_from(units).where(units.c.asset_id.is_not(None)))
     auto_events = _count(
         engine, select(func.count()).select_from(events).where(events.c.reason == "AutoPair")
@@ -321,7 +331,7 @@ def figure_auto_pairing_and_ingest(
         for _ in range(repeats)
         for start in range(0, len(steady_units), 1000)
     ]
-    steady_elapsed = post_all(f"{server.base_url}/v1/unit-messages", INGEST, steady_bodies, concurrency=4)
+    steady_elapsed = post_all(urls, INGEST, steady_bodies, concurrency=4 * len(servers))
     ingest_rate = len(steady_bodies) * 1000 / steady_elapsed
     return [
         Figure(
@@ -329,7 +339,7 @@ def figure_auto_pairing_and_ingest(
             pairing_rate,
             "pairings/s",
             l_commit,
-            "L-commit",
+            "L-commit" if l_commit else None,
             "≥ 2,500",
             pairing_rate >= 2_500 and auto_events == paired == sizes.pairing_units,
             f"{paired} units paired, {auto_events} AutoPair events recorded",
@@ -384,11 +394,13 @@ def figure_end_to_end_latency(
     ]
 
 
-def figure_match_latency(database_url: str, sizes: Sizes) -> list[Figure]:
+def figure_match_latency(postgres_url: str | None, sizes: Sizes) -> list[Figure]:
     """Exact, P1 and P2 lookups with `stored_assets` assets in one organization."""
-    from bench import match_latency
-
-    results = match_latency.measure(database_url, sizes.stored_assets)
+    scratch = (
+        match_latency.postgres_engine(postgres_url) if postgres_url else match_latency.sqlite_engine(None)
+    )
+    with scratch as engine:
+        results = match_latency.warm_p99(engine, sizes.stored_assets, lookups=min(2000, sizes.stored_assets))
     targets = {"exact": 1.0, "P1": 2.0, "P2": 2.0}
     return [
         Figure(
@@ -404,40 +416,56 @@ def figure_match_latency(database_url: str, sizes: Sizes) -> list[Figure]:
     ]
 
 
-def main() -> None:
-    """Run every figure and write the report."""
-    parser = argparse.ArgumentParser(description=__doc__)
-    parser.add_argument("--postgres", metavar="URL", help="run on PostgreSQL instead of SQLite")
-    parser.add_argument("--smoke", action="store_true", help="tiny sizes (used by the test suite)")
-    parser.add_argument("--out", type=Path, default=ROOT, help="where bench/results and docs/ are written")
-    args = parser.parse_args()
-    sizes = SMOKE if args.smoke else Sizes()
-    command = "make bench" + (f" ARGS='--postgres {args.postgres}'" if args.postgres else "")
-    workdir = Path(tempfile.mkdtemp(prefix="pairhub-bench-"))
-    database_url = args.postgres or f"sqlite:///{workdir / 'bench.db'}"
+class Workers:
+    """Separate `pairhub worker` processes (PostgreSQL scale-out)."""
+
+    def __init__(self, database_url: str, workdir: Path, count: int) -> None:
+        env = {**os.environ, **server_env(database_url)}
+        self.processes = [
+            subprocess.Popen(
+                [PAIRHUB, "worker"],
+                cwd=workdir,
+                env=env,
+                stdout=(workdir / f"worker-{n}.log").open("wb"),
+                stderr=subprocess.STDOUT,
+            )
+            for n in range(count)
+        ]
+
+    def stop(self) -> None:
+        """Terminate and wait."""
+        for process in self.processes:
+            process.terminate()
+        for process in self.processes:
+            process.wait(timeout=30)
+
+
+def reset_postgres(url: str) -> Engine:
+    """An empty, migrated schema (each PostgreSQL round starts from nothing)."""
+    engine = make_engine(url)
+    with engine.begin() as connection:
+        connection.exec_driver_sql("DROP SCHEMA public CASCADE")
+        connection.exec_driver_sql("CREATE SCHEMA public")
+    migrate.upgrade(engine)
+    return engine
+
+
+def run_sqlite(workdir: Path, sizes: Sizes) -> list[Figure]:
+    """Every figure on SQLite with one `pairhub serve` (API, worker and scheduler in one process)."""
+    database_url = f"sqlite:///{workdir / 'bench.db'}"
     engine = make_engine(database_url)
     migrate.upgrade(engine)
-    figures: list[Figure] = []
     l_commit = limits.l_commit(seconds=sizes.limit_seconds)
-    figures.append(Figure("L-commit", l_commit, "commits/s", None, None, "limit", None))
+    figures = [Figure("L-commit", l_commit, "commits/s", None, None, "limit", None)]
     receiver = Receiver()
     server = Server(database_url, workdir)
     try:
         l_http = limits.l_http(server.base_url, seconds=sizes.limit_seconds)
         figures.append(Figure("L-http", l_http, "requests/s", None, None, "limit", None))
-        steps = [
-            lambda: figure_delivery_requests(server, receiver, engine, sizes),
-            lambda: figure_delivery_events(server, receiver, engine, sizes),
-            lambda: figure_auto_pairing_and_ingest(server, engine, sizes, l_commit, l_http),
-            lambda: figure_end_to_end_latency(server, receiver, engine, sizes),
-        ]
-        for step in steps:
-            started = time.perf_counter()
-            produced = step()
-            figures.extend(produced)
-            for figure in produced:
-                took = time.perf_counter() - started
-                print(f"{figure.name}: {figure.value:,.2f} {figure.unit} ({took:.1f} s)")
+        figures += timed(figure_delivery_requests, server, receiver, engine, sizes)
+        figures += timed(figure_delivery_events, server, receiver, engine, sizes)
+        figures += timed(figure_auto_pairing_and_ingest, [server], engine, sizes, l_commit, l_http)
+        figures += timed(figure_end_to_end_latency, server, receiver, engine, sizes)
         rss = server.peak_rss_mb()
         figures.append(
             Figure(
@@ -453,16 +481,65 @@ def main() -> None:
     finally:
         server.stop()
         receiver.stop()
-    figures.extend(figure_match_latency(args.postgres or f"sqlite:///{workdir / 'match.db'}", sizes))
+    figures.extend(timed(figure_match_latency, None, sizes))
+    return figures
+
+
+def run_postgres(url: str, workdir: Path, sizes: Sizes) -> list[Figure]:
+    """Delivery with 1 and 2 `pairhub worker` processes, auto pairing with 1 and 2 `serve` processes."""
+    figures: list[Figure] = []
+    receiver = Receiver()
+    try:
+        for count in (1, 2):
+            engine = reset_postgres(url)
+            servers = [Server(url, workdir, {"PAIRHUB_SERVE_DELIVERY": "false"}) for _ in range(count)]
+            workers = Workers(url, workdir, count)
+            try:
+                l_http = limits.l_http(servers[0].base_url, seconds=sizes.limit_seconds)
+                produced = [
+                    *timed(figure_delivery_requests, servers[0], receiver, engine, sizes),
+                    *timed(figure_delivery_events, servers[0], receiver, engine, sizes),
+                    *timed(figure_auto_pairing_and_ingest, servers, engine, sizes, None, l_http),
+                ]
+            finally:
+                workers.stop()
+                for server in servers:
+                    server.stop()
+                engine.dispose()
+            for figure in produced:
+                figure.name = f"PostgreSQL, {count} process{'es' if count > 1 else ''}: {figure.name}"
+            figures.extend(produced)
+    finally:
+        receiver.stop()
+    figures.extend(timed(figure_match_latency, url, sizes))
+    return figures
+
+
+def timed(step: Callable[..., list[Figure]], *args: Any) -> list[Figure]:
+    """Run one step and print what it measured."""
+    started = time.perf_counter()
+    produced = step(*args)
+    took = time.perf_counter() - started
+    for figure in produced:
+        print(f"{figure.name}: {figure.value:,.2f} {figure.unit} ({took:.1f} s)", flush=True)
+    return produced
+
+
+def main() -> None:
+    """Run every figure and write the report."""
+    parser = argparse.ArgumentParser(description=__doc__)
+    parser.add_argument("--postgres", metavar="URL", help="run on PostgreSQL instead of SQLite")
+    parser.add_argument("--smoke", action="store_true", help="tiny sizes (used by the test suite)")
+    parser.add_argument("--out", type=Path, default=ROOT, help="where bench/results and docs/ are written")
+    args = parser.parse_args()
+    sizes = SMOKE if args.smoke else Sizes()
+    command = "make bench" + (f" ARGS='--postgres {args.postgres}'" if args.postgres else "")
+    workdir = Path(tempfile.mkdtemp(prefix="pairhub-bench-"))
+    figures = run_postgres(args.postgres, workdir, sizes) if args.postgres else run_sqlite(workdir, sizes)
     suffix = "-postgres" if args.postgres else ""
-    write(
-        figures,
-        machine.describe(),
-        command,
-        args.out / "bench" / "results" / f"latest{suffix}.json",
-        args.out / "docs" / f"performance{suffix}.md",
-    )
-    print(f"wrote {args.out / 'bench' / 'results' / f'latest{suffix}.json'}")
+    json_path = args.out / "bench" / "results" / f"latest{suffix}.json"
+    write(figures, machine.describe(), command, json_path, args.out / "docs" / f"performance{suffix}.md")
+    print(f"wrote {json_path}")
 
 
 if __name__ == "__main__":

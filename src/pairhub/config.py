@@ -29,6 +29,8 @@ class Settings(BaseSettings):
     delivery_lease: float = Field(30.0, gt=0)
     delivery_concurrency: int = Field(32, ge=1, le=1000)
     worker_metrics_port: int | None = Field(None, ge=1, le=65535)
+    # False when separate `pairhub worker` processes deliver and `serve` should only answer requests.
+    serve_delivery: bool = True
     allow_private_webhook_targets: bool = False
     allow_insecure_webhooks: bool = False
     log_format: Literal["console", "json"] = "console"

@@ -18,11 +18,12 @@ Loop = Callable[[Container, asyncio.Event], Coroutine[Any, Any, None]]
 log = structlog.get_logger("pairhub.worker")
 
 
-def background_loops() -> list[Loop]:
+def background_loops(deliver: bool = True) -> list[Loop]:
     """The loops a worker runs; each returns when the stop event is set."""
     loops: list[Loop] = []
     loops += [ingest.flush_loop, auto_pairing.reminder_loop]
-    loops.append(Container.deliver_webhooks)
+    if deliver:
+        loops.append(Container.deliver_webhooks)
     return loops
 
 
@@ -39,10 +40,10 @@ async def _guarded(loop: Loop, container: Container, stopping: asyncio.Event) ->
                 await asyncio.wait_for(stopping.wait(), timeout=1.0)
 
 
-async def start_background(container: Container) -> Stopper:
+async def start_background(container: Container, deliver: bool = True) -> Stopper:
     """Start the background loops and return a coroutine function that stops them."""
     stopping = asyncio.Event()
-    tasks = [asyncio.create_task(_guarded(loop, container, stopping)) for loop in background_loops()]
+    tasks = [asyncio.create_task(_guarded(loop, container, stopping)) for loop in background_loops(deliver)]
 
     async def stop() -> None:
         stopping.set()
