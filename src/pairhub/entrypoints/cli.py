@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from functools import partial
 from pathlib import Path
 from typing import Annotated
 
@@ -35,14 +36,14 @@ def serve(
     demo: Annotated[bool, typer.Option(help="Seed an empty database with a demo.")] = False,
 ) -> None:
     """Run the API, the UI, the delivery worker and the scheduler in one process."""
-    settings = Settings()
+    from pairhub.entrypoints import demo as demo_mode
+
+    # The demo runs on a compressed clock and delivers to its own built-in receiver on loopback.
+    settings = demo_mode.demo_settings() if demo else Settings()
     pairhub_logging.configure(settings.log_format)
     container = bootstrap.build(settings)
     container.migrate()
-    if demo:
-        from pairhub.entrypoints.demo import seed_demo
-
-        seed_demo(container, f"http://{host}:{port}", console)
+    plan = demo_mode.seed_demo(container, f"http://{host}:{port}", console) if demo else None
     if container.admin_token_generated:
         console.print(
             f"[bold]Admin token[/bold] (generated, set PAIRHUB_ADMIN_TOKEN to fix it): "
@@ -52,8 +53,14 @@ def serve(
     from pairhub.entrypoints.api.app import create_app
     from pairhub.entrypoints.worker import start_background
 
+    application = create_app(
+        container,
+        demo_mode.with_simulation(partial(start_background, deliver=settings.serve_delivery), plan),
+    )
+    if demo:
+        demo_mode.install_receiver(application)
     uvicorn.run(
-        create_app(container, start_background),
+        application,
         host=host,
         port=port,
         log_level="warning",
