@@ -36,13 +36,13 @@ def other_process(database_url: str, clock: ManualClock) -> Iterator[Container]:
 def hold_before_locking(container: Container, barrier: threading.Barrier) -> None:
     """Make the container's attempts wait for the other process before taking the unit lock."""
     service = container.auto_pairing
-    attempt = service.on_message
+    attempt = service.on_messages
 
     def held(*args: Any, **kwargs: Any) -> Any:
         barrier.wait()
         return attempt(*args, **kwargs)
 
-    service.on_message = held  # type: ignore[method-assign]
+    service.on_messages = held  # type: ignore[method-assign]
 
 
 def race(containers: list[Container], messages: list[UnitMessage]) -> list[Any]:

@@ -5,7 +5,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import json
-from collections.abc import Callable, Collection, Iterable
+from collections.abc import Callable, Collection, Iterable, Sequence
 from dataclasses import dataclass
 from typing import Any, Protocol
 
@@ -122,6 +122,16 @@ def _organizations_enabled(connection: Connection, organization_ids: Collection[
     return {row.id: bool(row.auto_pairing_enabled) for row in connection.execute(query)}
 
 
+@dataclass(frozen=True)
+class MessageToAct:
+    """A unit message that may need an auto-pairing attempt."""
+
+    unit_id: str
+    reported: ReportedVin | None
+    location: Location | None
+    seen_at: int | None = None
+
+
 class AutoPairing:
     """Use cases of auto pairing; every outcome commits its state change and its event together."""
 
@@ -164,6 +174,37 @@ class AutoPairing:
             rows = connection.execute(query).mappings().all()
         return {row["id"]: _snapshot(row, row["auto_pairing_enabled"]) for row in rows}
 
+    def on_messages(self, messages: Sequence[MessageToAct], now: int) -> dict[str, UnitSnapshot | None]:
+        """Act on the messages of one request that may need an attempt, in one transaction.
+
+        One commit for the whole request is what makes a depot coming online cheap: thousands of first
+        messages cost one fsync, not one each. Each unit is locked and its rules re-checked first, so two
+        processes handling the same unit at once attempt once: the second waits for the lock and then
+        finds the unit paired (or the VIN already attempted). Returns each unit's new snapshot, or None
+        when the unit no longer exists.
+        """
+        snapshots: dict[str, UnitSnapshot | None] = {}
+        recorded: list[PairingEvent] = []
+        with self._database.write() as connection:
+            # Lock in one stable order, so that two requests sharing units cannot deadlock.
+            self._lock_units(connection, sorted({message.unit_id for message in messages}))
+            enabled = _organizations_enabled(connection, self._organizations_of(connection, messages))
+            for message in messages:
+                savepoint = connection.begin_nested()
+                try:
+                    snapshot, event = self._act(connection, message, enabled, now)
+                except Exception:
+                    # Nothing is recorded for this VIN, so the unit's next message attempts again.
+                    savepoint.rollback()
+                    log.exception("auto_pairing_attempt_failed", unit_id=message.unit_id)
+                    continue
+                savepoint.commit()
+                snapshots[message.unit_id] = snapshot
+                if event is not None:
+                    recorded.append(event)
+            outbox.record_events(connection, recorded)
+        return snapshots
+
     def on_message(
         self,
         unit_id: str,
@@ -172,41 +213,51 @@ class AutoPairing:
         now: int,
         seen_at: int | None = None,
     ) -> UnitSnapshot | None:
-        """Act on a message that may need an attempt; the unit row is locked and the rules re-checked.
+        """Act on one message that may need an attempt (see `on_messages`)."""
+        return self.on_messages([MessageToAct(unit_id, reported, location, seen_at)], now).get(unit_id)
 
-        Two processes handling messages of the same unit at once therefore attempt once: the second
-        waits for the lock and then finds the unit paired (or the VIN already attempted).
-        Returns the unit's new snapshot, or None when the unit no longer exists.
-        """
-        with self._database.write() as connection:
-            row = self._lock_unit(connection, unit_id)
-            if row is None:
-                return None
-            enabled = _organizations_enabled(connection, [row["organization_id"]]).get(
-                row["organization_id"], False
+    def _act(
+        self, connection: Connection, message: MessageToAct, enabled: dict[str, bool], now: int
+    ) -> tuple[UnitSnapshot | None, PairingEvent | None]:
+        row = self._lock_unit(connection, message.unit_id)
+        if row is None:
+            return None, None
+        organization_enabled = enabled.get(row["organization_id"], False)
+        unit = _snapshot(row, organization_enabled)
+        reported = message.reported
+        action = decide_on_message(unit, reported.normalized if reported else None, now)
+        if action is MessageAction.NOTHING:
+            return unit, None
+        event = None
+        if action is MessageAction.DISABLE:
+            _set(
+                connection,
+                message.unit_id,
+                ap_state=AutoPairingState.DISABLED.value,
+                ap_candidates=None,
+                ap_retry_after=None,
+                **_NO_SCHEDULE,
             )
-            unit = _snapshot(row, enabled)
-            action = decide_on_message(unit, reported.normalized if reported else None, now)
-            if action is MessageAction.NOTHING:
-                return unit
-            if action is MessageAction.DISABLE:
-                _set(
-                    connection,
-                    unit_id,
-                    ap_state=AutoPairingState.DISABLED.value,
-                    ap_candidates=None,
-                    ap_retry_after=None,
-                    **_NO_SCHEDULE,
-                )
-            else:
-                # Written through (not only buffered): a manual unpair right after this suppresses
-                # exactly this VIN, and re-matches and reminders report this location.
-                _set(connection, unit_id, **_activity(row, reported, location, seen_at or now))
-                vin = attempt_vin(unit, reported)
-                event = self._attempt(connection, row, vin, location or _last_location(row), now)
-                outbox.record_events(connection, [event])
-            fresh = self._lock_unit(connection, unit_id)
-            return None if fresh is None else _snapshot(fresh, enabled)
+        else:
+            # Written through (not only buffered): a manual unpair right after this suppresses
+            # exactly this VIN, and re-matches and reminders report this location.
+            seen_at = message.seen_at or now
+            _set(connection, message.unit_id, **_activity(row, reported, message.location, seen_at))
+            vin = attempt_vin(unit, reported)
+            event = self._attempt(connection, row, vin, message.location or _last_location(row), now)
+        fresh = self._lock_unit(connection, message.unit_id)
+        return (None if fresh is None else _snapshot(fresh, organization_enabled)), event
+
+    @staticmethod
+    def _lock_units(connection: Connection, unit_ids: list[str]) -> None:
+        connection.execute(
+            select(units.c.id).where(units.c.id.in_(unit_ids)).order_by(units.c.id).with_for_update()
+        ).all()
+
+    @staticmethod
+    def _organizations_of(connection: Connection, messages: Sequence[MessageToAct]) -> set[str]:
+        ids = sorted({message.unit_id for message in messages})
+        return set(connection.execute(select(units.c.organization_id).where(units.c.id.in_(ids))).scalars())
 
     @staticmethod
     def _lock_unit(connection: Connection, unit_id: str) -> RowMapping | None:

@@ -21,10 +21,10 @@ from sqlalchemy import Boolean, Float, String, bindparam, case, func, or_, updat
 
 from pairhub.adapters.db.engine import Database
 from pairhub.adapters.db.tables import units
-from pairhub.domain.auto_pairing import MessageAction, ReportedVin, UnitSnapshot, decide_on_message
+from pairhub.domain.auto_pairing import MessageAction, ReportedVin, decide_on_message
 from pairhub.domain.clock import Clock
 from pairhub.domain.events import Location
-from pairhub.services.auto_pairing import AutoPairing
+from pairhub.services.auto_pairing import AutoPairing, MessageToAct
 
 log = structlog.get_logger("pairhub.ingest")
 
@@ -184,6 +184,8 @@ class Ingest:
         # The one query of a steady-state request: every unit of the request with its organization.
         snapshots = self._auto_pairing.snapshots(message.unit_id for message in timely)
         accepted = 0
+        to_act: list[UnitMessage] = []
+        acting: set[str] = set()
         for message in timely:
             unit = snapshots.get(message.unit_id)
             if unit is None:
@@ -201,27 +203,32 @@ class Ingest:
                 ),
             )
             vin = message.vin.normalized if message.vin else None
-            if decide_on_message(unit, vin, now) is not MessageAction.NOTHING:
-                self._act(message, snapshots, now)
+            # Once a unit acts in this request its later messages go along: the rules are re-checked
+            # under its lock, in order, against the state the earlier messages left.
+            if message.unit_id in acting or decide_on_message(unit, vin, now) is not MessageAction.NOTHING:
+                acting.add(message.unit_id)
+                to_act.append(message)
+        if to_act:
+            self._act(to_act, now)
         rejected.sort(key=lambda rejection: rejection.index)
         return IngestResult(accepted, tuple(rejected))
 
-    def _act(self, message: UnitMessage, snapshots: dict[str, UnitSnapshot], now: int) -> None:
-        location = message.location or self.buffer.location_of(message.unit_id)
-        try:
-            updated = self._auto_pairing.on_message(
-                message.unit_id, message.vin, location, now, message.timestamp_ms
+    def _act(self, messages: list[UnitMessage], now: int) -> None:
+        batch = [
+            MessageToAct(
+                message.unit_id,
+                message.vin,
+                message.location or self.buffer.location_of(message.unit_id),
+                message.timestamp_ms,
             )
+            for message in messages
+        ]
+        try:
+            self._auto_pairing.on_messages(batch, now)
         except Exception:
-            # The message is still taken: nothing was recorded for this VIN, so the unit's next
-            # message attempts again.
-            log.exception("auto_pairing_attempt_failed", unit_id=message.unit_id)
-            return
-        if updated is None:
-            # Deleted meanwhile: its later messages in this request are from an unknown unit.
-            snapshots.pop(message.unit_id, None)
-        else:
-            snapshots[message.unit_id] = updated
+            # The messages are still taken: nothing was recorded for their VINs, so the units' next
+            # messages attempt again.
+            log.exception("auto_pairing_attempts_failed", units=len(batch))
 
     def flush(self) -> int:
         """Write pending activity in one executemany; returns how many units were written.
