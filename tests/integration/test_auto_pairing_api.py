@@ -348,11 +348,11 @@ def test_an_unexpected_error_is_unknown_rolled_back_and_retried_later(
     api.new_unit(org, UNIT)
 
     def pair_then_fail(*args: Any, **kwargs: Any) -> None:
-        real_open_pairing(*args, **kwargs)
+        real_open_pairings(*args, **kwargs)
         raise RuntimeError("the storage hiccuped")
 
-    real_open_pairing = auto_pairing_module.open_pairing
-    monkeypatch.setattr(auto_pairing_module, "open_pairing", pair_then_fail)
+    real_open_pairings = auto_pairing_module.open_pairings
+    monkeypatch.setattr(auto_pairing_module, "open_pairings", pair_then_fail)
     send(api, {"unitId": UNIT, "vin": VIN, "location": HERE})
 
     event = api.feed(org, 2)[0]["eventData"]
@@ -372,7 +372,7 @@ def test_an_unexpected_error_is_unknown_rolled_back_and_retried_later(
     with container.database.read() as connection:
         assert connection.execute(select(func.count()).select_from(pairings)).scalar_one() == 0
 
-    monkeypatch.setattr(auto_pairing_module, "open_pairing", real_open_pairing)
+    monkeypatch.setattr(auto_pairing_module, "open_pairings", real_open_pairings)
     retry_after = container.settings.unknown_retry_after
     clock.advance(retry_after - 1)
     send(api, {"unitId": UNIT, "vin": VIN})

@@ -5,12 +5,13 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import json
+from collections import defaultdict
 from collections.abc import Callable, Collection, Iterable, Sequence
 from dataclasses import dataclass
 from typing import Any, Protocol
 
 import structlog
-from sqlalchemy import Connection, RowMapping, select, update
+from sqlalchemy import Connection, RowMapping, bindparam, select, update
 
 from pairhub.adapters.db import matching, outbox
 from pairhub.adapters.db.engine import Database
@@ -30,7 +31,7 @@ from pairhub.domain.events import Location, PairingEvent, Reason
 from pairhub.domain.model import AutoPairingState
 from pairhub.domain.reminders import ReminderPolicy, decide_due, first_reminder_at
 from pairhub.domain.vin import MatchKind, MatchResult, is_usable_sensor_vin
-from pairhub.services.pairing import open_pairing
+from pairhub.services.pairing import NewPairing, open_pairings
 
 Matcher = Callable[[Connection, str, str], MatchResult]
 """Resolves (connection, organization id, usable sensor VIN) against the organization's assets."""
@@ -184,12 +185,25 @@ class AutoPairing:
         when the unit no longer exists.
         """
         snapshots: dict[str, UnitSnapshot | None] = {}
-        recorded: list[PairingEvent] = []
+        recorded: list[tuple[int, PairingEvent]] = []
         with self._database.write() as connection:
             # Lock in one stable order, so that two requests sharing units cannot deadlock.
-            self._lock_units(connection, sorted({message.unit_id for message in messages}))
-            enabled = _organizations_enabled(connection, self._organizations_of(connection, messages))
-            for message in messages:
+            rows = self._lock_units(connection, sorted({message.unit_id for message in messages}))
+            enabled = _organizations_enabled(connection, {row["organization_id"] for row in rows.values()})
+            savepoint = connection.begin_nested()
+            try:
+                paired_at_once = self._pair_exact_matches(connection, messages, rows, enabled, now)
+            except Exception:
+                # Every unit then takes the per-unit path, where a failure becomes its own Unknown.
+                savepoint.rollback()
+                log.exception("auto_pairing_exact_batch_failed", units=len(rows))
+                paired_at_once = {}
+            else:
+                savepoint.commit()
+            recorded += paired_at_once.items()
+            for position, message in enumerate(messages):
+                if position in paired_at_once:
+                    continue
                 savepoint = connection.begin_nested()
                 try:
                     snapshot, event = self._act(connection, message, enabled, now)
@@ -201,9 +215,87 @@ class AutoPairing:
                 savepoint.commit()
                 snapshots[message.unit_id] = snapshot
                 if event is not None:
-                    recorded.append(event)
-            outbox.record_events(connection, recorded)
+                    recorded.append((position, event))
+            outbox.record_events(connection, [event for _, event in sorted(recorded, key=lambda r: r[0])])
         return snapshots
+
+    def _pair_exact_matches(
+        self,
+        connection: Connection,
+        messages: Sequence[MessageToAct],
+        rows: dict[str, RowMapping],
+        enabled: dict[str, bool],
+        now: int,
+    ) -> dict[int, PairingEvent]:
+        """Pair, set-based, the units whose first message of the request names an asset's VIN exactly.
+
+        A depot coming online is thousands of units reporting the VIN of a registered asset: three
+        statements for all of them instead of a dozen per unit. Everything else (partial matches,
+        failures, later messages of the same unit) takes the per-unit path. Returns the events by the
+        position of the message that caused them.
+        """
+        wanted: dict[str, dict[str, int]] = defaultdict(dict)
+        seen: set[str] = set()
+        for position, message in enumerate(messages):
+            row = rows.get(message.unit_id)
+            if message.unit_id in seen or row is None or message.reported is None:
+                seen.add(message.unit_id)
+                continue
+            seen.add(message.unit_id)
+            vin = message.reported.normalized
+            unit = _snapshot(row, enabled.get(row["organization_id"], False))
+            if is_usable_sensor_vin(vin) and decide_on_message(unit, vin, now) is MessageAction.ATTEMPT:
+                wanted[row["organization_id"]].setdefault(vin, position)
+        hits: dict[int, tuple[str, str]] = {}
+        for organization_id, by_vin in wanted.items():
+            found = connection.execute(
+                select(assets.c.id, assets.c.vin).where(
+                    assets.c.organization_id == organization_id, assets.c.vin.in_(list(by_vin))
+                )
+            )
+            for asset_id, vin in found:
+                hits[by_vin[vin]] = (asset_id, vin)
+        if not hits:
+            return {}
+        unit_values: list[dict[str, Any]] = []
+        new_pairings: list[NewPairing] = []
+        paired: dict[int, PairingEvent] = {}
+        for position, (asset_id, vin) in sorted(hits.items()):
+            message = messages[position]
+            row = rows[message.unit_id]
+            assert message.reported is not None
+            location = message.location or _last_location(row)
+            unit_values.append(
+                {
+                    "unit": message.unit_id,
+                    "asset": asset_id,
+                    "vin": vin,
+                    "raw": message.reported.raw,
+                    "seen": max(row["last_seen_at"] or 0, message.seen_at or now),
+                    "latitude": location.latitude if location else None,
+                    "longitude": location.longitude if location else None,
+                }
+            )
+            new_pairings.append(NewPairing(row["organization_id"], message.unit_id, asset_id))
+            paired[position] = events.auto_pair(
+                row["organization_id"], message.unit_id, asset_id, vin, vin, location, now
+            )
+        connection.execute(
+            update(units)
+            .where(units.c.id == bindparam("unit"))
+            .values(
+                ap_vin=bindparam("vin"),
+                ap_sensor_vin=bindparam("vin"),
+                last_vin=bindparam("vin"),
+                last_vin_raw=bindparam("raw"),
+                last_seen_at=bindparam("seen"),
+                last_latitude=bindparam("latitude"),
+                last_longitude=bindparam("longitude"),
+            ),
+            unit_values,
+        )
+        open_pairings(connection, new_pairings, how=Reason.AUTO_PAIR, via="auto", now=now)
+        return paired
 
     def on_message(
         self,
@@ -249,15 +341,9 @@ class AutoPairing:
         return (None if fresh is None else _snapshot(fresh, organization_enabled)), event
 
     @staticmethod
-    def _lock_units(connection: Connection, unit_ids: list[str]) -> None:
-        connection.execute(
-            select(units.c.id).where(units.c.id.in_(unit_ids)).order_by(units.c.id).with_for_update()
-        ).all()
-
-    @staticmethod
-    def _organizations_of(connection: Connection, messages: Sequence[MessageToAct]) -> set[str]:
-        ids = sorted({message.unit_id for message in messages})
-        return set(connection.execute(select(units.c.organization_id).where(units.c.id.in_(ids))).scalars())
+    def _lock_units(connection: Connection, unit_ids: list[str]) -> dict[str, RowMapping]:
+        query = select(units).where(units.c.id.in_(unit_ids)).order_by(units.c.id).with_for_update()
+        return {row["id"]: row for row in connection.execute(query).mappings()}
 
     @staticmethod
     def _lock_unit(connection: Connection, unit_id: str) -> RowMapping | None:
@@ -332,11 +418,9 @@ class AutoPairing:
                 select(assets.c.vin).where(assets.c.id == result.asset_id)
             ).scalar_one()
             _set(connection, unit_id, ap_vin=sensor_vin, ap_sensor_vin=sensor_vin)
-            open_pairing(
+            open_pairings(
                 connection,
-                organization_id,
-                unit_id,
-                result.asset_id,
+                [NewPairing(organization_id, unit_id, result.asset_id)],
                 how=Reason.AUTO_PAIR,
                 via="auto",
                 now=now,

@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 
-from sqlalchemy import Connection, RowMapping, insert, select, update
+from sqlalchemy import Connection, RowMapping, bindparam, insert, select, update
 
 from pairhub.adapters.db import outbox
 from pairhub.adapters.db.engine import Database
@@ -33,6 +34,46 @@ class PairResult:
     created: bool
 
 
+@dataclass(frozen=True)
+class NewPairing:
+    """A unit about to be attached to an asset of its organization."""
+
+    organization_id: str
+    unit_id: str
+    asset_id: str
+
+
+def open_pairings(
+    connection: Connection, new: Sequence[NewPairing], *, how: events.Reason, via: str, now: int
+) -> None:
+    """Attach units to assets and start their history entries: two statements, however many units."""
+    connection.execute(
+        update(units)
+        .where(units.c.id == bindparam("b_unit"))
+        .values(
+            asset_id=bindparam("b_asset"),
+            paired_at=now,
+            ap_state=AutoPairingState.PAIRED.value,
+            **CLEARED_AUTO_PAIRING,
+        ),
+        [{"b_unit": pairing.unit_id, "b_asset": pairing.asset_id} for pairing in new],
+    )
+    connection.execute(
+        insert(pairings),
+        [
+            {
+                "organization_id": pairing.organization_id,
+                "unit_id": pairing.unit_id,
+                "asset_id": pairing.asset_id,
+                "paired_at": now,
+                "paired_by": how.value,
+                "paired_via": via,
+            }
+            for pairing in new
+        ],
+    )
+
+
 def open_pairing(
     connection: Connection,
     organization_id: str,
@@ -43,28 +84,8 @@ def open_pairing(
     via: str,
     now: int,
 ) -> None:
-    """Attach the unit to the asset and start its history entry (shared with auto pairing)."""
-    connection.execute(
-        update(units)
-        .where(units.c.id == unit_id)
-        .values(
-            asset_id=asset_id,
-            paired_at=now,
-            ap_state=AutoPairingState.PAIRED.value,
-            **CLEARED_AUTO_PAIRING,
-        )
-    )
-    connection.execute(
-        insert(pairings),
-        {
-            "organization_id": organization_id,
-            "unit_id": unit_id,
-            "asset_id": asset_id,
-            "paired_at": now,
-            "paired_by": how.value,
-            "paired_via": via,
-        },
-    )
+    """Attach one unit to an asset and start its history entry."""
+    open_pairings(connection, [NewPairing(organization_id, unit_id, asset_id)], how=how, via=via, now=now)
 
 
 class Pairing:
