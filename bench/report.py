@@ -89,5 +89,9 @@ def write(
     if notes:
         lines += ["", "## Notes", ""]
         lines += [f"- **{f.name}**: {f.note}" for f in notes]
+    analysis = Path(__file__).with_name("analysis.md")
+    if analysis.exists():
+        # Hand-written: where the time goes for the figures that miss, from profiles of this code.
+        lines += ["", analysis.read_text().strip()]
     markdown_path.parent.mkdir(parents=True, exist_ok=True)
     markdown_path.write_text("\n".join(lines) + "\n")

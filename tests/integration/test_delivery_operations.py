@@ -14,6 +14,7 @@ from pairhub.adapters.clock import ManualClock, SystemClock
 from pairhub.adapters.db.tables import batches
 from pairhub.bootstrap import Container
 from pairhub.services.delivery import Delivery
+from pairhub.services.delivery_loop import Job, StepRequest
 from tests.delivery_support import (
     Receiver,
     Reply,
@@ -210,14 +211,14 @@ async def test_the_worker_loop_is_woken_by_committed_events(
         org = api.new_org()
         subscribe(api, org, receiver.url(PATH))
         first_round = threading.Event()
-        claim = container.delivery.claim
+        step = container.delivery.step
 
-        def observed_claim(limit: int) -> list[str]:
-            claimed = claim(limit)
+        def observed_step(request: StepRequest) -> list[Job]:
+            jobs = step(request)
             first_round.set()
-            return claimed
+            return jobs
 
-        container.delivery.claim = observed_claim  # type: ignore[method-assign]
+        container.delivery.step = observed_step  # type: ignore[method-assign]
         stopping = asyncio.Event()
         worker = asyncio.create_task(container.delivery.run(stopping))
         assert await asyncio.to_thread(first_round.wait, 10)  # the loop now waits for its next poll
