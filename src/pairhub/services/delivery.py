@@ -8,6 +8,7 @@ import functools
 import os
 import random
 import socket
+import threading
 import uuid
 from collections.abc import AsyncIterator, Callable, Collection, Mapping
 from dataclasses import dataclass
@@ -172,7 +173,7 @@ class Delivery:
             jobs = self._prepare_all(connection, {*request.keep, *claimed}, now)
             idle = {*request.keep, *claimed}.difference(job.subscription_id for job in jobs)
             store.release(connection, idle, self.worker_id)
-        self._refresh_gauges()
+        self._refresh_gauges_in_background()
         return jobs
 
     def claim(self, limit: int) -> list[str]:
@@ -355,13 +356,22 @@ class Delivery:
         writes.subscriptions.append((sub["id"], moved))
         return batch
 
-    def _refresh_gauges(self) -> None:
+    def _refresh_gauges_in_background(self) -> None:
+        # The backlog gauge counts every subscription's waiting events: run it beside the steps, never
+        # inside one, or every tenth second a step (and each delivery waiting on it) stalls.
         now = self._clock.now_ms()
         if self._gauges_at is not None and now - self._gauges_at < GAUGE_REFRESH_MS:
             return
         self._gauges_at = now
-        with self._database.read() as connection:
-            waiting, on_hold = store.gauges(connection)
+        threading.Thread(target=self._refresh_gauges, name="delivery-gauges", daemon=True).start()
+
+    def _refresh_gauges(self) -> None:
+        try:
+            with self._database.read() as connection:
+                waiting, on_hold = store.gauges(connection)
+        except Exception:
+            log.exception("delivery_gauges_failed")
+            return
         BACKLOG.set(waiting)
         ON_HOLD.set(on_hold)
 

@@ -5,7 +5,6 @@ from __future__ import annotations
 import time
 from collections.abc import AsyncIterator, Awaitable, Callable
 from contextlib import asynccontextmanager
-from typing import Any
 
 from fastapi import FastAPI
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
@@ -73,6 +72,35 @@ class _TooLarge(Exception):
     pass
 
 
+class RequestMetrics:
+    """Count and time requests by route template (plain ASGI: the function-middleware wrapper costs
+    more than a small endpoint itself)."""
+
+    def __init__(self, app: ASGIApp) -> None:
+        self.app = app
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        """Observe the status the app answers and how long it took."""
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+        started = time.perf_counter()
+        status = 500
+
+        async def observe(message: Message) -> None:
+            nonlocal status
+            if message["type"] == "http.response.start":
+                status = message["status"]
+            await send(message)
+
+        try:
+            await self.app(scope, receive, observe)
+        finally:
+            path = getattr(scope.get("route"), "path", "unmatched")
+            HTTP_LATENCY.labels(scope["method"], path).observe(time.perf_counter() - started)
+            HTTP_REQUESTS.labels(scope["method"], path, str(status)).inc()
+
+
 def create_app(container: Container, start_background: BackgroundStarter | None = None) -> FastAPI:
     """Build the application around a container."""
 
@@ -101,15 +129,6 @@ def create_app(container: Container, start_background: BackgroundStarter | None 
         app.include_router(module.router)
     ui.install(app)
 
-    @app.middleware("http")
-    async def measure(request: Any, call_next: Any) -> Any:
-        started = time.perf_counter()
-        response = await call_next(request)
-        route = request.scope.get("route")
-        path = getattr(route, "path", "unmatched")
-        HTTP_LATENCY.labels(request.method, path).observe(time.perf_counter() - started)
-        HTTP_REQUESTS.labels(request.method, path, str(response.status_code)).inc()
-        return response
-
+    app.add_middleware(RequestMetrics)
     app.add_middleware(BodyLimit, max_bytes=container.settings.max_body_bytes)
     return app
