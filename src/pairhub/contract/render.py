@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from datetime import UTC, datetime
+from functools import lru_cache
 from typing import Any
 
 from pairhub.domain.events import EventType, Location, PairingEvent, Reason
@@ -15,10 +16,15 @@ EVENTS_BY_VERSION: dict[int, tuple[str, ...]] = {
 }
 
 
+@lru_cache(maxsize=4096)
+def _utc_second(epoch_s: int) -> str:
+    # The events of a batch share a handful of seconds; formatting a datetime is the costly part.
+    return f"{datetime.fromtimestamp(epoch_s, tz=UTC):%Y-%m-%dT%H:%M:%S}"
+
+
 def format_registered_on(epoch_ms: int) -> str:
     """UTC with 3 fractional digits and `Z`, as the seed's `registeredOn`."""
-    moment = datetime.fromtimestamp(epoch_ms // 1000, tz=UTC)
-    return f"{moment:%Y-%m-%dT%H:%M:%S}.{epoch_ms % 1000:03d}Z"
+    return f"{_utc_second(epoch_ms // 1000)}.{epoch_ms % 1000:03d}Z"
 
 
 def format_batch_time(epoch_ns: int) -> str:
