@@ -19,7 +19,8 @@ from pathlib import Path
 from typing import Any
 
 import aiohttp
-from sqlalchemy import Engine, func, select
+from sqlalchemy import Engine, create_engine, func, select, text
+from sqlalchemy.engine import make_url
 
 from bench import limits, machine, match_latency, setup
 from bench.report import Figure, write
@@ -440,14 +441,17 @@ class Workers:
             process.wait(timeout=30)
 
 
-def reset_postgres(url: str) -> Engine:
-    """An empty, migrated schema (each PostgreSQL round starts from nothing)."""
-    engine = make_engine(url)
-    with engine.begin() as connection:
-        connection.exec_driver_sql("DROP SCHEMA public CASCADE")
-        connection.exec_driver_sql("CREATE SCHEMA public")
+def reset_postgres(url: str) -> tuple[str, Engine]:
+    """A freshly created, migrated `pairhub_bench` database on the server of `url` (never `url`'s own)."""
+    admin = create_engine(url, isolation_level="AUTOCOMMIT")
+    with admin.connect() as connection:
+        connection.execute(text('DROP DATABASE IF EXISTS "pairhub_bench" WITH (FORCE)'))
+        connection.execute(text('CREATE DATABASE "pairhub_bench"'))
+    admin.dispose()
+    bench_url = make_url(url).set(database="pairhub_bench").render_as_string(hide_password=False)
+    engine = make_engine(bench_url)
     migrate.upgrade(engine)
-    return engine
+    return bench_url, engine
 
 
 def run_sqlite(workdir: Path, sizes: Sizes) -> list[Figure]:
@@ -491,9 +495,9 @@ def run_postgres(url: str, workdir: Path, sizes: Sizes) -> list[Figure]:
     receiver = Receiver()
     try:
         for count in (1, 2):
-            engine = reset_postgres(url)
-            servers = [Server(url, workdir, {"PAIRHUB_SERVE_DELIVERY": "false"}) for _ in range(count)]
-            workers = Workers(url, workdir, count)
+            bench_url, engine = reset_postgres(url)
+            servers = [Server(bench_url, workdir, {"PAIRHUB_SERVE_DELIVERY": "false"}) for _ in range(count)]
+            workers = Workers(bench_url, workdir, count)
             try:
                 l_http = limits.l_http(servers[0].base_url, seconds=sizes.limit_seconds)
                 produced = [
@@ -511,8 +515,22 @@ def run_postgres(url: str, workdir: Path, sizes: Sizes) -> list[Figure]:
             figures.extend(produced)
     finally:
         receiver.stop()
+    figures.extend(scaling(figures))
     figures.extend(timed(figure_match_latency, url, sizes))
     return figures
+
+
+def scaling(figures: list[Figure]) -> list[Figure]:
+    """How much each PostgreSQL figure gained from a second process (2 processes / 1 process)."""
+    one = {f.name.split(": ", 1)[1]: f.value for f in figures if f.name.startswith("PostgreSQL, 1 process:")}
+    two = {
+        f.name.split(": ", 1)[1]: f.value for f in figures if f.name.startswith("PostgreSQL, 2 processes:")
+    }
+    return [
+        Figure(f"scaling, 2 processes / 1: {name}", two[name] / one[name], "x", None, None, "reported", None)
+        for name in one
+        if name in two and one[name]
+    ]
 
 
 def timed(step: Callable[..., list[Figure]], *args: Any) -> list[Figure]:
