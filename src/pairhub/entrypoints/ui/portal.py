@@ -43,24 +43,40 @@ def _int(value: str, label: str) -> int:
         raise Invalid("not_a_number", f"{label} must be a whole number.") from None
 
 
-def _settings(
-    url: str,
-    version: str,
-    names: list[str],
-    batch_size: str,
-    max_wait_ms: str,
-    headers: str,
-    description: str,
+def posted_form(
+    url: FormStr = "",
+    version: FormStr = "1",
+    event_names_: Annotated[list[str], Form(alias="event_names")] = [],  # noqa: B006 - FastAPI copies it
+    batch_size: FormStr = "100",
+    max_wait_ms: FormStr = "500",
+    headers: FormStr = "",
+    description: FormStr = "",
 ) -> dict[str, Any]:
+    """The subscription form as posted, kept as typed so that a refused form is shown again unchanged."""
+    return {
+        "url": url,
+        "version": version,
+        "names": event_names_,
+        "batch_size": batch_size,
+        "max_wait_ms": max_wait_ms,
+        "headers": headers,
+        "description": description,
+    }
+
+
+PostedFormDep = Annotated[dict[str, Any], Depends(posted_form)]
+
+
+def _settings(form: dict[str, Any]) -> dict[str, Any]:
     """The form's fields as the subscription service takes them (raises Invalid in words)."""
     return {
-        "url": url.strip(),
-        "event_version": 2 if version == "2" else 1,
-        "names": [name for name in ALL_EVENTS if name in names],
-        "max_batch_size": _int(batch_size, "The batch size"),
-        "max_wait_ms": _int(max_wait_ms, "The wait"),
-        "headers": parse_headers(headers),
-        "description": description.strip()[:500] or None,
+        "url": form["url"].strip(),
+        "event_version": 2 if form["version"] == "2" else 1,
+        "names": [name for name in ALL_EVENTS if name in form["names"]],
+        "max_batch_size": _int(form["batch_size"], "The batch size"),
+        "max_wait_ms": _int(form["max_wait_ms"], "The wait"),
+        "headers": parse_headers(form["headers"]),
+        "description": form["description"].strip()[:500] or None,
     }
 
 
@@ -113,26 +129,11 @@ def subscriptions_page(request: Request, viewer: OrgViewerDep) -> Response:
 def create_subscription(
     request: Request,
     viewer: OrgViewerDep,
-    url: FormStr = "",
-    version: FormStr = "1",
-    event_names_: Annotated[list[str], Form(alias="event_names")] = [],  # noqa: B006 - FastAPI copies it
-    batch_size: FormStr = "100",
-    max_wait_ms: FormStr = "500",
-    headers: FormStr = "",
-    description: FormStr = "",
+    form: PostedFormDep,
 ) -> Response:
     """Create a subscription and show its secret, once."""
-    form = {
-        "url": url,
-        "version": version,
-        "names": event_names_,
-        "batch_size": batch_size,
-        "max_wait_ms": max_wait_ms,
-        "headers": headers,
-        "description": description,
-    }
     try:
-        values = _settings(url, version, event_names_, batch_size, max_wait_ms, headers, description)
+        values = _settings(form)
         view, secret = container_of(request).subscriptions.create(viewer.org_id, **values)
     except DomainError as error:
         return _list_page(request, viewer, form, error.detail, error.status)
@@ -208,26 +209,11 @@ def edit_subscription(
     request: Request,
     viewer: OrgViewerDep,
     subscription_id: str,
-    url: FormStr = "",
-    version: FormStr = "1",
-    event_names_: Annotated[list[str], Form(alias="event_names")] = [],  # noqa: B006 - FastAPI copies it
-    batch_size: FormStr = "100",
-    max_wait_ms: FormStr = "500",
-    headers: FormStr = "",
-    description: FormStr = "",
+    form: PostedFormDep,
 ) -> Response:
     """Change a subscription's settings."""
-    form = {
-        "url": url,
-        "version": version,
-        "names": event_names_,
-        "batch_size": batch_size,
-        "max_wait_ms": max_wait_ms,
-        "headers": headers,
-        "description": description,
-    }
     try:
-        values = _settings(url, version, event_names_, batch_size, max_wait_ms, headers, description)
+        values = _settings(form)
         changes = {
             "url": values["url"],
             "event_version": values["event_version"],
