@@ -10,7 +10,7 @@ from pathlib import Path
 
 import aiohttp
 
-from pairhub.adapters.db.engine import SQLITE_PRAGMAS
+from pairhub.adapters.sql.engine import SQLITE_PRAGMAS
 
 
 async def _post_loop(url: str, body: bytes, seconds: float, concurrency: int) -> float:

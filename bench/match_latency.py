@@ -30,9 +30,9 @@ from typing import Any
 from sqlalchemy import Connection, Engine, create_engine, insert, text
 from sqlalchemy.engine import make_url
 
-from pairhub.adapters.db import matching, migrate
-from pairhub.adapters.db.engine import make_engine
-from pairhub.adapters.db.tables import assets, organizations
+from pairhub.adapters.sql import matching, migrate
+from pairhub.adapters.sql.engine import make_engine
+from pairhub.adapters.sql.tables import assets, organizations
 from pairhub.domain import vin as vins
 from pairhub.domain.vin import MatchKind
 

@@ -24,9 +24,9 @@ from sqlalchemy.engine import make_url
 
 from bench import limits, machine, match_latency, setup
 from bench.report import Figure, write
-from pairhub.adapters.db import migrate
-from pairhub.adapters.db.engine import make_engine
-from pairhub.adapters.db.tables import events, units
+from pairhub.adapters.sql import migrate
+from pairhub.adapters.sql.engine import make_engine
+from pairhub.adapters.sql.tables import events, units
 
 ROOT = Path(__file__).resolve().parents[1]
 ADMIN = "bench-admin-token"

@@ -9,8 +9,8 @@ from typing import Any
 
 from sqlalchemy import Engine, insert
 
-from pairhub.adapters.db import outbox
-from pairhub.adapters.db.tables import assets, units
+from pairhub.adapters.sql import events as outbox
+from pairhub.adapters.sql.tables import assets, units
 from pairhub.domain.events import EventType, PairingEvent, Reason
 from pairhub.domain.model import AutoPairingState
 from pairhub.domain.vin import reversed_vin, serial_part

@@ -16,9 +16,9 @@ from sqlalchemy.engine import make_url
 
 from pairhub import bootstrap
 from pairhub.adapters.clock import ManualClock
-from pairhub.adapters.db import migrate
-from pairhub.adapters.db.engine import make_engine
-from pairhub.adapters.db.tables import metadata
+from pairhub.adapters.sql import migrate
+from pairhub.adapters.sql.engine import make_engine
+from pairhub.adapters.sql.tables import metadata
 from pairhub.bootstrap import Container
 from pairhub.config import Settings
 from pairhub.entrypoints.api.app import create_app
@@ -101,9 +101,15 @@ def database_url(request: pytest.FixtureRequest, tmp_path: Path) -> str:
         target = tmp_path / "pairhub.db"
         shutil.copyfile(request.getfixturevalue("sqlite_template"), target)
         return f"sqlite:///{target}"
-    url: str = request.getfixturevalue("postgres_database")
-    _truncate_postgres(url)
+    url: str = request.getfixturevalue("postgres_url_fresh")
     return url
+
+
+@pytest.fixture
+def postgres_url_fresh(postgres_database: str) -> str:
+    """The session's PostgreSQL database, emptied for this test (skips when none is reachable)."""
+    _truncate_postgres(postgres_database)
+    return postgres_database
 
 
 @pytest.fixture

@@ -17,7 +17,7 @@ from standardwebhooks import Webhook
 
 from pairhub import bootstrap
 from pairhub.bootstrap import Container
-from pairhub.domain.clock import Clock
+from pairhub.ports import Clock
 from pairhub.services.delivery import Delivery
 from tests.conftest import make_settings
 from tests.support import Api, Org

@@ -5,17 +5,19 @@ from __future__ import annotations
 import asyncio
 import functools
 import secrets
+from collections.abc import Callable
 from dataclasses import dataclass, field
 
 from prometheus_client import start_http_server
 
 from pairhub.adapters.clock import SystemClock
-from pairhub.adapters.db import migrate
-from pairhub.adapters.db.engine import Database, make_engine
 from pairhub.adapters.http.sender import AiohttpSender
 from pairhub.adapters.http.ssrf import TargetGuard, system_resolver
+from pairhub.adapters.sql import migrate
+from pairhub.adapters.sql.engine import Database, make_engine
+from pairhub.adapters.sql.uow import SqlStorage
 from pairhub.config import Settings
-from pairhub.domain.clock import Clock
+from pairhub.ports import Clock, Sender, Storage
 from pairhub.services.assets import Assets
 from pairhub.services.auth import Authenticator
 from pairhub.services.auto_pairing import AutoPairing, AutoPairingPolicy
@@ -35,6 +37,8 @@ class Container:
     settings: Settings
     clock: Clock
     database: Database
+    storage: Storage
+    sender_factory: Callable[[], Sender]
     admin_token: str
     admin_token_generated: bool
     authenticator: Authenticator = field(init=False)
@@ -50,7 +54,7 @@ class Container:
     ingest: Ingest = field(init=False)
 
     def __post_init__(self) -> None:
-        self.authenticator = Authenticator(self.database, self.admin_token, self.settings.ingest_token)
+        self.authenticator = Authenticator(self.storage, self.admin_token, self.settings.ingest_token)
         self.auto_pairing = AutoPairing(
             self.database,
             self.clock,
@@ -62,21 +66,17 @@ class Container:
         )
         self.ingest = Ingest(self.database, self.clock, self.auto_pairing)
         self.organizations = Organizations(
-            self.database, self.clock, on_auto_pairing_switch=self.auto_pairing.switch_organization
+            self.storage, self.clock, on_auto_pairing_switch=self.auto_pairing.switch_organization
         )
         self.assets = Assets(self.database, self.clock, on_vin_change=self.auto_pairing.rematch_organization)
         self.units = Units(self.database, self.clock)
         self.pairing = Pairing(self.database, self.clock)
-        self.feed = Feed(self.database)
+        self.feed = Feed(self.storage)
         self._wire_delivery()
 
     def _wire_delivery(self) -> None:
         settings = self.settings
-        self.target_guard = TargetGuard(
-            system_resolver,
-            allow_private=settings.allow_private_webhook_targets,
-            allow_insecure=settings.allow_insecure_webhooks,
-        )
+        self.target_guard = target_guard(settings)
         self.subscriptions = Subscriptions(self.database, self.clock, self.target_guard)
         config = DeliveryConfig(
             schedule_ms=tuple(round(seconds * 1000) for seconds in settings.retry_schedule),
@@ -93,7 +93,7 @@ class Container:
             self.clock,
             SystemClock(),
             config,
-            lambda: AiohttpSender(self.target_guard, settings.delivery_timeout),
+            self.sender_factory,
             self.subscriptions,
         )
 
@@ -110,7 +110,16 @@ class Container:
     def close(self) -> None:
         """Write buffered unit activity, then release database connections."""
         self.ingest.flush()
-        self.database.engine.dispose()
+        self.storage.close()
+
+
+def target_guard(settings: Settings) -> TargetGuard:
+    """The SSRF guard of webhook targets, as the settings allow."""
+    return TargetGuard(
+        system_resolver,
+        allow_private=settings.allow_private_webhook_targets,
+        allow_insecure=settings.allow_insecure_webhooks,
+    )
 
 
 @functools.cache
@@ -119,14 +128,26 @@ def _serve_worker_metrics(port: int) -> None:
     start_http_server(port)
 
 
-def build(settings: Settings | None = None, clock: Clock | None = None) -> Container:
-    """Wire a container from settings (the environment when none are given)."""
+def build(
+    settings: Settings | None = None,
+    clock: Clock | None = None,
+    *,
+    sender_factory: Callable[[], Sender] | None = None,
+) -> Container:
+    """Wire a container from settings (the environment when none are given) and the adapters given.
+
+    Tests inject a `Clock` and a `Sender` here instead of patching a built container.
+    """
     settings = settings or Settings()
     admin_token = settings.admin_token or secrets.token_urlsafe(24)
+    database = Database(make_engine(settings.database_url))
+    guard = target_guard(settings)
     return Container(
         settings=settings,
         clock=clock or SystemClock(),
-        database=Database(make_engine(settings.database_url)),
+        database=database,
+        storage=SqlStorage(database),
+        sender_factory=sender_factory or (lambda: AiohttpSender(guard, settings.delivery_timeout)),
         admin_token=admin_token,
         admin_token_generated=settings.admin_token is None,
     )

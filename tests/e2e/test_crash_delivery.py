@@ -20,8 +20,8 @@ from typing import Any
 import pytest
 
 from pairhub import bootstrap
-from pairhub.adapters.db.outbox import read_feed
 from pairhub.contract.render import render_event_data
+from pairhub.ports import EventQuery
 from tests.conftest import make_settings
 from tests.delivery_support import Received, Receiver, Reply
 
@@ -101,14 +101,14 @@ def test_sigkilled_server_loses_nothing_and_never_changes_a_batch(tmp_path: Path
         receiver.answer = lambda n: Reply(503 if n % 9 == 0 else 200, delay=0.01)
         org = container.organizations.create("Crash Fleet", False, True)
         _, secret = container.subscriptions.create(
-            org["id"],
+            org.id,
             url=receiver.url("/hook"),
             event_version=1,
             names=["unit.paired", "unit.unpaired"],
             max_batch_size=40,
             max_wait_ms=20,
         )
-        producer = threading.Thread(target=produce, args=(container, org["id"]))
+        producer = threading.Thread(target=produce, args=(container, org.id))
         producer.start()
         kills = 0
         try:
@@ -121,8 +121,8 @@ def test_sigkilled_server_loses_nothing_and_never_changes_a_batch(tmp_path: Path
                 assert progressed, log.read_text()[-3000:]
                 kills += 1
             producer.join()
-            with container.database.read() as connection:
-                stored = read_feed(connection, org["id"], 0, 10 * EVENTS, ["unit.paired", "unit.unpaired"])
+            with container.storage.read() as uow:
+                stored = uow.events.read(EventQuery(org.id, ["unit.paired", "unit.unpaired"], 10 * EVENTS))
             expected = Counter(json.dumps(render_event_data(event, 1)) for _, event in stored)
             assert sum(expected.values()) == EVENTS
 

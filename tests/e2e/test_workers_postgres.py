@@ -19,7 +19,7 @@ import pytest
 from sqlalchemy import select
 
 from pairhub import bootstrap
-from pairhub.adapters.db.tables import attempts
+from pairhub.adapters.sql.tables import attempts
 from pairhub.bootstrap import Container
 from tests.conftest import _truncate_postgres, make_settings
 from tests.delivery_support import Received, Receiver, Reply
@@ -79,15 +79,15 @@ def test_three_workers_share_delivery_and_survive_a_killed_one(
     container = pg_container
     database_url = container.settings.database_url
     org = container.organizations.create("Scale Fleet", False, True)
-    asset = container.assets.create(org["id"], None, "Trailer").row["id"]
+    asset = container.assets.create(org.id, None, "Trailer").row["id"]
     units = [f"scale:{n:04d}" for n in range(UNITS)]
     for unit in units:
-        container.units.provision(org["id"], unit)
+        container.units.provision(org.id, unit)
     with Receiver() as receiver:
         receiver.answer = lambda n: Reply(200, delay=0.01)
         for number in range(SUBSCRIPTIONS):
             container.subscriptions.create(
-                org["id"],
+                org.id,
                 url=receiver.url(f"/sub{number}"),
                 event_version=1,
                 names=["unit.paired", "unit.unpaired"],
@@ -97,13 +97,13 @@ def test_three_workers_share_delivery_and_survive_a_killed_one(
         workers = [start_worker(database_url, tmp_path / f"worker{n}.log") for n in range(3)]
         try:
             for unit in units:
-                container.pairing.pair(org["id"], unit, asset)
+                container.pairing.pair(org.id, unit, asset)
             first_round = SUBSCRIPTIONS * UNITS
             assert receiver.wait_until(lambda seen: events_received(seen) >= first_round, 90)
             phase_one = receiver.requests()
 
             for unit in units:
-                container.pairing.unpair(org["id"], unit)
+                container.pairing.unpair(org.id, unit)
             assert receiver.wait_until(lambda seen: len(seen) >= len(phase_one) + 10, 60)
             victim = workers[0]
             os.kill(victim.pid, signal.SIGKILL)

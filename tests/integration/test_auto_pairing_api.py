@@ -8,8 +8,8 @@ import pytest
 from sqlalchemy import func, select
 
 from pairhub.adapters.clock import ManualClock
-from pairhub.adapters.db import matching
-from pairhub.adapters.db.tables import pairings
+from pairhub.adapters.sql import matching
+from pairhub.adapters.sql.tables import pairings
 from pairhub.bootstrap import Container
 from pairhub.services import auto_pairing as auto_pairing_module
 from tests.conftest import INGEST_TOKEN

@@ -15,7 +15,7 @@ from sqlalchemy import func, select
 
 from pairhub import bootstrap
 from pairhub.adapters.clock import ManualClock
-from pairhub.adapters.db.tables import pairings
+from pairhub.adapters.sql.tables import pairings
 from pairhub.bootstrap import Container
 from pairhub.domain.auto_pairing import ReportedVin
 from pairhub.services.ingest import UnitMessage

@@ -14,8 +14,8 @@ from hypothesis import strategies as st
 from sqlalchemy import Connection, create_engine, delete, insert, text
 from sqlalchemy.pool import StaticPool
 
-from pairhub.adapters.db import matching
-from pairhub.adapters.db.tables import assets, metadata, organizations
+from pairhub.adapters.sql import matching
+from pairhub.adapters.sql.tables import assets, metadata, organizations
 from pairhub.bootstrap import Container
 from pairhub.domain import vin as vins
 from pairhub.services.assets import vin_columns

@@ -15,7 +15,7 @@ from pathlib import Path
 import pytest
 from jsonschema import Draft202012Validator, FormatChecker
 
-from pairhub.adapters.db.outbox import record_events
+from pairhub.adapters.sql.events import record_events
 from pairhub.bootstrap import Container
 from pairhub.contract import schemas
 from tests.delivery_support import Receiver, drain, subscribe

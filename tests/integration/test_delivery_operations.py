@@ -11,7 +11,7 @@ import pytest
 from sqlalchemy import select
 
 from pairhub.adapters.clock import ManualClock, SystemClock
-from pairhub.adapters.db.tables import batches
+from pairhub.adapters.sql.tables import batches
 from pairhub.bootstrap import Container
 from pairhub.services.delivery import Delivery
 from pairhub.services.delivery_loop import Job, StepRequest

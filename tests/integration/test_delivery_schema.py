@@ -8,8 +8,8 @@ from alembic.autogenerate import compare_metadata
 from alembic.runtime.migration import MigrationContext
 from sqlalchemy import inspect
 
-from pairhub.adapters.db.engine import make_engine
-from pairhub.adapters.db.tables import metadata
+from pairhub.adapters.sql.engine import make_engine
+from pairhub.adapters.sql.tables import metadata
 
 DELIVERY_TABLES = {"subscriptions", "batches", "attempts"}
 

@@ -12,8 +12,8 @@ from sqlalchemy import text
 from typer.testing import CliRunner
 
 from pairhub.adapters import logging as pairhub_logging
-from pairhub.adapters.db import migrate
-from pairhub.adapters.db.engine import make_engine
+from pairhub.adapters.sql import migrate
+from pairhub.adapters.sql.engine import make_engine
 from pairhub.entrypoints.cli import app as cli
 from tests.support import Api
 

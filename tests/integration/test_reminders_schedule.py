@@ -15,7 +15,7 @@ from sqlalchemy import insert
 
 from pairhub import bootstrap
 from pairhub.adapters.clock import ManualClock
-from pairhub.adapters.db.tables import assets
+from pairhub.adapters.sql.tables import assets
 from pairhub.bootstrap import Container
 from pairhub.entrypoints.api.app import create_app
 from pairhub.entrypoints.worker import background_loops

@@ -1,4 +1,4 @@
-"""Domain vocabulary: unit ids, auto-pairing states, and the refusals a use case can raise."""
+"""Domain vocabulary: unit ids and auto-pairing states."""
 
 from __future__ import annotations
 
@@ -25,55 +25,3 @@ class AutoPairingState(StrEnum):
     NOT_FOUND = "notFound"
     MULTIPLE_MATCH_FOUND = "multipleMatchFound"
     UNKNOWN = "unknown"
-
-
-class DomainError(Exception):
-    """A refusal with a stable problem code, an HTTP-ish status and extra fields for the client."""
-
-    status = 400
-    code = "bad_request"
-
-    def __init__(self, detail: str, **extra: object) -> None:
-        super().__init__(detail)
-        self.detail = detail
-        self.extra = extra
-
-
-class NotFound(DomainError):
-    """The object does not exist in the caller's organization."""
-
-    status = 404
-
-    def __init__(self, code: str, detail: str) -> None:
-        super().__init__(detail)
-        self.code = code
-
-
-class Conflict(DomainError):
-    """The request contradicts the current state."""
-
-    status = 409
-
-    def __init__(self, code: str, detail: str, **extra: object) -> None:
-        super().__init__(detail, **extra)
-        self.code = code
-
-
-class Invalid(DomainError):
-    """The request is well-formed but a field breaks a domain rule."""
-
-    status = 422
-
-    def __init__(self, code: str, detail: str, **extra: object) -> None:
-        super().__init__(detail, **extra)
-        self.code = code
-
-
-class Forbidden(DomainError):
-    """The caller is authenticated but may not do this."""
-
-    status = 403
-
-    def __init__(self, code: str, detail: str) -> None:
-        super().__init__(detail)
-        self.code = code

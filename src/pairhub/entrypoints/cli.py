@@ -106,7 +106,7 @@ def admin_create_organization(
     container = bootstrap.build()
     container.migrate()
     row = container.organizations.create(name, auto_pairing, True)
-    typer.echo(row["id"])
+    typer.echo(row.id)
 
 
 @admin_app.command("create-key")

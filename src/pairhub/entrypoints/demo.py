@@ -29,7 +29,7 @@ from fastapi.responses import JSONResponse, Response
 from rich.console import Console
 from sqlalchemy import select
 
-from pairhub.adapters.db.tables import organizations, subscriptions
+from pairhub.adapters.sql.tables import organizations, subscriptions
 from pairhub.bootstrap import Container
 from pairhub.config import Settings
 from pairhub.domain.auto_pairing import ReportedVin
@@ -183,22 +183,22 @@ def seed_demo(container: Container, base_url: str, console: Console) -> DemoPlan
             return None
     speed = demo_speed()
     org = container.organizations.create(ORGANIZATION_NAME, True, True)
-    _, key = container.organizations.create_api_key(org["id"])
+    _, key = container.organizations.create_api_key(org.id)
     asset_ids = {
-        asset.role: container.assets.create(org["id"], asset.vin, asset.name).row["id"] for asset in ASSETS
+        asset.role: container.assets.create(org.id, asset.vin, asset.name).row["id"] for asset in ASSETS
     }
     for unit in UNITS:
-        container.units.provision(org["id"], unit.unit_id)
+        container.units.provision(org.id, unit.unit_id)
     own_url = loopback_url(base_url)
     container.subscriptions.create(
-        org["id"],
+        org.id,
         url=own_url + RECEIVER_PATH,
         event_version=1,
         names=["unit.paired", "unit.unpaired"],
         description="Built-in demo receiver",
     )
     say(
-        f"Demo: organization {ORGANIZATION_NAME!r} ({org['id']}) with {len(ASSETS)} assets, "
+        f"Demo: organization {ORGANIZATION_NAME!r} ({org.id}) with {len(ASSETS)} assets, "
         f"{len(UNITS)} units and auto pairing on."
     )
     say(f"Demo organization key: {key}")
@@ -209,7 +209,7 @@ def seed_demo(container: Container, base_url: str, console: Console) -> DemoPlan
         f"{SCRIPT[-1].at_s / speed:.0f} s, NotFound reminders come every "
         f"{container.settings.reminder_interval:g} s."
     )
-    return DemoPlan(org["id"], asset_ids, own_url, speed)
+    return DemoPlan(org.id, asset_ids, own_url, speed)
 
 
 # --- The simulation ------------------------------------------------------------------------------

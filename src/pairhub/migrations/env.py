@@ -5,7 +5,7 @@ from __future__ import annotations
 from alembic import context
 from sqlalchemy import create_engine
 
-from pairhub.adapters.db.tables import metadata
+from pairhub.adapters.sql.tables import metadata
 
 config = context.config
 connection = config.attributes.get("connection")

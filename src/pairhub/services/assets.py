@@ -11,11 +11,11 @@ from typing import Any
 from sqlalchemy import Connection, RowMapping, delete, exists, insert, select, update
 from sqlalchemy.exc import IntegrityError
 
-from pairhub.adapters.db.engine import Database
-from pairhub.adapters.db.tables import assets, units
+from pairhub.adapters.sql.engine import Database
+from pairhub.adapters.sql.tables import assets, units
 from pairhub.domain import vin as vins
-from pairhub.domain.clock import Clock
-from pairhub.domain.model import Conflict, Invalid, NotFound
+from pairhub.domain.errors import Conflict, Invalid, NotFound
+from pairhub.ports import Clock
 from pairhub.services import organizations
 from pairhub.services.pagination import Page, paginate
 

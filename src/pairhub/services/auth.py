@@ -8,10 +8,7 @@ import secrets
 from dataclasses import dataclass
 from enum import StrEnum
 
-from sqlalchemy import select
-
-from pairhub.adapters.db.engine import Database
-from pairhub.adapters.db.tables import api_keys
+from pairhub.ports import Storage
 
 API_KEY_PREFIX = "phk_"
 
@@ -59,8 +56,8 @@ def _same(candidate: str, expected: str | None) -> bool:
 class Authenticator:
     """Resolves bearer tokens to principals."""
 
-    def __init__(self, database: Database, admin_token: str, ingest_token: str | None) -> None:
-        self._database = database
+    def __init__(self, storage: Storage, admin_token: str, ingest_token: str | None) -> None:
+        self._storage = storage
         self._admin_token = admin_token
         self._ingest_token = ingest_token
 
@@ -72,24 +69,14 @@ class Authenticator:
             return Principal(Role.INGEST)
         if not token.startswith(API_KEY_PREFIX):
             return None
-        with self._database.read() as connection:
-            row = connection.execute(
-                select(api_keys.c.id, api_keys.c.organization_id).where(
-                    api_keys.c.key_hash == hash_key(token), api_keys.c.revoked_at.is_(None)
-                )
-            ).first()
-        if row is None:
+        with self._storage.read() as uow:
+            key = uow.api_keys.find_active(hash_key(token))
+        if key is None:
             return None
-        return Principal(Role.ORGANIZATION, organization_id=row.organization_id, key_id=row.id)
+        return Principal(Role.ORGANIZATION, organization_id=key.organization_id, key_id=key.id)
 
     def key_active(self, key_id: str, organization_id: str) -> bool:
         """True while the organization's API key `key_id` exists and is not revoked."""
-        with self._database.read() as connection:
-            row = connection.execute(
-                select(api_keys.c.id).where(
-                    api_keys.c.id == key_id,
-                    api_keys.c.organization_id == organization_id,
-                    api_keys.c.revoked_at.is_(None),
-                )
-            ).first()
-        return row is not None
+        with self._storage.read() as uow:
+            key = uow.api_keys.get(key_id)
+        return key is not None and key.active and key.organization_id == organization_id

@@ -13,9 +13,10 @@ from typing import Any, Protocol
 import structlog
 from sqlalchemy import Connection, RowMapping, bindparam, select, update
 
-from pairhub.adapters.db import matching, outbox
-from pairhub.adapters.db.engine import Database
-from pairhub.adapters.db.tables import assets, organizations, units
+from pairhub.adapters.sql import events as outbox
+from pairhub.adapters.sql import matching
+from pairhub.adapters.sql.engine import Database
+from pairhub.adapters.sql.tables import assets, organizations, units
 from pairhub.domain import events
 from pairhub.domain.auto_pairing import (
     WAITING_STATES,
@@ -26,11 +27,11 @@ from pairhub.domain.auto_pairing import (
     decide_on_message,
     rematch_is_news,
 )
-from pairhub.domain.clock import Clock
 from pairhub.domain.events import Location, PairingEvent, Reason
 from pairhub.domain.model import AutoPairingState
 from pairhub.domain.reminders import ReminderPolicy, decide_due, first_reminder_at
 from pairhub.domain.vin import MatchKind, MatchResult, is_usable_sensor_vin
+from pairhub.ports import Clock, UnitOfWork
 from pairhub.services.pairing import NewPairing, open_pairings
 
 Matcher = Callable[[Connection, str, str], MatchResult]
@@ -575,15 +576,14 @@ class AutoPairing:
 
         return self._resolve(connection, row, sensor_vin, location, now, outcome)
 
-    def switch_organization(
-        self, connection: Connection, organization_id: str, enabled: bool, now: int
-    ) -> None:
+    def switch_organization(self, uow: UnitOfWork, organization_id: str, enabled: bool, now: int) -> None:
         """Follow the organization's auto-pairing switch (inside its write transaction).
 
         Off: every unpaired unit becomes `disabled` and its reminders stop (a suppressed unit stays
         suppressed, so switching off and on never re-pairs a unit the customer unpaired). On: disabled
         units start afresh and are attempted on their next message.
         """
+        connection: Connection = uow.connection  # type: ignore[attr-defined]
         waiting = (units.c.organization_id == organization_id, units.c.asset_id.is_(None))
         if enabled:
             connection.execute(

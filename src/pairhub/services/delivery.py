@@ -20,15 +20,14 @@ from prometheus_client import Counter, Gauge, Histogram
 from sqlalchemy import Connection, RowMapping
 
 from pairhub import __version__
-from pairhub.adapters.db import delivery_store as store
-from pairhub.adapters.db.engine import Database
-from pairhub.adapters.http.sender import Sender, SendResult
 from pairhub.adapters.http.signing import signature_headers
+from pairhub.adapters.sql import delivery_store as store
+from pairhub.adapters.sql.engine import Database
 from pairhub.contract.render import render_envelope
 from pairhub.domain import delivery
-from pairhub.domain.clock import Clock
 from pairhub.domain.delivery import BatchStatus, Outcome, SubscriptionState
 from pairhub.domain.events import EventType, PairingEvent, manual_pair, manual_unpair
+from pairhub.ports import Clock, Sender, SendResult
 from pairhub.services.delivery_loop import DeliveryLoop, Job, StepRequest
 from pairhub.services.delivery_outcomes import Loaded, Recorder
 from pairhub.services.subscriptions import Subscriptions, custom_headers, event_names

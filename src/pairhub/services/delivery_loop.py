@@ -16,7 +16,7 @@ from dataclasses import dataclass
 
 import structlog
 
-from pairhub.adapters.http.sender import SendResult
+from pairhub.ports import SendResult
 
 log = structlog.get_logger("pairhub.delivery")
 

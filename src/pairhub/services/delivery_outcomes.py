@@ -10,10 +10,10 @@ import structlog
 from prometheus_client import Counter
 from sqlalchemy import Connection, RowMapping
 
-from pairhub.adapters.db import delivery_store as store
-from pairhub.adapters.http.sender import SendResult
+from pairhub.adapters.sql import delivery_store as store
 from pairhub.domain import delivery
 from pairhub.domain.delivery import BatchStatus, Outcome, SubscriptionState
+from pairhub.ports import SendResult
 from pairhub.services.delivery_loop import Job
 
 log = structlog.get_logger("pairhub.delivery")

@@ -4,12 +4,8 @@ from __future__ import annotations
 
 from typing import Any
 
-from sqlalchemy import select
-
-from pairhub.adapters.db import outbox
-from pairhub.adapters.db.engine import Database
-from pairhub.adapters.db.tables import events
 from pairhub.contract.render import EVENTS_BY_VERSION, render_event
+from pairhub.ports import EventQuery, Storage, StoredEvent, UnitOfWork
 from pairhub.services import organizations
 from pairhub.services.pagination import Page, paginate
 
@@ -17,16 +13,13 @@ from pairhub.services.pagination import Page, paginate
 class Feed:
     """Use case: read the event feed."""
 
-    def __init__(self, database: Database) -> None:
-        self._database = database
+    def __init__(self, storage: Storage) -> None:
+        self._storage = storage
 
     def read(self, organization_id: str, after: int, version: int, limit: int) -> Page[dict[str, Any]]:
         """Events after the cursor; v2 carries `unit.paired` only, as its subscriptions do."""
-        with self._database.read() as connection:
-            organizations.load(connection, organization_id)
-            rows = outbox.read_feed(connection, organization_id, after, limit + 1, EVENTS_BY_VERSION[version])
-        items = [{"cursor": str(seq), **render_event(event, version)} for seq, event in rows]
-        return paginate(items, limit, lambda item: str(item["cursor"]))
+        query = EventQuery(organization_id, EVENTS_BY_VERSION[version], limit + 1, after=after)
+        return self._page(organization_id, query, version, limit)
 
     def recent(
         self,
@@ -41,20 +34,31 @@ class Feed:
     ) -> Page[dict[str, Any]]:
         """The newest events first (for people browsing), optionally by type, reason or unit."""
         event_types = [name for name in EVENTS_BY_VERSION[version] if event_type in (None, name)]
-        query = (
-            select(events)
-            .where(events.c.organization_id == organization_id, events.c.event_type.in_(event_types))
-            .order_by(events.c.seq.desc())
-            .limit(limit + 1)
+        query = EventQuery(
+            organization_id,
+            event_types,
+            limit + 1,
+            newest_first=True,
+            before=before,
+            reason=reason,
+            unit_id=unit_id,
         )
-        if before is not None:
-            query = query.where(events.c.seq < before)
-        if reason is not None:
-            query = query.where(events.c.reason == reason)
-        if unit_id is not None:
-            query = query.where(events.c.unit_id == unit_id)
-        with self._database.read() as connection:
-            organizations.load(connection, organization_id)
-            rows = list(connection.execute(query).mappings())
-        items = [{"cursor": str(row["seq"]), **render_event(outbox.to_event(row), version)} for row in rows]
+        return self._page(organization_id, query, version, limit)
+
+    def _page(
+        self, organization_id: str, query: EventQuery, version: int, limit: int
+    ) -> Page[dict[str, Any]]:
+        with self._storage.read() as uow:
+            _check_organization(uow, organization_id)
+            stored = uow.events.read(query)
+        items = [_item(entry, version) for entry in stored]
         return paginate(items, limit, lambda item: str(item["cursor"]))
+
+
+def _item(stored: StoredEvent, version: int) -> dict[str, Any]:
+    return {"cursor": str(stored.seq), **render_event(stored.event, version)}
+
+
+def _check_organization(uow: UnitOfWork, organization_id: str) -> None:
+    # Until organizations have their repository, the SQL unit of work still answers with a row.
+    organizations.load(uow.connection, organization_id)  # type: ignore[attr-defined]

@@ -19,11 +19,11 @@ from typing import Any, Protocol
 import structlog
 from sqlalchemy import Boolean, Float, String, bindparam, case, func, or_, update
 
-from pairhub.adapters.db.engine import Database
-from pairhub.adapters.db.tables import units
+from pairhub.adapters.sql.engine import Database
+from pairhub.adapters.sql.tables import units
 from pairhub.domain.auto_pairing import MessageAction, ReportedVin, decide_on_message
-from pairhub.domain.clock import Clock
 from pairhub.domain.events import Location
+from pairhub.ports import Clock
 from pairhub.services.auto_pairing import AutoPairing, MessageToAct
 
 log = structlog.get_logger("pairhub.ingest")

@@ -4,118 +4,111 @@ from __future__ import annotations
 
 import uuid
 from collections.abc import Callable
-from typing import Any
+from dataclasses import replace
 
-from sqlalchemy import Connection, RowMapping, insert, select, update
-
-from pairhub.adapters.db.engine import Database
-from pairhub.adapters.db.tables import api_keys, organizations
-from pairhub.domain.clock import Clock
-from pairhub.domain.model import NotFound
+from pairhub.domain.errors import NotFound
+from pairhub.domain.organizations import ApiKey, Organization
+from pairhub.ports import Clock, Storage, UnitOfWork
 from pairhub.services.auth import hash_key, new_api_key
 from pairhub.services.pagination import Page, paginate
 
-AutoPairingSwitchHook = Callable[[Connection, str, bool, int], None]
-"""Called in the write transaction when auto pairing is switched: (connection, org id, enabled, now)."""
+AutoPairingSwitchHook = Callable[[UnitOfWork, str, bool, int], None]
+"""Called in the unit of work when auto pairing is switched: (uow, org id, enabled, now)."""
 
 
-def _missing(organization_id: str) -> NotFound:
-    return NotFound("organization_not_found", f"Organization {organization_id} does not exist.")
-
-
-def load(connection: Connection, organization_id: str) -> RowMapping:
-    """The organization row, or organization_not_found."""
-    row = (
-        connection.execute(select(organizations).where(organizations.c.id == organization_id))
-        .mappings()
-        .first()
-    )
-    if row is None:
-        raise _missing(organization_id)
-    return row
+def require(uow: UnitOfWork, organization_id: str) -> Organization:
+    """The organization, or organization_not_found."""
+    organization = uow.organizations.get(organization_id)
+    if organization is None:
+        raise NotFound("organization_not_found", f"Organization {organization_id} does not exist.")
+    return organization
 
 
 class Organizations:
     """Use cases on organizations and API keys."""
 
     def __init__(
-        self, database: Database, clock: Clock, on_auto_pairing_switch: AutoPairingSwitchHook | None = None
+        self, storage: Storage, clock: Clock, on_auto_pairing_switch: AutoPairingSwitchHook | None = None
     ) -> None:
-        self._database = database
+        self._storage = storage
         self._clock = clock
         self._on_auto_pairing_switch = on_auto_pairing_switch
 
-    def create(self, name: str, auto_pairing_enabled: bool, datahub_subscription_active: bool) -> RowMapping:
+    def create(
+        self, name: str, auto_pairing_enabled: bool, datahub_subscription_active: bool
+    ) -> Organization:
         """Create an organization."""
-        values = {
-            "id": str(uuid.uuid4()),
-            "name": name,
-            "auto_pairing_enabled": auto_pairing_enabled,
-            "datahub_subscription_active": datahub_subscription_active,
-            "created_at": self._clock.now_ms(),
-        }
-        with self._database.write() as connection:
-            connection.execute(insert(organizations), values)
-            return load(connection, str(values["id"]))
+        organization = Organization(
+            str(uuid.uuid4()), name, auto_pairing_enabled, datahub_subscription_active, self._clock.now_ms()
+        )
+        with self._storage.write() as uow:
+            uow.organizations.add(organization)
+        return organization
 
-    def get(self, organization_id: str) -> RowMapping:
+    def get(self, organization_id: str) -> Organization:
         """One organization."""
-        with self._database.read() as connection:
-            return load(connection, organization_id)
+        with self._storage.read() as uow:
+            return require(uow, organization_id)
 
-    def list(self, only_id: str | None, after: str | None, limit: int) -> Page[RowMapping]:
+    def list(self, only_id: str | None, after: str | None, limit: int) -> Page[Organization]:
         """Organizations by id; `only_id` narrows the list to the caller's own."""
-        query = select(organizations).order_by(organizations.c.id).limit(limit + 1)
-        if only_id is not None:
-            query = query.where(organizations.c.id == only_id)
-        if after:
-            query = query.where(organizations.c.id > after)
-        with self._database.read() as connection:
-            rows = list(connection.execute(query).mappings())
-        return paginate(rows, limit, lambda row: str(row["id"]))
+        with self._storage.read() as uow:
+            found = uow.organizations.list(only_id, after, limit + 1)
+        return paginate(found, limit, lambda organization: organization.id)
 
-    def update(self, organization_id: str, changes: dict[str, Any]) -> RowMapping:
-        """Change name, auto pairing or the Datahub subscription flag."""
-        with self._database.write() as connection:
-            current = load(connection, organization_id)
-            if changes:
-                connection.execute(
-                    update(organizations).where(organizations.c.id == organization_id).values(**changes)
-                )
-            enabled = changes.get("auto_pairing_enabled", current["auto_pairing_enabled"])
-            if self._on_auto_pairing_switch and bool(enabled) != bool(current["auto_pairing_enabled"]):
+    def update(
+        self,
+        organization_id: str,
+        *,
+        name: str | None = None,
+        auto_pairing_enabled: bool | None = None,
+        datahub_subscription_active: bool | None = None,
+    ) -> Organization:
+        """Change name, auto pairing or the Datahub subscription flag (None: unchanged)."""
+        with self._storage.write() as uow:
+            current = require(uow, organization_id)
+            changed = replace(
+                current,
+                name=current.name if name is None else name,
+                auto_pairing_enabled=(
+                    current.auto_pairing_enabled if auto_pairing_enabled is None else auto_pairing_enabled
+                ),
+                datahub_subscription_active=(
+                    current.datahub_subscription_active
+                    if datahub_subscription_active is None
+                    else datahub_subscription_active
+                ),
+            )
+            if changed != current:
+                uow.organizations.save(changed)
+            if self._on_auto_pairing_switch and changed.auto_pairing_enabled != current.auto_pairing_enabled:
                 # Units follow the switch in the same transaction: reminders stop with it.
-                self._on_auto_pairing_switch(connection, organization_id, bool(enabled), self._clock.now_ms())
-            return load(connection, organization_id)
+                self._on_auto_pairing_switch(
+                    uow, organization_id, changed.auto_pairing_enabled, self._clock.now_ms()
+                )
+            return changed
 
-    def create_api_key(self, organization_id: str) -> tuple[RowMapping, str]:
+    def create_api_key(self, organization_id: str) -> tuple[ApiKey, str]:
         """A new key for the organization; the clear key is returned once and stored hashed."""
-        key = new_api_key()
-        values = {
-            "id": str(uuid.uuid4()),
-            "organization_id": organization_id,
-            "key_hash": hash_key(key),
-            "prefix": key[:12],
-            "created_at": self._clock.now_ms(),
-        }
-        with self._database.write() as connection:
-            load(connection, organization_id)
-            connection.execute(insert(api_keys), values)
-            row = connection.execute(select(api_keys).where(api_keys.c.id == values["id"]))
-            return row.mappings().one(), key
+        clear = new_api_key()
+        key = ApiKey(str(uuid.uuid4()), organization_id, hash_key(clear), clear[:12], self._clock.now_ms())
+        with self._storage.write() as uow:
+            require(uow, organization_id)
+            uow.api_keys.add(key)
+        return key, clear
 
     def revoke_api_key(self, organization_id: str, key_id: str) -> None:
         """Revoke a key; it stops working at once."""
-        with self._database.write() as connection:
-            load(connection, organization_id)
-            result = connection.execute(
-                update(api_keys)
-                .where(
-                    api_keys.c.id == key_id,
-                    api_keys.c.organization_id == organization_id,
-                    api_keys.c.revoked_at.is_(None),
-                )
-                .values(revoked_at=self._clock.now_ms())
-            )
-            if result.rowcount == 0:
+        with self._storage.write() as uow:
+            require(uow, organization_id)
+            key = uow.api_keys.get(key_id)
+            if key is None or key.organization_id != organization_id or not key.active:
                 raise NotFound("api_key_not_found", f"API key {key_id} does not exist.")
+            uow.api_keys.save(replace(key, revoked_at=self._clock.now_ms()))
+
+
+def load(connection: object, organization_id: str) -> Organization:
+    """The organization on an open SQL connection (for services not yet on the unit of work)."""
+    from pairhub.adapters.sql.uow import SqlUnitOfWork
+
+    return require(SqlUnitOfWork(connection), organization_id)  # type: ignore[arg-type]

@@ -7,12 +7,13 @@ from dataclasses import dataclass
 
 from sqlalchemy import Connection, RowMapping, bindparam, insert, select, update
 
-from pairhub.adapters.db import outbox
-from pairhub.adapters.db.engine import Database
-from pairhub.adapters.db.tables import pairings, units
+from pairhub.adapters.sql import events as outbox
+from pairhub.adapters.sql.engine import Database
+from pairhub.adapters.sql.tables import pairings, units
 from pairhub.domain import events
-from pairhub.domain.clock import Clock
-from pairhub.domain.model import AutoPairingState, Conflict
+from pairhub.domain.errors import Conflict
+from pairhub.domain.model import AutoPairingState
+from pairhub.ports import Clock
 from pairhub.services import assets, organizations
 from pairhub.services import units as unit_service
 from pairhub.services.pagination import Page, paginate

@@ -10,16 +10,16 @@ from typing import Any
 
 from sqlalchemy import Connection, RowMapping, insert, select
 
-from pairhub.adapters.db import delivery_store as store
-from pairhub.adapters.db.engine import Database
-from pairhub.adapters.db.tables import subscriptions
 from pairhub.adapters.http.signing import new_secret
 from pairhub.adapters.http.ssrf import TargetGuard, TargetRefused
+from pairhub.adapters.sql import delivery_store as store
+from pairhub.adapters.sql.engine import Database
+from pairhub.adapters.sql.tables import subscriptions
 from pairhub.contract.render import EVENTS_BY_VERSION, offers
 from pairhub.domain import delivery
-from pairhub.domain.clock import Clock
 from pairhub.domain.delivery import BatchStatus, SubscriptionState
-from pairhub.domain.model import Forbidden, Invalid, NotFound
+from pairhub.domain.errors import Forbidden, Invalid, NotFound
+from pairhub.ports import Clock
 from pairhub.services import organizations
 from pairhub.services.pagination import Page, paginate
 
@@ -116,7 +116,7 @@ class Subscriptions:
     @staticmethod
     def _organization(connection: Connection, organization_id: str) -> None:
         row = organizations.load(connection, organization_id)
-        if not row["datahub_subscription_active"]:
+        if not row.datahub_subscription_active:
             raise Forbidden(
                 "datahub_subscription_inactive",
                 "Webhook subscriptions need an active Datahub subscription for this organization.",

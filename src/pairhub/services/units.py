@@ -5,10 +5,11 @@ from __future__ import annotations
 from sqlalchemy import Connection, RowMapping, delete, insert, select
 from sqlalchemy.exc import IntegrityError
 
-from pairhub.adapters.db.engine import Database
-from pairhub.adapters.db.tables import units
-from pairhub.domain.clock import Clock
-from pairhub.domain.model import AutoPairingState, Conflict, Invalid, NotFound, is_valid_unit_id
+from pairhub.adapters.sql.engine import Database
+from pairhub.adapters.sql.tables import units
+from pairhub.domain.errors import Conflict, Invalid, NotFound
+from pairhub.domain.model import AutoPairingState, is_valid_unit_id
+from pairhub.ports import Clock
 from pairhub.services import organizations
 from pairhub.services.pagination import Page, paginate
 
@@ -58,7 +59,7 @@ class Units:
                         "created_at": self._clock.now_ms(),
                         "ap_state": (
                             AutoPairingState.IDLE
-                            if organization["auto_pairing_enabled"]
+                            if organization.auto_pairing_enabled
                             else AutoPairingState.DISABLED
                         ).value,
                         "ap_reminders_sent": 0,

@@ -6,38 +6,14 @@ import asyncio
 import socket
 import time
 from collections.abc import Mapping
-from dataclasses import dataclass
-from typing import Protocol
 
 import aiohttp
 from aiohttp.abc import AbstractResolver, ResolveResult
 
 from pairhub.adapters.http.ssrf import TargetGuard, TargetRefused
+from pairhub.ports import SendResult
 
 EXCERPT_BYTES = 2048
-
-
-@dataclass(frozen=True)
-class SendResult:
-    """What came back: a status (None when no response), the first 2 KB of the body, timing, error text."""
-
-    status: int | None
-    excerpt: str
-    duration_ms: int
-    error: str | None = None
-    retry_after: str | None = None
-
-
-class Sender(Protocol):
-    """Posts one signed body to one URL."""
-
-    async def send(self, url: str, body: bytes, headers: Mapping[str, str]) -> SendResult:
-        """POST `body` with `headers` and report the outcome; never raises for network trouble."""
-        ...
-
-    async def close(self) -> None:
-        """Release connections."""
-        ...
 
 
 class GuardedResolver(AbstractResolver):

@@ -8,6 +8,7 @@ from typing import Any
 from sqlalchemy import RowMapping
 
 from pairhub.contract.render import format_registered_on
+from pairhub.domain.organizations import Organization
 from pairhub.domain.vin import check_digit_valid
 from pairhub.services.assets import AssetView
 
@@ -17,14 +18,14 @@ def iso(epoch_ms: int | None) -> str | None:
     return None if epoch_ms is None else format_registered_on(epoch_ms)
 
 
-def organization(row: RowMapping) -> dict[str, Any]:
+def organization(record: Organization) -> dict[str, Any]:
     """An organization."""
     return {
-        "id": row["id"],
-        "name": row["name"],
-        "autoPairingEnabled": bool(row["auto_pairing_enabled"]),
-        "datahubSubscriptionActive": bool(row["datahub_subscription_active"]),
-        "createdAt": iso(row["created_at"]),
+        "id": record.id,
+        "name": record.name,
+        "autoPairingEnabled": record.auto_pairing_enabled,
+        "datahubSubscriptionActive": record.datahub_subscription_active,
+        "createdAt": iso(record.created_at),
     }
 
 

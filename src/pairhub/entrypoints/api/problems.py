@@ -12,7 +12,7 @@ from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
-from pairhub.domain.model import DomainError
+from pairhub.domain.errors import DomainError, ErrorKind
 
 PROBLEM_TYPE_BASE = "https://pairhub.dev/problems/"
 log = structlog.get_logger("pairhub.api")
@@ -27,6 +27,20 @@ _HTTP_CODES = {
     413: "payload_too_large",
     415: "unsupported_media_type",
 }
+
+
+STATUS_BY_KIND = {
+    ErrorKind.BAD_REQUEST: 400,
+    ErrorKind.NOT_FOUND: 404,
+    ErrorKind.CONFLICT: 409,
+    ErrorKind.INVALID: 422,
+    ErrorKind.FORBIDDEN: 403,
+}
+
+
+def status_of(error: DomainError) -> int:
+    """The HTTP status of a domain refusal (the API and the UI answer alike)."""
+    return STATUS_BY_KIND[error.kind]
 
 
 class ApiError(Exception):
@@ -98,7 +112,7 @@ def install(app: FastAPI) -> None:
 
     @app.exception_handler(DomainError)
     async def _domain(_: Request, exc: DomainError) -> JSONResponse:
-        return problem(exc.status, exc.code, exc.detail, extra=exc.extra)
+        return problem(status_of(exc), exc.code, exc.detail, extra=exc.extra)
 
     @app.exception_handler(ApiError)
     async def _api(_: Request, exc: ApiError) -> JSONResponse:

@@ -9,8 +9,10 @@ from fastapi import APIRouter, Depends, Form, Request
 from fastapi.responses import Response
 
 from pairhub.bootstrap import Container
-from pairhub.domain.model import AutoPairingState, DomainError, Invalid
+from pairhub.domain.errors import DomainError, Invalid
+from pairhub.domain.model import AutoPairingState
 from pairhub.domain.vin import check_digit_valid
+from pairhub.entrypoints.api.problems import status_of
 from pairhub.entrypoints.ui.web import (
     OrgViewerDep,
     Viewer,
@@ -93,7 +95,7 @@ def create_asset(request: Request, viewer: OrgViewerDep, vin: FormStr = "", name
             "form_error": error.detail,
             "form": {"vin": vin, "name": name},
         }
-        return render(request, "assets.html", context, status=error.status, viewer=viewer)
+        return render(request, "assets.html", context, status=status_of(error), viewer=viewer)
     flash(request, "Asset created.")
     return redirect(request, f"/ui/assets/{view.row['id']}")
 
@@ -132,7 +134,7 @@ def edit_asset(
             current = container.assets.get(viewer.org_id, asset_id)
         except DomainError:
             return _not_found(request, viewer, error)
-        return _asset_page(request, viewer, current, error=error.detail, status=error.status)
+        return _asset_page(request, viewer, current, error=error.detail, status=status_of(error))
     message = "Asset saved."
     if view.unit_ids:
         # A new VIN may just have paired waiting units: name them so the fix is visibly done.
@@ -157,7 +159,7 @@ def delete_asset(request: Request, viewer: OrgViewerDep, asset_id: str, confirme
         container.assets.delete(viewer.org_id, asset_id)
     except DomainError as error:
         context = {"action": "delete_asset", "asset": view, "back": back, "error": error.detail}
-        return render(request, "confirm.html", context, status=error.status, viewer=viewer)
+        return render(request, "confirm.html", context, status=status_of(error), viewer=viewer)
     flash(request, "Asset deleted.")
     return redirect(request, "/ui/assets")
 
@@ -193,7 +195,7 @@ def provision_unit(request: Request, viewer: OrgViewerDep, unit_id: FormStr = ""
             "form_error": error.detail,
             "form": {"unit_id": unit_id},
         }
-        return render(request, "units.html", context, status=error.status, viewer=viewer)
+        return render(request, "units.html", context, status=status_of(error), viewer=viewer)
     flash(request, f"Unit {row['id']} provisioned.")
     return redirect(request, f"/ui/units/{row['id']}")
 
@@ -266,7 +268,11 @@ def delete_unit(request: Request, viewer: OrgViewerDep, unit_id: str, confirmed:
         container.units.delete(viewer.org_id, unit_id)
     except DomainError as error:
         return render(
-            request, "confirm.html", {**context, "error": error.detail}, status=error.status, viewer=viewer
+            request,
+            "confirm.html",
+            {**context, "error": error.detail},
+            status=status_of(error),
+            viewer=viewer,
         )
     flash(request, f"Unit {unit_id} deleted.")
     return redirect(request, "/ui/units")
@@ -304,7 +310,11 @@ def pair(
         context["asset"] = view = _find_asset(container, viewer.org_id, asset)
     except DomainError as error:
         return render(
-            request, "confirm.html", {**context, "error": error.detail}, status=error.status, viewer=viewer
+            request,
+            "confirm.html",
+            {**context, "error": error.detail},
+            status=status_of(error),
+            viewer=viewer,
         )
     if confirmed != "yes":
         return render(request, "confirm.html", context, viewer=viewer)
@@ -313,7 +323,7 @@ def pair(
     except DomainError as error:
         current = getattr(error, "extra", {}).get("assetId")
         context.update(error=error.detail, current_asset_id=current)
-        return render(request, "confirm.html", context, status=error.status, viewer=viewer)
+        return render(request, "confirm.html", context, status=status_of(error), viewer=viewer)
     label = view.row["name"] or view.row["vin"] or view.row["id"]
     flash(
         request,
@@ -336,7 +346,11 @@ def unpair(
             context["asset"] = container.assets.get(viewer.org_id, unit["asset_id"])
     except DomainError as error:
         return render(
-            request, "confirm.html", {**context, "error": error.detail}, status=error.status, viewer=viewer
+            request,
+            "confirm.html",
+            {**context, "error": error.detail},
+            status=status_of(error),
+            viewer=viewer,
         )
     if confirmed != "yes":
         return render(request, "confirm.html", context, viewer=viewer)
@@ -344,7 +358,11 @@ def unpair(
         container.pairing.unpair(viewer.org_id, unit_id.strip(), via="ui")
     except DomainError as error:
         return render(
-            request, "confirm.html", {**context, "error": error.detail}, status=error.status, viewer=viewer
+            request,
+            "confirm.html",
+            {**context, "error": error.detail},
+            status=status_of(error),
+            viewer=viewer,
         )
     flash(request, f"Unit {unit_id.strip()} is unpaired.")
     return redirect(request, back)

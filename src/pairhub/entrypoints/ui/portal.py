@@ -10,7 +10,8 @@ from fastapi.responses import Response
 from pairhub.bootstrap import Container
 from pairhub.contract.render import EVENTS_BY_VERSION
 from pairhub.domain.delivery import MAX_BATCH_SIZE, MAX_CUSTOM_HEADERS, MAX_WAIT_MS, BatchStatus
-from pairhub.domain.model import DomainError, Invalid
+from pairhub.domain.errors import DomainError, Invalid
+from pairhub.entrypoints.api.problems import status_of
 from pairhub.entrypoints.ui.web import OrgViewerDep, Viewer, container_of, csrf_guard, flash, redirect, render
 from pairhub.services.subscriptions import SubscriptionView, custom_headers, event_names
 
@@ -136,7 +137,7 @@ def create_subscription(
         values = _settings(form)
         view, secret = container_of(request).subscriptions.create(viewer.org_id, **values)
     except DomainError as error:
-        return _list_page(request, viewer, form, error.detail, error.status)
+        return _list_page(request, viewer, form, error.detail, status_of(error))
     context = {"subscription": view, "secret": secret, "rotated": False}
     return render(request, "subscription_secret.html", context, viewer=viewer)
 
@@ -176,7 +177,7 @@ def _detail(
         oldest = _oldest_waiting(container, viewer, subscription_id)
     except DomainError as missing:
         problem = {"title": "Not found", "message": missing.detail}
-        return render(request, "error.html", problem, status=missing.status, viewer=viewer)
+        return render(request, "error.html", problem, status=status_of(missing), viewer=viewer)
     context: dict[str, Any] = {
         "subscription": view,
         "names": event_names(view.row),
@@ -225,7 +226,7 @@ def edit_subscription(
         }
         container_of(request).subscriptions.update(viewer.org_id, subscription_id, changes)
     except DomainError as error:
-        return _detail(request, viewer, subscription_id, form=form, error=error.detail, code=error.status)
+        return _detail(request, viewer, subscription_id, form=form, error=error.detail, code=status_of(error))
     flash(request, "Subscription saved.")
     return redirect(request, f"/ui/subscriptions/{subscription_id}")
 
@@ -242,7 +243,7 @@ def _act(request: Request, viewer: Viewer, subscription_id: str, action: str) ->
         else:
             subscriptions.resume(viewer.org_id, subscription_id)
     except DomainError as error:
-        return _detail(request, viewer, subscription_id, error=error.detail, code=error.status)
+        return _detail(request, viewer, subscription_id, error=error.detail, code=status_of(error))
     flash(request, done[action])
     return redirect(request, f"/ui/subscriptions/{subscription_id}")
 
@@ -265,7 +266,7 @@ def rotate(request: Request, viewer: OrgViewerDep, subscription_id: str) -> Resp
     try:
         view, secret = container_of(request).subscriptions.rotate_secret(viewer.org_id, subscription_id)
     except DomainError as error:
-        return _detail(request, viewer, subscription_id, error=error.detail, code=error.status)
+        return _detail(request, viewer, subscription_id, error=error.detail, code=status_of(error))
     context = {"subscription": view, "secret": secret, "rotated": True}
     return render(request, "subscription_secret.html", context, viewer=viewer)
 
@@ -276,7 +277,7 @@ async def send_test(request: Request, viewer: OrgViewerDep, subscription_id: str
     try:
         sent = await container_of(request).delivery.send_test(viewer.org_id, subscription_id)
     except DomainError as error:
-        return _detail(request, viewer, subscription_id, error=error.detail, code=error.status)
+        return _detail(request, viewer, subscription_id, error=error.detail, code=status_of(error))
     result = sent.result
     ok = result.status is not None and 200 <= result.status <= 299
     if result.status is not None:
@@ -302,7 +303,7 @@ def delete_subscription(
         if confirmed == "yes":
             subscriptions.delete(viewer.org_id, subscription_id)
     except DomainError as error:
-        return _detail(request, viewer, subscription_id, error=error.detail, code=error.status)
+        return _detail(request, viewer, subscription_id, error=error.detail, code=status_of(error))
     if confirmed != "yes":
         return render(request, "subscription_delete.html", {"subscription": view}, viewer=viewer)
     flash(request, "Subscription deleted.")
@@ -316,7 +317,7 @@ def batch_page(request: Request, viewer: OrgViewerDep, subscription_id: str, bat
         batch = container_of(request).subscriptions.batch(viewer.org_id, subscription_id, batch_id)
     except DomainError as error:
         problem = {"title": "Not found", "message": error.detail}
-        return render(request, "error.html", problem, status=error.status, viewer=viewer)
+        return render(request, "error.html", problem, status=status_of(error), viewer=viewer)
     context = {"batch": batch, "subscription_id": subscription_id}
     return render(request, "batch.html", context, viewer=viewer)
 
@@ -327,6 +328,6 @@ def redeliver(request: Request, viewer: OrgViewerDep, subscription_id: str, batc
     try:
         container_of(request).subscriptions.redeliver(viewer.org_id, subscription_id, batch_id)
     except DomainError as error:
-        return _detail(request, viewer, subscription_id, error=error.detail, code=error.status)
+        return _detail(request, viewer, subscription_id, error=error.detail, code=status_of(error))
     flash(request, f"Batch {batch_id} is queued for redelivery.")
     return redirect(request, f"/ui/subscriptions/{subscription_id}")

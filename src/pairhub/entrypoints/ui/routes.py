@@ -10,8 +10,8 @@ from fastapi import APIRouter, Depends, FastAPI, Form, Request
 from fastapi.responses import Response
 from fastapi.staticfiles import StaticFiles
 
+from pairhub.domain.errors import DomainError
 from pairhub.domain.events import Reason
-from pairhub.domain.model import DomainError
 from pairhub.entrypoints.ui import inventory, portal
 from pairhub.entrypoints.ui.session import SessionCodec, new_session
 from pairhub.entrypoints.ui.web import (
@@ -128,8 +128,8 @@ def create_organization(
         flash(request, "An organization needs a name.", "error")
         return redirect(request, "/ui/organizations")
     row = container_of(request).organizations.create(name.strip()[:200], auto_pairing == "on", True)
-    update_session(request, replace(session_of(request), organization_id=str(row["id"])))
-    flash(request, f"Organization {row['name']} created; you are acting on it.")
+    update_session(request, replace(session_of(request), organization_id=row.id))
+    flash(request, f"Organization {row.name} created; you are acting on it.")
     return redirect(request, "/ui/assets")
 
 
@@ -143,8 +143,8 @@ def select_organization(request: Request, viewer: ViewerDep, organization_id: Fo
     except DomainError as error:
         flash(request, error.detail, "error")
         return redirect(request, "/ui/organizations")
-    update_session(request, replace(session_of(request), organization_id=str(row["id"])))
-    flash(request, f"You are acting on {row['name']}.")
+    update_session(request, replace(session_of(request), organization_id=row.id))
+    flash(request, f"You are acting on {row.name}.")
     return redirect(request, "/ui/assets")
 
 
@@ -161,7 +161,7 @@ def create_api_key(request: Request, viewer: ViewerDep, organization_id: str) ->
         flash(request, error.detail, "error")
         return redirect(request, "/ui/organizations")
     page = container.organizations.list(None, None, 50)
-    new_key = {"organization": organization, "key": key, "id": key_row["id"]}
+    new_key = {"organization": organization, "key": key, "id": key_row.id}
     return render(
         request, "organizations.html", {"page": page, "after": None, "new_key": new_key}, viewer=viewer
     )
@@ -177,7 +177,7 @@ def settings_page(request: Request, viewer: OrgViewerDep) -> Response:
 def set_auto_pairing(request: Request, viewer: OrgViewerDep, enabled: FormStr = "") -> Response:
     """Switch auto pairing on or off for the organization."""
     on = enabled == "true"
-    container_of(request).organizations.update(viewer.org_id, {"auto_pairing_enabled": on})
+    container_of(request).organizations.update(viewer.org_id, auto_pairing_enabled=on)
     flash(request, f"Auto pairing is now {'on' if on else 'off'}.")
     return redirect(request, "/ui/settings")
 
@@ -194,7 +194,7 @@ def set_datahub(request: Request, viewer: OrgViewerDep, active: FormStr = "") ->
             viewer=viewer,
         )
     on = active == "true"
-    container_of(request).organizations.update(viewer.org_id, {"datahub_subscription_active": on})
+    container_of(request).organizations.update(viewer.org_id, datahub_subscription_active=on)
     flash(request, f"The Datahub subscription is now {'active' if on else 'inactive'}.")
     return redirect(request, "/ui/settings")
 

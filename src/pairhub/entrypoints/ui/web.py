@@ -11,10 +11,10 @@ from typing import Annotated, Any
 from fastapi import Depends, FastAPI, Request
 from fastapi.responses import RedirectResponse, Response
 from fastapi.templating import Jinja2Templates
-from sqlalchemy import RowMapping
 
 from pairhub.bootstrap import Container
-from pairhub.domain.model import DomainError
+from pairhub.domain.errors import DomainError
+from pairhub.domain.organizations import Organization
 from pairhub.entrypoints.ui.session import (
     COOKIE_NAME,
     MAX_AGE_S,
@@ -156,7 +156,7 @@ class Viewer:
     """The signed-in person and the organization their pages show."""
 
     session: UiSession
-    organization: RowMapping | None
+    organization: Organization | None
 
     @property
     def is_admin(self) -> bool:
@@ -167,7 +167,7 @@ class Viewer:
     def org_id(self) -> str:
         """The organization every page of this viewer is scoped to."""
         assert self.organization is not None, "an organization page was served without one"
-        return str(self.organization["id"])
+        return self.organization.id
 
 
 def render(

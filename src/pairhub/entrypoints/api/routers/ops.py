@@ -6,7 +6,7 @@ from fastapi import APIRouter, Response
 from fastapi.responses import JSONResponse
 from prometheus_client import CONTENT_TYPE_LATEST, generate_latest
 
-from pairhub.adapters.db import migrate
+from pairhub.adapters.sql import migrate
 from pairhub.entrypoints.api.deps import ContainerDep
 from pairhub.entrypoints.api.schemas import Health
 

@@ -69,25 +69,25 @@ def update_organization(
         raise ApiError(422, "validation_error", "Fields of an organization cannot be null.")
     if not principal.is_admin and set(given) - {"autoPairingEnabled"}:
         raise ApiError(403, "admin_only", "Only the admin may change these fields.")
-    columns = {
-        "name": "name",
-        "autoPairingEnabled": "auto_pairing_enabled",
-        "datahubSubscriptionActive": "datahub_subscription_active",
-    }
-    changes = {columns[key]: value for key, value in given.items()}
-    return presenters.organization(c.organizations.update(org_id, changes))
+    changed = c.organizations.update(
+        org_id,
+        name=given.get("name"),
+        auto_pairing_enabled=given.get("autoPairingEnabled"),
+        datahub_subscription_active=given.get("datahubSubscriptionActive"),
+    )
+    return presenters.organization(changed)
 
 
 @router.post("/{org_id}/api-keys", status_code=201, response_model=ApiKeyOut)
 def create_api_key(org_id: str, _: AdminDep, c: ContainerDep) -> dict[str, Any]:
     """Create an organization API key; the key is shown once."""
-    row, key = c.organizations.create_api_key(org_id)
+    created, key = c.organizations.create_api_key(org_id)
     return {
-        "id": row["id"],
-        "organizationId": row["organization_id"],
+        "id": created.id,
+        "organizationId": created.organization_id,
         "key": key,
-        "prefix": row["prefix"],
-        "createdAt": presenters.iso(row["created_at"]),
+        "prefix": created.prefix,
+        "createdAt": presenters.iso(created.created_at),
     }
 
 

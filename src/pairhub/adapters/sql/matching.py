@@ -12,7 +12,7 @@ from __future__ import annotations
 
 from sqlalchemy import Connection, Select, select
 
-from pairhub.adapters.db.tables import assets
+from pairhub.adapters.sql.tables import assets
 from pairhub.domain import vin as vins
 
 # The greatest character of the VIN alphabet. Padding a prefix with it gives an inclusive upper

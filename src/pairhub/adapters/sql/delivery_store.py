@@ -23,8 +23,8 @@ from sqlalchemy import (
     update,
 )
 
-from pairhub.adapters.db.outbox import to_event
-from pairhub.adapters.db.tables import attempts, batches, events, organizations, subscriptions
+from pairhub.adapters.sql.events import to_event
+from pairhub.adapters.sql.tables import attempts, batches, events, organizations, subscriptions
 from pairhub.domain.delivery import BatchStatus, SubscriptionState
 from pairhub.domain.events import PairingEvent
 

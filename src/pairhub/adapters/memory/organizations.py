@@ -1,0 +1,68 @@
+"""Organizations and API keys in memory."""
+
+from __future__ import annotations
+
+from pairhub.adapters.memory.state import MemoryState
+from pairhub.domain.organizations import ApiKey, Organization
+
+
+class MemoryOrganizations:
+    """Organizations by id."""
+
+    def __init__(self, state: MemoryState) -> None:
+        self._state = state
+
+    @property
+    def _rows(self) -> dict[str, Organization]:
+        return self._state.table("organizations", dict)
+
+    def add(self, organization: Organization) -> None:
+        """Insert a new organization."""
+        self._rows[organization.id] = organization
+
+    def get(self, organization_id: str) -> Organization | None:
+        """One organization, or None."""
+        return self._rows.get(organization_id)
+
+    def save(self, organization: Organization) -> None:
+        """Write back a changed organization."""
+        self._rows[organization.id] = organization
+
+    def list(self, only_id: str | None, after: str | None, limit: int) -> list[Organization]:
+        """Organizations by id after `after`; `only_id` narrows the list to one."""
+        found = sorted(
+            (
+                org
+                for org in self._rows.values()
+                if only_id in (None, org.id) and (not after or org.id > after)
+            ),
+            key=lambda org: org.id,
+        )
+        return found[:limit]
+
+
+class MemoryApiKeys:
+    """API keys by id."""
+
+    def __init__(self, state: MemoryState) -> None:
+        self._state = state
+
+    @property
+    def _rows(self) -> dict[str, ApiKey]:
+        return self._state.table("api_keys", dict)
+
+    def add(self, key: ApiKey) -> None:
+        """Insert a new key."""
+        self._rows[key.id] = key
+
+    def get(self, key_id: str) -> ApiKey | None:
+        """One key by id, or None."""
+        return self._rows.get(key_id)
+
+    def find_active(self, key_hash: str) -> ApiKey | None:
+        """The unrevoked key with this hash, or None."""
+        return next((key for key in self._rows.values() if key.key_hash == key_hash and key.active), None)
+
+    def save(self, key: ApiKey) -> None:
+        """Write back a changed key."""
+        self._rows[key.id] = key

@@ -1,0 +1,77 @@
+"""The in-memory unit of work and storage."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from functools import cached_property
+
+from pairhub.adapters.memory.events import MemoryEvents
+from pairhub.adapters.memory.organizations import MemoryApiKeys, MemoryOrganizations
+from pairhub.adapters.memory.state import MemoryState
+
+
+class MemoryUnitOfWork:
+    """Repositories over the shared state, inside one transaction of it."""
+
+    def __init__(self, state: MemoryState) -> None:
+        self.state = state
+        self.recorded_events = False
+
+    @cached_property
+    def events(self) -> MemoryEvents:
+        """The outbox."""
+        return MemoryEvents(self.state, on_record=self._note_recorded)
+
+    def _note_recorded(self) -> None:
+        self.recorded_events = True
+
+    @cached_property
+    def organizations(self) -> MemoryOrganizations:
+        """Organizations."""
+        return MemoryOrganizations(self.state)
+
+    @cached_property
+    def api_keys(self) -> MemoryApiKeys:
+        """API keys."""
+        return MemoryApiKeys(self.state)
+
+    @contextmanager
+    def savepoint(self) -> Iterator[None]:
+        """A nested transaction: undone when the block raises."""
+        with self.state.transaction():
+            yield
+
+
+class MemoryStorage:
+    """Storage held in this process: every unit of work runs under one lock, like SQLite's writer."""
+
+    def __init__(self) -> None:
+        self.state = MemoryState()
+        self._listeners: list[Callable[[], None]] = []
+
+    @contextmanager
+    def write(self) -> Iterator[MemoryUnitOfWork]:
+        """A transaction: rolled back when the block raises."""
+        uow = MemoryUnitOfWork(self.state)
+        with self.state.transaction():
+            yield uow
+        if uow.recorded_events:
+            for listener in self._listeners:
+                listener()
+
+    @contextmanager
+    def read(self) -> Iterator[MemoryUnitOfWork]:
+        """A consistent view (the lock is held meanwhile)."""
+        with self.state.lock:
+            yield MemoryUnitOfWork(self.state)
+
+    def on_outbox_commit(self, listener: Callable[[], None]) -> None:
+        """Call `listener` after every commit that recorded events."""
+        self._listeners.append(listener)
+
+    def ping(self) -> None:
+        """Always answers."""
+
+    def close(self) -> None:
+        """Nothing to release."""

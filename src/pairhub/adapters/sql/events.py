@@ -1,0 +1,153 @@
+"""The event outbox on SQL: canonical events stored with the state change that caused them."""
+
+from __future__ import annotations
+
+import json
+import zlib
+from collections.abc import Collection, Iterable, Sequence
+from typing import Any
+
+from sqlalchemy import Connection, RowMapping, bindparam, func, insert, select, text
+
+from pairhub.adapters.sql.engine import OUTBOX_WRITTEN
+from pairhub.adapters.sql.tables import events, organizations
+from pairhub.domain.events import EventType, Location, PairingEvent, Reason
+from pairhub.ports import EventQuery, StoredEvent
+
+
+def _lock_organization_feed(connection: Connection, organization_id: str) -> None:
+    # On PostgreSQL a sequence value is taken at insert but becomes visible at commit, so two
+    # concurrent writers could commit seq 8 before seq 7 and a reader past 8 would miss 7 forever.
+    # One transaction-scoped lock per organization makes commit order equal seq order.
+    # SQLite has a single writer, which gives the same guarantee for free.
+    if connection.dialect.name == "postgresql":
+        key = zlib.crc32(organization_id.encode()) - 2**31
+        connection.execute(text("SELECT pg_advisory_xact_lock(1, :key)"), {"key": key})
+
+
+def record_events(connection: Connection, batch: Iterable[PairingEvent]) -> None:
+    """Insert events in the caller's transaction (the transactional outbox)."""
+    rows = [_to_row(event) for event in batch]
+    if not rows:
+        return
+    for organization_id in sorted({row["organization_id"] for row in rows}):
+        _lock_organization_feed(connection, organization_id)
+    connection.execute(insert(events), rows)
+    connection.info[OUTBOX_WRITTEN] = True
+
+
+def _to_row(event: PairingEvent) -> dict[str, Any]:
+    return {
+        "organization_id": event.organization_id,
+        "event_type": event.event_type.value,
+        "reason": event.reason.value if event.reason else None,
+        "unit_id": event.unit_id,
+        "asset_id": event.asset_id,
+        "asset_vin": event.asset_vin,
+        "sensor_vin": event.sensor_vin,
+        "candidate_asset_ids": (
+            json.dumps(list(event.candidate_asset_ids)) if event.candidate_asset_ids else None
+        ),
+        "latitude": event.location.latitude if event.location else None,
+        "longitude": event.location.longitude if event.location else None,
+        "registered_at": event.registered_at_ms,
+    }
+
+
+def to_event(row: RowMapping) -> PairingEvent:
+    """Rebuild the canonical event from its stored row."""
+    location = None
+    if row["latitude"] is not None and row["longitude"] is not None:
+        location = Location(row["latitude"], row["longitude"])
+    candidates = json.loads(row["candidate_asset_ids"]) if row["candidate_asset_ids"] else []
+    return PairingEvent(
+        event_type=EventType(row["event_type"]),
+        organization_id=row["organization_id"],
+        unit_id=row["unit_id"],
+        registered_at_ms=row["registered_at"],
+        reason=Reason(row["reason"]) if row["reason"] else None,
+        asset_id=row["asset_id"],
+        asset_vin=row["asset_vin"],
+        sensor_vin=row["sensor_vin"],
+        candidate_asset_ids=tuple(candidates),
+        location=location,
+    )
+
+
+_WINDOW = (
+    select(events)
+    .where(
+        events.c.organization_id == bindparam("organization_id"),
+        events.c.seq > bindparam("after"),
+        events.c.seq <= bindparam("upto"),
+        events.c.event_type.in_(bindparam("event_types", expanding=True)),
+    )
+    .order_by(events.c.seq)
+    .limit(bindparam("size"))
+)
+"""Built once: the delivery worker reads a window for every batch it cuts, and building a statement
+costs more than running it."""
+
+_NO_UPPER_BOUND = 2**62
+
+
+class SqlEvents:
+    """The outbox of one SQL transaction."""
+
+    def __init__(self, connection: Connection) -> None:
+        self._connection = connection
+
+    def record(self, events: Sequence[PairingEvent]) -> None:
+        """Append events in this transaction."""
+        record_events(self._connection, events)
+
+    def read(self, query: EventQuery) -> list[StoredEvent]:
+        """The events `query` describes, through the pre-compiled window when it is a plain range."""
+        if not query.newest_first and query.reason is None and query.unit_id is None:
+            params = {
+                "organization_id": query.organization_id,
+                "after": query.after,
+                "upto": _NO_UPPER_BOUND if query.upto is None else query.upto,
+                "event_types": list(query.event_types),
+                "size": query.limit,
+            }
+            rows = self._connection.execute(_WINDOW, params).mappings()
+            return [StoredEvent(row["seq"], to_event(row)) for row in rows]
+        statement = select(events).where(
+            events.c.organization_id == query.organization_id,
+            events.c.event_type.in_(list(query.event_types)),
+            events.c.seq > query.after,
+        )
+        if query.upto is not None:
+            statement = statement.where(events.c.seq <= query.upto)
+        if query.before is not None:
+            statement = statement.where(events.c.seq < query.before)
+        if query.reason is not None:
+            statement = statement.where(events.c.reason == query.reason)
+        if query.unit_id is not None:
+            statement = statement.where(events.c.unit_id == query.unit_id)
+        order = events.c.seq.desc() if query.newest_first else events.c.seq
+        rows = self._connection.execute(statement.order_by(order).limit(query.limit)).mappings()
+        return [StoredEvent(row["seq"], to_event(row)) for row in rows]
+
+    def heads(self, organization_ids: Collection[str]) -> dict[str, int]:
+        """The newest seq of each organization (0 when it has none)."""
+        if not organization_ids:
+            return {}
+        # One indexed max() per organization (a GROUP BY would scan every event of each organization).
+        newest = (
+            select(func.max(events.c.seq))
+            .where(events.c.organization_id == organizations.c.id)
+            .scalar_subquery()
+        )
+        query = select(organizations.c.id, newest).where(organizations.c.id.in_(list(organization_ids)))
+        return {organization_id: int(seq or 0) for organization_id, seq in self._connection.execute(query)}
+
+    def count_after(self, organization_id: str, after: int, event_types: Sequence[str]) -> int:
+        """How many events of these types follow `after`."""
+        query = select(func.count()).where(
+            events.c.organization_id == organization_id,
+            events.c.seq > after,
+            events.c.event_type.in_(list(event_types)),
+        )
+        return int(self._connection.execute(query).scalar() or 0)

@@ -1,0 +1,81 @@
+"""Organizations and API keys on SQL."""
+
+from __future__ import annotations
+
+from dataclasses import asdict
+
+from sqlalchemy import Connection, RowMapping, insert, select, update
+
+from pairhub.adapters.sql.tables import api_keys, organizations
+from pairhub.domain.organizations import ApiKey, Organization
+
+
+def _organization(row: RowMapping) -> Organization:
+    return Organization(
+        id=row["id"],
+        name=row["name"],
+        auto_pairing_enabled=bool(row["auto_pairing_enabled"]),
+        datahub_subscription_active=bool(row["datahub_subscription_active"]),
+        created_at=row["created_at"],
+    )
+
+
+class SqlOrganizations:
+    """The organizations table."""
+
+    def __init__(self, connection: Connection) -> None:
+        self._connection = connection
+
+    def add(self, organization: Organization) -> None:
+        """Insert a new organization."""
+        self._connection.execute(insert(organizations), asdict(organization))
+
+    def get(self, organization_id: str) -> Organization | None:
+        """One organization, or None."""
+        query = select(organizations).where(organizations.c.id == organization_id)
+        row = self._connection.execute(query).mappings().first()
+        return None if row is None else _organization(row)
+
+    def save(self, organization: Organization) -> None:
+        """Write back a changed organization."""
+        values = asdict(organization)
+        self._connection.execute(
+            update(organizations).where(organizations.c.id == values.pop("id")).values(**values)
+        )
+
+    def list(self, only_id: str | None, after: str | None, limit: int) -> list[Organization]:
+        """Organizations by id after `after`; `only_id` narrows the list to one."""
+        query = select(organizations).order_by(organizations.c.id).limit(limit)
+        if only_id is not None:
+            query = query.where(organizations.c.id == only_id)
+        if after:
+            query = query.where(organizations.c.id > after)
+        return [_organization(row) for row in self._connection.execute(query).mappings()]
+
+
+class SqlApiKeys:
+    """The api_keys table."""
+
+    def __init__(self, connection: Connection) -> None:
+        self._connection = connection
+
+    def add(self, key: ApiKey) -> None:
+        """Insert a new key."""
+        self._connection.execute(insert(api_keys), asdict(key))
+
+    def get(self, key_id: str) -> ApiKey | None:
+        """One key by id, or None."""
+        row = self._connection.execute(select(api_keys).where(api_keys.c.id == key_id)).mappings().first()
+        return None if row is None else ApiKey(**row)
+
+    def find_active(self, key_hash: str) -> ApiKey | None:
+        """The unrevoked key with this hash, or None."""
+        query = select(api_keys).where(api_keys.c.key_hash == key_hash, api_keys.c.revoked_at.is_(None))
+        row = self._connection.execute(query).mappings().first()
+        return None if row is None else ApiKey(**row)
+
+    def save(self, key: ApiKey) -> None:
+        """Write back a changed key (its revocation)."""
+        self._connection.execute(
+            update(api_keys).where(api_keys.c.id == key.id).values(revoked_at=key.revoked_at)
+        )

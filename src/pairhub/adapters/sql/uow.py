@@ -1,0 +1,72 @@
+"""The SQL unit of work: one transaction, with a repository per aggregate bound to it."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from functools import cached_property
+
+from sqlalchemy import Connection
+
+from pairhub.adapters.sql.engine import Database
+from pairhub.adapters.sql.events import SqlEvents
+from pairhub.adapters.sql.organizations import SqlApiKeys, SqlOrganizations
+
+
+class SqlUnitOfWork:
+    """Repositories over one open transaction; built lazily, so a unit of work costs what it uses."""
+
+    def __init__(self, connection: Connection) -> None:
+        self.connection = connection
+
+    @cached_property
+    def events(self) -> SqlEvents:
+        """The outbox."""
+        return SqlEvents(self.connection)
+
+    @cached_property
+    def organizations(self) -> SqlOrganizations:
+        """Organizations."""
+        return SqlOrganizations(self.connection)
+
+    @cached_property
+    def api_keys(self) -> SqlApiKeys:
+        """API keys."""
+        return SqlApiKeys(self.connection)
+
+    @contextmanager
+    def savepoint(self) -> Iterator[None]:
+        """A SAVEPOINT: rolled back (and the error re-raised) when the block fails."""
+        with self.connection.begin_nested():
+            yield
+
+
+class SqlStorage:
+    """Units of work on a SQLite or PostgreSQL database."""
+
+    def __init__(self, database: Database) -> None:
+        self.database = database
+
+    @contextmanager
+    def write(self) -> Iterator[SqlUnitOfWork]:
+        """A write transaction."""
+        with self.database.write() as connection:
+            yield SqlUnitOfWork(connection)
+
+    @contextmanager
+    def read(self) -> Iterator[SqlUnitOfWork]:
+        """A read-only transaction."""
+        with self.database.read() as connection:
+            yield SqlUnitOfWork(connection)
+
+    def on_outbox_commit(self, listener: Callable[[], None]) -> None:
+        """Call `listener` after every commit that recorded events."""
+        self.database.on_outbox_commit(listener)
+
+    def ping(self) -> None:
+        """Raise unless the database answers."""
+        self.database.ping()
+
+    def close(self) -> None:
+        """Release connections."""
+        self.database.engine.dispose()

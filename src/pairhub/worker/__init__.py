@@ -1,0 +1,1 @@
+"""Background work: webhook delivery as typed stages, and the loops every worker process runs."""

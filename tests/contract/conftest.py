@@ -1,0 +1,27 @@
+"""Storage backends for the repository contract tests: memory, SQLite and (when reachable) PostgreSQL.
+
+Every contract test takes `storage` and runs on each backend with the very same assertions.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+import pytest
+
+from pairhub.adapters.memory.uow import MemoryStorage
+from pairhub.adapters.sql.engine import Database, make_engine
+from pairhub.adapters.sql.uow import SqlStorage
+from pairhub.ports import Storage
+
+
+@pytest.fixture(params=["memory", "sqlite", pytest.param("postgres", marks=pytest.mark.postgres)])
+def storage(request: pytest.FixtureRequest) -> Iterator[Storage]:
+    """A fresh, empty storage of each backend."""
+    if request.param == "memory":
+        yield MemoryStorage()
+        return
+    url: str = request.getfixturevalue("postgres_url_fresh" if request.param == "postgres" else "sqlite_url")
+    sql = SqlStorage(Database(make_engine(url)))
+    yield sql
+    sql.close()
