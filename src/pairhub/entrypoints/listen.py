@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import hmac
 import json
 from dataclasses import dataclass
 
@@ -12,7 +11,7 @@ from rich.console import Console
 from rich.markup import escape
 
 from pairhub.receiver import InvalidSignature, PairedEvent, parse_batch, verify
-from pairhub.receiver.signing import body_signature
+from pairhub.receiver.signing import body_signature, same_text
 
 _HOP_BY_HOP = {"host", "content-length", "connection", "transfer-encoding"}
 
@@ -31,7 +30,7 @@ def _check_body_signature(secrets: list[str], headers: dict[str, str], body: byt
     offered = headers.get("x-signature-256")
     if offered is None:
         raise InvalidSignature("missing header x-signature-256")
-    if not any(hmac.compare_digest(body_signature(secret, body), offered) for secret in secrets):
+    if not any(same_text(body_signature(secret, body), offered) for secret in secrets):
         raise InvalidSignature("x-signature-256 does not match")
 
 

@@ -36,6 +36,11 @@ def body_signature(secret: str, body: bytes) -> str:
     return "sha256=" + hmac.new(secret_key(secret), body, hashlib.sha256).hexdigest()
 
 
+def same_text(expected: str, offered: str) -> bool:
+    """Constant-time comparison of a signature we computed with one a sender offered (any characters)."""
+    return hmac.compare_digest(expected.encode(), offered.encode("utf-8", "surrogatepass"))
+
+
 def _header(headers: Mapping[str, str], name: str) -> str:
     for key, value in headers.items():
         if key.lower() == name:
@@ -59,10 +64,10 @@ def verify(
     candidates = [secrets] if isinstance(secrets, str) else list(secrets)
     message_id = _header(headers, "webhook-id")
     raw_timestamp = _header(headers, "webhook-timestamp")
-    try:
-        timestamp = int(raw_timestamp)
-    except ValueError as error:
-        raise InvalidSignature("webhook-timestamp is not an integer") from error
+    # ASCII digits only: int() would also take "١٢٣", " 12 " or "1_2".
+    if not (raw_timestamp.isascii() and raw_timestamp.isdigit()):
+        raise InvalidSignature("webhook-timestamp is not an integer")
+    timestamp = int(raw_timestamp)
     now = time.time() if now_s is None else now_s
     # A stale timestamp means a replay; one from the future means a wrong clock or a forgery.
     if abs(now - timestamp) > tolerance_s:
@@ -70,6 +75,6 @@ def verify(
     offered = [part for part in _header(headers, "webhook-signature").split() if part.startswith("v1,")]
     for secret in candidates:
         expected = sign(secret, message_id, timestamp, body)
-        if any(hmac.compare_digest(expected, signature) for signature in offered):
+        if any(same_text(expected, signature) for signature in offered):
             return message_id
     raise InvalidSignature("no signature matches")

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import time
 from collections.abc import AsyncIterator, Awaitable, Callable
-from contextlib import asynccontextmanager
+from contextlib import asynccontextmanager, suppress
 
 from fastapi import FastAPI
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
@@ -46,19 +46,26 @@ class BodyLimit:
             await self._refuse(scope, receive, send)
             return
         received = 0
+        too_large = False
 
         async def counting_receive() -> Message:
-            nonlocal received
+            nonlocal received, too_large
             message = await receive()
             if message["type"] == "http.request":
                 received += len(message.get("body", b""))
                 if received > self.max_bytes:
+                    too_large = True
                     raise _TooLarge
             return message
 
-        try:
-            await self.app(scope, counting_receive, send)
-        except _TooLarge:
+        async def unless_too_large(message: Message) -> None:
+            # The app may turn the aborted read into its own answer (FastAPI says 400); drop it.
+            if not too_large:
+                await send(message)
+
+        with suppress(_TooLarge):
+            await self.app(scope, counting_receive, unless_too_large)
+        if too_large:
             await self._refuse(scope, receive, send)
 
     async def _refuse(self, scope: Scope, receive: Receive, send: Send) -> None:
@@ -70,6 +77,37 @@ class BodyLimit:
 
 class _TooLarge(Exception):
     pass
+
+
+SECURITY_HEADERS = (
+    (b"x-content-type-options", b"nosniff"),
+    (b"referrer-policy", b"same-origin"),
+    # Pages that pair, unpair, rotate or delete must not be framed by another site (clickjacking).
+    (b"x-frame-options", b"DENY"),
+    (b"content-security-policy", b"frame-ancestors 'none'"),
+)
+
+
+class SecurityHeaders:
+    """Add the security headers to every response (plain ASGI, like the other middlewares)."""
+
+    def __init__(self, app: ASGIApp) -> None:
+        self.app = app
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        """Append the headers to the response start."""
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+
+        async def with_headers(message: Message) -> None:
+            if message["type"] == "http.response.start":
+                present = {name.lower() for name, _ in message.get("headers", [])}
+                extra = [(name, value) for name, value in SECURITY_HEADERS if name not in present]
+                message = {**message, "headers": [*message.get("headers", []), *extra]}
+            await send(message)
+
+        await self.app(scope, receive, with_headers)
 
 
 class RequestMetrics:
@@ -130,5 +168,6 @@ def create_app(container: Container, start_background: BackgroundStarter | None 
     ui.install(app)
 
     app.add_middleware(RequestMetrics)
+    app.add_middleware(SecurityHeaders)
     app.add_middleware(BodyLimit, max_bytes=container.settings.max_body_bytes)
     return app

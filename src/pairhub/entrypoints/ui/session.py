@@ -75,7 +75,9 @@ class SessionCodec:
 
     def decode(self, value: str | None, now_s: int) -> UiSession | None:
         """The session in a cookie value, or None when it is missing, forged, malformed or expired."""
-        if not value or "." not in value:
+        # A cookie is ASCII by definition; anything else is forged or mangled (and would make
+        # compare_digest raise on str).
+        if not value or not value.isascii() or "." not in value:
             return None
         payload, signature = value.rsplit(".", 1)
         if not hmac.compare_digest(signature, self._sign(payload)):
@@ -85,7 +87,7 @@ class SessionCodec:
             session = UiSession(**fields)
         except (ValueError, TypeError):
             return None
-        if not 0 <= now_s - session.issued_at_s <= MAX_AGE_S:
+        if not isinstance(session.issued_at_s, int) or not 0 <= now_s - session.issued_at_s <= MAX_AGE_S:
             return None
         return session
 
