@@ -2,6 +2,10 @@
 
 from __future__ import annotations
 
+import os
+import socket
+from collections.abc import Iterator
+from contextlib import contextmanager
 from functools import partial
 from pathlib import Path
 from typing import Annotated
@@ -12,12 +16,18 @@ from rich.console import Console
 
 from pairhub import __version__, bootstrap
 from pairhub.adapters import logging as pairhub_logging
+from pairhub.adapters.sql.engine import safe_url, sqlite_path
 from pairhub.config import Settings
 from pairhub.contract import schemas
+from pairhub.domain.errors import DomainError
 
-app = typer.Typer(help="pairhub: pair telematics units with assets, deliver Datahub webhooks.")
-db_app = typer.Typer(help="Database maintenance.")
-admin_app = typer.Typer(help="Administration without the HTTP API.")
+app = typer.Typer(
+    help="pairhub: pair telematics units with assets, deliver Datahub webhooks.",
+    # Plain help: the rich formatter of this Typer release prints every flag as taking a `<bool>`.
+    rich_markup_mode=None,
+)
+db_app = typer.Typer(help="Database maintenance.", rich_markup_mode=None)
+admin_app = typer.Typer(help="Administration without the HTTP API.", rich_markup_mode=None)
 app.add_typer(db_app, name="db")
 app.add_typer(admin_app, name="admin")
 console = Console(stderr=True)
@@ -31,25 +41,24 @@ def version() -> None:
 
 @app.command()
 def serve(
-    host: Annotated[str, typer.Option(help="Interface to listen on.")] = "127.0.0.1",
-    port: Annotated[int, typer.Option(help="Port to listen on.")] = 8000,
-    demo: Annotated[bool, typer.Option(help="Seed an empty database with a demo.")] = False,
+    host: Annotated[str, typer.Option(help="Interface to listen on.", metavar="HOST")] = "127.0.0.1",
+    port: Annotated[int, typer.Option(help="Port to listen on.", metavar="PORT")] = 8000,
+    demo: Annotated[bool, typer.Option("--demo", help="Seed an empty database with a demo.")] = False,
 ) -> None:
     """Run the API, the UI, the delivery worker and the scheduler in one process."""
     from pairhub.entrypoints import demo as demo_mode
 
+    # Bind before anything else: a second `serve` on the same port says so at once, and "listening"
+    # is printed only once it is true.
+    listener = _bind(host, port)
     # The demo runs on a compressed clock and delivers to its own built-in receiver on loopback.
     settings = demo_mode.demo_settings() if demo else Settings()
     pairhub_logging.configure(settings.log_format)
     container = bootstrap.build(settings)
     container.migrate()
-    plan = demo_mode.seed_demo(container, f"http://{host}:{port}", console) if demo else None
-    if container.admin_token_generated:
-        console.print(
-            f"[bold]Admin token[/bold] (generated, set PAIRHUB_ADMIN_TOKEN to fix it): "
-            f"{container.admin_token}"
-        )
-    console.print(f"pairhub {__version__} listening on http://{host}:{port}  (API docs: /docs)")
+    base_url = f"http://{host}:{port}"
+    plan = demo_mode.seed_demo(container, base_url, console) if demo else None
+    _announce(container, base_url)
     from pairhub.entrypoints.api.app import create_app
     from pairhub.entrypoints.worker import start_background
 
@@ -59,13 +68,62 @@ def serve(
     )
     if demo:
         demo_mode.install_receiver(application)
-    uvicorn.run(
-        application,
-        host=host,
-        port=port,
-        log_level="warning",
-        access_log=False,
+    config = uvicorn.Config(application, log_level="warning", access_log=False)
+    uvicorn.Server(config).run(sockets=[listener])
+
+
+def _bind(host: str, port: int) -> socket.socket:
+    try:
+        return socket.create_server((host, port), family=_family(host))
+    except OSError as error:
+        console.print(
+            f"[red]Cannot listen on {host}:{port}:[/red] {os.strerror(error.errno or 0)}. "
+            "Is another pairhub running there? Choose another port with --port.",
+            soft_wrap=True,
+        )
+        raise typer.Exit(3) from error
+
+
+def _family(host: str) -> socket.AddressFamily:
+    return socket.AF_INET6 if ":" in host else socket.AF_INET
+
+
+def _announce(container: bootstrap.Container, base_url: str) -> None:
+    """Say where the server is, which database it uses, and how to sign in."""
+    if container.admin_token_generated:
+        console.print(
+            f"[bold]Admin token[/bold] (generated for this run; set PAIRHUB_ADMIN_TOKEN to keep one): "
+            f"{container.admin_token}",
+            soft_wrap=True,
+        )
+    console.print(f"Database: {_describe_database(container.settings.database_url)}", soft_wrap=True)
+    console.print(
+        f"pairhub {__version__} listening on {base_url}  (API docs: {base_url}/docs)", soft_wrap=True
     )
+    console.print(f"Sign in at {base_url}/ui with the admin token or an organization key.", soft_wrap=True)
+
+
+def _describe_database(url: str) -> str:
+    path = sqlite_path(url)
+    if path is None:
+        return safe_url(url)
+    return f"{path} (SQLite; stop pairhub and delete this file to start afresh)"
+
+
+def _existing_database() -> bootstrap.Container:
+    """A container on the configured database, refusing to create a new SQLite file as a side effect."""
+    settings = Settings()
+    path = sqlite_path(settings.database_url)
+    if path is not None and not path.exists():
+        console.print(
+            f"[red]No pairhub database at {path}.[/red] Run this from the folder where `pairhub serve` "
+            "runs, or set PAIRHUB_DATABASE_URL (`pairhub db upgrade` creates a new database).",
+            soft_wrap=True,
+        )
+        raise typer.Exit(2)
+    container = bootstrap.build(settings)
+    container.migrate()
+    return container
 
 
 @app.command()
@@ -90,53 +148,69 @@ def db_upgrade() -> None:
 
 @app.command("schemas")
 def write_schemas(
-    out: Annotated[Path, typer.Option(help="Directory to write the JSON Schemas into.")],
+    out: Annotated[Path, typer.Option(help="Directory to write the JSON Schemas into.", metavar="DIR")],
 ) -> None:
     """Write the published JSON Schemas of every payload."""
     for path in schemas.write_all(out):
         typer.echo(path)
 
 
+@contextmanager
+def _refusals() -> Iterator[None]:
+    """Print a use case's refusal as one line (exit 1) instead of a traceback."""
+    try:
+        yield
+    except DomainError as refusal:
+        console.print(f"[red]{refusal.code}:[/red] {refusal.detail}", soft_wrap=True)
+        raise typer.Exit(1) from refusal
+
+
 @admin_app.command("create-organization")
 def admin_create_organization(
     name: str,
-    auto_pairing: Annotated[bool, typer.Option(help="Enable auto pairing.")] = False,
+    auto_pairing: Annotated[bool, typer.Option("--auto-pairing", help="Enable auto pairing.")] = False,
 ) -> None:
     """Create an organization and print its id."""
-    container = bootstrap.build()
-    container.migrate()
-    row = container.organizations.create(name, auto_pairing, True)
-    typer.echo(row.id)
+    container = _existing_database()
+    with _refusals():
+        organization = container.organizations.create(name, auto_pairing, True)
+    typer.echo(organization.id)
 
 
 @admin_app.command("create-key")
 def admin_create_key(organization_id: str) -> None:
     """Create an API key for an organization and print it (shown once)."""
-    container = bootstrap.build()
-    container.migrate()
-    _, key = container.organizations.create_api_key(organization_id)
+    container = _existing_database()
+    with _refusals():
+        _, key = container.organizations.create_api_key(organization_id)
     typer.echo(key)
 
 
 @admin_app.command("create-unit")
 def admin_create_unit(organization_id: str, unit_id: str) -> None:
     """Provision a unit for an organization."""
-    container = bootstrap.build()
-    container.migrate()
-    container.units.provision(organization_id, unit_id)
+    container = _existing_database()
+    with _refusals():
+        container.units.provision(organization_id, unit_id)
     typer.echo(unit_id)
 
 
 @app.command()
 def listen(
-    secret: Annotated[list[str], typer.Option(help="Signing secret (repeat during a rotation).")],
-    port: Annotated[int, typer.Option(help="Port to listen on.")] = 8100,
-    host: Annotated[str, typer.Option(help="Interface to listen on.")] = "127.0.0.1",
-    forward: Annotated[str | None, typer.Option(help="Forward verified batches to this URL.")] = None,
+    secret: Annotated[
+        list[str], typer.Option(help="Signing secret (repeat during a rotation).", metavar="SECRET")
+    ],
+    port: Annotated[int, typer.Option(help="Port to listen on.", metavar="PORT")] = 8100,
+    host: Annotated[str, typer.Option(help="Interface to listen on.", metavar="HOST")] = "127.0.0.1",
+    forward: Annotated[
+        str | None, typer.Option(help="Forward verified batches to this URL.", metavar="URL")
+    ] = None,
     raw_json: Annotated[
         bool, typer.Option("--json", help="Print raw JSON instead of one line per event.")
     ] = False,
-    tolerance: Annotated[float, typer.Option(help="Accepted clock skew of webhook-timestamp, s.")] = 300,
+    tolerance: Annotated[
+        float, typer.Option(help="Accepted clock skew of webhook-timestamp, s.", metavar="SECONDS")
+    ] = 300,
 ) -> None:
     """A local receiver: verify signatures (401 when bad or stale), print batches, forward them."""
     from pairhub.entrypoints.listen import ListenOptions, run
@@ -149,9 +223,12 @@ def listen(
 def import_assets_command(
     organization_id: Annotated[str, typer.Argument(metavar="ORG")],
     file: Annotated[Path, typer.Argument(metavar="FILE.csv", exists=True, dir_okay=False)],
-    url: Annotated[str, typer.Option(help="Base URL of the pairhub API.")] = "http://127.0.0.1:8000",
+    url: Annotated[str, typer.Option(help="Base URL of the pairhub API.", metavar="URL")] = (
+        "http://127.0.0.1:8000"
+    ),
     token: Annotated[
-        str, typer.Option(help="Organization API key or admin token.", envvar="PAIRHUB_TOKEN")
+        str,
+        typer.Option(help="Organization API key or admin token.", envvar="PAIRHUB_TOKEN", metavar="TOKEN"),
     ] = "",
 ) -> None:
     """Import a `vin,name` CSV through the API; re-runs add nothing; refused lines are listed."""

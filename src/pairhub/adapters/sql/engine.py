@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
+from pathlib import Path
 from typing import Any
 
 from sqlalchemy import Connection, Engine, create_engine, event, text
@@ -35,6 +36,19 @@ def _configure_sqlite(engine: Engine) -> None:
         # writer can fail with "database is locked" instead of waiting for the busy timeout.
         mode = connection.get_execution_options().get("sqlite_begin", "DEFERRED")
         connection.exec_driver_sql(f"BEGIN {mode}")
+
+
+def sqlite_path(url: str) -> Path | None:
+    """The absolute path of a SQLite database file; None for other databases and in-memory SQLite."""
+    parsed = make_url(url)
+    if parsed.get_backend_name() != "sqlite" or not parsed.database or parsed.database == ":memory:":
+        return None
+    return Path(parsed.database).resolve()
+
+
+def safe_url(url: str) -> str:
+    """A database URL fit for logs and terminals (no password)."""
+    return make_url(url).render_as_string(hide_password=True)
 
 
 def make_engine(url: str) -> Engine:
