@@ -5,8 +5,12 @@ from __future__ import annotations
 import time
 from collections.abc import AsyncIterator, Awaitable, Callable
 from contextlib import asynccontextmanager, suppress
+from pathlib import Path
 
 from fastapi import FastAPI
+from fastapi.openapi.docs import get_swagger_ui_html
+from fastapi.responses import FileResponse, HTMLResponse
+from fastapi.staticfiles import StaticFiles
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from pairhub import __version__
@@ -139,6 +143,29 @@ class RequestMetrics:
             HTTP_REQUESTS.labels(scope["method"], path, str(status)).inc()
 
 
+STATIC = Path(__file__).resolve().parent / "static"
+UI_STATIC = Path(__file__).resolve().parents[1] / "ui" / "static"
+
+
+def _install_docs(app: FastAPI) -> None:
+    """The interactive API docs at /docs, from the vendored Swagger UI (no CDN), and the favicon."""
+    app.mount("/docs/static", StaticFiles(directory=STATIC / "swagger"), name="docs-static")
+
+    @app.get("/docs", include_in_schema=False)
+    def docs() -> HTMLResponse:
+        return get_swagger_ui_html(
+            openapi_url="/openapi.json",
+            title="pairhub API",
+            swagger_js_url="/docs/static/swagger-ui-bundle.js",
+            swagger_css_url="/docs/static/swagger-ui.css",
+            swagger_favicon_url="/ui/static/favicon.svg",
+        )
+
+    @app.get("/favicon.ico", include_in_schema=False)
+    def favicon() -> FileResponse:
+        return FileResponse(UI_STATIC / "favicon.svg", media_type="image/svg+xml")
+
+
 def create_app(container: Container, start_background: BackgroundStarter | None = None) -> FastAPI:
     """Build the application around a container."""
 
@@ -156,7 +183,9 @@ def create_app(container: Container, start_background: BackgroundStarter | None 
         version=__version__,
         summary="Pairs telematics units with assets and delivers pairing events as Datahub webhooks.",
         lifespan=lifespan,
-        docs_url="/docs",
+        # Served from vendored assets below, so the API docs work without internet access.
+        docs_url=None,
+        redoc_url=None,
         openapi_url="/openapi.json",
     )
     app.state.container = container
@@ -166,6 +195,7 @@ def create_app(container: Container, start_background: BackgroundStarter | None 
     for module in (ops, organizations, assets, units, pairings, events, unit_messages, subscriptions):
         app.include_router(module.router)
     ui.install(app)
+    _install_docs(app)
 
     app.add_middleware(RequestMetrics)
     app.add_middleware(SecurityHeaders)
