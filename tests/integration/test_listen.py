@@ -20,13 +20,18 @@ SECRET = "whsec_" + base64.b64encode(b"s" * 32).decode()
 BODY = json.dumps(seed_examples()["v2-unit.paired-MultipleMatchFound"]).encode()
 
 
-def signed(body: bytes, secret: str = SECRET, at: int | None = None) -> dict[str, str]:
+def signed(
+    body: bytes,
+    secret: str = SECRET,
+    at: int | None = None,
+    message_id: str = "31fccdce-725e-4c87-a91b-3a8e66144641",
+) -> dict[str, str]:
     timestamp = int(time.time()) if at is None else at
     return {
         "content-type": "application/json",
-        "webhook-id": "31fccdce-725e-4c87-a91b-3a8e66144641",
+        "webhook-id": message_id,
         "webhook-timestamp": str(timestamp),
-        "webhook-signature": sign(secret, "31fccdce-725e-4c87-a91b-3a8e66144641", timestamp, body),
+        "webhook-signature": sign(secret, message_id, timestamp, body),
         "x-signature-256": body_signature(secret, body),
     }
 
@@ -94,3 +99,21 @@ async def test_verified_batches_are_forwarded_with_their_headers() -> None:
         await downstream.close()
     assert status == 202
     assert received == [(BODY, headers["webhook-signature"])]
+
+
+async def test_unpaired_vin_and_locations_are_printed_and_a_redelivery_is_marked() -> None:
+    output = io.StringIO()
+    unpaired = json.dumps(seed_examples()["v1-unit.unpaired-unpaired"]).encode()
+    server = TestServer(build_app(ListenOptions([SECRET]), Console(file=output, width=300)))
+    await server.start_server()
+    try:
+        statuses = [await _post(server, signed(body), body) for body in (BODY, BODY)]
+        await _post(server, signed(unpaired, message_id="another-batch"), unpaired)
+    finally:
+        await server.close()
+    lines = output.getvalue().splitlines()
+    assert statuses == [200, 200]
+    assert "duplicate" not in lines[0]
+    assert "at=50.869,2.8942" in lines[1]
+    assert lines[2].startswith("batch 31fccdce") and "duplicate" in lines[2]
+    assert "assetVIN=1HGCM82633A000001" in lines[-1] and "unit.unpaired" in lines[-1]

@@ -112,3 +112,10 @@ def test_the_connect_time_resolver_returns_only_checked_addresses() -> None:
     assert guard().resolve_checked("hooks.example.com", 443) == ["93.184.216.34"]
     with pytest.raises(TargetRefused):
         guard().resolve_checked("mixed.example.com", 443)
+
+
+def test_refusals_of_local_targets_name_the_setting_that_allows_them() -> None:
+    with pytest.raises(TargetRefused, match="PAIRHUB_ALLOW_INSECURE_WEBHOOKS=true"):
+        guard().check_url("http://hooks.example.com/x")
+    with pytest.raises(TargetRefused, match=r"loopback address.*PAIRHUB_ALLOW_PRIVATE_WEBHOOK_TARGETS=true"):
+        guard(allow_insecure=True).check_url("http://127.0.0.1:8100/")

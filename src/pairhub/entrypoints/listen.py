@@ -10,7 +10,7 @@ from aiohttp import web
 from rich.console import Console
 from rich.markup import escape
 
-from pairhub.receiver import InvalidSignature, PairedEvent, parse_batch, verify
+from pairhub.receiver import InMemoryDedupeStore, InvalidSignature, Location, PairedEvent, parse_batch, verify
 from pairhub.receiver.signing import body_signature, same_text
 
 _HOP_BY_HOP = {"host", "content-length", "connection", "transfer-encoding"}
@@ -34,38 +34,47 @@ def _check_body_signature(secrets: list[str], headers: dict[str, str], body: byt
         raise InvalidSignature("x-signature-256 does not match")
 
 
-def describe(body: bytes) -> list[str]:
-    """One rich-markup line per event of a batch."""
+def _fields(pairs: tuple[tuple[str, object], ...]) -> str:
+    return " ".join(f"{name}={escape(str(value))}" for name, value in pairs if value)
+
+
+def _at(location: Location | None) -> str | None:
+    return None if location is None else f"{location.latitude},{location.longitude}"
+
+
+def describe(body: bytes, duplicate: bool = False) -> list[str]:
+    """One rich-markup line per event of a batch; a redelivered batch is marked as a duplicate."""
     batch = parse_batch(body)
-    lines = [f"[bold]batch[/bold] {batch.batch_id} ({len(batch.events)} events)"]
+    mark = " [magenta]duplicate (seen before; a receiver ignores it)[/magenta]" if duplicate else ""
+    lines = [f"[bold]batch[/bold] {batch.batch_id} ({len(batch.events)} events){mark}"]
     for event in batch.events:
         when = event.registered_on.strftime("%H:%M:%S.%f")[:-3]
         if isinstance(event, PairedEvent):
             colour = "green" if event.succeeded else "red"
-            details = " ".join(
-                f"{name}={escape(str(value))}"
-                for name, value in (
+            details = _fields(
+                (
                     ("asset", event.asset_id),
                     ("assetVIN", event.asset_vin),
                     ("sensorVIN", event.sensor_vin),
                     ("candidates", ",".join(event.candidate_asset_ids) or None),
+                    ("at", _at(event.location)),
                 )
-                if value
             )
             lines.append(
                 f"  {when} [{colour}]unit.paired {event.status:<7} {event.reason:<18}[/{colour}] "
                 f"{escape(event.unit_id)} {details}"
             )
         else:
+            details = _fields((("asset", event.asset_id), ("assetVIN", event.asset_vin)))
             lines.append(
-                f"  {when} [yellow]unit.unpaired {'':<26}[/yellow] {escape(event.unit_id)} "
-                f"asset={event.asset_id}"
+                f"  {when} [yellow]unit.unpaired {'':<26}[/yellow] {escape(event.unit_id)} {details}"
             )
     return lines
 
 
 def build_app(options: ListenOptions, console: Console) -> web.Application:
     """The aiohttp application of the listener."""
+    seen = InMemoryDedupeStore()
 
     async def receive(request: web.Request) -> web.Response:
         body = await request.read()
@@ -76,10 +85,11 @@ def build_app(options: ListenOptions, console: Console) -> web.Application:
         except InvalidSignature as error:
             console.print(f"[red]refused[/red] {escape(str(error))}")
             return web.json_response({"error": str(error)}, status=401)
+        duplicate = not seen.add(headers.get("webhook-id", ""))
         if options.raw_json:
             console.print_json(body.decode())
         else:
-            for line in describe(body):
+            for line in describe(body, duplicate):
                 console.print(line)
         if options.forward_url:
             forwarded = {k: v for k, v in request.headers.items() if k.lower() not in _HOP_BY_HOP}

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import os
 import socket
 import time
 from collections.abc import Mapping
@@ -75,19 +76,21 @@ class AiohttpSender:
         return self._session
 
     async def send(self, url: str, body: bytes, headers: Mapping[str, str]) -> SendResult:
-        """POST once; redirects are answers (3xx), not followed."""
+        """POST once; redirects are answers (3xx), not followed.
+
+        A receiver may close an idle keep-alive connection just as we reuse it; that request never
+        reached it, so it is sent once more at once on a fresh connection (the batch id makes a
+        repeat harmless) instead of counting as a failed attempt.
+        """
         started = time.perf_counter()
         try:
             self._guard.check_before_connect(url)
-            session = self._session_or_new()
-            async with session.post(url, data=body, headers=dict(headers), allow_redirects=False) as response:
-                excerpt = await response.content.read(EXCERPT_BYTES)
-                return SendResult(
-                    status=response.status,
-                    excerpt=excerpt.decode("utf-8", errors="replace"),
-                    duration_ms=_elapsed_ms(started),
-                    retry_after=response.headers.get("Retry-After"),
-                )
+            try:
+                return await self._post(url, body, headers, started)
+            except (aiohttp.ServerDisconnectedError, aiohttp.ClientOSError) as stale:
+                if isinstance(stale, aiohttp.ClientConnectorError):
+                    raise
+                return await self._post(url, body, headers, started)
         except TargetRefused as refused:
             return SendResult(None, "", _elapsed_ms(started), f"target refused: {refused.reason}")
         except TimeoutError:
@@ -96,7 +99,18 @@ class AiohttpSender:
             cause = error.__cause__
             if isinstance(cause, TargetRefused):
                 return SendResult(None, "", _elapsed_ms(started), f"target refused: {cause.reason}")
-            return SendResult(None, "", _elapsed_ms(started), _describe(error))
+            return SendResult(None, "", _elapsed_ms(started), describe_error(error))
+
+    async def _post(self, url: str, body: bytes, headers: Mapping[str, str], started: float) -> SendResult:
+        session = self._session_or_new()
+        async with session.post(url, data=body, headers=dict(headers), allow_redirects=False) as response:
+            excerpt = await response.content.read(EXCERPT_BYTES)
+            return SendResult(
+                status=response.status,
+                excerpt=excerpt.decode("utf-8", errors="replace"),
+                duration_ms=_elapsed_ms(started),
+                retry_after=response.headers.get("Retry-After"),
+            )
 
     async def close(self) -> None:
         """Close the session and its connections."""
@@ -109,6 +123,15 @@ def _elapsed_ms(started: float) -> int:
     return round((time.perf_counter() - started) * 1000)
 
 
-def _describe(error: BaseException) -> str:
+def describe_error(error: BaseException) -> str:
+    """A readable reason for a failed request, without aiohttp's internals (`ssl:default`, `[None]`)."""
+    if isinstance(error, aiohttp.ClientConnectorError):
+        os_error = error.os_error
+        reason = os.strerror(os_error.errno) if os_error.errno else str(os_error) or type(os_error).__name__
+        return f"cannot connect to {error.host}:{error.port}: {reason}"[:500]
+    if isinstance(error, aiohttp.ServerDisconnectedError):
+        return "the receiver closed the connection without answering"
+    if isinstance(error, aiohttp.ClientOSError) and error.strerror:
+        return f"connection error: {error.strerror}"[:500]
     text = str(error) or type(error).__name__
     return f"{type(error).__name__}: {text}"[:500]

@@ -93,6 +93,9 @@ def address_refusal(address: IPAddress) -> str | None:
     return _classify(address)
 
 
+PRIVATE_HINT = " (for local development, set PAIRHUB_ALLOW_PRIVATE_WEBHOOK_TARGETS=true)"
+
+
 @dataclass(frozen=True)
 class Target:
     """The parts of a webhook URL the guard looks at."""
@@ -113,7 +116,9 @@ def parse_target(url: str, allow_insecure: bool) -> Target:
     scheme = parts.scheme.lower()
     allowed = ("https", "http") if allow_insecure else ("https",)
     if scheme not in allowed:
-        raise TargetRefused("the URL must use https://")
+        raise TargetRefused(
+            "the URL must use https:// (for local development, set PAIRHUB_ALLOW_INSECURE_WEBHOOKS=true)"
+        )
     host = (parts.hostname or "").rstrip(".")
     if not host:
         raise TargetRefused("the URL has no host")
@@ -139,7 +144,7 @@ class TargetGuard:
         parsed = ipaddress.ip_address(address)
         reason = address_refusal(parsed)
         if reason is not None:
-            raise TargetRefused(f"{address} is {reason}")
+            raise TargetRefused(f"{address} is {reason}{PRIVATE_HINT}")
 
     def resolve_checked(self, host: str, port: int) -> list[str]:
         """Resolve `host` and return its addresses only if every one of them is allowed.
