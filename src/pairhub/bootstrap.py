@@ -13,6 +13,7 @@ from prometheus_client import start_http_server
 from pairhub.adapters.clock import SystemClock
 from pairhub.adapters.http.sender import AiohttpSender
 from pairhub.adapters.http.ssrf import TargetGuard, system_resolver
+from pairhub.adapters.mqtt.broker import BrokerStatus
 from pairhub.adapters.sql import migrate
 from pairhub.adapters.sql.engine import Database, make_engine
 from pairhub.adapters.sql.uow import SqlStorage
@@ -41,6 +42,7 @@ class Container:
     sender_factory: Callable[[], Sender]
     admin_token: str
     admin_token_generated: bool
+    mqtt_status: BrokerStatus = field(default_factory=BrokerStatus)
     authenticator: Authenticator = field(init=False)
     organizations: Organizations = field(init=False)
     assets: Assets = field(init=False)

@@ -34,6 +34,10 @@ class Settings(BaseSettings):
     allow_private_webhook_targets: bool = False
     allow_insecure_webhooks: bool = False
     log_format: Literal["console", "json"] = "console"
+    # Unit messages over MQTT (off unless a broker URL is given): mqtt://user:pass@host:1883 or mqtts://.
+    mqtt_url: str | None = None
+    mqtt_topic: str = "pairhub/units/+/messages"
+    mqtt_client_id: str | None = None
     max_body_bytes: int = Field(2 * 1024 * 1024, gt=0)
 
     @field_validator("retry_schedule", mode="before")

@@ -38,18 +38,26 @@ def wait_until_healthy(base_url: str, process: subprocess.Popen[bytes], within_s
 
 
 def start_serve(
-    workdir: Path, env: dict[str, str] | None = None, port: int | None = None, *args: str
+    workdir: Path,
+    env: dict[str, str] | None = None,
+    port: int | None = None,
+    *args: str,
+    log: Path | None = None,
 ) -> tuple[subprocess.Popen[bytes], str]:
-    """Run `pairhub serve` in `workdir` with only `env` (plus PATH/HOME) and wait until it is up."""
+    """Run `pairhub serve` in `workdir` with only `env` (plus PATH/HOME) and wait until it is up.
+
+    Output goes to a pipe (read by `stop`), or appended to `log` for long runs that would fill a pipe.
+    """
     port = port or free_port()
     clean_env = {"PATH": os.environ.get("PATH", ""), "HOME": str(workdir), **(env or {})}
-    process = subprocess.Popen(
-        [PAIRHUB, "serve", "--port", str(port), *args],
-        cwd=workdir,
-        env=clean_env,
-        stdout=subprocess.PIPE,
-        stderr=subprocess.STDOUT,
-    )
+    with log.open("ab") if log else open(os.devnull, "wb") as sink:
+        process = subprocess.Popen(
+            [PAIRHUB, "serve", "--port", str(port), *args],
+            cwd=workdir,
+            env=clean_env,
+            stdout=sink if log else subprocess.PIPE,
+            stderr=subprocess.STDOUT,
+        )
     base_url = f"http://127.0.0.1:{port}"
     wait_until_healthy(base_url, process)
     return process, base_url

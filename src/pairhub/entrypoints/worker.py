@@ -6,11 +6,13 @@ import asyncio
 import contextlib
 import signal
 from collections.abc import Awaitable, Callable, Coroutine
+from functools import partial
 from typing import Any
 
 import structlog
 
 from pairhub.bootstrap import Container
+from pairhub.entrypoints import mqtt
 from pairhub.services import auto_pairing, ingest
 
 Stopper = Callable[[], Awaitable[None]]
@@ -18,12 +20,14 @@ Loop = Callable[[Container, asyncio.Event], Coroutine[Any, Any, None]]
 log = structlog.get_logger("pairhub.worker")
 
 
-def background_loops(deliver: bool = True) -> list[Loop]:
+def background_loops(deliver: bool = True, mqtt_ingest: bool = False, role: str = "serve") -> list[Loop]:
     """The loops a worker runs; each returns when the stop event is set."""
     loops: list[Loop] = []
     loops += [ingest.flush_loop, auto_pairing.reminder_loop]
     if deliver:
         loops.append(Container.deliver_webhooks)
+    if mqtt_ingest:
+        loops.append(partial(mqtt.subscriber_loop, role=role))
     return loops
 
 
@@ -40,10 +44,11 @@ async def _guarded(loop: Loop, container: Container, stopping: asyncio.Event) ->
                 await asyncio.wait_for(stopping.wait(), timeout=1.0)
 
 
-async def start_background(container: Container, deliver: bool = True) -> Stopper:
+async def start_background(container: Container, deliver: bool = True, role: str = "serve") -> Stopper:
     """Start the background loops and return a coroutine function that stops them."""
     stopping = asyncio.Event()
-    tasks = [asyncio.create_task(_guarded(loop, container, stopping)) for loop in background_loops(deliver)]
+    loops = background_loops(deliver, bool(container.settings.mqtt_url), role)
+    tasks = [asyncio.create_task(_guarded(loop, container, stopping)) for loop in loops]
 
     async def stop() -> None:
         stopping.set()
@@ -65,7 +70,7 @@ def run_forever(container: Container) -> None:
         loop = asyncio.get_running_loop()
         for sig in (signal.SIGINT, signal.SIGTERM):
             loop.add_signal_handler(sig, stop_event.set)
-        stop = await start_background(container)
+        stop = await start_background(container, role="worker")
         await stop_event.wait()
         await stop()
 

@@ -21,7 +21,7 @@ def healthz() -> dict[str, str]:
 
 @router.get("/readyz", response_model=Health, responses={503: {"model": Health}})
 def readyz(c: ContainerDep) -> JSONResponse:
-    """The database answers and its schema is at the newest migration."""
+    """The database answers, its schema is at head, and the MQTT broker (when configured) is connected."""
     checks: dict[str, str] = {}
     try:
         c.database.ping()
@@ -30,7 +30,10 @@ def readyz(c: ContainerDep) -> JSONResponse:
         checks["migrations"] = "ok" if at_head else "behind"
     except Exception as error:  # readiness reports any failure instead of raising it
         checks["database"] = f"unavailable: {type(error).__name__}"
-    ready = all(value == "ok" for value in checks.values()) and len(checks) == 2
+    if c.mqtt_status.configured:
+        status = c.mqtt_status
+        checks["mqtt"] = "ok" if status.connected else f"unavailable: {status.last_error}"
+    ready = all(value == "ok" for value in checks.values()) and "migrations" in checks
     body = {"status": "ok" if ready else "unavailable", "checks": checks}
     return JSONResponse(body, status_code=200 if ready else 503)
 

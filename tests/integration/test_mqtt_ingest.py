@@ -1,0 +1,201 @@
+"""Unit messages over MQTT against a real Mosquitto: outcomes, refusals, and a shared subscription."""
+
+from __future__ import annotations
+
+import asyncio
+import time
+from collections import Counter
+from collections.abc import Callable, Iterator
+from pathlib import Path
+
+import aiomqtt
+import orjson
+import pytest
+
+from pairhub import bootstrap
+from pairhub.adapters.clock import ManualClock
+from pairhub.adapters.mqtt.broker import Broker as BrokerAddress
+from pairhub.bootstrap import Container
+from pairhub.entrypoints.mqtt import MqttIngest
+from tests.conftest import make_settings
+from tests.mqtt_support import Broker, collect, publish, running_broker, unit_topic
+from tests.support import Api
+
+TOPIC = "pairhub/units/+/messages"
+
+
+@pytest.fixture
+def broker(tmp_path: Path) -> Iterator[Broker]:
+    """A Mosquitto of this test."""
+    with running_broker(tmp_path) as running:
+        yield running
+
+
+async def _until(condition: Callable[[], bool], within_s: float = 20) -> None:
+    deadline = time.monotonic() + within_s
+    while not condition():
+        assert time.monotonic() < deadline, "timed out"
+        await asyncio.sleep(0.05)
+
+
+class Subscriber:
+    """A running MqttIngest of one container, stopped at the end of the block."""
+
+    def __init__(self, container: Container, broker: Broker, client_id: str) -> None:
+        self.ingest = MqttIngest(container, BrokerAddress.parse(broker.url), TOPIC, client_id)
+        self.stopping = asyncio.Event()
+        self.task: asyncio.Task[None] | None = None
+
+    async def __aenter__(self) -> MqttIngest:
+        self.task = asyncio.create_task(self.ingest.run(self.stopping))
+        await _until(lambda: self.ingest.status.connected)
+        return self.ingest
+
+    async def __aexit__(self, *_: object) -> None:
+        self.stopping.set()
+        assert self.task is not None
+        await asyncio.wait_for(self.task, timeout=10)
+
+
+def _reasons(container: Container, organization_id: str) -> dict[str, list[str]]:
+    page = container.feed.read(organization_id, 0, 2, 1000)
+    found: dict[str, list[str]] = {}
+    for item in page.items:
+        found.setdefault(item["eventData"]["unitId"], []).append(item["eventData"]["reason"])
+    return found
+
+
+async def test_every_outcome_is_reached_through_mqtt(api: Api, container: Container, broker: Broker) -> None:
+    org = api.new_org(autoPairingEnabled=True)
+    for vin in (
+        "WDB9634031L738192",
+        "YS2R4X20005399401",
+        "VF1RFB00X62812345",
+        "SAJWA44B1A3D51234",
+        "WMAH05ZZ6A3D51234",
+    ):
+        api.new_asset(org, vin)
+    reported = {
+        "tp:1001": "WDB9634031L738192",  # exact -> AutoPair
+        "tp:1002": "05399401",  # truncated (P1) -> AutoPair
+        "tp:1003": "VF1RFB00Y62812345",  # one typo (P2) -> AutoPair
+        "tp:1004": "XXXXXX",  # -> InvalidData
+        "tp:1005": "XLRTE47MS0G654321",  # -> NotFound
+        "tp:1006": "A3D51234",  # two assets end with it -> MultipleMatchFound
+    }
+    for unit_id in reported:
+        api.new_unit(org, unit_id)
+
+    async with Subscriber(container, broker, "pairhub-test-outcomes") as ingest:
+        await publish(
+            broker,
+            [
+                (unit_topic(unit_id), {"vin": vin, "location": {"latitude": 50.869, "longitude": 2.8942}})
+                for unit_id, vin in reported.items()
+            ],
+        )
+        await _until(lambda: ingest.taken >= len(reported))
+
+    reasons = _reasons(container, org.id)
+    assert reasons == {
+        "tp:1001": ["AutoPair"],
+        "tp:1002": ["AutoPair"],
+        "tp:1003": ["AutoPair"],
+        "tp:1004": ["InvalidData"],
+        "tp:1005": ["NotFound"],
+        "tp:1006": ["MultipleMatchFound"],
+    }
+    located = container.feed.read(org.id, 0, 2, 1)
+    assert located.items[0]["eventData"]["location"] == {"latitude": 50.869, "longitude": 2.8942}
+
+
+async def test_an_array_payload_and_the_topic_unit_id_are_taken(
+    api: Api, container: Container, broker: Broker
+) -> None:
+    org = api.new_org(autoPairingEnabled=True)
+    asset = api.new_asset(org, "WDB9634031L738192")
+    api.new_unit(org, "tp:2001")
+    async with Subscriber(container, broker, "pairhub-test-array") as ingest:
+        await publish(
+            broker,
+            [
+                (
+                    unit_topic("tp:2001"),
+                    [{"location": {"latitude": 1, "longitude": 2}}, {"vin": "WDB9634031L738192"}],
+                )
+            ],
+        )
+        await _until(lambda: ingest.taken >= 1)
+    unit = container.units.get(org.id, "tp:2001")
+    assert unit["asset_id"] == asset["id"]
+
+
+async def test_refused_messages_are_published_with_their_reason(
+    api: Api, container: Container, broker: Broker
+) -> None:
+    org = api.new_org(autoPairingEnabled=True)
+    api.new_unit(org, "tp:3001")
+    received: list[aiomqtt.Message] = []
+    ready = asyncio.Event()
+    watcher = asyncio.create_task(collect(broker, "pairhub/units/+/rejected", ready, received))
+    await ready.wait()
+    try:
+        async with Subscriber(container, broker, "pairhub-test-refusals") as ingest:
+            await publish(
+                broker,
+                [
+                    (unit_topic("tp:9999"), {"vin": "WDB9634031L738192"}),  # not provisioned
+                    (unit_topic("tp:3001"), b"{not json"),
+                    (unit_topic("tp:3001"), {"unitId": "tp:3002", "vin": "X"}),  # another unit's id
+                    (unit_topic("tp:3001"), {"location": {"latitude": 91, "longitude": 0}}),
+                    (unit_topic("tp:3001"), {"vin": "WDB9634031L738192", "colour": "red"}),
+                    (unit_topic("tp:3001"), {"vin": "WDB9634031L738192"}),  # fine
+                ],
+            )
+            await _until(lambda: len(received) >= 5)
+            assert ingest.taken == 6
+    finally:
+        watcher.cancel()
+    refusals = [(str(message.topic), orjson.loads(message.payload)["code"]) for message in received]  # type: ignore[arg-type]
+    assert sorted(refusals) == sorted(
+        [
+            ("pairhub/units/tp:9999/rejected", "unknown_unit"),
+            ("pairhub/units/tp:3001/rejected", "malformed_json"),
+            ("pairhub/units/tp:3001/rejected", "unit_id_mismatch"),
+            ("pairhub/units/tp:3001/rejected", "invalid_location"),
+            ("pairhub/units/tp:3001/rejected", "unknown_field"),
+        ]
+    )
+
+
+@pytest.mark.postgres
+async def test_two_processes_on_one_shared_subscription_split_the_work_without_duplicates(
+    postgres_url_fresh: str, broker: Broker, tmp_path: Path
+) -> None:
+    clock = ManualClock()
+    first = bootstrap.build(make_settings(postgres_url_fresh), clock)
+    second = bootstrap.build(make_settings(postgres_url_fresh), clock)
+    first.migrate()
+    try:
+        org = first.organizations.create("Shared Fleet", True, True)
+        units = [f"tp:{4000 + n}" for n in range(200)]
+        vins = {unit: f"WDB96340{n:09d}" for n, unit in enumerate(units)}
+        for unit in units:
+            first.assets.create(org.id, vins[unit], None)
+            first.units.provision(org.id, unit)
+        async with (
+            Subscriber(first, broker, "pairhub-test-shared-a") as one,
+            Subscriber(second, broker, "pairhub-test-shared-b") as two,
+        ):
+            messages: list[tuple[str, object]] = []
+            for unit in units:
+                messages += [(unit_topic(unit), {"vin": vins[unit]}), (unit_topic(unit), {"vin": vins[unit]})]
+            await publish(broker, messages)
+            await _until(lambda: one.taken + two.taken >= len(messages), within_s=60)
+        assert one.taken > 0 and two.taken > 0, (one.taken, two.taken)
+        reasons = _reasons(first, org.id)
+        assert Counter(len(found) for found in reasons.values()) == {1: len(units)}
+        assert all(found == ["AutoPair"] for found in reasons.values())
+    finally:
+        first.close()
+        second.close()
