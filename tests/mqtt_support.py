@@ -42,11 +42,11 @@ def _free_port() -> int:
 
 
 @contextmanager
-def running_broker(workdir: Path) -> Iterator[Broker]:
+def running_broker(workdir: Path, port: int | None = None) -> Iterator[Broker]:
     """Start Mosquitto with a config written here: loopback only, unlimited queues for offline sessions."""
     if MOSQUITTO is None:
         pytest.skip(MISSING)
-    port = _free_port()
+    port = port or _free_port()
     config = workdir / "mosquitto.conf"
     config.write_text(
         f"listener {port} 127.0.0.1\n"

@@ -168,6 +168,33 @@ async def test_refused_messages_are_published_with_their_reason(
     )
 
 
+async def test_a_broker_outage_is_shown_backed_off_and_resumed(
+    api: Api, container: Container, tmp_path: Path
+) -> None:
+    org = api.new_org(autoPairingEnabled=True)
+    asset = api.new_asset(org, "WDB9634031L738192")
+    api.new_unit(org, "tp:5001")
+    (tmp_path / "before").mkdir()
+    (tmp_path / "after").mkdir()
+    first_broker = running_broker(tmp_path / "before")
+    broker = first_broker.__enter__()
+    async with Subscriber(container, broker, "pairhub-test-outage") as ingest:
+        assert api.client.get("/readyz").json()["checks"]["mqtt"] == "ok"
+        first_broker.__exit__(None, None, None)  # the broker goes away
+
+        await _until(lambda: not ingest.status.connected)
+        down = api.client.get("/readyz")
+        assert down.status_code == 503
+        assert down.json()["checks"]["mqtt"].startswith("unavailable")
+
+        with running_broker(tmp_path / "after", broker.port):
+            await _until(lambda: ingest.status.connected, within_s=40)
+            assert api.client.get("/readyz").status_code == 200
+            await publish(broker, [(unit_topic("tp:5001"), {"vin": "WDB9634031L738192"})])
+            await _until(lambda: ingest.taken >= 1)
+    assert container.units.get(org.id, "tp:5001")["asset_id"] == asset["id"]
+
+
 @pytest.mark.postgres
 async def test_two_processes_on_one_shared_subscription_split_the_work_without_duplicates(
     postgres_url_fresh: str, broker: Broker, tmp_path: Path

@@ -23,7 +23,13 @@ import orjson
 import structlog
 from prometheus_client import Counter
 
-from pairhub.adapters.mqtt.broker import Broker, BrokerStatus, acknowledge, subscriber_client
+from pairhub.adapters.mqtt.broker import (
+    Broker,
+    BrokerStatus,
+    acknowledge,
+    forget_disconnection,
+    subscriber_client,
+)
 from pairhub.bootstrap import Container
 from pairhub.entrypoints.api.routers.unit_messages import parse_message
 from pairhub.services.ingest import MAX_MESSAGES, Rejection, UnitMessage
@@ -106,8 +112,9 @@ class MqttIngest:
         self.status.configured = True
         failures = 0
         while not stopping.is_set():
+            client = subscriber_client(self._broker, self._client_id)
             try:
-                async with subscriber_client(self._broker, self._client_id) as client:
+                async with client:
                     await client.subscribe(f"$share/{SHARE_GROUP}/{self._topic}", qos=1)
                     self.status.up()
                     failures = 0
@@ -120,6 +127,8 @@ class MqttIngest:
                 log.warning("mqtt_unavailable", error=str(error), retry_in_s=delay)
                 with contextlib.suppress(TimeoutError):
                     await asyncio.wait_for(stopping.wait(), timeout=delay)
+            finally:
+                forget_disconnection(client)
         self.status.down("stopped")
 
     async def _consume(self, client: aiomqtt.Client, stopping: asyncio.Event) -> None:

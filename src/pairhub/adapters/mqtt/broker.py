@@ -80,3 +80,10 @@ def subscriber_client(broker: Broker, client_id: str) -> aiomqtt.Client:
 def acknowledge(client: aiomqtt.Client, message: aiomqtt.Message) -> None:
     """Send the PUBACK of a message taken with manual acknowledgement."""
     client._client.ack(message.mid, message.qos)
+
+
+def forget_disconnection(client: aiomqtt.Client) -> None:
+    """Mark a lost connection's error as seen (it was handled), so asyncio does not log it as unretrieved."""
+    disconnected = client._disconnected
+    if disconnected.done() and not disconnected.cancelled():
+        disconnected.exception()
