@@ -17,6 +17,8 @@ from pairhub.adapters.clock import ManualClock
 from pairhub.adapters.mqtt.broker import Broker as BrokerAddress
 from pairhub.bootstrap import Container
 from pairhub.entrypoints.mqtt import MqttIngest
+from pairhub.entrypoints.simulate import Simulation
+from pairhub.entrypoints.simulate import run as run_simulation
 from tests.conftest import make_settings
 from tests.mqtt_support import Broker, collect, publish, running_broker, unit_topic
 from tests.support import Api
@@ -226,3 +228,19 @@ async def test_two_processes_on_one_shared_subscription_split_the_work_without_d
     finally:
         first.close()
         second.close()
+
+
+async def test_the_simulator_drives_units_that_pair_through_pairhub(
+    api: Api, container: Container, broker: Broker
+) -> None:
+    plan = Simulation(units=5, rate=500.0, duration_s=None, unit_prefix="tp:88")
+    org = api.new_org(autoPairingEnabled=True)
+    for number in range(1, 6):
+        api.new_asset(org, plan.vin(number))
+        api.new_unit(org, plan.unit_id(number))
+    async with Subscriber(container, broker, "pairhub-test-simulate") as ingest:
+        simulation = asyncio.create_task(run_simulation(plan, BrokerAddress.parse(broker.url)))
+        await _until(lambda: ingest.taken >= 10)
+        simulation.cancel()
+    reasons = _reasons(container, org.id)
+    assert reasons == {plan.unit_id(number): ["AutoPair"] for number in range(1, 6)}

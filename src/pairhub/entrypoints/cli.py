@@ -219,6 +219,44 @@ def listen(
     run(options, host, port, Console(highlight=False))
 
 
+@app.command()
+def simulate(
+    mqtt: Annotated[str, typer.Option(help="Broker URL (mqtt://user:pass@host:1883).", metavar="URL")],
+    units: Annotated[int, typer.Option(help="How many units report.", metavar="N", min=1)] = 100,
+    rate: Annotated[float, typer.Option(help="Messages per second, all units together.", metavar="R")] = 10.0,
+    duration: Annotated[
+        float | None,
+        typer.Option(help="Stop after this many seconds (default: run until Ctrl-C).", metavar="S"),
+    ] = None,
+    unit_prefix: Annotated[str, typer.Option(help="Unit ids are this prefix and a number.")] = "sim:",
+    vin_prefix: Annotated[
+        str, typer.Option(help="Reported VINs are this prefix and the number.")
+    ] = "WDB96340",
+) -> None:
+    """Publish unit traffic over MQTT: each unit reports its VIN and a drifting position."""
+    import asyncio
+
+    from pairhub.adapters.mqtt.broker import Broker
+    from pairhub.entrypoints.simulate import Simulation, run
+
+    try:
+        broker = Broker.parse(mqtt)
+    except ValueError as error:
+        console.print(f"[red]{error}[/red]")
+        raise typer.Exit(2) from error
+    plan = Simulation(units, rate, duration, unit_prefix, vin_prefix)
+    console.print(
+        f"Publishing for units {plan.unit_id(1)}..{plan.unit_id(units)} at {rate:g} messages/s to "
+        f"{broker.host}:{broker.port} (VINs {plan.vin(1)}..{plan.vin(units)}).",
+        soft_wrap=True,
+    )
+    try:
+        sent = asyncio.run(run(plan, broker))
+    except KeyboardInterrupt:
+        return
+    console.print(f"{sent} messages published.")
+
+
 @app.command("import-assets")
 def import_assets_command(
     organization_id: Annotated[str, typer.Argument(metavar="ORG")],
