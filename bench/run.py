@@ -23,6 +23,7 @@ from sqlalchemy import Engine, create_engine, func, select, text
 from sqlalchemy.engine import make_url
 
 from bench import limits, machine, match_latency, setup
+from bench import mqtt as bench_mqtt
 from bench.report import Figure, write
 from pairhub.adapters.sql import migrate
 from pairhub.adapters.sql.engine import make_engine
@@ -49,6 +50,7 @@ class Sizes:
     stored_assets: int = 1_000_000
     latency_pairs: int = 1_000
     latency_rate: float = 100.0
+    mqtt_messages: int = 50_000
     limit_seconds: float = 3.0
 
 
@@ -64,6 +66,7 @@ SMOKE = Sizes(
     stored_assets=1_000,
     latency_pairs=20,
     latency_rate=50.0,
+    mqtt_messages=300,
     limit_seconds=0.3,
 )
 
@@ -470,6 +473,7 @@ def run_sqlite(workdir: Path, sizes: Sizes) -> list[Figure]:
         figures += timed(figure_delivery_events, server, receiver, engine, sizes)
         figures += timed(figure_auto_pairing_and_ingest, [server], engine, sizes, l_commit, l_http)
         figures += timed(figure_end_to_end_latency, server, receiver, engine, sizes)
+        figures += timed(run_mqtt, database_url, workdir, sizes)
         rss = server.peak_rss_mb()
         figures.append(
             Figure(
@@ -487,6 +491,21 @@ def run_sqlite(workdir: Path, sizes: Sizes) -> list[Figure]:
         receiver.stop()
     figures.extend(timed(figure_match_latency, None, sizes))
     return figures
+
+
+def run_mqtt(database_url: str, workdir: Path, sizes: Sizes) -> list[Figure]:
+    """The MQTT ingest figure with the units paired by the auto-pairing figure (needs `mosquitto`)."""
+    if bench_mqtt.MOSQUITTO is None:
+        print("MQTT figures skipped: no mosquitto binary", flush=True)
+        return []
+    unit_ids = [f"tp:{100_000_000 + n}" for n in range(sizes.paired_units)]
+    vins = [setup.vin_for(n) for n in range(sizes.paired_units)]
+
+    def start_server(env: dict[str, str]) -> Server:
+        return Server(database_url, workdir, env)
+
+    with bench_mqtt.broker(workdir, free_port()) as port:
+        return bench_mqtt.figure_ingest_mqtt(port, start_server, unit_ids, vins, sizes.mqtt_messages)
 
 
 def run_postgres(url: str, workdir: Path, sizes: Sizes) -> list[Figure]:
