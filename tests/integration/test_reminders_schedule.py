@@ -7,9 +7,10 @@ import threading
 import uuid
 from collections.abc import Iterator
 from contextlib import contextmanager
-from datetime import datetime
+from datetime import datetime, timedelta
 from typing import Any
 
+import pytest
 from fastapi.testclient import TestClient
 from sqlalchemy import insert
 
@@ -140,6 +141,24 @@ def test_the_schedule_survives_a_restart_at_hour_ten(
 
     assert len(events) == 49
     assert hours_after_first(events) == [float(h) for h in range(49)]
+
+
+@pytest.mark.parametrize("late_ms", [1, 37_000])
+def test_a_scheduler_waking_late_after_every_slot_still_sends_the_last_reminder(
+    api: Api, container: Container, clock: ManualClock, late_ms: int
+) -> None:
+    org = waiting_unit(api)
+    first_at = clock.now_ms()
+    for hour in range(1, 52):
+        clock.set(first_at + hour * HOUR * 1000 + late_ms)
+        container.auto_pairing.run_due_reminders(clock.now_ms())
+
+    events = not_found(api, org)
+    assert len(events) == 1 + 48
+    times = [datetime.fromisoformat(e["registeredOn"]) for e in events]
+    assert (times[-1] - times[0]) // timedelta(milliseconds=1) == 48 * HOUR * 1000 + late_ms
+    state = unit_state(api, org)["autoPairing"]
+    assert (state["remindersSent"], state["nextReminderAt"]) == (48, None)
 
 
 def test_a_late_scheduler_does_not_send_a_burst(api: Api, container: Container, clock: ManualClock) -> None:

@@ -507,7 +507,11 @@ class AutoPairing:
             and sensor_vin is not None
             and is_usable_sensor_vin(sensor_vin)
         )
-        decision = decide_due(self.policy.reminders, first_failed_at, now) if waiting else None
+        decision = (
+            decide_due(self.policy.reminders, first_failed_at, row["ap_next_reminder_at"], now)
+            if waiting
+            else None
+        )
         if decision is None or not decision.emit:
             # The schedule is over (window passed) or no longer applies; the unit stays as it is.
             _set(connection, row["id"], ap_next_reminder_at=None)
