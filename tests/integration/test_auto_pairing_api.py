@@ -8,10 +8,10 @@ import pytest
 from sqlalchemy import func, select
 
 from pairhub.adapters.clock import ManualClock
-from pairhub.adapters.sql import matching
+from pairhub.adapters.sql.pairings import SqlPairings
 from pairhub.adapters.sql.tables import pairings
 from pairhub.bootstrap import Container
-from pairhub.services import auto_pairing as auto_pairing_module
+from pairhub.services.auto_pairing.resolve import match
 from tests.conftest import INGEST_TOKEN
 from tests.support import Api, Org
 
@@ -348,11 +348,11 @@ def test_an_unexpected_error_is_unknown_rolled_back_and_retried_later(
     api.new_unit(org, UNIT)
 
     def pair_then_fail(*args: Any, **kwargs: Any) -> None:
-        real_open_pairings(*args, **kwargs)
+        real_open(*args, **kwargs)
         raise RuntimeError("the storage hiccuped")
 
-    real_open_pairings = auto_pairing_module.open_pairings
-    monkeypatch.setattr(auto_pairing_module, "open_pairings", pair_then_fail)
+    real_open = SqlPairings.open
+    monkeypatch.setattr(SqlPairings, "open", pair_then_fail)
     send(api, {"unitId": UNIT, "vin": VIN, "location": HERE})
 
     event = api.feed(org, 2)[0]["eventData"]
@@ -372,7 +372,7 @@ def test_an_unexpected_error_is_unknown_rolled_back_and_retried_later(
     with container.database.read() as connection:
         assert connection.execute(select(func.count()).select_from(pairings)).scalar_one() == 0
 
-    monkeypatch.setattr(auto_pairing_module, "open_pairings", real_open_pairings)
+    monkeypatch.setattr(SqlPairings, "open", real_open)
     retry_after = container.settings.unknown_retry_after
     clock.advance(retry_after - 1)
     send(api, {"unitId": UNIT, "vin": VIN})
@@ -392,7 +392,7 @@ def test_a_failing_matcher_is_unknown_too(api: Api, container: Container) -> Non
 
     container.auto_pairing.matcher = broken
     send(api, {"unitId": UNIT, "vin": "F3A000001"})
-    container.auto_pairing.matcher = matching.match
+    container.auto_pairing.matcher = match
 
     assert reasons(api, org) == ["Unknown"]
     assert "nextReminderAt" in unit_state(api, org)["autoPairing"]

@@ -17,7 +17,7 @@ from pairhub import bootstrap
 from pairhub.adapters.clock import ManualClock
 from pairhub.adapters.sql.tables import pairings
 from pairhub.bootstrap import Container
-from pairhub.domain.auto_pairing import ReportedVin
+from pairhub.domain.vin import ReportedVin
 from pairhub.services.ingest import UnitMessage
 from tests.conftest import make_settings
 from tests.support import Api

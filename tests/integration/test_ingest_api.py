@@ -12,7 +12,7 @@ from sqlalchemy import event
 
 from pairhub.adapters.clock import ManualClock
 from pairhub.bootstrap import Container
-from pairhub.services.ingest import flush_loop
+from pairhub.worker.loops import flush_loop
 from tests.conftest import INGEST_TOKEN
 from tests.support import Api, Org
 
@@ -219,7 +219,7 @@ def test_a_failed_flush_keeps_the_activity_for_the_next_one(
         raise ConnectionError("database restarting")
 
     with monkeypatch.context() as patch:
-        patch.setattr(container.database, "write", unavailable)
+        patch.setattr(container.storage, "write", unavailable)
         assert container.ingest.flush() == 0
     assert len(container.ingest.buffer) == 1
     assert container.ingest.flush() == 1

@@ -16,13 +16,13 @@ from sqlalchemy import insert
 
 from pairhub import bootstrap
 from pairhub.adapters.clock import ManualClock
+from pairhub.adapters.sql.assets import vin_columns
 from pairhub.adapters.sql.tables import assets
 from pairhub.bootstrap import Container
 from pairhub.entrypoints.api.app import create_app
 from pairhub.entrypoints.worker import background_loops
-from pairhub.services.assets import vin_columns
-from pairhub.services.auto_pairing import AutoPairing, reminder_loop
-from pairhub.services.ingest import flush_loop
+from pairhub.services.auto_pairing import AutoPairing
+from pairhub.worker.loops import flush_loop, reminder_loop
 from tests.conftest import ADMIN_TOKEN, INGEST_TOKEN, make_settings
 from tests.support import Api, Org
 
@@ -269,7 +269,7 @@ def test_two_schedulers_at_once_send_each_reminder_once(
 
     with second_process(database_url, clock) as other:
         schedulers = [
-            AutoPairing(c.database, clock, c.auto_pairing.policy, batch_size=3) for c in (container, other)
+            AutoPairing(c.storage, clock, c.auto_pairing.policy, batch_size=3) for c in (container, other)
         ]
         start = threading.Barrier(2, timeout=30)
         handled: list[int] = []

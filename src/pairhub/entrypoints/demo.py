@@ -32,9 +32,9 @@ from sqlalchemy import select
 from pairhub.adapters.sql.tables import organizations, subscriptions
 from pairhub.bootstrap import Container
 from pairhub.config import Settings
-from pairhub.domain.auto_pairing import ReportedVin
 from pairhub.domain.delivery import signing_secrets
 from pairhub.domain.events import Location
+from pairhub.domain.vin import ReportedVin
 from pairhub.entrypoints.ui.web import templates
 from pairhub.receiver import InMemoryDedupeStore, InvalidSignature, Receiver
 from pairhub.services.ingest import UnitMessage
@@ -185,7 +185,7 @@ def seed_demo(container: Container, base_url: str, console: Console) -> DemoPlan
     org = container.organizations.create(ORGANIZATION_NAME, True, True)
     _, key = container.organizations.create_api_key(org.id)
     asset_ids = {
-        asset.role: container.assets.create(org.id, asset.vin, asset.name).row["id"] for asset in ASSETS
+        asset.role: container.assets.create(org.id, asset.vin, asset.name).asset.id for asset in ASSETS
     }
     for unit in UNITS:
         container.units.provision(org.id, unit.unit_id)

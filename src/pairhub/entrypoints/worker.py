@@ -11,7 +11,7 @@ from typing import Any
 import structlog
 
 from pairhub.bootstrap import Container
-from pairhub.services import auto_pairing, ingest
+from pairhub.worker import loops
 
 Stopper = Callable[[], Awaitable[None]]
 Loop = Callable[[Container, asyncio.Event], Coroutine[Any, Any, None]]
@@ -20,11 +20,10 @@ log = structlog.get_logger("pairhub.worker")
 
 def background_loops(deliver: bool = True) -> list[Loop]:
     """The loops a worker runs; each returns when the stop event is set."""
-    loops: list[Loop] = []
-    loops += [ingest.flush_loop, auto_pairing.reminder_loop]
+    running: list[Loop] = [loops.flush_loop, loops.reminder_loop]
     if deliver:
-        loops.append(Container.deliver_webhooks)
-    return loops
+        running.append(Container.deliver_webhooks)
+    return running
 
 
 async def _guarded(loop: Loop, container: Container, stopping: asyncio.Event) -> None:

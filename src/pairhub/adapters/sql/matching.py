@@ -5,7 +5,8 @@
   "reversed starts with reversed S";
 - P2 (one typo before the serial): equality on (organization_id, vin_serial).
 
-The lookups may return a superset; `decide_match` in the domain re-checks every candidate.
+The lookups may return a superset; `decide_match` in the domain re-checks every candidate. `SqlAssets`
+runs them; the queries are public so that tests can read their plans.
 """
 
 from __future__ import annotations
@@ -45,11 +46,6 @@ def one_typo_query(organization_id: str, sensor_vin: str) -> Select[str, str]:
     )
 
 
-def find_exact(connection: Connection, organization_id: str, sensor_vin: str) -> str | None:
-    """The id of the asset with exactly this VIN, if any."""
-    return connection.execute(exact_query(organization_id, sensor_vin)).scalar_one_or_none()
-
-
 def find_partial_candidates(
     connection: Connection, organization_id: str, sensor_vin: str
 ) -> list[tuple[str, str]]:
@@ -61,15 +57,3 @@ def find_partial_candidates(
     else:
         return []
     return [(row.id, row.vin) for row in connection.execute(query)]
-
-
-def match(connection: Connection, organization_id: str, sensor_vin: str) -> vins.MatchResult:
-    """Match a usable, normalized sensor VIN against the organization's assets."""
-    if not vins.is_usable_sensor_vin(sensor_vin):
-        raise ValueError(f"not a usable sensor VIN: {sensor_vin!r}")
-    exact = find_exact(connection, organization_id, sensor_vin)
-    if exact is not None:
-        return vins.decide_match(sensor_vin, exact, ())
-    return vins.decide_match(
-        sensor_vin, None, find_partial_candidates(connection, organization_id, sensor_vin)
-    )
