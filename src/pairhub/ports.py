@@ -15,7 +15,8 @@ from typing import NamedTuple, Protocol
 from pairhub.domain.assets import Asset
 from pairhub.domain.events import PairingEvent
 from pairhub.domain.organizations import ApiKey, Organization
-from pairhub.domain.units import Activity, PairingRecord, Unit
+from pairhub.domain.pairings import PairingRecord
+from pairhub.domain.units import Activity, Unit
 
 
 class Clock(Protocol):

@@ -5,7 +5,8 @@ from __future__ import annotations
 from pairhub.domain.assets import Asset
 from pairhub.domain.model import AutoPairingState as S
 from pairhub.domain.organizations import Organization
-from pairhub.domain.units import PairingRecord, Unit
+from pairhub.domain.pairings import PairingRecord
+from pairhub.domain.units import Unit
 from pairhub.ports import Storage
 
 

@@ -92,21 +92,6 @@ class Activity:
 
 
 @dataclass(frozen=True)
-class PairingRecord:
-    """One entry of the pairing history: who paired the unit, how, and when it ended."""
-
-    seq: int
-    organization_id: str
-    unit_id: str
-    asset_id: str
-    paired_at: int
-    paired_by: str
-    paired_via: str
-    unpaired_at: int | None = None
-    unpaired_by: str | None = None
-
-
-@dataclass(frozen=True)
 class Step:
     """A transition's result: the new record, its events, and the VIN to match next (if any)."""
 
@@ -218,11 +203,11 @@ def on_match(
     location = unit.last_location
     if result.kind in (MatchKind.EXACT, MatchKind.PARTIAL):
         assert result.asset_id is not None
-        pairing = replace(unit, attempted_vin=sensor_vin, sensor_vin=sensor_vin)
         event = events.auto_pair(
             unit.organization_id, unit.id, result.asset_id, asset_vin, sensor_vin, location, now
         )
-        return Step(_attached(pairing, result.asset_id, now), (event,))
+        paired = _attached(unit, result.asset_id, now, sensor_vin)
+        return Step(paired, (event,))
     tried = {"attempted_vin": sensor_vin, "sensor_vin": sensor_vin}
     if result.kind is MatchKind.MULTIPLE:
         candidates = result.candidate_asset_ids
@@ -344,10 +329,15 @@ def on_switch(unit: Unit, enabled: bool) -> Unit:
     return _settled(unit, AutoPairingState.DISABLED)
 
 
-def _attached(unit: Unit, asset_id: str, now: int) -> Unit:
-    """The unit mounted on `asset_id`: any auto-pairing progress and its reminders end."""
+def _attached(unit: Unit, asset_id: str, now: int, sensor_vin: str | None = None) -> Unit:
+    """The unit mounted on `asset_id`: any auto-pairing progress and its reminders end.
+
+    `sensor_vin` is the VIN an automatic pairing matched (one `replace`: this runs per unit of a request).
+    """
     return replace(
         unit,
+        attempted_vin=unit.attempted_vin if sensor_vin is None else sensor_vin,
+        sensor_vin=unit.sensor_vin if sensor_vin is None else sensor_vin,
         asset_id=asset_id,
         paired_at=now,
         state=AutoPairingState.PAIRED,

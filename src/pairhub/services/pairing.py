@@ -6,7 +6,8 @@ from dataclasses import dataclass
 
 from pairhub.domain import units as unit_rules
 from pairhub.domain.events import Reason
-from pairhub.domain.units import PairingRecord, Unit
+from pairhub.domain.pairings import PairingRecord
+from pairhub.domain.units import Unit
 from pairhub.ports import Clock, Storage
 from pairhub.services import assets, organizations, units
 from pairhub.services.pagination import Page, paginate

@@ -6,7 +6,8 @@ from collections.abc import Sequence
 from dataclasses import replace
 
 from pairhub.adapters.memory.state import MemoryState
-from pairhub.domain.units import PairingRecord, Unit
+from pairhub.domain.pairings import PairingRecord
+from pairhub.domain.units import Unit
 
 
 class MemoryPairings:

@@ -7,7 +7,8 @@ from collections.abc import Sequence
 from sqlalchemy import Connection, RowMapping, insert, select, update
 
 from pairhub.adapters.sql.tables import pairings
-from pairhub.domain.units import PairingRecord, Unit
+from pairhub.domain.pairings import PairingRecord
+from pairhub.domain.units import Unit
 
 
 def _record(row: RowMapping) -> PairingRecord:

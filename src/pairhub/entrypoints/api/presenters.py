@@ -6,7 +6,8 @@ from typing import Any
 
 from pairhub.contract.render import format_registered_on
 from pairhub.domain.organizations import Organization
-from pairhub.domain.units import PairingRecord, Unit
+from pairhub.domain.pairings import PairingRecord
+from pairhub.domain.units import Unit
 from pairhub.domain.vin import check_digit_valid
 from pairhub.services.assets import AssetView
 

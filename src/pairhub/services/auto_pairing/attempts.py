@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Iterable, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass
 
 import structlog
@@ -13,7 +13,7 @@ from pairhub.domain.events import PairingEvent, Reason
 from pairhub.domain.units import Activity, AutoPairingPolicy, MessageAction, Step, Unit
 from pairhub.domain.vin import MatchKind, MatchResult
 from pairhub.ports import Storage, UnitOfWork
-from pairhub.services.auto_pairing.resolve import Resolver
+from pairhub.services.auto_pairing.resolve import Resolver, switches
 
 log = structlog.get_logger("pairhub.auto_pairing")
 
@@ -61,7 +61,7 @@ class Attempts:
         recorded: list[tuple[int, PairingEvent]] = []
         with self._storage.write() as uow:
             current = uow.units.lock_many({message.unit_id for message in messages})
-            enabled = self._switches(uow, current.values())
+            enabled = switches(uow, {unit.organization_id for unit in current.values()})
             first_steps = self._first_steps(messages, current, enabled, now)
             try:
                 with uow.savepoint():
@@ -87,17 +87,6 @@ class Attempts:
                 current[unit.id] = step.unit
                 recorded += ((position, event) for event in step.events)
             uow.events.record([event for _, event in sorted(recorded, key=lambda item: item[0])])
-
-    @staticmethod
-    def _switches(uow: UnitOfWork, locked: Iterable[Unit]) -> dict[str, bool]:
-        # Read after the units are locked: on PostgreSQL this snapshot then sees a concurrent
-        # switch-off that committed while we waited for the lock.
-        switches: dict[str, bool] = {}
-        for unit in locked:
-            if unit.organization_id not in switches:
-                organization = uow.organizations.get(unit.organization_id)
-                switches[unit.organization_id] = bool(organization and organization.auto_pairing_enabled)
-        return switches
 
     @staticmethod
     def _first_steps(

@@ -7,7 +7,7 @@ from pairhub.domain.events import PairingEvent
 from pairhub.domain.units import Step, Unit
 from pairhub.domain.vin import MatchResult
 from pairhub.ports import Storage, UnitOfWork
-from pairhub.services.auto_pairing.resolve import Resolver
+from pairhub.services.auto_pairing.resolve import Resolver, switches
 
 DEFAULT_BATCH_SIZE = 100
 
@@ -36,18 +36,17 @@ class Reminders:
                 due = uow.units.claim_due(now, self._batch_size)
                 if not due:
                     return handled
+                enabled = switches(uow, {unit.organization_id for unit in due})
                 emitted: list[PairingEvent] = []
                 for unit in due:
-                    emitted += self._remind(uow, unit, now).events
+                    emitted += self._remind(uow, unit, enabled[unit.organization_id], now).events
                 uow.events.record(emitted)
             handled += len(due)
             # Every handled unit is now due later or never, so a short batch means nothing is left.
             if len(due) < self._batch_size:
                 return handled
 
-    def _remind(self, uow: UnitOfWork, unit: Unit, now: int) -> Step:
-        organization = uow.organizations.get(unit.organization_id)
-        enabled = organization is not None and organization.auto_pairing_enabled
+    def _remind(self, uow: UnitOfWork, unit: Unit, enabled: bool, now: int) -> Step:
         policy = self._resolver.policy
         step = unit_rules.on_reminder(unit, enabled, policy, now)
         if step.match_vin is None:

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Collection
 from dataclasses import dataclass
 
 import structlog
@@ -30,6 +30,19 @@ def match(assets: AssetRepository, organization_id: str, sensor_vin: str) -> Mat
     if exact is not None:
         return decide_match(sensor_vin, exact.id, ())
     return decide_match(sensor_vin, None, assets.partial_candidates(organization_id, sensor_vin))
+
+
+def switches(uow: UnitOfWork, organization_ids: Collection[str]) -> dict[str, bool]:
+    """Each organization's auto-pairing switch.
+
+    Read after the units are locked: on PostgreSQL this snapshot then sees a concurrent switch-off
+    that committed while the lock was awaited.
+    """
+    found = {}
+    for organization_id in sorted(organization_ids):
+        organization = uow.organizations.get(organization_id)
+        found[organization_id] = organization is not None and organization.auto_pairing_enabled
+    return found
 
 
 def apply(uow: UnitOfWork, before: Unit, step: Step) -> None:
