@@ -4,9 +4,14 @@ from __future__ import annotations
 
 from typing import Any
 
+import pytest
+
+from pairhub.domain import units as unit_rules
 from pairhub.domain.events import EventType, Location, Reason
 from pairhub.domain.model import AutoPairingState as S
+from pairhub.domain.units import MessageAction, Unit
 from pairhub.domain.vin import ReportedVin
+from pairhub.services import ingest as ingest_module
 from pairhub.services.assets import AssetChanges
 from pairhub.services.ingest import UnitMessage
 from tests.handlers.conftest import HOUR, Hub
@@ -227,3 +232,32 @@ def test_one_request_pairs_many_units_and_later_messages_see_the_earlier_outcome
     assert result.accepted == 21
     assert [e.asset_id for e in hub.events(org)] == assets
     assert hub.unit(org, "tp:0").asset_id == assets[0]
+
+
+def test_each_message_is_decided_once(hub: Hub, monkeypatch: pytest.MonkeyPatch) -> None:
+    org = hub.org()
+    hub.asset(org, VIN)
+    for n in range(3):
+        hub.units.provision(org, f"tp:{n}")
+    decided: list[str] = []
+    real = unit_rules.decide_on_message
+
+    def counting(unit: Unit, vin: str | None, enabled: bool, now: int) -> MessageAction:
+        decided.append(unit.id)
+        return real(unit, vin, enabled, now)
+
+    # The ingest read decides on the unit as read; the attempt reuses that decision under the lock
+    # (the unit did not change meanwhile) and decides only the later message of the acting unit.
+    monkeypatch.setattr(ingest_module, "decide_on_message", counting)
+    monkeypatch.setattr(unit_rules, "decide_on_message", counting)
+    messages = [
+        UnitMessage(0, "tp:0", vin=ReportedVin.of(VIN)),
+        UnitMessage(1, "tp:1", vin=ReportedVin.of(VIN[-9:])),
+        UnitMessage(2, "tp:2"),
+        UnitMessage(3, "tp:1", vin=ReportedVin.of("WDB9634031L738192")),
+    ]
+
+    hub.ingest.accept(messages)
+
+    assert sorted(decided) == ["tp:0", "tp:1", "tp:1", "tp:2"]
+    assert hub.reasons(org) == ["AutoPair", "AutoPair"]
