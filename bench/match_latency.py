@@ -206,7 +206,7 @@ def run(engine: Engine, label: str, count: int, lookups: int, seed: int, out: Ca
                 )
         probe = sample[0]
         for name, query in (
-            ("exact", matching.exact_query(organization_id, probe)),
+            ("exact", matching.exact_query(organization_id, [probe])),
             ("P1", matching.truncated_query(organization_id, probe[-10:])),
             ("P2", matching.one_typo_query(organization_id, probe)),
         ):

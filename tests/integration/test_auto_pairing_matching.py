@@ -73,7 +73,7 @@ def test_every_lookup_is_an_index_search(container: Container) -> None:
         connection.execute(text("ANALYZE"))
     probe = fleet[1234]
     queries = {
-        "exact": (matching.exact_query(OURS, probe), "uq_assets_organization_id_vin"),
+        "exact": (matching.exact_query(OURS, [probe]), "uq_assets_organization_id_vin"),
         "P1": (matching.truncated_query(OURS, probe[-9:]), "ix_assets_org_vin_reversed"),
         "P2": (matching.one_typo_query(OURS, probe), "ix_assets_org_vin_serial"),
     }

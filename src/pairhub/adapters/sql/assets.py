@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Collection, Sequence
 from typing import Any
 
-from sqlalchemy import Connection, RowMapping, bindparam, delete, exists, insert, select, update
+from sqlalchemy import Connection, RowMapping, delete, exists, insert, select, update
 from sqlalchemy.exc import IntegrityError
 
 from pairhub.adapters.sql import matching
@@ -41,12 +41,6 @@ def _columns(asset: Asset) -> dict[str, Any]:
         "updated_at": asset.updated_at,
         **vin_columns(asset.vin),
     }
-
-
-_BY_VINS = select(assets).where(
-    assets.c.organization_id == bindparam("organization_id"),
-    assets.c.vin.in_(bindparam("vins", expanding=True)),
-)
 
 
 class SqlAssets:
@@ -99,9 +93,7 @@ class SqlAssets:
         """The organization's assets whose VIN is exactly one of these (the unique index), by VIN."""
         if not vins_:
             return {}
-        rows = self._connection.execute(
-            _BY_VINS, {"organization_id": organization_id, "vins": sorted(set(vins_))}
-        ).mappings()
+        rows = self._connection.execute(matching.exact_query(organization_id, set(vins_))).mappings()
         return {row["vin"]: _asset(row) for row in rows}
 
     def partial_candidates(self, organization_id: str, sensor_vin: str) -> list[tuple[str, str]]:
