@@ -7,7 +7,7 @@ Run by hand (not part of `make test`):
     .venv/bin/python bench/match_latency.py --assets 5000 --lookups 200   # a quick smoke run
 
 For PostgreSQL a scratch database is created next to the one in the URL and dropped afterwards.
-Each lookup is the whole `matching.match` an attempt runs: exact (one unique-index probe), P1 (an exact
+Each lookup is the whole `match` an attempt runs: exact (one unique-index probe), P1 (an exact
 miss, then a range on the reversed VIN) and P2 (an exact miss, then the serial index).
 """
 
@@ -31,10 +31,12 @@ from sqlalchemy import Connection, Engine, create_engine, insert, text
 from sqlalchemy.engine import make_url
 
 from pairhub.adapters.sql import matching, migrate
+from pairhub.adapters.sql.assets import SqlAssets
 from pairhub.adapters.sql.engine import make_engine
 from pairhub.adapters.sql.tables import assets, organizations
 from pairhub.domain import vin as vins
 from pairhub.domain.vin import MatchKind
+from pairhub.services.auto_pairing.resolve import match
 
 ALPHABET = "ABCDEFGHJKLMNPRSTUVWXYZ0123456789"
 LETTERS = "ABCDEFGHJKLMNPRSTUVWXYZ"
@@ -133,12 +135,12 @@ def one_typo(vin: str, rng: random.Random) -> str:
 def measure(
     connection: Connection, organization_id: str, sensors: Sequence[str]
 ) -> tuple[list[float], dict[MatchKind, int]]:
-    """Milliseconds of `matching.match` per sensor VIN, and how the matches came out."""
+    """Milliseconds of `match` per sensor VIN, and how the matches came out."""
     timings: list[float] = []
     outcomes: dict[MatchKind, int] = {}
     for sensor in sensors:
         started = time.perf_counter()
-        result = matching.match(connection, organization_id, sensor)
+        result = match(SqlAssets(connection), organization_id, sensor)
         timings.append((time.perf_counter() - started) * 1000)
         outcomes[result.kind] = outcomes.get(result.kind, 0) + 1
     return timings, outcomes
@@ -204,7 +206,7 @@ def run(engine: Engine, label: str, count: int, lookups: int, seed: int, out: Ca
                 )
         probe = sample[0]
         for name, query in (
-            ("exact", matching.exact_query(organization_id, probe)),
+            ("exact", matching.exact_query(organization_id, [probe])),
             ("P1", matching.truncated_query(organization_id, probe[-10:])),
             ("P2", matching.one_typo_query(organization_id, probe)),
         ):

@@ -161,7 +161,7 @@ def subscribe(api: Api, org: Org, url: str, **fields: Any) -> dict[str, Any]:
 
 def pair_units(container: Container, organization_id: str, count: int, prefix: str = "tp") -> list[str]:
     """Provision `count` units and pair each with one asset: one `unit.paired` event per unit, in order."""
-    asset = container.assets.create(organization_id, None, f"Trailer {prefix}").row["id"]
+    asset = container.assets.create(organization_id, None, f"Trailer {prefix}").asset.id
     unit_ids = []
     for number in range(count):
         unit_id = f"{prefix}:{number:06d}"

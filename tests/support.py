@@ -70,6 +70,22 @@ class Api:
         """Manually unpair; returns the raw response."""
         return self.client.delete(f"/v1/organizations/{org.id}/pairings/{unit_id}", headers=org.headers)
 
+    def send(self, *messages: dict[str, Any]) -> dict[str, Any]:
+        """Post unit messages (the admin token may ingest too) and return the 202 answer."""
+        response = self.client.post(
+            "/v1/unit-messages", json={"messages": list(messages)}, headers=self.admin
+        )
+        assert response.status_code == 202, response.text
+        answer: dict[str, Any] = response.json()
+        return answer
+
+    def unit(self, org: Org, unit_id: str) -> dict[str, Any]:
+        """A unit as the API shows it."""
+        response = self.client.get(f"/v1/organizations/{org.id}/units/{unit_id}", headers=org.headers)
+        assert response.status_code == 200, response.text
+        body: dict[str, Any] = response.json()
+        return body
+
     def feed(self, org: Org, version: int = 1, after: str | None = None) -> list[dict[str, Any]]:
         """Every event of the organization's feed in `version`."""
         items: list[dict[str, Any]] = []

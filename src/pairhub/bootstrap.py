@@ -58,7 +58,7 @@ class Container:
     def __post_init__(self) -> None:
         self.authenticator = Authenticator(self.storage, self.admin_token, self.settings.ingest_token)
         self.auto_pairing = AutoPairing(
-            self.database,
+            self.storage,
             self.clock,
             AutoPairingPolicy.from_seconds(
                 self.settings.reminder_interval,
@@ -66,13 +66,13 @@ class Container:
                 self.settings.unknown_retry_after,
             ),
         )
-        self.ingest = Ingest(self.database, self.clock, self.auto_pairing)
+        self.ingest = Ingest(self.storage, self.clock, self.auto_pairing)
         self.organizations = Organizations(
             self.storage, self.clock, on_auto_pairing_switch=self.auto_pairing.switch_organization
         )
-        self.assets = Assets(self.database, self.clock, on_vin_change=self.auto_pairing.rematch_organization)
-        self.units = Units(self.database, self.clock)
-        self.pairing = Pairing(self.database, self.clock)
+        self.assets = Assets(self.storage, self.clock, on_vin_change=self.auto_pairing.rematch_organization)
+        self.units = Units(self.storage, self.clock)
+        self.pairing = Pairing(self.storage, self.clock)
         self.feed = Feed(self.storage)
         self._wire_delivery()
 

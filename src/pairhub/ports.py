@@ -12,8 +12,11 @@ from contextlib import AbstractContextManager
 from dataclasses import dataclass
 from typing import NamedTuple, Protocol
 
+from pairhub.domain.assets import Asset
 from pairhub.domain.events import PairingEvent
 from pairhub.domain.organizations import ApiKey, Organization
+from pairhub.domain.pairings import PairingRecord
+from pairhub.domain.units import Activity, Unit
 
 
 class Clock(Protocol):
@@ -132,6 +135,130 @@ class ApiKeyRepository(Protocol):
         ...
 
 
+class UnitRepository(Protocol):
+    """Units; every method that locks takes the rows in id order, so writers never deadlock."""
+
+    def add(self, unit: Unit) -> bool:
+        """Insert a new unit; False when a unit with this id exists (in any organization)."""
+        ...
+
+    def get(self, organization_id: str, unit_id: str, *, lock: bool = False) -> Unit | None:
+        """One unit of this organization, or None; `lock` holds it until the end of the unit of work."""
+        ...
+
+    def with_switch(self, unit_ids: Collection[str]) -> dict[str, tuple[Unit, bool]]:
+        """These units with their organization's auto-pairing switch, in one query (the ingest read)."""
+        ...
+
+    def lock_many(self, unit_ids: Collection[str]) -> dict[str, Unit]:
+        """Lock and read these units."""
+        ...
+
+    def save(self, unit: Unit) -> None:
+        """Write back one changed unit."""
+        ...
+
+    def save_many(self, units: Sequence[Unit]) -> None:
+        """Write back changed units in one statement."""
+        ...
+
+    def delete(self, unit_id: str) -> None:
+        """Remove a unit."""
+        ...
+
+    def search(
+        self, organization_id: str, paired: bool | None, state: str | None, after: str | None, limit: int
+    ) -> list[Unit]:
+        """Units of an organization by id after `after`, filtered by pairing or auto-pairing state."""
+        ...
+
+    def ids_by_asset(self, asset_ids: Collection[str]) -> dict[str, tuple[str, ...]]:
+        """The ids of the units paired to each of these assets, sorted (assets without any left out)."""
+        ...
+
+    def any_due(self, now: int) -> bool:
+        """True when some unit's next reminder is due at `now` (without taking a write lock)."""
+        ...
+
+    def claim_due(self, now: int, limit: int) -> list[Unit]:
+        """Lock up to `limit` units whose reminder is due, oldest slot first, skipping locked ones."""
+        ...
+
+    def lock_waiting(self, organization_id: str) -> list[Unit]:
+        """Lock the organization's unpaired units waiting for an asset fix (notFound, multipleMatchFound)."""
+        ...
+
+    def lock_unpaired(self, organization_id: str) -> list[Unit]:
+        """Lock the organization's unpaired units."""
+        ...
+
+    def record_activity(self, activity: Mapping[str, Activity]) -> None:
+        """Write buffered activity (seen time, last VIN, last location) of many units at once."""
+        ...
+
+
+class AssetRepository(Protocol):
+    """Assets, with VIN lookups that stay index searches however many assets an organization has."""
+
+    def add(self, asset: Asset) -> bool:
+        """Insert a new asset; False when its VIN is already taken in its organization."""
+        ...
+
+    def add_many(self, assets: Sequence[Asset]) -> None:
+        """Insert new assets in one statement."""
+        ...
+
+    def get(self, organization_id: str, asset_id: str) -> Asset | None:
+        """One asset of this organization, or None."""
+        ...
+
+    def save(self, asset: Asset) -> bool:
+        """Write back a changed asset; False when its new VIN is already taken."""
+        ...
+
+    def delete(self, asset_id: str) -> None:
+        """Remove an asset."""
+        ...
+
+    def by_vins(self, organization_id: str, vins: Collection[str]) -> dict[str, Asset]:
+        """The organization's assets whose VIN is exactly one of these, by VIN (one statement)."""
+        ...
+
+    def partial_candidates(self, organization_id: str, sensor_vin: str) -> list[tuple[str, str]]:
+        """(asset id, VIN) pairs that may be P1 or P2 candidates; a superset the domain re-checks."""
+        ...
+
+    def search(
+        self,
+        organization_id: str,
+        vin: str | None,
+        paired: bool | None,
+        text: str | None,
+        after: str | None,
+        limit: int,
+    ) -> list[Asset]:
+        """Assets by id after `after`, filtered by exact VIN, pairing, or a VIN/name fragment."""
+        ...
+
+
+class PairingRepository(Protocol):
+    """The pairing history: one entry per pairing, closed when it ends."""
+
+    def open(self, units: Sequence[Unit], paired_by: str, paired_via: str) -> None:
+        """Start the entries of these just-paired units (their asset and pairing time)."""
+        ...
+
+    def close(self, unit_id: str, at: int, unpaired_by: str) -> PairingRecord:
+        """End the unit's open entry and return it."""
+        ...
+
+    def search(
+        self, organization_id: str, unit_id: str | None, after: int, limit: int
+    ) -> list[PairingRecord]:
+        """Entries oldest first after the `after` seq, optionally of one unit."""
+        ...
+
+
 class UnitOfWork(Protocol):
     """One transaction: the repositories of every aggregate, committed or rolled back together."""
 
@@ -148,6 +275,21 @@ class UnitOfWork(Protocol):
     @property
     def api_keys(self) -> ApiKeyRepository:
         """API keys."""
+        ...
+
+    @property
+    def units(self) -> UnitRepository:
+        """Units."""
+        ...
+
+    @property
+    def assets(self) -> AssetRepository:
+        """Assets and their VIN lookups."""
+        ...
+
+    @property
+    def pairings(self) -> PairingRepository:
+        """The pairing history."""
         ...
 
     def savepoint(self) -> AbstractContextManager[None]:

@@ -12,6 +12,7 @@ import pytest
 from pairhub.adapters.memory.uow import MemoryStorage
 from pairhub.adapters.sql.engine import Database, make_engine
 from pairhub.adapters.sql.uow import SqlStorage
+from pairhub.domain.organizations import Organization
 from pairhub.ports import Storage
 
 
@@ -25,3 +26,12 @@ def storage(request: pytest.FixtureRequest) -> Iterator[Storage]:
     sql = SqlStorage(Database(make_engine(url)))
     yield sql
     sql.close()
+
+
+@pytest.fixture
+def organization(storage: Storage) -> Organization:
+    """One stored organization with auto pairing switched on."""
+    org = Organization("00000000-0000-0000-0000-000000000001", "Acme", True, True, 10)
+    with storage.write() as uow:
+        uow.organizations.add(org)
+    return org

@@ -78,7 +78,7 @@ def delivered_events(requests: list[Received]) -> Counter[str]:
 
 def produce(container: Any, organization_id: str) -> None:
     """2,000 events: 500 units, each paired, unpaired, paired and unpaired again."""
-    asset = container.assets.create(organization_id, None, "Crash trailer").row["id"]
+    asset = container.assets.create(organization_id, None, "Crash trailer").asset.id
     units = [f"crash:{n:04d}" for n in range(EVENTS // 4)]
     for unit in units:
         container.units.provision(organization_id, unit)

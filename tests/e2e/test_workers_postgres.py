@@ -79,7 +79,7 @@ def test_three_workers_share_delivery_and_survive_a_killed_one(
     container = pg_container
     database_url = container.settings.database_url
     org = container.organizations.create("Scale Fleet", False, True)
-    asset = container.assets.create(org.id, None, "Trailer").row["id"]
+    asset = container.assets.create(org.id, None, "Trailer").asset.id
     units = [f"scale:{n:04d}" for n in range(UNITS)]
     for unit in units:
         container.units.provision(org.id, unit)

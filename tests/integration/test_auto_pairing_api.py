@@ -8,36 +8,16 @@ import pytest
 from sqlalchemy import func, select
 
 from pairhub.adapters.clock import ManualClock
-from pairhub.adapters.sql import matching
+from pairhub.adapters.sql.pairings import SqlPairings
 from pairhub.adapters.sql.tables import pairings
 from pairhub.bootstrap import Container
-from pairhub.services import auto_pairing as auto_pairing_module
-from tests.conftest import INGEST_TOKEN
+from pairhub.services.auto_pairing.resolve import match
 from tests.support import Api, Org
 
 UNIT = "tp:890123847562332"
 VIN = "1HGCM82633A000001"
 OTHER_VIN = "WDB9634031L738192"
 HERE = {"latitude": 50.869, "longitude": 2.8942}
-
-
-def send(api: Api, *messages: dict[str, Any]) -> dict[str, Any]:
-    """Post unit messages with the ingest token."""
-    response = api.client.post(
-        "/v1/unit-messages",
-        json={"messages": list(messages)},
-        headers={"Authorization": f"Bearer {INGEST_TOKEN}"},
-    )
-    assert response.status_code == 202, response.text
-    body: dict[str, Any] = response.json()
-    return body
-
-
-def unit_state(api: Api, org: Org, unit_id: str = UNIT) -> dict[str, Any]:
-    response = api.client.get(f"/v1/organizations/{org.id}/units/{unit_id}", headers=org.headers)
-    assert response.status_code == 200, response.text
-    body: dict[str, Any] = response.json()
-    return body
 
 
 def reasons(api: Api, org: Org) -> list[str]:
@@ -53,7 +33,7 @@ def test_exact_match_pairs_and_emits_auto_pair_in_both_versions(api: Api) -> Non
     asset = api.new_asset(org, vin=VIN)
     api.new_unit(org, UNIT)
 
-    result = send(api, {"unitId": UNIT, "vin": VIN.lower(), "location": HERE})
+    result = api.send({"unitId": UNIT, "vin": VIN.lower(), "location": HERE})
 
     assert result == {"accepted": 1, "rejected": []}
     v2 = api.feed(org, 2)[0]["eventData"]
@@ -77,7 +57,7 @@ def test_exact_match_pairs_and_emits_auto_pair_in_both_versions(api: Api) -> Non
     )
     assert v2["location"] == {"latitude": 50.869, "longitude": 2.8942}
     assert api.feed(org, 1)[0]["eventData"]["location"] == {"lat": 50.869, "lon": 2.8942}
-    state = unit_state(api, org)
+    state = api.unit(org, UNIT)
     assert state["assetId"] == asset["id"]
     assert state["autoPairing"]["state"] == "paired"
     history = api.client.get(f"/v1/organizations/{org.id}/pairings/history", headers=org.headers).json()
@@ -90,7 +70,7 @@ def test_truncated_vin_pairs_with_the_only_asset_ending_with_it(api: Api) -> Non
     api.new_asset(org, vin=OTHER_VIN)
     api.new_unit(org, UNIT)
 
-    send(api, {"unitId": UNIT, "vin": "3A000001"})
+    api.send({"unitId": UNIT, "vin": "3A000001"})
 
     event = api.feed(org, 2)[0]["eventData"]
     assert (event["reason"], event["assetId"], event["sensorVIN"]) == ("AutoPair", asset["id"], "3A000001")
@@ -102,7 +82,7 @@ def test_one_typo_before_the_serial_pairs(api: Api) -> None:
     asset = api.new_asset(org, vin=VIN)
     api.new_unit(org, UNIT)
 
-    send(api, {"unitId": UNIT, "vin": "1HGCM82633B000001"})
+    api.send({"unitId": UNIT, "vin": "1HGCM82633B000001"})
 
     event = api.feed(org, 2)[0]["eventData"]
     assert (event["reason"], event["assetId"], event["assetVIN"]) == ("AutoPair", asset["id"], VIN)
@@ -114,8 +94,8 @@ def test_several_candidates_give_multiple_match_found_with_sorted_ids_once_per_v
     second = api.new_asset(org, vin="WDB9634031LF3D001")
     api.new_unit(org, UNIT)
 
-    send(api, {"unitId": UNIT, "vin": "F3D001", "location": HERE})
-    send(api, {"unitId": UNIT, "vin": "F3D001"}, {"unitId": UNIT, "vin": "f3d-001"})
+    api.send({"unitId": UNIT, "vin": "F3D001", "location": HERE})
+    api.send({"unitId": UNIT, "vin": "F3D001"}, {"unitId": UNIT, "vin": "f3d-001"})
 
     feed = api.feed(org, 2)
     assert len(feed) == 1
@@ -132,7 +112,7 @@ def test_several_candidates_give_multiple_match_found_with_sorted_ids_once_per_v
     ]
     assert event["reason"] == "MultipleMatchFound"
     assert event["candidateAssetIds"] == sorted([first["id"], second["id"]])
-    state = unit_state(api, org)["autoPairing"]
+    state = api.unit(org, UNIT)["autoPairing"]
     assert state["state"] == "multipleMatchFound"
     assert state["candidateAssetIds"] == sorted([first["id"], second["id"]])
 
@@ -142,8 +122,8 @@ def test_no_candidate_gives_not_found_with_a_reminder_schedule(api: Api, clock: 
     api.new_asset(org, vin=OTHER_VIN)
     api.new_unit(org, UNIT)
 
-    send(api, {"unitId": UNIT, "vin": "F3A000001", "location": HERE})
-    send(api, {"unitId": UNIT, "vin": "F3A000001"})
+    api.send({"unitId": UNIT, "vin": "F3A000001", "location": HERE})
+    api.send({"unitId": UNIT, "vin": "F3A000001"})
 
     feed = api.feed(org, 2)
     assert len(feed) == 1
@@ -158,7 +138,7 @@ def test_no_candidate_gives_not_found_with_a_reminder_schedule(api: Api, clock: 
         "location",
     ]
     assert (event["status"], event["reason"], event["sensorVIN"]) == ("failed", "NotFound", "F3A000001")
-    state = unit_state(api, org)["autoPairing"]
+    state = api.unit(org, UNIT)["autoPairing"]
     assert state["state"] == "notFound"
     assert state["remindersSent"] == 0
     assert state["firstFailedAt"] == event["registeredOn"]
@@ -184,8 +164,8 @@ def test_invalid_data_carries_the_raw_vin_and_omits_it_when_none_was_reported(
     api.new_asset(org, vin=VIN)
     api.new_unit(org, UNIT)
 
-    send(api, {"unitId": UNIT, **message, "location": HERE})
-    send(api, {"unitId": UNIT, **message})
+    api.send({"unitId": UNIT, **message, "location": HERE})
+    api.send({"unitId": UNIT, **message})
 
     feed = api.feed(org, 1)
     assert len(feed) == 1, "InvalidData is emitted once per (unit, VIN)"
@@ -195,31 +175,31 @@ def test_invalid_data_carries_the_raw_vin_and_omits_it_when_none_was_reported(
     if sensor_vin is None:
         # As the seed's InvalidData examples: nothing reported, no sensorVIN key at all.
         assert list(event) == ["registeredOn", "organizationId", "unitId", "status", "reason", "location"]
-    assert unit_state(api, org)["autoPairing"]["state"] == "invalidData"
+    assert api.unit(org, UNIT)["autoPairing"]["state"] == "invalidData"
 
 
 def test_a_message_without_a_vin_key_does_not_attempt(api: Api) -> None:
     org = auto_org(api)
     api.new_unit(org, UNIT)
 
-    send(api, {"unitId": UNIT, "location": HERE})
+    api.send({"unitId": UNIT, "location": HERE})
 
     assert api.feed(org) == []
-    assert unit_state(api, org)["autoPairing"]["state"] == "idle"
+    assert api.unit(org, UNIT)["autoPairing"]["state"] == "idle"
 
 
 def test_a_new_vin_attempts_again_and_a_paired_unit_is_never_repaired(api: Api) -> None:
     org = auto_org(api)
     api.new_unit(org, UNIT)
-    send(api, {"unitId": UNIT, "vin": VIN})
+    api.send({"unitId": UNIT, "vin": VIN})
     asset = api.new_asset(org, vin=OTHER_VIN)
-    send(api, {"unitId": UNIT, "vin": OTHER_VIN})
+    api.send({"unitId": UNIT, "vin": OTHER_VIN})
     other = api.new_asset(org, vin=VIN)
 
-    send(api, {"unitId": UNIT, "vin": VIN}, {"unitId": UNIT, "vin": "F3A000001"})
+    api.send({"unitId": UNIT, "vin": VIN}, {"unitId": UNIT, "vin": "F3A000001"})
 
     assert reasons(api, org) == ["NotFound", "AutoPair"]
-    state = unit_state(api, org)
+    state = api.unit(org, UNIT)
     assert state["assetId"] == asset["id"] != other["id"]
     assert state["lastReportedVin"] is not None
 
@@ -229,12 +209,12 @@ def test_after_a_manual_unpair_auto_pairing_waits_for_another_vin(api: Api) -> N
     first = api.new_asset(org, vin=VIN)
     second = api.new_asset(org, vin=OTHER_VIN)
     api.new_unit(org, UNIT)
-    send(api, {"unitId": UNIT, "vin": VIN})
+    api.send({"unitId": UNIT, "vin": VIN})
     assert api.unpair(org, UNIT).status_code == 200
 
-    send(api, {"unitId": UNIT, "vin": VIN}, {"unitId": UNIT, "vin": VIN.lower()})
-    assert unit_state(api, org)["autoPairing"]["state"] == "suppressed"
-    send(api, {"unitId": UNIT, "vin": OTHER_VIN})
+    api.send({"unitId": UNIT, "vin": VIN}, {"unitId": UNIT, "vin": VIN.lower()})
+    assert api.unit(org, UNIT)["autoPairing"]["state"] == "suppressed"
+    api.send({"unitId": UNIT, "vin": OTHER_VIN})
 
     assert reasons(api, org) == ["AutoPair", "unit.unpaired", "AutoPair"]
     events = api.feed(org)
@@ -246,18 +226,18 @@ def test_nothing_happens_while_the_organization_has_auto_pairing_off(api: Api) -
     org = api.new_org(autoPairingEnabled=False)
     api.new_asset(org, vin=VIN)
     api.new_unit(org, UNIT)
-    assert unit_state(api, org)["autoPairing"]["state"] == "disabled"
+    assert api.unit(org, UNIT)["autoPairing"]["state"] == "disabled"
 
-    send(api, {"unitId": UNIT, "vin": VIN})
+    api.send({"unitId": UNIT, "vin": VIN})
     assert api.feed(org) == []
-    assert unit_state(api, org)["autoPairing"]["state"] == "disabled"
+    assert api.unit(org, UNIT)["autoPairing"]["state"] == "disabled"
 
     switched = api.client.patch(
         f"/v1/organizations/{org.id}", json={"autoPairingEnabled": True}, headers=org.headers
     )
     assert switched.status_code == 200
-    assert unit_state(api, org)["autoPairing"]["state"] == "idle"
-    send(api, {"unitId": UNIT, "vin": VIN})
+    assert api.unit(org, UNIT)["autoPairing"]["state"] == "idle"
+    api.send({"unitId": UNIT, "vin": VIN})
     assert reasons(api, org) == ["AutoPair"]
 
 
@@ -265,17 +245,17 @@ def test_switching_off_keeps_a_suppressed_unit_suppressed(api: Api) -> None:
     org = auto_org(api)
     api.new_asset(org, vin=VIN)
     api.new_unit(org, UNIT)
-    send(api, {"unitId": UNIT, "vin": VIN})
+    api.send({"unitId": UNIT, "vin": VIN})
     api.unpair(org, UNIT)
 
     for enabled in (False, True):
         api.client.patch(
             f"/v1/organizations/{org.id}", json={"autoPairingEnabled": enabled}, headers=org.headers
         )
-    send(api, {"unitId": UNIT, "vin": VIN})
+    api.send({"unitId": UNIT, "vin": VIN})
 
     assert reasons(api, org) == ["AutoPair", "unit.unpaired"]
-    assert unit_state(api, org)["autoPairing"]["state"] == "suppressed"
+    assert api.unit(org, UNIT)["autoPairing"]["state"] == "suppressed"
 
 
 def test_no_match_ever_crosses_organizations(api: Api) -> None:
@@ -285,9 +265,9 @@ def test_no_match_ever_crosses_organizations(api: Api) -> None:
     api.new_asset(theirs, vin="1HGCM82633B000001")
     api.new_unit(ours, UNIT)
 
-    send(api, {"unitId": UNIT, "vin": VIN})
+    api.send({"unitId": UNIT, "vin": VIN})
     api.new_unit(ours, "tp:2")
-    send(api, {"unitId": "tp:2", "vin": "3A000001"})
+    api.send({"unitId": "tp:2", "vin": "3A000001"})
 
     assert reasons(api, ours) == ["NotFound", "NotFound"]
     assert api.feed(theirs) == []
@@ -299,7 +279,7 @@ def test_no_match_ever_crosses_organizations(api: Api) -> None:
 def test_creating_the_missing_asset_pairs_a_waiting_unit_at_once(api: Api) -> None:
     org = auto_org(api)
     api.new_unit(org, UNIT)
-    send(api, {"unitId": UNIT, "vin": "F3A000001", "location": HERE})
+    api.send({"unitId": UNIT, "vin": "F3A000001", "location": HERE})
 
     asset = api.new_asset(org, vin="1HGCM82633F3A000001"[-17:])
 
@@ -307,7 +287,7 @@ def test_creating_the_missing_asset_pairs_a_waiting_unit_at_once(api: Api) -> No
     assert [e["eventData"]["reason"] for e in events] == ["NotFound", "AutoPair"]
     assert events[1]["eventData"]["assetId"] == asset["id"]
     assert events[1]["eventData"]["location"] == HERE
-    state = unit_state(api, org)
+    state = api.unit(org, UNIT)
     assert state["assetId"] == asset["id"]
     assert state["autoPairing"]["nextReminderAt"] is None
 
@@ -317,7 +297,7 @@ def test_fixing_an_asset_vin_resolves_a_multiple_match_and_only_changes_emit(api
     first = api.new_asset(org, vin="1HGCM82633AF3D001")
     second = api.new_asset(org, vin="WDB9634031LF3D001")
     api.new_unit(org, UNIT)
-    send(api, {"unitId": UNIT, "vin": "F3D001"})
+    api.send({"unitId": UNIT, "vin": "F3D001"})
 
     # An unrelated asset: same outcome, nothing emitted.
     api.new_asset(org, vin="ZZZZZZZZZZZ123456")
@@ -348,12 +328,12 @@ def test_an_unexpected_error_is_unknown_rolled_back_and_retried_later(
     api.new_unit(org, UNIT)
 
     def pair_then_fail(*args: Any, **kwargs: Any) -> None:
-        real_open_pairings(*args, **kwargs)
+        real_open(*args, **kwargs)
         raise RuntimeError("the storage hiccuped")
 
-    real_open_pairings = auto_pairing_module.open_pairings
-    monkeypatch.setattr(auto_pairing_module, "open_pairings", pair_then_fail)
-    send(api, {"unitId": UNIT, "vin": VIN, "location": HERE})
+    real_open = SqlPairings.open
+    monkeypatch.setattr(SqlPairings, "open", pair_then_fail)
+    api.send({"unitId": UNIT, "vin": VIN, "location": HERE})
 
     event = api.feed(org, 2)[0]["eventData"]
     assert list(event) == [
@@ -366,21 +346,21 @@ def test_an_unexpected_error_is_unknown_rolled_back_and_retried_later(
         "location",
     ]
     assert (event["reason"], event["sensorVIN"]) == ("Unknown", VIN)
-    state = unit_state(api, org)
+    state = api.unit(org, UNIT)
     assert state["assetId"] is None, "the half-made pairing was rolled back"
     assert state["autoPairing"]["state"] == "unknown"
     with container.database.read() as connection:
         assert connection.execute(select(func.count()).select_from(pairings)).scalar_one() == 0
 
-    monkeypatch.setattr(auto_pairing_module, "open_pairings", real_open_pairings)
+    monkeypatch.setattr(SqlPairings, "open", real_open)
     retry_after = container.settings.unknown_retry_after
     clock.advance(retry_after - 1)
-    send(api, {"unitId": UNIT, "vin": VIN})
+    api.send({"unitId": UNIT, "vin": VIN})
     assert reasons(api, org) == ["Unknown"]
     clock.advance(1)
-    send(api, {"unitId": UNIT})
+    api.send({"unitId": UNIT})
     assert reasons(api, org) == ["Unknown", "AutoPair"]
-    assert unit_state(api, org)["assetId"] == asset["id"]
+    assert api.unit(org, UNIT)["assetId"] == asset["id"]
 
 
 def test_a_failing_matcher_is_unknown_too(api: Api, container: Container) -> None:
@@ -391,9 +371,9 @@ def test_a_failing_matcher_is_unknown_too(api: Api, container: Container) -> Non
         raise TimeoutError("index unavailable")
 
     container.auto_pairing.matcher = broken
-    send(api, {"unitId": UNIT, "vin": "F3A000001"})
-    container.auto_pairing.matcher = matching.match
+    api.send({"unitId": UNIT, "vin": "F3A000001"})
+    container.auto_pairing.matcher = match
 
     assert reasons(api, org) == ["Unknown"]
-    assert "nextReminderAt" in unit_state(api, org)["autoPairing"]
-    assert unit_state(api, org)["autoPairing"]["nextReminderAt"] is None
+    assert "nextReminderAt" in api.unit(org, UNIT)["autoPairing"]
+    assert api.unit(org, UNIT)["autoPairing"]["nextReminderAt"] is None

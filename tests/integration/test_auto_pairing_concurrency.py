@@ -7,30 +7,18 @@ Both requests are held at a barrier after their snapshot query said "attempt", s
 from __future__ import annotations
 
 import threading
-from collections.abc import Iterator
 from typing import Any
 
 import pytest
 from sqlalchemy import func, select
 
-from pairhub import bootstrap
-from pairhub.adapters.clock import ManualClock
 from pairhub.adapters.sql.tables import pairings
 from pairhub.bootstrap import Container
-from pairhub.domain.auto_pairing import ReportedVin
+from pairhub.domain.vin import ReportedVin
 from pairhub.services.ingest import UnitMessage
-from tests.conftest import make_settings
 from tests.support import Api
 
 VIN = "1HGCM82633A000001"
-
-
-@pytest.fixture
-def other_process(database_url: str, clock: ManualClock) -> Iterator[Container]:
-    """A second container on the same database, as another process would have."""
-    other = bootstrap.build(make_settings(database_url), clock)
-    yield other
-    other.close()
 
 
 def hold_before_locking(container: Container, barrier: threading.Barrier) -> None:

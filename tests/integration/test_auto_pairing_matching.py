@@ -15,10 +15,11 @@ from sqlalchemy import Connection, create_engine, delete, insert, text
 from sqlalchemy.pool import StaticPool
 
 from pairhub.adapters.sql import matching
+from pairhub.adapters.sql.assets import SqlAssets, vin_columns
 from pairhub.adapters.sql.tables import assets, metadata, organizations
 from pairhub.bootstrap import Container
 from pairhub.domain import vin as vins
-from pairhub.services.assets import vin_columns
+from pairhub.services.auto_pairing.resolve import match
 
 ROOT = Path(__file__).resolve().parents[2]
 OURS, THEIRS = "org-ours", "org-theirs"
@@ -72,7 +73,7 @@ def test_every_lookup_is_an_index_search(container: Container) -> None:
         connection.execute(text("ANALYZE"))
     probe = fleet[1234]
     queries = {
-        "exact": (matching.exact_query(OURS, probe), "uq_assets_organization_id_vin"),
+        "exact": (matching.exact_query(OURS, [probe]), "uq_assets_organization_id_vin"),
         "P1": (matching.truncated_query(OURS, probe[-9:]), "ix_assets_org_vin_reversed"),
         "P2": (matching.one_typo_query(OURS, probe), "ix_assets_org_vin_serial"),
     }
@@ -89,8 +90,8 @@ def test_every_lookup_is_an_index_search(container: Container) -> None:
             assert index in plans[name], plans[name]
             assert "Seq Scan" not in plans[name], plans[name]
     with container.database.read() as connection:
-        assert matching.match(connection, OURS, probe).asset_id is not None
-        assert matching.match(connection, OURS, probe[-9:]).kind is vins.MatchKind.PARTIAL
+        assert match(SqlAssets(connection), OURS, probe).asset_id is not None
+        assert match(SqlAssets(connection), OURS, probe[-9:]).kind is vins.MatchKind.PARTIAL
 
 
 # A tiny alphabet makes shared tails and serials, hence partial and multiple matches, frequent.
@@ -138,7 +139,7 @@ def test_lookups_agree_with_the_rules_and_never_cross_organizations(
         connection.execute(delete(assets))
         our_ids = add_assets(connection, OURS, ours)
         add_assets(connection, THEIRS, theirs)
-        result = matching.match(connection, OURS, sensor)
+        result = match(SqlAssets(connection), OURS, sensor)
 
     by_id = dict(zip(our_ids, ours, strict=True))
     exact = next((asset_id for asset_id, vin in by_id.items() if vin == sensor), None)

@@ -12,9 +12,9 @@ from sqlalchemy import event
 
 from pairhub.adapters.clock import ManualClock
 from pairhub.bootstrap import Container
-from pairhub.services.ingest import flush_loop
+from pairhub.worker.loops import flush_loop
 from tests.conftest import INGEST_TOKEN
-from tests.support import Api, Org
+from tests.support import Api
 
 UNIT = "tp:890123847562332"
 VIN = "1HGCM82633A000001"
@@ -23,13 +23,6 @@ INGEST = {"Authorization": f"Bearer {INGEST_TOKEN}"}
 
 def post(api: Api, body: Any, headers: dict[str, str] | None = None) -> Any:
     return api.client.post("/v1/unit-messages", json=body, headers=headers or INGEST)
-
-
-def unit_state(api: Api, org: Org, unit_id: str = UNIT) -> dict[str, Any]:
-    body: dict[str, Any] = api.client.get(
-        f"/v1/organizations/{org.id}/units/{unit_id}", headers=org.headers
-    ).json()
-    return body
 
 
 @contextmanager
@@ -138,12 +131,12 @@ def test_activity_is_buffered_and_written_by_the_flush(
             ]
         },
     )
-    assert unit_state(api, org)["lastSeenAt"] is None
+    assert api.unit(org, UNIT)["lastSeenAt"] is None
 
     assert container.ingest.flush() == 1
     assert container.ingest.flush() == 0
 
-    state = unit_state(api, org)
+    state = api.unit(org, UNIT)
     assert state["lastSeenAt"] == "2025-05-12T22:20:00.000Z"
     assert state["lastReportedVin"] == " f3a-000001 "
     assert state["lastLocation"] == {"latitude": 50.869, "longitude": 2.8942}
@@ -151,7 +144,7 @@ def test_activity_is_buffered_and_written_by_the_flush(
     clock.advance(60)
     post(api, {"messages": [{"unitId": UNIT}]})
     container.ingest.flush()
-    state = unit_state(api, org)
+    state = api.unit(org, UNIT)
     assert state["lastSeenAt"] == "2025-05-12T22:21:00.000Z"
     assert state["lastReportedVin"] == " f3a-000001 "
     assert state["lastLocation"] == {"latitude": 50.869, "longitude": 2.8942}
@@ -192,7 +185,7 @@ def test_ten_thousand_messages_of_paired_units_write_nothing_per_message(
     assert during.count("SELECT") == 10, "one query per request"
     assert [s for s in after if s in WRITES] == ["UPDATE"], "one executemany per flush"
     assert len(api.feed(org)) == 100
-    assert unit_state(api, org, unit_ids[0])["lastLocation"] == {"latitude": 50.9, "longitude": 2.0}
+    assert api.unit(org, unit_ids[0])["lastLocation"] == {"latitude": 50.9, "longitude": 2.0}
 
 
 async def test_the_flush_loop_writes_when_stopping(api: Api, container: Container) -> None:
@@ -205,7 +198,7 @@ async def test_the_flush_loop_writes_when_stopping(api: Api, container: Containe
     await flush_loop(container, stopping)
 
     assert len(container.ingest.buffer) == 0
-    assert unit_state(api, org)["lastSeenAt"] is not None
+    assert api.unit(org, UNIT)["lastSeenAt"] is not None
 
 
 def test_a_failed_flush_keeps_the_activity_for_the_next_one(
@@ -219,8 +212,8 @@ def test_a_failed_flush_keeps_the_activity_for_the_next_one(
         raise ConnectionError("database restarting")
 
     with monkeypatch.context() as patch:
-        patch.setattr(container.database, "write", unavailable)
+        patch.setattr(container.storage, "write", unavailable)
         assert container.ingest.flush() == 0
     assert len(container.ingest.buffer) == 1
     assert container.ingest.flush() == 1
-    assert unit_state(api, org)["lastReportedVin"] == VIN
+    assert api.unit(org, UNIT)["lastReportedVin"] == VIN

@@ -16,9 +16,12 @@ from pairhub import bootstrap
 from pairhub.adapters.clock import ManualClock
 from pairhub.adapters.mqtt.broker import Broker as BrokerAddress
 from pairhub.bootstrap import Container
+from pairhub.domain.vin import MatchResult
 from pairhub.entrypoints.mqtt import MqttIngest
 from pairhub.entrypoints.simulate import Simulation
 from pairhub.entrypoints.simulate import run as run_simulation
+from pairhub.ports import AssetRepository
+from pairhub.services.auto_pairing.resolve import match
 from tests.conftest import make_settings
 from tests.mqtt_support import Broker, collect, publish, running_broker, unit_topic
 from tests.support import Api
@@ -84,10 +87,17 @@ async def test_every_outcome_is_reached_through_mqtt(api: Api, container: Contai
         "tp:1004": "XXXXXX",  # -> InvalidData
         "tp:1005": "XLRTE47MS0G654321",  # -> NotFound
         "tp:1006": "A3D51234",  # two assets end with it -> MultipleMatchFound
+        "tp:1007": "F3A000001",  # the matcher fails for it -> Unknown
     }
     for unit_id in reported:
         api.new_unit(org, unit_id)
 
+    def failing_for_one_vin(assets: AssetRepository, organization_id: str, vin: str) -> MatchResult:
+        if vin == "F3A000001":
+            raise TimeoutError("index unavailable")
+        return match(assets, organization_id, vin)
+
+    container.auto_pairing.matcher = failing_for_one_vin
     async with Subscriber(container, broker, "pairhub-test-outcomes") as ingest:
         await publish(
             broker,
@@ -106,6 +116,7 @@ async def test_every_outcome_is_reached_through_mqtt(api: Api, container: Contai
         "tp:1004": ["InvalidData"],
         "tp:1005": ["NotFound"],
         "tp:1006": ["MultipleMatchFound"],
+        "tp:1007": ["Unknown"],
     }
     located = container.feed.read(org.id, 0, 2, 1)
     assert located.items[0]["eventData"]["location"] == {"latitude": 50.869, "longitude": 2.8942}
@@ -129,7 +140,7 @@ async def test_an_array_payload_and_the_topic_unit_id_are_taken(
         )
         await _until(lambda: ingest.taken >= 1)
     unit = container.units.get(org.id, "tp:2001")
-    assert unit["asset_id"] == asset["id"]
+    assert unit.asset_id == asset["id"]
 
 
 async def test_refused_messages_are_published_with_their_reason(
@@ -194,7 +205,7 @@ async def test_a_broker_outage_is_shown_backed_off_and_resumed(
             assert api.client.get("/readyz").status_code == 200
             await publish(broker, [(unit_topic("tp:5001"), {"vin": "WDB9634031L738192"})])
             await _until(lambda: ingest.taken >= 1)
-    assert container.units.get(org.id, "tp:5001")["asset_id"] == asset["id"]
+    assert container.units.get(org.id, "tp:5001").asset_id == asset["id"]
 
 
 @pytest.mark.postgres

@@ -5,24 +5,23 @@ from __future__ import annotations
 import asyncio
 import threading
 import uuid
-from collections.abc import Iterator
-from contextlib import contextmanager
-from datetime import datetime
+from datetime import datetime, timedelta
 from typing import Any
 
+import pytest
 from fastapi.testclient import TestClient
 from sqlalchemy import insert
 
 from pairhub import bootstrap
 from pairhub.adapters.clock import ManualClock
+from pairhub.adapters.sql.assets import vin_columns
 from pairhub.adapters.sql.tables import assets
 from pairhub.bootstrap import Container
 from pairhub.entrypoints.api.app import create_app
 from pairhub.entrypoints.worker import background_loops
-from pairhub.services.assets import vin_columns
-from pairhub.services.auto_pairing import AutoPairing, reminder_loop
-from pairhub.services.ingest import flush_loop
-from tests.conftest import ADMIN_TOKEN, INGEST_TOKEN, make_settings
+from pairhub.services.auto_pairing import AutoPairing
+from pairhub.worker.loops import flush_loop, reminder_loop
+from tests.conftest import ADMIN_TOKEN, make_settings
 from tests.support import Api, Org
 
 UNIT = "tp:890123847562332"
@@ -30,16 +29,6 @@ SENSOR_VIN = "F3A000001"
 MATCHING_VIN = "1HGCM8263F3A000001"[-17:]
 HOUR = 3600
 HERE = {"latitude": 50.869, "longitude": 2.8942}
-
-
-def send(api: Api, *messages: dict[str, Any]) -> None:
-    response = api.client.post(
-        "/v1/unit-messages",
-        json={"messages": list(messages)},
-        headers={"Authorization": f"Bearer {INGEST_TOKEN}"},
-    )
-    assert response.status_code == 202, response.text
-    assert response.json()["rejected"] == []
 
 
 def run_scheduler(container: Container, clock: ManualClock, hours: float, step_minutes: int = 10) -> None:
@@ -57,17 +46,10 @@ def not_found(api: Api, org: Org, sensor_vin: str = SENSOR_VIN) -> list[dict[str
     ]
 
 
-def unit_state(api: Api, org: Org) -> dict[str, Any]:
-    body: dict[str, Any] = api.client.get(
-        f"/v1/organizations/{org.id}/units/{UNIT}", headers=org.headers
-    ).json()
-    return body
-
-
 def waiting_unit(api: Api, unit_id: str = UNIT) -> Org:
     org = api.new_org(autoPairingEnabled=True)
     api.new_unit(org, unit_id)
-    send(api, {"unitId": unit_id, "vin": SENSOR_VIN, "location": HERE})
+    assert api.send({"unitId": unit_id, "vin": SENSOR_VIN, "location": HERE})["rejected"] == []
     return org
 
 
@@ -87,7 +69,7 @@ def test_not_found_is_sent_once_then_hourly_for_48_hours(
     assert len(events) == 49
     assert hours_after_first(events) == [float(h) for h in range(49)]
     assert all(e["location"] == HERE for e in events)
-    state = unit_state(api, org)["autoPairing"]
+    state = api.unit(org, UNIT)["autoPairing"]
     assert (state["state"], state["remindersSent"], state["nextReminderAt"]) == ("notFound", 48, None)
 
 
@@ -102,7 +84,7 @@ def test_the_asset_appearing_at_hour_five_pairs_at_once_and_stops_the_reminders(
 
     reasons = [item["eventData"]["reason"] for item in api.feed(org, 2)]
     assert reasons == ["NotFound"] * 6 + ["AutoPair"]
-    state = unit_state(api, org)
+    state = api.unit(org, UNIT)
     assert state["assetId"] == asset["id"]
     assert state["autoPairing"]["nextReminderAt"] is None
 
@@ -113,7 +95,7 @@ def test_a_new_vin_at_hour_seven_stops_the_old_schedule_and_starts_a_new_attempt
     org = waiting_unit(api)
     run_scheduler(container, clock, hours=7.5)
 
-    send(api, {"unitId": UNIT, "vin": "F3B000002"})
+    api.send({"unitId": UNIT, "vin": "F3B000002"})
     run_scheduler(container, clock, hours=60)
 
     assert len(not_found(api, org, SENSOR_VIN)) == 1 + 7
@@ -140,6 +122,24 @@ def test_the_schedule_survives_a_restart_at_hour_ten(
 
     assert len(events) == 49
     assert hours_after_first(events) == [float(h) for h in range(49)]
+
+
+@pytest.mark.parametrize("late_ms", [1, 37_000])
+def test_a_scheduler_waking_late_after_every_slot_still_sends_the_last_reminder(
+    api: Api, container: Container, clock: ManualClock, late_ms: int
+) -> None:
+    org = waiting_unit(api)
+    first_at = clock.now_ms()
+    for hour in range(1, 52):
+        clock.set(first_at + hour * HOUR * 1000 + late_ms)
+        container.auto_pairing.run_due_reminders(clock.now_ms())
+
+    events = not_found(api, org)
+    assert len(events) == 1 + 48
+    times = [datetime.fromisoformat(e["registeredOn"]) for e in events]
+    assert (times[-1] - times[0]) // timedelta(milliseconds=1) == 48 * HOUR * 1000 + late_ms
+    state = api.unit(org, UNIT)["autoPairing"]
+    assert (state["remindersSent"], state["nextReminderAt"]) == (48, None)
 
 
 def test_a_late_scheduler_does_not_send_a_burst(api: Api, container: Container, clock: ManualClock) -> None:
@@ -225,45 +225,34 @@ def test_each_reminder_rematches_first_several_candidates_are_reported_and_stop_
     events = [item["eventData"] for item in api.feed(org, 2)]
     assert [e["reason"] for e in events] == ["NotFound"] * 3 + ["MultipleMatchFound"]
     assert events[-1]["candidateAssetIds"] == ids
-    assert unit_state(api, org)["autoPairing"]["nextReminderAt"] is None
-
-
-@contextmanager
-def second_process(database_url: str, clock: ManualClock) -> Iterator[Container]:
-    """Another container on the same database: its own engine and connections, like another process."""
-    other = bootstrap.build(make_settings(database_url), clock)
-    try:
-        yield other
-    finally:
-        other.close()
+    assert api.unit(org, UNIT)["autoPairing"]["nextReminderAt"] is None
 
 
 def test_two_schedulers_at_once_send_each_reminder_once(
-    api: Api, container: Container, clock: ManualClock, database_url: str
+    api: Api, container: Container, clock: ManualClock, other_process: Container
 ) -> None:
     org = api.new_org(autoPairingEnabled=True)
     unit_ids = [f"tp:{n}" for n in range(40)]
     for unit_id in unit_ids:
         api.new_unit(org, unit_id)
-    send(api, *({"unitId": unit_id, "vin": SENSOR_VIN} for unit_id in unit_ids))
+    api.send(*({"unitId": unit_id, "vin": SENSOR_VIN} for unit_id in unit_ids))
     clock.advance(HOUR)
 
-    with second_process(database_url, clock) as other:
-        schedulers = [
-            AutoPairing(c.database, clock, c.auto_pairing.policy, batch_size=3) for c in (container, other)
-        ]
-        start = threading.Barrier(2, timeout=30)
-        handled: list[int] = []
+    schedulers = [
+        AutoPairing(c.storage, clock, c.auto_pairing.policy, batch_size=3) for c in (container, other_process)
+    ]
+    start = threading.Barrier(2, timeout=30)
+    handled: list[int] = []
 
-        def run(scheduler: AutoPairing) -> None:
-            start.wait()
-            handled.append(scheduler.run_due_reminders(clock.now_ms()))
+    def run(scheduler: AutoPairing) -> None:
+        start.wait()
+        handled.append(scheduler.run_due_reminders(clock.now_ms()))
 
-        threads = [threading.Thread(target=run, args=(s,)) for s in schedulers]
-        for thread in threads:
-            thread.start()
-        for thread in threads:
-            thread.join(timeout=60)
+    threads = [threading.Thread(target=run, args=(s,)) for s in schedulers]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=60)
 
     assert sum(handled) == 40
     events = api.feed(org)

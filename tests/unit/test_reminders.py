@@ -7,6 +7,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from pairhub.domain.reminders import (
+    ReminderDecision,
     ReminderPolicy,
     decide_due,
     first_reminder_at,
@@ -27,7 +28,7 @@ def simulate(policy: ReminderPolicy, first_failed_at: int, ticks: list[int]) -> 
             break
         if now < due:
             continue
-        decision = decide_due(policy, first_failed_at, now)
+        decision = decide_due(policy, first_failed_at, due, now)
         if decision.emit:
             emitted.append(now)
         due = decision.next_at
@@ -43,15 +44,36 @@ def test_defaults_give_one_event_then_forty_eight_hourly_reminders() -> None:
 
 
 def test_the_last_reminder_is_at_exactly_the_window() -> None:
-    assert decide_due(DEFAULTS, T0, T0 + 48 * HOUR).emit
-    assert decide_due(DEFAULTS, T0, T0 + 48 * HOUR).next_at is None
-    assert not decide_due(DEFAULTS, T0, T0 + 48 * HOUR + 1).emit
+    last = T0 + 48 * HOUR
+    assert decide_due(DEFAULTS, T0, last, last).emit
+    assert decide_due(DEFAULTS, T0, last, last).next_at is None
+    assert not decide_due(DEFAULTS, T0, last + 1, last + 1).emit
+
+
+@pytest.mark.parametrize("late_ms", [1, 37_000, 59 * 60_000])
+def test_the_last_reminder_is_decided_on_its_slot_not_on_the_wake_up(late_ms: int) -> None:
+    last = T0 + 48 * HOUR
+    decision = decide_due(DEFAULTS, T0, last, last + late_ms)
+    assert decision.emit
+    assert decision.next_at is None
+
+
+@pytest.mark.parametrize("late_ms", [1, 37_000])
+def test_a_scheduler_late_after_every_slot_still_sends_one_plus_forty_eight(late_ms: int) -> None:
+    ticks = [T0 + hour * HOUR + late_ms for hour in range(1, 60)]
+    emitted = simulate(DEFAULTS, T0, ticks)
+    assert len(emitted) == 1 + 48
+    assert emitted[1:] == ticks[:48]
 
 
 def test_a_late_scheduler_sends_one_reminder_and_keeps_the_grid() -> None:
-    decision = decide_due(DEFAULTS, T0, T0 + 5 * HOUR + 17)
+    decision = decide_due(DEFAULTS, T0, T0 + HOUR, T0 + 5 * HOUR + 17)
     assert decision.emit
     assert decision.next_at == T0 + 6 * HOUR
+
+
+def test_a_slot_that_is_not_after_the_first_failure_is_not_a_reminder() -> None:
+    assert decide_due(DEFAULTS, T0, T0, T0 + HOUR) == ReminderDecision(emit=False, next_at=None)
 
 
 def test_a_window_shorter_than_the_interval_means_no_reminder() -> None:
@@ -94,12 +116,14 @@ def test_the_next_slot_is_later_on_the_grid_and_inside_the_window(
     assert slot - T0 <= policy.window_ms
 
 
-@given(policies, st.integers(min_value=0, max_value=200 * HOUR))
-def test_nothing_is_emitted_past_the_window(policy: ReminderPolicy, elapsed: int) -> None:
-    decision = decide_due(policy, T0, T0 + elapsed)
-    assert decision.emit == (elapsed <= policy.window_ms)
+@given(policies, st.integers(min_value=1, max_value=200 * HOUR), st.integers(min_value=0, max_value=HOUR))
+def test_nothing_is_emitted_for_a_slot_past_the_window(policy: ReminderPolicy, slot: int, late: int) -> None:
+    decision = decide_due(policy, T0, T0 + slot, T0 + slot + late)
+    assert decision.emit == (slot <= policy.window_ms)
     if not decision.emit:
         assert decision.next_at is None
+    elif decision.next_at is not None:
+        assert decision.next_at > T0 + slot + late
 
 
 @given(policies)

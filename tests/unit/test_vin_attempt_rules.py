@@ -8,76 +8,81 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from pairhub.domain.auto_pairing import (
+from pairhub.domain.model import AutoPairingState as S
+from pairhub.domain.units import (
+    Activity,
     MessageAction,
-    ReportedVin,
-    UnitSnapshot,
-    attempt_vin,
+    Unit,
     decide_on_message,
+    on_message,
     rematch_is_news,
 )
-from pairhub.domain.model import AutoPairingState as S
-from pairhub.domain.vin import MatchKind, MatchResult
+from pairhub.domain.vin import MatchKind, MatchResult, ReportedVin
 
 VIN = "1HGCM82633A000001"
 OTHER = "WDB9634031L738192"
 NOW = 1_000_000
 
-IDLE = UnitSnapshot("tp:1", "org", False, S.IDLE, None, None, True)
+IDLE = Unit("tp:1", "org", 0, S.IDLE)
 ATTEMPT, NOTHING, DISABLE = MessageAction.ATTEMPT, MessageAction.NOTHING, MessageAction.DISABLE
 
 
-def unit(state: S, vin: str | None = VIN, **changes: object) -> UnitSnapshot:
-    return replace(IDLE, state=state, attempted_vin=vin, **changes)  # type: ignore[arg-type]
+def unit(state: S, vin: str | None = VIN, *, paired: bool = False, **changes: object) -> Unit:
+    asset_id = "asset" if paired else None
+    return replace(IDLE, state=state, attempted_vin=vin, asset_id=asset_id, **changes)  # type: ignore[arg-type]
+
+
+def decide(record: Unit, vin: str | None, now: int = NOW, *, enabled: bool = True) -> MessageAction:
+    return decide_on_message(record, vin, enabled, now)
 
 
 def test_the_first_message_with_a_vin_attempts() -> None:
-    assert decide_on_message(IDLE, VIN, NOW) is ATTEMPT
+    assert decide(IDLE, VIN) is ATTEMPT
 
 
 def test_a_message_without_a_vin_says_nothing_about_it() -> None:
-    assert decide_on_message(IDLE, None, NOW) is NOTHING
-    assert decide_on_message(unit(S.NOT_FOUND), None, NOW) is NOTHING
+    assert decide(IDLE, None) is NOTHING
+    assert decide(unit(S.NOT_FOUND), None) is NOTHING
 
 
 @pytest.mark.parametrize("state", [S.NOT_FOUND, S.MULTIPLE_MATCH_FOUND, S.INVALID_DATA, S.SUPPRESSED])
 def test_the_same_vin_is_attempted_once_and_a_new_one_again(state: S) -> None:
-    assert decide_on_message(unit(state), VIN, NOW) is NOTHING
-    assert decide_on_message(unit(state), OTHER, NOW) is ATTEMPT
+    assert decide(unit(state), VIN) is NOTHING
+    assert decide(unit(state), OTHER) is ATTEMPT
 
 
 def test_an_invalid_vin_reported_twice_is_attempted_once() -> None:
-    assert decide_on_message(unit(S.INVALID_DATA, ""), "", NOW) is NOTHING
+    assert decide(unit(S.INVALID_DATA, ""), "") is NOTHING
 
 
 @given(st.sampled_from(list(S)), st.one_of(st.none(), st.sampled_from([VIN, OTHER, ""])))
 def test_a_paired_unit_is_never_attempted(state: S, vin: str | None) -> None:
-    assert decide_on_message(unit(state, paired=True), vin, NOW) is NOTHING
-    assert decide_on_message(unit(state, paired=True, organization_enabled=False), vin, NOW) is NOTHING
+    assert decide(unit(state, paired=True), vin) is NOTHING
+    assert decide(unit(state, paired=True), vin, enabled=False) is NOTHING
 
 
 def test_switched_off_organizations_only_mark_units_disabled() -> None:
-    off = {"organization_enabled": False}
-    assert decide_on_message(unit(S.IDLE, None, **off), VIN, NOW) is DISABLE
-    assert decide_on_message(unit(S.NOT_FOUND, **off), VIN, NOW) is DISABLE
-    assert decide_on_message(unit(S.DISABLED, **off), OTHER, NOW) is NOTHING
+    assert decide(unit(S.IDLE, None), VIN, enabled=False) is DISABLE
+    assert decide(unit(S.NOT_FOUND), VIN, enabled=False) is DISABLE
+    assert decide(unit(S.DISABLED), OTHER, enabled=False) is NOTHING
     # A suppressed unit stays suppressed until its VIN changes, switch or not.
-    assert decide_on_message(unit(S.SUPPRESSED, **off), VIN, NOW) is NOTHING
-    assert decide_on_message(unit(S.SUPPRESSED, **off), OTHER, NOW) is DISABLE
+    assert decide(unit(S.SUPPRESSED), VIN, enabled=False) is NOTHING
+    assert decide(unit(S.SUPPRESSED), OTHER, enabled=False) is DISABLE
 
 
 def test_a_disabled_unit_of_a_switched_on_organization_starts_afresh() -> None:
-    assert decide_on_message(unit(S.DISABLED), VIN, NOW) is ATTEMPT
+    assert decide(unit(S.DISABLED), VIN) is ATTEMPT
 
 
 def test_unknown_is_retried_only_after_the_retry_time_even_without_a_vin() -> None:
     failed = unit(S.UNKNOWN, retry_after=NOW + 10)
-    assert decide_on_message(failed, VIN, NOW) is NOTHING
-    assert decide_on_message(failed, None, NOW + 9) is NOTHING
-    assert decide_on_message(failed, None, NOW + 10) is ATTEMPT
-    assert decide_on_message(failed, VIN, NOW + 10) is ATTEMPT
-    assert decide_on_message(failed, OTHER, NOW) is ATTEMPT
-    assert attempt_vin(failed, None) == ReportedVin(VIN, VIN)
+    assert decide(failed, VIN) is NOTHING
+    assert decide(failed, None, NOW + 9) is NOTHING
+    assert decide(failed, None, NOW + 10) is ATTEMPT
+    assert decide(failed, VIN, NOW + 10) is ATTEMPT
+    assert decide(failed, OTHER) is ATTEMPT
+    # A retry without a VIN in the message uses the VIN that failed.
+    assert on_message(failed, Activity(NOW + 10), ATTEMPT, NOW + 10).match_vin == VIN
 
 
 def test_the_invalid_data_sensor_vin_is_the_raw_value_and_absent_when_nothing_was_reported() -> None:
@@ -91,10 +96,11 @@ def test_a_rematch_is_news_only_when_the_outcome_changes() -> None:
     none = MatchResult(MatchKind.NONE)
     two = MatchResult(MatchKind.MULTIPLE, candidate_asset_ids=("a", "b"))
     three = MatchResult(MatchKind.MULTIPLE, candidate_asset_ids=("a", "b", "c"))
-    assert not rematch_is_news(S.NOT_FOUND, (), none)
-    assert rematch_is_news(S.NOT_FOUND, (), two)
-    assert not rematch_is_news(S.MULTIPLE_MATCH_FOUND, ("a", "b"), two)
-    assert rematch_is_news(S.MULTIPLE_MATCH_FOUND, ("a", "b"), three)
-    assert rematch_is_news(S.MULTIPLE_MATCH_FOUND, ("a", "b"), none)
+    not_found, multiple = unit(S.NOT_FOUND), unit(S.MULTIPLE_MATCH_FOUND, candidates=("a", "b"))
+    assert not rematch_is_news(not_found, none)
+    assert rematch_is_news(not_found, two)
+    assert not rematch_is_news(multiple, two)
+    assert rematch_is_news(multiple, three)
+    assert rematch_is_news(multiple, none)
     for kind in (MatchKind.EXACT, MatchKind.PARTIAL):
-        assert rematch_is_news(S.NOT_FOUND, (), MatchResult(kind, asset_id="a"))
+        assert rematch_is_news(not_found, MatchResult(kind, asset_id="a"))

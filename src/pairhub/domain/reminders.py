@@ -1,4 +1,4 @@
-"""NotFound reminder schedule: pure functions of the first failure time, `now` and the policy."""
+"""NotFound reminder schedule: pure functions of the first failure time, the slot, `now` and the policy."""
 
 from __future__ import annotations
 
@@ -52,12 +52,14 @@ def first_reminder_at(policy: ReminderPolicy, first_failed_at: int) -> int | Non
     return next_slot_after(policy, first_failed_at, first_failed_at)
 
 
-def decide_due(policy: ReminderPolicy, first_failed_at: int, now: int) -> ReminderDecision:
-    """Decide a reminder found due at `now`.
+def decide_due(policy: ReminderPolicy, first_failed_at: int, slot: int, now: int) -> ReminderDecision:
+    """Decide the reminder of `slot` (the unit's next reminder time), found due at `now`.
 
-    Missed slots (a scheduler that was down) are not replayed as a burst: one reminder is sent and the
-    next one waits for the following slot. Nothing is sent once `now` is past the window.
+    The window is checked against the slot, not `now`: a scheduler that wakes a little late still
+    sends the last reminder of the window. Missed slots (a scheduler that was down) are not replayed
+    as a burst: one reminder is sent and the next one waits for the following slot after `now`.
     """
-    if now - first_failed_at > policy.window_ms:
+    offset = slot - first_failed_at
+    if offset <= 0 or offset > policy.window_ms:
         return ReminderDecision(emit=False, next_at=None)
-    return ReminderDecision(emit=True, next_at=next_slot_after(policy, first_failed_at, now))
+    return ReminderDecision(emit=True, next_at=next_slot_after(policy, first_failed_at, max(slot, now)))

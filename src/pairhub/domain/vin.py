@@ -132,3 +132,25 @@ def decide_match(
     if candidates:
         return MatchResult(MatchKind.MULTIPLE, candidate_asset_ids=tuple(candidates))
     return MatchResult(MatchKind.NONE)
+
+
+@dataclass(frozen=True)
+class ReportedVin:
+    """A VIN as a unit reported it: the raw value (None when reported as null) and its normalized form."""
+
+    raw: str | None
+    normalized: str
+
+    @classmethod
+    def of(cls, reported: str | None) -> ReportedVin:
+        """Normalize a reported value; the raw form keeps everything but NUL padding.
+
+        NUL cannot be stored in a PostgreSQL text column, and as padding it carries no information.
+        """
+        raw = None if reported is None else reported.replace("\x00", "")
+        return cls(raw, normalize_vin(raw))
+
+    @property
+    def event_sensor_vin(self) -> str | None:
+        """The InvalidData `sensorVIN`: the raw value, absent when nothing usable was reported at all."""
+        return self.raw if self.normalized else None

@@ -13,7 +13,7 @@ import structlog
 
 from pairhub.bootstrap import Container
 from pairhub.entrypoints import mqtt
-from pairhub.services import auto_pairing, ingest
+from pairhub.worker import loops
 
 Stopper = Callable[[], Awaitable[None]]
 Loop = Callable[[Container, asyncio.Event], Coroutine[Any, Any, None]]
@@ -22,13 +22,12 @@ log = structlog.get_logger("pairhub.worker")
 
 def background_loops(deliver: bool = True, mqtt_ingest: bool = False, role: str = "serve") -> list[Loop]:
     """The loops a worker runs; each returns when the stop event is set."""
-    loops: list[Loop] = []
-    loops += [ingest.flush_loop, auto_pairing.reminder_loop]
+    running: list[Loop] = [loops.flush_loop, loops.reminder_loop]
     if deliver:
-        loops.append(Container.deliver_webhooks)
+        running.append(Container.deliver_webhooks)
     if mqtt_ingest:
-        loops.append(partial(mqtt.subscriber_loop, role=role))
-    return loops
+        running.append(partial(mqtt.subscriber_loop, role=role))
+    return running
 
 
 async def _guarded(loop: Loop, container: Container, stopping: asyncio.Event) -> None:

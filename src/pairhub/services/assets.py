@@ -3,24 +3,19 @@
 from __future__ import annotations
 
 import uuid
-from collections import defaultdict
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass
-from typing import Any
+from dataclasses import dataclass, replace
 
-from sqlalchemy import Connection, RowMapping, delete, exists, insert, select, update
-from sqlalchemy.exc import IntegrityError
-
-from pairhub.adapters.sql.engine import Database
-from pairhub.adapters.sql.tables import assets, units
+from pairhub.domain import assets as asset_rules
 from pairhub.domain import vin as vins
-from pairhub.domain.errors import Conflict, Invalid, NotFound
-from pairhub.ports import Clock
+from pairhub.domain.assets import Asset, normalize_asset_vin
+from pairhub.domain.errors import Invalid, NotFound
+from pairhub.ports import Clock, Storage, UnitOfWork
 from pairhub.services import organizations
 from pairhub.services.pagination import Page, paginate
 
-RematchHook = Callable[[Connection, str, int], None]
-"""Called in the write transaction after an asset VIN appears or changes: (connection, org id, now)."""
+RematchHook = Callable[[UnitOfWork, str, int], None]
+"""Called in the unit of work after an asset VIN appears or changes: (uow, org id, now)."""
 
 
 @dataclass(frozen=True)
@@ -38,103 +33,57 @@ class BulkOutcome:
 class AssetView:
     """An asset with the ids of the units paired to it."""
 
-    row: RowMapping
+    asset: Asset
     unit_ids: tuple[str, ...]
 
 
-def normalize_asset_vin(raw: str | None) -> str | None:
-    """The stored VIN for an asset, or invalid_vin; None or blank means no VIN."""
-    if raw is None:
-        return None
-    normalized = vins.normalize_vin(raw)
-    if not normalized:
-        return None
-    if not vins.is_valid_asset_vin(normalized):
-        raise Invalid(
-            "invalid_vin",
-            "An asset VIN must have 17 characters of A-H, J-N, P, R-Z and 0-9 (no I, O or Q).",
-            vin=raw,
-        )
-    return normalized
+@dataclass(frozen=True)
+class AssetChanges:
+    """What an update changes: only the fields marked as given (a given None clears the value)."""
+
+    vin: str | None = None
+    name: str | None = None
+    vin_given: bool = False
+    name_given: bool = False
 
 
-def vin_columns(vin: str | None) -> dict[str, str | None]:
-    """The VIN and the derived columns that its index lookups use."""
-    if vin is None:
-        return {"vin": None, "vin_reversed": None, "vin_serial": None}
-    return {"vin": vin, "vin_reversed": vins.reversed_vin(vin), "vin_serial": vins.serial_part(vin)}
-
-
-def _duplicate(vin: str) -> Conflict:
-    return Conflict("duplicate_vin", f"Another asset of this organization has VIN {vin}.", vin=vin)
-
-
-def load(connection: Connection, organization_id: str, asset_id: str) -> RowMapping:
-    """The asset row of this organization, or asset_not_found."""
-    row = (
-        connection.execute(
-            select(assets).where(assets.c.id == asset_id, assets.c.organization_id == organization_id)
-        )
-        .mappings()
-        .first()
-    )
-    if row is None:
+def require(uow: UnitOfWork, organization_id: str, asset_id: str) -> Asset:
+    """The asset of this organization, or asset_not_found."""
+    asset = uow.assets.get(organization_id, asset_id)
+    if asset is None:
         raise NotFound("asset_not_found", f"Asset {asset_id} does not exist.")
-    return row
+    return asset
 
 
-def _with_units(connection: Connection, rows: Sequence[RowMapping]) -> list[AssetView]:
-    by_asset: dict[str, list[str]] = defaultdict(list)
-    if rows:
-        paired = connection.execute(
-            select(units.c.asset_id, units.c.id)
-            .where(units.c.asset_id.in_([row["id"] for row in rows]))
-            .order_by(units.c.id)
-        )
-        for asset_id, unit_id in paired:
-            by_asset[asset_id].append(unit_id)
-    return [AssetView(row, tuple(by_asset[row["id"]])) for row in rows]
+def _with_units(uow: UnitOfWork, found: Sequence[Asset]) -> list[AssetView]:
+    paired = uow.units.ids_by_asset([asset.id for asset in found])
+    return [AssetView(asset, paired.get(asset.id, ())) for asset in found]
 
 
 class Assets:
     """Use cases on assets."""
 
-    def __init__(self, database: Database, clock: Clock, on_vin_change: RematchHook | None = None):
-        self._database = database
+    def __init__(self, storage: Storage, clock: Clock, on_vin_change: RematchHook | None = None):
+        self._storage = storage
         self._clock = clock
         self._on_vin_change = on_vin_change
 
-    def _vin_changed(self, connection: Connection, organization_id: str, now: int) -> None:
+    def _vin_changed(self, uow: UnitOfWork, organization_id: str, now: int) -> None:
         if self._on_vin_change is not None:
-            self._on_vin_change(connection, organization_id, now)
+            self._on_vin_change(uow, organization_id, now)
 
     def create(self, organization_id: str, vin: str | None, name: str | None) -> AssetView:
         """Create an asset; a VIN re-matches the organization's waiting units at once."""
         normalized = normalize_asset_vin(vin)
         now = self._clock.now_ms()
-        asset_id = str(uuid.uuid4())
-        try:
-            with self._database.write() as connection:
-                organizations.load(connection, organization_id)
-                if normalized and self._vin_taken(connection, organization_id, normalized):
-                    raise _duplicate(normalized)
-                connection.execute(
-                    insert(assets),
-                    {
-                        "id": asset_id,
-                        "organization_id": organization_id,
-                        "name": name,
-                        "created_at": now,
-                        "updated_at": now,
-                        **vin_columns(normalized),
-                    },
-                )
-                if normalized:
-                    self._vin_changed(connection, organization_id, now)
-                return _with_units(connection, [load(connection, organization_id, asset_id)])[0]
-        except IntegrityError as error:
-            # Two concurrent creates of the same VIN: the unique index is the last word.
-            raise _duplicate(normalized or "") from error
+        asset = Asset(str(uuid.uuid4()), organization_id, normalized, name, now, now)
+        with self._storage.write() as uow:
+            organizations.require(uow, organization_id)
+            if not uow.assets.add(asset):
+                raise asset_rules.duplicate_vin(normalized or "")
+            if normalized:
+                self._vin_changed(uow, organization_id, now)
+            return _with_units(uow, [asset])[0]
 
     def create_many(
         self, organization_id: str, items: Sequence[tuple[str | None, str | None]]
@@ -161,50 +110,26 @@ class Assets:
                 outcomes[index] = BulkOutcome(index, "refused", code="duplicate_vin", detail=detail)
             else:
                 wanted[vin] = (index, name)
-        with self._database.write() as connection:
-            organizations.load(connection, organization_id)
-            existing = dict(
-                connection.execute(
-                    select(assets.c.vin, assets.c.id).where(
-                        assets.c.organization_id == organization_id, assets.c.vin.in_(list(wanted))
-                    )
-                ).all()
-            )
-            rows = []
+        with self._storage.write() as uow:
+            organizations.require(uow, organization_id)
+            existing = uow.assets.by_vins(organization_id, list(wanted))
+            new: list[Asset] = []
             for vin, (index, name) in wanted.items():
                 if vin in existing:
-                    outcomes[index] = BulkOutcome(index, "exists", asset_id=existing[vin])
+                    outcomes[index] = BulkOutcome(index, "exists", asset_id=existing[vin].id)
                     continue
-                asset_id = str(uuid.uuid4())
-                rows.append(
-                    {
-                        "id": asset_id,
-                        "organization_id": organization_id,
-                        "name": name,
-                        "created_at": now,
-                        "updated_at": now,
-                        **vin_columns(vin),
-                    }
-                )
-                outcomes[index] = BulkOutcome(index, "created", asset_id=asset_id)
-            if rows:
-                connection.execute(insert(assets), rows)
-                self._vin_changed(connection, organization_id, now)
+                asset = Asset(str(uuid.uuid4()), organization_id, vin, name, now, now)
+                new.append(asset)
+                outcomes[index] = BulkOutcome(index, "created", asset_id=asset.id)
+            if new:
+                uow.assets.add_many(new)
+                self._vin_changed(uow, organization_id, now)
         return [outcomes[index] for index in sorted(outcomes)]
-
-    @staticmethod
-    def _vin_taken(
-        connection: Connection, organization_id: str, vin: str, except_id: str | None = None
-    ) -> bool:
-        query = select(assets.c.id).where(assets.c.organization_id == organization_id, assets.c.vin == vin)
-        if except_id:
-            query = query.where(assets.c.id != except_id)
-        return connection.execute(query).first() is not None
 
     def get(self, organization_id: str, asset_id: str) -> AssetView:
         """One asset."""
-        with self._database.read() as connection:
-            return _with_units(connection, [load(connection, organization_id, asset_id)])[0]
+        with self._storage.read() as uow:
+            return _with_units(uow, [require(uow, organization_id, asset_id)])[0]
 
     def list(
         self,
@@ -217,61 +142,36 @@ class Assets:
         limit: int = 100,
     ) -> Page[AssetView]:
         """Assets by id, filtered by exact VIN, pairing state, or a VIN/name fragment."""
-        query = (
-            select(assets)
-            .where(assets.c.organization_id == organization_id)
-            .order_by(assets.c.id)
-            .limit(limit + 1)
-        )
-        if vin is not None:
-            query = query.where(assets.c.vin == vins.normalize_vin(vin))
-        if search:
-            fragment = search.strip()
-            query = query.where(
-                assets.c.vin.contains(vins.normalize_vin(fragment), autoescape=True)
-                | assets.c.name.icontains(fragment, autoescape=True)
-            )
-        if paired is not None:
-            has_units = exists().where(units.c.asset_id == assets.c.id)
-            query = query.where(has_units if paired else ~has_units)
-        if after:
-            query = query.where(assets.c.id > after)
-        with self._database.read() as connection:
-            organizations.load(connection, organization_id)
-            rows = list(connection.execute(query).mappings())
-            page = paginate(rows, limit, lambda row: str(row["id"]))
-            return Page(_with_units(connection, page.items), page.next_cursor)
+        exact = None if vin is None else vins.normalize_vin(vin)
+        text = search.strip() if search else None
+        with self._storage.read() as uow:
+            organizations.require(uow, organization_id)
+            found = uow.assets.search(organization_id, exact, paired, text or None, after, limit + 1)
+            page = paginate(found, limit, lambda asset: asset.id)
+            return Page(_with_units(uow, page.items), page.next_cursor)
 
-    def update(self, organization_id: str, asset_id: str, changes: dict[str, Any]) -> AssetView:
+    def update(self, organization_id: str, asset_id: str, changes: AssetChanges) -> AssetView:
         """Change the name and/or VIN; a new VIN re-matches the organization's waiting units."""
         now = self._clock.now_ms()
-        values: dict[str, Any] = {"updated_at": now}
-        if "name" in changes:
-            values["name"] = changes["name"]
-        vin_given = "vin" in changes
-        normalized = normalize_asset_vin(changes.get("vin")) if vin_given else None
-        try:
-            with self._database.write() as connection:
-                current = load(connection, organization_id, asset_id)
-                vin_changed = vin_given and normalized != current["vin"]
-                if vin_changed:
-                    if normalized and self._vin_taken(connection, organization_id, normalized, asset_id):
-                        raise _duplicate(normalized)
-                    values.update(vin_columns(normalized))
-                connection.execute(update(assets).where(assets.c.id == asset_id).values(**values))
-                if vin_changed and normalized:
-                    self._vin_changed(connection, organization_id, now)
-                return _with_units(connection, [load(connection, organization_id, asset_id)])[0]
-        except IntegrityError as error:
-            raise _duplicate(normalized or "") from error
+        normalized = normalize_asset_vin(changes.vin) if changes.vin_given else None
+        with self._storage.write() as uow:
+            current = require(uow, organization_id, asset_id)
+            vin_changed = changes.vin_given and normalized != current.vin
+            changed = replace(
+                current,
+                name=changes.name if changes.name_given else current.name,
+                vin=normalized if vin_changed else current.vin,
+                updated_at=now,
+            )
+            if not uow.assets.save(changed):
+                raise asset_rules.duplicate_vin(normalized or "")
+            if vin_changed and normalized:
+                self._vin_changed(uow, organization_id, now)
+            return _with_units(uow, [changed])[0]
 
     def delete(self, organization_id: str, asset_id: str) -> None:
         """Delete an asset that has no paired units."""
-        with self._database.write() as connection:
-            load(connection, organization_id, asset_id)
-            if connection.execute(select(units.c.id).where(units.c.asset_id == asset_id)).first():
-                raise Conflict(
-                    "asset_has_paired_units",
-                    "Unpair the units of this asset before deleting it.",
-                )
-            connection.execute(delete(assets).where(assets.c.id == asset_id))
+        with self._storage.write() as uow:
+            asset = require(uow, organization_id, asset_id)
+            asset_rules.check_deletable(asset, uow.units.ids_by_asset([asset.id]).get(asset.id, ()))
+            uow.assets.delete(asset_id)

@@ -9,21 +9,16 @@ and its event are committed in their own transaction before the request is answe
 
 from __future__ import annotations
 
-import asyncio
-import contextlib
 import threading
 from collections.abc import Sequence
 from dataclasses import dataclass
-from typing import Any, Protocol
 
 import structlog
-from sqlalchemy import Boolean, Float, String, bindparam, case, func, or_, update
 
-from pairhub.adapters.sql.engine import Database
-from pairhub.adapters.sql.tables import units
-from pairhub.domain.auto_pairing import MessageAction, ReportedVin, decide_on_message
 from pairhub.domain.events import Location
-from pairhub.ports import Clock
+from pairhub.domain.units import Activity, MessageAction, Unit, decide_on_message
+from pairhub.domain.vin import ReportedVin
+from pairhub.ports import Clock, Storage
 from pairhub.services.auto_pairing import AutoPairing, MessageToAct
 
 log = structlog.get_logger("pairhub.ingest")
@@ -60,23 +55,6 @@ class IngestResult:
 
     accepted: int
     rejected: tuple[Rejection, ...]
-
-
-@dataclass(frozen=True)
-class Activity:
-    """The newest activity of one unit not yet written: seen time, VIN and location when reported."""
-
-    seen_at: int
-    vin: ReportedVin | None = None
-    location: Location | None = None
-
-    def then(self, later: Activity) -> Activity:
-        """This activity, then `later` (arrival order): newest values win, lastSeenAt never goes back."""
-        return Activity(
-            seen_at=max(self.seen_at, later.seen_at),
-            vin=later.vin if later.vin is not None else self.vin,
-            location=later.location if later.location is not None else self.location,
-        )
 
 
 class ActivityBuffer:
@@ -116,55 +94,17 @@ class ActivityBuffer:
                 self._pending[unit_id] = older if newer is None else older.then(newer)
 
 
-# One statement for every pending unit; the bind names must differ from the column names.
-_FLUSH = (
-    update(units)
-    .where(units.c.id == bindparam("b_unit_id"))
-    .values(
-        last_seen_at=case(
-            (
-                or_(units.c.last_seen_at.is_(None), units.c.last_seen_at < bindparam("b_seen_at")),
-                bindparam("b_seen_at"),
-            ),
-            else_=units.c.last_seen_at,
-        ),
-        last_vin_raw=case(
-            (bindparam("b_vin_given", type_=Boolean), bindparam("b_vin_raw", type_=String)),
-            else_=units.c.last_vin_raw,
-        ),
-        last_vin=case(
-            (bindparam("b_vin_given", type_=Boolean), bindparam("b_vin", type_=String)),
-            else_=units.c.last_vin,
-        ),
-        last_latitude=func.coalesce(bindparam("b_latitude", type_=Float), units.c.last_latitude),
-        last_longitude=func.coalesce(bindparam("b_longitude", type_=Float), units.c.last_longitude),
-    )
-)
-
-
-def _flush_parameters(unit_id: str, activity: Activity) -> dict[str, Any]:
-    return {
-        "b_unit_id": unit_id,
-        "b_seen_at": activity.seen_at,
-        "b_vin_given": activity.vin is not None,
-        "b_vin_raw": activity.vin.raw if activity.vin else None,
-        "b_vin": activity.vin.normalized if activity.vin else None,
-        "b_latitude": activity.location.latitude if activity.location else None,
-        "b_longitude": activity.location.longitude if activity.location else None,
-    }
-
-
 class Ingest:
     """Use case: take a request of unit messages."""
 
     def __init__(
         self,
-        database: Database,
+        storage: Storage,
         clock: Clock,
         auto_pairing: AutoPairing,
         buffer: ActivityBuffer | None = None,
     ) -> None:
-        self._database = database
+        self._storage = storage
         self._clock = clock
         self._auto_pairing = auto_pairing
         self.buffer = buffer or ActivityBuffer()
@@ -182,53 +122,50 @@ class Ingest:
             else:
                 timely.append(message)
         # The one query of a steady-state request: every unit of the request with its organization.
-        snapshots = self._auto_pairing.snapshots(message.unit_id for message in timely)
+        with self._storage.read() as uow:
+            known = uow.units.with_switch({message.unit_id for message in timely})
         accepted = 0
-        to_act: list[UnitMessage] = []
+        to_act: list[MessageToAct] = []
         acting: set[str] = set()
         for message in timely:
-            unit = snapshots.get(message.unit_id)
-            if unit is None:
+            found = known.get(message.unit_id)
+            if found is None:
                 rejected.append(
                     Rejection(message.index, "unknown_unit", f"Unit {message.unit_id} is not provisioned.")
                 )
                 continue
             accepted += 1
-            self.buffer.record(
-                message.unit_id,
-                Activity(
-                    now if message.timestamp_ms is None else message.timestamp_ms,
-                    message.vin,
-                    message.location,
-                ),
-            )
+            seen_at = now if message.timestamp_ms is None else message.timestamp_ms
+            self.buffer.record(message.unit_id, Activity(seen_at, message.vin, message.location))
+            unit, enabled = found
+            if message.unit_id in acting:
+                # Once a unit acts in this request its later messages go along: they are decided under
+                # its lock, in order, against the state the earlier messages left.
+                to_act.append(self._to_act(message, seen_at, unit, enabled, None))
+                continue
             vin = message.vin.normalized if message.vin else None
-            # Once a unit acts in this request its later messages go along: the rules are re-checked
-            # under its lock, in order, against the state the earlier messages left.
-            if message.unit_id in acting or decide_on_message(unit, vin, now) is not MessageAction.NOTHING:
+            action = decide_on_message(unit, vin, enabled, now)
+            if action is not MessageAction.NOTHING:
                 acting.add(message.unit_id)
-                to_act.append(message)
+                to_act.append(self._to_act(message, seen_at, unit, enabled, action))
         if to_act:
             self._act(to_act, now)
         rejected.sort(key=lambda rejection: rejection.index)
         return IngestResult(accepted, tuple(rejected))
 
-    def _act(self, messages: list[UnitMessage], now: int) -> None:
-        batch = [
-            MessageToAct(
-                message.unit_id,
-                message.vin,
-                message.location or self.buffer.location_of(message.unit_id),
-                message.timestamp_ms,
-            )
-            for message in messages
-        ]
+    def _to_act(
+        self, message: UnitMessage, seen_at: int, unit: Unit, enabled: bool, action: MessageAction | None
+    ) -> MessageToAct:
+        location = message.location or self.buffer.location_of(message.unit_id)
+        return MessageToAct(message.unit_id, Activity(seen_at, message.vin, location), unit, enabled, action)
+
+    def _act(self, messages: list[MessageToAct], now: int) -> None:
         try:
-            self._auto_pairing.on_messages(batch, now)
+            self._auto_pairing.on_messages(messages, now)
         except Exception:
             # The messages are still taken: nothing was recorded for their VINs, so the units' next
             # messages attempt again.
-            log.exception("auto_pairing_attempts_failed", units=len(batch))
+            log.exception("auto_pairing_attempts_failed", units=len(messages))
 
     def flush(self) -> int:
         """Write pending activity in one executemany; returns how many units were written.
@@ -238,32 +175,11 @@ class Ingest:
         taken = self.buffer.drain()
         if not taken:
             return 0
-        # Sorted: processes flushing overlapping units lock rows in the same order (no deadlock).
-        parameters = [_flush_parameters(unit_id, activity) for unit_id, activity in sorted(taken.items())]
         try:
-            with self._database.write() as connection:
-                connection.execute(_FLUSH, parameters)
+            with self._storage.write() as uow:
+                uow.units.record_activity(taken)
         except Exception:
             self.buffer.restore(taken)
             log.exception("unit_activity_flush_failed", units=len(taken))
             return 0
         return len(taken)
-
-
-class IngestHost(Protocol):
-    """What the flush loop needs of the process's container."""
-
-    ingest: Ingest
-
-
-async def flush_loop(host: IngestHost, stopping: asyncio.Event) -> None:
-    """Write buffered unit activity about every second, and once more when stopping."""
-    ingest = host.ingest
-    try:
-        while not stopping.is_set():
-            with contextlib.suppress(TimeoutError):
-                await asyncio.wait_for(stopping.wait(), timeout=FLUSH_INTERVAL_SECONDS)
-            await asyncio.to_thread(ingest.flush)
-    finally:
-        # Also on cancellation: whatever is pending is written before the process goes.
-        ingest.flush()

@@ -2,41 +2,31 @@
 
 from __future__ import annotations
 
-from sqlalchemy import Connection, RowMapping, delete, insert, select
-from sqlalchemy.exc import IntegrityError
-
-from pairhub.adapters.sql.engine import Database
-from pairhub.adapters.sql.tables import units
+from pairhub.domain import units as unit_rules
 from pairhub.domain.errors import Conflict, Invalid, NotFound
-from pairhub.domain.model import AutoPairingState, is_valid_unit_id
-from pairhub.ports import Clock
+from pairhub.domain.model import is_valid_unit_id
+from pairhub.domain.units import Unit
+from pairhub.ports import Clock, Storage, UnitOfWork
 from pairhub.services import organizations
 from pairhub.services.pagination import Page, paginate
 
-STATE_FILTERS = {state.value for state in AutoPairingState}
 
-
-def load(
-    connection: Connection, organization_id: str, unit_id: str, *, for_update: bool = False
-) -> RowMapping:
-    """The unit row of this organization, or unit_not_found."""
-    query = select(units).where(units.c.id == unit_id, units.c.organization_id == organization_id)
-    if for_update:
-        query = query.with_for_update()
-    row = connection.execute(query).mappings().first()
-    if row is None:
+def require(uow: UnitOfWork, organization_id: str, unit_id: str, *, lock: bool = False) -> Unit:
+    """The unit of this organization, or unit_not_found."""
+    unit = uow.units.get(organization_id, unit_id, lock=lock)
+    if unit is None:
         raise NotFound("unit_not_found", f"Unit {unit_id} does not exist.")
-    return row
+    return unit
 
 
 class Units:
     """Use cases on units."""
 
-    def __init__(self, database: Database, clock: Clock) -> None:
-        self._database = database
+    def __init__(self, storage: Storage, clock: Clock) -> None:
+        self._storage = storage
         self._clock = clock
 
-    def provision(self, organization_id: str, unit_id: str) -> RowMapping:
+    def provision(self, organization_id: str, unit_id: str) -> Unit:
         """Register a unit with the organization."""
         if not is_valid_unit_id(unit_id):
             raise Invalid(
@@ -45,34 +35,19 @@ class Units:
                 "and a serial of 1-64 letters and digits.",
                 unitId=unit_id,
             )
-        conflict = Conflict("unit_exists", f"Unit {unit_id} is already provisioned.")
-        try:
-            with self._database.write() as connection:
-                organization = organizations.load(connection, organization_id)
-                if connection.execute(select(units.c.id).where(units.c.id == unit_id)).first():
-                    raise conflict
-                connection.execute(
-                    insert(units),
-                    {
-                        "id": unit_id,
-                        "organization_id": organization_id,
-                        "created_at": self._clock.now_ms(),
-                        "ap_state": (
-                            AutoPairingState.IDLE
-                            if organization.auto_pairing_enabled
-                            else AutoPairingState.DISABLED
-                        ).value,
-                        "ap_reminders_sent": 0,
-                    },
-                )
-                return load(connection, organization_id, unit_id)
-        except IntegrityError as error:
-            raise conflict from error
+        with self._storage.write() as uow:
+            organization = organizations.require(uow, organization_id)
+            unit = unit_rules.provision(
+                unit_id, organization_id, organization.auto_pairing_enabled, self._clock.now_ms()
+            )
+            if not uow.units.add(unit):
+                raise Conflict("unit_exists", f"Unit {unit_id} is already provisioned.")
+            return unit
 
-    def get(self, organization_id: str, unit_id: str) -> RowMapping:
+    def get(self, organization_id: str, unit_id: str) -> Unit:
         """One unit with its pairing and auto-pairing state."""
-        with self._database.read() as connection:
-            return load(connection, organization_id, unit_id)
+        with self._storage.read() as uow:
+            return require(uow, organization_id, unit_id)
 
     def list(
         self,
@@ -82,33 +57,15 @@ class Units:
         state: str | None = None,
         after: str | None = None,
         limit: int = 100,
-    ) -> Page[RowMapping]:
+    ) -> Page[Unit]:
         """Units by id, filtered by pairing or auto-pairing state."""
-        query = (
-            select(units)
-            .where(units.c.organization_id == organization_id)
-            .order_by(units.c.id)
-            .limit(limit + 1)
-        )
-        if paired is not None:
-            query = query.where(units.c.asset_id.is_not(None) if paired else units.c.asset_id.is_(None))
-        if state is not None:
-            query = query.where(units.c.ap_state == state)
-        if after:
-            query = query.where(units.c.id > after)
-        with self._database.read() as connection:
-            organizations.load(connection, organization_id)
-            rows = list(connection.execute(query).mappings())
-        return paginate(rows, limit, lambda row: str(row["id"]))
+        with self._storage.read() as uow:
+            organizations.require(uow, organization_id)
+            found = uow.units.search(organization_id, paired, state, after, limit + 1)
+        return paginate(found, limit, lambda unit: unit.id)
 
     def delete(self, organization_id: str, unit_id: str) -> None:
         """Remove a unit that is not paired; its reminders end with it."""
-        with self._database.write() as connection:
-            row = load(connection, organization_id, unit_id, for_update=True)
-            if row["asset_id"] is not None:
-                raise Conflict(
-                    "unit_is_paired",
-                    "Unpair the unit before deleting it.",
-                    assetId=row["asset_id"],
-                )
-            connection.execute(delete(units).where(units.c.id == unit_id))
+        with self._storage.write() as uow:
+            unit_rules.check_deletable(require(uow, organization_id, unit_id, lock=True))
+            uow.units.delete(unit_id)

@@ -6,9 +6,12 @@ from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from functools import cached_property
 
+from pairhub.adapters.memory.assets import MemoryAssets
 from pairhub.adapters.memory.events import MemoryEvents
 from pairhub.adapters.memory.organizations import MemoryApiKeys, MemoryOrganizations
+from pairhub.adapters.memory.pairings import MemoryPairings
 from pairhub.adapters.memory.state import MemoryState
+from pairhub.adapters.memory.units import MemoryUnits
 
 
 class MemoryUnitOfWork:
@@ -35,6 +38,21 @@ class MemoryUnitOfWork:
     def api_keys(self) -> MemoryApiKeys:
         """API keys."""
         return MemoryApiKeys(self.state)
+
+    @cached_property
+    def units(self) -> MemoryUnits:
+        """Units."""
+        return MemoryUnits(self.state)
+
+    @cached_property
+    def assets(self) -> MemoryAssets:
+        """Assets and their VIN lookups."""
+        return MemoryAssets(self.state)
+
+    @cached_property
+    def pairings(self) -> MemoryPairings:
+        """The pairing history."""
+        return MemoryPairings(self.state)
 
     @contextmanager
     def savepoint(self) -> Iterator[None]:

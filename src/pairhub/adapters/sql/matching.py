@@ -5,10 +5,14 @@
   "reversed starts with reversed S";
 - P2 (one typo before the serial): equality on (organization_id, vin_serial).
 
-The lookups may return a superset; `decide_match` in the domain re-checks every candidate.
+The lookups may return a superset; `decide_match` in the domain re-checks every candidate. `SqlAssets`
+runs them; the queries are public so that tests can read their plans.
 """
 
 from __future__ import annotations
+
+from collections.abc import Collection
+from typing import Any
 
 from sqlalchemy import Connection, Select, select
 
@@ -21,9 +25,12 @@ from pairhub.domain import vin as vins
 _HIGHEST_VIN_CHARACTER = "Z"
 
 
-def exact_query(organization_id: str, sensor_vin: str) -> Select[str]:
-    """The asset whose VIN equals the sensor VIN."""
-    return select(assets.c.id).where(assets.c.organization_id == organization_id, assets.c.vin == sensor_vin)
+def exact_query(organization_id: str, wanted: Collection[str]) -> Select[Any]:
+    """The assets whose VIN is one of `wanted`: one statement for every unit of an ingest request.
+
+    The list binds as one expanding parameter, so the compiled statement is cached whatever its length.
+    """
+    return select(assets).where(assets.c.organization_id == organization_id, assets.c.vin.in_(sorted(wanted)))
 
 
 def truncated_query(organization_id: str, sensor_vin: str) -> Select[str, str]:
@@ -45,11 +52,6 @@ def one_typo_query(organization_id: str, sensor_vin: str) -> Select[str, str]:
     )
 
 
-def find_exact(connection: Connection, organization_id: str, sensor_vin: str) -> str | None:
-    """The id of the asset with exactly this VIN, if any."""
-    return connection.execute(exact_query(organization_id, sensor_vin)).scalar_one_or_none()
-
-
 def find_partial_candidates(
     connection: Connection, organization_id: str, sensor_vin: str
 ) -> list[tuple[str, str]]:
@@ -61,15 +63,3 @@ def find_partial_candidates(
     else:
         return []
     return [(row.id, row.vin) for row in connection.execute(query)]
-
-
-def match(connection: Connection, organization_id: str, sensor_vin: str) -> vins.MatchResult:
-    """Match a usable, normalized sensor VIN against the organization's assets."""
-    if not vins.is_usable_sensor_vin(sensor_vin):
-        raise ValueError(f"not a usable sensor VIN: {sensor_vin!r}")
-    exact = find_exact(connection, organization_id, sensor_vin)
-    if exact is not None:
-        return vins.decide_match(sensor_vin, exact, ())
-    return vins.decide_match(
-        sensor_vin, None, find_partial_candidates(connection, organization_id, sensor_vin)
-    )

@@ -8,9 +8,12 @@ from functools import cached_property
 
 from sqlalchemy import Connection
 
+from pairhub.adapters.sql.assets import SqlAssets
 from pairhub.adapters.sql.engine import Database
 from pairhub.adapters.sql.events import SqlEvents
 from pairhub.adapters.sql.organizations import SqlApiKeys, SqlOrganizations
+from pairhub.adapters.sql.pairings import SqlPairings
+from pairhub.adapters.sql.units import SqlUnits
 
 
 class SqlUnitOfWork:
@@ -33,6 +36,21 @@ class SqlUnitOfWork:
     def api_keys(self) -> SqlApiKeys:
         """API keys."""
         return SqlApiKeys(self.connection)
+
+    @cached_property
+    def units(self) -> SqlUnits:
+        """Units."""
+        return SqlUnits(self.connection)
+
+    @cached_property
+    def assets(self) -> SqlAssets:
+        """Assets and their VIN lookups."""
+        return SqlAssets(self.connection)
+
+    @cached_property
+    def pairings(self) -> SqlPairings:
+        """The pairing history."""
+        return SqlPairings(self.connection)
 
     @contextmanager
     def savepoint(self) -> Iterator[None]:

@@ -1,14 +1,13 @@
-"""Rows of the services turned into the API's JSON shapes."""
+"""Records of the services turned into the API's JSON shapes."""
 
 from __future__ import annotations
 
-import json
 from typing import Any
-
-from sqlalchemy import RowMapping
 
 from pairhub.contract.render import format_registered_on
 from pairhub.domain.organizations import Organization
+from pairhub.domain.pairings import PairingRecord
+from pairhub.domain.units import Unit
 from pairhub.domain.vin import check_digit_valid
 from pairhub.services.assets import AssetView
 
@@ -31,63 +30,63 @@ def organization(record: Organization) -> dict[str, Any]:
 
 def asset(view: AssetView) -> dict[str, Any]:
     """An asset with its paired units."""
-    row = view.row
+    record = view.asset
     return {
-        "id": row["id"],
-        "organizationId": row["organization_id"],
-        "vin": row["vin"],
-        "name": row["name"],
-        "checkDigitValid": check_digit_valid(row["vin"]) if row["vin"] else None,
+        "id": record.id,
+        "organizationId": record.organization_id,
+        "vin": record.vin,
+        "name": record.name,
+        "checkDigitValid": check_digit_valid(record.vin) if record.vin else None,
         "unitIds": list(view.unit_ids),
-        "createdAt": iso(row["created_at"]),
-        "updatedAt": iso(row["updated_at"]),
+        "createdAt": iso(record.created_at),
+        "updatedAt": iso(record.updated_at),
     }
 
 
-def unit(row: RowMapping) -> dict[str, Any]:
+def unit(record: Unit) -> dict[str, Any]:
     """A unit with its pairing and auto-pairing state."""
-    location = None
-    if row["last_latitude"] is not None and row["last_longitude"] is not None:
-        location = {"latitude": row["last_latitude"], "longitude": row["last_longitude"]}
+    location = record.last_location
     return {
-        "unitId": row["id"],
-        "organizationId": row["organization_id"],
-        "assetId": row["asset_id"],
-        "pairedAt": iso(row["paired_at"]),
-        "createdAt": iso(row["created_at"]),
-        "lastSeenAt": iso(row["last_seen_at"]),
-        "lastReportedVin": row["last_vin_raw"],
-        "lastLocation": location,
+        "unitId": record.id,
+        "organizationId": record.organization_id,
+        "assetId": record.asset_id,
+        "pairedAt": iso(record.paired_at),
+        "createdAt": iso(record.created_at),
+        "lastSeenAt": iso(record.last_seen_at),
+        "lastReportedVin": record.last_vin_raw,
+        "lastLocation": None
+        if location is None
+        else {"latitude": location.latitude, "longitude": location.longitude},
         "autoPairing": {
-            "state": row["ap_state"],
-            "sensorVIN": row["ap_sensor_vin"],
-            "candidateAssetIds": json.loads(row["ap_candidates"]) if row["ap_candidates"] else [],
-            "firstFailedAt": iso(row["ap_first_failed_at"]),
-            "remindersSent": row["ap_reminders_sent"],
-            "nextReminderAt": iso(row["ap_next_reminder_at"]),
+            "state": record.state.value,
+            "sensorVIN": record.sensor_vin,
+            "candidateAssetIds": list(record.candidates),
+            "firstFailedAt": iso(record.first_failed_at),
+            "remindersSent": record.reminders_sent,
+            "nextReminderAt": iso(record.next_reminder_at),
         },
     }
 
 
-def pairing(row: RowMapping) -> dict[str, Any]:
-    """A current pairing (from a unit row)."""
+def pairing(record: Unit) -> dict[str, Any]:
+    """A current pairing (from a paired unit)."""
     return {
-        "organizationId": row["organization_id"],
-        "unitId": row["id"],
-        "assetId": row["asset_id"],
-        "pairedAt": iso(row["paired_at"]),
+        "organizationId": record.organization_id,
+        "unitId": record.id,
+        "assetId": record.asset_id,
+        "pairedAt": iso(record.paired_at),
     }
 
 
-def history(row: RowMapping) -> dict[str, Any]:
+def history(entry: PairingRecord) -> dict[str, Any]:
     """A pairing history entry."""
     return {
-        "organizationId": row["organization_id"],
-        "unitId": row["unit_id"],
-        "assetId": row["asset_id"],
-        "pairedAt": iso(row["paired_at"]),
-        "pairedBy": row["paired_by"],
-        "pairedVia": row["paired_via"],
-        "unpairedAt": iso(row["unpaired_at"]),
-        "unpairedBy": row["unpaired_by"],
+        "organizationId": entry.organization_id,
+        "unitId": entry.unit_id,
+        "assetId": entry.asset_id,
+        "pairedAt": iso(entry.paired_at),
+        "pairedBy": entry.paired_by,
+        "pairedVia": entry.paired_via,
+        "unpairedAt": iso(entry.unpaired_at),
+        "unpairedBy": entry.unpaired_by,
     }

@@ -11,8 +11,8 @@ import aiohttp
 import structlog
 
 from pairhub.bootstrap import Container
-from pairhub.domain.auto_pairing import ReportedVin
 from pairhub.domain.events import Location
+from pairhub.domain.vin import ReportedVin
 from pairhub.entrypoints.demo.fleet import LATE_ASSET, UNIT_BY_ROLE, DemoPlan, DemoUnit
 from pairhub.services.ingest import UnitMessage
 

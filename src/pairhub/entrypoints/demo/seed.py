@@ -29,7 +29,7 @@ def seed_demo(container: Container, base_url: str, console: Console) -> DemoPlan
     org = container.organizations.create(ORGANIZATION_NAME, True, True)
     _, key = container.organizations.create_api_key(org.id)
     asset_ids = {
-        asset.role: container.assets.create(org.id, asset.vin, asset.name).row["id"] for asset in ASSETS
+        asset.role: container.assets.create(org.id, asset.vin, asset.name).asset.id for asset in ASSETS
     }
     for unit in UNITS:
         container.units.provision(org.id, unit.unit_id)

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import json
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Depends, Form, Request
@@ -23,7 +22,7 @@ from pairhub.entrypoints.ui.web import (
     render,
     safe_back,
 )
-from pairhub.services.assets import AssetView
+from pairhub.services.assets import AssetChanges, AssetView
 
 router = APIRouter(prefix="/ui", include_in_schema=False, dependencies=[Depends(csrf_guard)])
 FormStr = Annotated[str, Form()]
@@ -49,7 +48,7 @@ def _not_found(request: Request, viewer: Viewer, error: DomainError) -> Response
 
 
 def _asset_context(view: AssetView) -> dict[str, Any]:
-    vin = view.row["vin"]
+    vin = view.asset.vin
     return {"asset": view, "check_digit_ok": check_digit_valid(vin) if vin else None}
 
 
@@ -97,7 +96,7 @@ def create_asset(request: Request, viewer: OrgViewerDep, vin: FormStr = "", name
         }
         return render(request, "assets.html", context, status=status_of(error), viewer=viewer)
     flash(request, "Asset created.")
-    return redirect(request, f"/ui/assets/{view.row['id']}")
+    return redirect(request, f"/ui/assets/{view.asset.id}")
 
 
 def _asset_page(
@@ -126,9 +125,8 @@ def edit_asset(
     """Change an asset's VIN and name; a new VIN may pair waiting units at once."""
     container = container_of(request)
     try:
-        view = container.assets.update(
-            viewer.org_id, asset_id, {"vin": vin or None, "name": name.strip()[:200] or None}
-        )
+        changes = AssetChanges(vin or None, name.strip()[:200] or None, vin_given=True, name_given=True)
+        view = container.assets.update(viewer.org_id, asset_id, changes)
     except DomainError as error:
         try:
             current = container.assets.get(viewer.org_id, asset_id)
@@ -184,7 +182,7 @@ def units_page(request: Request, viewer: OrgViewerDep, show: str = "", after: st
 def provision_unit(request: Request, viewer: OrgViewerDep, unit_id: FormStr = "") -> Response:
     """Provision a unit for the organization."""
     try:
-        row = container_of(request).units.provision(viewer.org_id, unit_id.strip())
+        unit = container_of(request).units.provision(viewer.org_id, unit_id.strip())
     except DomainError as error:
         page = container_of(request).units.list(viewer.org_id, limit=PAGE_SIZE)
         context = {
@@ -196,12 +194,11 @@ def provision_unit(request: Request, viewer: OrgViewerDep, unit_id: FormStr = ""
             "form": {"unit_id": unit_id},
         }
         return render(request, "units.html", context, status=status_of(error), viewer=viewer)
-    flash(request, f"Unit {row['id']} provisioned.")
-    return redirect(request, f"/ui/units/{row['id']}")
+    flash(request, f"Unit {unit.id} provisioned.")
+    return redirect(request, f"/ui/units/{unit.id}")
 
 
-def _candidates(container: Container, org_id: str, raw: str | None) -> list[dict[str, Any]]:
-    ids: list[str] = json.loads(raw) if raw else []
+def _candidates(container: Container, org_id: str, ids: tuple[str, ...]) -> list[dict[str, Any]]:
     found: list[dict[str, Any]] = []
     for asset_id in ids:
         try:
@@ -214,10 +211,10 @@ def _candidates(container: Container, org_id: str, raw: str | None) -> list[dict
 
 def _asset_label(container: Container, org_id: str, asset_id: str) -> str:
     try:
-        row = container.assets.get(org_id, asset_id).row
+        asset = container.assets.get(org_id, asset_id).asset
     except DomainError:
         return f"{asset_id} (deleted)"
-    return str(row["name"] or row["vin"] or asset_id)
+    return asset.name or asset.vin or asset_id
 
 
 @router.get("/units/{unit_id}")
@@ -229,21 +226,21 @@ def unit_page(request: Request, viewer: OrgViewerDep, unit_id: str) -> Response:
     except DomainError as error:
         return _not_found(request, viewer, error)
     asset = None
-    if unit["asset_id"] is not None:
+    if unit.asset_id is not None:
         try:
-            asset = container.assets.get(viewer.org_id, unit["asset_id"])
+            asset = container.assets.get(viewer.org_id, unit.asset_id)
         except DomainError:
             asset = None
     history = container.pairing.history(viewer.org_id, unit_id, 0, 100).items
     labels: dict[str, str] = {}
     for entry in history:
-        if entry["asset_id"] not in labels:
-            labels[entry["asset_id"]] = _asset_label(container, viewer.org_id, entry["asset_id"])
+        if entry.asset_id not in labels:
+            labels[entry.asset_id] = _asset_label(container, viewer.org_id, entry.asset_id)
     events = container.feed.recent(viewer.org_id, 1, limit=10, unit_id=unit_id).items
     context = {
         "unit": unit,
         "asset": asset,
-        "candidates": _candidates(container, viewer.org_id, unit["ap_candidates"]),
+        "candidates": _candidates(container, viewer.org_id, unit.candidates),
         "history": list(reversed(history)),
         "asset_labels": labels,
         "reminder_total": int(container.settings.reminder_window // container.settings.reminder_interval),
@@ -292,6 +289,13 @@ def _find_asset(container: Container, org_id: str, reference: str) -> AssetView:
     return container.assets.get(org_id, reference)
 
 
+def _refused(request: Request, context: dict[str, Any], error: DomainError, viewer: Viewer) -> Response:
+    """The confirmation page again, with the reason the action was refused."""
+    return render(
+        request, "confirm.html", {**context, "error": error.detail}, status=status_of(error), viewer=viewer
+    )
+
+
 @router.post("/pairings")
 def pair(
     request: Request,
@@ -306,25 +310,26 @@ def pair(
     back = safe_back(back, "/ui/units")
     context: dict[str, Any] = {"action": "pair", "back": back, "unit_id": unit_id.strip(), "error": None}
     try:
-        context["unit"] = container.units.get(viewer.org_id, unit_id.strip())
+        context["unit"] = unit = container.units.get(viewer.org_id, unit_id.strip())
         context["asset"] = view = _find_asset(container, viewer.org_id, asset)
     except DomainError as error:
-        return render(
-            request,
-            "confirm.html",
-            {**context, "error": error.detail},
-            status=status_of(error),
-            viewer=viewer,
+        return _refused(request, context, error, viewer)
+    if unit.asset_id is not None and unit.asset_id != view.asset.id:
+        # Say so before asking "Pair…?": the answer would only be this refusal.
+        context.update(
+            error=f"Unit {unit.id} is paired with another asset; unpair it first.",
+            current_asset_id=unit.asset_id,
         )
+        return render(request, "confirm.html", context, status=409, viewer=viewer)
     if confirmed != "yes":
         return render(request, "confirm.html", context, viewer=viewer)
     try:
-        result = container.pairing.pair(viewer.org_id, unit_id.strip(), str(view.row["id"]), via="ui")
+        result = container.pairing.pair(viewer.org_id, unit_id.strip(), view.asset.id, via="ui")
     except DomainError as error:
         current = getattr(error, "extra", {}).get("assetId")
         context.update(error=error.detail, current_asset_id=current)
         return render(request, "confirm.html", context, status=status_of(error), viewer=viewer)
-    label = view.row["name"] or view.row["vin"] or view.row["id"]
+    label = view.asset.name or view.asset.vin or view.asset.id
     flash(
         request,
         f"Unit {unit_id.strip()} {'is paired' if result.created else 'was already paired'} with {label}.",
@@ -342,27 +347,15 @@ def unpair(
     context: dict[str, Any] = {"action": "unpair", "back": back, "unit_id": unit_id.strip(), "error": None}
     try:
         unit = context["unit"] = container.units.get(viewer.org_id, unit_id.strip())
-        if unit["asset_id"] is not None:
-            context["asset"] = container.assets.get(viewer.org_id, unit["asset_id"])
+        if unit.asset_id is not None:
+            context["asset"] = container.assets.get(viewer.org_id, unit.asset_id)
     except DomainError as error:
-        return render(
-            request,
-            "confirm.html",
-            {**context, "error": error.detail},
-            status=status_of(error),
-            viewer=viewer,
-        )
+        return _refused(request, context, error, viewer)
     if confirmed != "yes":
         return render(request, "confirm.html", context, viewer=viewer)
     try:
         container.pairing.unpair(viewer.org_id, unit_id.strip(), via="ui")
     except DomainError as error:
-        return render(
-            request,
-            "confirm.html",
-            {**context, "error": error.detail},
-            status=status_of(error),
-            viewer=viewer,
-        )
+        return _refused(request, context, error, viewer)
     flash(request, f"Unit {unit_id.strip()} is unpaired.")
     return redirect(request, back)

@@ -16,6 +16,7 @@ from pairhub.entrypoints.api.schemas import (
     BulkAssetsOut,
     PageOut,
 )
+from pairhub.services.assets import AssetChanges
 
 router = APIRouter(prefix="/v1/organizations/{org_id}/assets", tags=["assets"])
 
@@ -69,7 +70,8 @@ def get_asset(asset_id: str, org_id: OrgIdDep, c: ContainerDep) -> dict[str, Any
 @router.patch("/{asset_id}", response_model=AssetOut)
 def update_asset(asset_id: str, body: AssetPatch, org_id: OrgIdDep, c: ContainerDep) -> dict[str, Any]:
     """Change an asset's VIN or name."""
-    changes = body.model_dump(exclude_unset=True)
+    given = body.model_fields_set
+    changes = AssetChanges(body.vin, body.name, vin_given="vin" in given, name_given="name" in given)
     return presenters.asset(c.assets.update(org_id, asset_id, changes))
 
 

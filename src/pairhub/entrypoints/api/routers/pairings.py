@@ -34,7 +34,7 @@ def pair(body: PairingIn, org_id: OrgIdDep, c: ContainerDep, response: Response)
     result = c.pairing.pair(org_id, body.unitId, body.assetId)
     if not result.created:
         response.status_code = 200
-    return presenters.pairing(result.row)
+    return presenters.pairing(result.unit)
 
 
 @router.get("", response_model=PageOut[PairingOut])

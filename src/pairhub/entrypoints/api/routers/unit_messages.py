@@ -8,9 +8,9 @@ from typing import Annotated, Any
 from fastapi import APIRouter
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
-from pairhub.domain.auto_pairing import ReportedVin
 from pairhub.domain.events import Location
 from pairhub.domain.model import is_valid_unit_id
+from pairhub.domain.vin import ReportedVin
 from pairhub.entrypoints.api.deps import ContainerDep, IngestDep
 from pairhub.entrypoints.api.schemas import Strict
 from pairhub.services.ingest import MAX_MESSAGES, Rejection, UnitMessage

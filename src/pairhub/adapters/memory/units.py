@@ -1,0 +1,118 @@
+"""Units in memory: the same answers as `adapters/sql/units`, records replaced and never mutated."""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Collection, Mapping, Sequence
+
+from pairhub.adapters.memory.state import MemoryState
+from pairhub.domain.organizations import Organization
+from pairhub.domain.units import WAITING_STATES, Activity, Unit, with_activity
+
+
+class MemoryUnits:
+    """Units by id."""
+
+    def __init__(self, state: MemoryState) -> None:
+        self._state = state
+
+    @property
+    def _rows(self) -> dict[str, Unit]:
+        # Looked up on each use: a rolled-back savepoint replaces the table.
+        return self._state.table("units", dict)
+
+    def add(self, unit: Unit) -> bool:
+        """Insert a new unit; False when a unit with this id exists (in any organization)."""
+        if unit.id in self._rows:
+            return False
+        self._rows[unit.id] = unit
+        return True
+
+    def get(self, organization_id: str, unit_id: str, *, lock: bool = False) -> Unit | None:
+        """One unit of this organization, or None (the state's lock serializes writers)."""
+        unit = self._rows.get(unit_id)
+        return unit if unit is not None and unit.organization_id == organization_id else None
+
+    def with_switch(self, unit_ids: Collection[str]) -> dict[str, tuple[Unit, bool]]:
+        """These units with their organization's auto-pairing switch."""
+        organizations: dict[str, Organization] = self._state.table("organizations", dict)
+        found: dict[str, tuple[Unit, bool]] = {}
+        for unit_id in sorted(set(unit_ids)):
+            unit = self._rows.get(unit_id)
+            organization = None if unit is None else organizations.get(unit.organization_id)
+            if unit is not None and organization is not None:
+                found[unit_id] = (unit, organization.auto_pairing_enabled)
+        return found
+
+    def lock_many(self, unit_ids: Collection[str]) -> dict[str, Unit]:
+        """Read these units, in id order."""
+        rows = self._rows
+        return {unit_id: rows[unit_id] for unit_id in sorted(set(unit_ids)) if unit_id in rows}
+
+    def save(self, unit: Unit) -> None:
+        """Write back one changed unit."""
+        if unit.id in self._rows:
+            self._rows[unit.id] = unit
+
+    def save_many(self, changed: Sequence[Unit]) -> None:
+        """Write back changed units."""
+        for unit in changed:
+            self.save(unit)
+
+    def delete(self, unit_id: str) -> None:
+        """Remove a unit."""
+        self._rows.pop(unit_id, None)
+
+    def search(
+        self, organization_id: str, paired: bool | None, state: str | None, after: str | None, limit: int
+    ) -> list[Unit]:
+        """Units of an organization by id after `after`, filtered by pairing or auto-pairing state."""
+        found = [
+            unit
+            for unit in sorted(self._rows.values(), key=lambda unit: unit.id)
+            if unit.organization_id == organization_id
+            and (paired is None or unit.paired == paired)
+            and (state is None or unit.state.value == state)
+            and (not after or unit.id > after)
+        ]
+        return found[:limit]
+
+    def ids_by_asset(self, asset_ids: Collection[str]) -> dict[str, tuple[str, ...]]:
+        """The ids of the units paired to each of these assets, sorted."""
+        wanted = set(asset_ids)
+        found: dict[str, list[str]] = defaultdict(list)
+        for unit in sorted(self._rows.values(), key=lambda unit: unit.id):
+            if unit.asset_id in wanted:
+                found[unit.asset_id].append(unit.id)
+        return {asset_id: tuple(unit_ids) for asset_id, unit_ids in found.items()}
+
+    def any_due(self, now: int) -> bool:
+        """True when some unit's next reminder is due at `now`."""
+        return any(
+            unit.next_reminder_at is not None and unit.next_reminder_at <= now for unit in self._rows.values()
+        )
+
+    def claim_due(self, now: int, limit: int) -> list[Unit]:
+        """Up to `limit` due units, oldest slot first."""
+        due = [
+            unit
+            for unit in self._rows.values()
+            if unit.next_reminder_at is not None and unit.next_reminder_at <= now
+        ]
+        due.sort(key=lambda unit: (unit.next_reminder_at, unit.id))
+        return due[:limit]
+
+    def lock_waiting(self, organization_id: str) -> list[Unit]:
+        """The organization's unpaired units waiting for an asset fix, by id."""
+        return [unit for unit in self.lock_unpaired(organization_id) if unit.state in WAITING_STATES]
+
+    def lock_unpaired(self, organization_id: str) -> list[Unit]:
+        """The organization's unpaired units, by id."""
+        return self.search(organization_id, False, None, None, len(self._rows))
+
+    def record_activity(self, activity: Mapping[str, Activity]) -> None:
+        """Apply buffered activity to many units."""
+        rows = self._rows
+        for unit_id, seen in activity.items():
+            if unit_id in rows:
+                rows[unit_id] = with_activity(rows[unit_id], seen)

@@ -1,0 +1,131 @@
+"""Assets on SQL, with the VIN lookups of auto pairing (each an index search, see `matching`)."""
+
+from __future__ import annotations
+
+from collections.abc import Collection, Sequence
+from typing import Any
+
+from sqlalchemy import Connection, RowMapping, delete, exists, insert, select, update
+from sqlalchemy.exc import IntegrityError
+
+from pairhub.adapters.sql import matching
+from pairhub.adapters.sql.tables import assets, units
+from pairhub.domain import vin as vins
+from pairhub.domain.assets import Asset
+
+
+def vin_columns(vin: str | None) -> dict[str, str | None]:
+    """The VIN and the derived columns that its index lookups use."""
+    if vin is None:
+        return {"vin": None, "vin_reversed": None, "vin_serial": None}
+    return {"vin": vin, "vin_reversed": vins.reversed_vin(vin), "vin_serial": vins.serial_part(vin)}
+
+
+def _asset(row: RowMapping) -> Asset:
+    return Asset(
+        id=row["id"],
+        organization_id=row["organization_id"],
+        vin=row["vin"],
+        name=row["name"],
+        created_at=row["created_at"],
+        updated_at=row["updated_at"],
+    )
+
+
+def _columns(asset: Asset) -> dict[str, Any]:
+    return {
+        "id": asset.id,
+        "organization_id": asset.organization_id,
+        "name": asset.name,
+        "created_at": asset.created_at,
+        "updated_at": asset.updated_at,
+        **vin_columns(asset.vin),
+    }
+
+
+class SqlAssets:
+    """The assets table."""
+
+    def __init__(self, connection: Connection) -> None:
+        self._connection = connection
+
+    def _guarded(self, statement: Any, parameters: dict[str, Any]) -> bool:
+        # The unique (organization, VIN) index is the last word between concurrent writers.
+        try:
+            with self._connection.begin_nested():
+                self._connection.execute(statement, parameters)
+        except IntegrityError:
+            return False
+        return True
+
+    def add(self, asset: Asset) -> bool:
+        """Insert a new asset; False when its VIN is already taken in its organization."""
+        if asset.vin is not None and self.by_vins(asset.organization_id, [asset.vin]):
+            return False
+        return self._guarded(insert(assets), _columns(asset))
+
+    def add_many(self, new: Sequence[Asset]) -> None:
+        """Insert new assets in one statement."""
+        if new:
+            self._connection.execute(insert(assets), [_columns(asset) for asset in new])
+
+    def get(self, organization_id: str, asset_id: str) -> Asset | None:
+        """One asset of this organization, or None."""
+        query = select(assets).where(assets.c.id == asset_id, assets.c.organization_id == organization_id)
+        row = self._connection.execute(query).mappings().first()
+        return None if row is None else _asset(row)
+
+    def save(self, asset: Asset) -> bool:
+        """Write back a changed asset; False when its new VIN is already taken."""
+        if asset.vin is not None:
+            owner = self.by_vins(asset.organization_id, [asset.vin]).get(asset.vin)
+            if owner is not None and owner.id != asset.id:
+                return False
+        values = _columns(asset)
+        del values["id"]
+        return self._guarded(update(assets).where(assets.c.id == asset.id).values(**values), {})
+
+    def delete(self, asset_id: str) -> None:
+        """Remove an asset."""
+        self._connection.execute(delete(assets).where(assets.c.id == asset_id))
+
+    def by_vins(self, organization_id: str, vins_: Collection[str]) -> dict[str, Asset]:
+        """The organization's assets whose VIN is exactly one of these (the unique index), by VIN."""
+        if not vins_:
+            return {}
+        rows = self._connection.execute(matching.exact_query(organization_id, set(vins_))).mappings()
+        return {row["vin"]: _asset(row) for row in rows}
+
+    def partial_candidates(self, organization_id: str, sensor_vin: str) -> list[tuple[str, str]]:
+        """(asset id, VIN) pairs that may be P1 or P2 candidates (index range or equality)."""
+        return matching.find_partial_candidates(self._connection, organization_id, sensor_vin)
+
+    def search(
+        self,
+        organization_id: str,
+        vin: str | None,
+        paired: bool | None,
+        text: str | None,
+        after: str | None,
+        limit: int,
+    ) -> list[Asset]:
+        """Assets by id after `after`, filtered by exact VIN, pairing, or a VIN/name fragment."""
+        query = (
+            select(assets)
+            .where(assets.c.organization_id == organization_id)
+            .order_by(assets.c.id)
+            .limit(limit)
+        )
+        if vin is not None:
+            query = query.where(assets.c.vin == vin)
+        if text:
+            query = query.where(
+                assets.c.vin.contains(vins.normalize_vin(text), autoescape=True)
+                | assets.c.name.icontains(text, autoescape=True)
+            )
+        if paired is not None:
+            has_units = exists().where(units.c.asset_id == assets.c.id)
+            query = query.where(has_units if paired else ~has_units)
+        if after:
+            query = query.where(assets.c.id > after)
+        return [_asset(row) for row in self._connection.execute(query).mappings()]

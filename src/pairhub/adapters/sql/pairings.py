@@ -1,0 +1,76 @@
+"""The pairing history on SQL."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+from sqlalchemy import Connection, RowMapping, insert, select, update
+
+from pairhub.adapters.sql.tables import pairings
+from pairhub.domain.pairings import PairingRecord
+from pairhub.domain.units import Unit
+
+
+def _record(row: RowMapping) -> PairingRecord:
+    return PairingRecord(
+        seq=row["seq"],
+        organization_id=row["organization_id"],
+        unit_id=row["unit_id"],
+        asset_id=row["asset_id"],
+        paired_at=row["paired_at"],
+        paired_by=row["paired_by"],
+        paired_via=row["paired_via"],
+        unpaired_at=row["unpaired_at"],
+        unpaired_by=row["unpaired_by"],
+    )
+
+
+class SqlPairings:
+    """The pairings table."""
+
+    def __init__(self, connection: Connection) -> None:
+        self._connection = connection
+
+    def open(self, paired: Sequence[Unit], paired_by: str, paired_via: str) -> None:
+        """Start the entries of these just-paired units in one statement."""
+        if not paired:
+            return
+        self._connection.execute(
+            insert(pairings),
+            [
+                {
+                    "organization_id": unit.organization_id,
+                    "unit_id": unit.id,
+                    "asset_id": unit.asset_id,
+                    "paired_at": unit.paired_at,
+                    "paired_by": paired_by,
+                    "paired_via": paired_via,
+                }
+                for unit in paired
+            ],
+        )
+
+    def close(self, unit_id: str, at: int, unpaired_by: str) -> PairingRecord:
+        """End the unit's open entry and return it."""
+        open_entry = pairings.c.unit_id == unit_id, pairings.c.unpaired_at.is_(None)
+        seq = self._connection.execute(select(pairings.c.seq).where(*open_entry)).scalar_one()
+        self._connection.execute(
+            update(pairings).where(pairings.c.seq == seq).values(unpaired_at=at, unpaired_by=unpaired_by)
+        )
+        return _record(
+            self._connection.execute(select(pairings).where(pairings.c.seq == seq)).mappings().one()
+        )
+
+    def search(
+        self, organization_id: str, unit_id: str | None, after: int, limit: int
+    ) -> list[PairingRecord]:
+        """Entries oldest first after the `after` seq, optionally of one unit."""
+        query = (
+            select(pairings)
+            .where(pairings.c.organization_id == organization_id, pairings.c.seq > after)
+            .order_by(pairings.c.seq)
+            .limit(limit)
+        )
+        if unit_id:
+            query = query.where(pairings.c.unit_id == unit_id)
+        return [_record(row) for row in self._connection.execute(query).mappings()]

@@ -1,0 +1,387 @@
+"""A unit's record and its transitions: messages, match outcomes, reminders, manual (un)pairing, switches.
+
+Every transition is a pure function returning the new record and the events it causes; the handlers
+in `services/` load records, ask these functions, and save what comes back. Matching itself needs
+the organization's assets, so a transition that must match says so (`Step.match_vin`) and the handler
+answers with `on_match` (or `on_failure` when the lookup broke).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, replace
+from enum import StrEnum
+
+from pairhub.domain import events
+from pairhub.domain.errors import Conflict
+from pairhub.domain.events import Location, PairingEvent, Reason
+from pairhub.domain.model import AutoPairingState
+from pairhub.domain.reminders import ReminderPolicy, decide_due, first_reminder_at
+from pairhub.domain.vin import MatchKind, MatchResult, ReportedVin, is_usable_sensor_vin
+
+# Outcomes whose unit waits for the customer to fix an asset VIN (re-matched on asset changes).
+WAITING_STATES = frozenset({AutoPairingState.NOT_FOUND, AutoPairingState.MULTIPLE_MATCH_FOUND})
+
+
+@dataclass(frozen=True)
+class AutoPairingPolicy:
+    """The timing knobs of auto pairing, in milliseconds."""
+
+    reminders: ReminderPolicy
+    unknown_retry_after_ms: int
+
+    @classmethod
+    def from_seconds(
+        cls, reminder_interval: float, reminder_window: float, unknown_retry_after: float
+    ) -> AutoPairingPolicy:
+        """A policy from the settings' seconds."""
+        return cls(
+            ReminderPolicy.from_seconds(reminder_interval, reminder_window),
+            max(0, round(unknown_retry_after * 1000)),
+        )
+
+    @property
+    def poll_interval_seconds(self) -> float:
+        """How often the scheduler looks for due reminders: at most 1 s, finer for compressed demos."""
+        return min(1.0, self.reminders.interval_ms / 4000)
+
+
+@dataclass(frozen=True)
+class Unit:
+    """A telematics unit: its pairing, its auto-pairing progress and its last activity."""
+
+    id: str
+    organization_id: str
+    created_at: int
+    state: AutoPairingState
+    asset_id: str | None = None
+    paired_at: int | None = None
+    attempted_vin: str | None = None
+    """The normalized VIN auto pairing last acted on (a new message VIN differs from it)."""
+    sensor_vin: str | None = None
+    candidates: tuple[str, ...] = ()
+    first_failed_at: int | None = None
+    reminders_sent: int = 0
+    next_reminder_at: int | None = None
+    retry_after: int | None = None
+    last_seen_at: int | None = None
+    last_vin_raw: str | None = None
+    last_vin: str | None = None
+    last_location: Location | None = None
+
+    @property
+    def paired(self) -> bool:
+        """True while the unit is mounted on an asset."""
+        return self.asset_id is not None
+
+
+@dataclass(frozen=True)
+class Activity:
+    """What a message says about a unit besides its VIN's outcome: seen time, VIN and location."""
+
+    seen_at: int
+    vin: ReportedVin | None = None
+    location: Location | None = None
+
+    def then(self, later: Activity) -> Activity:
+        """This activity, then `later` (arrival order): newest values win, lastSeenAt never goes back."""
+        return Activity(
+            seen_at=max(self.seen_at, later.seen_at),
+            vin=later.vin if later.vin is not None else self.vin,
+            location=later.location if later.location is not None else self.location,
+        )
+
+
+@dataclass(frozen=True)
+class Step:
+    """A transition's result: the new record, its events, and the VIN to match next (if any)."""
+
+    unit: Unit
+    events: tuple[PairingEvent, ...] = ()
+    match_vin: str | None = None
+
+
+class MessageAction(StrEnum):
+    """What a unit message asks of auto pairing."""
+
+    NOTHING = "nothing"
+    DISABLE = "disable"
+    ATTEMPT = "attempt"
+
+
+def provision(unit_id: str, organization_id: str, auto_pairing_enabled: bool, now: int) -> Unit:
+    """A new unit: idle when its organization pairs automatically, disabled otherwise."""
+    state = AutoPairingState.IDLE if auto_pairing_enabled else AutoPairingState.DISABLED
+    return Unit(unit_id, organization_id, now, state)
+
+
+def decide_on_message(unit: Unit, vin: str | None, enabled: bool, now: int) -> MessageAction:
+    """Apply SPEC "When attempts happen" to one message; `vin` is normalized, None when not reported.
+
+    A message without a VIN carries no VIN information: the unit's VIN is unchanged.
+    """
+    if unit.paired:
+        return MessageAction.NOTHING
+    changed = vin is not None and vin != unit.attempted_vin
+    if not enabled:
+        if unit.state is AutoPairingState.DISABLED:
+            return MessageAction.NOTHING
+        if unit.state is AutoPairingState.SUPPRESSED and not changed:
+            return MessageAction.NOTHING
+        return MessageAction.DISABLE
+    if unit.state is AutoPairingState.UNKNOWN:
+        if changed:
+            return MessageAction.ATTEMPT
+        retry_due = unit.retry_after is None or now >= unit.retry_after
+        has_vin = vin is not None or unit.attempted_vin is not None
+        return MessageAction.ATTEMPT if retry_due and has_vin else MessageAction.NOTHING
+    if vin is None:
+        return MessageAction.NOTHING
+    if unit.state in (AutoPairingState.IDLE, AutoPairingState.DISABLED, AutoPairingState.PAIRED):
+        # DISABLED with the organization switched on, or PAIRED without an asset: start afresh.
+        return MessageAction.ATTEMPT
+    return MessageAction.ATTEMPT if changed else MessageAction.NOTHING
+
+
+def _settled(unit: Unit, state: AutoPairingState, **changes: object) -> Unit:
+    """The unit with an unpaired outcome: no candidates, no retry, no reminder schedule unless given."""
+    cleared: dict[str, object] = {
+        "candidates": (),
+        "retry_after": None,
+        "first_failed_at": None,
+        "next_reminder_at": None,
+    }
+    return replace(unit, state=state, **{**cleared, **changes})  # type: ignore[arg-type]
+
+
+def with_activity(unit: Unit, activity: Activity) -> Unit:
+    """The unit after a message's activity: seen time never goes back, reported values replace."""
+    changes: dict[str, object] = {"last_seen_at": max(unit.last_seen_at or 0, activity.seen_at)}
+    if activity.vin is not None:
+        changes.update(last_vin_raw=activity.vin.raw, last_vin=activity.vin.normalized)
+    if activity.location is not None:
+        changes["last_location"] = activity.location
+    return replace(unit, **changes)  # type: ignore[arg-type]
+
+
+def on_message(unit: Unit, activity: Activity, action: MessageAction, now: int) -> Step:
+    """Carry out what `decide_on_message` decided for this message.
+
+    An attempt records the message's activity (a manual unpair right after it suppresses exactly this
+    VIN, and later events report this location); an unusable VIN settles as InvalidData at once, a
+    usable one asks the handler to match it.
+    """
+    if action is MessageAction.NOTHING:
+        return Step(unit)
+    if action is MessageAction.DISABLE:
+        return Step(_settled(unit, AutoPairingState.DISABLED))
+    vin = activity.vin if activity.vin is not None else ReportedVin.of(unit.attempted_vin)
+    seen = with_activity(unit, activity)
+    if is_usable_sensor_vin(vin.normalized):
+        return Step(seen, match_vin=vin.normalized)
+    sensor_vin = vin.event_sensor_vin
+    invalid = _settled(
+        seen, AutoPairingState.INVALID_DATA, attempted_vin=vin.normalized, sensor_vin=sensor_vin
+    )
+    event = events.auto_pair_failed(
+        Reason.INVALID_DATA, unit.organization_id, unit.id, sensor_vin, seen.last_location, now
+    )
+    return Step(invalid, (event,))
+
+
+def on_match(
+    unit: Unit,
+    sensor_vin: str,
+    result: MatchResult,
+    asset_vin: str | None,
+    policy: AutoPairingPolicy,
+    now: int,
+) -> Step:
+    """A fresh outcome of matching `sensor_vin`: paired, MultipleMatchFound, or NotFound with reminders.
+
+    `asset_vin` is the VIN of the asset to pair with (exact or single partial match).
+    """
+    location = unit.last_location
+    if result.kind in (MatchKind.EXACT, MatchKind.PARTIAL):
+        assert result.asset_id is not None
+        event = events.auto_pair(
+            unit.organization_id, unit.id, result.asset_id, asset_vin, sensor_vin, location, now
+        )
+        paired = _attached(unit, result.asset_id, now, sensor_vin)
+        return Step(paired, (event,))
+    tried = {"attempted_vin": sensor_vin, "sensor_vin": sensor_vin}
+    if result.kind is MatchKind.MULTIPLE:
+        candidates = result.candidate_asset_ids
+        multiple = _settled(unit, AutoPairingState.MULTIPLE_MATCH_FOUND, candidates=candidates, **tried)
+        event = events.auto_pair_failed(
+            Reason.MULTIPLE_MATCH_FOUND, unit.organization_id, unit.id, sensor_vin, location, now, candidates
+        )
+        return Step(multiple, (event,))
+    not_found = _settled(
+        unit,
+        AutoPairingState.NOT_FOUND,
+        first_failed_at=now,
+        reminders_sent=0,
+        next_reminder_at=first_reminder_at(policy.reminders, now),
+        **tried,
+    )
+    event = events.auto_pair_failed(
+        Reason.NOT_FOUND, unit.organization_id, unit.id, sensor_vin, location, now
+    )
+    return Step(not_found, (event,))
+
+
+def on_failure(unit: Unit, sensor_vin: str, policy: AutoPairingPolicy, now: int) -> Step:
+    """Matching `sensor_vin` broke unexpectedly: Unknown, tried again after `unknown_retry_after`."""
+    unknown = _settled(
+        unit,
+        AutoPairingState.UNKNOWN,
+        attempted_vin=sensor_vin,
+        sensor_vin=sensor_vin,
+        retry_after=now + policy.unknown_retry_after_ms,
+    )
+    event = events.auto_pair_failed(
+        Reason.UNKNOWN, unit.organization_id, unit.id, sensor_vin, unit.last_location, now
+    )
+    return Step(unknown, (event,))
+
+
+def on_reminder(unit: Unit, enabled: bool, policy: AutoPairingPolicy, now: int) -> Step:
+    """A unit found due for its NotFound reminder: re-match first (`match_vin`), or end the schedule."""
+    waiting = (
+        enabled
+        and not unit.paired
+        and unit.state is AutoPairingState.NOT_FOUND
+        and unit.first_failed_at is not None
+        and unit.next_reminder_at is not None
+        and unit.sensor_vin is not None
+        and is_usable_sensor_vin(unit.sensor_vin)
+    )
+    if waiting:
+        assert unit.first_failed_at is not None and unit.next_reminder_at is not None
+        if decide_due(policy.reminders, unit.first_failed_at, unit.next_reminder_at, now).emit:
+            return Step(unit, match_vin=unit.sensor_vin)
+    # The schedule is over (window passed) or no longer applies; the unit stays as it is.
+    return Step(replace(unit, next_reminder_at=None))
+
+
+def on_reminder_match(
+    unit: Unit, result: MatchResult, asset_vin: str | None, policy: AutoPairingPolicy, now: int
+) -> Step:
+    """The re-match of a due reminder: still nothing sends the reminder, anything else is a fresh outcome."""
+    assert unit.sensor_vin is not None and unit.first_failed_at is not None
+    assert unit.next_reminder_at is not None
+    if result.kind is not MatchKind.NONE:
+        return on_match(unit, unit.sensor_vin, result, asset_vin, policy, now)
+    decision = decide_due(policy.reminders, unit.first_failed_at, unit.next_reminder_at, now)
+    reminded = replace(unit, reminders_sent=unit.reminders_sent + 1, next_reminder_at=decision.next_at)
+    event = events.auto_pair_failed(
+        Reason.NOT_FOUND, unit.organization_id, unit.id, unit.sensor_vin, unit.last_location, now
+    )
+    return Step(reminded, (event,))
+
+
+def rematch_vin(unit: Unit) -> str | None:
+    """The VIN to re-match after an asset change, or None when the unit does not wait for one."""
+    if unit.paired or unit.state not in WAITING_STATES:
+        return None
+    if not unit.sensor_vin or not is_usable_sensor_vin(unit.sensor_vin):
+        return None
+    return unit.sensor_vin
+
+
+def rematch_is_news(unit: Unit, result: MatchResult) -> bool:
+    """True when a re-match changes a waiting unit's outcome (only then is an event emitted)."""
+    if result.kind in (MatchKind.EXACT, MatchKind.PARTIAL):
+        return True
+    if result.kind is MatchKind.MULTIPLE:
+        return (
+            unit.state is not AutoPairingState.MULTIPLE_MATCH_FOUND
+            or unit.candidates != result.candidate_asset_ids
+        )
+    return unit.state is not AutoPairingState.NOT_FOUND
+
+
+def on_asset_change(
+    unit: Unit, result: MatchResult, asset_vin: str | None, policy: AutoPairingPolicy, now: int
+) -> Step:
+    """The re-match of a waiting unit after an asset VIN appeared or changed: only news changes it."""
+    assert unit.sensor_vin is not None
+    if not rematch_is_news(unit, result):
+        return Step(unit)
+    return on_match(unit, unit.sensor_vin, result, asset_vin, policy, now)
+
+
+def on_switch(unit: Unit, enabled: bool) -> Unit:
+    """Follow the organization's auto-pairing switch.
+
+    Off: an unpaired unit becomes `disabled` and its reminders stop (a suppressed unit stays
+    suppressed, so switching off and on never re-pairs a unit the customer unpaired). On: a disabled
+    unit starts afresh and is attempted on its next message.
+    """
+    if unit.paired:
+        return unit
+    if enabled:
+        if unit.state is AutoPairingState.DISABLED:
+            return replace(unit, state=AutoPairingState.IDLE, attempted_vin=None)
+        return unit
+    if unit.state is AutoPairingState.SUPPRESSED:
+        return unit
+    return _settled(unit, AutoPairingState.DISABLED)
+
+
+def _attached(unit: Unit, asset_id: str, now: int, sensor_vin: str | None = None) -> Unit:
+    """The unit mounted on `asset_id`: any auto-pairing progress and its reminders end.
+
+    `sensor_vin` is the VIN an automatic pairing matched (one `replace`: this runs per unit of a request).
+    """
+    return replace(
+        unit,
+        attempted_vin=unit.attempted_vin if sensor_vin is None else sensor_vin,
+        sensor_vin=unit.sensor_vin if sensor_vin is None else sensor_vin,
+        asset_id=asset_id,
+        paired_at=now,
+        state=AutoPairingState.PAIRED,
+        candidates=(),
+        first_failed_at=None,
+        next_reminder_at=None,
+        retry_after=None,
+    )
+
+
+def on_manual_pair(unit: Unit, asset_id: str, asset_vin: str | None, now: int) -> Step | None:
+    """Pair by hand; None when this pairing is already in place, a conflict when paired elsewhere."""
+    if unit.asset_id == asset_id:
+        return None
+    if unit.asset_id is not None:
+        raise Conflict(
+            "unit_already_paired",
+            f"Unit {unit.id} is paired with another asset; unpair it first.",
+            assetId=unit.asset_id,
+        )
+    event = events.manual_pair(unit.organization_id, unit.id, asset_id, asset_vin, now)
+    return Step(_attached(unit, asset_id, now), (event,))
+
+
+def on_unpair(unit: Unit, asset_vin: str | None, now: int) -> Step:
+    """Unpair by hand; auto pairing stays suppressed until the unit reports a VIN other than its last."""
+    if unit.asset_id is None:
+        raise Conflict("unit_not_paired", f"Unit {unit.id} is not paired.")
+    unpaired = replace(
+        unit,
+        asset_id=None,
+        paired_at=None,
+        state=AutoPairingState.SUPPRESSED,
+        attempted_vin=unit.last_vin,
+        candidates=(),
+        first_failed_at=None,
+        next_reminder_at=None,
+        retry_after=None,
+    )
+    event = events.manual_unpair(unit.organization_id, unit.id, unit.asset_id, asset_vin, now)
+    return Step(unpaired, (event,))
+
+
+def check_deletable(unit: Unit) -> None:
+    """A paired unit cannot be deleted (its reminders end with it otherwise)."""
+    if unit.asset_id is not None:
+        raise Conflict("unit_is_paired", "Unpair the unit before deleting it.", assetId=unit.asset_id)
