@@ -12,8 +12,10 @@ from contextlib import AbstractContextManager
 from dataclasses import dataclass
 from typing import NamedTuple, Protocol
 
+from pairhub.domain.delivery import BatchStatus
 from pairhub.domain.events import PairingEvent
 from pairhub.domain.organizations import ApiKey, Organization
+from pairhub.domain.subscriptions import Attempt, Batch, Subscription
 
 
 class Clock(Protocol):
@@ -132,6 +134,101 @@ class ApiKeyRepository(Protocol):
         ...
 
 
+class SubscriptionRepository(Protocol):
+    """Webhook subscriptions, and the leases that give each one to one worker at a time."""
+
+    def add(self, subscription: Subscription) -> None:
+        """Insert a new subscription."""
+        ...
+
+    def get(self, subscription_id: str, *, lock: bool = False) -> Subscription | None:
+        """One subscription (locked for this unit of work when `lock`), or None."""
+        ...
+
+    def save(self, subscription: Subscription) -> None:
+        """Write back a changed subscription."""
+        ...
+
+    def save_many(self, subscriptions: Sequence[Subscription], worker: str, lease_until: int) -> None:
+        """Write back subscriptions leased by `worker` and renew their leases, in bulk."""
+        ...
+
+    def delete(self, subscription_id: str) -> None:
+        """Remove a subscription with its batches and attempt log."""
+        ...
+
+    def claim(self, worker: str, now: int, lease_ms: int, limit: int, busy: Collection[str]) -> list[str]:
+        """Lease up to `limit` subscriptions with due work and no live lease, never one in `busy`."""
+        ...
+
+    def leased(
+        self, subscription_ids: Collection[str], worker: str, *, served_only: bool = False
+    ) -> dict[str, Subscription]:
+        """Those of these subscriptions `worker` still holds, locked for this unit of work.
+
+        `served_only` leaves out those of organizations without an active Datahub subscription.
+        """
+        ...
+
+    def release(self, subscription_ids: Collection[str], worker: str) -> None:
+        """Give leases back."""
+        ...
+
+    def count_on_hold(self) -> int:
+        """How many subscriptions are on hold, all organizations."""
+        ...
+
+    def list(self, organization_id: str | None, after: str | None, limit: int) -> list[Subscription]:
+        """Subscriptions by id after `after`, of one organization or (None) of all."""
+        ...
+
+
+class BatchRepository(Protocol):
+    """Frozen batches of the subscriptions."""
+
+    def add_many(self, batches: Sequence[Batch]) -> None:
+        """Insert new batches."""
+        ...
+
+    def get(self, batch_id: str) -> Batch | None:
+        """One batch with its body, or None."""
+        ...
+
+    def get_many(self, batch_ids: Collection[str]) -> dict[str, Batch]:
+        """These batches by id (a deleted one is missing)."""
+        ...
+
+    def pending_of(self, subscription_ids: Collection[str]) -> dict[str, list[Batch]]:
+        """The pending batches of each subscription in event order (normally zero or one)."""
+        ...
+
+    def save_many(self, batches: Sequence[Batch]) -> None:
+        """Write back changed batches (all but their frozen content), in bulk."""
+        ...
+
+    def pending_events(self, subscription_id: str | None) -> int:
+        """Events held in pending batches, of one subscription or (None) of all."""
+        ...
+
+    def list(
+        self, subscription_id: str, status: BatchStatus | None, before_first_seq: int | None, limit: int
+    ) -> list[Batch]:
+        """Batches of a subscription, newest first, with empty bodies."""
+        ...
+
+
+class AttemptRepository(Protocol):
+    """The delivery attempt log."""
+
+    def add_many(self, attempts: Sequence[Attempt]) -> None:
+        """Append attempts."""
+        ...
+
+    def latest(self, batch_ids: Sequence[str], per_batch: int) -> dict[str, list[Attempt]]:
+        """The latest `per_batch` attempts of each batch, oldest first."""
+        ...
+
+
 class UnitOfWork(Protocol):
     """One transaction: the repositories of every aggregate, committed or rolled back together."""
 
@@ -148,6 +245,21 @@ class UnitOfWork(Protocol):
     @property
     def api_keys(self) -> ApiKeyRepository:
         """API keys."""
+        ...
+
+    @property
+    def subscriptions(self) -> SubscriptionRepository:
+        """Webhook subscriptions."""
+        ...
+
+    @property
+    def batches(self) -> BatchRepository:
+        """Batches."""
+        ...
+
+    @property
+    def attempts(self) -> AttemptRepository:
+        """The attempt log."""
         ...
 
     def savepoint(self) -> AbstractContextManager[None]:

@@ -9,6 +9,7 @@ from functools import cached_property
 from pairhub.adapters.memory.events import MemoryEvents
 from pairhub.adapters.memory.organizations import MemoryApiKeys, MemoryOrganizations
 from pairhub.adapters.memory.state import MemoryState
+from pairhub.adapters.memory.subscriptions import MemoryAttempts, MemoryBatches, MemorySubscriptions
 
 
 class MemoryUnitOfWork:
@@ -35,6 +36,21 @@ class MemoryUnitOfWork:
     def api_keys(self) -> MemoryApiKeys:
         """API keys."""
         return MemoryApiKeys(self.state)
+
+    @cached_property
+    def subscriptions(self) -> MemorySubscriptions:
+        """Webhook subscriptions."""
+        return MemorySubscriptions(self.state)
+
+    @cached_property
+    def batches(self) -> MemoryBatches:
+        """Batches."""
+        return MemoryBatches(self.state)
+
+    @cached_property
+    def attempts(self) -> MemoryAttempts:
+        """The attempt log."""
+        return MemoryAttempts(self.state)
 
     @contextmanager
     def savepoint(self) -> Iterator[None]:

@@ -11,6 +11,7 @@ from sqlalchemy import Connection
 from pairhub.adapters.sql.engine import Database
 from pairhub.adapters.sql.events import SqlEvents
 from pairhub.adapters.sql.organizations import SqlApiKeys, SqlOrganizations
+from pairhub.adapters.sql.subscriptions import SqlAttempts, SqlBatches, SqlSubscriptions
 
 
 class SqlUnitOfWork:
@@ -33,6 +34,21 @@ class SqlUnitOfWork:
     def api_keys(self) -> SqlApiKeys:
         """API keys."""
         return SqlApiKeys(self.connection)
+
+    @cached_property
+    def subscriptions(self) -> SqlSubscriptions:
+        """Webhook subscriptions."""
+        return SqlSubscriptions(self.connection)
+
+    @cached_property
+    def batches(self) -> SqlBatches:
+        """Batches."""
+        return SqlBatches(self.connection)
+
+    @cached_property
+    def attempts(self) -> SqlAttempts:
+        """The attempt log."""
+        return SqlAttempts(self.connection)
 
     @contextmanager
     def savepoint(self) -> Iterator[None]:
