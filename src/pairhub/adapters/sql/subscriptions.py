@@ -6,13 +6,11 @@ the hot path) and run as one executemany per table per step: that is how deliver
 
 from __future__ import annotations
 
-import json
 from collections.abc import Collection, Sequence
 from typing import Any
 
 from sqlalchemy import (
     Connection,
-    RowMapping,
     and_,
     bindparam,
     delete,
@@ -25,6 +23,7 @@ from sqlalchemy import (
     update,
 )
 
+from pairhub.adapters.sql import subscription_rows as convert
 from pairhub.adapters.sql.tables import attempts, batches, events, organizations, subscriptions
 from pairhub.domain.delivery import BatchStatus, SubscriptionState
 from pairhub.domain.subscriptions import Attempt, Batch, Subscription
@@ -46,98 +45,6 @@ _BATCH_STATE = (
     "last_error",
     "completed_at",
 )
-
-
-def _subscription_values(subscription: Subscription) -> dict[str, Any]:
-    return {
-        "id": subscription.id,
-        "organization_id": subscription.organization_id,
-        "url": subscription.url,
-        "event_version": subscription.event_version,
-        "event_names": json.dumps(list(subscription.event_names)),
-        "max_batch_size": subscription.max_batch_size,
-        "max_wait_ms": subscription.max_wait_ms,
-        "custom_headers": json.dumps(dict(subscription.custom_headers)),
-        "description": subscription.description,
-        "state": subscription.state.value,
-        "secret": subscription.secret,
-        "previous_secret": subscription.previous_secret,
-        "previous_secret_expires_at": subscription.previous_secret_expires_at,
-        "created_at": subscription.created_at,
-        "updated_at": subscription.updated_at,
-        "cursor_seq": subscription.cursor_seq,
-        "on_hold_since": subscription.on_hold_since,
-        "on_hold_reason": subscription.on_hold_reason,
-        "disabled_at": subscription.disabled_at,
-        "disabled_reason": subscription.disabled_reason,
-        "next_attempt_at": subscription.next_attempt_at,
-        "events_delivered": subscription.events_delivered,
-        "events_failed": subscription.events_failed,
-        "events_expired": subscription.events_expired,
-    }
-
-
-def _to_subscription(row: RowMapping) -> Subscription:
-    return Subscription(
-        id=row["id"],
-        organization_id=row["organization_id"],
-        url=row["url"],
-        event_version=row["event_version"],
-        event_names=tuple(json.loads(row["event_names"])),
-        max_batch_size=row["max_batch_size"],
-        max_wait_ms=row["max_wait_ms"],
-        custom_headers=json.loads(row["custom_headers"]),
-        description=row["description"],
-        state=SubscriptionState(row["state"]),
-        secret=row["secret"],
-        created_at=row["created_at"],
-        updated_at=row["updated_at"],
-        cursor_seq=row["cursor_seq"],
-        previous_secret=row["previous_secret"],
-        previous_secret_expires_at=row["previous_secret_expires_at"],
-        on_hold_since=row["on_hold_since"],
-        on_hold_reason=row["on_hold_reason"],
-        disabled_at=row["disabled_at"],
-        disabled_reason=row["disabled_reason"],
-        next_attempt_at=row["next_attempt_at"],
-        events_delivered=row["events_delivered"],
-        events_failed=row["events_failed"],
-        events_expired=row["events_expired"],
-    )
-
-
-def _to_batch(row: RowMapping) -> Batch:
-    return Batch(
-        id=row["id"],
-        subscription_id=row["subscription_id"],
-        first_seq=row["first_seq"],
-        last_seq=row["last_seq"],
-        event_count=row["event_count"],
-        oldest_event_at=row["oldest_event_at"],
-        body=row.get("body") or "",
-        created_at=row["created_at"],
-        status=BatchStatus(row["status"]),
-        attempts=row["attempts"],
-        next_attempt_at=row["next_attempt_at"],
-        last_attempt_at=row["last_attempt_at"],
-        last_status=row["last_status"],
-        last_error=row["last_error"],
-        completed_at=row["completed_at"],
-    )
-
-
-def _to_attempt(row: RowMapping) -> Attempt:
-    return Attempt(
-        batch_id=row["batch_id"],
-        subscription_id=row["subscription_id"],
-        attempted_at=row["attempted_at"],
-        duration_ms=row["duration_ms"],
-        status_code=row["status_code"],
-        response_excerpt=row["response_excerpt"],
-        error=row["error"],
-        outcome=row["outcome"],
-        worker=row["worker"],
-    )
 
 
 _SAVE_SUBSCRIPTION = (
@@ -190,7 +97,7 @@ _BATCHES_BY_ID = select(batches).where(batches.c.id.in_(bindparam("ids", expandi
 
 
 def _changes(subscription: Subscription) -> dict[str, Any]:
-    values = _subscription_values(subscription)
+    values = convert.subscription_values(subscription)
     return {"row_id": subscription.id, **{f"new_{name}": values[name] for name in _SUBSCRIPTION_STATE}}
 
 
@@ -202,7 +109,7 @@ class SqlSubscriptions:
 
     def add(self, subscription: Subscription) -> None:
         """Insert a new subscription."""
-        self._connection.execute(insert(subscriptions), _subscription_values(subscription))
+        self._connection.execute(insert(subscriptions), convert.subscription_values(subscription))
 
     def get(self, subscription_id: str, *, lock: bool = False) -> Subscription | None:
         """One subscription (locked for this transaction when `lock`), or None."""
@@ -210,7 +117,7 @@ class SqlSubscriptions:
         if lock:
             query = query.with_for_update()
         row = self._connection.execute(query).mappings().first()
-        return None if row is None else _to_subscription(row)
+        return None if row is None else convert.to_subscription(row)
 
     def save(self, subscription: Subscription) -> None:
         """Write back a changed subscription."""
@@ -286,7 +193,7 @@ class SqlSubscriptions:
             return {}
         statement = _SERVED if served_only else _LEASED
         rows = self._connection.execute(statement, {"ids": list(subscription_ids), "worker": worker})
-        return {row["id"]: _to_subscription(row) for row in rows.mappings()}
+        return {row["id"]: convert.to_subscription(row) for row in rows.mappings()}
 
     def release(self, subscription_ids: Collection[str], worker: str) -> None:
         """Give leases back; lease_expires_at stays, to order the next claims fairly."""
@@ -309,19 +216,7 @@ class SqlSubscriptions:
             query = query.where(subscriptions.c.organization_id == organization_id)
         if after:
             query = query.where(subscriptions.c.id > after)
-        return [_to_subscription(row) for row in self._connection.execute(query).mappings()]
-
-
-def _batch_state(batch: Batch) -> dict[str, Any]:
-    return {
-        "status": batch.status.value,
-        "attempts": batch.attempts,
-        "next_attempt_at": batch.next_attempt_at,
-        "last_attempt_at": batch.last_attempt_at,
-        "last_status": batch.last_status,
-        "last_error": batch.last_error,
-        "completed_at": batch.completed_at,
-    }
+        return [convert.to_subscription(row) for row in self._connection.execute(query).mappings()]
 
 
 class SqlBatches:
@@ -343,7 +238,7 @@ class SqlBatches:
                     "oldest_event_at": b.oldest_event_at,
                     "body": b.body,
                     "created_at": b.created_at,
-                    **_batch_state(b),
+                    **convert.batch_state(b),
                 }
                 for b in new
             ]
@@ -358,7 +253,7 @@ class SqlBatches:
         if not batch_ids:
             return {}
         rows = self._connection.execute(_BATCHES_BY_ID, {"ids": list(batch_ids)}).mappings()
-        return {row["id"]: _to_batch(row) for row in rows}
+        return {row["id"]: convert.to_batch(row) for row in rows}
 
     def pending_of(self, subscription_ids: Collection[str]) -> dict[str, list[Batch]]:
         """The pending batches of each subscription in event order (normally zero or one)."""
@@ -366,14 +261,14 @@ class SqlBatches:
         if subscription_ids:
             rows = self._connection.execute(_PENDING_OF, {"ids": list(subscription_ids)}).mappings()
             for row in rows:
-                found[row["subscription_id"]].append(_to_batch(row))
+                found[row["subscription_id"]].append(convert.to_batch(row))
         return found
 
     def save_many(self, changed: Sequence[Batch]) -> None:
         """Write back changed batches: one executemany."""
         if changed:
             rows = [
-                {"row_id": b.id, **{f"new_{name}": value for name, value in _batch_state(b).items()}}
+                {"row_id": b.id, **{f"new_{name}": value for name, value in convert.batch_state(b).items()}}
                 for b in changed
             ]
             self._connection.execute(_SAVE_BATCH, rows)
@@ -396,7 +291,7 @@ class SqlBatches:
         if before_first_seq is not None:
             query = query.where(batches.c.first_seq < before_first_seq)
         query = query.order_by(batches.c.first_seq.desc()).limit(limit)
-        return [_to_batch(row) for row in self._connection.execute(query).mappings()]
+        return [convert.to_batch(row) for row in self._connection.execute(query).mappings()]
 
 
 class SqlAttempts:
@@ -434,6 +329,6 @@ class SqlAttempts:
                 .order_by(attempts.c.id.desc())
                 .limit(per_batch)
             )
-            rows = [_to_attempt(row) for row in self._connection.execute(query).mappings()]
+            rows = [convert.to_attempt(row) for row in self._connection.execute(query).mappings()]
             found[batch_id] = rows[::-1]
         return found

@@ -1,0 +1,120 @@
+"""Rows of the delivery tables as records and back: the one place that knows their columns."""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+from sqlalchemy import RowMapping
+
+from pairhub.domain.delivery import BatchStatus, SubscriptionState
+from pairhub.domain.subscriptions import Attempt, Batch, Subscription
+
+
+def subscription_values(subscription: Subscription) -> dict[str, Any]:
+    """The columns of a subscription."""
+    return {
+        "id": subscription.id,
+        "organization_id": subscription.organization_id,
+        "url": subscription.url,
+        "event_version": subscription.event_version,
+        "event_names": json.dumps(list(subscription.event_names)),
+        "max_batch_size": subscription.max_batch_size,
+        "max_wait_ms": subscription.max_wait_ms,
+        "custom_headers": json.dumps(dict(subscription.custom_headers)),
+        "description": subscription.description,
+        "state": subscription.state.value,
+        "secret": subscription.secret,
+        "previous_secret": subscription.previous_secret,
+        "previous_secret_expires_at": subscription.previous_secret_expires_at,
+        "created_at": subscription.created_at,
+        "updated_at": subscription.updated_at,
+        "cursor_seq": subscription.cursor_seq,
+        "on_hold_since": subscription.on_hold_since,
+        "on_hold_reason": subscription.on_hold_reason,
+        "disabled_at": subscription.disabled_at,
+        "disabled_reason": subscription.disabled_reason,
+        "next_attempt_at": subscription.next_attempt_at,
+        "events_delivered": subscription.events_delivered,
+        "events_failed": subscription.events_failed,
+        "events_expired": subscription.events_expired,
+    }
+
+
+def to_subscription(row: RowMapping) -> Subscription:
+    """A subscription from its row."""
+    return Subscription(
+        id=row["id"],
+        organization_id=row["organization_id"],
+        url=row["url"],
+        event_version=row["event_version"],
+        event_names=tuple(json.loads(row["event_names"])),
+        max_batch_size=row["max_batch_size"],
+        max_wait_ms=row["max_wait_ms"],
+        custom_headers=json.loads(row["custom_headers"]),
+        description=row["description"],
+        state=SubscriptionState(row["state"]),
+        secret=row["secret"],
+        created_at=row["created_at"],
+        updated_at=row["updated_at"],
+        cursor_seq=row["cursor_seq"],
+        previous_secret=row["previous_secret"],
+        previous_secret_expires_at=row["previous_secret_expires_at"],
+        on_hold_since=row["on_hold_since"],
+        on_hold_reason=row["on_hold_reason"],
+        disabled_at=row["disabled_at"],
+        disabled_reason=row["disabled_reason"],
+        next_attempt_at=row["next_attempt_at"],
+        events_delivered=row["events_delivered"],
+        events_failed=row["events_failed"],
+        events_expired=row["events_expired"],
+    )
+
+
+def to_batch(row: RowMapping) -> Batch:
+    """A batch from its row (an empty body when it was read without)."""
+    return Batch(
+        id=row["id"],
+        subscription_id=row["subscription_id"],
+        first_seq=row["first_seq"],
+        last_seq=row["last_seq"],
+        event_count=row["event_count"],
+        oldest_event_at=row["oldest_event_at"],
+        body=row.get("body") or "",
+        created_at=row["created_at"],
+        status=BatchStatus(row["status"]),
+        attempts=row["attempts"],
+        next_attempt_at=row["next_attempt_at"],
+        last_attempt_at=row["last_attempt_at"],
+        last_status=row["last_status"],
+        last_error=row["last_error"],
+        completed_at=row["completed_at"],
+    )
+
+
+def to_attempt(row: RowMapping) -> Attempt:
+    """An attempt from its row."""
+    return Attempt(
+        batch_id=row["batch_id"],
+        subscription_id=row["subscription_id"],
+        attempted_at=row["attempted_at"],
+        duration_ms=row["duration_ms"],
+        status_code=row["status_code"],
+        response_excerpt=row["response_excerpt"],
+        error=row["error"],
+        outcome=row["outcome"],
+        worker=row["worker"],
+    )
+
+
+def batch_state(batch: Batch) -> dict[str, Any]:
+    """The columns of a batch that change after it is cut."""
+    return {
+        "status": batch.status.value,
+        "attempts": batch.attempts,
+        "next_attempt_at": batch.next_attempt_at,
+        "last_attempt_at": batch.last_attempt_at,
+        "last_status": batch.last_status,
+        "last_error": batch.last_error,
+        "completed_at": batch.completed_at,
+    }
