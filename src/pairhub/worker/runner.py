@@ -23,6 +23,7 @@ from pairhub.worker.step import Step, StepRequest
 log = structlog.get_logger("pairhub.delivery")
 
 GAUGE_REFRESH_MS = 10_000
+GAUGE_JOIN_S = 10.0
 
 
 def default_worker_id() -> str:
@@ -52,6 +53,7 @@ class DeliveryWorker:
         self.worker_id = worker_id or default_worker_id()
         self.jitter = jitter
         self._gauges_at: int | None = None
+        self._gauges_thread: threading.Thread | None = None
         self._wake: tuple[asyncio.AbstractEventLoop, asyncio.Event] | None = None
         storage.on_outbox_commit(self._events_committed)
 
@@ -72,14 +74,20 @@ class DeliveryWorker:
     def step(self, request: StepRequest) -> list[Job]:
         """One transaction: record finished attempts, lease, prepare jobs (run in a thread)."""
         # Built per step from the current settings: tests replace `jitter` on a live worker.
-        jobs = Step(self._storage, self._clock.now_ms, self.config, self.worker_id, self.jitter)(request)
+        return Step(self._storage, self._clock.now_ms, self.config, self.worker_id, self.jitter)(request)
+
+    def _step_and_gauges(self, request: StepRequest) -> list[Job]:
+        jobs = self.step(request)
         self._refresh_gauges_in_background()
         return jobs
 
     async def run_once(self) -> int:
         """Serve every subscription with due work until it has none left now; return the attempts made."""
-        async with self.delivery.sender() as sender:
-            return await self._coordinator(sender).drain()
+        try:
+            async with self.delivery.sender() as sender:
+                return await self._coordinator(sender).drain()
+        finally:
+            await self._gauges_done()
 
     async def run(self, stopping: asyncio.Event) -> None:
         """Deliver until `stopping` is set: many subscriptions in parallel, one batch in flight each."""
@@ -90,9 +98,18 @@ class DeliveryWorker:
                 await self._coordinator(sender).run(stopping, woken, self.config.poll_interval_s)
         finally:
             self._wake = None
+            await self._gauges_done()
 
     def _coordinator(self, sender: Sender) -> Coordinator:
-        return Coordinator(self.step, functools.partial(self.delivery.send, sender), self.config.concurrency)
+        send = functools.partial(self.delivery.send, sender)
+        return Coordinator(self._step_and_gauges, send, self.config.concurrency)
+
+    async def _gauges_done(self) -> None:
+        # The worker leaves nothing running behind it: a refresh that outlived it could open a
+        # connection after the storage was closed.
+        thread = self._gauges_thread
+        if thread is not None and thread.is_alive():
+            await asyncio.to_thread(thread.join, GAUGE_JOIN_S)
 
     def _refresh_gauges_in_background(self) -> None:
         # The backlog gauge counts every subscription's waiting events: run it beside the steps, never
@@ -101,7 +118,10 @@ class DeliveryWorker:
         if self._gauges_at is not None and now - self._gauges_at < GAUGE_REFRESH_MS:
             return
         self._gauges_at = now
-        threading.Thread(target=self._refresh_gauges, name="delivery-gauges", daemon=True).start()
+        self._gauges_thread = threading.Thread(
+            target=self._refresh_gauges, name="delivery-gauges", daemon=True
+        )
+        self._gauges_thread.start()
 
     def _refresh_gauges(self) -> None:
         try:
