@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
+from typing import TypeVar
 
 from pairhub.domain.delivery import (
     ROTATION_OVERLAP_MS,
@@ -18,6 +19,8 @@ from pairhub.domain.delivery import (
     SubscriptionState,
     hold_reason,
 )
+
+T = TypeVar("T")
 
 ERROR_CHARS = 500
 """Error texts are stored up to this length (the column's size)."""
@@ -120,21 +123,22 @@ class SubscriptionChanges:
 
 def change(subscription: Subscription, changes: SubscriptionChanges, now: int) -> Subscription:
     """The subscription with new settings (checked by the caller); the state is changed apart."""
-    values: dict[str, object] = {
-        name: getattr(changes, name)
-        for name in (
-            "url",
-            "event_version",
-            "event_names",
-            "max_batch_size",
-            "max_wait_ms",
-            "custom_headers",
-        )
-        if getattr(changes, name) is not None
-    }
-    if changes.set_description:
-        values["description"] = changes.description
-    return replace(subscription, updated_at=now, **values)  # type: ignore[arg-type]
+    sub = subscription
+    return replace(
+        sub,
+        url=_given(changes.url, sub.url),
+        event_version=_given(changes.event_version, sub.event_version),
+        event_names=_given(changes.event_names, sub.event_names),
+        max_batch_size=_given(changes.max_batch_size, sub.max_batch_size),
+        max_wait_ms=_given(changes.max_wait_ms, sub.max_wait_ms),
+        custom_headers=_given(changes.custom_headers, sub.custom_headers),
+        description=changes.description if changes.set_description else sub.description,
+        updated_at=now,
+    )
+
+
+def _given(value: T | None, current: T) -> T:
+    return current if value is None else value
 
 
 def rotate(subscription: Subscription, secret: str, now: int) -> Subscription:

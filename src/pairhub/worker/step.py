@@ -129,7 +129,10 @@ class Step:
                 lambda group: self._record(uow, group, now),
                 lambda group, error: self._record_failure(uow, group, error, now),
             )
-            uow.subscriptions.release(request.give_back, worker)
+            # A subscription whose step failed keeps its lease until it expires: that is its back-off.
+            uow.subscriptions.release(
+                [sub_id for sub_id in request.give_back if sub_id not in failed], worker
+            )
             keep = [sub_id for sub_id in request.keep if sub_id not in failed]
             claimed = uow.subscriptions.claim(
                 worker, now, self.config.lease_ms, request.claim, request.busy | failed
@@ -138,7 +141,6 @@ class Step:
             jobs, not_prepared = self._isolated(
                 uow, serve, lambda sub_id: sub_id, lambda group: self._prepare(uow, group, now), None
             )
-            # A subscription whose step failed keeps its lease until it expires: that is its back-off.
             idle = set(serve).difference(job.subscription_id for job in jobs).difference(not_prepared)
             uow.subscriptions.release(idle, worker)
         return jobs
