@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+import functools
 import json
+from collections.abc import Callable, Mapping
+from types import MappingProxyType
 from typing import Any
 
 from sqlalchemy import RowMapping
@@ -41,6 +44,61 @@ def subscription_values(subscription: Subscription) -> dict[str, Any]:
     }
 
 
+SUBSCRIPTION_STATE = (
+    "url",
+    "event_version",
+    "event_names",
+    "max_batch_size",
+    "max_wait_ms",
+    "custom_headers",
+    "description",
+    "state",
+    "secret",
+    "previous_secret",
+    "previous_secret_expires_at",
+    "updated_at",
+    "cursor_seq",
+    "on_hold_since",
+    "on_hold_reason",
+    "disabled_at",
+    "disabled_reason",
+    "next_attempt_at",
+    "events_delivered",
+    "events_failed",
+    "events_expired",
+)
+"""The columns a saved subscription may change (each named as the record's attribute)."""
+
+_ENCODE: dict[str, Callable[[Any], Any]] = {
+    "event_names": lambda names: json.dumps(list(names)),
+    "custom_headers": lambda headers: json.dumps(dict(headers)),
+    "state": lambda state: state.value,
+}
+
+
+def changed_columns(before: Subscription | None, after: Subscription) -> dict[str, Any]:
+    """The columns whose values differ between two versions of a subscription (all without `before`)."""
+    changed = {}
+    for name in SUBSCRIPTION_STATE:
+        value = getattr(after, name)
+        if before is None or getattr(before, name) != value:
+            encode = _ENCODE.get(name)
+            changed[name] = value if encode is None else encode(value)
+    return changed
+
+
+@functools.lru_cache(maxsize=4096)
+def _event_names(text: str) -> tuple[str, ...]:
+    # Parsed once per distinct value: every step reads every leased subscription.
+    return tuple(json.loads(text))
+
+
+@functools.lru_cache(maxsize=4096)
+def _custom_headers(text: str) -> Mapping[str, str]:
+    # Shared between records, hence read-only.
+    return MappingProxyType(json.loads(text))
+
+
 def to_subscription(row: RowMapping) -> Subscription:
     """A subscription from its row."""
     return Subscription(
@@ -48,10 +106,10 @@ def to_subscription(row: RowMapping) -> Subscription:
         organization_id=row["organization_id"],
         url=row["url"],
         event_version=row["event_version"],
-        event_names=tuple(json.loads(row["event_names"])),
+        event_names=_event_names(row["event_names"]),
         max_batch_size=row["max_batch_size"],
         max_wait_ms=row["max_wait_ms"],
-        custom_headers=json.loads(row["custom_headers"]),
+        custom_headers=_custom_headers(row["custom_headers"]),
         description=row["description"],
         state=SubscriptionState(row["state"]),
         secret=row["secret"],

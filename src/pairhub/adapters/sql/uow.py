@@ -53,8 +53,13 @@ class SqlUnitOfWork:
     @contextmanager
     def savepoint(self) -> Iterator[None]:
         """A SAVEPOINT: rolled back (and the error re-raised) when the block fails."""
-        with self.connection.begin_nested():
-            yield
+        try:
+            with self.connection.begin_nested():
+                yield
+        except BaseException:
+            # What the subscriptions repository remembers having read may have been rolled back.
+            self.__dict__.pop("subscriptions", None)
+            raise
 
 
 class SqlStorage:
