@@ -8,6 +8,8 @@ fails. Every other subscription's result of that step is committed and never sen
 from __future__ import annotations
 
 import asyncio
+import socketserver
+import threading
 from collections.abc import Iterator
 from contextlib import contextmanager
 from typing import Any
@@ -194,3 +196,66 @@ async def test_a_subscription_with_a_corrupt_stored_value_does_not_stop_the_othe
         [batch] = log_of(api, org, sub["id"])
         assert batch["status"] == "delivered"
     assert receiver.requests("/bad") == []
+
+
+class RawReceiver:
+    """A TCP server that answers every request with the same bytes, whatever HTTP thinks of them."""
+
+    def __init__(self, answer: bytes) -> None:
+        self.answer = answer
+        self.requests = 0
+        receiver = self
+
+        class Handler(socketserver.StreamRequestHandler):
+            def handle(self) -> None:
+                length = 0
+                while (line := self.rfile.readline()) not in (b"\r\n", b""):
+                    name, _, value = line.partition(b":")
+                    if name.strip().lower() == b"content-length":
+                        length = int(value.strip())
+                self.rfile.read(length)
+                receiver.requests += 1
+                self.wfile.write(receiver.answer)
+
+        self._server = socketserver.ThreadingTCPServer(("127.0.0.1", 0), Handler)
+        self._server.daemon_threads = True
+        self._thread = threading.Thread(target=self._server.serve_forever, daemon=True)
+
+    def __enter__(self) -> RawReceiver:
+        self._thread.start()
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self._server.shutdown()
+        self._server.server_close()
+
+    def url(self) -> str:
+        """Where it listens."""
+        return f"http://127.0.0.1:{self._server.server_address[1]}/raw"
+
+
+async def test_impossible_statuses_and_bytes_are_logged_readably_beside_the_others(
+    api: Api, container: Container, receiver: Receiver
+) -> None:
+    # Status 999, a Retry-After that is not UTF-8, a body with NUL bytes (PostgreSQL refuses NUL in text).
+    answer = (
+        b"HTTP/1.1 999 Odd\r\nRetry-After: \xb2\xff\r\nContent-Length: 6\r\nConnection: close\r\n\r\n"
+        b"A\x00B\xffCD"
+    )
+    with RawReceiver(answer) as raw:
+        org = api.new_org()
+        fine = subscribe(api, org, receiver.url("/fine"))
+        odd = subscribe(api, org, raw.url())
+        pair_units(container, org.id, 1)
+
+        assert await container.delivery_worker.run_once() == 2
+
+    [delivered] = log_of(api, org, fine["id"])
+    assert delivered["status"] == "delivered"
+    [refused] = log_of(api, org, odd["id"])
+    assert refused["status"] == "failed"  # neither 2xx nor retryable: the receiver refused the batch
+    [attempt] = refused["attemptLog"]
+    assert attempt["statusCode"] == 999
+    assert "\x00" not in attempt["responseExcerpt"]
+    assert attempt["responseExcerpt"].startswith("A")
+    assert "ignored: neither seconds nor an HTTP date" in attempt["error"]
