@@ -193,8 +193,12 @@ class Step:
     def _record(self, uow: UnitOfWork, finished: Sequence[Finished], now: int) -> list[None]:
         """Log the attempts and apply their outcomes, with a few bulk statements for all of them."""
         subs = uow.subscriptions.leased({f.job.subscription_id for f in finished}, self.worker_id)
-        batches = uow.batches.get_many([f.job.batch_id for f in finished])
         pending = uow.batches.pending_of(list(subs))
+        # An attempted batch is normally among its subscription's pending ones: read only the others.
+        batches = {batch.id: batch for waiting in pending.values() for batch in waiting}
+        batches.update(
+            uow.batches.get_many([f.job.batch_id for f in finished if f.job.batch_id not in batches])
+        )
         logged: list[Attempt] = []
         changed_subs: dict[str, Subscription] = {}
         changed_batches: dict[str, Batch] = {}

@@ -129,7 +129,7 @@ def to_subscription(row: RowMapping) -> Subscription:
     )
 
 
-def to_batch(row: RowMapping) -> Batch:
+def to_batch(row: RowMapping, with_body: bool = True) -> Batch:
     """A batch from its row (an empty body when it was read without)."""
     return Batch(
         id=row["id"],
@@ -138,7 +138,7 @@ def to_batch(row: RowMapping) -> Batch:
         last_seq=row["last_seq"],
         event_count=row["event_count"],
         oldest_event_at=row["oldest_event_at"],
-        body=row.get("body") or "",
+        body=row["body"] if with_body else "",
         created_at=row["created_at"],
         status=BatchStatus(row["status"]),
         attempts=row["attempts"],

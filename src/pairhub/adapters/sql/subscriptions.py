@@ -304,7 +304,7 @@ class SqlBatches:
         if before_first_seq is not None:
             query = query.where(batches.c.first_seq < before_first_seq)
         query = query.order_by(batches.c.first_seq.desc()).limit(limit)
-        return [convert.to_batch(row) for row in self._connection.execute(query).mappings()]
+        return [convert.to_batch(row, with_body=False) for row in self._connection.execute(query).mappings()]
 
 
 class SqlAttempts:
