@@ -8,7 +8,7 @@ worker load, call one of these, and save.
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping, Sequence
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, replace
 from typing import Any, TypeVar
 
 from pairhub.domain.delivery import (
@@ -116,7 +116,7 @@ class SubscriptionChanges:
     event_names: tuple[str, ...] | None = None
     max_batch_size: int | None = None
     max_wait_ms: int | None = None
-    custom_headers: Mapping[str, str] | None = field(default=None)
+    custom_headers: Mapping[str, str] | None = None
     description: str | None = None
     set_description: bool = False
     state: SubscriptionState | None = None
@@ -141,7 +141,7 @@ def change(subscription: Subscription, changes: SubscriptionChanges, now: int) -
 def _evolve(record: R, changes: dict[str, Any]) -> R:
     """`dataclasses.replace` for the worker's hot path: a copy with some attributes changed.
 
-    `replace` runs `__init__` again and costs about twenty times more; these records have no
+    `replace` runs `__init__` again and costs several times more; these records have no
     `__post_init__` and no computed fields, so copying the attributes is the same thing.
     """
     copied: R = object.__new__(type(record))
