@@ -18,7 +18,9 @@ from standardwebhooks import Webhook
 from pairhub import bootstrap
 from pairhub.bootstrap import Container
 from pairhub.ports import Clock
-from pairhub.services.delivery import Delivery
+from pairhub.services.delivery import Job
+from pairhub.worker.runner import DeliveryWorker
+from pairhub.worker.step import StepRequest
 from tests.conftest import make_settings
 from tests.support import Api, Org
 
@@ -171,6 +173,11 @@ def pair_units(container: Container, organization_id: str, count: int, prefix: s
     return unit_ids
 
 
+def claim_and_prepare(worker: DeliveryWorker, limit: int = 10) -> list[Job]:
+    """One step that only leases and prepares: batches are frozen, nothing is sent."""
+    return worker.step(StepRequest(finished=(), keep=(), give_back=(), claim=limit, busy=frozenset()))
+
+
 def unit_ids(received: list[Received]) -> list[str]:
     """The unit ids of every event in these requests, in the order they were received."""
     ids = []
@@ -180,7 +187,7 @@ def unit_ids(received: list[Received]) -> list[str]:
     return ids
 
 
-async def drain(delivery: Delivery, rounds: int = 20) -> int:
+async def drain(delivery: DeliveryWorker, rounds: int = 20) -> int:
     """Run the delivery step until it has nothing left to do at the current time; return the attempts."""
     total = 0
     for _ in range(rounds):
@@ -207,7 +214,7 @@ def delivery_settings(database_url: str, **overrides: Any) -> Any:
 def delivery_container(database_url: str, clock: Clock, **overrides: Any) -> Iterator[Container]:
     """A container whose retries have no jitter, so tests can walk through the schedule exactly."""
     built = bootstrap.build(delivery_settings(database_url, **overrides), clock)
-    built.delivery.jitter = lambda: 0.0
+    built.delivery_worker.jitter = lambda: 0.0
     try:
         yield built
     finally:

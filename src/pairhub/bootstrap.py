@@ -29,6 +29,7 @@ from pairhub.services.organizations import Organizations
 from pairhub.services.pairing import Pairing
 from pairhub.services.subscriptions import Subscriptions
 from pairhub.services.units import Units
+from pairhub.worker.runner import DeliveryWorker
 
 
 @dataclass
@@ -52,6 +53,7 @@ class Container:
     target_guard: TargetGuard = field(init=False)
     subscriptions: Subscriptions = field(init=False)
     delivery: Delivery = field(init=False)
+    delivery_worker: DeliveryWorker = field(init=False)
     auto_pairing: AutoPairing = field(init=False)
     ingest: Ingest = field(init=False)
 
@@ -79,7 +81,7 @@ class Container:
     def _wire_delivery(self) -> None:
         settings = self.settings
         self.target_guard = target_guard(settings)
-        self.subscriptions = Subscriptions(self.database, self.clock, self.target_guard)
+        self.subscriptions = Subscriptions(self.storage, self.clock, self.target_guard)
         config = DeliveryConfig(
             schedule_ms=tuple(round(seconds * 1000) for seconds in settings.retry_schedule),
             timeout_s=settings.delivery_timeout,
@@ -90,20 +92,14 @@ class Container:
             poll_interval_s=settings.delivery_poll_interval,
             concurrency=settings.delivery_concurrency,
         )
-        self.delivery = Delivery(
-            self.database,
-            self.clock,
-            SystemClock(),
-            config,
-            self.sender_factory,
-            self.subscriptions,
-        )
+        self.delivery = Delivery(self.subscriptions, self.clock, SystemClock(), config, self.sender_factory)
+        self.delivery_worker = DeliveryWorker(self.storage, self.clock, self.delivery)
 
     async def deliver_webhooks(self, stopping: asyncio.Event) -> None:
         """The delivery worker loop (registered in the worker's background loops)."""
         if self.settings.worker_metrics_port is not None:
             _serve_worker_metrics(self.settings.worker_metrics_port)
-        await self.delivery.run(stopping)
+        await self.delivery_worker.run(stopping)
 
     def migrate(self) -> None:
         """Bring the schema to the newest revision."""

@@ -56,7 +56,7 @@ async def test_delivers_a_signed_batch_that_standard_webhooks_verifies(
     api.pair(org, "tp:890123847562332", asset["id"])
     api.unpair(org, "tp:890123847562332")
 
-    assert await drain(container.delivery) == 1
+    assert await drain(container.delivery_worker) == 1
 
     [request] = receiver.requests(PATH)
     envelope = request.verify(sub["secret"])
@@ -90,7 +90,7 @@ async def test_only_events_registered_after_creation_are_delivered(
     subscribe(api, org, receiver.url(PATH))
     pair_units(container, org.id, 1, prefix="new")
 
-    await drain(container.delivery)
+    await drain(container.delivery_worker)
 
     assert unit_ids(receiver.requests(PATH)) == ["new:000000"]
 
@@ -102,15 +102,15 @@ async def test_batches_keep_registration_order_size_and_wait_limits(
     subscribe(api, org, receiver.url(PATH), maxBatchSize=3, maxWaitMs=60_000)
     units = pair_units(container, org.id, 7)
 
-    await drain(container.delivery)
+    await drain(container.delivery_worker)
     sizes = [len(json.loads(r.body)["eventsData"]) for r in receiver.requests(PATH)]
     assert sizes == [3, 3]  # full batches leave at once; the seventh event waits for more
 
     clock.advance(59.9)
-    await drain(container.delivery)
+    await drain(container.delivery_worker)
     assert len(receiver.requests(PATH)) == 2
     clock.advance(0.1)
-    await drain(container.delivery)
+    await drain(container.delivery_worker)
 
     requests = receiver.requests(PATH)
     assert [len(json.loads(r.body)["eventsData"]) for r in requests] == [3, 3, 1]
@@ -127,7 +127,7 @@ async def test_v2_subscription_receives_paired_events_rendered_in_v2(
     container.pairing.unpair(org.id, unit)
     pair_units(container, org.id, 1, prefix="second")
 
-    await drain(container.delivery)
+    await drain(container.delivery_worker)
 
     [request] = receiver.requests(PATH)
     envelope = json.loads(request.body)
@@ -147,10 +147,10 @@ async def test_rotation_signs_with_both_secrets_for_24_hours(
     assert new_secret != sub["secret"] and new_secret.startswith("whsec_")
 
     pair_units(container, org.id, 1, prefix="during")
-    await drain(container.delivery)
+    await drain(container.delivery_worker)
     clock.advance(24 * 3600)
     pair_units(container, org.id, 1, prefix="after")
-    await drain(container.delivery)
+    await drain(container.delivery_worker)
 
     during, after = receiver.requests(PATH)
     assert len(during.headers["webhook-signature"].split(" ")) == 2

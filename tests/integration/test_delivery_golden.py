@@ -45,7 +45,7 @@ async def test_seed_example_is_delivered_byte_for_byte(
     with container.database.write() as connection:
         record_events(connection, [event])
 
-    assert await drain(container.delivery) == 1
+    assert await drain(container.delivery_worker) == 1
 
     [request] = receiver.requests("/hook")
     delivered = request.verify(sub["secret"])

@@ -10,14 +10,16 @@ from typing import Any
 import pytest
 from sqlalchemy import select
 
-from pairhub.adapters.clock import ManualClock, SystemClock
+from pairhub.adapters.clock import ManualClock
 from pairhub.adapters.sql.tables import batches
 from pairhub.bootstrap import Container
-from pairhub.services.delivery import Delivery
-from pairhub.services.delivery_loop import Job, StepRequest
+from pairhub.services.delivery import Job
+from pairhub.worker.runner import DeliveryWorker
+from pairhub.worker.step import StepRequest
 from tests.delivery_support import (
     Receiver,
     Reply,
+    claim_and_prepare,
     delivery_container,
     drain,
     pair_units,
@@ -58,7 +60,7 @@ async def test_redeliver_sends_the_same_id_and_bytes_again(
     org = api.new_org()
     sub = subscribe(api, org, receiver.url(PATH))
     pair_units(container, org.id, 1)
-    await drain(container.delivery)
+    await drain(container.delivery_worker)
     [first] = receiver.requests(PATH)
 
     response = api.client.post(
@@ -66,7 +68,7 @@ async def test_redeliver_sends_the_same_id_and_bytes_again(
     )
     assert response.status_code == 202
     assert response.json()["status"] == "pending"
-    await drain(container.delivery)
+    await drain(container.delivery_worker)
 
     _, again = receiver.requests(PATH)
     assert (again.batch_id, again.body) == (first.batch_id, first.body)
@@ -114,12 +116,12 @@ async def test_paused_subscriptions_buffer_until_unpaused(
     assert paused.json()["state"] == "paused"
     units = pair_units(container, org.id, 2)
 
-    await drain(container.delivery)
+    await drain(container.delivery_worker)
     assert receiver.requests(PATH) == []
     assert api.client.get(path_of(org, sub["id"]), headers=org.headers).json()["backlogEvents"] == 2
 
     api.client.patch(path_of(org, sub["id"]), json={"state": "active"}, headers=org.headers)
-    await drain(container.delivery)
+    await drain(container.delivery_worker)
     assert unit_ids(receiver.requests(PATH)) == units
 
 
@@ -133,13 +135,13 @@ async def test_no_fan_out_while_the_datahub_subscription_is_inactive(
     )
     units = pair_units(container, org.id, 1)
 
-    await drain(container.delivery)
+    await drain(container.delivery_worker)
     assert receiver.requests(PATH) == []
 
     api.client.patch(
         f"/v1/organizations/{org.id}", json={"datahubSubscriptionActive": True}, headers=api.admin
     )
-    await drain(container.delivery)
+    await drain(container.delivery_worker)
     assert unit_ids(receiver.requests(PATH)) == units
 
 
@@ -149,22 +151,12 @@ async def test_a_batch_frozen_before_a_crash_is_resent_identically_after_the_lea
     org = api.new_org()
     sub = subscribe(api, org, receiver.url(PATH))
     pair_units(container, org.id, 3)
-    crashed = container.delivery
-    [claimed] = crashed.claim(10)
-    job = crashed.prepare(claimed)
-    assert job is not None  # the batch is frozen and the cursor moved; then the process dies
-    survivor = Delivery(
-        container.database,
-        clock,
-        SystemClock(),
-        container.delivery.config,
-        container.delivery.sender_factory,
-        container.subscriptions,
-        worker_id="survivor",
-    )
+    # The batch is frozen and the cursor moved; then the process dies.
+    [job] = claim_and_prepare(container.delivery_worker)
+    survivor = DeliveryWorker(container.storage, clock, container.delivery, worker_id="survivor")
 
     assert await survivor.run_once() == 0  # the dead worker's lease still holds
-    clock.advance(container.delivery.config.lease_ms / 1000)
+    clock.advance(container.delivery_worker.config.lease_ms / 1000)
     assert await survivor.run_once() == 1
 
     [request] = receiver.requests(PATH)
@@ -183,7 +175,7 @@ async def test_subscriptions_are_served_in_parallel(
     receiver.script("/slow", Reply(hang=True))
     pair_units(container, org.id, 1)
 
-    await container.delivery.run_once()
+    await container.delivery_worker.run_once()
 
     for number in range(len(fast)):
         assert len(receiver.requests(f"/fast{number}")) == 1
@@ -194,7 +186,7 @@ async def test_metrics_count_attempts_by_outcome(api: Api, container: Container,
     org = api.new_org()
     subscribe(api, org, receiver.url(PATH))
     pair_units(container, org.id, 1)
-    await drain(container.delivery)
+    await drain(container.delivery_worker)
 
     text = api.client.get("/metrics").text
 
@@ -211,16 +203,16 @@ async def test_the_worker_loop_is_woken_by_committed_events(
         org = api.new_org()
         subscribe(api, org, receiver.url(PATH))
         first_round = threading.Event()
-        step = container.delivery.step
+        step = container.delivery_worker.step
 
         def observed_step(request: StepRequest) -> list[Job]:
             jobs = step(request)
             first_round.set()
             return jobs
 
-        container.delivery.step = observed_step  # type: ignore[method-assign]
+        container.delivery_worker.step = observed_step  # type: ignore[method-assign]
         stopping = asyncio.Event()
-        worker = asyncio.create_task(container.delivery.run(stopping))
+        worker = asyncio.create_task(container.delivery_worker.run(stopping))
         assert await asyncio.to_thread(first_round.wait, 10)  # the loop now waits for its next poll
         units = await asyncio.to_thread(pair_units, container, org.id, 2)
 

@@ -65,12 +65,12 @@ async def test_retryable_answers_are_retried_with_the_same_id_and_bytes(
     receiver.script(PATH, status)
     pair_units(container, org.id, 1)
 
-    await drain(container.delivery)
+    await drain(container.delivery_worker)
     clock.advance(9.9)
-    await drain(container.delivery)
+    await drain(container.delivery_worker)
     assert len(receiver.requests(PATH)) == 1  # the first retry waits 10 s
     clock.advance(0.1)
-    await drain(container.delivery)
+    await drain(container.delivery_worker)
 
     first, second = receiver.requests(PATH)
     assert first.batch_id == second.batch_id
@@ -95,7 +95,7 @@ async def test_timeout_and_connection_errors_are_retried(
     receiver.script("/slow", Reply(hang=True))
     pair_units(container, org.id, 1)
 
-    await drain(container.delivery)
+    await drain(container.delivery_worker)
 
     [timed_out] = batches(api, org, slow["id"])
     [unreachable] = batches(api, org, refused["id"])
@@ -106,7 +106,7 @@ async def test_timeout_and_connection_errors_are_retried(
     assert "timeout" in timed_out["attemptLog"][0]["error"]
     assert "Connect" in unreachable["attemptLog"][0]["error"]
     clock.advance(10)
-    await drain(container.delivery)
+    await drain(container.delivery_worker)
     assert len(receiver.requests("/slow")) == 2
     assert batches(api, org, slow["id"])[0]["status"] == "delivered"
 
@@ -121,19 +121,19 @@ async def test_retry_after_is_honoured_up_to_one_hour(
     receiver.script("/capped", Reply(503, headers={"Retry-After": "86400"}))
     pair_units(container, org.id, 1)
 
-    await drain(container.delivery)
+    await drain(container.delivery_worker)
     clock.advance(119)
-    await drain(container.delivery)
+    await drain(container.delivery_worker)
     assert len(receiver.requests(PATH)) == 1
     clock.advance(1)
-    await drain(container.delivery)
+    await drain(container.delivery_worker)
     assert len(receiver.requests(PATH)) == 2
 
     clock.advance(3600 - 120 - 1)
-    await drain(container.delivery)
+    await drain(container.delivery_worker)
     assert len(receiver.requests("/capped")) == 1
     clock.advance(1)
-    await drain(container.delivery)
+    await drain(container.delivery_worker)
     assert len(receiver.requests("/capped")) == 2
 
 
@@ -145,7 +145,7 @@ async def test_other_4xx_and_3xx_fail_the_batch_and_delivery_goes_on(
     receiver.script(PATH, 400, Reply(302, headers={"Location": receiver.url("/elsewhere")}), 200)
     units = pair_units(container, org.id, 3)
 
-    await drain(container.delivery)
+    await drain(container.delivery_worker)
 
     assert unit_ids(receiver.requests(PATH)) == units
     assert receiver.requests("/elsewhere") == []  # redirects are never followed
@@ -165,9 +165,9 @@ async def test_410_disables_the_subscription_until_it_is_resumed(
     receiver.script(PATH, 410)
     pair_units(container, org.id, 1)
 
-    await drain(container.delivery)
+    await drain(container.delivery_worker)
     pair_units(container, org.id, 1, prefix="later")
-    await drain(container.delivery)
+    await drain(container.delivery_worker)
 
     shown = subscription(api, org, sub["id"])
     assert shown["state"] == "disabled"
@@ -177,7 +177,7 @@ async def test_410_disables_the_subscription_until_it_is_resumed(
         f"/v1/organizations/{org.id}/subscriptions/{sub['id']}/resume", headers=org.headers
     )
     assert resumed.json()["state"] == "active"
-    await drain(container.delivery)
+    await drain(container.delivery_worker)
     requests = receiver.requests(PATH)
     assert requests[1].body == requests[0].body  # the held batch first, unchanged
     assert unit_ids(requests[1:]) == ["tp:000000", "later:000000"]
@@ -191,25 +191,25 @@ async def test_exhausted_retries_put_on_hold_probe_and_resume_by_themselves(
     receiver.script(PATH, 503, 503, 503, 503)
     pair_units(container, org.id, 1)
 
-    await drain(container.delivery)
+    await drain(container.delivery_worker)
     clock.advance(10)
-    await drain(container.delivery)
+    await drain(container.delivery_worker)
     clock.advance(20)
-    await drain(container.delivery)
+    await drain(container.delivery_worker)
     held = subscription(api, org, sub["id"])
     assert held["state"] == "onHold"
     assert held["onHoldReason"] == "3 attempts failed; last: HTTP 503"
 
     later = pair_units(container, org.id, 2, prefix="buffered")
-    await drain(container.delivery)
+    await drain(container.delivery_worker)
     assert len(receiver.requests(PATH)) == 3
     assert subscription(api, org, sub["id"])["backlogEvents"] == 3  # buffering, nothing dropped
 
     clock.advance(60)
-    await drain(container.delivery)  # a probe with the held batch: still 503
+    await drain(container.delivery_worker)  # a probe with the held batch: still 503
     assert subscription(api, org, sub["id"])["state"] == "onHold"
     clock.advance(60)
-    await drain(container.delivery)  # the probe succeeds, the buffered events follow at once
+    await drain(container.delivery_worker)  # the probe succeeds, the buffered events follow at once
 
     requests = receiver.requests(PATH)
     assert len({r.batch_id for r in requests[:5]}) == 1
@@ -227,15 +227,15 @@ async def test_resume_sends_a_held_batch_at_once(
     sub = subscribe(api, org, receiver.url(PATH))
     receiver.script(PATH, 500, 500, 500)
     pair_units(container, org.id, 1)
-    await drain(container.delivery)
+    await drain(container.delivery_worker)
     clock.advance(10)
-    await drain(container.delivery)
+    await drain(container.delivery_worker)
     clock.advance(20)
-    await drain(container.delivery)
+    await drain(container.delivery_worker)
     assert subscription(api, org, sub["id"])["state"] == "onHold"
 
     api.client.post(f"/v1/organizations/{org.id}/subscriptions/{sub['id']}/resume", headers=org.headers)
-    await drain(container.delivery)
+    await drain(container.delivery_worker)
 
     assert len(receiver.requests(PATH)) == 4
     assert subscription(api, org, sub["id"])["state"] == "active"
@@ -248,16 +248,16 @@ async def test_events_older_than_the_retention_expire_counted_and_visible(
     sub = subscribe(api, org, receiver.url(PATH), maxBatchSize=2)
     receiver.always(PATH, 503)
     pair_units(container, org.id, 2)
-    await drain(container.delivery)
+    await drain(container.delivery_worker)
     clock.advance(10)
-    await drain(container.delivery)
+    await drain(container.delivery_worker)
     clock.advance(20)
-    await drain(container.delivery)
+    await drain(container.delivery_worker)
     pair_units(container, org.id, 3, prefix="buffered")
     assert subscription(api, org, sub["id"])["state"] == "onHold"
 
     clock.advance(3600.001)  # the buffered events have now waited longer than the retention too
-    await drain(container.delivery)
+    await drain(container.delivery_worker)
 
     shown = subscription(api, org, sub["id"])
     assert shown["counters"] == {"eventsDelivered": 0, "eventsFailed": 0, "eventsExpired": 5}
@@ -268,7 +268,7 @@ async def test_events_older_than_the_retention_expire_counted_and_visible(
     receiver.always(PATH, 200)
     fresh = pair_units(container, org.id, 1, prefix="fresh")
     clock.advance(60)
-    await drain(container.delivery)
+    await drain(container.delivery_worker)
     assert unit_ids(receiver.requests(PATH)[-1:]) == fresh
     assert subscription(api, org, sub["id"])["state"] == "active"
 
@@ -281,10 +281,10 @@ async def test_batches_of_a_subscription_wait_for_the_one_in_flight(
     receiver.script(PATH, 503)
     units = pair_units(container, org.id, 3)
 
-    await drain(container.delivery)
+    await drain(container.delivery_worker)
     assert unit_ids(receiver.requests(PATH)) == units[:1]
     clock.advance(10)
-    await drain(container.delivery)
+    await drain(container.delivery_worker)
 
     assert unit_ids(receiver.requests(PATH)) == [units[0], *units]
     assert all(len(json.loads(r.body)["eventsData"]) == 1 for r in receiver.requests(PATH))

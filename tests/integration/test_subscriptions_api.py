@@ -15,7 +15,7 @@ from pairhub.adapters.http.ssrf import static_resolver
 from pairhub.bootstrap import Container
 from pairhub.entrypoints.api.app import create_app
 from tests.conftest import ADMIN_TOKEN, make_settings
-from tests.delivery_support import pair_units, subscribe
+from tests.delivery_support import claim_and_prepare, pair_units, subscribe
 from tests.support import Api, Org
 
 URL = "https://hooks.example.com/pairhub"
@@ -245,9 +245,7 @@ def test_another_organization_gets_404_on_every_endpoint(api: Api, container: Co
     sub = subscribe(api, owner, URL)
     mine = subscribe(api, intruder, URL)
     pair_units(container, owner.id, 1)
-    [claimed] = container.delivery.claim(10)
-    job = container.delivery.prepare(claimed)  # freezes a real batch of the owner
-    assert job is not None
+    [job] = claim_and_prepare(container.delivery_worker)  # freezes a real batch of the owner
     batch_id = job.batch_id
 
     # The owner's organization in the path: the organization itself is hidden.

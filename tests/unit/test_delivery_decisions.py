@@ -6,6 +6,8 @@ from datetime import UTC, datetime
 from email.utils import format_datetime
 
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
 from pairhub.domain.delivery import (
     MAX_RETRY_AFTER_MS,
@@ -102,6 +104,34 @@ def test_retry_after_in_seconds_or_as_a_date_is_capped_at_one_hour() -> None:
     assert parse_retry_after("soon", NOW) is None
     assert parse_retry_after("-5", NOW) is None
     assert parse_retry_after(None, NOW) is None
+
+
+@pytest.mark.parametrize(
+    "value",
+    [
+        "²",
+        "1²",
+        "٣",
+        "\uff11\uff12",
+        "1e3",
+        "0x10",
+        "12.5",
+        "+5",
+        "1 2",
+        "x" * 10_000,
+        "9" * 40,
+        "Mon, 99 Foo 99999",
+    ],
+)
+def test_retry_after_that_is_neither_ascii_seconds_nor_a_date_is_ignored(value: str) -> None:
+    # "²".isdigit() and "٣".isdigit() are True, and int("²") raises: only ASCII digits are seconds.
+    assert parse_retry_after(value, NOW) is None
+
+
+@given(st.text())
+def test_retry_after_never_raises_whatever_a_receiver_sends(value: str) -> None:
+    delay = parse_retry_after(value, NOW)
+    assert delay is None or 0 <= delay <= MAX_RETRY_AFTER_MS
 
 
 def test_a_batch_leaves_when_full_or_when_its_oldest_event_has_waited_max_wait() -> None:

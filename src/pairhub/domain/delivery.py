@@ -18,7 +18,6 @@ MAX_RETRY_AFTER_MS = 3_600_000
 ROTATION_OVERLAP_MS = 24 * 3_600_000
 """After a rotation the previous secret keeps signing for this long."""
 
-RESPONSE_EXCERPT_BYTES = 2048
 MAX_CUSTOM_HEADERS = 5
 MAX_BATCH_SIZE = 500
 MAX_WAIT_MS = 60_000
@@ -44,6 +43,9 @@ RESERVED_HEADERS = frozenset(
 )
 RESERVED_HEADER_PREFIXES = ("webhook-", "proxy-", "sec-", ":")
 _TOKEN = re.compile(r"^[!#$%&'*+.^_`|~0-9A-Za-z-]{1,64}$")
+_DELAY_SECONDS = re.compile(r"[0-9]{1,10}", re.ASCII)
+"""Seconds as `Retry-After` allows them: ASCII digits only (`str.isdigit` also accepts "²" and "٣")."""
+MAX_RETRY_AFTER_CHARS = 100
 
 
 class SubscriptionState(StrEnum):
@@ -95,26 +97,38 @@ def header_refusal(name: str, value: str) -> str | None:
     return None
 
 
+def is_success(status: int | None) -> bool:
+    """True for a 2xx answer: the one test of "delivered"."""
+    return status is not None and 200 <= status <= 299
+
+
 def is_retryable(status: int | None) -> bool:
     """True when an attempt that ended with `status` (None: no response) should be tried again."""
     return status is None or status in (408, 429) or 500 <= status <= 599
 
 
 def parse_retry_after(value: str | None, now_ms: int) -> int | None:
-    """`Retry-After` (seconds or an HTTP date) as a delay in ms, capped at one hour; None if unusable."""
-    if value is None:
+    """`Retry-After` (seconds or an HTTP date) as a delay in ms, capped at one hour; None if unusable.
+
+    The value comes from any receiver: any characters, any length. Only ASCII digits are seconds and
+    only a date `email.utils` understands is a date; everything else is ignored, never an error.
+    """
+    if value is None or len(value) > MAX_RETRY_AFTER_CHARS:
         return None
-    value = value.strip()
-    if value.isdigit():
+    value = value.strip(" \t")
+    if _DELAY_SECONDS.fullmatch(value):
         delay_ms = int(value) * 1000
     else:
         try:
             moment = parsedate_to_datetime(value)
-        except (TypeError, ValueError, IndexError):
+        except (TypeError, ValueError, IndexError, OverflowError):
             return None
         if moment.tzinfo is None:
             moment = moment.replace(tzinfo=UTC)
-        delay_ms = round(moment.timestamp() * 1000) - now_ms
+        try:
+            delay_ms = round(moment.timestamp() * 1000) - now_ms
+        except (OverflowError, ValueError, OSError):
+            return None
     return max(0, min(delay_ms, MAX_RETRY_AFTER_MS))
 
 
@@ -145,7 +159,7 @@ def decide(
 
     `attempts` counts the attempts made on the batch including this one.
     """
-    if status is not None and 200 <= status <= 299:
+    if is_success(status):
         return Decision(Outcome.DELIVERED)
     if status == 410:
         # The receiver says the endpoint is gone for good: stop sending, keep the batch for a resume.

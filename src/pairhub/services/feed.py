@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from pairhub.contract.render import EVENTS_BY_VERSION, render_event
-from pairhub.ports import EventQuery, Storage, StoredEvent, UnitOfWork
+from pairhub.ports import EventQuery, Storage, StoredEvent
 from pairhub.services import organizations
 from pairhub.services.pagination import Page, paginate
 
@@ -49,7 +49,7 @@ class Feed:
         self, organization_id: str, query: EventQuery, version: int, limit: int
     ) -> Page[dict[str, Any]]:
         with self._storage.read() as uow:
-            _check_organization(uow, organization_id)
+            organizations.require(uow, organization_id)
             stored = uow.events.read(query)
         items = [_item(entry, version) for entry in stored]
         return paginate(items, limit, lambda item: str(item["cursor"]))
@@ -57,8 +57,3 @@ class Feed:
 
 def _item(stored: StoredEvent, version: int) -> dict[str, Any]:
     return {"cursor": str(stored.seq), **render_event(stored.event, version)}
-
-
-def _check_organization(uow: UnitOfWork, organization_id: str) -> None:
-    # Until organizations have their repository, the SQL unit of work still answers with a row.
-    organizations.load(uow.connection, organization_id)  # type: ignore[attr-defined]

@@ -105,10 +105,3 @@ class Organizations:
             if key is None or key.organization_id != organization_id or not key.active:
                 raise NotFound("api_key_not_found", f"API key {key_id} does not exist.")
             uow.api_keys.save(replace(key, revoked_at=self._clock.now_ms()))
-
-
-def load(connection: object, organization_id: str) -> Organization:
-    """The organization on an open SQL connection (for services not yet on the unit of work)."""
-    from pairhub.adapters.sql.uow import SqlUnitOfWork
-
-    return require(SqlUnitOfWork(connection), organization_id)  # type: ignore[arg-type]

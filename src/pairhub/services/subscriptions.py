@@ -2,24 +2,19 @@
 
 from __future__ import annotations
 
-import json
 import uuid
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
-from typing import Any
-
-from sqlalchemy import Connection, RowMapping, insert, select
 
 from pairhub.adapters.http.signing import new_secret
 from pairhub.adapters.http.ssrf import TargetGuard, TargetRefused
-from pairhub.adapters.sql import delivery_store as store
-from pairhub.adapters.sql.engine import Database
-from pairhub.adapters.sql.tables import subscriptions
 from pairhub.contract.render import EVENTS_BY_VERSION, offers
 from pairhub.domain import delivery
+from pairhub.domain import subscriptions as rules
 from pairhub.domain.delivery import BatchStatus, SubscriptionState
 from pairhub.domain.errors import Forbidden, Invalid, NotFound
-from pairhub.ports import Clock
+from pairhub.domain.subscriptions import Attempt, Batch, Subscription, SubscriptionChanges
+from pairhub.ports import Clock, Storage, UnitOfWork
 from pairhub.services import organizations
 from pairhub.services.pagination import Page, paginate
 
@@ -31,7 +26,7 @@ ATTEMPTS_SHOWN_PER_BATCH = 10
 class SubscriptionView:
     """A subscription with the number of events waiting for it."""
 
-    row: RowMapping
+    record: Subscription
     backlog: int
 
 
@@ -39,20 +34,8 @@ class SubscriptionView:
 class BatchView:
     """A batch of the delivery log with its latest attempts (and its body when asked for one batch)."""
 
-    row: RowMapping
-    attempts: Sequence[RowMapping]
-
-
-def event_names(row: RowMapping) -> list[str]:
-    """The event names a subscription row asks for."""
-    names: list[str] = json.loads(row["event_names"])
-    return names
-
-
-def custom_headers(row: RowMapping) -> dict[str, str]:
-    """The custom headers of a subscription row."""
-    headers: dict[str, str] = json.loads(row["custom_headers"])
-    return headers
+    record: Batch
+    attempts: Sequence[Attempt]
 
 
 def _missing(subscription_id: str) -> NotFound:
@@ -100,8 +83,8 @@ def _check_headers(headers: Mapping[str, str]) -> None:
 class Subscriptions:
     """Use cases of the webhook subscriptions of an organization."""
 
-    def __init__(self, database: Database, clock: Clock, guard: TargetGuard) -> None:
-        self._database = database
+    def __init__(self, storage: Storage, clock: Clock, guard: TargetGuard) -> None:
+        self._storage = storage
         self._clock = clock
         self._guard = guard
 
@@ -114,33 +97,28 @@ class Subscriptions:
             ) from None
 
     @staticmethod
-    def _organization(connection: Connection, organization_id: str) -> None:
-        row = organizations.load(connection, organization_id)
-        if not row.datahub_subscription_active:
+    def _organization(uow: UnitOfWork, organization_id: str) -> None:
+        if not organizations.require(uow, organization_id).datahub_subscription_active:
             raise Forbidden(
                 "datahub_subscription_inactive",
                 "Webhook subscriptions need an active Datahub subscription for this organization.",
             )
 
     def _load(
-        self, connection: Connection, organization_id: str, subscription_id: str, for_update: bool = False
-    ) -> RowMapping:
-        self._organization(connection, organization_id)
-        query = select(subscriptions).where(
-            subscriptions.c.id == subscription_id, subscriptions.c.organization_id == organization_id
-        )
-        if for_update:
-            query = query.with_for_update()
-        row = connection.execute(query).mappings().first()
-        if row is None:
+        self, uow: UnitOfWork, organization_id: str, subscription_id: str, lock: bool = False
+    ) -> Subscription:
+        self._organization(uow, organization_id)
+        found = uow.subscriptions.get(subscription_id, lock=lock)
+        if found is None or found.organization_id != organization_id:
             raise _missing(subscription_id)
-        return row
+        return found
 
-    def _view(self, connection: Connection, row: RowMapping) -> SubscriptionView:
-        backlog = store.pending_event_count(connection, row["id"]) + store.count_after(
-            connection, row["organization_id"], row["cursor_seq"], event_names(row)
+    @staticmethod
+    def _view(uow: UnitOfWork, sub: Subscription) -> SubscriptionView:
+        backlog = uow.batches.pending_events(sub.id) + uow.events.count_after(
+            sub.organization_id, sub.cursor_seq, sub.event_names
         )
-        return SubscriptionView(row, backlog)
+        return SubscriptionView(sub, backlog)
 
     def create(
         self,
@@ -162,146 +140,107 @@ class Subscriptions:
         _check_events(event_version, names)
         _check_limits(max_batch_size, max_wait_ms)
         _check_headers(headers)
-        with self._database.read() as connection:
-            self._organization(connection, organization_id)
+        with self._storage.read() as uow:
+            self._organization(uow, organization_id)
         self._check_url(url)
         secret = new_secret()
         now = self._clock.now_ms()
-        subscription_id = str(uuid.uuid4())
-        with self._database.write() as connection:
-            self._organization(connection, organization_id)
-            connection.execute(
-                insert(subscriptions),
-                {
-                    "id": subscription_id,
-                    "organization_id": organization_id,
-                    "url": url,
-                    "event_version": event_version,
-                    "event_names": json.dumps(list(names)),
-                    "max_batch_size": max_batch_size,
-                    "max_wait_ms": max_wait_ms,
-                    "custom_headers": json.dumps(headers),
-                    "description": description,
-                    "state": SubscriptionState.ACTIVE.value,
-                    "secret": secret,
-                    "created_at": now,
-                    "updated_at": now,
-                    # Every event committed so far is "the past" (the feed serves it); on PostgreSQL
-                    # the outbox's per-organization lock makes every seq up to this max visible.
-                    "cursor_seq": store.head_seq(connection, organization_id),
-                    "events_delivered": 0,
-                    "events_failed": 0,
-                    "events_expired": 0,
-                },
+        with self._storage.write() as uow:
+            self._organization(uow, organization_id)
+            sub = Subscription(
+                id=str(uuid.uuid4()),
+                organization_id=organization_id,
+                url=url,
+                event_version=event_version,
+                event_names=tuple(names),
+                max_batch_size=max_batch_size,
+                max_wait_ms=max_wait_ms,
+                custom_headers=headers,
+                description=description,
+                state=SubscriptionState.ACTIVE,
+                secret=secret,
+                created_at=now,
+                updated_at=now,
+                # Every event committed so far is "the past" (the feed serves it); on PostgreSQL
+                # the outbox's per-organization lock makes every seq up to this head visible.
+                cursor_seq=uow.events.heads([organization_id]).get(organization_id, 0),
             )
-            row = self._load(connection, organization_id, subscription_id)
-            return self._view(connection, row), secret
+            uow.subscriptions.add(sub)
+            return self._view(uow, sub), secret
 
     def list(self, organization_id: str, after: str | None, limit: int) -> Page[SubscriptionView]:
         """The organization's subscriptions by id."""
-        query = (
-            select(subscriptions)
-            .where(subscriptions.c.organization_id == organization_id)
-            .order_by(subscriptions.c.id)
-            .limit(limit + 1)
-        )
-        if after:
-            query = query.where(subscriptions.c.id > after)
-        with self._database.read() as connection:
-            self._organization(connection, organization_id)
-            rows = list(connection.execute(query).mappings())
-            views = [self._view(connection, row) for row in rows]
-        return paginate(views, limit, lambda view: str(view.row["id"]))
+        with self._storage.read() as uow:
+            self._organization(uow, organization_id)
+            found = uow.subscriptions.list(organization_id, after, limit + 1)
+            views = [self._view(uow, sub) for sub in found]
+        return paginate(views, limit, lambda view: view.record.id)
 
     def get(self, organization_id: str, subscription_id: str) -> SubscriptionView:
         """One subscription."""
-        with self._database.read() as connection:
-            return self._view(connection, self._load(connection, organization_id, subscription_id))
+        with self._storage.read() as uow:
+            return self._view(uow, self._load(uow, organization_id, subscription_id))
 
     def update(
-        self, organization_id: str, subscription_id: str, changes: Mapping[str, Any]
+        self, organization_id: str, subscription_id: str, changes: SubscriptionChanges
     ) -> SubscriptionView:
-        """Change settings (keys are column names) and/or `state` (active or paused)."""
-        changes = dict(changes)
-        state = changes.pop("state", None)
-        if "url" in changes:
-            self._check_url(str(changes["url"]))
-        with self._database.write() as connection:
-            row = self._load(connection, organization_id, subscription_id, for_update=True)
-            version = int(changes.get("event_version", row["event_version"]))
-            names = changes.get("event_names", event_names(row))
+        """Change settings and/or the state (`paused` pauses, `active` resumes)."""
+        if changes.url is not None:
+            self._check_url(changes.url)
+        with self._storage.write() as uow:
+            sub = self._load(uow, organization_id, subscription_id, lock=True)
+            version = changes.event_version if changes.event_version is not None else sub.event_version
+            names = changes.event_names if changes.event_names is not None else sub.event_names
             _check_events(version, names)
             _check_limits(
-                int(changes.get("max_batch_size", row["max_batch_size"])),
-                int(changes.get("max_wait_ms", row["max_wait_ms"])),
+                changes.max_batch_size if changes.max_batch_size is not None else sub.max_batch_size,
+                changes.max_wait_ms if changes.max_wait_ms is not None else sub.max_wait_ms,
             )
-            if "custom_headers" in changes:
-                _check_headers(changes["custom_headers"])
-                changes["custom_headers"] = json.dumps(changes["custom_headers"])
-            if "event_names" in changes:
-                changes["event_names"] = json.dumps(list(changes["event_names"]))
+            if changes.custom_headers is not None:
+                _check_headers(changes.custom_headers)
             now = self._clock.now_ms()
-            store.update_subscription(connection, subscription_id, updated_at=now, **changes)
-            if state == SubscriptionState.PAUSED.value:
-                store.update_subscription(
-                    connection,
-                    subscription_id,
-                    state=SubscriptionState.PAUSED.value,
-                    on_hold_since=None,
-                    on_hold_reason=None,
-                )
-            elif state == SubscriptionState.ACTIVE.value:
-                self._activate(connection, subscription_id, now)
-            row = self._load(connection, organization_id, subscription_id)
-            return self._view(connection, row)
+            sub = rules.change(sub, changes, now)
+            if changes.state is SubscriptionState.PAUSED:
+                sub = rules.pause(sub)
+            elif changes.state is SubscriptionState.ACTIVE:
+                sub = self._activate(uow, sub, now)
+            uow.subscriptions.save(sub)
+            return self._view(uow, sub)
+
+    def pause(self, organization_id: str, subscription_id: str) -> SubscriptionView:
+        """Stop delivering; events keep buffering."""
+        return self.update(
+            organization_id, subscription_id, SubscriptionChanges(state=SubscriptionState.PAUSED)
+        )
 
     def delete(self, organization_id: str, subscription_id: str) -> None:
         """Delete a subscription and its delivery log; nothing more is sent to it."""
-        with self._database.write() as connection:
-            self._load(connection, organization_id, subscription_id, for_update=True)
-            store.delete_subscription(connection, subscription_id)
+        with self._storage.write() as uow:
+            self._load(uow, organization_id, subscription_id, lock=True)
+            uow.subscriptions.delete(subscription_id)
 
     def rotate_secret(self, organization_id: str, subscription_id: str) -> tuple[SubscriptionView, str]:
         """A new secret (returned once); the current one keeps signing alongside it for 24 hours."""
         secret = new_secret()
-        with self._database.write() as connection:
-            row = self._load(connection, organization_id, subscription_id, for_update=True)
-            now = self._clock.now_ms()
-            store.update_subscription(
-                connection,
-                subscription_id,
-                secret=secret,
-                previous_secret=row["secret"],
-                previous_secret_expires_at=now + delivery.ROTATION_OVERLAP_MS,
-                updated_at=now,
-            )
-            row = self._load(connection, organization_id, subscription_id)
-            return self._view(connection, row), secret
+        with self._storage.write() as uow:
+            sub = self._load(uow, organization_id, subscription_id, lock=True)
+            sub = rules.rotate(sub, secret, self._clock.now_ms())
+            uow.subscriptions.save(sub)
+            return self._view(uow, sub), secret
 
     def resume(self, organization_id: str, subscription_id: str) -> SubscriptionView:
         """Back to active at once: a held batch is sent now with a fresh retry schedule."""
-        with self._database.write() as connection:
-            self._load(connection, organization_id, subscription_id, for_update=True)
-            self._activate(connection, subscription_id, self._clock.now_ms())
-            row = self._load(connection, organization_id, subscription_id)
-            return self._view(connection, row)
+        with self._storage.write() as uow:
+            sub = self._load(uow, organization_id, subscription_id, lock=True)
+            sub = self._activate(uow, sub, self._clock.now_ms())
+            uow.subscriptions.save(sub)
+            return self._view(uow, sub)
 
     @staticmethod
-    def _activate(connection: Connection, subscription_id: str, now: int) -> None:
-        pending = store.pending_batches(connection, subscription_id)
-        for batch in pending:
-            store.update_batch(connection, batch["id"], attempts=0, next_attempt_at=now)
-        store.update_subscription(
-            connection,
-            subscription_id,
-            state=SubscriptionState.ACTIVE.value,
-            on_hold_since=None,
-            on_hold_reason=None,
-            disabled_at=None,
-            disabled_reason=None,
-            next_attempt_at=now if pending else None,
-            updated_at=now,
-        )
+    def _activate(uow: UnitOfWork, sub: Subscription, now: int) -> Subscription:
+        sub, batches = rules.resume(sub, uow.batches.pending_of([sub.id])[sub.id], now)
+        uow.batches.save_many(batches)
+        return sub
 
     def batches(
         self,
@@ -312,40 +251,37 @@ class Subscriptions:
         limit: int,
     ) -> Page[BatchView]:
         """The delivery log, newest batch first, each with its latest attempts."""
-        with self._database.read() as connection:
-            self._load(connection, organization_id, subscription_id)
-            rows = store.list_batches(connection, subscription_id, status, after, limit + 1)
-            shown = rows[:limit]
-            attempts = store.attempts_of(connection, [r["id"] for r in shown], ATTEMPTS_SHOWN_PER_BATCH)
-        views = [BatchView(row, attempts[row["id"]]) for row in rows]
-        return paginate(views, limit, lambda view: str(view.row["first_seq"]))
+        wanted = BatchStatus(status) if status else None
+        with self._storage.read() as uow:
+            self._load(uow, organization_id, subscription_id)
+            found = uow.batches.list(subscription_id, wanted, after, limit + 1)
+            attempts = uow.attempts.latest([b.id for b in found[:limit]], ATTEMPTS_SHOWN_PER_BATCH)
+        views = [BatchView(b, attempts.get(b.id, [])) for b in found]
+        return paginate(views, limit, lambda view: str(view.record.first_seq))
 
-    def _batch(self, connection: Connection, subscription_id: str, batch_id: str) -> RowMapping:
-        row = store.batch(connection, batch_id)
-        if row is None or row["subscription_id"] != subscription_id:
+    @staticmethod
+    def _batch(uow: UnitOfWork, subscription_id: str, batch_id: str) -> Batch:
+        found = uow.batches.get(batch_id)
+        if found is None or found.subscription_id != subscription_id:
             raise NotFound("batch_not_found", f"Batch {batch_id} does not exist.")
-        return row
+        return found
 
     def batch(self, organization_id: str, subscription_id: str, batch_id: str) -> BatchView:
         """One batch with its frozen body and its latest attempts."""
-        with self._database.read() as connection:
-            self._load(connection, organization_id, subscription_id)
-            row = self._batch(connection, subscription_id, batch_id)
-            attempts = store.attempts_of(connection, [batch_id], 100)[batch_id]
-        return BatchView(row, attempts)
+        with self._storage.read() as uow:
+            self._load(uow, organization_id, subscription_id)
+            found = self._batch(uow, subscription_id, batch_id)
+            attempts = uow.attempts.latest([batch_id], 100)[batch_id]
+        return BatchView(found, attempts)
 
     def redeliver(self, organization_id: str, subscription_id: str, batch_id: str) -> BatchView:
         """Queue a batch to be sent again with the same `eventBatchId` and the same bytes."""
-        with self._database.write() as connection:
-            subscription = self._load(connection, organization_id, subscription_id, for_update=True)
-            row = self._batch(connection, subscription_id, batch_id)
-            now = self._clock.now_ms()
-            values: dict[str, Any] = {"next_attempt_at": now}
-            if row["status"] != BatchStatus.PENDING.value:
-                values.update(status=BatchStatus.PENDING.value, attempts=0, completed_at=None)
-            store.update_batch(connection, batch_id, **values)
-            if subscription["state"] == SubscriptionState.ACTIVE.value:
-                store.update_subscription(connection, subscription_id, next_attempt_at=now)
-            row = self._batch(connection, subscription_id, batch_id)
-            attempts = store.attempts_of(connection, [batch_id], ATTEMPTS_SHOWN_PER_BATCH)[batch_id]
-        return BatchView(row, attempts)
+        with self._storage.write() as uow:
+            sub = self._load(uow, organization_id, subscription_id, lock=True)
+            sub, again = rules.redeliver(
+                sub, self._batch(uow, subscription_id, batch_id), self._clock.now_ms()
+            )
+            uow.batches.save_many([again])
+            uow.subscriptions.save(sub)
+            attempts = uow.attempts.latest([batch_id], ATTEMPTS_SHOWN_PER_BATCH)[batch_id]
+        return BatchView(again, attempts)

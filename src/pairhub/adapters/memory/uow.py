@@ -11,6 +11,7 @@ from pairhub.adapters.memory.events import MemoryEvents
 from pairhub.adapters.memory.organizations import MemoryApiKeys, MemoryOrganizations
 from pairhub.adapters.memory.pairings import MemoryPairings
 from pairhub.adapters.memory.state import MemoryState
+from pairhub.adapters.memory.subscriptions import MemoryAttempts, MemoryBatches, MemorySubscriptions
 from pairhub.adapters.memory.units import MemoryUnits
 
 
@@ -53,6 +54,21 @@ class MemoryUnitOfWork:
     def pairings(self) -> MemoryPairings:
         """The pairing history."""
         return MemoryPairings(self.state)
+
+    @cached_property
+    def subscriptions(self) -> MemorySubscriptions:
+        """Webhook subscriptions."""
+        return MemorySubscriptions(self.state)
+
+    @cached_property
+    def batches(self) -> MemoryBatches:
+        """Batches."""
+        return MemoryBatches(self.state)
+
+    @cached_property
+    def attempts(self) -> MemoryAttempts:
+        """The attempt log."""
+        return MemoryAttempts(self.state)
 
     @contextmanager
     def savepoint(self) -> Iterator[None]:

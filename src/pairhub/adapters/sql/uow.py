@@ -13,6 +13,7 @@ from pairhub.adapters.sql.engine import Database
 from pairhub.adapters.sql.events import SqlEvents
 from pairhub.adapters.sql.organizations import SqlApiKeys, SqlOrganizations
 from pairhub.adapters.sql.pairings import SqlPairings
+from pairhub.adapters.sql.subscriptions import SqlAttempts, SqlBatches, SqlSubscriptions
 from pairhub.adapters.sql.units import SqlUnits
 
 
@@ -52,11 +53,31 @@ class SqlUnitOfWork:
         """The pairing history."""
         return SqlPairings(self.connection)
 
+    @cached_property
+    def subscriptions(self) -> SqlSubscriptions:
+        """Webhook subscriptions."""
+        return SqlSubscriptions(self.connection)
+
+    @cached_property
+    def batches(self) -> SqlBatches:
+        """Batches."""
+        return SqlBatches(self.connection)
+
+    @cached_property
+    def attempts(self) -> SqlAttempts:
+        """The attempt log."""
+        return SqlAttempts(self.connection)
+
     @contextmanager
     def savepoint(self) -> Iterator[None]:
         """A SAVEPOINT: rolled back (and the error re-raised) when the block fails."""
-        with self.connection.begin_nested():
-            yield
+        try:
+            with self.connection.begin_nested():
+                yield
+        except BaseException:
+            # What the subscriptions repository remembers having read may have been rolled back.
+            self.__dict__.pop("subscriptions", None)
+            raise
 
 
 class SqlStorage:

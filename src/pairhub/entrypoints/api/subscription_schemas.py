@@ -5,17 +5,12 @@ from __future__ import annotations
 from typing import Any, Literal
 
 from pydantic import BaseModel, Field
-from sqlalchemy import RowMapping
 
+from pairhub.domain.delivery import SubscriptionState
+from pairhub.domain.subscriptions import Attempt, SubscriptionChanges
 from pairhub.entrypoints.api.presenters import iso
 from pairhub.entrypoints.api.schemas import Strict
-from pairhub.services.subscriptions import (
-    EVENT_GROUP,
-    BatchView,
-    SubscriptionView,
-    custom_headers,
-    event_names,
-)
+from pairhub.services.subscriptions import EVENT_GROUP, BatchView, SubscriptionView
 
 EventName = Literal["unit.paired", "unit.unpaired"]
 State = Literal["active", "paused", "onHold", "disabled"]
@@ -46,18 +41,6 @@ class SubscriptionPatch(Strict):
     customHeaders: dict[str, str] | None = None
     description: str | None = Field(None, max_length=500)
     state: Literal["active", "paused"] | None = None
-
-
-PATCH_COLUMNS = {
-    "url": "url",
-    "eventVersion": "event_version",
-    "eventNames": "event_names",
-    "maxBatchSize": "max_batch_size",
-    "maxWaitMs": "max_wait_ms",
-    "customHeaders": "custom_headers",
-    "description": "description",
-    "state": "state",
-}
 
 
 class CountersOut(BaseModel):
@@ -150,32 +133,32 @@ class TestDeliveryOut(BaseModel):
 
 def subscription(view: SubscriptionView, secret: str | None = None) -> dict[str, Any]:
     """A subscription as the API shows it."""
-    row = view.row
+    sub = view.record
     shown: dict[str, Any] = {
-        "id": row["id"],
-        "organizationId": row["organization_id"],
-        "url": row["url"],
+        "id": sub.id,
+        "organizationId": sub.organization_id,
+        "url": sub.url,
         "eventGroup": EVENT_GROUP,
-        "eventVersion": row["event_version"],
-        "eventNames": event_names(row),
-        "maxBatchSize": row["max_batch_size"],
-        "maxWaitMs": row["max_wait_ms"],
-        "customHeaders": custom_headers(row),
-        "description": row["description"],
-        "state": row["state"],
-        "createdAt": iso(row["created_at"]),
-        "updatedAt": iso(row["updated_at"]),
-        "onHoldSince": iso(row["on_hold_since"]),
-        "onHoldReason": row["on_hold_reason"],
-        "disabledAt": iso(row["disabled_at"]),
-        "disabledReason": row["disabled_reason"],
-        "nextAttemptAt": iso(row["next_attempt_at"]),
-        "previousSecretExpiresAt": iso(row["previous_secret_expires_at"]),
+        "eventVersion": sub.event_version,
+        "eventNames": list(sub.event_names),
+        "maxBatchSize": sub.max_batch_size,
+        "maxWaitMs": sub.max_wait_ms,
+        "customHeaders": dict(sub.custom_headers),
+        "description": sub.description,
+        "state": sub.state.value,
+        "createdAt": iso(sub.created_at),
+        "updatedAt": iso(sub.updated_at),
+        "onHoldSince": iso(sub.on_hold_since),
+        "onHoldReason": sub.on_hold_reason,
+        "disabledAt": iso(sub.disabled_at),
+        "disabledReason": sub.disabled_reason,
+        "nextAttemptAt": iso(sub.next_attempt_at),
+        "previousSecretExpiresAt": iso(sub.previous_secret_expires_at),
         "backlogEvents": view.backlog,
         "counters": {
-            "eventsDelivered": row["events_delivered"],
-            "eventsFailed": row["events_failed"],
-            "eventsExpired": row["events_expired"],
+            "eventsDelivered": sub.events_delivered,
+            "eventsFailed": sub.events_failed,
+            "eventsExpired": sub.events_expired,
         },
     }
     if secret is not None:
@@ -183,43 +166,55 @@ def subscription(view: SubscriptionView, secret: str | None = None) -> dict[str,
     return shown
 
 
-def attempt(row: RowMapping) -> dict[str, Any]:
+def attempt(logged: Attempt) -> dict[str, Any]:
     """One attempt of the log."""
     return {
-        "attemptedAt": iso(row["attempted_at"]),
-        "durationMs": row["duration_ms"],
-        "statusCode": row["status_code"],
-        "responseExcerpt": row["response_excerpt"],
-        "error": row["error"],
-        "outcome": row["outcome"],
-        "worker": row["worker"],
+        "attemptedAt": iso(logged.attempted_at),
+        "durationMs": logged.duration_ms,
+        "statusCode": logged.status_code,
+        "responseExcerpt": logged.response_excerpt,
+        "error": logged.error,
+        "outcome": logged.outcome,
+        "worker": logged.worker,
     }
 
 
 def batch(view: BatchView, with_body: bool = False) -> dict[str, Any]:
     """A batch of the delivery log."""
-    row = view.row
+    record = view.record
     shown: dict[str, Any] = {
-        "eventBatchId": row["id"],
-        "subscriptionId": row["subscription_id"],
-        "status": row["status"],
-        "eventCount": row["event_count"],
-        "firstCursor": str(row["first_seq"]),
-        "lastCursor": str(row["last_seq"]),
-        "createdAt": iso(row["created_at"]),
-        "attempts": row["attempts"],
-        "nextAttemptAt": iso(row["next_attempt_at"]),
-        "lastAttemptAt": iso(row["last_attempt_at"]),
-        "lastStatusCode": row["last_status"],
-        "lastError": row["last_error"],
-        "completedAt": iso(row["completed_at"]),
+        "eventBatchId": record.id,
+        "subscriptionId": record.subscription_id,
+        "status": record.status.value,
+        "eventCount": record.event_count,
+        "firstCursor": str(record.first_seq),
+        "lastCursor": str(record.last_seq),
+        "createdAt": iso(record.created_at),
+        "attempts": record.attempts,
+        "nextAttemptAt": iso(record.next_attempt_at),
+        "lastAttemptAt": iso(record.last_attempt_at),
+        "lastStatusCode": record.last_status,
+        "lastError": record.last_error,
+        "completedAt": iso(record.completed_at),
         "attemptLog": [attempt(a) for a in view.attempts],
     }
     if with_body:
-        shown["body"] = row["body"]
+        shown["body"] = record.body
     return shown
 
 
-def patch_changes(given: dict[str, Any]) -> dict[str, Any]:
-    """PATCH fields as column names."""
-    return {PATCH_COLUMNS[key]: value for key, value in given.items()}
+def patch_changes(given: dict[str, Any]) -> SubscriptionChanges:
+    """PATCH fields (as given, `description` possibly null) as typed changes."""
+    names = given.get("eventNames")
+    state = given.get("state")
+    return SubscriptionChanges(
+        url=given.get("url"),
+        event_version=given.get("eventVersion"),
+        event_names=tuple(names) if names is not None else None,
+        max_batch_size=given.get("maxBatchSize"),
+        max_wait_ms=given.get("maxWaitMs"),
+        custom_headers=given.get("customHeaders"),
+        description=given.get("description"),
+        set_description="description" in given,
+        state=SubscriptionState(state) if state is not None else None,
+    )

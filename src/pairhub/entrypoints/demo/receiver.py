@@ -12,9 +12,7 @@ from typing import Any
 
 from fastapi import APIRouter, FastAPI, Request
 from fastapi.responses import JSONResponse, Response
-from sqlalchemy import select
 
-from pairhub.adapters.sql.tables import subscriptions
 from pairhub.bootstrap import Container
 from pairhub.domain.delivery import signing_secrets
 from pairhub.entrypoints.ui.web import templates
@@ -66,22 +64,15 @@ class Inbox:
 
 def _secrets_of(container: Container, subscription_id: str) -> tuple[str, ...]:
     # The secret is read per request, so a rotation from the UI keeps the receiver verifying.
-    with container.database.read() as connection:
-        row = (
-            connection.execute(
-                select(
-                    subscriptions.c.secret,
-                    subscriptions.c.previous_secret,
-                    subscriptions.c.previous_secret_expires_at,
-                ).where(subscriptions.c.id == subscription_id)
-            )
-            .mappings()
-            .first()
-        )
-    if row is None:
+    with container.storage.read() as uow:
+        subscription = uow.subscriptions.get(subscription_id)
+    if subscription is None:
         return ()
     return signing_secrets(
-        row["secret"], row["previous_secret"], row["previous_secret_expires_at"], container.clock.now_ms()
+        subscription.secret,
+        subscription.previous_secret,
+        subscription.previous_secret_expires_at,
+        container.clock.now_ms(),
     )
 
 

@@ -9,11 +9,18 @@ from fastapi.responses import Response
 
 from pairhub.bootstrap import Container
 from pairhub.contract.render import EVENTS_BY_VERSION
-from pairhub.domain.delivery import MAX_BATCH_SIZE, MAX_CUSTOM_HEADERS, MAX_WAIT_MS, BatchStatus
+from pairhub.domain.delivery import (
+    MAX_BATCH_SIZE,
+    MAX_CUSTOM_HEADERS,
+    MAX_WAIT_MS,
+    BatchStatus,
+    is_success,
+)
 from pairhub.domain.errors import DomainError, Invalid
+from pairhub.domain.subscriptions import SubscriptionChanges
 from pairhub.entrypoints.api.problems import status_of
 from pairhub.entrypoints.ui.web import OrgViewerDep, Viewer, container_of, csrf_guard, flash, redirect, render
-from pairhub.services.subscriptions import SubscriptionView, custom_headers, event_names
+from pairhub.services.subscriptions import SubscriptionView
 
 router = APIRouter(prefix="/ui", include_in_schema=False, dependencies=[Depends(csrf_guard)])
 FormStr = Annotated[str, Form()]
@@ -82,15 +89,15 @@ def _settings(form: dict[str, Any]) -> dict[str, Any]:
 
 
 def _form_of(view: SubscriptionView) -> dict[str, Any]:
-    row = view.row
+    sub = view.record
     return {
-        "url": row["url"],
-        "version": str(row["event_version"]),
-        "names": event_names(row),
-        "batch_size": str(row["max_batch_size"]),
-        "max_wait_ms": str(row["max_wait_ms"]),
-        "headers": "\n".join(f"{k}: {v}" for k, v in custom_headers(row).items()),
-        "description": row["description"] or "",
+        "url": sub.url,
+        "version": str(sub.event_version),
+        "names": list(sub.event_names),
+        "batch_size": str(sub.max_batch_size),
+        "max_wait_ms": str(sub.max_wait_ms),
+        "headers": "\n".join(f"{k}: {v}" for k, v in sub.custom_headers.items()),
+        "description": sub.description or "",
     }
 
 
@@ -147,16 +154,24 @@ def _log(container: Container, viewer: Viewer, subscription_id: str, status: str
         viewer.org_id,
         subscription_id,
         status or None,
-        int(before) if before.isdigit() else None,
+        _cursor(before),
         LOG_PAGE,
     )
+
+
+def _cursor(text: str) -> int | None:
+    """A log page cursor: a seq in ASCII digits, or None (anything else shows the first page)."""
+    text = text.strip()
+    if text.isascii() and text.isdecimal() and len(text) <= 18:
+        return int(text)
+    return None
 
 
 def _oldest_waiting(container: Container, viewer: Viewer, subscription_id: str) -> int | None:
     pending = container.subscriptions.batches(
         viewer.org_id, subscription_id, BatchStatus.PENDING.value, None, 50
     ).items
-    return min((batch.row["oldest_event_at"] for batch in pending), default=None)
+    return min((batch.record.oldest_event_at for batch in pending), default=None)
 
 
 def _detail(
@@ -180,8 +195,8 @@ def _detail(
         return render(request, "error.html", problem, status=status_of(missing), viewer=viewer)
     context: dict[str, Any] = {
         "subscription": view,
-        "names": event_names(view.row),
-        "headers": custom_headers(view.row),
+        "names": list(view.record.event_names),
+        "headers": dict(view.record.custom_headers),
         "log": log,
         "status": status if status in {s.value for s in BatchStatus} else "",
         "statuses": [s.value for s in BatchStatus],
@@ -215,15 +230,16 @@ def edit_subscription(
     """Change a subscription's settings."""
     try:
         values = _settings(form)
-        changes = {
-            "url": values["url"],
-            "event_version": values["event_version"],
-            "event_names": values["names"],
-            "max_batch_size": values["max_batch_size"],
-            "max_wait_ms": values["max_wait_ms"],
-            "custom_headers": values["headers"],
-            "description": values["description"],
-        }
+        changes = SubscriptionChanges(
+            url=values["url"],
+            event_version=values["event_version"],
+            event_names=tuple(values["names"]),
+            max_batch_size=values["max_batch_size"],
+            max_wait_ms=values["max_wait_ms"],
+            custom_headers=values["headers"],
+            description=values["description"],
+            set_description=True,
+        )
         container_of(request).subscriptions.update(viewer.org_id, subscription_id, changes)
     except DomainError as error:
         return _detail(request, viewer, subscription_id, form=form, error=error.detail, code=status_of(error))
@@ -239,7 +255,7 @@ def _act(request: Request, viewer: Viewer, subscription_id: str, action: str) ->
     }
     try:
         if action == "pause":
-            subscriptions.update(viewer.org_id, subscription_id, {"state": "paused"})
+            subscriptions.pause(viewer.org_id, subscription_id)
         else:
             subscriptions.resume(viewer.org_id, subscription_id)
     except DomainError as error:
@@ -279,7 +295,7 @@ async def send_test(request: Request, viewer: OrgViewerDep, subscription_id: str
     except DomainError as error:
         return _detail(request, viewer, subscription_id, error=error.detail, code=status_of(error))
     result = sent.result
-    ok = result.status is not None and 200 <= result.status <= 299
+    ok = is_success(result.status)
     if result.status is not None:
         message = f"Test batch {'delivered' if ok else 'refused'}: the receiver answered {result.status}"
     else:

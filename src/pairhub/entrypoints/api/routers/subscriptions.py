@@ -6,6 +6,7 @@ from typing import Annotated, Any
 
 from fastapi import APIRouter, Path, Query, Response
 
+from pairhub.domain.delivery import is_success
 from pairhub.entrypoints.api import subscription_schemas as shapes
 from pairhub.entrypoints.api.deps import DEFAULT_LIMIT, AfterDep, ContainerDep, LimitDep, OrgIdDep
 from pairhub.entrypoints.api.problems import ApiError
@@ -87,7 +88,7 @@ async def send_test(sub_id: SubId, org_id: OrgIdDep, c: ContainerDep) -> dict[st
     result = sent.result
     return {
         "eventBatchId": sent.batch_id,
-        "delivered": result.status is not None and 200 <= result.status <= 299,
+        "delivered": is_success(result.status),
         "statusCode": result.status,
         "latencyMs": result.duration_ms,
         "responseExcerpt": result.excerpt,

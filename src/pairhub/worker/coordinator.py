@@ -1,10 +1,8 @@
-"""The delivery coordinator: concurrent sends around group-committed transactions, one per step.
+"""The delivery coordinator (asyncio only): concurrent sends around steps, one batch in flight each.
 
-Each step is ONE write transaction for many subscriptions at once: it records every attempt that has
-finished since the previous step, prepares the next job of those subscriptions, leases new ones up to
-the free capacity and prepares theirs, and gives back the leases of subscriptions left with nothing to
-do. On SQLite every write transaction costs an fsync and the write lock, so amortizing them over many
-subscriptions is what lets delivery keep up with the network.
+Between steps it collects finished attempts; each step (`pairhub.worker.step`, run in a thread) is one
+transaction that records them, prepares the next jobs of those subscriptions and leases new ones up
+to the free capacity. Whatever the receivers do, the coordinator only starts and awaits tasks.
 """
 
 from __future__ import annotations
@@ -12,11 +10,12 @@ from __future__ import annotations
 import asyncio
 import contextlib
 from collections.abc import Awaitable, Callable, Sequence
-from dataclasses import dataclass
 
 import structlog
 
 from pairhub.ports import SendResult
+from pairhub.services.delivery import Job
+from pairhub.worker.step import Finished, StepRequest
 
 log = structlog.get_logger("pairhub.delivery")
 
@@ -24,43 +23,11 @@ BATCHES_PER_LEASE = 50
 """A worker gives a busy subscription back after this many attempts so the others get their turn."""
 
 
-@dataclass(frozen=True)
-class Job:
-    """One attempt to make: a frozen batch and everything needed to sign and send it."""
-
-    subscription_id: str
-    url: str
-    headers: dict[str, str]
-    secrets: tuple[str, ...]
-    batch_id: str
-    body: bytes
-    event_count: int
-
-
-Finished = tuple[Job, SendResult]
-
-
-@dataclass(frozen=True)
-class StepRequest:
-    """What one transaction is asked to do."""
-
-    finished: Sequence[Finished]
-    """Attempts to record."""
-    keep: Sequence[str]
-    """Leased subscriptions (among the finished) whose next job to prepare."""
-    give_back: Sequence[str]
-    """Leased subscriptions (among the finished) to release after recording."""
-    claim: int
-    """How many more subscriptions to lease and prepare."""
-    busy: frozenset[str]
-    """Subscriptions with an attempt in flight here: never claimed again, whatever their lease says."""
-
-
 Step = Callable[[StepRequest], list[Job]]
 Send = Callable[[Job], Awaitable[SendResult]]
 
 
-class DeliveryLoop:
+class Coordinator:
     """One batch in flight per subscription; outcomes and next jobs committed together, in bulk."""
 
     def __init__(self, step: Step, send: Send, concurrency: int) -> None:
@@ -113,7 +80,8 @@ class DeliveryLoop:
         self._ready.clear()
         keep: list[str] = []
         give_back: list[str] = []
-        for job, _ in finished:
+        for item in finished:
+            job = item.job
             done = closing or self._served.get(job.subscription_id, 0) >= BATCHES_PER_LEASE
             (give_back if done else keep).append(job.subscription_id)
         capacity = self._concurrency - len(self._in_flight) - len(keep) if claim else 0
@@ -140,7 +108,7 @@ class DeliveryLoop:
         except Exception as error:  # a sender bug must not leave the subscription stuck
             result = SendResult(status=None, excerpt="", duration_ms=0, error=repr(error))
         del self._in_flight[job.subscription_id]
-        self._finished.append((job, result))
+        self._finished.append(Finished(job, result))
         self._ready.set()
 
     async def _settle(self) -> None:

@@ -1,0 +1,178 @@
+"""Rows of the delivery tables as records and back: the one place that knows their columns."""
+
+from __future__ import annotations
+
+import functools
+import json
+from collections.abc import Callable, Mapping
+from types import MappingProxyType
+from typing import Any
+
+from sqlalchemy import RowMapping
+
+from pairhub.domain.delivery import BatchStatus, SubscriptionState
+from pairhub.domain.subscriptions import Attempt, Batch, Subscription
+
+
+def subscription_values(subscription: Subscription) -> dict[str, Any]:
+    """The columns of a subscription."""
+    return {
+        "id": subscription.id,
+        "organization_id": subscription.organization_id,
+        "url": subscription.url,
+        "event_version": subscription.event_version,
+        "event_names": json.dumps(list(subscription.event_names)),
+        "max_batch_size": subscription.max_batch_size,
+        "max_wait_ms": subscription.max_wait_ms,
+        "custom_headers": json.dumps(dict(subscription.custom_headers)),
+        "description": subscription.description,
+        "state": subscription.state.value,
+        "secret": subscription.secret,
+        "previous_secret": subscription.previous_secret,
+        "previous_secret_expires_at": subscription.previous_secret_expires_at,
+        "created_at": subscription.created_at,
+        "updated_at": subscription.updated_at,
+        "cursor_seq": subscription.cursor_seq,
+        "on_hold_since": subscription.on_hold_since,
+        "on_hold_reason": subscription.on_hold_reason,
+        "disabled_at": subscription.disabled_at,
+        "disabled_reason": subscription.disabled_reason,
+        "next_attempt_at": subscription.next_attempt_at,
+        "events_delivered": subscription.events_delivered,
+        "events_failed": subscription.events_failed,
+        "events_expired": subscription.events_expired,
+    }
+
+
+SUBSCRIPTION_STATE = (
+    "url",
+    "event_version",
+    "event_names",
+    "max_batch_size",
+    "max_wait_ms",
+    "custom_headers",
+    "description",
+    "state",
+    "secret",
+    "previous_secret",
+    "previous_secret_expires_at",
+    "updated_at",
+    "cursor_seq",
+    "on_hold_since",
+    "on_hold_reason",
+    "disabled_at",
+    "disabled_reason",
+    "next_attempt_at",
+    "events_delivered",
+    "events_failed",
+    "events_expired",
+)
+"""The columns a saved subscription may change (each named as the record's attribute)."""
+
+_ENCODE: dict[str, Callable[[Any], Any]] = {
+    "event_names": lambda names: json.dumps(list(names)),
+    "custom_headers": lambda headers: json.dumps(dict(headers)),
+    "state": lambda state: state.value,
+}
+
+
+def changed_columns(before: Subscription | None, after: Subscription) -> dict[str, Any]:
+    """The columns whose values differ between two versions of a subscription (all without `before`)."""
+    changed = {}
+    for name in SUBSCRIPTION_STATE:
+        value = getattr(after, name)
+        if before is None or getattr(before, name) != value:
+            encode = _ENCODE.get(name)
+            changed[name] = value if encode is None else encode(value)
+    return changed
+
+
+@functools.lru_cache(maxsize=4096)
+def _event_names(text: str) -> tuple[str, ...]:
+    # Parsed once per distinct value: every step reads every leased subscription.
+    return tuple(json.loads(text))
+
+
+@functools.lru_cache(maxsize=4096)
+def _custom_headers(text: str) -> Mapping[str, str]:
+    # Shared between records, hence read-only.
+    return MappingProxyType(json.loads(text))
+
+
+def to_subscription(row: RowMapping) -> Subscription:
+    """A subscription from its row."""
+    return Subscription(
+        id=row["id"],
+        organization_id=row["organization_id"],
+        url=row["url"],
+        event_version=row["event_version"],
+        event_names=_event_names(row["event_names"]),
+        max_batch_size=row["max_batch_size"],
+        max_wait_ms=row["max_wait_ms"],
+        custom_headers=_custom_headers(row["custom_headers"]),
+        description=row["description"],
+        state=SubscriptionState(row["state"]),
+        secret=row["secret"],
+        created_at=row["created_at"],
+        updated_at=row["updated_at"],
+        cursor_seq=row["cursor_seq"],
+        previous_secret=row["previous_secret"],
+        previous_secret_expires_at=row["previous_secret_expires_at"],
+        on_hold_since=row["on_hold_since"],
+        on_hold_reason=row["on_hold_reason"],
+        disabled_at=row["disabled_at"],
+        disabled_reason=row["disabled_reason"],
+        next_attempt_at=row["next_attempt_at"],
+        events_delivered=row["events_delivered"],
+        events_failed=row["events_failed"],
+        events_expired=row["events_expired"],
+    )
+
+
+def to_batch(row: RowMapping, with_body: bool = True) -> Batch:
+    """A batch from its row (an empty body when it was read without)."""
+    return Batch(
+        id=row["id"],
+        subscription_id=row["subscription_id"],
+        first_seq=row["first_seq"],
+        last_seq=row["last_seq"],
+        event_count=row["event_count"],
+        oldest_event_at=row["oldest_event_at"],
+        body=row["body"] if with_body else "",
+        created_at=row["created_at"],
+        status=BatchStatus(row["status"]),
+        attempts=row["attempts"],
+        next_attempt_at=row["next_attempt_at"],
+        last_attempt_at=row["last_attempt_at"],
+        last_status=row["last_status"],
+        last_error=row["last_error"],
+        completed_at=row["completed_at"],
+    )
+
+
+def to_attempt(row: RowMapping) -> Attempt:
+    """An attempt from its row."""
+    return Attempt(
+        batch_id=row["batch_id"],
+        subscription_id=row["subscription_id"],
+        attempted_at=row["attempted_at"],
+        duration_ms=row["duration_ms"],
+        status_code=row["status_code"],
+        response_excerpt=row["response_excerpt"],
+        error=row["error"],
+        outcome=row["outcome"],
+        worker=row["worker"],
+    )
+
+
+def batch_state(batch: Batch) -> dict[str, Any]:
+    """The columns of a batch that change after it is cut."""
+    return {
+        "status": batch.status.value,
+        "attempts": batch.attempts,
+        "next_attempt_at": batch.next_attempt_at,
+        "last_attempt_at": batch.last_attempt_at,
+        "last_status": batch.last_status,
+        "last_error": batch.last_error,
+        "completed_at": batch.completed_at,
+    }

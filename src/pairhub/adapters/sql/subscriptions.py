@@ -1,0 +1,347 @@
+"""Webhook subscriptions, batches and attempts on SQL: leases, bulk reads and writes, the attempt log.
+
+The worker's statements are built once at import (building a statement costs more than running it on
+the hot path) and run as one executemany per table per step: that is how delivery keeps up.
+"""
+
+from __future__ import annotations
+
+import functools
+from collections.abc import Collection, Sequence
+from typing import Any
+
+from sqlalchemy import (
+    Connection,
+    Update,
+    and_,
+    bindparam,
+    delete,
+    exists,
+    func,
+    insert,
+    or_,
+    select,
+    true,
+    update,
+)
+
+from pairhub.adapters.sql import subscription_rows as convert
+from pairhub.adapters.sql.tables import attempts, batches, events, organizations, subscriptions
+from pairhub.domain.delivery import BatchStatus, SubscriptionState
+from pairhub.domain.subscriptions import Attempt, Batch, Subscription
+
+ACTIVE = SubscriptionState.ACTIVE.value
+ON_HOLD = SubscriptionState.ON_HOLD.value
+PENDING = BatchStatus.PENDING.value
+
+_BATCH_STATE = (
+    "status",
+    "attempts",
+    "next_attempt_at",
+    "last_attempt_at",
+    "last_status",
+    "last_error",
+    "completed_at",
+)
+
+
+@functools.lru_cache(maxsize=256)
+def _save_statement(columns: tuple[str, ...], leased: bool) -> Update:
+    """The UPDATE of these columns, built once per set of columns (a step saves a few such sets)."""
+    values: dict[str, Any] = {name: bindparam(f"new_{name}") for name in columns}
+    statement = update(subscriptions).where(subscriptions.c.id == bindparam("row_id"))
+    if leased:
+        # Only the worker holding the lease writes, and writing renews it.
+        statement = statement.where(subscriptions.c.lease_owner == bindparam("worker"))
+        values["lease_expires_at"] = bindparam("lease_until")
+    return statement.values(values)
+
+
+_SAVE_BATCH = (
+    update(batches)
+    .where(batches.c.id == bindparam("row_id"))
+    .values({name: bindparam(f"new_{name}") for name in _BATCH_STATE})
+)
+_LEASED = (
+    select(subscriptions)
+    .where(
+        subscriptions.c.id.in_(bindparam("ids", expanding=True)),
+        subscriptions.c.lease_owner == bindparam("worker"),
+    )
+    # Locked in id order, the same order in every transaction, so that they cannot deadlock.
+    .order_by(subscriptions.c.id)
+    .with_for_update(of=subscriptions)
+)
+_SERVED = (
+    select(subscriptions)
+    .join(organizations, organizations.c.id == subscriptions.c.organization_id)
+    .where(
+        subscriptions.c.id.in_(bindparam("ids", expanding=True)),
+        subscriptions.c.lease_owner == bindparam("worker"),
+        organizations.c.datahub_subscription_active.is_(True),
+    )
+    .order_by(subscriptions.c.id)
+    .with_for_update(of=subscriptions)
+)
+_PENDING_OF = (
+    select(batches)
+    .where(batches.c.subscription_id.in_(bindparam("ids", expanding=True)), batches.c.status == PENDING)
+    .order_by(batches.c.subscription_id, batches.c.first_seq)
+)
+_BATCHES_BY_ID = select(batches).where(batches.c.id.in_(bindparam("ids", expanding=True)))
+
+
+class SqlSubscriptions:
+    """Subscriptions of one SQL transaction.
+
+    It remembers the version of each subscription it read, so that saving writes only the columns
+    that changed (the worker saves hundreds per step; most change one or two columns).
+    """
+
+    def __init__(self, connection: Connection) -> None:
+        self._connection = connection
+        self._seen: dict[str, Subscription] = {}
+
+    def _read(self, found: Subscription) -> Subscription:
+        self._seen[found.id] = found
+        return found
+
+    def _write(self, changed: Sequence[Subscription], worker: str | None, lease_until: int | None) -> None:
+        groups: dict[tuple[str, ...], list[dict[str, Any]]] = {}
+        for sub in changed:
+            columns = convert.changed_columns(self._seen.get(sub.id), sub)
+            self._seen[sub.id] = sub
+            if not columns and worker is None:
+                continue
+            params = {"row_id": sub.id, **{f"new_{name}": value for name, value in columns.items()}}
+            if worker is not None:
+                params.update(worker=worker, lease_until=lease_until)
+            groups.setdefault(tuple(sorted(columns)), []).append(params)
+        for names, rows in groups.items():
+            self._connection.execute(_save_statement(names, worker is not None), rows)
+
+    def add(self, subscription: Subscription) -> None:
+        """Insert a new subscription."""
+        self._connection.execute(insert(subscriptions), convert.subscription_values(subscription))
+
+    def get(self, subscription_id: str, *, lock: bool = False) -> Subscription | None:
+        """One subscription (locked for this transaction when `lock`), or None."""
+        query = select(subscriptions).where(subscriptions.c.id == subscription_id)
+        if lock:
+            query = query.with_for_update()
+        row = self._connection.execute(query).mappings().first()
+        return None if row is None else self._read(convert.to_subscription(row))
+
+    def save(self, subscription: Subscription) -> None:
+        """Write back a changed subscription."""
+        self._write([subscription], None, None)
+
+    def save_many(self, subscriptions: Sequence[Subscription], worker: str, lease_until: int) -> None:
+        """Write back subscriptions leased by `worker` and renew their leases: one executemany."""
+        self._write(subscriptions, worker, lease_until)
+
+    def delete(self, subscription_id: str) -> None:
+        """Remove a subscription with its batches and attempt log."""
+        connection = self._connection
+        connection.execute(delete(attempts).where(attempts.c.subscription_id == subscription_id))
+        connection.execute(delete(batches).where(batches.c.subscription_id == subscription_id))
+        connection.execute(delete(subscriptions).where(subscriptions.c.id == subscription_id))
+
+    def claim(self, worker: str, now: int, lease_ms: int, limit: int, busy: Collection[str]) -> list[str]:
+        """Lease up to `limit` subscriptions that have due work and no live lease; return their ids.
+
+        `busy` are subscriptions the caller has an attempt in flight for: never claimed again meanwhile,
+        even if their lease ran out, so that one process never sends two batches of one at once.
+
+        On PostgreSQL `FOR UPDATE SKIP LOCKED` lets concurrent workers pass over rows another worker is
+        claiming at this instant; the lease columns then keep the subscription theirs after commit.
+        SQLite has one writer at a time (the caller's transaction is IMMEDIATE), which serializes claims.
+        """
+        if limit <= 0:
+            return []
+        s = subscriptions.c
+        has_new_events = exists().where(
+            events.c.organization_id == s.organization_id, events.c.seq > s.cursor_seq
+        )
+        due = or_(
+            and_(
+                s.state == ACTIVE,
+                or_(
+                    and_(s.next_attempt_at.is_not(None), s.next_attempt_at <= now),
+                    and_(s.next_attempt_at.is_(None), has_new_events),
+                ),
+            ),
+            and_(s.state == ON_HOLD, s.next_attempt_at <= now),
+        )
+        free = or_(s.lease_owner.is_(None), s.lease_expires_at <= now)
+        query = (
+            select(s.id)
+            .join(organizations, organizations.c.id == s.organization_id)
+            .where(due, free, organizations.c.datahub_subscription_active.is_(True))
+            .where(s.id.not_in(list(busy)) if busy else true())
+            # Least recently leased first, so busy subscriptions cannot starve the others.
+            .order_by(func.coalesce(s.lease_expires_at, 0), s.id)
+            .limit(limit)
+            .with_for_update(skip_locked=True, of=subscriptions)
+        )
+        ids = [row.id for row in self._connection.execute(query)]
+        if ids:
+            self._connection.execute(
+                update(subscriptions)
+                .where(s.id.in_(ids))
+                .values(lease_owner=worker, lease_expires_at=now + lease_ms)
+            )
+        return ids
+
+    def leased(
+        self, subscription_ids: Collection[str], worker: str, *, served_only: bool = False
+    ) -> dict[str, Subscription]:
+        """Those of these subscriptions that `worker` still holds, locked for this transaction.
+
+        `served_only` leaves out those of organizations without an active Datahub subscription.
+        """
+        if not subscription_ids:
+            return {}
+        statement = _SERVED if served_only else _LEASED
+        rows = self._connection.execute(statement, {"ids": list(subscription_ids), "worker": worker})
+        return {row["id"]: self._read(convert.to_subscription(row)) for row in rows.mappings()}
+
+    def release(self, subscription_ids: Collection[str], worker: str) -> None:
+        """Give leases back; lease_expires_at stays, to order the next claims fairly."""
+        if subscription_ids:
+            self._connection.execute(
+                update(subscriptions)
+                .where(subscriptions.c.id.in_(list(subscription_ids)), subscriptions.c.lease_owner == worker)
+                .values(lease_owner=None)
+            )
+
+    def count_on_hold(self) -> int:
+        """How many subscriptions are on hold, all organizations."""
+        query = select(func.count()).select_from(subscriptions).where(subscriptions.c.state == ON_HOLD)
+        return int(self._connection.execute(query).scalar() or 0)
+
+    def list(self, organization_id: str | None, after: str | None, limit: int) -> list[Subscription]:
+        """Subscriptions by id after `after`, of one organization or (None) of all."""
+        query = select(subscriptions).order_by(subscriptions.c.id).limit(limit)
+        if organization_id is not None:
+            query = query.where(subscriptions.c.organization_id == organization_id)
+        if after:
+            query = query.where(subscriptions.c.id > after)
+        return [
+            self._read(convert.to_subscription(row)) for row in self._connection.execute(query).mappings()
+        ]
+
+
+class SqlBatches:
+    """Batches of one SQL transaction."""
+
+    def __init__(self, connection: Connection) -> None:
+        self._connection = connection
+
+    def add_many(self, new: Sequence[Batch]) -> None:
+        """Insert new batches: one executemany."""
+        if new:
+            rows = [
+                {
+                    "id": b.id,
+                    "subscription_id": b.subscription_id,
+                    "first_seq": b.first_seq,
+                    "last_seq": b.last_seq,
+                    "event_count": b.event_count,
+                    "oldest_event_at": b.oldest_event_at,
+                    "body": b.body,
+                    "created_at": b.created_at,
+                    **convert.batch_state(b),
+                }
+                for b in new
+            ]
+            self._connection.execute(insert(batches), rows)
+
+    def get(self, batch_id: str) -> Batch | None:
+        """One batch with its body, or None."""
+        return self.get_many([batch_id]).get(batch_id)
+
+    def get_many(self, batch_ids: Collection[str]) -> dict[str, Batch]:
+        """These batches by id (a deleted one is missing)."""
+        if not batch_ids:
+            return {}
+        rows = self._connection.execute(_BATCHES_BY_ID, {"ids": list(batch_ids)}).mappings()
+        return {row["id"]: convert.to_batch(row) for row in rows}
+
+    def pending_of(self, subscription_ids: Collection[str]) -> dict[str, list[Batch]]:
+        """The pending batches of each subscription in event order (normally zero or one)."""
+        found: dict[str, list[Batch]] = {subscription_id: [] for subscription_id in subscription_ids}
+        if subscription_ids:
+            rows = self._connection.execute(_PENDING_OF, {"ids": list(subscription_ids)}).mappings()
+            for row in rows:
+                found[row["subscription_id"]].append(convert.to_batch(row))
+        return found
+
+    def save_many(self, changed: Sequence[Batch]) -> None:
+        """Write back changed batches: one executemany."""
+        if changed:
+            rows = [
+                {"row_id": b.id, **{f"new_{name}": value for name, value in convert.batch_state(b).items()}}
+                for b in changed
+            ]
+            self._connection.execute(_SAVE_BATCH, rows)
+
+    def pending_events(self, subscription_id: str | None) -> int:
+        """Events held in pending batches, of one subscription or (None) of all."""
+        query = select(func.coalesce(func.sum(batches.c.event_count), 0)).where(batches.c.status == PENDING)
+        if subscription_id is not None:
+            query = query.where(batches.c.subscription_id == subscription_id)
+        return int(self._connection.execute(query).scalar() or 0)
+
+    def list(
+        self, subscription_id: str, status: BatchStatus | None, before_first_seq: int | None, limit: int
+    ) -> list[Batch]:
+        """Batches of a subscription, newest first, read without their bodies."""
+        columns = [c for c in batches.c if c.name != "body"]
+        query = select(*columns).where(batches.c.subscription_id == subscription_id)
+        if status is not None:
+            query = query.where(batches.c.status == status.value)
+        if before_first_seq is not None:
+            query = query.where(batches.c.first_seq < before_first_seq)
+        query = query.order_by(batches.c.first_seq.desc()).limit(limit)
+        return [convert.to_batch(row, with_body=False) for row in self._connection.execute(query).mappings()]
+
+
+class SqlAttempts:
+    """The attempt log of one SQL transaction."""
+
+    def __init__(self, connection: Connection) -> None:
+        self._connection = connection
+
+    def add_many(self, logged: Sequence[Attempt]) -> None:
+        """Append attempts: one executemany."""
+        if logged:
+            rows = [
+                {
+                    "batch_id": a.batch_id,
+                    "subscription_id": a.subscription_id,
+                    "attempted_at": a.attempted_at,
+                    "duration_ms": a.duration_ms,
+                    "status_code": a.status_code,
+                    "response_excerpt": a.response_excerpt,
+                    "error": a.error,
+                    "outcome": a.outcome,
+                    "worker": a.worker,
+                }
+                for a in logged
+            ]
+            self._connection.execute(insert(attempts), rows)
+
+    def latest(self, batch_ids: Sequence[str], per_batch: int) -> dict[str, list[Attempt]]:
+        """The latest `per_batch` attempts of each batch, oldest first."""
+        found: dict[str, list[Attempt]] = {}
+        for batch_id in batch_ids:
+            query = (
+                select(attempts)
+                .where(attempts.c.batch_id == batch_id)
+                .order_by(attempts.c.id.desc())
+                .limit(per_batch)
+            )
+            rows = [convert.to_attempt(row) for row in self._connection.execute(query).mappings()]
+            found[batch_id] = rows[::-1]
+        return found

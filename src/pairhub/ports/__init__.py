@@ -1,0 +1,40 @@
+"""The seams between use cases and the world: storage (a unit of work with repositories), time, HTTP.
+
+Services depend on these protocols only; `adapters/sql` and `adapters/memory` implement the storage
+ones, `adapters/http` the sender, `adapters/clock` the clock. Records crossing them are frozen values
+of the domain, never rows.
+"""
+
+from __future__ import annotations
+
+from pairhub.ports.outside import Clock, Sender, SendResult
+from pairhub.ports.repositories import (
+    ApiKeyRepository,
+    AssetRepository,
+    AttemptRepository,
+    BatchRepository,
+    OrganizationRepository,
+    PairingRepository,
+    SubscriptionRepository,
+    UnitRepository,
+)
+from pairhub.ports.storage import EventQuery, EventStore, Storage, StoredEvent, UnitOfWork
+
+__all__ = [
+    "ApiKeyRepository",
+    "AssetRepository",
+    "AttemptRepository",
+    "BatchRepository",
+    "Clock",
+    "EventQuery",
+    "EventStore",
+    "OrganizationRepository",
+    "PairingRepository",
+    "SendResult",
+    "Sender",
+    "Storage",
+    "StoredEvent",
+    "SubscriptionRepository",
+    "UnitOfWork",
+    "UnitRepository",
+]

@@ -1,0 +1,38 @@
+"""Time and outgoing HTTP, as the use cases see them."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass
+from typing import Protocol
+
+
+class Clock(Protocol):
+    """Something that tells the current time in milliseconds since the Unix epoch, UTC."""
+
+    def now_ms(self) -> int:
+        """The current time in epoch milliseconds."""
+        ...
+
+
+@dataclass(frozen=True)
+class SendResult:
+    """What came back: a status (None when no response), the first 2 KB of the body, timing, error text."""
+
+    status: int | None
+    excerpt: str
+    duration_ms: int
+    error: str | None = None
+    retry_after: str | None = None
+
+
+class Sender(Protocol):
+    """Posts one signed body to one URL."""
+
+    async def send(self, url: str, body: bytes, headers: Mapping[str, str]) -> SendResult:
+        """POST `body` with `headers` and report the outcome; never raises for network trouble."""
+        ...
+
+    async def close(self) -> None:
+        """Release connections."""
+        ...

@@ -1,0 +1,142 @@
+"""The unit of work and the storage that opens it; the outbox and its one event-range read."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Collection, Sequence
+from contextlib import AbstractContextManager
+from dataclasses import dataclass
+from typing import NamedTuple, Protocol
+
+from pairhub.domain.events import PairingEvent
+from pairhub.ports.repositories import (
+    ApiKeyRepository,
+    AssetRepository,
+    AttemptRepository,
+    BatchRepository,
+    OrganizationRepository,
+    PairingRepository,
+    SubscriptionRepository,
+    UnitRepository,
+)
+
+
+class StoredEvent(NamedTuple):
+    """An event of the outbox with its sequence number (the feed cursor)."""
+
+    seq: int
+    event: PairingEvent
+
+
+@dataclass(frozen=True)
+class EventQuery:
+    """Which events of one organization to read: the one description of an event range.
+
+    Oldest first after `after` (and up to `upto`), or newest first before `before` when `newest_first`.
+    """
+
+    organization_id: str
+    event_types: Sequence[str]
+    limit: int
+    after: int = 0
+    upto: int | None = None
+    newest_first: bool = False
+    before: int | None = None
+    reason: str | None = None
+    unit_id: str | None = None
+
+
+class EventStore(Protocol):
+    """The transactional outbox: events stored with the state change that caused them."""
+
+    def record(self, events: Sequence[PairingEvent]) -> None:
+        """Append events in this unit of work; commit order equals seq order per organization."""
+        ...
+
+    def read(self, query: EventQuery) -> list[StoredEvent]:
+        """The events `query` describes."""
+        ...
+
+    def heads(self, organization_ids: Collection[str]) -> dict[str, int]:
+        """The newest seq of each organization (0 when it has none)."""
+        ...
+
+    def count_after(self, organization_id: str, after: int, event_types: Sequence[str]) -> int:
+        """How many events of these types follow `after`."""
+        ...
+
+
+class UnitOfWork(Protocol):
+    """One transaction: the repositories of every aggregate, committed or rolled back together."""
+
+    @property
+    def events(self) -> EventStore:
+        """The outbox."""
+        ...
+
+    @property
+    def organizations(self) -> OrganizationRepository:
+        """Organizations."""
+        ...
+
+    @property
+    def api_keys(self) -> ApiKeyRepository:
+        """API keys."""
+        ...
+
+    @property
+    def units(self) -> UnitRepository:
+        """Units."""
+        ...
+
+    @property
+    def assets(self) -> AssetRepository:
+        """Assets and their VIN lookups."""
+        ...
+
+    @property
+    def pairings(self) -> PairingRepository:
+        """The pairing history."""
+        ...
+
+    @property
+    def subscriptions(self) -> SubscriptionRepository:
+        """Webhook subscriptions."""
+        ...
+
+    @property
+    def batches(self) -> BatchRepository:
+        """Batches."""
+        ...
+
+    @property
+    def attempts(self) -> AttemptRepository:
+        """The attempt log."""
+        ...
+
+    def savepoint(self) -> AbstractContextManager[None]:
+        """A nested scope: what it wrote is undone when it raises (the error propagates)."""
+        ...
+
+
+class Storage(Protocol):
+    """Opens units of work; `write()` for state changes, `read()` for one consistent snapshot."""
+
+    def write(self) -> AbstractContextManager[UnitOfWork]:
+        """A unit of work committed on success and rolled back on error."""
+        ...
+
+    def read(self) -> AbstractContextManager[UnitOfWork]:
+        """A read-only unit of work."""
+        ...
+
+    def on_outbox_commit(self, listener: Callable[[], None]) -> None:
+        """Call `listener` after every commit that recorded events."""
+        ...
+
+    def ping(self) -> None:
+        """Raise unless the storage answers."""
+        ...
+
+    def close(self) -> None:
+        """Release connections."""
+        ...

@@ -1,0 +1,86 @@
+"""Cutting frozen batches from a subscription's cursor: the window of events, expiry, the envelope."""
+
+from __future__ import annotations
+
+import uuid
+from dataclasses import dataclass
+
+import orjson
+import structlog
+from prometheus_client import Counter
+
+from pairhub.contract.render import render_envelope
+from pairhub.domain import delivery
+from pairhub.domain import subscriptions as rules
+from pairhub.domain.subscriptions import Batch, Subscription
+from pairhub.ports import EventQuery, EventStore, StoredEvent
+
+log = structlog.get_logger("pairhub.delivery")
+
+EXPIRED = Counter("pairhub_webhook_events_expired_total", "Events that expired before delivery.")
+
+FULL_BATCH_RECHECK_MS = 1000
+"""While a partial batch waits for `maxWaitMs`, look this often whether it has filled up meanwhile."""
+
+MAX_EXPIRY_ROUNDS = 100
+
+
+@dataclass(frozen=True)
+class Cut:
+    """What cutting found: the subscription as it is now, a new batch or when to look again."""
+
+    subscription: Subscription
+    batch: Batch | None = None
+    wake_at: int | None = None
+
+
+def cut(events: EventStore, sub: Subscription, head: int, now: int, cutoff: int) -> Cut:
+    """Freeze the next batch and move the cursor past it (the caller saves both in one transaction).
+
+    `head` was read before the window: on PostgreSQL every event up to it is already visible.
+    Events older than `cutoff` are stepped over and counted as expired.
+    """
+    size = sub.max_batch_size
+    for _ in range(MAX_EXPIRY_ROUNDS):
+        cursor = sub.cursor_seq
+        if head <= cursor:
+            return Cut(sub)
+        window = events.read(EventQuery(sub.organization_id, sub.event_names, size, after=cursor, upto=head))
+        full = len(window) == size
+        if not window:
+            # Only events this subscription does not ask for: step over them.
+            return Cut(rules.advance(sub, head, sub.next_attempt_at))
+        expired = 0
+        while expired < len(window) and window[expired].event.registered_at_ms < cutoff:
+            expired += 1
+        if expired:
+            past = window[expired - 1].seq if expired < len(window) or full else head
+            sub = rules.skip_expired(sub, expired, past)
+            EXPIRED.inc(expired)
+            log.warning("events_expired", subscription=sub.id, count=expired)
+            continue
+        oldest = min(stored.event.registered_at_ms for stored in window)
+        if not delivery.batch_ready(len(window), size, oldest, sub.max_wait_ms, now):
+            return Cut(sub, wake_at=min(oldest + sub.max_wait_ms, now + FULL_BATCH_RECHECK_MS))
+        batch = freeze(sub, window, now)
+        return Cut(rules.advance(sub, head if not full else window[-1].seq, now), batch)
+    return Cut(sub, wake_at=now)
+
+
+def freeze(sub: Subscription, window: list[StoredEvent], now: int) -> Batch:
+    """A new batch of these events: its id and body never change again."""
+    batch_id = str(uuid.uuid4())
+    envelope = render_envelope(
+        batch_id, sub.id, now * 1_000_000, [stored.event for stored in window], sub.event_version
+    )
+    return Batch(
+        id=batch_id,
+        subscription_id=sub.id,
+        first_seq=window[0].seq,
+        last_seq=window[-1].seq,
+        event_count=len(window),
+        oldest_event_at=min(stored.event.registered_at_ms for stored in window),
+        body=orjson.dumps(envelope).decode("utf-8"),
+        created_at=now,
+        next_attempt_at=now,
+    )

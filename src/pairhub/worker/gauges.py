@@ -1,0 +1,36 @@
+"""The delivery gauges of the metrics: events waiting for delivery and subscriptions on hold."""
+
+from __future__ import annotations
+
+from prometheus_client import Gauge
+
+from pairhub.domain.delivery import SubscriptionState
+from pairhub.ports import Storage
+
+BACKLOG = Gauge("pairhub_webhook_backlog_events", "Events waiting for delivery, all subscriptions.")
+ON_HOLD = Gauge("pairhub_webhook_subscriptions_on_hold", "Subscriptions on hold.")
+
+PAGE = 1000
+
+
+def backlog(storage: Storage) -> tuple[int, int]:
+    """(events waiting across all subscriptions, subscriptions on hold), read in one snapshot."""
+    with storage.read() as uow:
+        on_hold = uow.subscriptions.count_on_hold()
+        waiting = uow.batches.pending_events(None)
+        after: str | None = None
+        while True:
+            page = uow.subscriptions.list(None, after, PAGE)
+            for sub in page:
+                if sub.state is not SubscriptionState.DISABLED:
+                    waiting += uow.events.count_after(sub.organization_id, sub.cursor_seq, sub.event_names)
+            if len(page) < PAGE:
+                return waiting, on_hold
+            after = page[-1].id
+
+
+def refresh(storage: Storage) -> None:
+    """Set both gauges from the storage."""
+    waiting, on_hold = backlog(storage)
+    BACKLOG.set(waiting)
+    ON_HOLD.set(on_hold)

@@ -1,0 +1,352 @@
+"""One delivery step: one transaction that records finished attempts, leases, and prepares next jobs.
+
+On SQLite every write transaction costs an fsync and the write lock, so one step serves many
+subscriptions with a few bulk statements. Each phase first runs for all of them at once inside a
+savepoint; when that fails, it runs again one subscription at a time, each in its own savepoint, so
+that whatever goes wrong with one subscription (a receiver's odd answer, a bad stored value, a bug)
+costs that subscription alone: it gets an attempt logged with the error, the others are committed.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Collection, Iterable, Sequence
+from dataclasses import dataclass
+from typing import TypeVar
+
+import structlog
+from prometheus_client import Counter
+
+from pairhub.domain import delivery
+from pairhub.domain import subscriptions as rules
+from pairhub.domain.delivery import Outcome, SubscriptionState
+from pairhub.domain.subscriptions import Attempt, Batch, Subscription
+from pairhub.ports import SendResult, Storage, UnitOfWork
+from pairhub.services.delivery import DeliveryConfig, Job, job_of
+from pairhub.worker.cut import EXPIRED, cut
+
+log = structlog.get_logger("pairhub.delivery")
+
+ATTEMPTS = Counter("pairhub_webhook_attempts_total", "Webhook delivery attempts by outcome.", ["outcome"])
+_COUNTED = {
+    name: ATTEMPTS.labels(name)
+    for name in (*(outcome.value for outcome in Outcome), rules.LEASE_LOST, rules.RECORDING_FAILED)
+}
+"""One child per outcome, looked up once: `labels()` takes a lock and costs more than the increment."""
+
+MAX_STATUS = 999
+MAX_RETRY_AFTER_SHOWN = 40
+
+T = TypeVar("T")
+R = TypeVar("R")
+
+
+@dataclass(frozen=True)
+class Finished:
+    """An attempt that came back: the job and what the receiver (or the network) said."""
+
+    job: Job
+    result: SendResult
+
+
+@dataclass(frozen=True)
+class StepRequest:
+    """What one transaction is asked to do."""
+
+    finished: Sequence[Finished]
+    """Attempts to record."""
+    keep: Sequence[str]
+    """Leased subscriptions (among the finished) whose next job to prepare."""
+    give_back: Sequence[str]
+    """Leased subscriptions (among the finished) to release after recording."""
+    claim: int
+    """How many more subscriptions to lease and prepare."""
+    busy: frozenset[str]
+    """Subscriptions with an attempt in flight here: never claimed again, whatever their lease says."""
+
+
+@dataclass(frozen=True)
+class Recorded:
+    """One attempt's consequence: the log entry and, unless the lease was lost, the new records."""
+
+    attempt: Attempt
+    subscription: Subscription | None = None
+    batch: Batch | None = None
+
+
+@dataclass(frozen=True)
+class Prepared:
+    """One subscription after preparing: its new state, batches that changed, and the job to send."""
+
+    subscription: Subscription
+    new_batch: Batch | None = None
+    expired: tuple[Batch, ...] = ()
+    job: Job | None = None
+    unchanged: bool = False
+
+
+def readable(text: str | None) -> str | None:
+    """Text from a receiver as it can be stored: no NUL, no lone surrogates (PostgreSQL refuses both)."""
+    if text is None:
+        return None
+    return text.encode("utf-8", "replace").decode("utf-8").replace("\x00", "\ufffd")
+
+
+def answer_of(result: SendResult, now: int) -> tuple[int | None, int | None, str | None]:
+    """The status, `Retry-After` delay and error text of a result, whatever the receiver sent."""
+    status = result.status if result.status is not None and 0 <= result.status <= MAX_STATUS else None
+    error = result.error
+    if result.status is not None and status is None:
+        error = f"The receiver answered with an impossible status {result.status!r}."
+    retry_after_ms = delivery.parse_retry_after(result.retry_after, now)
+    if result.retry_after is not None and retry_after_ms is None:
+        shown = readable(result.retry_after[:MAX_RETRY_AFTER_SHOWN])
+        note = f"Retry-After {shown!r} ignored: neither seconds nor an HTTP date."
+        error = f"{error}; {note}" if error else note
+    return status, retry_after_ms, readable(error)
+
+
+class Step:
+    """The transaction of a step, for one worker with its settings."""
+
+    def __init__(
+        self,
+        storage: Storage,
+        clock: Callable[[], int],
+        config: DeliveryConfig,
+        worker_id: str,
+        jitter: Callable[[], float],
+    ) -> None:
+        self._storage = storage
+        self._now = clock
+        self.config = config
+        self.worker_id = worker_id
+        self.jitter = jitter
+
+    def __call__(self, request: StepRequest) -> list[Job]:
+        """Record what finished, give back and lease subscriptions, and prepare their next jobs."""
+        now = self._now()
+        worker = self.worker_id
+        with self._storage.write() as uow:
+            _, failed = self._isolated(
+                uow,
+                list(request.finished),
+                lambda f: f.job.subscription_id,
+                lambda group: self._record(uow, group, now),
+                lambda group, error: self._record_failure(uow, group, error, now),
+            )
+            # A subscription whose step failed keeps its lease until it expires: that is its back-off.
+            uow.subscriptions.release(
+                [sub_id for sub_id in request.give_back if sub_id not in failed], worker
+            )
+            keep = [sub_id for sub_id in request.keep if sub_id not in failed]
+            claimed = uow.subscriptions.claim(
+                worker, now, self.config.lease_ms, request.claim, request.busy | failed
+            )
+            serve = [*keep, *claimed]
+            jobs, not_prepared = self._isolated(
+                uow, serve, lambda sub_id: sub_id, lambda group: self._prepare(uow, group, now), None
+            )
+            idle = set(serve).difference(job.subscription_id for job in jobs).difference(not_prepared)
+            uow.subscriptions.release(idle, worker)
+        return jobs
+
+    def _isolated(
+        self,
+        uow: UnitOfWork,
+        items: list[T],
+        key: Callable[[T], str],
+        run: Callable[[list[T]], list[R]],
+        fail: Callable[[list[T], Exception], None] | None,
+    ) -> tuple[list[R], frozenset[str]]:
+        """Run for all items in a savepoint, or else per subscription; also return those that failed."""
+        if not items:
+            return [], frozenset()
+        try:
+            with uow.savepoint():
+                return run(items), frozenset()
+        except Exception as error:
+            log.warning("delivery_step_isolating", error=repr(error), subscriptions=len(items))
+        groups: dict[str, list[T]] = {}
+        for item in items:
+            groups.setdefault(key(item), []).append(item)
+        results: list[R] = []
+        failed = set()
+        for subscription_id, group in groups.items():
+            try:
+                with uow.savepoint():
+                    done = run(group)
+                results.extend(done)
+            except Exception as error:
+                failed.add(subscription_id)
+                log.exception("delivery_subscription_failed", subscription=subscription_id)
+                if fail is None:
+                    continue
+                try:
+                    with uow.savepoint():
+                        fail(group, error)
+                except Exception:
+                    log.exception("delivery_failure_not_logged", subscription=subscription_id)
+        return results, frozenset(failed)
+
+    # -- recording --------------------------------------------------------------------------------
+
+    def _record(self, uow: UnitOfWork, finished: Sequence[Finished], now: int) -> list[None]:
+        """Log the attempts and apply their outcomes, with a few bulk statements for all of them."""
+        subs = uow.subscriptions.leased({f.job.subscription_id for f in finished}, self.worker_id)
+        pending = uow.batches.pending_of(list(subs))
+        # An attempted batch is normally among its subscription's pending ones: read only the others.
+        batches = {batch.id: batch for waiting in pending.values() for batch in waiting}
+        batches.update(
+            uow.batches.get_many([f.job.batch_id for f in finished if f.job.batch_id not in batches])
+        )
+        logged: list[Attempt] = []
+        changed_subs: dict[str, Subscription] = {}
+        changed_batches: dict[str, Batch] = {}
+        for f in finished:
+            batch = changed_batches.get(f.job.batch_id) or batches.get(f.job.batch_id)
+            if batch is None:
+                continue  # the subscription was deleted meanwhile
+            sub = changed_subs.get(f.job.subscription_id) or subs.get(f.job.subscription_id)
+            recorded = self._outcome(f, sub, batch, pending.get(f.job.subscription_id, []), now)
+            logged.append(recorded.attempt)
+            if recorded.subscription is not None and recorded.batch is not None:
+                changed_subs[recorded.subscription.id] = recorded.subscription
+                changed_batches[recorded.batch.id] = recorded.batch
+        uow.attempts.add_many(logged)
+        uow.batches.save_many(list(changed_batches.values()))
+        uow.subscriptions.save_many(list(changed_subs.values()), self.worker_id, now + self.config.lease_ms)
+        return []
+
+    def _attempt(self, f: Finished, now: int, status: int | None, error: str | None, outcome: str) -> Attempt:
+        return Attempt(
+            batch_id=f.job.batch_id,
+            subscription_id=f.job.subscription_id,
+            attempted_at=now,
+            duration_ms=max(0, f.result.duration_ms),
+            status_code=status,
+            response_excerpt=readable(f.result.excerpt),
+            error=rules.clip_error(error),
+            outcome=outcome,
+            worker=self.worker_id,
+        )
+
+    def _outcome(
+        self, f: Finished, sub: Subscription | None, batch: Batch, pending: Iterable[Batch], now: int
+    ) -> Recorded:
+        status, retry_after_ms, error = answer_of(f.result, now)
+        if sub is None or batch.status is not delivery.BatchStatus.PENDING:
+            # Our lease expired and another worker owns the subscription now: it decides.
+            _COUNTED[rules.LEASE_LOST].inc()
+            return Recorded(self._attempt(f, now, status, error, rules.LEASE_LOST))
+        decision = delivery.decide(
+            status=status,
+            attempts=batch.attempts + 1,
+            state=sub.state,
+            now=now,
+            schedule_ms=self.config.schedule_ms,
+            probe_interval_ms=self.config.probe_interval_ms,
+            retry_after_ms=retry_after_ms,
+            jitter=self.jitter(),
+        )
+        new_sub, new_batch = rules.apply(
+            sub, batch, decision, status=status, error=error, now=now, others=pending
+        )
+        outcome = decision.outcome
+        _COUNTED[outcome.value].inc()
+        if outcome is not Outcome.DELIVERED:
+            log.info(
+                "webhook_attempt",
+                subscription=sub.id,
+                batch=batch.id,
+                outcome=outcome.value,
+                status=status,
+                error=error,
+            )
+        if new_sub.state is SubscriptionState.ON_HOLD and sub.state is not SubscriptionState.ON_HOLD:
+            log.warning("subscription_on_hold", subscription=sub.id, reason=new_sub.on_hold_reason)
+        return Recorded(self._attempt(f, now, status, error, outcome.value), new_sub, new_batch)
+
+    def _record_failure(
+        self, uow: UnitOfWork, finished: Sequence[Finished], error: Exception, now: int
+    ) -> None:
+        """The attempts whose outcome could not be applied: logged with the error, the batch tried later."""
+        text = f"The outcome could not be recorded: {error!r}"
+        uow.attempts.add_many(
+            [
+                self._attempt(f, now, answer_of(f.result, now)[0], text, rules.RECORDING_FAILED)
+                for f in finished
+            ]
+        )
+        _COUNTED[rules.RECORDING_FAILED].inc(len(finished))
+        try:
+            with uow.savepoint():
+                self._defer(uow, finished, now + self.config.probe_interval_ms)
+        except Exception:
+            log.exception("delivery_defer_failed", subscription=finished[0].job.subscription_id)
+
+    def _defer(self, uow: UnitOfWork, finished: Sequence[Finished], at: int) -> None:
+        subs = uow.subscriptions.leased({f.job.subscription_id for f in finished}, self.worker_id)
+        batches = uow.batches.get_many([f.job.batch_id for f in finished])
+        for f in finished:
+            sub, batch = subs.get(f.job.subscription_id), batches.get(f.job.batch_id)
+            if sub is not None and batch is not None and batch.status is delivery.BatchStatus.PENDING:
+                sub, batch = rules.deferred(sub, batch, at)
+                uow.batches.save_many([batch])
+                uow.subscriptions.save_many([sub], self.worker_id, self._now() + self.config.lease_ms)
+
+    # -- preparing --------------------------------------------------------------------------------
+
+    def _prepare(self, uow: UnitOfWork, subscription_ids: Collection[str], now: int) -> list[Job]:
+        """Pick each subscription's batch to send now, cutting new ones; a few statements for all."""
+        subs = uow.subscriptions.leased(subscription_ids, self.worker_id, served_only=True)
+        pending = uow.batches.pending_of(list(subs))
+        heads = uow.events.heads({sub.organization_id for sub in subs.values()})
+        prepared = [
+            self._plan(uow, sub, pending[sub.id], heads.get(sub.organization_id, 0), now)
+            for sub in subs.values()
+        ]
+        changed = [p for p in prepared if not p.unchanged]
+        uow.batches.add_many([p.new_batch for p in prepared if p.new_batch is not None])
+        uow.batches.save_many([batch for p in prepared for batch in p.expired])
+        uow.subscriptions.save_many(
+            [p.subscription for p in changed], self.worker_id, now + self.config.lease_ms
+        )
+        return [p.job for p in prepared if p.job is not None]
+
+    def _plan(
+        self, uow: UnitOfWork, sub: Subscription, pending: list[Batch], head: int, now: int
+    ) -> Prepared:
+        if not rules.due(sub, now):
+            return Prepared(sub, unchanged=True)
+        cutoff = delivery.expiry_cutoff(now, self.config.retention_ms)
+        kept, expired = [], []
+        for batch in pending:
+            if batch.oldest_event_at < cutoff:
+                sub, gone = rules.expire(sub, batch, now)
+                expired.append(gone)
+                EXPIRED.inc(batch.event_count)
+                log.warning("batch_expired", subscription=sub.id, batch=batch.id)
+            else:
+                kept.append(batch)
+        chosen: Batch | None = None
+        new_batch: Batch | None = None
+        wake_at: int | None = None
+        if sub.state is SubscriptionState.ON_HOLD and kept:
+            chosen = kept[0]  # the probe: the held batch, whatever its schedule said
+        elif kept:
+            chosen = next(
+                (b for b in kept if b.next_attempt_at is not None and b.next_attempt_at <= now), None
+            )
+        else:
+            found = cut(uow.events, sub, head, now, cutoff)
+            sub, chosen, new_batch, wake_at = found.subscription, found.batch, found.batch, found.wake_at
+        if chosen is None:
+            if sub.state is SubscriptionState.ON_HOLD:
+                next_at: int | None = now + self.config.probe_interval_ms
+            else:
+                retries = (b.next_attempt_at for b in kept if b.next_attempt_at)
+                next_at = min(retries, default=wake_at)
+            return Prepared(rules.wait_until(sub, next_at), expired=tuple(expired))
+        job = job_of(sub, chosen.id, chosen.body.encode("utf-8"), chosen.event_count, now)
+        # Saved even when unchanged: saving renews the lease for the attempt about to start.
+        return Prepared(sub, new_batch, tuple(expired), job)

@@ -1,0 +1,214 @@
+"""The delivery repositories' contract: the same assertions on memory, SQLite and PostgreSQL."""
+
+from __future__ import annotations
+
+import uuid
+from dataclasses import replace
+
+from pairhub.domain import events
+from pairhub.domain.delivery import BatchStatus, SubscriptionState
+from pairhub.domain.organizations import Organization
+from pairhub.domain.subscriptions import Attempt, Batch, Subscription
+from pairhub.ports import Storage
+
+NOW = 1_000_000
+LEASE = 30_000
+
+
+def _organization(storage: Storage, active: bool = True) -> str:
+    organization_id = str(uuid.uuid4())
+    with storage.write() as uow:
+        uow.organizations.add(Organization(organization_id, "Fleet", False, active, 1))
+    return organization_id
+
+
+def _subscription(organization_id: str, number: int, **changes: object) -> Subscription:
+    sub = Subscription(
+        id=f"00000000-0000-0000-0000-{number:012d}",
+        organization_id=organization_id,
+        url=f"https://example.com/{number}",
+        event_version=1,
+        event_names=("unit.paired", "unit.unpaired"),
+        max_batch_size=100,
+        max_wait_ms=0,
+        custom_headers={"X-Tenant": "acme"},
+        description=None,
+        state=SubscriptionState.ACTIVE,
+        secret="whsec_c2VjcmV0",
+        created_at=10,
+        updated_at=10,
+        cursor_seq=0,
+    )
+    return replace(sub, **changes)  # type: ignore[arg-type]
+
+
+def _batch(subscription_id: str, first_seq: int, **changes: object) -> Batch:
+    batch = Batch(
+        id=str(uuid.uuid4()),
+        subscription_id=subscription_id,
+        first_seq=first_seq,
+        last_seq=first_seq + 1,
+        event_count=2,
+        oldest_event_at=5,
+        body='{"eventsData": []}',
+        created_at=20,
+        next_attempt_at=NOW,
+    )
+    return replace(batch, **changes)  # type: ignore[arg-type]
+
+
+def _attempt(batch: Batch, at: int, outcome: str = "retry") -> Attempt:
+    return Attempt(batch.id, batch.subscription_id, at, 12, 503, "busy", None, outcome, "w1")
+
+
+def test_subscriptions_round_trip_change_list_and_delete_with_their_log(storage: Storage) -> None:
+    org = _organization(storage)
+    other = _organization(storage)
+    first, second, foreign = _subscription(org, 1), _subscription(org, 2), _subscription(other, 3)
+    batch = _batch(first.id, 1)
+    with storage.write() as uow:
+        for sub in (second, first, foreign):
+            uow.subscriptions.add(sub)
+        uow.batches.add_many([batch])
+        uow.attempts.add_many([_attempt(batch, 1)])
+    changed = replace(second, state=SubscriptionState.ON_HOLD, on_hold_since=7, on_hold_reason="why")
+    with storage.write() as uow:
+        uow.subscriptions.save(changed)
+    with storage.read() as uow:
+        assert uow.subscriptions.get(first.id) == first
+        assert uow.subscriptions.get(second.id, lock=True) == changed
+        assert uow.subscriptions.get("missing") is None
+        assert [s.id for s in uow.subscriptions.list(org, None, 10)] == [first.id, second.id]
+        assert [s.id for s in uow.subscriptions.list(org, first.id, 10)] == [second.id]
+        assert [s.id for s in uow.subscriptions.list(None, None, 10)] == [first.id, second.id, foreign.id]
+        assert uow.subscriptions.count_on_hold() == 1
+    with storage.write() as uow:
+        uow.subscriptions.delete(first.id)
+    with storage.read() as uow:
+        assert uow.subscriptions.get(first.id) is None
+        assert uow.batches.get(batch.id) is None
+        assert uow.attempts.latest([batch.id], 10) == {batch.id: []}
+
+
+def test_claim_leases_subscriptions_with_due_work_once(storage: Storage) -> None:
+    org = _organization(storage)
+    inactive = _organization(storage, active=False)
+    with storage.write() as uow:
+        uow.events.record([events.manual_pair(org, "tp:1", "a", None, 1)])
+        uow.events.record([events.manual_pair(inactive, "tp:2", "a", None, 1)])
+        head = uow.events.heads([org])[org]
+    new_events = _subscription(org, 1)
+    caught_up = _subscription(org, 2, cursor_seq=head)
+    retry_due = _subscription(org, 3, cursor_seq=head, next_attempt_at=NOW)
+    retry_later = _subscription(org, 4, cursor_seq=head, next_attempt_at=NOW + 1)
+    paused = _subscription(org, 5, state=SubscriptionState.PAUSED, next_attempt_at=NOW)
+    probe_due = _subscription(org, 6, state=SubscriptionState.ON_HOLD, next_attempt_at=NOW)
+    not_served = _subscription(inactive, 7)
+    busy = _subscription(org, 8)
+    with storage.write() as uow:
+        for sub in (new_events, caught_up, retry_due, retry_later, paused, probe_due, not_served, busy):
+            uow.subscriptions.add(sub)
+
+    with storage.write() as uow:
+        claimed = uow.subscriptions.claim("w1", NOW, LEASE, 10, {busy.id})
+    with storage.write() as uow:
+        again = uow.subscriptions.claim("w2", NOW, LEASE, 10, ())
+        held = uow.subscriptions.leased([new_events.id, busy.id, caught_up.id], "w1")
+
+    assert sorted(claimed) == sorted([new_events.id, retry_due.id, probe_due.id])
+    assert again == [busy.id]  # the others are leased by w1 until their lease expires
+    assert held == {new_events.id: new_events}
+
+
+def test_leases_are_renewed_released_and_taken_over_when_expired(storage: Storage) -> None:
+    org = _organization(storage)
+    inactive = _organization(storage, active=False)
+    sub = _subscription(org, 1, next_attempt_at=NOW)
+    idle = _subscription(inactive, 2, next_attempt_at=NOW)
+    with storage.write() as uow:
+        uow.subscriptions.add(sub)
+        uow.subscriptions.add(idle)
+        assert uow.subscriptions.claim("w1", NOW, LEASE, 1, ()) == [sub.id]
+        # Leased subscriptions of an organization whose Datahub subscription ended are not served.
+        assert uow.subscriptions.leased([sub.id], "w1", served_only=True) == {sub.id: sub}
+
+    moved = replace(sub, cursor_seq=9, next_attempt_at=NOW + 5)
+    with storage.write() as uow:
+        uow.subscriptions.save_many([moved], "w1", NOW + 2 * LEASE)
+        uow.subscriptions.save_many([replace(moved, cursor_seq=99)], "w2", NOW)  # not w2's: ignored
+    with storage.write() as uow:
+        # Renewed: still w1's after the first lease would have run out.
+        assert uow.subscriptions.claim("w2", NOW + LEASE + 5, LEASE, 1, ()) == []
+        assert uow.subscriptions.leased([sub.id], "w1") == {sub.id: moved}
+    with storage.write() as uow:
+        assert uow.subscriptions.claim("w2", NOW + 2 * LEASE, LEASE, 1, ()) == [sub.id]
+        assert uow.subscriptions.leased([sub.id], "w1") == {}
+        uow.subscriptions.release([sub.id], "w1")  # not w1's any more: nothing happens
+        assert uow.subscriptions.leased([sub.id], "w2") == {sub.id: moved}
+        uow.subscriptions.release([sub.id], "w2")
+        assert uow.subscriptions.leased([sub.id], "w2") == {}
+    with storage.write() as uow:
+        assert uow.subscriptions.claim("w3", NOW + 2 * LEASE, LEASE, 5, ()) == [sub.id]
+
+
+def test_batches_pending_in_order_saved_listed_and_counted(storage: Storage) -> None:
+    org = _organization(storage)
+    sub, other = _subscription(org, 1), _subscription(org, 2)
+    later, first = _batch(sub.id, 10), _batch(sub.id, 1)
+    done = _batch(sub.id, 20, status=BatchStatus.DELIVERED, completed_at=30)
+    theirs = _batch(other.id, 1, event_count=5)
+    with storage.write() as uow:
+        uow.subscriptions.add(sub)
+        uow.subscriptions.add(other)
+        uow.batches.add_many([later, first, done, theirs])
+
+    finished = replace(first, status=BatchStatus.FAILED, attempts=1, last_status=400, completed_at=40)
+    with storage.write() as uow:
+        uow.batches.save_many([finished])
+    with storage.read() as uow:
+        assert uow.batches.get(first.id) == finished
+        assert uow.batches.get_many([later.id, "missing"]) == {later.id: later}
+        assert uow.batches.pending_of([sub.id, other.id, "none"]) == {
+            sub.id: [later],
+            other.id: [theirs],
+            "none": [],
+        }
+        listed = uow.batches.list(sub.id, None, None, 10)
+        assert [b.id for b in listed] == [done.id, later.id, first.id]
+        assert {b.body for b in listed} == {""}  # the log is read without bodies
+        assert [b.id for b in uow.batches.list(sub.id, None, 20, 1)] == [later.id]
+        assert [b.id for b in uow.batches.list(sub.id, BatchStatus.FAILED, None, 10)] == [first.id]
+        assert uow.batches.pending_events(sub.id) == 2
+        assert uow.batches.pending_events(None) == 7
+
+
+def test_attempts_latest_per_batch_oldest_first(storage: Storage) -> None:
+    org = _organization(storage)
+    sub = _subscription(org, 1)
+    one, two = _batch(sub.id, 1), _batch(sub.id, 3)
+    with storage.write() as uow:
+        uow.subscriptions.add(sub)
+        uow.batches.add_many([one, two])
+        uow.attempts.add_many([_attempt(one, at) for at in (1, 2, 3)])
+        uow.attempts.add_many([_attempt(two, 9, "delivered")])
+    with storage.read() as uow:
+        latest = uow.attempts.latest([one.id, two.id], 2)
+    assert [a.attempted_at for a in latest[one.id]] == [2, 3]
+    assert latest[two.id] == [_attempt(two, 9, "delivered")]
+
+
+def test_a_failed_savepoint_undoes_only_its_own_writes(storage: Storage) -> None:
+    org = _organization(storage)
+    sub = _subscription(org, 1)
+    with storage.write() as uow:
+        uow.subscriptions.add(sub)
+        try:
+            with uow.savepoint():
+                uow.subscriptions.save(replace(sub, url="https://example.com/undone"))
+                raise RuntimeError("undo")
+        except RuntimeError:
+            pass
+        with uow.savepoint():
+            uow.subscriptions.save(replace(sub, description="kept"))
+    with storage.read() as uow:
+        assert uow.subscriptions.get(sub.id) == replace(sub, description="kept")

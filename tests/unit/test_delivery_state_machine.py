@@ -1,0 +1,157 @@
+"""The subscription state machine as pure functions: each outcome's effect on the batch and subscription."""
+
+from __future__ import annotations
+
+from dataclasses import replace
+
+import pytest
+
+from pairhub.domain import subscriptions as rules
+from pairhub.domain.delivery import BatchStatus, Decision, Outcome, SubscriptionState, decide
+from pairhub.domain.subscriptions import Batch, Subscription
+
+NOW = 1_000_000
+SCHEDULE = (10_000, 20_000)
+PROBE = 60_000
+
+SUB = Subscription(
+    id="s1",
+    organization_id="o1",
+    url="https://example.com/hook",
+    event_version=1,
+    event_names=("unit.paired",),
+    max_batch_size=100,
+    max_wait_ms=0,
+    custom_headers={},
+    description=None,
+    state=SubscriptionState.ACTIVE,
+    secret="whsec_a",
+    created_at=1,
+    updated_at=1,
+    cursor_seq=10,
+    next_attempt_at=NOW,
+    events_delivered=5,
+)
+BATCH = Batch("b1", "s1", 1, 3, 3, 100, "{}", 200, next_attempt_at=NOW)
+LATER = Batch("b2", "s1", 4, 4, 1, 300, "{}", 400, next_attempt_at=NOW + 7_000)
+
+
+def attempt(
+    status: int | None,
+    sub: Subscription = SUB,
+    batch: Batch = BATCH,
+    others: tuple[Batch, ...] = (),
+    retry_after_ms: int | None = None,
+) -> tuple[Subscription, Batch, Decision]:
+    decision = decide(
+        status=status,
+        attempts=batch.attempts + 1,
+        state=sub.state,
+        now=NOW,
+        schedule_ms=SCHEDULE,
+        probe_interval_ms=PROBE,
+        retry_after_ms=retry_after_ms,
+        jitter=0.0,
+    )
+    new_sub, new_batch = rules.apply(sub, batch, decision, status=status, error=None, now=NOW, others=others)
+    return new_sub, new_batch, decision
+
+
+def test_a_2xx_finishes_the_batch_counts_its_events_and_moves_on() -> None:
+    sub, batch, decision = attempt(204, others=(BATCH, LATER))
+
+    assert decision.outcome is Outcome.DELIVERED
+    assert (batch.status, batch.attempts, batch.completed_at, batch.last_status) == (
+        BatchStatus.DELIVERED,
+        1,
+        NOW,
+        204,
+    )
+    assert sub.events_delivered == 8
+    assert sub.next_attempt_at == LATER.next_attempt_at  # the next pending batch decides
+
+
+def test_another_4xx_fails_the_batch_and_delivery_goes_on() -> None:
+    sub, batch, _ = attempt(422)
+
+    assert batch.status is BatchStatus.FAILED
+    assert (sub.events_failed, sub.events_delivered) == (3, 5)
+    assert sub.state is SubscriptionState.ACTIVE
+    assert sub.next_attempt_at is None
+
+
+@pytest.mark.parametrize("status", [200, 404])
+def test_an_answer_other_than_a_retryable_one_ends_a_hold(status: int) -> None:
+    held = replace(SUB, state=SubscriptionState.ON_HOLD, on_hold_since=5, on_hold_reason="why")
+
+    sub, batch, _ = attempt(status, sub=held)
+
+    assert (sub.state, sub.on_hold_since, sub.on_hold_reason) == (SubscriptionState.ACTIVE, None, None)
+    assert batch.status in (BatchStatus.DELIVERED, BatchStatus.FAILED)
+
+
+def test_410_disables_the_subscription_and_keeps_the_batch() -> None:
+    sub, batch, _ = attempt(410)
+
+    assert sub.state is SubscriptionState.DISABLED
+    assert (sub.disabled_at, sub.disabled_reason, sub.next_attempt_at) == (NOW, rules.GONE_REASON, None)
+    assert batch.status is BatchStatus.PENDING
+
+
+def test_a_retryable_answer_schedules_the_batch_and_the_subscription() -> None:
+    sub, batch, _ = attempt(503, others=(BATCH,), retry_after_ms=15_000)
+
+    assert batch.status is BatchStatus.PENDING
+    assert batch.next_attempt_at == NOW + 15_000  # Retry-After beats the 10 s of the schedule
+    assert sub.next_attempt_at == NOW + 15_000
+
+
+def test_exhausted_retries_put_an_active_subscription_on_hold_with_a_reason() -> None:
+    sub, batch, decision = attempt(None, batch=replace(BATCH, attempts=2))
+
+    assert decision.outcome is Outcome.ON_HOLD
+    assert sub.state is SubscriptionState.ON_HOLD
+    assert sub.on_hold_since == NOW
+    assert sub.on_hold_reason == "3 attempts failed; last: no response"
+    assert sub.next_attempt_at == batch.next_attempt_at == NOW + PROBE
+
+
+def test_a_failed_probe_waits_for_the_next_probe() -> None:
+    held = replace(SUB, state=SubscriptionState.ON_HOLD, on_hold_since=5)
+
+    sub, batch, decision = attempt(500, sub=held, batch=replace(BATCH, attempts=7))
+
+    assert decision.outcome is Outcome.PROBE_FAILED
+    assert (sub.state, sub.on_hold_since) == (SubscriptionState.ON_HOLD, 5)
+    assert sub.next_attempt_at == NOW + PROBE
+    assert batch.attempts == 8
+
+
+def test_errors_are_stored_clipped() -> None:
+    decision = Decision(Outcome.RETRY, NOW + 1)
+    _, batch = rules.apply(SUB, BATCH, decision, status=None, error="x" * 900, now=NOW)
+
+    assert batch.last_error == "x" * rules.ERROR_CHARS
+
+
+def test_pause_resume_expire_and_redeliver() -> None:
+    held = replace(SUB, state=SubscriptionState.ON_HOLD, on_hold_since=5, on_hold_reason="why")
+    paused = rules.pause(held)
+    assert (paused.state, paused.on_hold_since) == (SubscriptionState.PAUSED, None)
+
+    resumed, batches = rules.resume(paused, [replace(BATCH, attempts=3, next_attempt_at=None)], NOW)
+    assert resumed.state is SubscriptionState.ACTIVE
+    assert resumed.next_attempt_at == NOW
+    assert [(b.attempts, b.next_attempt_at) for b in batches] == [(0, NOW)]
+    assert rules.resume(paused, [], NOW)[0].next_attempt_at is None
+
+    counted, expired = rules.expire(SUB, BATCH, NOW)
+    assert (expired.status, expired.completed_at, expired.next_attempt_at) == (BatchStatus.EXPIRED, NOW, None)
+    assert counted.events_expired == 3
+
+    done = replace(BATCH, status=BatchStatus.FAILED, attempts=1, completed_at=9)
+    again_sub, again = rules.redeliver(replace(SUB, next_attempt_at=None), done, NOW)
+    assert (again.status, again.attempts, again.completed_at) == (BatchStatus.PENDING, 0, None)
+    assert again_sub.next_attempt_at == NOW
+    paused_sub, _ = rules.redeliver(paused, done, NOW)
+    assert paused_sub.next_attempt_at == paused.next_attempt_at  # a paused one waits for its resume
