@@ -8,6 +8,7 @@ the last. L-mqtt is a bare aiomqtt subscriber on the same shared subscription th
 from __future__ import annotations
 
 import asyncio
+import logging
 import shutil
 import subprocess
 import time
@@ -51,8 +52,11 @@ def broker(workdir: Path, port: int) -> Iterator[int]:
 
 
 async def _publish(port: int, messages: list[tuple[str, bytes]]) -> None:
+    # Quiet: aiomqtt warns about every publish beyond ten in flight, which is the point here.
+    quiet = logging.getLogger("bench.mqtt.publisher")
+    quiet.setLevel(logging.ERROR)
     async with aiomqtt.Client(
-        "127.0.0.1", port, identifier="bench-publisher", max_inflight_messages=1000
+        "127.0.0.1", port, identifier="bench-publisher", max_inflight_messages=1000, logger=quiet
     ) as client:
         for start in range(0, len(messages), 500):
             chunk = messages[start : start + 500]

@@ -8,6 +8,7 @@ import uuid
 from collections.abc import Iterator
 from functools import cache
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import pytest
 from fastapi.testclient import TestClient
@@ -23,6 +24,9 @@ from pairhub.bootstrap import Container
 from pairhub.config import Settings
 from pairhub.entrypoints.api.app import create_app
 from tests.support import Api
+
+if TYPE_CHECKING:
+    from tests.delivery_support import Receiver
 
 DEFAULT_POSTGRES_URL = "postgresql+psycopg://postgres@127.0.0.1:5432/test"
 ADMIN_TOKEN = "test-admin-token"
@@ -118,6 +122,15 @@ def sqlite_url(tmp_path: Path, sqlite_template: Path) -> str:
     target = tmp_path / "pairhub.db"
     shutil.copyfile(sqlite_template, target)
     return f"sqlite:///{target}"
+
+
+@pytest.fixture
+def receiver() -> Iterator[Receiver]:
+    """A webhook receiver on loopback with scripted answers (see `tests/delivery_support.py`)."""
+    from tests.delivery_support import Receiver
+
+    with Receiver() as running:
+        yield running
 
 
 @pytest.fixture

@@ -213,8 +213,7 @@ def delivery_settings(database_url: str, **overrides: Any) -> Any:
 @contextlib.contextmanager
 def delivery_container(database_url: str, clock: Clock, **overrides: Any) -> Iterator[Container]:
     """A container whose retries have no jitter, so tests can walk through the schedule exactly."""
-    built = bootstrap.build(delivery_settings(database_url, **overrides), clock)
-    built.delivery_worker.jitter = lambda: 0.0
+    built = bootstrap.build(delivery_settings(database_url, **overrides), clock, jitter=lambda: 0.0)
     try:
         yield built
     finally:

@@ -12,7 +12,7 @@ from prometheus_client import start_http_server
 
 from pairhub.adapters.clock import SystemClock
 from pairhub.adapters.http.sender import AiohttpSender
-from pairhub.adapters.http.ssrf import TargetGuard, system_resolver
+from pairhub.adapters.http.ssrf import Resolver, TargetGuard, system_resolver
 from pairhub.adapters.mqtt.broker import BrokerStatus
 from pairhub.adapters.sql import migrate
 from pairhub.adapters.sql.engine import Database, make_engine
@@ -22,6 +22,7 @@ from pairhub.ports import Clock, Sender, Storage
 from pairhub.services.assets import Assets
 from pairhub.services.auth import Authenticator
 from pairhub.services.auto_pairing import AutoPairing, AutoPairingPolicy
+from pairhub.services.auto_pairing.resolve import Matcher, match
 from pairhub.services.delivery import Delivery, DeliveryConfig
 from pairhub.services.feed import Feed
 from pairhub.services.ingest import Ingest
@@ -40,9 +41,14 @@ class Container:
     clock: Clock
     database: Database
     storage: Storage
+    target_guard: TargetGuard
     sender_factory: Callable[[], Sender]
     admin_token: str
     admin_token_generated: bool
+    jitter: Callable[[], float] | None = None
+    """Retry jitter in [-1, 1] (random when None); tests fix it to walk the schedule exactly."""
+    matcher: Matcher = match
+    """VIN lookups of auto pairing; tests inject a failing one to reach the Unknown outcome."""
     mqtt_status: BrokerStatus = field(default_factory=BrokerStatus)
     authenticator: Authenticator = field(init=False)
     organizations: Organizations = field(init=False)
@@ -50,7 +56,6 @@ class Container:
     units: Units = field(init=False)
     pairing: Pairing = field(init=False)
     feed: Feed = field(init=False)
-    target_guard: TargetGuard = field(init=False)
     subscriptions: Subscriptions = field(init=False)
     delivery: Delivery = field(init=False)
     delivery_worker: DeliveryWorker = field(init=False)
@@ -67,6 +72,7 @@ class Container:
                 self.settings.reminder_window,
                 self.settings.unknown_retry_after,
             ),
+            matcher=self.matcher,
         )
         self.ingest = Ingest(self.storage, self.clock, self.auto_pairing)
         self.organizations = Organizations(
@@ -80,7 +86,6 @@ class Container:
 
     def _wire_delivery(self) -> None:
         settings = self.settings
-        self.target_guard = target_guard(settings)
         self.subscriptions = Subscriptions(self.storage, self.clock, self.target_guard)
         config = DeliveryConfig(
             schedule_ms=tuple(round(seconds * 1000) for seconds in settings.retry_schedule),
@@ -93,7 +98,7 @@ class Container:
             concurrency=settings.delivery_concurrency,
         )
         self.delivery = Delivery(self.subscriptions, self.clock, SystemClock(), config, self.sender_factory)
-        self.delivery_worker = DeliveryWorker(self.storage, self.clock, self.delivery)
+        self.delivery_worker = DeliveryWorker(self.storage, self.clock, self.delivery, jitter=self.jitter)
 
     async def deliver_webhooks(self, stopping: asyncio.Event) -> None:
         """The delivery worker loop (registered in the worker's background loops)."""
@@ -111,10 +116,10 @@ class Container:
         self.storage.close()
 
 
-def target_guard(settings: Settings) -> TargetGuard:
+def target_guard(settings: Settings, resolver: Resolver = system_resolver) -> TargetGuard:
     """The SSRF guard of webhook targets, as the settings allow."""
     return TargetGuard(
-        system_resolver,
+        resolver,
         allow_private=settings.allow_private_webhook_targets,
         allow_insecure=settings.allow_insecure_webhooks,
     )
@@ -131,21 +136,28 @@ def build(
     clock: Clock | None = None,
     *,
     sender_factory: Callable[[], Sender] | None = None,
+    resolver: Resolver = system_resolver,
+    jitter: Callable[[], float] | None = None,
+    matcher: Matcher = match,
 ) -> Container:
     """Wire a container from settings (the environment when none are given) and the adapters given.
 
-    Tests inject a `Clock` and a `Sender` here instead of patching a built container.
+    Tests inject a `Clock`, a `Sender`, a DNS `resolver`, the retry `jitter` or the VIN `matcher` here
+    instead of patching a built container.
     """
     settings = settings or Settings()
     admin_token = settings.admin_token or secrets.token_urlsafe(24)
     database = Database(make_engine(settings.database_url))
-    guard = target_guard(settings)
+    guard = target_guard(settings, resolver)
     return Container(
         settings=settings,
         clock=clock or SystemClock(),
         database=database,
         storage=SqlStorage(database),
+        target_guard=guard,
         sender_factory=sender_factory or (lambda: AiohttpSender(guard, settings.delivery_timeout)),
         admin_token=admin_token,
         admin_token_generated=settings.admin_token is None,
+        jitter=jitter,
+        matcher=matcher,
     )

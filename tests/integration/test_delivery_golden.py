@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import dataclasses
 import json
-from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -23,13 +22,6 @@ from tests.golden.seed_examples import SEED_DIR, event_behind, seed_examples
 from tests.support import Api
 
 EXAMPLES = seed_examples()
-
-
-@pytest.fixture
-def receiver() -> Iterator[Receiver]:
-    """A webhook receiver on loopback."""
-    with Receiver() as running:
-        yield running
 
 
 @pytest.mark.parametrize("name", sorted(EXAMPLES))

@@ -34,8 +34,7 @@ PUBLIC_DNS = {
 def container(database_url: str, clock: ManualClock) -> Iterator[Container]:
     """Production URL rules (https only, public addresses only) with DNS answered from a table."""
     settings = make_settings(database_url, allow_private_webhook_targets=False, allow_insecure_webhooks=False)
-    built = bootstrap.build(settings, clock)
-    built.target_guard.resolver = static_resolver(PUBLIC_DNS)
+    built = bootstrap.build(settings, clock, resolver=static_resolver(PUBLIC_DNS))
     yield built
     built.close()
 

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-
 import pytest
 
 from pairhub.adapters.http.sender import AiohttpSender
@@ -11,13 +9,6 @@ from pairhub.adapters.http.ssrf import TargetGuard, static_resolver
 from tests.delivery_support import Receiver, Reply
 
 HEADERS = {"Content-Type": "application/json"}
-
-
-@pytest.fixture
-def receiver() -> Iterator[Receiver]:
-    """A webhook receiver on loopback."""
-    with Receiver() as running:
-        yield running
 
 
 def sender(allow_private: bool, dns: dict[str, list[str]], timeout: float = 2.0) -> AiohttpSender:

@@ -45,13 +45,13 @@ class DeliveryWorker:
         clock: Clock,
         delivery: Delivery,
         worker_id: str | None = None,
-        jitter: Callable[[], float] = _uniform_jitter,
+        jitter: Callable[[], float] | None = None,
     ) -> None:
         self._storage = storage
         self._clock = clock
         self.delivery = delivery
         self.worker_id = worker_id or default_worker_id()
-        self.jitter = jitter
+        self.jitter = jitter or _uniform_jitter
         self._gauges_at: int | None = None
         self._gauges_thread: threading.Thread | None = None
         self._wake: tuple[asyncio.AbstractEventLoop, asyncio.Event] | None = None

@@ -4,10 +4,8 @@ from __future__ import annotations
 
 import asyncio
 import threading
-from collections.abc import Iterator
 from typing import Any
 
-import pytest
 from sqlalchemy import select
 
 from pairhub.adapters.clock import ManualClock
@@ -29,20 +27,6 @@ from tests.delivery_support import (
 from tests.support import Api, Org
 
 PATH = "/hook"
-
-
-@pytest.fixture
-def container(database_url: str, clock: ManualClock) -> Iterator[Container]:
-    """Retries after 10 s then 20 s (no jitter); leases of 30 s."""
-    with delivery_container(database_url, clock) as built:
-        yield built
-
-
-@pytest.fixture
-def receiver() -> Iterator[Receiver]:
-    """A webhook receiver on loopback."""
-    with Receiver() as running:
-        yield running
 
 
 def path_of(org: Org, sub_id: str, suffix: str = "") -> str:

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import json
 import socket
-from collections.abc import Iterator
 from typing import Any
 
 import pytest
@@ -14,7 +13,6 @@ from pairhub.bootstrap import Container
 from tests.delivery_support import (
     Receiver,
     Reply,
-    delivery_container,
     drain,
     pair_units,
     subscribe,
@@ -23,20 +21,6 @@ from tests.delivery_support import (
 from tests.support import Api, Org
 
 PATH = "/hook"
-
-
-@pytest.fixture
-def container(database_url: str, clock: ManualClock) -> Iterator[Container]:
-    """Retries after 10 s then 20 s (no jitter), probes every 60 s, one hour of retention."""
-    with delivery_container(database_url, clock) as built:
-        yield built
-
-
-@pytest.fixture
-def receiver() -> Iterator[Receiver]:
-    """A webhook receiver on loopback."""
-    with Receiver() as running:
-        yield running
 
 
 def subscription(api: Api, org: Org, sub_id: str) -> dict[str, Any]:

@@ -14,7 +14,6 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from typing import Any
 
-import pytest
 from sqlalchemy import update
 
 from pairhub.adapters.clock import ManualClock
@@ -29,25 +28,10 @@ from tests.delivery_support import (
     Receiver,
     Reply,
     claim_and_prepare,
-    delivery_container,
     pair_units,
     subscribe,
 )
 from tests.support import Api, Org
-
-
-@pytest.fixture
-def container(database_url: str, clock: ManualClock) -> Iterator[Container]:
-    """A container with a short, jitter-free retry schedule (10 s, 20 s)."""
-    with delivery_container(database_url, clock) as built:
-        yield built
-
-
-@pytest.fixture
-def receiver() -> Iterator[Receiver]:
-    """A webhook receiver on loopback."""
-    with Receiver() as running:
-        yield running
 
 
 class BrokenSubscriptions:

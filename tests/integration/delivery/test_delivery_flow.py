@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import json
-from collections.abc import Iterator
 
 import pytest
 from jsonschema import Draft202012Validator, FormatChecker
@@ -17,7 +16,6 @@ from pairhub.bootstrap import Container
 from pairhub.contract import schemas
 from tests.delivery_support import (
     Receiver,
-    delivery_container,
     drain,
     pair_units,
     subscribe,
@@ -26,20 +24,6 @@ from tests.delivery_support import (
 from tests.support import Api
 
 PATH = "/hook"
-
-
-@pytest.fixture
-def container(database_url: str, clock: ManualClock) -> Iterator[Container]:
-    """A container with a short, jitter-free retry schedule."""
-    with delivery_container(database_url, clock) as built:
-        yield built
-
-
-@pytest.fixture
-def receiver() -> Iterator[Receiver]:
-    """A webhook receiver on loopback."""
-    with Receiver() as running:
-        yield running
 
 
 def sub_url(api: Api, org_id: str, sub_id: str, suffix: str = "") -> str:
