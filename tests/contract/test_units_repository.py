@@ -8,7 +8,7 @@ from pairhub.domain.assets import Asset
 from pairhub.domain.events import Location
 from pairhub.domain.model import AutoPairingState as S
 from pairhub.domain.organizations import Organization
-from pairhub.domain.units import Activity, Unit
+from pairhub.domain.units import Activity, Unit, standing_of
 from pairhub.domain.vin import ReportedVin
 from pairhub.ports import Storage
 
@@ -53,7 +53,7 @@ def test_a_unit_round_trips_every_field(storage: Storage, organization: Organiza
         assert uow.units.get(organization.id, "tp:1") == full
         assert uow.units.get(organization.id, "tp:2") == paired
         assert uow.units.get("other", "tp:1") is None
-        assert uow.units.with_switch(["tp:1", "tp:9"]) == {"tp:1": (full, True)}
+        assert uow.units.with_switch(["tp:1", "tp:9"]) == {"tp:1": (standing_of(full), True)}
         assert uow.units.ids_by_asset([asset.id, "nothing"]) == {asset.id: ("tp:2",)}
 
 

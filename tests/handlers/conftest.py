@@ -10,7 +10,8 @@ import pytest
 from pairhub.adapters.clock import ManualClock
 from pairhub.adapters.memory.uow import MemoryStorage
 from pairhub.domain.events import EventType, Location, PairingEvent
-from pairhub.domain.units import AutoPairingPolicy, Unit
+from pairhub.domain.reminders import AutoPairingPolicy
+from pairhub.domain.units import Unit
 from pairhub.domain.vin import ReportedVin
 from pairhub.ports import EventQuery
 from pairhub.services.assets import Assets

@@ -1,4 +1,4 @@
-"""NotFound reminder schedule: pure functions of the first failure time, the slot, `now` and the policy."""
+"""Auto-pairing timing: the NotFound reminder grid (pure functions of t0, the slot, `now`) and its policy."""
 
 from __future__ import annotations
 
@@ -63,3 +63,26 @@ def decide_due(policy: ReminderPolicy, first_failed_at: int, slot: int, now: int
     if offset <= 0 or offset > policy.window_ms:
         return ReminderDecision(emit=False, next_at=None)
     return ReminderDecision(emit=True, next_at=next_slot_after(policy, first_failed_at, max(slot, now)))
+
+
+@dataclass(frozen=True)
+class AutoPairingPolicy:
+    """The timing knobs of auto pairing, in milliseconds."""
+
+    reminders: ReminderPolicy
+    unknown_retry_after_ms: int
+
+    @classmethod
+    def from_seconds(
+        cls, reminder_interval: float, reminder_window: float, unknown_retry_after: float
+    ) -> AutoPairingPolicy:
+        """A policy from the settings' seconds."""
+        return cls(
+            ReminderPolicy.from_seconds(reminder_interval, reminder_window),
+            max(0, round(unknown_retry_after * 1000)),
+        )
+
+    @property
+    def poll_interval_seconds(self) -> float:
+        """How often the scheduler looks for due reminders: at most 1 s, finer for compressed demos."""
+        return min(1.0, self.reminders.interval_ms / 4000)

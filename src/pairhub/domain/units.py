@@ -15,34 +15,11 @@ from pairhub.domain import events
 from pairhub.domain.errors import Conflict
 from pairhub.domain.events import Location, PairingEvent, Reason
 from pairhub.domain.model import AutoPairingState
-from pairhub.domain.reminders import ReminderPolicy, decide_due, first_reminder_at
+from pairhub.domain.reminders import AutoPairingPolicy, decide_due, first_reminder_at
 from pairhub.domain.vin import MatchKind, MatchResult, ReportedVin, is_usable_sensor_vin
 
 # Outcomes whose unit waits for the customer to fix an asset VIN (re-matched on asset changes).
 WAITING_STATES = frozenset({AutoPairingState.NOT_FOUND, AutoPairingState.MULTIPLE_MATCH_FOUND})
-
-
-@dataclass(frozen=True)
-class AutoPairingPolicy:
-    """The timing knobs of auto pairing, in milliseconds."""
-
-    reminders: ReminderPolicy
-    unknown_retry_after_ms: int
-
-    @classmethod
-    def from_seconds(
-        cls, reminder_interval: float, reminder_window: float, unknown_retry_after: float
-    ) -> AutoPairingPolicy:
-        """A policy from the settings' seconds."""
-        return cls(
-            ReminderPolicy.from_seconds(reminder_interval, reminder_window),
-            max(0, round(unknown_retry_after * 1000)),
-        )
-
-    @property
-    def poll_interval_seconds(self) -> float:
-        """How often the scheduler looks for due reminders: at most 1 s, finer for compressed demos."""
-        return min(1.0, self.reminders.interval_ms / 4000)
 
 
 @dataclass(frozen=True)
@@ -72,6 +49,30 @@ class Unit:
     def paired(self) -> bool:
         """True while the unit is mounted on an asset."""
         return self.asset_id is not None
+
+
+@dataclass(frozen=True)
+class Standing:
+    """What the message rules read of a unit: the steady-state ingest path reads only this."""
+
+    id: str
+    organization_id: str
+    asset_id: str | None
+    state: AutoPairingState
+    attempted_vin: str | None
+    retry_after: int | None
+
+    @property
+    def paired(self) -> bool:
+        """True while the unit is mounted on an asset."""
+        return self.asset_id is not None
+
+
+def standing_of(unit: Unit) -> Standing:
+    """The part of a unit the message rules read."""
+    return Standing(
+        unit.id, unit.organization_id, unit.asset_id, unit.state, unit.attempted_vin, unit.retry_after
+    )
 
 
 @dataclass(frozen=True)
@@ -114,7 +115,7 @@ def provision(unit_id: str, organization_id: str, auto_pairing_enabled: bool, no
     return Unit(unit_id, organization_id, now, state)
 
 
-def decide_on_message(unit: Unit, vin: str | None, enabled: bool, now: int) -> MessageAction:
+def decide_on_message(unit: Unit | Standing, vin: str | None, enabled: bool, now: int) -> MessageAction:
     """Apply SPEC "When attempts happen" to one message; `vin` is normalized, None when not reported.
 
     A message without a VIN carries no VIN information: the unit's VIN is unchanged.

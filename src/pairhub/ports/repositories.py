@@ -10,7 +10,7 @@ from pairhub.domain.delivery import BatchStatus
 from pairhub.domain.organizations import ApiKey, Organization
 from pairhub.domain.pairings import PairingRecord
 from pairhub.domain.subscriptions import Attempt, Batch, Subscription
-from pairhub.domain.units import Activity, Unit
+from pairhub.domain.units import Activity, Standing, Unit
 
 
 class OrganizationRepository(Protocol):
@@ -64,7 +64,7 @@ class UnitRepository(Protocol):
         """One unit of this organization, or None; `lock` holds it until the end of the unit of work."""
         ...
 
-    def with_switch(self, unit_ids: Collection[str]) -> dict[str, tuple[Unit, bool]]:
+    def with_switch(self, unit_ids: Collection[str]) -> dict[str, tuple[Standing, bool]]:
         """These units with their organization's auto-pairing switch, in one query (the ingest read)."""
         ...
 

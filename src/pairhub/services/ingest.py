@@ -16,7 +16,7 @@ from dataclasses import dataclass
 import structlog
 
 from pairhub.domain.events import Location
-from pairhub.domain.units import Activity, MessageAction, Unit, decide_on_message
+from pairhub.domain.units import Activity, MessageAction, Standing, decide_on_message
 from pairhub.domain.vin import ReportedVin
 from pairhub.ports import Clock, Storage
 from pairhub.services.auto_pairing import AutoPairing, MessageToAct
@@ -154,7 +154,7 @@ class Ingest:
         return IngestResult(accepted, tuple(rejected))
 
     def _to_act(
-        self, message: UnitMessage, seen_at: int, unit: Unit, enabled: bool, action: MessageAction | None
+        self, message: UnitMessage, seen_at: int, unit: Standing, enabled: bool, action: MessageAction | None
     ) -> MessageToAct:
         location = message.location or self.buffer.location_of(message.unit_id)
         return MessageToAct(message.unit_id, Activity(seen_at, message.vin, location), unit, enabled, action)

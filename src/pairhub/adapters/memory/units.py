@@ -7,7 +7,7 @@ from collections.abc import Collection, Mapping, Sequence
 
 from pairhub.adapters.memory.state import MemoryState
 from pairhub.domain.organizations import Organization
-from pairhub.domain.units import WAITING_STATES, Activity, Unit, with_activity
+from pairhub.domain.units import WAITING_STATES, Activity, Standing, Unit, standing_of, with_activity
 
 
 class MemoryUnits:
@@ -33,15 +33,15 @@ class MemoryUnits:
         unit = self._rows.get(unit_id)
         return unit if unit is not None and unit.organization_id == organization_id else None
 
-    def with_switch(self, unit_ids: Collection[str]) -> dict[str, tuple[Unit, bool]]:
-        """These units with their organization's auto-pairing switch."""
+    def with_switch(self, unit_ids: Collection[str]) -> dict[str, tuple[Standing, bool]]:
+        """These units' standing with their organization's auto-pairing switch."""
         organizations: dict[str, Organization] = self._state.table("organizations", dict)
-        found: dict[str, tuple[Unit, bool]] = {}
+        found: dict[str, tuple[Standing, bool]] = {}
         for unit_id in sorted(set(unit_ids)):
             unit = self._rows.get(unit_id)
             organization = None if unit is None else organizations.get(unit.organization_id)
             if unit is not None and organization is not None:
-                found[unit_id] = (unit, organization.auto_pairing_enabled)
+                found[unit_id] = (standing_of(unit), organization.auto_pairing_enabled)
         return found
 
     def lock_many(self, unit_ids: Collection[str]) -> dict[str, Unit]:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import json
 from collections import defaultdict
 from collections.abc import Collection, Mapping, Sequence
@@ -24,11 +25,12 @@ from sqlalchemy import (
     update,
 )
 from sqlalchemy.exc import IntegrityError
+from sqlalchemy.sql.dml import Update
 
 from pairhub.adapters.sql.tables import organizations, units
 from pairhub.domain.events import Location
 from pairhub.domain.model import AutoPairingState
-from pairhub.domain.units import WAITING_STATES, Activity, Unit
+from pairhub.domain.units import WAITING_STATES, Activity, Standing, Unit
 
 # Rows are read by position: building a record per unit of a 1,000-message request is on the hot path,
 # and unpacking is several times cheaper than mapping lookups. `select(units, ...)` yields the table's
@@ -126,17 +128,29 @@ def _columns(unit: Unit) -> dict[str, Any]:
 
 _IDS: BindParameter[str] = bindparam("ids", expanding=True)
 _WITH_SWITCH = (
-    select(units, organizations.c.auto_pairing_enabled)
+    select(
+        units.c.id,
+        units.c.organization_id,
+        units.c.asset_id,
+        units.c.ap_state,
+        units.c.ap_vin,
+        units.c.ap_retry_after,
+        organizations.c.auto_pairing_enabled,
+    )
     .join(organizations, organizations.c.id == units.c.organization_id)
     .where(units.c.id.in_(_IDS))
 )
 _LOCK_MANY = select(units).where(units.c.id.in_(_IDS)).order_by(units.c.id).with_for_update()
-# Bind names must differ from column names in an UPDATE's parameters.
-_SAVE = (
-    update(units)
-    .where(units.c.id == bindparam("b_id"))
-    .values({name: bindparam(f"b_{name}") for name in _columns(Unit("", "", 0, AutoPairingState.IDLE))})
-)
+
+
+@functools.cache
+def _save_statement(columns: tuple[str, ...]) -> Update:
+    """The UPDATE of these columns, built once per set (bind names must differ from column names)."""
+    return (
+        update(units).where(units.c.id == bindparam("b_id")).values({c: bindparam(f"b_{c}") for c in columns})
+    )
+
+
 _PAIRED_TO = (
     select(units.c.asset_id, units.c.id)
     .where(units.c.asset_id.in_(bindparam("asset_ids", expanding=True)))
@@ -199,8 +213,13 @@ def _activity_parameters(unit_id: str, activity: Activity) -> dict[str, Any]:
     }
 
 
-def _save_parameters(unit: Unit) -> dict[str, Any]:
-    return {"b_id": unit.id, **{f"b_{name}": value for name, value in _columns(unit).items()}}
+def _changes(before: Unit | None, after: Unit) -> dict[str, Any]:
+    """The columns to write: only those that differ from what this transaction read."""
+    values = _columns(after)
+    if before is None:
+        return values
+    old = _columns(before)
+    return {name: value for name, value in values.items() if old[name] != value}
 
 
 class SqlUnits:
@@ -208,6 +227,14 @@ class SqlUnits:
 
     def __init__(self, connection: Connection) -> None:
         self._connection = connection
+        # What this transaction read or wrote last, per unit: a save writes only the columns that
+        # changed (a pairing touches a third of them), which keeps the executemany of a busy
+        # request small. The unit of work drops this after a failed savepoint.
+        self._known: dict[str, Unit] = {}
+
+    def _remember(self, unit: Unit) -> Unit:
+        self._known[unit.id] = unit
+        return unit
 
     def add(self, unit: Unit) -> bool:
         """Insert a new unit; False when a unit with this id exists (in any organization)."""
@@ -227,35 +254,43 @@ class SqlUnits:
         if lock:
             query = query.with_for_update()
         row = self._connection.execute(query).first()
-        return None if row is None else _unit(row)
+        return None if row is None else self._remember(_unit(row))
 
-    def with_switch(self, unit_ids: Collection[str]) -> dict[str, tuple[Unit, bool]]:
-        """These units with their organization's auto-pairing switch, in one query."""
+    def with_switch(self, unit_ids: Collection[str]) -> dict[str, tuple[Standing, bool]]:
+        """These units' standing with their organization's auto-pairing switch, in one narrow query."""
         if not unit_ids:
             return {}
         rows = self._connection.execute(_WITH_SWITCH, {"ids": sorted(set(unit_ids))})
-        found = {}
-        for row in rows:
-            unit = _unit(row)
-            found[unit.id] = (unit, bool(row[-1]))
-        return found
+        return {
+            unit_id: (
+                Standing(unit_id, organization_id, asset_id, _STATES[state], vin, retry_after),
+                bool(on),
+            )
+            for unit_id, organization_id, asset_id, state, vin, retry_after, on in rows
+        }
 
     def lock_many(self, unit_ids: Collection[str]) -> dict[str, Unit]:
         """Lock and read these units, in id order."""
         if not unit_ids:
             return {}
         rows = self._connection.execute(_LOCK_MANY, {"ids": sorted(set(unit_ids))})
-        return {unit.id: unit for unit in map(_unit, rows)}
+        return {unit.id: self._remember(unit) for unit in map(_unit, rows)}
 
     def save(self, unit: Unit) -> None:
         """Write back one changed unit."""
-        self._connection.execute(_SAVE, _save_parameters(unit))
+        self.save_many([unit])
 
     def save_many(self, changed: Sequence[Unit]) -> None:
-        """Write back changed units in one executemany, in id order."""
-        if changed:
-            ordered = sorted(changed, key=lambda unit: unit.id)
-            self._connection.execute(_SAVE, [_save_parameters(unit) for unit in ordered])
+        """Write back changed units, in id order: one executemany per set of changed columns."""
+        groups: dict[tuple[str, ...], list[dict[str, Any]]] = {}
+        for unit in sorted(changed, key=lambda unit: unit.id):
+            values = _changes(self._known.get(unit.id), unit)
+            if values:
+                parameters = {"b_id": unit.id, **{f"b_{name}": value for name, value in values.items()}}
+                groups.setdefault(tuple(values), []).append(parameters)
+            self._remember(unit)
+        for columns, rows in groups.items():
+            self._connection.execute(_save_statement(columns), rows)
 
     def delete(self, unit_id: str) -> None:
         """Remove a unit."""

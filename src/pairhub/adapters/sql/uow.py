@@ -75,8 +75,9 @@ class SqlUnitOfWork:
             with self.connection.begin_nested():
                 yield
         except BaseException:
-            # What the subscriptions repository remembers having read may have been rolled back.
+            # What the units and subscriptions repositories remember having read may have been rolled back.
             self.__dict__.pop("subscriptions", None)
+            self.__dict__.pop("units", None)
             raise
 
 

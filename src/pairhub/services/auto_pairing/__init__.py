@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-from pairhub.domain.units import AutoPairingPolicy
+from pairhub.domain.reminders import AutoPairingPolicy
 from pairhub.ports import Clock, Storage, UnitOfWork
 from pairhub.services.auto_pairing import rematch
 from pairhub.services.auto_pairing.attempts import Attempts, MessageToAct

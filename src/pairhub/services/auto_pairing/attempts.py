@@ -10,7 +10,8 @@ import structlog
 
 from pairhub.domain import units as unit_rules
 from pairhub.domain.events import PairingEvent, Reason
-from pairhub.domain.units import Activity, AutoPairingPolicy, MessageAction, Step, Unit
+from pairhub.domain.reminders import AutoPairingPolicy
+from pairhub.domain.units import Activity, MessageAction, Standing, Step, Unit
 from pairhub.domain.vin import MatchKind, MatchResult
 from pairhub.ports import Storage, UnitOfWork
 from pairhub.services.auto_pairing.resolve import Resolver, switches
@@ -28,12 +29,12 @@ class MessageToAct:
 
     unit_id: str
     activity: Activity
-    read_as: Unit
+    read_as: Standing
     enabled: bool
     action: MessageAction | None
 
 
-def _decision_inputs(unit: Unit, enabled: bool) -> tuple[object, ...]:
+def _decision_inputs(unit: Unit | Standing, enabled: bool) -> tuple[object, ...]:
     """What `decide_on_message` looks at: when it is unchanged under the lock, the decision stands."""
     return unit.asset_id, unit.state, unit.attempted_vin, unit.retry_after, enabled
 

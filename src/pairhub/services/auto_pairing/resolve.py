@@ -9,7 +9,8 @@ import structlog
 
 from pairhub.domain import units as unit_rules
 from pairhub.domain.events import Reason
-from pairhub.domain.units import AutoPairingPolicy, Step, Unit
+from pairhub.domain.reminders import AutoPairingPolicy
+from pairhub.domain.units import Step, Unit
 from pairhub.domain.vin import MatchKind, MatchResult, decide_match, is_usable_sensor_vin
 from pairhub.ports import AssetRepository, UnitOfWork
 
