@@ -19,9 +19,9 @@ from pairhub.domain.delivery import (
     SubscriptionState,
     hold_reason,
 )
+from pairhub.domain.records import evolve
 
 T = TypeVar("T")
-R = TypeVar("R", "Subscription", "Batch")
 
 ERROR_CHARS = 500
 """Error texts are stored up to this length (the column's size)."""
@@ -138,19 +138,6 @@ def change(subscription: Subscription, changes: SubscriptionChanges, now: int) -
     )
 
 
-def _evolve(record: R, changes: dict[str, Any]) -> R:
-    """`dataclasses.replace` for the worker's hot path: a copy with some attributes changed.
-
-    `replace` runs `__init__` again and costs several times more; these records have no
-    `__post_init__` and no computed fields, so copying the attributes is the same thing.
-    """
-    copied: R = object.__new__(type(record))
-    attributes = copied.__dict__
-    attributes.update(record.__dict__)
-    attributes.update(changes)
-    return copied
-
-
 def _given(value: T | None, current: T) -> T:
     return current if value is None else value
 
@@ -214,12 +201,12 @@ def skip_expired(subscription: Subscription, count: int, cursor: int) -> Subscri
 
 def advance(subscription: Subscription, cursor: int, due_at: int | None) -> Subscription:
     """The cursor moved past a cut batch (or past events it does not ask for)."""
-    return _evolve(subscription, {"cursor_seq": cursor, "next_attempt_at": due_at})
+    return evolve(subscription, {"cursor_seq": cursor, "next_attempt_at": due_at})
 
 
 def wait_until(subscription: Subscription, at: int | None) -> Subscription:
     """Nothing to send now: the subscription is due again at `at` (None: when events arrive)."""
-    return _evolve(subscription, {"next_attempt_at": at})
+    return evolve(subscription, {"next_attempt_at": at})
 
 
 def apply(
@@ -281,7 +268,7 @@ def apply(
         if not finished:
             waiting.append(decision.next_attempt_at)
         changes["next_attempt_at"] = min((at for at in waiting if at is not None), default=None)
-    return _evolve(subscription, changes), _evolve(batch, batch_changes)
+    return evolve(subscription, changes), evolve(batch, batch_changes)
 
 
 def deferred(subscription: Subscription, batch: Batch, at: int) -> tuple[Subscription, Batch]:

@@ -15,6 +15,7 @@ from pairhub.domain import events
 from pairhub.domain.errors import Conflict
 from pairhub.domain.events import Location, PairingEvent, Reason
 from pairhub.domain.model import AutoPairingState
+from pairhub.domain.records import evolve
 from pairhub.domain.reminders import AutoPairingPolicy, decide_due, first_reminder_at
 from pairhub.domain.vin import MatchKind, MatchResult, ReportedVin, is_usable_sensor_vin
 
@@ -151,7 +152,7 @@ def _settled(unit: Unit, state: AutoPairingState, **changes: object) -> Unit:
         "first_failed_at": None,
         "next_reminder_at": None,
     }
-    return replace(unit, state=state, **{**cleared, **changes})  # type: ignore[arg-type]
+    return evolve(unit, {**cleared, **changes, "state": state})
 
 
 def with_activity(unit: Unit, activity: Activity) -> Unit:
@@ -161,7 +162,7 @@ def with_activity(unit: Unit, activity: Activity) -> Unit:
         changes.update(last_vin_raw=activity.vin.raw, last_vin=activity.vin.normalized)
     if activity.location is not None:
         changes["last_location"] = activity.location
-    return replace(unit, **changes)  # type: ignore[arg-type]
+    return evolve(unit, changes)
 
 
 def on_message(unit: Unit, activity: Activity, action: MessageAction, now: int) -> Step:
@@ -333,19 +334,21 @@ def on_switch(unit: Unit, enabled: bool) -> Unit:
 def _attached(unit: Unit, asset_id: str, now: int, sensor_vin: str | None = None) -> Unit:
     """The unit mounted on `asset_id`: any auto-pairing progress and its reminders end.
 
-    `sensor_vin` is the VIN an automatic pairing matched (one `replace`: this runs per unit of a request).
+    `sensor_vin` is the VIN an automatic pairing matched (one copy: this runs per unit of a request).
     """
-    return replace(
+    return evolve(
         unit,
-        attempted_vin=unit.attempted_vin if sensor_vin is None else sensor_vin,
-        sensor_vin=unit.sensor_vin if sensor_vin is None else sensor_vin,
-        asset_id=asset_id,
-        paired_at=now,
-        state=AutoPairingState.PAIRED,
-        candidates=(),
-        first_failed_at=None,
-        next_reminder_at=None,
-        retry_after=None,
+        {
+            "attempted_vin": unit.attempted_vin if sensor_vin is None else sensor_vin,
+            "sensor_vin": unit.sensor_vin if sensor_vin is None else sensor_vin,
+            "asset_id": asset_id,
+            "paired_at": now,
+            "state": AutoPairingState.PAIRED,
+            "candidates": (),
+            "first_failed_at": None,
+            "next_reminder_at": None,
+            "retry_after": None,
+        },
     )
 
 
