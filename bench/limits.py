@@ -1,16 +1,23 @@
-"""The machine's own limits, measured in the same run: L-post, L-commit, L-http."""
+"""The machine's own limits, measured in the same run: L-post(-batch), L-commit, L-http, L-ingest, L-rtt."""
 
 from __future__ import annotations
 
 import asyncio
+import socket
 import sqlite3
+import subprocess
+import sys
 import tempfile
 import time
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 import aiohttp
 
 from pairhub.adapters.sql.engine import SQLITE_PRAGMAS
+
+ROOT = Path(__file__).resolve().parents[1]
 
 
 async def _post_loop(url: str, body: bytes, seconds: float, concurrency: int) -> float:
@@ -35,6 +42,65 @@ def l_post(url: str, body_size: int, seconds: float = 3.0, concurrency: int = 32
     """Requests/s of a bare aiohttp loop posting `body_size` bytes to the receiver."""
     body = b'{"eventType":' + b"x" * max(0, body_size - 14) + b"}"
     return asyncio.run(_post_loop(url, body, seconds, concurrency))
+
+
+def l_post_batch(url: str, body: bytes, seconds: float = 3.0, concurrency: int = 32) -> float:
+    """Requests/s of the bare aiohttp loop posting this very batch body to the receiver."""
+    return asyncio.run(_post_loop(url, body, seconds, concurrency))
+
+
+@contextmanager
+def bare_server(mode: str, *extra: str) -> Iterator[str]:
+    """A `bench.bare` endpoint in its own process (as `serve` is); yields its URL."""
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    process = subprocess.Popen(
+        [sys.executable, "-m", "bench.bare", mode, "--port", str(port), *extra], cwd=ROOT
+    )
+    url = f"http://127.0.0.1:{port}/"
+    try:
+        deadline = time.monotonic() + 30
+        while time.monotonic() < deadline:
+            try:
+                socket.create_connection(("127.0.0.1", port), timeout=0.2).close()
+                break
+            except OSError:
+                time.sleep(0.05)
+        yield url
+    finally:
+        process.terminate()
+        process.wait(timeout=10)
+
+
+def l_ingest(body: bytes, seconds: float = 3.0, concurrency: int = 4) -> float:
+    """Requests/s of a bare uvicorn endpoint that parses this body with orjson and answers 202."""
+    with bare_server("ingest") as url:
+        return asyncio.run(_post_loop(url, body, seconds, concurrency))
+
+
+async def _paced(url: str, count: int, rate: float) -> list[float]:
+    latencies: list[float] = []
+    async with aiohttp.ClientSession() as session:
+        next_at = time.perf_counter()
+        for n in range(count):
+            while time.perf_counter() < next_at:
+                await asyncio.sleep(0.0005)
+            started = time.perf_counter()
+            async with session.post(url, data=f"u{n}".encode()) as response:
+                await response.read()
+            latencies.append((time.perf_counter() - started) * 1000)
+            next_at += 1 / rate
+    return latencies
+
+
+def l_rtt(receiver_url: str, count: int, rate: float) -> float:
+    """p99 ms of a bare request that commits one row (pairhub's durability) and then POSTs to the receiver."""
+    with tempfile.TemporaryDirectory() as directory:
+        database = str(Path(directory) / "rtt.db")
+        with bare_server("rtt", "--database", database, "--receiver", receiver_url) as url:
+            latencies = sorted(asyncio.run(_paced(url, count, rate)))
+    return latencies[min(len(latencies) - 1, int(len(latencies) * 0.99))]
 
 
 async def _get_loop(url: str, seconds: float, concurrency: int) -> float:

@@ -3,38 +3,85 @@
 from __future__ import annotations
 
 import json
-from dataclasses import asdict, dataclass
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 
 @dataclass
 class Figure:
-    """One measured figure beside the limit it is compared with."""
+    """One measured figure beside the limit (measured in the same run) it is compared with.
 
+    `target_ratio` is the least `value / limit` that meets the target (throughputs);
+    `target_max_ratio` the most (latencies); `target_value` an absolute bound where no limit fits.
+    """
+
+    id: str
     name: str
     value: float
     unit: str
-    limit: float | None
-    limit_name: str | None
-    target: str
-    meets: bool | None
+    limit_id: str | None = None
+    limit_value: float | None = None
+    target_ratio: float | None = None
+    target_max_ratio: float | None = None
+    target_value: float | None = None
     note: str = ""
+    correct: bool = True
+    """False when the run's own check of the outcome failed (e.g. events missing): never meets."""
+
+    @property
+    def is_limit(self) -> bool:
+        """True for the limits themselves (L-…)."""
+        return self.id.startswith("L-")
 
     @property
     def ratio(self) -> float | None:
         """value / limit, when a limit applies."""
-        if not self.limit:
+        if not self.limit_value:
             return None
-        return self.value / self.limit
+        return self.value / self.limit_value
+
+    @property
+    def meets(self) -> bool | None:
+        """Whether the target is met (None: reported only)."""
+        ratio = self.ratio
+        if self.target_ratio is not None and ratio is not None:
+            return self.correct and ratio >= self.target_ratio
+        if self.target_max_ratio is not None and ratio is not None:
+            return self.correct and ratio <= self.target_max_ratio
+        if self.target_value is not None:
+            # Absolute bounds are maxima (memory, lookup latency).
+            return self.correct and self.value <= self.target_value
+        return None
+
+    @property
+    def target(self) -> str:
+        """The target in words."""
+        if self.target_ratio is not None:
+            return f"≥ {self.target_ratio:g} x {self.limit_id}"
+        if self.target_max_ratio is not None:
+            return f"≤ {self.target_max_ratio:g} x {self.limit_id}"
+        if self.target_value is not None:
+            return f"≤ {self.target_value:g} {self.unit}"
+        return "limit" if self.is_limit else "reported"
 
     def as_json(self) -> dict[str, Any]:
         """The figure as `latest.json` holds it."""
-        data = asdict(self)
-        data["ratio"] = None if self.ratio is None else round(self.ratio, 4)
-        data["value"] = round(self.value, 3)
-        if self.limit is not None:
-            data["limit"] = round(self.limit, 3)
+        data: dict[str, Any] = {
+            "id": self.id,
+            "name": self.name,
+            "value": round(self.value, 3),
+            "unit": self.unit,
+            "limit_id": self.limit_id,
+            "limit_value": None if self.limit_value is None else round(self.limit_value, 3),
+            "ratio": None if self.ratio is None else round(self.ratio, 6),
+        }
+        for key in ("target_ratio", "target_max_ratio", "target_value"):
+            if getattr(self, key) is not None:
+                data[key] = getattr(self, key)
+        data["meets"] = self.meets
+        if self.note:
+            data["note"] = self.note
         return data
 
 
@@ -70,21 +117,27 @@ def write(
         "## Limits",
         "",
         "- **L-post**: a bare aiohttp loop posting the same body size to the same receiver (requests/s).",
+        "- **L-post-batch**: the same loop posting the same 500-event body (requests/s; x 500 events).",
         "- **L-commit**: SQLite commits/s with pairhub's durability settings, one small row each.",
         "- **L-http**: requests/s of pairhub's empty endpoint (`/healthz`) on the same ASGI stack.",
+        "- **L-ingest**: a bare endpoint on the same server stack (uvicorn) that parses the same",
+        "  1,000-message body with orjson and answers 202 (requests/s; x 1,000 messages).",
+        "- **L-rtt**: p99 of the floor of the end-to-end path: a bare HTTP request that commits one row",
+        "  with pairhub's durability settings, then a bare POST to the receiver (ms).",
+        "- **L-mqtt**: a bare aiomqtt subscriber draining the same backlog of unit messages (messages/s).",
         "",
         "## Figures",
         "",
-        "| figure | value | unit | limit | ratio | target | meets |",
-        "|---|---:|---|---:|---:|---|---|",
+        "| id | figure | value | unit | limit | ratio | target | meets |",
+        "|---|---|---:|---|---:|---:|---|---|",
     ]
     for f in figures:
-        limit = f"{_cell(f.limit)} ({f.limit_name})" if f.limit is not None else "—"
+        limit = f"{_cell(f.limit_value)} ({f.limit_id})" if f.limit_value is not None else "—"
         meets = {True: "yes", False: "**no**", None: "reported"}[f.meets]
         ratio = "—" if f.ratio is None else f"{f.ratio:.3f}"
-        lines.append(
-            f"| {f.name} | {_cell(f.value, 2)} | {f.unit} | {limit} | {ratio} | {f.target} | {meets} |"
-        )
+        value = _cell(f.value, 2)
+        cells = [f"`{f.id}`", f.name, value, f.unit, limit, ratio, f.target, meets]
+        lines.append("| " + " | ".join(cells) + " |")
     notes = [f for f in figures if f.note]
     if notes:
         lines += ["", "## Notes", ""]

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import shutil
 import subprocess
 import sys
 from pathlib import Path
@@ -22,21 +23,33 @@ def test_bench_smoke_run_writes_both_reports(tmp_path: Path) -> None:
     assert result.returncode == 0, result.stdout + result.stderr
     report = json.loads((tmp_path / "bench" / "results" / "latest.json").read_text())
     assert set(report["machine"]) >= {"cores", "cpu", "python", "sqlite"}
-    names = [figure["name"] for figure in report["figures"]]
-    for expected in (
+    ids = {figure["id"] for figure in report["figures"]}
+    expected = {
         "L-commit",
         "L-http",
-        "delivery requests/s",
-        "delivery events/s",
-        "auto pairings/s",
-        "ingest messages/s",
-        "end-to-end latency",
-        "match latency",
-        "peak memory",
-    ):
-        assert any(name.startswith(expected) for name in names), expected
+        "L-post",
+        "L-post-batch",
+        "L-ingest",
+        "L-rtt",
+        "delivery_unbatched",
+        "delivery_batched",
+        "ingest_http",
+        "autopair_exact",
+        "autopair_partial",
+        "e2e_latency_p99",
+        "serve_rss",
+        "match_p99_exact",
+        "match_p99_p1",
+        "match_p99_p2",
+    }
+    assert expected <= ids, expected - ids
+    if shutil.which("mosquitto") or Path("/usr/sbin/mosquitto").exists():
+        assert {"L-mqtt", "ingest_mqtt"} <= ids
     for figure in report["figures"]:
-        assert set(figure) >= {"name", "value", "unit", "limit", "ratio", "target", "meets"}
+        assert set(figure) >= {"id", "name", "value", "unit", "limit_id", "limit_value", "ratio", "meets"}
         assert figure["value"] > 0
+        if figure["limit_id"] is not None:
+            exact = figure["value"] / figure["limit_value"]
+            assert abs(figure["ratio"] - exact) <= 1e-3 * exact + 1e-5
     markdown = (tmp_path / "docs" / "performance.md").read_text()
-    assert "| figure | value | unit | limit | ratio | target | meets |" in markdown
+    assert "| id | figure | value | unit | limit | ratio | target | meets |" in markdown
