@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import asyncio
 import json
 import time
 
@@ -26,6 +27,9 @@ def build_app(stats: Stats) -> web.Application:
 
     async def hook(request: web.Request) -> web.Response:
         body = await request.read()
+        if request.path.startswith("/slow/"):
+            # A receiver that takes 20 ms to answer, as real ones do: the scale-out figure's load.
+            await asyncio.sleep(0.02)
         now = time.time()
         stats.requests += 1
         # Counting the key is exact for pairhub envelopes and far cheaper than parsing at 10k req/s.

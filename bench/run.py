@@ -600,13 +600,67 @@ def run_postgres(url: str, workdir: Path, sizes: Sizes) -> list[Figure]:
     finally:
         receiver.stop()
     figures.extend(scaling(figures))
+    figures.extend(timed(figure_pg_workers, url, workdir, sizes))
     figures.extend(timed(figure_match_latency, url, sizes))
     return figures
 
 
+def figure_pg_workers(url: str, workdir: Path, sizes: Sizes) -> list[Figure]:
+    """Delivery to receivers that take 20 ms, by 1, 2 and 4 `pairhub worker` processes sharing the leases."""
+    receiver = Receiver()
+    rates: dict[int, float] = {}
+    shared: dict[int, bool] = {}
+    try:
+        for count in (1, 2, 4):
+            bench_url, engine = reset_postgres(url)
+            server = Server(bench_url, workdir, {"PAIRHUB_SERVE_DELIVERY": "false"})
+            workers = Workers(bench_url, workdir, count)
+            try:
+                orgs = [server.api.organization(f"Slow {n}") for n in range(sizes.delivery_subscriptions)]
+                for org in orgs:
+                    server.api.subscription(org, f"{receiver.url}/slow/hook", max_batch_size=1, max_wait_ms=0)
+                receiver.reset()
+                per_org = sizes.delivery_events // len(orgs)
+                started = time.time()
+                setup.insert_events(engine, orgs, per_org)
+                stats = receiver.wait_for_events(per_org * len(orgs), within_s=900)
+                rates[count] = stats["requests"] / (stats["lastAt"] - started)
+                with engine.connect() as connection:
+                    senders = connection.execute(
+                        text("SELECT COUNT(DISTINCT worker) FROM attempts")
+                    ).scalar_one()
+                shared[count] = senders == count
+            finally:
+                workers.stop()
+                server.stop()
+                engine.dispose()
+    finally:
+        receiver.stop()
+    return [
+        Figure("pg_workers_1", "PostgreSQL delivery, 1 worker, 20 ms receivers", rates[1], "requests/s"),
+        *(
+            Figure(
+                f"pg_workers_{count}",
+                f"PostgreSQL delivery, {count} workers, 20 ms receivers (ratio: to 1 worker)",
+                rates[count],
+                "requests/s",
+                "pg_workers_1",
+                rates[1],
+                note=f"every worker sent attempts: {shared[count]}",
+                correct=shared[count],
+            )
+            for count in (2, 4)
+        ),
+    ]
+
+
 def scaling(figures: list[Figure]) -> list[Figure]:
     """How much each PostgreSQL figure gained from a second process (2 processes / 1 process)."""
-    one = {f.id.removeprefix("pg1_"): f for f in figures if f.id.startswith("pg1_") and not f.is_limit}
+    one = {
+        key: f
+        for f in figures
+        if f.id.startswith("pg1_") and not (key := f.id.removeprefix("pg1_")).startswith("L-")
+    }
     two = {f.id.removeprefix("pg2_"): f for f in figures if f.id.startswith("pg2_")}
     return [
         Figure(
