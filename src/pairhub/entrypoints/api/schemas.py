@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Annotated, Any, Generic, Literal, TypeVar
 
-from pydantic import BaseModel, ConfigDict, Field, field_validator
+from pydantic import BaseModel, ConfigDict, Field, ValidationInfo, field_validator
 from pydantic.json_schema import SkipJsonSchema
 
 from pairhub.entrypoints.parsing import has_nul
@@ -20,8 +20,11 @@ class Strict(BaseModel):
 
     @field_validator("*", mode="after")
     @classmethod
-    def _no_nul(cls, value: object) -> object:
-        # PostgreSQL cannot store NUL in text, and no field of this API has a use for it.
+    def _no_nul(cls, value: object, info: ValidationInfo) -> object:
+        # PostgreSQL cannot store NUL in text, and no field but a VIN has a use for it: VINs read from
+        # a trailer's TBS/EBS come NUL-padded, and normalization removes the padding (SPEC).
+        if info.field_name == "vin":
+            return value
         texts = value if isinstance(value, list | tuple) else [value]
         if any(isinstance(text, str) and has_nul(text) for text in texts):
             raise ValueError("NUL characters are not allowed")
