@@ -176,6 +176,12 @@ class PairingRepository(Protocol):
         """Entries oldest first after the `after` seq, optionally of one unit."""
         ...
 
+    def as_of(
+        self, organization_id: str, at: int, after_unit_id: str | None, limit: int
+    ) -> list[PairingRecord]:
+        """Entries in force at `at` (paired at or before it, not yet unpaired), by unit id after a cursor."""
+        ...
+
 
 class SubscriptionRepository(Protocol):
     """Webhook subscriptions, and the leases that give each one to one worker at a time."""

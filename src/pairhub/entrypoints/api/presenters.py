@@ -78,6 +78,16 @@ def pairing(record: Unit) -> dict[str, Any]:
     }
 
 
+def in_force(entry: PairingRecord) -> dict[str, Any]:
+    """A pairing in force at some instant, in the shape of a current pairing."""
+    return {
+        "organizationId": entry.organization_id,
+        "unitId": entry.unit_id,
+        "assetId": entry.asset_id,
+        "pairedAt": iso(entry.paired_at),
+    }
+
+
 def history(entry: PairingRecord) -> dict[str, Any]:
     """A pairing history entry."""
     return {
