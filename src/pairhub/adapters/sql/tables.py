@@ -115,6 +115,27 @@ pairings = Table(
     sqlite_autoincrement=True,
 )
 
+pairing_diagnoses = Table(
+    "pairing_diagnoses",
+    metadata,
+    # Why each auto-pairing attempt ended as it did; written with its event, never part of the payload.
+    Column("id", Serial, primary_key=True, autoincrement=True),
+    Column("organization_id", String(36), ForeignKey("organizations.id"), nullable=False),
+    Column("unit_id", String(100), nullable=False),
+    Column("at", BigInteger, nullable=False),
+    Column("outcome", String(32), nullable=False),
+    Column("rule", String(16), nullable=False),
+    Column("raw_vin", Text),
+    Column("normalized_vin", String(200), nullable=False),
+    Column("removed", Text, nullable=False),
+    Column("invalid_reason", String(200)),
+    Column("candidates", Text, nullable=False),
+    Column("check_digit_valid", Boolean),
+    Column("asset_id", String(36)),
+    Index("ix_pairing_diagnoses_unit", "organization_id", "unit_id", "id"),
+    sqlite_autoincrement=True,
+)
+
 events = Table(
     "events",
     metadata,
