@@ -169,6 +169,7 @@ subscriptions = Table(
     Column("max_batch_size", Integer, nullable=False),
     Column("max_wait_ms", Integer, nullable=False),
     Column("custom_headers", Text, nullable=False),
+    Column("signature_header", String(64), nullable=False, server_default="X-Signature-256"),
     Column("description", String(500)),
     Column("state", String(16), nullable=False),
     # Stored usable, not hashed: the service needs the key itself to sign every request.

@@ -1,4 +1,5 @@
-"""Integrators: the "as of" index on the pairing history and the diagnoses of auto-pairing attempts.
+"""Integrators: the "as of" index on the pairing history, the diagnoses of auto-pairing
+attempts and the header that carries a subscription's body signature.
 
 Revision ID: 0003
 Revises: 0002
@@ -20,6 +21,10 @@ Serial = sa.BigInteger().with_variant(sa.Integer(), "sqlite")
 
 def upgrade() -> None:
     """Add the index of pairings "as of" an instant."""
+    with op.batch_alter_table("subscriptions") as table:
+        table.add_column(
+            sa.Column("signature_header", sa.String(64), nullable=False, server_default="X-Signature-256")
+        )
     op.create_index("ix_pairings_org_unit_paired", "pairings", ["organization_id", "unit_id", "paired_at"])
     op.create_table(
         "pairing_diagnoses",
@@ -51,3 +56,5 @@ def downgrade() -> None:
     """Drop what upgrade added."""
     op.drop_table("pairing_diagnoses")
     op.drop_index("ix_pairings_org_unit_paired", table_name="pairings")
+    with op.batch_alter_table("subscriptions") as table:
+        table.drop_column("signature_header")
