@@ -249,18 +249,32 @@ def _count(engine: Engine, query: Any) -> int:
         return int(connection.execute(query).scalar_one())
 
 
+def _deliver(
+    server: Server, receiver: Receiver, engine: Engine, path: str, subscriptions: int, events: int, batch: int
+) -> tuple[dict[str, Any], float]:
+    """Subscribe that many organizations to `path`, put `events` in their outboxes, wait until all arrive.
+
+    Returns the receiver's counts and when the events were committed (the start of the measurement).
+    """
+    orgs = [server.api.organization(f"{path} {n}") for n in range(subscriptions)]
+    for org in orgs:
+        server.api.subscription(
+            org, f"{receiver.url}{path}", max_batch_size=batch, max_wait_ms=0 if batch == 1 else 500
+        )
+    receiver.reset()
+    per_org = events // len(orgs)
+    started = time.time()
+    setup.insert_events(engine, orgs, per_org)
+    return receiver.wait_for_events(per_org * len(orgs), within_s=900), started
+
+
 def figure_delivery_requests(
     server: Server, receiver: Receiver, engine: Engine, sizes: Sizes
 ) -> list[Figure]:
     """Many subscriptions, one event per batch: the sender's request rate against a bare loop."""
-    orgs = [server.api.organization(f"Delivery {n}") for n in range(sizes.delivery_subscriptions)]
-    for org in orgs:
-        server.api.subscription(org, f"{receiver.url}/hook", max_batch_size=1, max_wait_ms=0)
-    receiver.reset()
-    per_org = sizes.delivery_events // len(orgs)
-    started = time.time()
-    setup.insert_events(engine, orgs, per_org)
-    stats = receiver.wait_for_events(per_org * len(orgs), within_s=600)
+    stats, started = _deliver(
+        server, receiver, engine, "/hook", sizes.delivery_subscriptions, sizes.delivery_events, 1
+    )
     rate = stats["requests"] / (stats["lastAt"] - started)
     l_post = limits.l_post(f"{receiver.url}/hook", body_size=520, seconds=sizes.limit_seconds)
     return [
@@ -279,14 +293,9 @@ def figure_delivery_requests(
 
 def figure_delivery_events(server: Server, receiver: Receiver, engine: Engine, sizes: Sizes) -> list[Figure]:
     """Few subscriptions, big batches: events/s through the whole pipeline."""
-    orgs = [server.api.organization(f"Bulk {n}") for n in range(sizes.bulk_subscriptions)]
-    for org in orgs:
-        server.api.subscription(org, f"{receiver.url}/bulk", max_batch_size=500, max_wait_ms=500)
-    receiver.reset()
-    per_org = sizes.bulk_events // len(orgs)
-    started = time.time()
-    setup.insert_events(engine, orgs, per_org)
-    stats = receiver.wait_for_events(per_org * len(orgs), within_s=900)
+    stats, started = _deliver(
+        server, receiver, engine, "/bulk", sizes.bulk_subscriptions, sizes.bulk_events, 500
+    )
     rate = stats["events"] / (stats["lastAt"] - started)
     batch = limits.l_post_batch(f"{receiver.url}/bulk", _batch_body(500), seconds=sizes.limit_seconds)
     return [
@@ -616,19 +625,17 @@ def figure_pg_workers(url: str, workdir: Path, sizes: Sizes) -> list[Figure]:
             server = Server(bench_url, workdir, {"PAIRHUB_SERVE_DELIVERY": "false"})
             workers = Workers(bench_url, workdir, count)
             try:
-                orgs = [server.api.organization(f"Slow {n}") for n in range(sizes.delivery_subscriptions)]
-                for org in orgs:
-                    server.api.subscription(org, f"{receiver.url}/slow/hook", max_batch_size=1, max_wait_ms=0)
-                receiver.reset()
-                per_org = sizes.delivery_events // len(orgs)
-                started = time.time()
-                setup.insert_events(engine, orgs, per_org)
-                stats = receiver.wait_for_events(per_org * len(orgs), within_s=900)
+                stats, started = _deliver(
+                    server,
+                    receiver,
+                    engine,
+                    "/slow/hook",
+                    sizes.delivery_subscriptions,
+                    sizes.delivery_events,
+                    1,
+                )
                 rates[count] = stats["requests"] / (stats["lastAt"] - started)
-                with engine.connect() as connection:
-                    senders = connection.execute(
-                        text("SELECT COUNT(DISTINCT worker) FROM attempts")
-                    ).scalar_one()
+                senders = _count(engine, text("SELECT COUNT(DISTINCT worker) FROM attempts"))
                 shared[count] = senders == count
             finally:
                 workers.stop()

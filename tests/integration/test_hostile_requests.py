@@ -65,3 +65,61 @@ def test_a_percent_encoded_database_password_migrates(postgres_url_fresh: str) -
         assert migrate.is_at_head(engine)
     finally:
         engine.dispose()
+
+
+@pytest.mark.parametrize("cursor", ["²", "①", "1" * 30, "١٢", "-1", " 1"])
+def test_cursors_that_are_not_ours_are_400_never_500(api: Api, cursor: str) -> None:
+    org = api.new_org()
+    for path in ("events", "pairings/history"):
+        answer = api.client.get(
+            f"/v1/organizations/{org.id}/{path}", params={"after": cursor}, headers=org.headers
+        )
+        assert answer.status_code == 400, (path, answer.text)
+        assert answer.json()["code"] == "invalid_cursor"
+
+
+@pytest.mark.parametrize("before", ["²", "①", "9" * 30])
+def test_the_ui_pages_take_any_before_value(api: Api, before: str) -> None:
+    org = api.new_org()
+    sign_in_page = api.client.get("/ui/sign-in")
+    csrf = sign_in_page.text.split('name="csrf_token" value="', 1)[1].split('"', 1)[0]
+    api.client.post("/ui/sign-in", data={"token": org.key, "csrf_token": csrf})
+    page = api.client.get("/ui/events", params={"before": before}, follow_redirects=False)
+    assert page.status_code == 200, page.text[:300]
+
+
+def test_a_unit_id_with_a_trailing_newline_is_refused(api: Api) -> None:
+    org = api.new_org()
+    answer = api.client.post(
+        f"/v1/organizations/{org.id}/units", json={"unitId": "tp:123\n"}, headers=org.headers
+    )
+    assert answer.status_code == 422
+    assert answer.json()["code"] == "invalid_unit_id"
+
+
+@pytest.mark.parametrize("control", ["\x01", "\x0b", "\x7f", "\x00"])
+def test_custom_header_values_with_control_characters_are_refused(api: Api, control: str) -> None:
+    org = api.new_org()
+    answer = api.client.post(
+        f"/v1/organizations/{org.id}/subscriptions",
+        json={
+            "url": "http://127.0.0.1:9/hook",
+            "eventVersion": 1,
+            "eventNames": ["unit.paired"],
+            "customHeaders": {"X-Token": f"abc{control}def"},
+        },
+        headers=org.headers,
+    )
+    assert answer.status_code == 422, answer.text
+
+
+def test_nul_characters_are_refused_in_bodies_paths_and_queries(api: Api) -> None:
+    org = api.new_org()
+    base = f"/v1/organizations/{org.id}"
+    named = api.client.post(base + "/assets", json={"name": "Reefer\x00 7"}, headers=org.headers)
+    renamed = api.client.post("/v1/organizations", json={"name": "Acme\x00"}, headers=api.admin)
+    path = api.client.get(base + "/units/tp:1%00", headers=org.headers)
+    query = api.client.get(base + "/pairings/history", params={"unitId": "tp:\x001"}, headers=org.headers)
+    assets = api.client.get(base + "/assets", params={"q": "a\x00"}, headers=org.headers)
+    assert (named.status_code, renamed.status_code) == (422, 422)
+    assert (path.status_code, query.status_code, assets.status_code) == (400, 400, 400)

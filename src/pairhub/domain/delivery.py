@@ -85,15 +85,20 @@ class Decision:
     next_attempt_at: int | None = None
 
 
+def _field_value(value: str) -> bool:
+    """RFC 9110 field-value: visible characters, spaces and tabs; no other control character."""
+    return all(char == "\t" or " " <= char != "\x7f" for char in value)
+
+
 def header_refusal(name: str, value: str) -> str | None:
     """Why a custom header may not be used, or None when it is acceptable."""
-    if not _TOKEN.match(name):
+    if not _TOKEN.fullmatch(name):
         return f"`{name}` is not a valid header name."
     lowered = name.lower()
     if lowered in RESERVED_HEADERS or lowered.startswith(RESERVED_HEADER_PREFIXES):
         return f"`{name}` is set by pairhub and cannot be overridden."
-    if any(ch in value for ch in "\r\n\0") or len(value) > 1024:
-        return f"The value of `{name}` must be one line of at most 1024 characters."
+    if not _field_value(value) or len(value) > 1024:
+        return f"The value of `{name}` must be one line of at most 1024 visible characters (RFC 9110)."
     return None
 
 

@@ -11,7 +11,8 @@ _UNIT_ID = re.compile(UNIT_ID_PATTERN)
 
 def is_valid_unit_id(unit_id: str) -> bool:
     """True for `type:serial` ids such as `tp:890123847562332`."""
-    return bool(_UNIT_ID.match(unit_id))
+    # fullmatch: with `match`, `$` also matches before a trailing newline (`tp:1\n` would pass).
+    return bool(_UNIT_ID.fullmatch(unit_id))
 
 
 class AutoPairingState(StrEnum):

@@ -92,6 +92,24 @@ SECURITY_HEADERS = (
 )
 
 
+class RefuseNul:
+    """400 for a URL with a NUL character in its path or query: no value of this API holds one, and
+    PostgreSQL cannot compare text with it (it would fail the query, not just find nothing)."""
+
+    def __init__(self, app: ASGIApp) -> None:
+        self.app = app
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        """Refuse, or pass the request on."""
+        if scope["type"] == "http" and (
+            "\x00" in scope["path"] or b"%00" in scope["query_string"] or b"\x00" in scope["query_string"]
+        ):
+            response = problems.problem(400, "invalid_request", "NUL characters are not allowed in URLs.")
+            await response(scope, receive, send)
+            return
+        await self.app(scope, receive, send)
+
+
 class SecurityHeaders:
     """Add the security headers to every response (plain ASGI, like the other middlewares)."""
 
@@ -198,6 +216,7 @@ def create_app(container: Container, start_background: BackgroundStarter | None 
     _install_docs(app)
 
     app.add_middleware(RequestMetrics)
+    app.add_middleware(RefuseNul)
     app.add_middleware(SecurityHeaders)
     app.add_middleware(BodyLimit, max_bytes=container.settings.max_body_bytes)
     return app

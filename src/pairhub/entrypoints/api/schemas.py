@@ -4,8 +4,10 @@ from __future__ import annotations
 
 from typing import Annotated, Any, Generic, Literal, TypeVar
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, ConfigDict, Field, field_validator
 from pydantic.json_schema import SkipJsonSchema
+
+from pairhub.entrypoints.parsing import has_nul
 
 T = TypeVar("T")
 
@@ -15,6 +17,15 @@ class Strict(BaseModel):
 
     # strict: `0` is not `false` and `"1"` is not `1`; integrators get told instead of guessed at.
     model_config = ConfigDict(extra="forbid", strict=True)
+
+    @field_validator("*", mode="after")
+    @classmethod
+    def _no_nul(cls, value: object) -> object:
+        # PostgreSQL cannot store NUL in text, and no field of this API has a use for it.
+        texts = value if isinstance(value, list | tuple) else [value]
+        if any(isinstance(text, str) and has_nul(text) for text in texts):
+            raise ValueError("NUL characters are not allowed")
+        return value
 
 
 class PageOut(BaseModel, Generic[T]):

@@ -12,6 +12,7 @@ from fastapi.staticfiles import StaticFiles
 
 from pairhub.domain.errors import DomainError
 from pairhub.domain.events import Reason
+from pairhub.entrypoints.parsing import sequence_number
 from pairhub.entrypoints.ui import inventory, portal
 from pairhub.entrypoints.ui.session import SessionCodec, new_session
 from pairhub.entrypoints.ui.web import (
@@ -223,7 +224,7 @@ def events_page(
     page = container_of(request).feed.recent(
         viewer.org_id,
         chosen,
-        before=int(before) if before.isdigit() else None,
+        before=sequence_number(before),
         limit=EVENT_PAGE,
         event_type=filters["event_type"] or None,
         reason=filters["reason"] or None,
@@ -232,6 +233,6 @@ def events_page(
     return render(
         request,
         "events.html",
-        {"page": page, "filters": filters, "reasons": REASONS, "paged": before.isdigit()},
+        {"page": page, "filters": filters, "reasons": REASONS, "paged": sequence_number(before) is not None},
         viewer=viewer,
     )

@@ -11,6 +11,7 @@ from pairhub.entrypoints.api import presenters
 from pairhub.entrypoints.api.deps import DEFAULT_LIMIT, AfterDep, ContainerDep, LimitDep, OrgIdDep
 from pairhub.entrypoints.api.problems import ApiError
 from pairhub.entrypoints.api.schemas import PageOut, PairingHistoryOut, PairingIn, PairingOut
+from pairhub.entrypoints.parsing import sequence_number
 
 _EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
 
@@ -21,9 +22,10 @@ def parse_seq_cursor(after: str | None) -> int:
     """A numeric cursor, or 400 `invalid_cursor`."""
     if after is None or after == "":
         return 0
-    if not after.isdigit() or len(after) > 18:
+    cursor = sequence_number(after)
+    if cursor is None:
         raise ApiError(400, "invalid_cursor", "The cursor is not one this API handed out.")
-    return int(after)
+    return cursor
 
 
 def parse_instant(value: str) -> int:

@@ -1,0 +1,23 @@
+"""Values from outside (query strings, forms, path segments), each parsed by one function.
+
+Every parser returns the value or `None` for a refusal the caller turns into its own answer; none
+raises on any text. `str.isdigit()` is not a number check (`"²".isdigit()` is true, `int("²")`
+raises), and 30 digits overflow a database integer, so numbers are ASCII digits of bounded length.
+"""
+
+from __future__ import annotations
+
+MAX_SEQUENCE_DIGITS = 18
+"""Sequence numbers fit in a signed 64-bit integer (every database's BIGINT) with this many digits."""
+
+
+def sequence_number(text: str | None) -> int | None:
+    """A non-negative whole number of at most 18 ASCII digits, or None."""
+    if not text or len(text) > MAX_SEQUENCE_DIGITS or not text.isascii() or not text.isdigit():
+        return None
+    return int(text)
+
+
+def has_nul(text: str) -> bool:
+    """True when `text` holds a NUL character (PostgreSQL cannot store one in a text column)."""
+    return "\x00" in text
