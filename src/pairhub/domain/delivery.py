@@ -103,7 +103,7 @@ def header_refusal(name: str, value: str) -> str | None:
 
 
 DEFAULT_SIGNATURE_HEADER = "X-Signature-256"
-_SIGNATURE_HEADER = re.compile(r"^X-[0-9A-Za-z][0-9A-Za-z-]{0,62}$", re.ASCII)
+_SIGNATURE_HEADER = re.compile(r"X-[0-9A-Za-z][0-9A-Za-z-]{0,62}", re.ASCII)
 
 
 def signature_header_refusal(name: str) -> str | None:
@@ -112,7 +112,7 @@ def signature_header_refusal(name: str) -> str | None:
     Any `X-` name that pairhub does not set otherwise: receivers written for another service's header
     (the Datahub's `X-SCALAR-Signature`) then verify unchanged.
     """
-    if not _SIGNATURE_HEADER.match(name):
+    if not _SIGNATURE_HEADER.fullmatch(name):
         return f"`{name}` is not an `X-` header name (letters, digits and '-', at most 64 characters)."
     lowered = name.lower()
     if lowered != DEFAULT_SIGNATURE_HEADER.lower() and (
