@@ -39,3 +39,33 @@ def test_entries_open_close_and_read_oldest_first(storage: Storage, organization
     assert [e.paired_by for e in of_one] == ["AutoPair", "ManualPair"]
     assert after_first == [entries[1]]
     assert elsewhere == []
+
+
+def test_as_of_answers_the_entries_in_force_at_an_instant(
+    storage: Storage, organization: Organization
+) -> None:
+    org = organization.id
+    first = Unit("tp:1", org, 0, S.PAIRED, asset_id="a1", paired_at=100)
+    second = Unit("tp:2", org, 0, S.PAIRED, asset_id="a2", paired_at=150)
+    with storage.write() as uow:
+        for asset_id in ("a1", "a2"):
+            uow.assets.add(Asset(asset_id, org, None, None, 1, 1))
+        uow.units.add(first)
+        uow.units.add(second)
+        uow.pairings.open([first, second], paired_by="AutoPair", paired_via="auto")
+    with storage.write() as uow:
+        uow.pairings.close("tp:1", 200, "ManualUnpair:api")
+        uow.pairings.open([Unit("tp:1", org, 0, S.PAIRED, asset_id="a2", paired_at=200)], "ManualPair", "api")
+
+    def at(instant: int, after: str | None = None, limit: int = 10) -> list[tuple[str, str]]:
+        with storage.read() as uow:
+            return [(e.unit_id, e.asset_id) for e in uow.pairings.as_of(org, instant, after, limit)]
+
+    assert at(99) == []
+    assert at(100) == [("tp:1", "a1")]
+    assert at(199) == [("tp:1", "a1"), ("tp:2", "a2")]
+    assert at(200) == [("tp:1", "a2"), ("tp:2", "a2")]
+    assert at(200, limit=1) == [("tp:1", "a2")]
+    assert at(200, after="tp:1") == [("tp:2", "a2")]
+    with storage.read() as uow:
+        assert uow.pairings.as_of("other", 200, None, 10) == []

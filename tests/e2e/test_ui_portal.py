@@ -96,12 +96,15 @@ def test_pause_resume_rotate_edit_and_delete_a_subscription(
     page.get_by_label("unit.unpaired").uncheck()
     page.get_by_label("Batch size").fill("25")
     page.get_by_label("Custom headers").fill("X-Tenant: acme\nAuthorization: Bearer abc")
+    page.get_by_label("Signature header").fill("X-SCALAR-Signature")
     page.get_by_role("button", name="Save settings").click()
     expect(page.get_by_role("status")).to_have_text("Subscription saved.")
     expect(page.get_by_label("Batch size")).to_have_value("25")
+    expect(page.get_by_label("Signature header")).to_have_value("X-SCALAR-Signature")
     shown = org.call("GET", "/subscriptions").json()["data"][0]
     assert (shown["eventVersion"], shown["eventNames"], shown["maxBatchSize"]) == (2, ["unit.paired"], 25)
     assert shown["customHeaders"] == {"X-Tenant": "acme", "Authorization": "Bearer abc"}
+    assert shown["signatureHeader"] == "X-SCALAR-Signature"
     shot(page, "subscription")
 
     page.get_by_role("button", name="Delete…").click()

@@ -76,11 +76,14 @@ def test_cli_db_upgrade_and_admin_commands(tmp_path: Path, monkeypatch: pytest.M
 
 
 def test_openapi_describes_the_outgoing_webhooks(client: TestClient) -> None:
-    webhooks = client.get("/openapi.json").json()["webhooks"]
+    document = client.get("/openapi.json").json()
+    webhooks = document["webhooks"]
     for version in (1, 2):
         operation = webhooks[f"asset-events-v{version}"]["post"]
         body = operation["requestBody"]["content"]["application/json"]["schema"]
-        assert body["$id"].endswith(f"/v{version}/envelope.json")
+        assert body == {"$ref": f"#/components/schemas/V{version}EventBatch"}
+        batch = document["components"]["schemas"][f"V{version}EventBatch"]
+        assert batch["required"] == ["eventBatchId", "eventSubscriptionId", "eventBatchTime", "eventsData"]
         assert {p["name"] for p in operation["parameters"]} >= {
             "webhook-id",
             "webhook-timestamp",

@@ -102,6 +102,26 @@ def header_refusal(name: str, value: str) -> str | None:
     return None
 
 
+DEFAULT_SIGNATURE_HEADER = "X-Signature-256"
+_SIGNATURE_HEADER = re.compile(r"X-[0-9A-Za-z][0-9A-Za-z-]{0,62}", re.ASCII)
+
+
+def signature_header_refusal(name: str) -> str | None:
+    """Why a name cannot carry the body signature (`sha256=<hex>`), or None when it can.
+
+    Any `X-` name that pairhub does not set otherwise: receivers written for another service's header
+    (the Datahub's `X-SCALAR-Signature`) then verify unchanged.
+    """
+    if not _SIGNATURE_HEADER.fullmatch(name):
+        return f"`{name}` is not an `X-` header name (letters, digits and '-', at most 64 characters)."
+    lowered = name.lower()
+    if lowered != DEFAULT_SIGNATURE_HEADER.lower() and (
+        lowered in RESERVED_HEADERS or lowered.startswith(RESERVED_HEADER_PREFIXES)
+    ):
+        return f"`{name}` is set by pairhub and cannot carry the signature."
+    return None
+
+
 def is_success(status: int | None) -> bool:
     """True for a 2xx answer: the one test of "delivered"."""
     return status is not None and 200 <= status <= 299

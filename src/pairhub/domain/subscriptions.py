@@ -62,6 +62,8 @@ class Subscription:
     events_delivered: int = 0
     events_failed: int = 0
     events_expired: int = 0
+    signature_header: str = "X-Signature-256"
+    """The header that carries `sha256=<hex HMAC of the body>` (see `delivery.signature_header_refusal`)."""
 
 
 @dataclass(frozen=True)
@@ -120,6 +122,7 @@ class SubscriptionChanges:
     description: str | None = None
     set_description: bool = False
     state: SubscriptionState | None = None
+    signature_header: str | None = None
 
 
 def change(subscription: Subscription, changes: SubscriptionChanges, now: int) -> Subscription:
@@ -134,6 +137,7 @@ def change(subscription: Subscription, changes: SubscriptionChanges, now: int) -
         max_wait_ms=_given(changes.max_wait_ms, sub.max_wait_ms),
         custom_headers=_given(changes.custom_headers, sub.custom_headers),
         description=changes.description if changes.set_description else sub.description,
+        signature_header=_given(changes.signature_header, sub.signature_header),
         updated_at=now,
     )
 

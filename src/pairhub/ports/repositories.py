@@ -7,6 +7,7 @@ from typing import Protocol
 
 from pairhub.domain.assets import Asset
 from pairhub.domain.delivery import BatchStatus
+from pairhub.domain.diagnosis import Diagnosis
 from pairhub.domain.organizations import ApiKey, Organization
 from pairhub.domain.pairings import PairingRecord
 from pairhub.domain.subscriptions import Attempt, Batch, Subscription
@@ -174,6 +175,28 @@ class PairingRepository(Protocol):
         self, organization_id: str, unit_id: str | None, after: int, limit: int
     ) -> list[PairingRecord]:
         """Entries oldest first after the `after` seq, optionally of one unit."""
+        ...
+
+    def as_of(
+        self, organization_id: str, at: int, after_unit_id: str | None, limit: int
+    ) -> list[PairingRecord]:
+        """Entries in force at `at` (paired at or before it, not yet unpaired), by unit id after a cursor."""
+        ...
+
+
+class DiagnosisRepository(Protocol):
+    """The diagnostic records of auto-pairing attempts: why each ended as it did."""
+
+    def add_many(self, diagnoses: Sequence[Diagnosis]) -> None:
+        """Store the diagnoses of a transaction's attempts in one statement."""
+        ...
+
+    def of_unit(self, organization_id: str, unit_id: str, before: int | None, limit: int) -> list[Diagnosis]:
+        """A unit's diagnoses newest first, before the `before` id when given."""
+        ...
+
+    def delete_of_unit(self, unit_id: str) -> None:
+        """Forget a deleted unit's diagnoses."""
         ...
 
 

@@ -13,6 +13,7 @@ from pairhub.ports.repositories import (
     AssetRepository,
     AttemptRepository,
     BatchRepository,
+    DiagnosisRepository,
     OrganizationRepository,
     PairingRepository,
     SubscriptionRepository,
@@ -96,6 +97,11 @@ class UnitOfWork(Protocol):
     @property
     def pairings(self) -> PairingRepository:
         """The pairing history."""
+        ...
+
+    @property
+    def diagnoses(self) -> DiagnosisRepository:
+        """The diagnoses of auto-pairing attempts."""
         ...
 
     @property

@@ -55,6 +55,7 @@ class Job:
     batch_id: str
     body: bytes
     event_count: int
+    signature_header: str = "X-Signature-256"
 
 
 def job_of(subscription: Subscription, batch_id: str, body: bytes, event_count: int, now: int) -> Job:
@@ -72,6 +73,7 @@ def job_of(subscription: Subscription, batch_id: str, body: bytes, event_count: 
         batch_id=batch_id,
         body=body,
         event_count=event_count,
+        signature_header=subscription.signature_header,
     )
 
 
@@ -118,7 +120,7 @@ class Delivery:
             **job.headers,
             "Content-Type": "application/json",
             "User-Agent": self.config.user_agent,
-            **signature_headers(job.secrets, job.batch_id, timestamp, job.body),
+            **signature_headers(job.secrets, job.batch_id, timestamp, job.body, job.signature_header),
         }
         result = await sender.send(job.url, job.body, headers)
         ATTEMPT_SECONDS.observe(result.duration_ms / 1000)

@@ -62,6 +62,13 @@ class Pairing:
             found = uow.units.search(organization_id, True, None, after, limit + 1)
         return paginate(found, limit, lambda unit: unit.id)
 
+    def as_of(self, organization_id: str, at: int, after: str | None, limit: int) -> Page[PairingRecord]:
+        """The pairings in force at an instant, from the history, by unit id."""
+        with self._storage.read() as uow:
+            organizations.require(uow, organization_id)
+            found = uow.pairings.as_of(organization_id, at, after, limit + 1)
+        return paginate(found, limit, lambda entry: entry.unit_id)
+
     def history(
         self, organization_id: str, unit_id: str | None, after: int, limit: int
     ) -> Page[PairingRecord]:

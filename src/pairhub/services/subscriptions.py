@@ -80,6 +80,18 @@ def _check_headers(headers: Mapping[str, str]) -> None:
             raise Invalid(code, refusal, header=name)
 
 
+def _check_signature_header(name: str, headers: Mapping[str, str]) -> None:
+    refusal = delivery.signature_header_refusal(name)
+    if refusal is not None:
+        raise Invalid("invalid_signature_header", refusal, header=name)
+    if name.lower() in {custom.lower() for custom in headers}:
+        raise Invalid(
+            "invalid_signature_header",
+            f"`{name}` is also a custom header; it can carry one value.",
+            header=name,
+        )
+
+
 class Subscriptions:
     """Use cases of the webhook subscriptions of an organization."""
 
@@ -131,6 +143,7 @@ class Subscriptions:
         max_wait_ms: int = 500,
         headers: Mapping[str, str] | None = None,
         description: str | None = None,
+        signature_header: str = delivery.DEFAULT_SIGNATURE_HEADER,
     ) -> tuple[SubscriptionView, str]:
         """Create a subscription; only events registered from now on are delivered to it.
 
@@ -140,6 +153,7 @@ class Subscriptions:
         _check_events(event_version, names)
         _check_limits(max_batch_size, max_wait_ms)
         _check_headers(headers)
+        _check_signature_header(signature_header, headers)
         with self._storage.read() as uow:
             self._organization(uow, organization_id)
         self._check_url(url)
@@ -156,6 +170,7 @@ class Subscriptions:
                 max_batch_size=max_batch_size,
                 max_wait_ms=max_wait_ms,
                 custom_headers=headers,
+                signature_header=signature_header,
                 description=description,
                 state=SubscriptionState.ACTIVE,
                 secret=secret,
@@ -198,6 +213,10 @@ class Subscriptions:
             )
             if changes.custom_headers is not None:
                 _check_headers(changes.custom_headers)
+            _check_signature_header(
+                changes.signature_header or sub.signature_header,
+                changes.custom_headers if changes.custom_headers is not None else sub.custom_headers,
+            )
             now = self._clock.now_ms()
             sub = rules.change(sub, changes, now)
             if changes.state is SubscriptionState.PAUSED:

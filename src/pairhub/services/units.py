@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from pairhub.domain import units as unit_rules
+from pairhub.domain.diagnosis import Diagnosis
 from pairhub.domain.errors import Conflict, Invalid, NotFound
 from pairhub.domain.model import is_valid_unit_id
 from pairhub.domain.units import Unit
@@ -64,8 +65,16 @@ class Units:
             found = uow.units.search(organization_id, paired, state, after, limit + 1)
         return paginate(found, limit, lambda unit: unit.id)
 
+    def attempts(self, organization_id: str, unit_id: str, before: int | None, limit: int) -> Page[Diagnosis]:
+        """The diagnoses of a unit's auto-pairing attempts, newest first."""
+        with self._storage.read() as uow:
+            require(uow, organization_id, unit_id)
+            found = uow.diagnoses.of_unit(organization_id, unit_id, before, limit + 1)
+        return paginate(found, limit, lambda diagnosis: str(diagnosis.id))
+
     def delete(self, organization_id: str, unit_id: str) -> None:
         """Remove a unit that is not paired; its reminders end with it."""
         with self._storage.write() as uow:
             unit_rules.check_deletable(require(uow, organization_id, unit_id, lock=True))
             uow.units.delete(unit_id)
+            uow.diagnoses.delete_of_unit(unit_id)

@@ -25,11 +25,16 @@ def new_secret() -> str:
 
 
 def signature_headers(
-    secrets_in_use: Sequence[str], message_id: str, timestamp: int, body: bytes
+    secrets_in_use: Sequence[str],
+    message_id: str,
+    timestamp: int,
+    body: bytes,
+    body_header: str = "X-Signature-256",
 ) -> dict[str, str]:
     """The signing headers of one request; every secret in use signs `webhook-signature`.
 
-    `X-Signature-256` carries one value, so it is computed with the newest secret only.
+    The body signature (`X-Signature-256`, or the subscription's `signatureHeader`) carries one value,
+    so it is computed with the newest secret only.
     """
     return {
         "webhook-id": message_id,
@@ -37,5 +42,5 @@ def signature_headers(
         "webhook-signature": " ".join(
             standard_signature(secret, message_id, timestamp, body) for secret in secrets_in_use
         ),
-        "X-Signature-256": body_signature(secrets_in_use[0], body),
+        body_header: body_signature(secrets_in_use[0], body),
     }

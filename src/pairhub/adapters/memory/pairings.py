@@ -59,3 +59,17 @@ class MemoryPairings:
             and (not unit_id or entry.unit_id == unit_id)
         ]
         return found[:limit]
+
+    def as_of(
+        self, organization_id: str, at: int, after_unit_id: str | None, limit: int
+    ) -> list[PairingRecord]:
+        """Entries in force at `at` (paired at or before it, not yet unpaired), by unit id after a cursor."""
+        found = [
+            entry
+            for entry in self._rows
+            if entry.organization_id == organization_id
+            and entry.paired_at <= at
+            and (entry.unpaired_at is None or entry.unpaired_at > at)
+            and (not after_unit_id or entry.unit_id > after_unit_id)
+        ]
+        return sorted(found, key=lambda entry: (entry.unit_id, entry.seq))[:limit]

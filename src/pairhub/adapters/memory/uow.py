@@ -7,6 +7,7 @@ from contextlib import contextmanager
 from functools import cached_property
 
 from pairhub.adapters.memory.assets import MemoryAssets
+from pairhub.adapters.memory.diagnoses import MemoryDiagnoses
 from pairhub.adapters.memory.events import MemoryEvents
 from pairhub.adapters.memory.organizations import MemoryApiKeys, MemoryOrganizations
 from pairhub.adapters.memory.pairings import MemoryPairings
@@ -54,6 +55,11 @@ class MemoryUnitOfWork:
     def pairings(self) -> MemoryPairings:
         """The pairing history."""
         return MemoryPairings(self.state)
+
+    @cached_property
+    def diagnoses(self) -> MemoryDiagnoses:
+        """The diagnoses of auto-pairing attempts."""
+        return MemoryDiagnoses(self.state)
 
     @cached_property
     def subscriptions(self) -> MemorySubscriptions:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-from sqlalchemy import Connection, RowMapping, insert, select, update
+from sqlalchemy import Connection, RowMapping, insert, or_, select, update
 
 from pairhub.adapters.sql.tables import pairings
 from pairhub.domain.pairings import PairingRecord
@@ -73,4 +73,24 @@ class SqlPairings:
         )
         if unit_id:
             query = query.where(pairings.c.unit_id == unit_id)
+        return [_record(row) for row in self._connection.execute(query).mappings()]
+
+    def as_of(
+        self, organization_id: str, at: int, after_unit_id: str | None, limit: int
+    ) -> list[PairingRecord]:
+        """Entries in force at `at` (paired at or before it, not yet unpaired), by unit id after a cursor."""
+        # A pairing covers the half-open interval [paired_at, unpaired_at): at the instant of an unpair
+        # the unit is no longer paired, so an unpair and a re-pair at one instant never overlap.
+        query = (
+            select(pairings)
+            .where(
+                pairings.c.organization_id == organization_id,
+                pairings.c.paired_at <= at,
+                or_(pairings.c.unpaired_at.is_(None), pairings.c.unpaired_at > at),
+            )
+            .order_by(pairings.c.unit_id, pairings.c.seq)
+            .limit(limit)
+        )
+        if after_unit_id:
+            query = query.where(pairings.c.unit_id > after_unit_id)
         return [_record(row) for row in self._connection.execute(query).mappings()]

@@ -25,6 +25,7 @@ def subscription_values(subscription: Subscription) -> dict[str, Any]:
         "max_batch_size": subscription.max_batch_size,
         "max_wait_ms": subscription.max_wait_ms,
         "custom_headers": json.dumps(dict(subscription.custom_headers)),
+        "signature_header": subscription.signature_header,
         "description": subscription.description,
         "state": subscription.state.value,
         "secret": subscription.secret,
@@ -51,6 +52,7 @@ SUBSCRIPTION_STATE = (
     "max_batch_size",
     "max_wait_ms",
     "custom_headers",
+    "signature_header",
     "description",
     "state",
     "secret",
@@ -126,6 +128,7 @@ def to_subscription(row: RowMapping) -> Subscription:
         events_delivered=row["events_delivered"],
         events_failed=row["events_failed"],
         events_expired=row["events_expired"],
+        signature_header=row["signature_header"],
     )
 
 

@@ -110,6 +110,29 @@ pairings = Table(
     Column("unpaired_by", String(32)),
     Index("ix_pairings_org_seq", "organization_id", "seq"),
     Index("ix_pairings_unit_open", "unit_id", "unpaired_at"),
+    # "As of" reads one organization's entries that began before an instant, by unit id.
+    Index("ix_pairings_org_unit_paired", "organization_id", "unit_id", "paired_at"),
+    sqlite_autoincrement=True,
+)
+
+pairing_diagnoses = Table(
+    "pairing_diagnoses",
+    metadata,
+    # Why each auto-pairing attempt ended as it did; written with its event, never part of the payload.
+    Column("id", Serial, primary_key=True, autoincrement=True),
+    Column("organization_id", String(36), ForeignKey("organizations.id"), nullable=False),
+    Column("unit_id", String(100), nullable=False),
+    Column("at", BigInteger, nullable=False),
+    Column("outcome", String(32), nullable=False),
+    Column("rule", String(16), nullable=False),
+    Column("raw_vin", Text),
+    Column("normalized_vin", String(200), nullable=False),
+    Column("removed", Text, nullable=False),
+    Column("invalid_reason", String(200)),
+    Column("candidates", Text, nullable=False),
+    Column("check_digit_valid", Boolean),
+    Column("asset_id", String(36)),
+    Index("ix_pairing_diagnoses_unit", "organization_id", "unit_id", "id"),
     sqlite_autoincrement=True,
 )
 
@@ -146,6 +169,7 @@ subscriptions = Table(
     Column("max_batch_size", Integer, nullable=False),
     Column("max_wait_ms", Integer, nullable=False),
     Column("custom_headers", Text, nullable=False),
+    Column("signature_header", String(64), nullable=False, server_default="X-Signature-256"),
     Column("description", String(500)),
     Column("state", String(16), nullable=False),
     # Stored usable, not hashed: the service needs the key itself to sign every request.

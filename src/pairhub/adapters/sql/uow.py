@@ -9,6 +9,7 @@ from functools import cached_property
 from sqlalchemy import Connection
 
 from pairhub.adapters.sql.assets import SqlAssets
+from pairhub.adapters.sql.diagnoses import SqlDiagnoses
 from pairhub.adapters.sql.engine import Database
 from pairhub.adapters.sql.events import SqlEvents
 from pairhub.adapters.sql.organizations import SqlApiKeys, SqlOrganizations
@@ -52,6 +53,11 @@ class SqlUnitOfWork:
     def pairings(self) -> SqlPairings:
         """The pairing history."""
         return SqlPairings(self.connection)
+
+    @cached_property
+    def diagnoses(self) -> SqlDiagnoses:
+        """The diagnoses of auto-pairing attempts."""
+        return SqlDiagnoses(self.connection)
 
     @cached_property
     def subscriptions(self) -> SqlSubscriptions:

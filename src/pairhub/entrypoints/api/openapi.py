@@ -7,6 +7,8 @@ from typing import Any
 from fastapi import FastAPI
 from fastapi.openapi.utils import get_openapi
 
+from pairhub.entrypoints.api import openapi_clients
+
 PROBLEM_SCHEMA: dict[str, Any] = {
     "title": "Problem",
     "description": "An RFC 9457 problem document; `code` is stable and meant for programs.",
@@ -66,6 +68,7 @@ def install(app: FastAPI) -> None:
                         responses.pop(status, None)
                         continue
                     responses[status] = _problem_response(description)
+        openapi_clients.refine(document)
         app.openapi_schema = document
         return document
 

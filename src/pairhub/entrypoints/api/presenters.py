@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from pairhub.contract.render import format_registered_on
+from pairhub.domain.diagnosis import Diagnosis
 from pairhub.domain.organizations import Organization
 from pairhub.domain.pairings import PairingRecord
 from pairhub.domain.units import Unit
@@ -78,6 +79,16 @@ def pairing(record: Unit) -> dict[str, Any]:
     }
 
 
+def in_force(entry: PairingRecord) -> dict[str, Any]:
+    """A pairing in force at some instant, in the shape of a current pairing."""
+    return {
+        "organizationId": entry.organization_id,
+        "unitId": entry.unit_id,
+        "assetId": entry.asset_id,
+        "pairedAt": iso(entry.paired_at),
+    }
+
+
 def history(entry: PairingRecord) -> dict[str, Any]:
     """A pairing history entry."""
     return {
@@ -89,4 +100,28 @@ def history(entry: PairingRecord) -> dict[str, Any]:
         "pairedVia": entry.paired_via,
         "unpairedAt": iso(entry.unpaired_at),
         "unpairedBy": entry.unpaired_by,
+    }
+
+
+def diagnosis(record: Diagnosis) -> dict[str, Any]:
+    """Why one auto-pairing attempt ended as it did."""
+    return {
+        "at": iso(record.at),
+        "outcome": record.outcome,
+        "rule": record.rule.value,
+        "assetId": record.asset_id,
+        "rawVin": record.raw_vin,
+        "normalizedVin": record.normalized_vin,
+        "removedByNormalization": list(record.removed),
+        "invalidReason": record.invalid_reason,
+        "checkDigitValid": record.check_digit_valid,
+        "candidates": [
+            {
+                "assetId": c.asset_id,
+                "assetVin": c.asset_vin,
+                "rule": c.rule.value,
+                "differingPosition": c.differing_position,
+            }
+            for c in record.candidates
+        ],
     }

@@ -17,6 +17,12 @@ State = Literal["active", "paused", "onHold", "disabled"]
 BatchStatusName = Literal["pending", "delivered", "failed", "expired"]
 
 
+_SIGNATURE_HEADER_DOC = (
+    "The header that carries `sha256=<hex HMAC-SHA256 of the raw body>`: any `X-` name pairhub does not"
+    " set otherwise, e.g. `X-SCALAR-Signature` for a receiver written for the Datahub."
+)
+
+
 class SubscriptionIn(Strict):
     """Create a webhook subscription."""
 
@@ -28,6 +34,9 @@ class SubscriptionIn(Strict):
     maxWaitMs: int = Field(500, ge=0, le=60_000)
     customHeaders: dict[str, str] = Field(default_factory=dict, description="At most 5.")
     description: str | None = Field(None, max_length=500)
+    signatureHeader: str = Field(
+        "X-Signature-256", min_length=3, max_length=64, description=_SIGNATURE_HEADER_DOC
+    )
 
 
 class SubscriptionPatch(Strict):
@@ -41,6 +50,7 @@ class SubscriptionPatch(Strict):
     customHeaders: dict[str, str] | None = None
     description: str | None = Field(None, max_length=500)
     state: Literal["active", "paused"] | None = None
+    signatureHeader: str | None = Field(None, min_length=3, max_length=64, description=_SIGNATURE_HEADER_DOC)
 
 
 class CountersOut(BaseModel):
@@ -63,6 +73,7 @@ class SubscriptionOut(BaseModel):
     maxBatchSize: int
     maxWaitMs: int
     customHeaders: dict[str, str]
+    signatureHeader: str = Field(description=_SIGNATURE_HEADER_DOC)
     description: str | None
     state: State
     createdAt: str
@@ -144,6 +155,7 @@ def subscription(view: SubscriptionView, secret: str | None = None) -> dict[str,
         "maxBatchSize": sub.max_batch_size,
         "maxWaitMs": sub.max_wait_ms,
         "customHeaders": dict(sub.custom_headers),
+        "signatureHeader": sub.signature_header,
         "description": sub.description,
         "state": sub.state.value,
         "createdAt": iso(sub.created_at),
@@ -216,5 +228,6 @@ def patch_changes(given: dict[str, Any]) -> SubscriptionChanges:
         custom_headers=given.get("customHeaders"),
         description=given.get("description"),
         set_description="description" in given,
+        signature_header=given.get("signatureHeader"),
         state=SubscriptionState(state) if state is not None else None,
     )

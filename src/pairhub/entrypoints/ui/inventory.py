@@ -245,6 +245,7 @@ def unit_page(request: Request, viewer: OrgViewerDep, unit_id: str) -> Response:
         "asset_labels": labels,
         "reminder_total": int(container.settings.reminder_window // container.settings.reminder_interval),
         "events": events,
+        "attempts": container.units.attempts(viewer.org_id, unit_id, None, 5).items,
     }
     return render(request, "unit.html", context, viewer=viewer)
 

@@ -59,6 +59,7 @@ def posted_form(
     max_wait_ms: FormStr = "500",
     headers: FormStr = "",
     description: FormStr = "",
+    signature_header: FormStr = "X-Signature-256",
 ) -> dict[str, Any]:
     """The subscription form as posted, kept as typed so that a refused form is shown again unchanged."""
     return {
@@ -69,6 +70,7 @@ def posted_form(
         "max_wait_ms": max_wait_ms,
         "headers": headers,
         "description": description,
+        "signature_header": signature_header,
     }
 
 
@@ -85,6 +87,7 @@ def _settings(form: dict[str, Any]) -> dict[str, Any]:
         "max_wait_ms": _int(form["max_wait_ms"], "The wait"),
         "headers": parse_headers(form["headers"]),
         "description": form["description"].strip()[:500] or None,
+        "signature_header": form["signature_header"].strip() or "X-Signature-256",
     }
 
 
@@ -98,6 +101,7 @@ def _form_of(view: SubscriptionView) -> dict[str, Any]:
         "max_wait_ms": str(sub.max_wait_ms),
         "headers": "\n".join(f"{k}: {v}" for k, v in sub.custom_headers.items()),
         "description": sub.description or "",
+        "signature_header": sub.signature_header,
     }
 
 
@@ -109,6 +113,7 @@ NEW_FORM = {
     "max_wait_ms": "500",
     "headers": "",
     "description": "",
+    "signature_header": "X-Signature-256",
 }
 
 
@@ -239,6 +244,7 @@ def edit_subscription(
             custom_headers=values["headers"],
             description=values["description"],
             set_description=True,
+            signature_header=values["signature_header"],
         )
         container_of(request).subscriptions.update(viewer.org_id, subscription_id, changes)
     except DomainError as error:

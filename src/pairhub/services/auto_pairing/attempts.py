@@ -14,6 +14,7 @@ from pairhub.domain.reminders import AutoPairingPolicy
 from pairhub.domain.units import Activity, MessageAction, Standing, Step, Unit
 from pairhub.domain.vin import MatchKind, MatchResult
 from pairhub.ports import Storage, UnitOfWork
+from pairhub.services.auto_pairing import diagnoses
 from pairhub.services.auto_pairing.resolve import Resolver, switches
 
 log = structlog.get_logger("pairhub.auto_pairing")
@@ -87,7 +88,12 @@ class Attempts:
                     continue
                 current[unit.id] = step.unit
                 recorded += ((position, event) for event in step.events)
-            uow.events.record([event for _, event in sorted(recorded, key=lambda item: item[0])])
+            ordered = sorted(recorded, key=lambda item: item[0])
+            diagnoses.record(
+                uow,
+                [event for _, event in ordered],
+                [_raw(messages[position], event) for position, event in ordered],
+            )
 
     @staticmethod
     def _first_steps(
@@ -169,6 +175,11 @@ class Attempts:
             # this VIN, and an Unknown outcome keeps the activity that came with it.
             uow.units.save(seen)
         return self._resolver.resolve(uow, seen, sensor_vin, outcome, now)
+
+
+def _raw(message: MessageToAct, event: PairingEvent) -> str | None:
+    """The VIN as the message reported it (a position report without one stands by the event's)."""
+    return event.sensor_vin if message.activity.vin is None else message.activity.vin.raw
 
 
 def _vin(message: MessageToAct) -> str | None:

@@ -7,6 +7,7 @@ from pairhub.domain.events import PairingEvent
 from pairhub.domain.units import Step, Unit
 from pairhub.domain.vin import MatchResult
 from pairhub.ports import UnitOfWork
+from pairhub.services.auto_pairing import diagnoses
 from pairhub.services.auto_pairing.resolve import Resolver
 
 
@@ -29,7 +30,7 @@ def rematch_organization(resolver: Resolver, uow: UnitOfWork, organization_id: s
         sensor_vin = unit_rules.rematch_vin(unit)
         if sensor_vin is not None:
             emitted += resolver.resolve(uow, unit, sensor_vin, outcome, now).events
-    uow.events.record(emitted)
+    diagnoses.record(uow, emitted)
 
 
 def switch_organization(uow: UnitOfWork, organization_id: str, enabled: bool) -> None:

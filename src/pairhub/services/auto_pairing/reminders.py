@@ -7,6 +7,7 @@ from pairhub.domain.events import PairingEvent
 from pairhub.domain.units import Step, Unit
 from pairhub.domain.vin import MatchResult
 from pairhub.ports import Storage, UnitOfWork
+from pairhub.services.auto_pairing import diagnoses
 from pairhub.services.auto_pairing.resolve import Resolver, switches
 
 DEFAULT_BATCH_SIZE = 100
@@ -40,7 +41,7 @@ class Reminders:
                 emitted: list[PairingEvent] = []
                 for unit in due:
                     emitted += self._remind(uow, unit, enabled[unit.organization_id], now).events
-                uow.events.record(emitted)
+                diagnoses.record(uow, emitted)
             handled += len(due)
             # Every handled unit is now due later or never, so a short batch means nothing is left.
             if len(due) < self._batch_size:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from datetime import UTC, datetime, timedelta
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Query, Response
@@ -11,6 +12,8 @@ from pairhub.entrypoints.api.deps import DEFAULT_LIMIT, AfterDep, ContainerDep, 
 from pairhub.entrypoints.api.problems import ApiError
 from pairhub.entrypoints.api.schemas import PageOut, PairingHistoryOut, PairingIn, PairingOut
 from pairhub.entrypoints.parsing import sequence_number
+
+_EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
 
 router = APIRouter(prefix="/v1/organizations/{org_id}/pairings", tags=["pairings"])
 
@@ -23,6 +26,28 @@ def parse_seq_cursor(after: str | None) -> int:
     if cursor is None:
         raise ApiError(400, "invalid_cursor", "The cursor is not one this API handed out.")
     return cursor
+
+
+def parse_instant(value: str) -> int:
+    """An ISO 8601 time with an offset as epoch milliseconds, or 400 `invalid_time`."""
+    try:
+        moment = datetime.fromisoformat(value)
+    except ValueError:
+        moment = None
+    # Without an offset the instant depends on the reader's zone; refuse rather than guess UTC.
+    if moment is None or moment.tzinfo is None:
+        raise ApiError(400, "invalid_time", "`asOf` must be an ISO 8601 time with an offset, e.g. `Z`.")
+    return (moment - _EPOCH) // timedelta(milliseconds=1)
+
+
+AsOfDep = Annotated[
+    str | None,
+    Query(
+        alias="asOf",
+        max_length=64,
+        description="An ISO 8601 time with an offset: the pairings in force at that instant.",
+    ),
+]
 
 
 @router.post(
@@ -41,9 +66,16 @@ def pair(body: PairingIn, org_id: OrgIdDep, c: ContainerDep, response: Response)
 
 @router.get("", response_model=PageOut[PairingOut])
 def snapshot(
-    org_id: OrgIdDep, c: ContainerDep, after: AfterDep = None, limit: LimitDep = DEFAULT_LIMIT
+    org_id: OrgIdDep,
+    c: ContainerDep,
+    after: AfterDep = None,
+    limit: LimitDep = DEFAULT_LIMIT,
+    as_of: AsOfDep = None,
 ) -> dict[str, Any]:
-    """The current pairings."""
+    """The current pairings, or with `asOf` those in force at that instant (from the history)."""
+    if as_of is not None:
+        entries = c.pairing.as_of(org_id, parse_instant(as_of), after, limit)
+        return {"data": [presenters.in_force(e) for e in entries.items], "nextCursor": entries.next_cursor}
     page = c.pairing.snapshot(org_id, after, limit)
     return {"data": [presenters.pairing(r) for r in page.items], "nextCursor": page.next_cursor}
 

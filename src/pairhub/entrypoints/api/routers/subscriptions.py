@@ -31,6 +31,7 @@ def create_subscription(body: shapes.SubscriptionIn, org_id: OrgIdDep, c: Contai
         max_wait_ms=body.maxWaitMs,
         headers=body.customHeaders,
         description=body.description,
+        signature_header=body.signatureHeader,
     )
     return shapes.subscription(view, secret)
 
