@@ -93,8 +93,9 @@ class SqlAssets:
         """The organization's assets whose VIN is exactly one of these (the unique index), by VIN."""
         if not vins_:
             return {}
-        rows = self._connection.execute(matching.exact_query(organization_id, set(vins_))).mappings()
-        return {row["vin"]: _asset(row) for row in rows}
+        return {
+            row["vin"]: _asset(row) for row in matching.find_exact(self._connection, organization_id, vins_)
+        }
 
     def partial_candidates(self, organization_id: str, sensor_vin: str) -> list[tuple[str, str]]:
         """(asset id, VIN) pairs that may be P1 or P2 candidates (index range or equality)."""

@@ -14,7 +14,7 @@ from __future__ import annotations
 from collections.abc import Collection
 from typing import Any
 
-from sqlalchemy import Connection, Select, select
+from sqlalchemy import Connection, RowMapping, Select, bindparam, select
 
 from pairhub.adapters.sql.tables import assets
 from pairhub.domain import vin as vins
@@ -25,31 +25,56 @@ from pairhub.domain import vin as vins
 _HIGHEST_VIN_CHARACTER = "Z"
 
 
-def exact_query(organization_id: str, wanted: Collection[str]) -> Select[Any]:
-    """The assets whose VIN is one of `wanted`: one statement for every unit of an ingest request.
+# Built once: a request of new units runs these hundreds of times, and building a statement costs
+# more than running it. The query functions below bind them for plans and tests.
+_EXACT = select(assets).where(
+    assets.c.organization_id == bindparam("org"), assets.c.vin.in_(bindparam("vins", expanding=True))
+)
+_TRUNCATED = select(assets.c.id, assets.c.vin).where(
+    assets.c.organization_id == bindparam("org"),
+    assets.c.vin_reversed >= bindparam("low"),
+    assets.c.vin_reversed <= bindparam("high"),
+)
+_ONE_TYPO = select(assets.c.id, assets.c.vin).where(
+    assets.c.organization_id == bindparam("org"), assets.c.vin_serial == bindparam("serial")
+)
 
-    The list binds as one expanding parameter, so the compiled statement is cached whatever its length.
-    """
-    return select(assets).where(assets.c.organization_id == organization_id, assets.c.vin.in_(sorted(wanted)))
+
+def _exact_params(organization_id: str, wanted: Collection[str]) -> dict[str, Any]:
+    return {"org": organization_id, "vins": sorted(wanted)}
 
 
-def truncated_query(organization_id: str, sensor_vin: str) -> Select[str, str]:
-    """P1 candidates: assets whose reversed VIN starts with the reversed sensor VIN (an index range)."""
+def _truncated_params(organization_id: str, sensor_vin: str) -> dict[str, Any]:
     low = vins.reversed_vin(sensor_vin)
-    high = low + _HIGHEST_VIN_CHARACTER * (vins.VIN_LENGTH - len(low))
-    return select(assets.c.id, assets.c.vin).where(
-        assets.c.organization_id == organization_id,
-        assets.c.vin_reversed >= low,
-        assets.c.vin_reversed <= high,
-    )
+    return {
+        "org": organization_id,
+        "low": low,
+        "high": low + _HIGHEST_VIN_CHARACTER * (vins.VIN_LENGTH - len(low)),
+    }
 
 
-def one_typo_query(organization_id: str, sensor_vin: str) -> Select[str, str]:
+def _one_typo_params(organization_id: str, sensor_vin: str) -> dict[str, Any]:
+    return {"org": organization_id, "serial": vins.serial_part(sensor_vin)}
+
+
+def exact_query(organization_id: str, wanted: Collection[str]) -> Select[Any]:
+    """The assets whose VIN is one of `wanted`: one statement for every unit of an ingest request."""
+    return _EXACT.params(_exact_params(organization_id, wanted))
+
+
+def truncated_query(organization_id: str, sensor_vin: str) -> Select[Any]:
+    """P1 candidates: assets whose reversed VIN starts with the reversed sensor VIN (an index range)."""
+    return _TRUNCATED.params(_truncated_params(organization_id, sensor_vin))
+
+
+def one_typo_query(organization_id: str, sensor_vin: str) -> Select[Any]:
     """P2 candidates: assets with the same serial part (positions 12-17)."""
-    return select(assets.c.id, assets.c.vin).where(
-        assets.c.organization_id == organization_id,
-        assets.c.vin_serial == vins.serial_part(sensor_vin),
-    )
+    return _ONE_TYPO.params(_one_typo_params(organization_id, sensor_vin))
+
+
+def find_exact(connection: Connection, organization_id: str, wanted: Collection[str]) -> list[RowMapping]:
+    """Rows of the assets whose VIN is one of `wanted` (the unique index)."""
+    return list(connection.execute(_EXACT, _exact_params(organization_id, wanted)).mappings())
 
 
 def find_partial_candidates(
@@ -57,9 +82,9 @@ def find_partial_candidates(
 ) -> list[tuple[str, str]]:
     """(asset id, asset VIN) pairs that may be P1 or P2 candidates of a usable sensor VIN."""
     if vins.MIN_SENSOR_VIN_LENGTH <= len(sensor_vin) < vins.VIN_LENGTH:
-        query = truncated_query(organization_id, sensor_vin)
+        statement, params = _TRUNCATED, _truncated_params(organization_id, sensor_vin)
     elif len(sensor_vin) == vins.VIN_LENGTH:
-        query = one_typo_query(organization_id, sensor_vin)
+        statement, params = _ONE_TYPO, _one_typo_params(organization_id, sensor_vin)
     else:
         return []
-    return [(row.id, row.vin) for row in connection.execute(query)]
+    return [(row.id, row.vin) for row in connection.execute(statement, params)]
