@@ -2,15 +2,20 @@
 
 from __future__ import annotations
 
+import json
 from collections.abc import Iterator
 from urllib.parse import quote
 
 import pytest
+from fastapi.testclient import TestClient
 from sqlalchemy import create_engine, text
 from sqlalchemy.engine import make_url
 
+from pairhub.adapters import logging as pairhub_logging
 from pairhub.adapters.sql import migrate
 from pairhub.adapters.sql.engine import make_engine
+from pairhub.bootstrap import Container
+from pairhub.entrypoints.api.app import create_app
 from tests.support import Api
 
 
@@ -123,3 +128,32 @@ def test_nul_characters_are_refused_in_bodies_paths_and_queries(api: Api) -> Non
     assets = api.client.get(base + "/assets", params={"q": "a\x00"}, headers=org.headers)
     assert (named.status_code, renamed.status_code) == (422, 422)
     assert (path.status_code, query.status_code, assets.status_code) == (400, 400, 400)
+
+
+def test_an_unexpected_error_is_one_json_log_line_with_the_request_id(
+    container: Container, capsys: pytest.CaptureFixture[str]
+) -> None:
+    app = create_app(container)
+
+    @app.get("/boom")
+    def boom() -> None:
+        raise RuntimeError("unexpected")
+
+    pairhub_logging.configure("json")
+    try:
+        with TestClient(app) as client:
+            capsys.readouterr()
+            response = client.get("/boom", headers={"X-Request-ID": "req-42"})
+            stray = client.get("/boom", headers={"X-Request-ID": "a\tb²".encode()})
+    finally:
+        pairhub_logging.configure("console")
+    lines = [line for line in capsys.readouterr().err.splitlines() if line.strip()]
+
+    assert response.status_code == 500
+    assert response.json()["code"] == "internal_error"
+    assert response.headers["x-request-id"] == "req-42"
+    assert stray.headers["x-request-id"] != "a\tb²" and len(stray.headers["x-request-id"]) == 32
+    records = [json.loads(line) for line in lines]  # every line is JSON: no plain-text traceback
+    errors = [record for record in records if record["event"] == "unhandled_error"]
+    assert [record["request_id"] for record in errors] == ["req-42", stray.headers["x-request-id"]]
+    assert "RuntimeError: unexpected" in errors[0]["exception"]

@@ -17,9 +17,49 @@ from pairhub.adapters.sql.engine import make_engine
 from pairhub.entrypoints.cli import app as cli
 from tests.support import Api
 
+_REFUSE_WRITES = {
+    "sqlite": [
+        "CREATE TRIGGER refuse_writes BEFORE UPDATE ON alembic_version"
+        " BEGIN SELECT RAISE(ABORT, 'disk full'); END"
+    ],
+    "postgresql": [
+        "CREATE FUNCTION refuse_writes() RETURNS trigger LANGUAGE plpgsql AS"
+        " $$ BEGIN RAISE EXCEPTION 'disk full'; END $$",
+        "CREATE TRIGGER refuse_writes BEFORE UPDATE ON alembic_version"
+        " FOR EACH ROW EXECUTE FUNCTION refuse_writes()",
+    ],
+}
+_ALLOW_WRITES = {
+    "sqlite": ["DROP TRIGGER refuse_writes"],
+    "postgresql": ["DROP TRIGGER refuse_writes ON alembic_version", "DROP FUNCTION refuse_writes()"],
+}
+
+
+def test_readyz_fails_while_the_database_refuses_writes_and_recovers(client: TestClient) -> None:
+    engine = client.app.state.container.database.engine  # type: ignore[attr-defined]
+    dialect = engine.dialect.name
+    with engine.begin() as connection:
+        for statement in _REFUSE_WRITES[dialect]:
+            connection.execute(text(statement))
+    try:
+        refused = client.get("/readyz")
+    finally:
+        with engine.begin() as connection:
+            for statement in _ALLOW_WRITES[dialect]:
+                connection.execute(text(statement))
+
+    assert refused.status_code == 503
+    assert refused.json()["checks"]["database"] == "ok"
+    assert refused.json()["checks"]["databaseWrite"].startswith("unavailable")
+    assert client.get("/readyz").status_code == 200
+
 
 def test_readyz_reports_a_schema_behind_head(client: TestClient, container: object) -> None:
-    assert client.get("/readyz").json()["checks"] == {"database": "ok", "migrations": "ok"}
+    assert client.get("/readyz").json()["checks"] == {
+        "database": "ok",
+        "migrations": "ok",
+        "databaseWrite": "ok",
+    }
     engine = client.app.state.container.database.engine  # type: ignore[attr-defined]
     head = migrate.head_revision(engine)
     with engine.begin() as connection:

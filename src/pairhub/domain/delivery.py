@@ -86,8 +86,12 @@ class Decision:
 
 
 def _field_value(value: str) -> bool:
-    """RFC 9110 field-value: visible characters, spaces and tabs; no other control character."""
-    return all(char == "\t" or " " <= char != "\x7f" for char in value)
+    """RFC 9110 field-value: visible characters, inner spaces and tabs; no other control character."""
+    # C0, DEL and C1 controls break framing or are stripped by proxies; leading and trailing whitespace
+    # is not part of a field value, so a receiver would see a different value than the one stored.
+    if value != value.strip(" \t"):
+        return False
+    return all(char == "\t" or (char >= " " and not "\x7f" <= char <= "\x9f") for char in value)
 
 
 def header_refusal(name: str, value: str) -> str | None:

@@ -6,7 +6,8 @@ import ipaddress
 import socket
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
-from urllib.parse import urlsplit
+
+from yarl import URL
 
 IPAddress = ipaddress.IPv4Address | ipaddress.IPv6Address
 Resolver = Callable[[str, int], list[str]]
@@ -107,11 +108,18 @@ class Target:
 
 
 def parse_target(url: str, allow_insecure: bool) -> Target:
-    """Check the URL's shape and scheme; raise TargetRefused when it cannot be a webhook target."""
+    """Check the URL's shape and scheme; raise TargetRefused when it cannot be a webhook target.
+
+    The URL is parsed by yarl, the parser the HTTP client uses, so that the host checked here is the
+    host connected to (`urlsplit` reads `https://127.0.0.1\\@1.2.3.4/` as host 1.2.3.4).
+    """
+    if "\\" in url or any(char <= " " or char == "\x7f" for char in url):
+        raise TargetRefused("the URL is malformed: it holds a backslash, a space or a control character")
     try:
-        parts = urlsplit(url)
+        parts = URL(url)
+        host = (parts.raw_host or "").rstrip(".")
         port = parts.port
-    except ValueError as error:
+    except (ValueError, TypeError, UnicodeError) as error:
         raise TargetRefused(f"the URL is malformed: {error}") from None
     scheme = parts.scheme.lower()
     allowed = ("https", "http") if allow_insecure else ("https",)
@@ -119,14 +127,16 @@ def parse_target(url: str, allow_insecure: bool) -> Target:
         raise TargetRefused(
             "the URL must use https:// (for local development, set PAIRHUB_ALLOW_INSECURE_WEBHOOKS=true)"
         )
-    host = (parts.hostname or "").rstrip(".")
+    if parts.raw_user is not None or parts.raw_password is not None:
+        # Credentials in the authority are where parsers disagree on the host; they belong in headers.
+        raise TargetRefused("the URL may not hold credentials (user@host); use a custom header instead")
     if not host:
         raise TargetRefused("the URL has no host")
     try:
         literal: IPAddress | None = ipaddress.ip_address(host)
     except ValueError:
         literal = None
-    return Target(scheme, host, port or (443 if scheme == "https" else 80), literal)
+    return Target(scheme, host.lower(), port or (443 if scheme == "https" else 80), literal)
 
 
 class TargetGuard:

@@ -101,3 +101,14 @@ class Database:
         """Raise unless the database answers."""
         with self.read() as connection:
             connection.execute(text("SELECT 1"))
+
+    def ping_write(self) -> None:
+        """Raise unless the database takes a write; the write is rolled back, so nothing changes."""
+        # A database that answers reads can still refuse every write (full disk, read-only volume,
+        # a lost lock): readiness has to ask for a write lock and a changed row, not only a SELECT.
+        with self.engine.connect() as connection:
+            transaction = connection.begin()
+            try:
+                connection.execute(text("UPDATE alembic_version SET version_num = version_num"))
+            finally:
+                transaction.rollback()

@@ -17,6 +17,7 @@ from pairhub import __version__
 from pairhub.bootstrap import Container
 from pairhub.entrypoints.api import openapi, problems, webhooks_doc
 from pairhub.entrypoints.api.metrics import HTTP_LATENCY, HTTP_REQUESTS
+from pairhub.entrypoints.api.request_ids import RequestIds
 from pairhub.entrypoints.api.routers import (
     assets,
     events,
@@ -215,6 +216,7 @@ def create_app(container: Container, start_background: BackgroundStarter | None 
     ui.install(app)
     _install_docs(app)
 
+    app.add_middleware(RequestIds)
     app.add_middleware(RequestMetrics)
     app.add_middleware(RefuseNul)
     app.add_middleware(SecurityHeaders)

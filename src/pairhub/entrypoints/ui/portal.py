@@ -19,6 +19,7 @@ from pairhub.domain.delivery import (
 from pairhub.domain.errors import DomainError, Invalid
 from pairhub.domain.subscriptions import SubscriptionChanges
 from pairhub.entrypoints.api.problems import status_of
+from pairhub.entrypoints.parsing import sequence_number
 from pairhub.entrypoints.ui.web import OrgViewerDep, Viewer, container_of, csrf_guard, flash, redirect, render
 from pairhub.services.subscriptions import SubscriptionView
 
@@ -166,10 +167,7 @@ def _log(container: Container, viewer: Viewer, subscription_id: str, status: str
 
 def _cursor(text: str) -> int | None:
     """A log page cursor: a seq in ASCII digits, or None (anything else shows the first page)."""
-    text = text.strip()
-    if text.isascii() and text.isdecimal() and len(text) <= 18:
-        return int(text)
-    return None
+    return sequence_number(text.strip())
 
 
 def _oldest_waiting(container: Container, viewer: Viewer, subscription_id: str) -> int | None:

@@ -21,7 +21,7 @@ def healthz() -> dict[str, str]:
 
 @router.get("/readyz", response_model=Health, responses={503: {"model": Health}})
 def readyz(c: ContainerDep) -> JSONResponse:
-    """The database answers, its schema is at head, and the MQTT broker (when configured) is connected."""
+    """The database answers and takes a write, its schema is at head, and the MQTT broker is connected."""
     checks: dict[str, str] = {}
     try:
         c.database.ping()
@@ -30,6 +30,12 @@ def readyz(c: ContainerDep) -> JSONResponse:
         checks["migrations"] = "ok" if at_head else "behind"
     except Exception as error:  # readiness reports any failure instead of raising it
         checks["database"] = f"unavailable: {type(error).__name__}"
+    if checks.get("database") == "ok":
+        try:
+            c.database.ping_write()
+            checks["databaseWrite"] = "ok"
+        except Exception as error:  # a refused write is a state to report, not an error to raise
+            checks["databaseWrite"] = f"unavailable: {type(error).__name__}"
     if c.mqtt_status.configured:
         status = c.mqtt_status
         checks["mqtt"] = "ok" if status.connected else f"unavailable: {status.last_error}"
