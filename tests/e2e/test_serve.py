@@ -25,7 +25,7 @@ def test_serve_without_configuration_starts_on_sqlite_and_is_ready(tmp_path: Pat
         output = stop(process)
 
     assert health["status"] == "ok"
-    assert ready == {"status": "ok", "checks": {"database": "ok", "migrations": "ok"}}
+    assert ready == {"status": "ok", "checks": {"database": "ok", "databaseWrite": "ok", "migrations": "ok"}}
     assert (tmp_path / "pairhub.db").exists(), "the default database is ./pairhub.db"
     assert "Admin token" in output, "a generated admin token is printed"
 
