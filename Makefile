@@ -3,6 +3,9 @@ PYTHON ?= $(shell command -v python3.11 || command -v python3)
 VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
+# The client generator of the generated-client test lives in a venv of its own: it pins an older typer.
+GENERATOR := $(VENV)/generator
+GENERATOR_STAMP := $(GENERATOR)/.installed
 
 .PHONY: install run test lint format schemas bench clean
 
@@ -11,6 +14,11 @@ $(STAMP): pyproject.toml
 	$(BIN)/python -m pip install --quiet --upgrade pip
 	$(BIN)/python -m pip install --quiet -e '.[test]'
 	touch $(STAMP)
+
+$(GENERATOR_STAMP): $(STAMP)
+	$(BIN)/python -m venv $(GENERATOR)
+	$(GENERATOR)/bin/python -m pip install --quiet 'openapi-python-client>=0.29,<0.30' ruff
+	touch $(GENERATOR_STAMP)
 
 install: $(STAMP)
 
@@ -23,7 +31,7 @@ lint: $(STAMP)
 	$(BIN)/mypy
 	$(BIN)/lint-imports
 
-test: lint
+test: lint $(GENERATOR_STAMP)
 	$(BIN)/python -m pytest
 
 format: $(STAMP)

@@ -4,9 +4,11 @@ from __future__ import annotations
 
 from typing import Any
 
+import pytest
 from fastapi.testclient import TestClient
 from jsonschema import Draft202012Validator, FormatChecker
 
+from pairhub.entrypoints.api.problems import UndeclaredProblemCode, problem
 from tests.support import Api
 
 
@@ -51,6 +53,9 @@ def test_problem_extras_formats_limits_and_operation_ids_are_declared(client: Te
     operations = [op for path in document["paths"].values() for op in path.values()]
 
     assert {"assetId", "errors", "vin", "unitId", "eventName"} <= set(schemas["Problem"]["properties"])
+    assert {"unit_already_paired", "validation_error", "internal_error"} <= set(
+        schemas["Problem"]["properties"]["code"]["enum"]
+    )
     assert schemas["AssetOut"]["properties"]["id"]["format"] == "uuid"
     assert schemas["AssetOut"]["properties"]["createdAt"]["format"] == "date-time"
     assert schemas["SubscriptionIn"]["properties"]["customHeaders"]["maxProperties"] == 5
@@ -64,3 +69,8 @@ def test_problem_extras_formats_limits_and_operation_ids_are_declared(client: Te
     assert "createOrganization" in ids and "unitAttempts" in ids
     assert len(set(ids)) == len(ids)
     assert all("_" not in operation_id for operation_id in ids)
+
+
+def test_a_problem_with_an_undeclared_code_is_flagged() -> None:
+    with pytest.warns(UndeclaredProblemCode):
+        problem(418, "teapot", "Short and stout.")

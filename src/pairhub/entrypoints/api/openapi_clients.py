@@ -14,6 +14,7 @@ from pairhub.contract.render import SUPPORTED_VERSIONS
 from pairhub.domain.delivery import MAX_CUSTOM_HEADERS, Outcome
 from pairhub.domain.events import Reason
 from pairhub.domain.subscriptions import LEASE_LOST, RECORDING_FAILED
+from pairhub.entrypoints.api.problems import PROBLEM_CODES
 
 _UUID_NAMES = {"id", "organizationId", "assetId", "subscriptionId", "eventBatchId", "eventSubscriptionId"}
 _TIME_SUFFIXES = ("At", "Since")
@@ -134,6 +135,10 @@ def refine(document: dict[str, Any]) -> None:
     schemas.update(payload_components())
     schemas["Problem"] = {**schemas["Problem"]}
     schemas["Problem"]["properties"] = {**schemas["Problem"]["properties"], **PROBLEM_EXTRAS}
+    schemas["Problem"]["properties"]["code"] = {
+        **schemas["Problem"]["properties"]["code"],
+        "enum": sorted(PROBLEM_CODES),
+    }
     _formats(schemas)
     for name in ("SubscriptionIn", "SubscriptionOut", "SubscriptionPatch"):
         headers = schemas.get(name, {}).get("properties", {}).get("customHeaders")
