@@ -18,15 +18,41 @@ from pairhub.entrypoints.api.deps import (
 )
 from pairhub.entrypoints.api.problems import ApiError
 from pairhub.entrypoints.api.schemas import PageOut
+from pairhub.entrypoints.parsing import sequence_number
 from pairhub.services.auth import Role
 
 router = APIRouter(tags=["feeds"])
 FEEDS = "/v1/organizations/{org_id}/feeds"
 
 FeedId = Annotated[str, Path(max_length=64)]
-PollLimit = Annotated[
-    int, Query(ge=MIN_POLL_LIMIT, le=MAX_POLL_LIMIT, description="Events per answer, 100 to 250.")
-]
+# Read as text so that one parser decides (`100.0` and fullwidth digits are not numbers here); the document
+# declares the integer the parser accepts.
+PollLimit = Annotated[str | None, Query(max_length=20, include_in_schema=False)]
+_LIMIT_PARAMETER = {
+    "name": "limit",
+    "in": "query",
+    "required": False,
+    "description": f"Events per answer, {MIN_POLL_LIMIT} to {MAX_POLL_LIMIT}.",
+    "schema": {
+        "type": "integer",
+        "minimum": MIN_POLL_LIMIT,
+        "maximum": MAX_POLL_LIMIT,
+        "default": DEFAULT_POLL_LIMIT,
+    },
+}
+
+
+def parse_poll_limit(text: str | None) -> int:
+    """The page size of a poll, or 422 `invalid_limit`."""
+    if text is None:
+        return DEFAULT_POLL_LIMIT
+    limit = sequence_number(text)
+    if limit is None or not MIN_POLL_LIMIT <= limit <= MAX_POLL_LIMIT:
+        raise ApiError(
+            422, "invalid_limit", f"`limit` must be a whole number from {MIN_POLL_LIMIT} to {MAX_POLL_LIMIT}."
+        )
+    return limit
+
 
 _POLL_RESPONSES: dict[int | str, dict[str, Any]] = {
     200: {
@@ -90,18 +116,23 @@ def delete_feed(feed_id: FeedId, org_id: OrgIdDep, c: ContainerDep) -> Response:
     return Response(status_code=204)
 
 
-@router.get("/v1/feed/{feed_id}", response_model=shapes.FeedPollOut, responses=_POLL_RESPONSES)
+@router.get(
+    "/v1/feed/{feed_id}",
+    response_model=shapes.FeedPollOut,
+    responses=_POLL_RESPONSES,
+    openapi_extra={"parameters": [_LIMIT_PARAMETER]},
+)
 def poll_feed(
     feed_id: FeedId,
     principal: PrincipalDep,
     c: ContainerDep,
     response: Response,
-    limit: PollLimit = DEFAULT_POLL_LIMIT,
+    limit: PollLimit = None,
 ) -> dict[str, Any]:
     """The events after the feed's position, which moves past them; the organization's key reads it."""
     if principal.role is Role.INGEST:
         raise ApiError(403, "forbidden", "The ingest token may only post unit messages.")
-    poll = c.feeds.poll(principal, feed_id, limit)
+    poll = c.feeds.poll(principal, feed_id, parse_poll_limit(limit))
     if poll.cursor is not None:
         response.headers["Feed-Cursor"] = poll.cursor
     return {"items": list(poll.items), "hasNext": poll.has_next}
