@@ -47,11 +47,9 @@ def resume(feed: Feed, now: int) -> Feed:
 
 
 def wait_before_poll(feed: Feed, now: int, min_interval_ms: int) -> int:
-    """Milliseconds an over-eager poll must still wait (0 when it may poll now).
-
-    Only a consumer that has caught up waits: while pages are left (`hasNext: true`) it may read them
-    back to back, but asking an empty feed again at once only costs the database.
-    """
+    """Milliseconds an over-eager poll must still wait (0 when it may poll now)."""
+    # Only a consumer that has caught up waits: while pages are left (`hasNext: true`) it may read them
+    # back to back, but asking an empty feed again at once only costs the database.
     if not feed.drained or feed.last_polled_at is None:
         return 0
     return max(0, feed.last_polled_at + min_interval_ms - now)

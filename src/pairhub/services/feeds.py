@@ -114,12 +114,10 @@ class Feeds:
             uow.feeds.delete(feed_id)
 
     def poll(self, caller: Principal, feed_id: str, limit: int) -> Poll:
-        """The next events after the feed's position, and the position moved past them, in one commit.
-
-        The feed's row is locked for the transaction, so two concurrent polls take turns: the second
-        reads the position the first one wrote, and no event is handed out twice or skipped.
-        """
+        """The next events after the feed's position, and the position moved past them, in one commit."""
         with self._storage.write() as uow:
+            # Locked for the transaction, so concurrent polls take turns: the second reads the position
+            # the first one wrote, and no event is handed out twice or skipped.
             feed = uow.feeds.get(feed_id, lock=True)
             # Paused answers like deleted, as the Datahub's feed does; another organization's like neither.
             if feed is None or feed.state is FeedState.PAUSED or not caller.may_access(feed.organization_id):

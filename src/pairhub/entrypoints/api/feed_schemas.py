@@ -8,9 +8,8 @@ from pydantic import BaseModel, Field
 
 from pairhub.entrypoints.api.presenters import iso
 from pairhub.entrypoints.api.schemas import Strict
+from pairhub.entrypoints.api.subscription_schemas import EventName
 from pairhub.services.feeds import FeedView
-
-EventName = Literal["unit.paired", "unit.unpaired"]
 
 
 class FeedIn(Strict):
