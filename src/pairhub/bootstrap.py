@@ -25,6 +25,7 @@ from pairhub.services.auto_pairing import AutoPairing, AutoPairingPolicy
 from pairhub.services.auto_pairing.resolve import Matcher, match
 from pairhub.services.delivery import Delivery, DeliveryConfig
 from pairhub.services.feed import Feed
+from pairhub.services.feeds import Feeds
 from pairhub.services.ingest import Ingest
 from pairhub.services.organizations import Organizations
 from pairhub.services.pairing import Pairing
@@ -56,6 +57,7 @@ class Container:
     units: Units = field(init=False)
     pairing: Pairing = field(init=False)
     feed: Feed = field(init=False)
+    feeds: Feeds = field(init=False)
     subscriptions: Subscriptions = field(init=False)
     delivery: Delivery = field(init=False)
     delivery_worker: DeliveryWorker = field(init=False)
@@ -82,6 +84,7 @@ class Container:
         self.units = Units(self.storage, self.clock)
         self.pairing = Pairing(self.storage, self.clock)
         self.feed = Feed(self.storage)
+        self.feeds = Feeds(self.storage, self.clock, round(self.settings.feed_min_poll_interval * 1000))
         self._wire_delivery()
 
     def _wire_delivery(self) -> None:

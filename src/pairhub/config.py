@@ -23,6 +23,8 @@ class Settings(BaseSettings):
     delivery_timeout: float = Field(5.0, gt=0)
     onhold_probe_interval: float = Field(900.0, gt=0)
     event_retention: float = Field(604800.0, gt=0)
+    # A Datahub feed that answered `hasNext: false` answers 429 to polls sooner than this after it.
+    feed_min_poll_interval: float = Field(5.0, ge=0)
     # Delivery worker: how often it looks for work, how long it owns a subscription before another
     # worker may take it over (at least twice the delivery timeout), and how many it serves at once.
     delivery_poll_interval: float = Field(0.2, gt=0)

@@ -31,6 +31,8 @@ def _populated(server: Server, receiver_url: str) -> tuple[Org, dict[str, str]]:
         json={"url": receiver_url, "eventVersion": 1, "eventNames": ["unit.paired", "unit.unpaired"]},
     )
     assert subscription.status_code == 201, subscription.text
+    feed = org.call("POST", "/feeds", json={"eventVersion": 1, "eventNames": ["unit.paired"]})
+    assert feed.status_code == 201, feed.text
     # Paired after the subscription exists, so the pairing is delivered and shows in its log.
     assert org.call("POST", "/pairings", json={"unitId": paired_unit, "assetId": paired["id"]}).is_success
     pages = {
@@ -45,6 +47,7 @@ def _populated(server: Server, receiver_url: str) -> tuple[Org, dict[str, str]]:
         "not-found": "/ui/assets/00000000-0000-0000-0000-000000000000",
         "subscriptions": "/ui/subscriptions",
         "subscription": f"/ui/subscriptions/{subscription.json()['id']}",
+        "feeds": "/ui/feeds",
     }
     return org, pages
 

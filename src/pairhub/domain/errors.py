@@ -13,6 +13,7 @@ class ErrorKind(StrEnum):
     CONFLICT = "conflict"
     INVALID = "invalid"
     FORBIDDEN = "forbidden"
+    TOO_SOON = "too_soon"
 
 
 class DomainError(Exception):
@@ -49,3 +50,13 @@ class Forbidden(DomainError):
     """The caller is authenticated but may not do this."""
 
     kind = ErrorKind.FORBIDDEN
+
+
+class TooSoon(DomainError):
+    """The caller asks again sooner than allowed; `retry_after_s` says when it may."""
+
+    kind = ErrorKind.TOO_SOON
+
+    def __init__(self, code: str, detail: str, retry_after_s: int, **extra: object) -> None:
+        super().__init__(code, detail, **extra)
+        self.retry_after_s = retry_after_s

@@ -8,6 +8,7 @@ from typing import Protocol
 from pairhub.domain.assets import Asset
 from pairhub.domain.delivery import BatchStatus
 from pairhub.domain.diagnosis import Diagnosis
+from pairhub.domain.feeds import Feed
 from pairhub.domain.organizations import ApiKey, Organization
 from pairhub.domain.pairings import PairingRecord
 from pairhub.domain.subscriptions import Attempt, Batch, Subscription
@@ -292,4 +293,28 @@ class AttemptRepository(Protocol):
 
     def latest(self, batch_ids: Sequence[str], per_batch: int) -> dict[str, list[Attempt]]:
         """The latest `per_batch` attempts of each batch, oldest first."""
+        ...
+
+
+class FeedRepository(Protocol):
+    """Datahub feeds and their positions."""
+
+    def add(self, feed: Feed) -> None:
+        """Insert a new feed."""
+        ...
+
+    def get(self, feed_id: str, *, lock: bool = False) -> Feed | None:
+        """One feed (locked for this unit of work when `lock`, so polls of it take turns), or None."""
+        ...
+
+    def save(self, feed: Feed) -> None:
+        """Write back a changed feed."""
+        ...
+
+    def delete(self, feed_id: str) -> None:
+        """Remove a feed."""
+        ...
+
+    def list(self, organization_id: str, after: str | None, limit: int) -> list[Feed]:
+        """The organization's feeds by id after `after`."""
         ...

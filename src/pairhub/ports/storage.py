@@ -14,6 +14,7 @@ from pairhub.ports.repositories import (
     AttemptRepository,
     BatchRepository,
     DiagnosisRepository,
+    FeedRepository,
     OrganizationRepository,
     PairingRepository,
     SubscriptionRepository,
@@ -117,6 +118,11 @@ class UnitOfWork(Protocol):
     @property
     def attempts(self) -> AttemptRepository:
         """The attempt log."""
+        ...
+
+    @property
+    def feeds(self) -> FeedRepository:
+        """Datahub feeds."""
         ...
 
     def savepoint(self) -> AbstractContextManager[None]:

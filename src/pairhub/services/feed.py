@@ -55,5 +55,10 @@ class Feed:
         return paginate(items, limit, lambda item: str(item["cursor"]))
 
 
+def event_cursor(stored: StoredEvent) -> str:
+    """The cursor of an event as `GET .../events?after=` takes it (the Feed API's `Feed-Cursor` too)."""
+    return str(stored.seq)
+
+
 def _item(stored: StoredEvent, version: int) -> dict[str, Any]:
-    return {"cursor": str(stored.seq), **render_event(stored.event, version)}
+    return {"cursor": event_cursor(stored), **render_event(stored.event, version)}

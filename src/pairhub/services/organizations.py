@@ -6,7 +6,7 @@ import uuid
 from collections.abc import Callable
 from dataclasses import replace
 
-from pairhub.domain.errors import NotFound
+from pairhub.domain.errors import Forbidden, NotFound
 from pairhub.domain.organizations import ApiKey, Organization
 from pairhub.ports import Clock, Storage, UnitOfWork
 from pairhub.services.auth import hash_key, new_api_key
@@ -21,6 +21,17 @@ def require(uow: UnitOfWork, organization_id: str) -> Organization:
     organization = uow.organizations.get(organization_id)
     if organization is None:
         raise NotFound("organization_not_found", f"Organization {organization_id} does not exist.")
+    return organization
+
+
+def require_datahub(uow: UnitOfWork, organization_id: str) -> Organization:
+    """The organization, when its Datahub subscription is active (webhooks and feeds need it)."""
+    organization = require(uow, organization_id)
+    if not organization.datahub_subscription_active:
+        raise Forbidden(
+            "datahub_subscription_inactive",
+            "Webhook subscriptions and feeds need an active Datahub subscription for this organization.",
+        )
     return organization
 
 

@@ -12,7 +12,7 @@ from pairhub.contract.render import EVENTS_BY_VERSION, offers
 from pairhub.domain import delivery
 from pairhub.domain import subscriptions as rules
 from pairhub.domain.delivery import BatchStatus, SubscriptionState
-from pairhub.domain.errors import Forbidden, Invalid, NotFound
+from pairhub.domain.errors import Invalid, NotFound
 from pairhub.domain.subscriptions import Attempt, Batch, Subscription, SubscriptionChanges
 from pairhub.ports import Clock, Storage, UnitOfWork
 from pairhub.services import organizations
@@ -42,7 +42,8 @@ def _missing(subscription_id: str) -> NotFound:
     return NotFound("subscription_not_found", f"Subscription {subscription_id} does not exist.")
 
 
-def _check_events(version: int, names: Sequence[str]) -> None:
+def check_events(version: int, names: Sequence[str]) -> None:
+    """Refuse a version that does not exist and names it does not offer (subscriptions and feeds)."""
     if version not in EVENTS_BY_VERSION:
         raise Invalid("unsupported_event_version", f"eventVersion {version} does not exist; use 1 or 2.")
     if not names:
@@ -110,11 +111,7 @@ class Subscriptions:
 
     @staticmethod
     def _organization(uow: UnitOfWork, organization_id: str) -> None:
-        if not organizations.require(uow, organization_id).datahub_subscription_active:
-            raise Forbidden(
-                "datahub_subscription_inactive",
-                "Webhook subscriptions need an active Datahub subscription for this organization.",
-            )
+        organizations.require_datahub(uow, organization_id)
 
     def _load(
         self, uow: UnitOfWork, organization_id: str, subscription_id: str, lock: bool = False
@@ -150,7 +147,7 @@ class Subscriptions:
         Returns the subscription and its secret, which is shown this once.
         """
         headers = dict(headers or {})
-        _check_events(event_version, names)
+        check_events(event_version, names)
         _check_limits(max_batch_size, max_wait_ms)
         _check_headers(headers)
         _check_signature_header(signature_header, headers)
@@ -206,7 +203,7 @@ class Subscriptions:
             sub = self._load(uow, organization_id, subscription_id, lock=True)
             version = changes.event_version if changes.event_version is not None else sub.event_version
             names = changes.event_names if changes.event_names is not None else sub.event_names
-            _check_events(version, names)
+            check_events(version, names)
             _check_limits(
                 changes.max_batch_size if changes.max_batch_size is not None else sub.max_batch_size,
                 changes.max_wait_ms if changes.max_wait_ms is not None else sub.max_wait_ms,

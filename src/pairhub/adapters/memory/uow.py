@@ -9,6 +9,7 @@ from functools import cached_property
 from pairhub.adapters.memory.assets import MemoryAssets
 from pairhub.adapters.memory.diagnoses import MemoryDiagnoses
 from pairhub.adapters.memory.events import MemoryEvents
+from pairhub.adapters.memory.feeds import MemoryFeeds
 from pairhub.adapters.memory.organizations import MemoryApiKeys, MemoryOrganizations
 from pairhub.adapters.memory.pairings import MemoryPairings
 from pairhub.adapters.memory.state import MemoryState
@@ -75,6 +76,11 @@ class MemoryUnitOfWork:
     def attempts(self) -> MemoryAttempts:
         """The attempt log."""
         return MemoryAttempts(self.state)
+
+    @cached_property
+    def feeds(self) -> MemoryFeeds:
+        """Datahub feeds."""
+        return MemoryFeeds(self.state)
 
     @contextmanager
     def savepoint(self) -> Iterator[None]:

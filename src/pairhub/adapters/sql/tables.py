@@ -234,3 +234,20 @@ attempts = Table(
     Index("ix_attempts_subscription_id", "subscription_id", "id"),
     sqlite_autoincrement=True,
 )
+
+# Datahub feeds: pulled by the consumer, each reading the events outbox from the position it holds.
+feeds = Table(
+    "feeds",
+    metadata,
+    Column("id", String(36), primary_key=True),
+    Column("organization_id", String(36), ForeignKey("organizations.id"), nullable=False),
+    Column("event_version", Integer, nullable=False),
+    Column("event_names", Text, nullable=False),
+    Column("state", String(16), nullable=False),
+    Column("created_at", BigInteger, nullable=False),
+    Column("updated_at", BigInteger, nullable=False),
+    Column("cursor_seq", BigInteger, nullable=False),
+    Column("last_polled_at", BigInteger),
+    Column("drained", Boolean, nullable=False),
+    Index("ix_feeds_org_id", "organization_id", "id"),
+)

@@ -12,6 +12,7 @@ from pairhub.adapters.sql.assets import SqlAssets
 from pairhub.adapters.sql.diagnoses import SqlDiagnoses
 from pairhub.adapters.sql.engine import Database
 from pairhub.adapters.sql.events import SqlEvents
+from pairhub.adapters.sql.feeds import SqlFeeds
 from pairhub.adapters.sql.organizations import SqlApiKeys, SqlOrganizations
 from pairhub.adapters.sql.pairings import SqlPairings
 from pairhub.adapters.sql.subscriptions import SqlAttempts, SqlBatches, SqlSubscriptions
@@ -73,6 +74,11 @@ class SqlUnitOfWork:
     def attempts(self) -> SqlAttempts:
         """The attempt log."""
         return SqlAttempts(self.connection)
+
+    @cached_property
+    def feeds(self) -> SqlFeeds:
+        """Datahub feeds."""
+        return SqlFeeds(self.connection)
 
     @contextmanager
     def savepoint(self) -> Iterator[None]:

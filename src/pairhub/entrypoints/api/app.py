@@ -21,6 +21,7 @@ from pairhub.entrypoints.api.request_ids import RequestIds
 from pairhub.entrypoints.api.routers import (
     assets,
     events,
+    feeds,
     ops,
     organizations,
     pairings,
@@ -211,7 +212,7 @@ def create_app(container: Container, start_background: BackgroundStarter | None 
     problems.install(app)
     openapi.install(app)
     webhooks_doc.install(app)
-    for module in (ops, organizations, assets, units, pairings, events, unit_messages, subscriptions):
+    for module in (ops, organizations, assets, units, pairings, events, unit_messages, subscriptions, feeds):
         app.include_router(module.router)
     ui.install(app)
     _install_docs(app)

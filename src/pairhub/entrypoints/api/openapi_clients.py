@@ -94,6 +94,11 @@ def payload_components() -> dict[str, dict[str, Any]]:
         "description": "An event of the feed, `eventData` exactly as a webhook of that version carries it.",
         "oneOf": [{"$ref": f"{_REF}{data}FeedItem"} for _, _, data in kinds],
     }
+    named["FeedEventOut"] = {
+        "title": "FeedEventOut",
+        "description": "An event of a feed poll, `eventData` as a webhook of that version carries it.",
+        "oneOf": [{"$ref": f"{_REF}{data}Event"} for _, _, data in kinds],
+    }
     return named
 
 

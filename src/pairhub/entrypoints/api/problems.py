@@ -13,7 +13,7 @@ from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
-from pairhub.domain.errors import DomainError, ErrorKind
+from pairhub.domain.errors import DomainError, ErrorKind, TooSoon
 
 PROBLEM_TYPE_BASE = "https://pairhub.dev/problems/"
 log = structlog.get_logger("pairhub.api")
@@ -86,6 +86,7 @@ STATUS_BY_KIND = {
     ErrorKind.CONFLICT: 409,
     ErrorKind.INVALID: 422,
     ErrorKind.FORBIDDEN: 403,
+    ErrorKind.TOO_SOON: 429,
 }
 
 
@@ -165,7 +166,8 @@ def install(app: FastAPI) -> None:
 
     @app.exception_handler(DomainError)
     async def _domain(_: Request, exc: DomainError) -> JSONResponse:
-        return problem(status_of(exc), exc.code, exc.detail, extra=exc.extra)
+        headers = {"Retry-After": str(exc.retry_after_s)} if isinstance(exc, TooSoon) else None
+        return problem(status_of(exc), exc.code, exc.detail, headers=headers, extra=exc.extra)
 
     @app.exception_handler(ApiError)
     async def _api(_: Request, exc: ApiError) -> JSONResponse:

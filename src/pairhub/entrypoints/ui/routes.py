@@ -13,7 +13,7 @@ from fastapi.staticfiles import StaticFiles
 from pairhub.domain.errors import DomainError
 from pairhub.domain.events import Reason
 from pairhub.entrypoints.parsing import sequence_number
-from pairhub.entrypoints.ui import inventory, portal
+from pairhub.entrypoints.ui import feeds, inventory, portal
 from pairhub.entrypoints.ui.session import SessionCodec, new_session
 from pairhub.entrypoints.ui.web import (
     HERE,
@@ -44,6 +44,7 @@ def install(app: FastAPI) -> None:
     app.include_router(router)
     app.include_router(inventory.router)
     app.include_router(portal.router)
+    app.include_router(feeds.router)
     app.mount("/ui/static", StaticFiles(directory=HERE / "static"), name="ui-static")
 
 
