@@ -16,6 +16,7 @@ from pairhub.ports.repositories import (
     DiagnosisRepository,
     OrganizationRepository,
     PairingRepository,
+    SessionRepository,
     SubscriptionRepository,
     UnitRepository,
 )
@@ -82,6 +83,11 @@ class UnitOfWork(Protocol):
     @property
     def api_keys(self) -> ApiKeyRepository:
         """API keys."""
+        ...
+
+    @property
+    def sessions(self) -> SessionRepository:
+        """Signed-in UI sessions."""
         ...
 
     @property

@@ -231,7 +231,7 @@ def unit_page(request: Request, viewer: OrgViewerDep, unit_id: str) -> Response:
             asset = container.assets.get(viewer.org_id, unit.asset_id)
         except DomainError:
             asset = None
-    history = container.pairing.history(viewer.org_id, unit_id, 0, 100).items
+    history = container.pairing.history(viewer.org_id, unit_id, None, 100).items
     labels: dict[str, str] = {}
     for entry in history:
         if entry.asset_id not in labels:

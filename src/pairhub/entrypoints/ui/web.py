@@ -199,14 +199,10 @@ def _signed_in(request: Request) -> UiSession:
     session = session_of(request)
     if not session.signed_in:
         raise Redirect("/ui/sign-in")
-    if session.role == "organization":
-        # Revoking a key signs out its UI sessions at once: the key is checked on every request.
-        key_ok = session.key_id is not None and session.organization_id is not None
-        if not key_ok or not container_of(request).authenticator.key_active(
-            session.key_id or "", session.organization_id or ""
-        ):
-            update_session(request, new_session(_now_s(request)).with_flash("Please sign in again.", "error"))
-            raise Redirect("/ui/sign-in")
+    # The server decides: a signed-out session, or one of a revoked key, is over even in a copied cookie.
+    if session.token is None or not container_of(request).sessions.active(session.token):
+        update_session(request, new_session(_now_s(request)).with_flash("Please sign in again.", "error"))
+        raise Redirect("/ui/sign-in")
     return session
 
 
