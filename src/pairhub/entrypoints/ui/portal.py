@@ -19,7 +19,16 @@ from pairhub.domain.delivery import (
 from pairhub.domain.errors import DomainError, Invalid
 from pairhub.domain.subscriptions import SubscriptionChanges
 from pairhub.entrypoints.api.problems import status_of
-from pairhub.entrypoints.ui.web import OrgViewerDep, Viewer, container_of, csrf_guard, flash, redirect, render
+from pairhub.entrypoints.ui.web import (
+    OrgViewerDep,
+    Viewer,
+    container_of,
+    csrf_guard,
+    flash,
+    form_text,
+    redirect,
+    render,
+)
 from pairhub.services.subscriptions import SubscriptionView
 
 router = APIRouter(prefix="/ui", include_in_schema=False, dependencies=[Depends(csrf_guard)])
@@ -91,14 +100,14 @@ PostedFormDep = Annotated[dict[str, Any], Depends(posted_form)]
 def _settings(form: dict[str, Any]) -> dict[str, Any]:
     """The form's fields as the subscription service takes them (raises Invalid in words)."""
     return {
-        "url": form["url"].strip(),
+        "url": form_text(form["url"], "The webhook URL"),
         "event_version": 2 if form["version"] == "2" else 1,
         "names": [name for name in ALL_EVENTS if name in form["names"]],
         "max_batch_size": _int(form["batch_size"], "The batch size"),
         "max_wait_ms": _int(form["max_wait_ms"], "The wait"),
         "headers": parse_headers(form["headers"]),
-        "description": form["description"].strip()[:500] or None,
-        "signature_header": form["signature_header"].strip() or "X-Signature-256",
+        "description": form_text(form["description"], "The description")[:500] or None,
+        "signature_header": form_text(form["signature_header"], "The signature header") or "X-Signature-256",
     }
 
 

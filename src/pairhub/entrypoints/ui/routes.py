@@ -22,6 +22,7 @@ from pairhub.entrypoints.ui.web import (
     container_of,
     csrf_guard,
     flash,
+    form_text,
     install_handlers,
     redirect,
     render,
@@ -129,10 +130,15 @@ def create_organization(
     """Create an organization (admin) and act on it."""
     if not viewer.is_admin:
         return _forbidden(request, viewer)
-    if not name.strip():
+    try:
+        name = form_text(name, "An organization's name")
+    except Invalid as refused:
+        flash(request, refused.detail, "error")
+        return redirect(request, "/ui/organizations")
+    if not name:
         flash(request, "An organization needs a name.", "error")
         return redirect(request, "/ui/organizations")
-    row = container_of(request).organizations.create(name.strip()[:200], auto_pairing == "on", True)
+    row = container_of(request).organizations.create(name[:200], auto_pairing == "on", True)
     update_session(request, replace(session_of(request), organization_id=row.id))
     flash(request, f"Organization {row.name} created; you are acting on it.")
     return redirect(request, "/ui/assets")
@@ -144,7 +150,7 @@ def select_organization(request: Request, viewer: ViewerDep, organization_id: Fo
     if not viewer.is_admin:
         return _forbidden(request, viewer)
     try:
-        row = container_of(request).organizations.get(organization_id)
+        row = container_of(request).organizations.get(form_text(organization_id, "The organization id"))
     except DomainError as error:
         flash(request, error.detail, "error")
         return redirect(request, "/ui/organizations")

@@ -13,8 +13,9 @@ from fastapi.responses import RedirectResponse, Response
 from fastapi.templating import Jinja2Templates
 
 from pairhub.bootstrap import Container
-from pairhub.domain.errors import DomainError
+from pairhub.domain.errors import DomainError, Invalid
 from pairhub.domain.organizations import Organization
+from pairhub.entrypoints.parsing import has_control
 from pairhub.entrypoints.ui.session import (
     COOKIE_NAME,
     MAX_AGE_S,
@@ -244,6 +245,16 @@ async def csrf_guard(request: Request) -> None:
 
 ViewerDep = Annotated[Viewer, Depends(current_viewer)]
 OrgViewerDep = Annotated[Viewer, Depends(org_viewer)]
+
+
+def form_text(value: str, label: str) -> str:
+    """A one-line form field without surrounding spaces; Invalid in words for a control character."""
+    # Checked before stripping: str.strip() also removes some controls (line breaks, U+0085).
+    if has_control(value):
+        raise Invalid(
+            "control_characters", f"{label} cannot contain control characters such as NUL or a line break."
+        )
+    return value.strip()
 
 
 def safe_back(value: str | None, default: str) -> str:
