@@ -32,7 +32,7 @@ def test_sign_in_with_an_organization_key_and_sign_out(page: Page, server: Serve
     expect(page).to_have_url(re.compile(r"/ui/sign-in$"))
     # Sign-out ends the session on the server: a copy of the signed-in cookie opens nothing.
     page.context.clear_cookies()
-    page.context.add_cookies([cookie])  # type: ignore[list-item]
+    page.context.add_cookies([cookie])
     page.goto("/ui/assets")
     expect(page).to_have_url(re.compile(r"/ui/sign-in$"))
 
@@ -59,7 +59,7 @@ def test_revoking_the_key_ends_the_session(page: Page, server: Server) -> None:
     expect(page).to_have_url(re.compile(r"/ui/sign-in$"))
     expect(page.get_by_role("alert")).to_have_text("Please sign in again.")
     page.context.clear_cookies()
-    page.context.add_cookies([copied])  # type: ignore[list-item]
+    page.context.add_cookies([copied])
     page.goto("/ui/units")
     expect(page).to_have_url(re.compile(r"/ui/sign-in$"))
 
