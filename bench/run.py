@@ -27,6 +27,7 @@ from sqlalchemy.engine import make_url
 from bench import limits, machine, match_latency, setup
 from bench import mqtt as bench_mqtt
 from bench.report import Figure, write
+from pairhub.adapters.secret_box import new_key
 from pairhub.adapters.sql import migrate
 from pairhub.adapters.sql.engine import make_engine
 from pairhub.adapters.sql.tables import events, units
@@ -177,10 +178,15 @@ class Receiver:
         self.process.wait()
 
 
+BENCH_SECRET_KEY = new_key()
+"""One key for every process of a run (PostgreSQL refuses to start without one)."""
+
+
 def server_env(database_url: str) -> dict[str, str]:
     """The environment of every pairhub process of a run."""
     return {
         "PAIRHUB_DATABASE_URL": database_url,
+        "PAIRHUB_SECRET_KEY": BENCH_SECRET_KEY,
         "PAIRHUB_ADMIN_TOKEN": ADMIN,
         "PAIRHUB_INGEST_TOKEN": INGEST,
         "PAIRHUB_ALLOW_PRIVATE_WEBHOOK_TARGETS": "true",

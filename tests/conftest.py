@@ -31,6 +31,8 @@ if TYPE_CHECKING:
 DEFAULT_POSTGRES_URL = "postgresql+psycopg://postgres@127.0.0.1:5432/test"
 ADMIN_TOKEN = "test-admin-token"
 INGEST_TOKEN = "test-ingest-token"
+SECRET_KEY = "dGVzdC1zZWNyZXQta2V5LW9mLTMyLWJ5dGVzLi4uLi4="
+"""The tests' PAIRHUB_SECRET_KEY (URL-safe base64 of 32 bytes), so PostgreSQL runs need no key file."""
 
 
 @cache
@@ -147,6 +149,7 @@ def make_settings(database_url: str, **overrides: object) -> Settings:
         "ingest_token": INGEST_TOKEN,
         "allow_private_webhook_targets": True,
         "allow_insecure_webhooks": True,
+        "secret_key": SECRET_KEY,
         **overrides,
     }
     return Settings(**values)  # type: ignore[arg-type]

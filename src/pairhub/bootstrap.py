@@ -7,20 +7,24 @@ import functools
 import secrets
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from pathlib import Path
 
+import structlog
 from prometheus_client import start_http_server
 
+from pairhub.adapters import secret_keys
 from pairhub.adapters.clock import SystemClock
 from pairhub.adapters.http.sender import AiohttpSender
 from pairhub.adapters.http.ssrf import Resolver, TargetGuard, system_resolver
 from pairhub.adapters.mqtt.broker import BrokerStatus
+from pairhub.adapters.secret_box import SecretBox
 from pairhub.adapters.sql import migrate
 from pairhub.adapters.sql.engine import Database, make_engine
 from pairhub.adapters.sql.uow import SqlStorage
 from pairhub.config import Settings
 from pairhub.ports import Clock, Sender, Storage
 from pairhub.services.assets import Assets
-from pairhub.services.auth import Authenticator
+from pairhub.services.auth import Authenticator, Sessions
 from pairhub.services.auto_pairing import AutoPairing, AutoPairingPolicy
 from pairhub.services.auto_pairing.resolve import Matcher, match
 from pairhub.services.delivery import Delivery, DeliveryConfig
@@ -28,10 +32,13 @@ from pairhub.services.feed import Feed
 from pairhub.services.feeds import Feeds
 from pairhub.services.ingest import Ingest
 from pairhub.services.organizations import Organizations
+from pairhub.services.pagination import Cursors
 from pairhub.services.pairing import Pairing
 from pairhub.services.subscriptions import Subscriptions
 from pairhub.services.units import Units
 from pairhub.worker.runner import DeliveryWorker
+
+log = structlog.get_logger("pairhub")
 
 
 @dataclass
@@ -46,12 +53,17 @@ class Container:
     sender_factory: Callable[[], Sender]
     admin_token: str
     admin_token_generated: bool
+    secret_box: SecretBox
+    """Encrypts secrets at rest and seals cursors (`PAIRHUB_SECRET_KEY` or the SQLite key file)."""
+    secret_key_file: Path | None = None
     jitter: Callable[[], float] | None = None
     """Retry jitter in [-1, 1] (random when None); tests fix it to walk the schedule exactly."""
     matcher: Matcher = match
     """VIN lookups of auto pairing; tests inject a failing one to reach the Unknown outcome."""
     mqtt_status: BrokerStatus = field(default_factory=BrokerStatus)
+    cursors: Cursors = field(init=False)
     authenticator: Authenticator = field(init=False)
+    sessions: Sessions = field(init=False)
     organizations: Organizations = field(init=False)
     assets: Assets = field(init=False)
     units: Units = field(init=False)
@@ -65,7 +77,9 @@ class Container:
     ingest: Ingest = field(init=False)
 
     def __post_init__(self) -> None:
+        self.cursors = Cursors(self.secret_box)
         self.authenticator = Authenticator(self.storage, self.admin_token, self.settings.ingest_token)
+        self.sessions = Sessions(self.storage, self.clock)
         self.auto_pairing = AutoPairing(
             self.storage,
             self.clock,
@@ -81,15 +95,17 @@ class Container:
             self.storage, self.clock, on_auto_pairing_switch=self.auto_pairing.switch_organization
         )
         self.assets = Assets(self.storage, self.clock, on_vin_change=self.auto_pairing.rematch_organization)
-        self.units = Units(self.storage, self.clock)
-        self.pairing = Pairing(self.storage, self.clock)
-        self.feed = Feed(self.storage)
-        self.feeds = Feeds(self.storage, self.clock, round(self.settings.feed_min_poll_interval * 1000))
+        self.units = Units(self.storage, self.clock, self.cursors)
+        self.pairing = Pairing(self.storage, self.clock, self.cursors)
+        self.feed = Feed(self.storage, self.cursors)
+        self.feeds = Feeds(
+            self.storage, self.clock, self.cursors, round(self.settings.feed_min_poll_interval * 1000)
+        )
         self._wire_delivery()
 
     def _wire_delivery(self) -> None:
         settings = self.settings
-        self.subscriptions = Subscriptions(self.storage, self.clock, self.target_guard)
+        self.subscriptions = Subscriptions(self.storage, self.clock, self.target_guard, self.cursors)
         config = DeliveryConfig(
             schedule_ms=tuple(round(seconds * 1000) for seconds in settings.retry_schedule),
             timeout_s=settings.delivery_timeout,
@@ -110,8 +126,8 @@ class Container:
         await self.delivery_worker.run(stopping)
 
     def migrate(self) -> None:
-        """Bring the schema to the newest revision."""
-        migrate.upgrade(self.database.engine)
+        """Bring the schema to the newest revision; SecretKeyError when the key cannot open the secrets."""
+        migrate.upgrade(self.database.engine, self.secret_box)
 
     def close(self) -> None:
         """Write buffered unit activity, then release database connections."""
@@ -146,21 +162,31 @@ def build(
     """Wire a container from settings (the environment when none are given) and the adapters given.
 
     Tests inject a `Clock`, a `Sender`, a DNS `resolver`, the retry `jitter` or the VIN `matcher` here
-    instead of patching a built container.
+    instead of patching a built container. Raises SecretKeyError (one line to show) when the secret key
+    is missing on PostgreSQL or malformed.
     """
     settings = settings or Settings()
     admin_token = settings.admin_token or secrets.token_urlsafe(24)
+    keys = secret_keys.load(settings.secret_key, settings.database_url)
+    if keys.created:
+        log.warning(
+            "secret_key_file_created",
+            path=str(keys.key_file),
+            advice="back it up with the database: without it the stored webhook secrets cannot be read",
+        )
     database = Database(make_engine(settings.database_url))
     guard = target_guard(settings, resolver)
     return Container(
         settings=settings,
         clock=clock or SystemClock(),
         database=database,
-        storage=SqlStorage(database),
+        storage=SqlStorage(database, keys.box),
         target_guard=guard,
         sender_factory=sender_factory or (lambda: AiohttpSender(guard, settings.delivery_timeout)),
         admin_token=admin_token,
         admin_token_generated=settings.admin_token is None,
+        secret_box=keys.box,
+        secret_key_file=keys.key_file,
         jitter=jitter,
         matcher=matcher,
     )

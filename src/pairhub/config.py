@@ -36,6 +36,9 @@ class Settings(BaseSettings):
     allow_private_webhook_targets: bool = False
     allow_insecure_webhooks: bool = False
     log_format: Literal["console", "json"] = "console"
+    # URL-safe base64 of 32 random bytes (`pairhub secret-key`); a comma-separated list during a key
+    # rotation. Unset on SQLite: a key file beside the database. Required on PostgreSQL.
+    secret_key: str | None = Field(None, repr=False)
     # Unit messages over MQTT (off unless a broker URL is given): mqtt://user:pass@host:1883 or mqtts://.
     mqtt_url: str | None = None
     mqtt_topic: str = "pairhub/units/+/messages"

@@ -10,10 +10,12 @@ from collections.abc import Iterator
 import pytest
 
 from pairhub.adapters.memory.uow import MemoryStorage
+from pairhub.adapters.secret_box import SecretBox
 from pairhub.adapters.sql.engine import Database, make_engine
 from pairhub.adapters.sql.uow import SqlStorage
 from pairhub.domain.organizations import Organization
 from pairhub.ports import Storage
+from tests.conftest import SECRET_KEY
 
 
 @pytest.fixture(params=["memory", "sqlite", pytest.param("postgres", marks=pytest.mark.postgres)])
@@ -23,7 +25,7 @@ def storage(request: pytest.FixtureRequest) -> Iterator[Storage]:
         yield MemoryStorage()
         return
     url: str = request.getfixturevalue("postgres_url_fresh" if request.param == "postgres" else "sqlite_url")
-    sql = SqlStorage(Database(make_engine(url)))
+    sql = SqlStorage(Database(make_engine(url)), SecretBox.from_setting(SECRET_KEY))
     yield sql
     sql.close()
 

@@ -22,7 +22,7 @@ import pytest
 from pairhub import bootstrap
 from pairhub.contract.render import render_event_data
 from pairhub.ports import EventQuery
-from tests.conftest import make_settings
+from tests.conftest import SECRET_KEY, make_settings
 from tests.delivery_support import Received, Receiver, Reply
 
 EVENTS = 2000
@@ -42,6 +42,7 @@ def environment(database_url: str) -> dict[str, str]:
     return {
         **os.environ,
         "PAIRHUB_DATABASE_URL": database_url,
+        "PAIRHUB_SECRET_KEY": SECRET_KEY,
         "PAIRHUB_ADMIN_TOKEN": "crash-admin",
         "PAIRHUB_ALLOW_PRIVATE_WEBHOOK_TARGETS": "true",
         "PAIRHUB_ALLOW_INSECURE_WEBHOOKS": "true",

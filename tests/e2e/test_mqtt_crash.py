@@ -19,7 +19,7 @@ from bench.setup import insert_assets, insert_units, vin_for
 
 from pairhub import bootstrap
 from pairhub.ports import EventQuery
-from tests.conftest import make_settings
+from tests.conftest import SECRET_KEY, make_settings
 from tests.e2e.processes import free_port, start_serve
 from tests.mqtt_support import publish, running_broker, unit_topic
 
@@ -61,6 +61,7 @@ def test_a_killed_serve_loses_and_duplicates_nothing_it_took_over_mqtt(tmp_path:
     with running_broker(tmp_path) as broker:
         env = {
             "PAIRHUB_DATABASE_URL": database_url,
+            "PAIRHUB_SECRET_KEY": SECRET_KEY,
             "PAIRHUB_ADMIN_TOKEN": "crash-admin",
             "PAIRHUB_MQTT_URL": broker.url,
             "PAIRHUB_MQTT_CLIENT_ID": "pairhub-crash-test",

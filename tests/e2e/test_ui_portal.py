@@ -103,9 +103,18 @@ def test_pause_resume_rotate_edit_and_delete_a_subscription(
     expect(page.get_by_label("Signature header")).to_have_value("X-SCALAR-Signature")
     shown = org.call("GET", "/subscriptions").json()["data"][0]
     assert (shown["eventVersion"], shown["eventNames"], shown["maxBatchSize"]) == (2, ["unit.paired"], 25)
-    assert shown["customHeaders"] == {"X-Tenant": "acme", "Authorization": "Bearer abc"}
+    assert shown["customHeaderNames"] == ["X-Tenant", "Authorization"]
     assert shown["signatureHeader"] == "X-SCALAR-Signature"
+    # Header values are write-only: the page names the headers and never shows a value again.
+    expect(page.get_by_test_id("header-name")).to_have_text(["X-Tenant", "Authorization"])
+    expect(page.get_by_label("Set or replace custom headers")).to_have_value("")
+    assert "Bearer abc" not in page.content()
     shot(page, "subscription")
+    page.get_by_label("Remove X-Tenant").check()
+    page.get_by_label("Set or replace custom headers").fill("Authorization: Bearer xyz")
+    page.get_by_role("button", name="Save settings").click()
+    expect(page.get_by_role("status")).to_have_text("Subscription saved.")
+    expect(page.get_by_test_id("header-name")).to_have_text(["Authorization"])
 
     page.get_by_role("button", name="Delete…").click()
     page.get_by_role("button", name="Yes, delete").click()

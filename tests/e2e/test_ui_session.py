@@ -30,6 +30,11 @@ def test_sign_in_with_an_organization_key_and_sign_out(page: Page, server: Serve
     expect(page.get_by_role("status")).to_have_text("You are signed out.")
     page.goto("/ui/assets")
     expect(page).to_have_url(re.compile(r"/ui/sign-in$"))
+    # Sign-out ends the session on the server: a copy of the signed-in cookie opens nothing.
+    page.context.clear_cookies()
+    page.context.add_cookies([cookie])
+    page.goto("/ui/assets")
+    expect(page).to_have_url(re.compile(r"/ui/sign-in$"))
 
 
 def test_unknown_key_and_ingest_token_are_refused_in_words(page: Page, server: Server) -> None:
@@ -45,6 +50,7 @@ def test_revoking_the_key_ends_the_session(page: Page, server: Server) -> None:
     org = server.new_org("Revoked Trailers")
     sign_in(page, org.key)
     expect(page).to_have_url(re.compile(r"/ui/assets$"))
+    copied = next(c for c in page.context.cookies() if c["name"] == "pairhub_ui")
 
     revoked = server.api.delete(f"/v1/organizations/{org.id}/api-keys/{org.key_id}")
     assert revoked.status_code in (200, 204), revoked.text
@@ -52,6 +58,10 @@ def test_revoking_the_key_ends_the_session(page: Page, server: Server) -> None:
 
     expect(page).to_have_url(re.compile(r"/ui/sign-in$"))
     expect(page.get_by_role("alert")).to_have_text("Please sign in again.")
+    page.context.clear_cookies()
+    page.context.add_cookies([copied])
+    page.goto("/ui/units")
+    expect(page).to_have_url(re.compile(r"/ui/sign-in$"))
 
 
 def test_admin_picks_an_organization_to_act_on(page: Page, server: Server) -> None:

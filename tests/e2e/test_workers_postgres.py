@@ -21,7 +21,7 @@ from sqlalchemy import select
 from pairhub import bootstrap
 from pairhub.adapters.sql.tables import attempts
 from pairhub.bootstrap import Container
-from tests.conftest import _truncate_postgres, make_settings
+from tests.conftest import SECRET_KEY, _truncate_postgres, make_settings
 from tests.delivery_support import Received, Receiver, Reply
 
 PAIRHUB = str(Path(sys.executable).with_name("pairhub"))
@@ -43,6 +43,7 @@ def start_worker(database_url: str, log: Path) -> subprocess.Popen[bytes]:
     env = {
         **os.environ,
         "PAIRHUB_DATABASE_URL": database_url,
+        "PAIRHUB_SECRET_KEY": SECRET_KEY,
         "PAIRHUB_ADMIN_TOKEN": "workers-admin",
         "PAIRHUB_ALLOW_PRIVATE_WEBHOOK_TARGETS": "true",
         "PAIRHUB_ALLOW_INSECURE_WEBHOOKS": "true",

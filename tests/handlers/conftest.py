@@ -9,6 +9,7 @@ import pytest
 
 from pairhub.adapters.clock import ManualClock
 from pairhub.adapters.memory.uow import MemoryStorage
+from pairhub.adapters.secret_box import SecretBox
 from pairhub.domain.events import EventType, Location, PairingEvent
 from pairhub.domain.reminders import AutoPairingPolicy
 from pairhub.domain.units import Unit
@@ -18,13 +19,16 @@ from pairhub.services.assets import Assets
 from pairhub.services.auto_pairing import AutoPairing
 from pairhub.services.ingest import Ingest, IngestResult, UnitMessage
 from pairhub.services.organizations import Organizations
+from pairhub.services.pagination import Cursors
 from pairhub.services.pairing import Pairing
 from pairhub.services.units import Units
+from tests.conftest import SECRET_KEY
 
 HOUR = 3600
 POLICY = AutoPairingPolicy.from_seconds(
     reminder_interval=HOUR, reminder_window=48 * HOUR, unknown_retry_after=60
 )
+CURSORS = Cursors(SecretBox.from_setting(SECRET_KEY))
 NO_VIN: Any = object()
 """Marks a message without a `vin` key (a position report)."""
 
@@ -43,8 +47,8 @@ class Hub:
             self.storage, self.clock, on_auto_pairing_switch=self.auto_pairing.switch_organization
         )
         self.assets = Assets(self.storage, self.clock, on_vin_change=self.auto_pairing.rematch_organization)
-        self.units = Units(self.storage, self.clock)
-        self.pairing = Pairing(self.storage, self.clock)
+        self.units = Units(self.storage, self.clock, CURSORS)
+        self.pairing = Pairing(self.storage, self.clock, CURSORS)
 
     def org(self, auto_pairing: bool = True) -> str:
         """A new organization's id."""

@@ -37,7 +37,7 @@ def test_an_exact_vin_pairs_with_location_and_history(hub: Hub) -> None:
     assert event.location == HERE
     unit = hub.unit(org, "tp:1")
     assert (unit.asset_id, unit.state, unit.last_location) == (asset, S.PAIRED, HERE)
-    [entry] = hub.pairing.history(org, "tp:1", 0, 10).items
+    [entry] = hub.pairing.history(org, "tp:1", None, 10).items
     assert (entry.paired_by, entry.paired_via) == ("AutoPair", "auto")
 
 

@@ -16,6 +16,7 @@ from pairhub.ports import EventQuery
 from pairhub.services.auth import Principal, Role
 from pairhub.services.feed import event_cursor
 from pairhub.services.feeds import Feeds
+from tests.handlers.conftest import CURSORS
 
 ORG = "00000000-0000-0000-0000-0000000000aa"
 OTHER = "00000000-0000-0000-0000-0000000000bb"
@@ -41,7 +42,7 @@ def storage() -> MemoryStorage:
 @pytest.fixture
 def feeds(storage: MemoryStorage, clock: ManualClock) -> Feeds:
     """The use cases with a 5 s minimum interval after a drained poll."""
-    return Feeds(storage, clock, MIN_INTERVAL_MS)
+    return Feeds(storage, clock, CURSORS, MIN_INTERVAL_MS)
 
 
 def record(storage: MemoryStorage, *batch: events.PairingEvent) -> None:
@@ -86,7 +87,7 @@ def test_items_are_rendered_as_webhooks_of_the_feed_version_with_the_event_feed_
     assert poll.items[0]["eventData"]["location"] == {"latitude": 52.5, "longitude": 13.4}
     with storage.read() as uow:
         stored = uow.events.read(EventQuery(ORG, ["unit.paired", "unit.unpaired"], 10))
-    assert poll.cursor == event_cursor(stored[-1])
+    assert poll.cursor == event_cursor(CURSORS, ORG, stored[-1])
     clock.advance(5)
     assert feeds.poll(OWNER, feed.record.id, 100).cursor is None
 

@@ -19,6 +19,7 @@ from pairhub.ports import SendResult
 from pairhub.services.delivery import Delivery, DeliveryConfig
 from pairhub.services.subscriptions import Subscriptions
 from pairhub.worker.runner import DeliveryWorker
+from tests.handlers.conftest import CURSORS
 
 ORG = "00000000-0000-0000-0000-0000000000aa"
 URL = "https://hooks.example.com/in"
@@ -47,7 +48,7 @@ def subscriptions(storage: MemoryStorage, clock: ManualClock) -> Subscriptions:
     """The use cases over the in-memory storage (the URL guard resolves one public host)."""
     resolver = static_resolver({"hooks.example.com": ["93.184.216.34"]})
     guard = TargetGuard(resolver, allow_private=False, allow_insecure=False)
-    return Subscriptions(storage, clock, guard)
+    return Subscriptions(storage, clock, guard, CURSORS)
 
 
 def record_pairings(storage: MemoryStorage, count: int, at: int) -> None:

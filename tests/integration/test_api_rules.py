@@ -195,7 +195,7 @@ def test_bad_input_is_a_problem_never_a_500(api: Api) -> None:
     assert unknown.status_code == 422 and unknown.json()["code"] == "unknown_field"
     assert wrong_type.status_code == 422 and wrong_type.json()["code"] == "validation_error"
     assert huge.status_code == 413 and huge.json()["code"] == "payload_too_large"
-    assert bad_cursor.status_code == 400 and bad_cursor.json()["code"] == "invalid_cursor"
+    assert bad_cursor.status_code == 422 and bad_cursor.json()["code"] == "invalid_cursor"
 
 
 def test_feed_pages_with_cursors_in_order(api: Api) -> None:
@@ -213,5 +213,5 @@ def test_feed_pages_with_cursors_in_order(api: Api) -> None:
     types = [item["eventType"] for item in first["data"] + rest["data"]]
     assert types == ["unit.paired", "unit.unpaired"] * 3
     assert rest["nextCursor"] is None
-    cursors = [int(item["cursor"]) for item in first["data"] + rest["data"]]
-    assert cursors == sorted(cursors)
+    cursors = [item["cursor"] for item in first["data"] + rest["data"]]
+    assert len(set(cursors)) == 6 and first["nextCursor"] == cursors[3]

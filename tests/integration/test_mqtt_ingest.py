@@ -63,7 +63,7 @@ class Subscriber:
 
 
 def _reasons(container: Container, organization_id: str) -> dict[str, list[str]]:
-    page = container.feed.read(organization_id, 0, 2, 1000)
+    page = container.feed.read(organization_id, None, 2, 1000)
     found: dict[str, list[str]] = {}
     for item in page.items:
         found.setdefault(item["eventData"]["unitId"], []).append(item["eventData"]["reason"])
@@ -118,7 +118,7 @@ async def test_every_outcome_is_reached_through_mqtt(api: Api, container: Contai
         "tp:1006": ["MultipleMatchFound"],
         "tp:1007": ["Unknown"],
     }
-    located = container.feed.read(org.id, 0, 2, 1)
+    located = container.feed.read(org.id, None, 2, 1)
     assert located.items[0]["eventData"]["location"] == {"latitude": 50.869, "longitude": 2.8942}
 
 

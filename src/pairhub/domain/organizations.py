@@ -1,4 +1,4 @@
-"""Organizations (the tenants) and their API keys, as records."""
+"""Organizations (the tenants), their API keys and the UI sessions signed in with them, as records."""
 
 from __future__ import annotations
 
@@ -31,3 +31,15 @@ class ApiKey:
     def active(self) -> bool:
         """True until revoked."""
         return self.revoked_at is None
+
+
+@dataclass(frozen=True)
+class Session:
+    """A signed-in UI session, stored as the sha256 of its token; sign-out or key revocation ends it."""
+
+    token_hash: str
+    role: str
+    organization_id: str | None
+    key_id: str | None
+    created_at: int
+    expires_at: int

@@ -111,14 +111,18 @@ RECORDING_FAILED = "error"
 
 @dataclass(frozen=True)
 class SubscriptionChanges:
-    """Settings to change; None leaves a field as it is (`description` only with `set_description`)."""
+    """Settings to change; None leaves a field as it is (`description` only with `set_description`).
+
+    `custom_headers` is a patch, as header values are write-only: a value sets or replaces the header of
+    that name (case-insensitively), None removes it, and headers not named are kept.
+    """
 
     url: str | None = None
     event_version: int | None = None
     event_names: tuple[str, ...] | None = None
     max_batch_size: int | None = None
     max_wait_ms: int | None = None
-    custom_headers: Mapping[str, str] | None = None
+    custom_headers: Mapping[str, str | None] | None = None
     description: str | None = None
     set_description: bool = False
     state: SubscriptionState | None = None
@@ -135,11 +139,21 @@ def change(subscription: Subscription, changes: SubscriptionChanges, now: int) -
         event_names=_given(changes.event_names, sub.event_names),
         max_batch_size=_given(changes.max_batch_size, sub.max_batch_size),
         max_wait_ms=_given(changes.max_wait_ms, sub.max_wait_ms),
-        custom_headers=_given(changes.custom_headers, sub.custom_headers),
+        custom_headers=merge_headers(sub.custom_headers, changes.custom_headers),
         description=changes.description if changes.set_description else sub.description,
         signature_header=_given(changes.signature_header, sub.signature_header),
         updated_at=now,
     )
+
+
+def merge_headers(current: Mapping[str, str], patch: Mapping[str, str | None] | None) -> Mapping[str, str]:
+    """The custom headers after a patch: a value sets or replaces (any case of the name), None removes."""
+    if patch is None:
+        return current
+    named = {name.lower() for name in patch}
+    merged = {name: value for name, value in current.items() if name.lower() not in named}
+    merged.update({name: value for name, value in patch.items() if value is not None})
+    return merged
 
 
 def _given(value: T | None, current: T) -> T:

@@ -16,6 +16,7 @@ from rich.console import Console
 
 from pairhub import __version__, bootstrap
 from pairhub.adapters import logging as pairhub_logging
+from pairhub.adapters.secret_box import SecretKeyError, new_key
 from pairhub.adapters.sql.engine import safe_url, sqlite_path
 from pairhub.config import Settings
 from pairhub.contract import schemas
@@ -39,6 +40,23 @@ def version() -> None:
     typer.echo(__version__)
 
 
+@app.command("secret-key")
+def secret_key() -> None:
+    """Print a new key for PAIRHUB_SECRET_KEY (URL-safe base64 of 32 random bytes)."""
+    typer.echo(new_key())
+
+
+def _started(settings: Settings | None = None) -> bootstrap.Container:
+    """A container on a migrated database; a secret key problem is one line and exit 2, not a traceback."""
+    try:
+        container = bootstrap.build(settings)
+        container.migrate()
+    except SecretKeyError as error:
+        console.print(f"[red]Cannot start:[/red] {error}", soft_wrap=True, highlight=False)
+        raise typer.Exit(2) from None
+    return container
+
+
 @app.command()
 def serve(
     host: Annotated[str, typer.Option(help="Interface to listen on.", metavar="HOST")] = "127.0.0.1",
@@ -54,8 +72,7 @@ def serve(
     # The demo runs on a compressed clock and delivers to its own built-in receiver on loopback.
     settings = demo_mode.demo_settings() if demo else Settings()
     pairhub_logging.configure(settings.log_format)
-    container = bootstrap.build(settings)
-    container.migrate()
+    container = _started(settings)
     base_url = f"http://{host}:{port}"
     plan = demo_mode.seed_demo(container, base_url, console) if demo else None
     _announce(container, base_url)
@@ -97,6 +114,11 @@ def _announce(container: bootstrap.Container, base_url: str) -> None:
             soft_wrap=True,
         )
     console.print(f"Database: {_describe_database(container.settings.database_url)}", soft_wrap=True)
+    if container.secret_key_file is not None:
+        console.print(
+            f"Secret key: {container.secret_key_file} (back it up with the database)",
+            soft_wrap=True,
+        )
     console.print(
         f"pairhub {__version__} listening on {base_url}  (API docs: {base_url}/docs)", soft_wrap=True
     )
@@ -121,9 +143,7 @@ def _existing_database() -> bootstrap.Container:
             soft_wrap=True,
         )
         raise typer.Exit(2)
-    container = bootstrap.build(settings)
-    container.migrate()
-    return container
+    return _started(settings)
 
 
 @app.command()
@@ -131,8 +151,7 @@ def worker() -> None:
     """Run only the delivery worker and the scheduler (scale-out on PostgreSQL)."""
     settings = Settings()
     pairhub_logging.configure(settings.log_format)
-    container = bootstrap.build(settings)
-    container.migrate()
+    container = _started(settings)
     from pairhub.entrypoints.worker import run_forever
 
     run_forever(container)
@@ -141,8 +160,7 @@ def worker() -> None:
 @db_app.command("upgrade")
 def db_upgrade() -> None:
     """Migrate the database to the newest schema."""
-    container = bootstrap.build()
-    container.migrate()
+    _started()
     console.print("Database is at the newest revision.")
 
 

@@ -1,13 +1,14 @@
 """The seams between use cases and the world: storage (a unit of work with repositories), time, HTTP.
 
 Services depend on these protocols only; `adapters/sql` and `adapters/memory` implement the storage
-ones, `adapters/http` the sender, `adapters/clock` the clock. Records crossing them are frozen values
+ones, `adapters/http` the sender, `adapters/clock` the clock,
+`adapters/secret_box` the sealer of cursors. Records crossing them are frozen values
 of the domain, never rows.
 """
 
 from __future__ import annotations
 
-from pairhub.ports.outside import Clock, Sender, SendResult
+from pairhub.ports.outside import Clock, Sealer, Sender, SendResult
 from pairhub.ports.repositories import (
     ApiKeyRepository,
     AssetRepository,
@@ -17,6 +18,7 @@ from pairhub.ports.repositories import (
     FeedRepository,
     OrganizationRepository,
     PairingRepository,
+    SessionRepository,
     SubscriptionRepository,
     UnitRepository,
 )
@@ -34,8 +36,10 @@ __all__ = [
     "FeedRepository",
     "OrganizationRepository",
     "PairingRepository",
+    "Sealer",
     "SendResult",
     "Sender",
+    "SessionRepository",
     "Storage",
     "StoredEvent",
     "SubscriptionRepository",

@@ -36,3 +36,15 @@ class Sender(Protocol):
     async def close(self) -> None:
         """Release connections."""
         ...
+
+
+class Sealer(Protocol):
+    """Seals small values (positions) into opaque text that only this deployment can open."""
+
+    def seal(self, data: bytes, context: bytes) -> str:
+        """`data` as opaque text bound to `context`; the same input always gives the same text."""
+        ...
+
+    def unseal(self, sealed: str, context: bytes) -> bytes | None:
+        """What `seal` sealed for `context`, or None for any other text."""
+        ...

@@ -9,7 +9,7 @@ from pairhub.domain.assets import Asset
 from pairhub.domain.delivery import BatchStatus
 from pairhub.domain.diagnosis import Diagnosis
 from pairhub.domain.feeds import Feed
-from pairhub.domain.organizations import ApiKey, Organization
+from pairhub.domain.organizations import ApiKey, Organization, Session
 from pairhub.domain.pairings import PairingRecord
 from pairhub.domain.subscriptions import Attempt, Batch, Subscription
 from pairhub.domain.units import Activity, Standing, Unit
@@ -52,6 +52,30 @@ class ApiKeyRepository(Protocol):
 
     def save(self, key: ApiKey) -> None:
         """Write back a changed key."""
+        ...
+
+
+class SessionRepository(Protocol):
+    """Signed-in UI sessions, by the hash of their token."""
+
+    def add(self, session: Session) -> None:
+        """Insert a new session."""
+        ...
+
+    def find_active(self, token_hash: str, now: int) -> Session | None:
+        """The session with this hash while it has not expired and its API key (if any) is not revoked."""
+        ...
+
+    def delete(self, token_hash: str) -> None:
+        """End one session."""
+        ...
+
+    def delete_of_key(self, key_id: str) -> None:
+        """End every session signed in with this API key."""
+        ...
+
+    def delete_expired(self, now: int) -> None:
+        """Forget sessions that expired."""
         ...
 
 

@@ -17,6 +17,7 @@ from pairhub.ports.repositories import (
     FeedRepository,
     OrganizationRepository,
     PairingRepository,
+    SessionRepository,
     SubscriptionRepository,
     UnitRepository,
 )
@@ -83,6 +84,11 @@ class UnitOfWork(Protocol):
     @property
     def api_keys(self) -> ApiKeyRepository:
         """API keys."""
+        ...
+
+    @property
+    def sessions(self) -> SessionRepository:
+        """Signed-in UI sessions."""
         ...
 
     @property

@@ -1,4 +1,4 @@
-"""Who is calling: the admin token, an organization API key, or the ingest token."""
+"""Who is calling: the admin token, an organization API key, the ingest token, or a signed-in UI session."""
 
 from __future__ import annotations
 
@@ -8,9 +8,12 @@ import secrets
 from dataclasses import dataclass
 from enum import StrEnum
 
-from pairhub.ports import Storage
+from pairhub.domain.organizations import Session
+from pairhub.ports import Clock, Storage
 
 API_KEY_PREFIX = "phk_"
+SESSION_LIFETIME_S = 12 * 3600
+"""A signed-in UI session lasts a working day, unless signed out or its key is revoked first."""
 
 
 class Role(StrEnum):
@@ -40,7 +43,7 @@ class Principal:
 
 
 def hash_key(key: str) -> str:
-    """The stored form of an API key (keys are 256-bit random, so one SHA-256 round suffices)."""
+    """The stored form of an API key or session token (256-bit random, so one SHA-256 round suffices)."""
     return hashlib.sha256(key.encode()).hexdigest()
 
 
@@ -75,8 +78,40 @@ class Authenticator:
             return None
         return Principal(Role.ORGANIZATION, organization_id=key.organization_id, key_id=key.id)
 
-    def key_active(self, key_id: str, organization_id: str) -> bool:
-        """True while the organization's API key `key_id` exists and is not revoked."""
+
+class Sessions:
+    """UI sessions held on the server: the cookie carries a token; signing out or revoking ends it."""
+
+    def __init__(self, storage: Storage, clock: Clock, lifetime_s: int = SESSION_LIFETIME_S) -> None:
+        self._storage = storage
+        self._clock = clock
+        self._lifetime_ms = lifetime_s * 1000
+
+    def start(self, principal: Principal) -> str:
+        """A new session for `principal`; the token is returned once and stored hashed."""
+        token = secrets.token_urlsafe(32)
+        now = self._clock.now_ms()
+        with self._storage.write() as uow:
+            # Signing in is rare, so it is also when expired sessions are swept away.
+            uow.sessions.delete_expired(now)
+            uow.sessions.add(
+                Session(
+                    token_hash=hash_key(token),
+                    role=principal.role.value,
+                    organization_id=principal.organization_id,
+                    key_id=principal.key_id,
+                    created_at=now,
+                    expires_at=now + self._lifetime_ms,
+                )
+            )
+        return token
+
+    def active(self, token: str) -> bool:
+        """True while the session has not expired, been signed out, or lost its API key."""
         with self._storage.read() as uow:
-            key = uow.api_keys.get(key_id)
-        return key is not None and key.active and key.organization_id == organization_id
+            return uow.sessions.find_active(hash_key(token), self._clock.now_ms()) is not None
+
+    def end(self, token: str) -> None:
+        """Sign out: the token no longer opens a session, from any copy of the cookie."""
+        with self._storage.write() as uow:
+            uow.sessions.delete(hash_key(token))

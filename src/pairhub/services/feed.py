@@ -7,18 +7,20 @@ from typing import Any
 from pairhub.contract.render import EVENTS_BY_VERSION, render_event
 from pairhub.ports import EventQuery, Storage, StoredEvent
 from pairhub.services import organizations
-from pairhub.services.pagination import Page, paginate
+from pairhub.services.pagination import CursorKind, Cursors, Page, paginate
 
 
 class Feed:
     """Use case: read the event feed."""
 
-    def __init__(self, storage: Storage) -> None:
+    def __init__(self, storage: Storage, cursors: Cursors) -> None:
         self._storage = storage
+        self._cursors = cursors
 
-    def read(self, organization_id: str, after: int, version: int, limit: int) -> Page[dict[str, Any]]:
+    def read(self, organization_id: str, after: str | None, version: int, limit: int) -> Page[dict[str, Any]]:
         """Events after the cursor; v2 carries `unit.paired` only, as its subscriptions do."""
-        query = EventQuery(organization_id, EVENTS_BY_VERSION[version], limit + 1, after=after)
+        position = self._cursors.decode(CursorKind.EVENTS, organization_id, after) or 0
+        query = EventQuery(organization_id, EVENTS_BY_VERSION[version], limit + 1, after=position)
         return self._page(organization_id, query, version, limit)
 
     def recent(
@@ -26,7 +28,7 @@ class Feed:
         organization_id: str,
         version: int,
         *,
-        before: int | None = None,
+        before: str | None = None,
         limit: int = 50,
         event_type: str | None = None,
         reason: str | None = None,
@@ -39,7 +41,7 @@ class Feed:
             event_types,
             limit + 1,
             newest_first=True,
-            before=before,
+            before=self._cursors.decode(CursorKind.EVENTS, organization_id, before),
             reason=reason,
             unit_id=unit_id,
         )
@@ -51,14 +53,13 @@ class Feed:
         with self._storage.read() as uow:
             organizations.require(uow, organization_id)
             stored = uow.events.read(query)
-        items = [_item(entry, version) for entry in stored]
+        items = [self._item(organization_id, entry, version) for entry in stored]
         return paginate(items, limit, lambda item: str(item["cursor"]))
 
+    def _item(self, organization_id: str, stored: StoredEvent, version: int) -> dict[str, Any]:
+        return {"cursor": event_cursor(self._cursors, organization_id, stored), **render_event(stored.event, version)}
 
-def event_cursor(stored: StoredEvent) -> str:
+
+def event_cursor(cursors: Cursors, organization_id: str, stored: StoredEvent) -> str:
     """The cursor of an event as `GET .../events?after=` takes it (the Feed API's `Feed-Cursor` too)."""
-    return str(stored.seq)
-
-
-def _item(stored: StoredEvent, version: int) -> dict[str, Any]:
-    return {"cursor": event_cursor(stored), **render_event(stored.event, version)}
+    return cursors.encode(CursorKind.EVENTS, organization_id, stored.seq)

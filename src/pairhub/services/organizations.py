@@ -109,10 +109,11 @@ class Organizations:
         return key, clear
 
     def revoke_api_key(self, organization_id: str, key_id: str) -> None:
-        """Revoke a key; it stops working at once."""
+        """Revoke a key; it stops working at once, and the UI sessions signed in with it end."""
         with self._storage.write() as uow:
             require(uow, organization_id)
             key = uow.api_keys.get(key_id)
             if key is None or key.organization_id != organization_id or not key.active:
                 raise NotFound("api_key_not_found", f"API key {key_id} does not exist.")
             uow.api_keys.save(replace(key, revoked_at=self._clock.now_ms()))
+            uow.sessions.delete_of_key(key_id)

@@ -1,10 +1,14 @@
-"""Keyset pagination shared by every list."""
+"""Keyset pagination shared by every list, and the opaque cursors of lists that page by sequence."""
 
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
+from enum import StrEnum
 from typing import Generic, TypeVar
+
+from pairhub.domain.errors import Invalid
+from pairhub.ports import Sealer
 
 T = TypeVar("T")
 
@@ -26,3 +30,46 @@ def paginate(rows: Sequence[T], limit: int, cursor_of: Callable[[T], str]) -> Pa
         kept = rows[:limit]
         return Page(kept, cursor_of(kept[-1]))
     return Page(rows, None)
+
+
+class CursorKind(StrEnum):
+    """The lists whose cursors are positions in a sequence shared by every organization."""
+
+    EVENTS = "events"
+    PAIRINGS = "pairings"
+    ATTEMPTS = "attempts"
+    BATCHES = "batches"
+
+
+POSITION_BYTES = 8
+
+
+class Cursors:
+    """The one encoder and decoder of those cursors: opaque, bound to one organization and one list.
+
+    The positions are global sequence numbers (the outbox's `seq`, the pairing history's), so a plain
+    number would show how many events other organizations produced between two reads. Sealed with the
+    deployment's key, a cursor reveals nothing, cannot be forged or moved to another organization or
+    list, and is stable: the same position always gives the same cursor, across processes and restarts
+    (as long as its key stays in `PAIRHUB_SECRET_KEY`).
+    """
+
+    def __init__(self, sealer: Sealer) -> None:
+        self._sealer = sealer
+
+    def encode(self, kind: CursorKind, organization_id: str, position: int) -> str:
+        """The cursor of `position` in `kind` of this organization."""
+        return self._sealer.seal(position.to_bytes(POSITION_BYTES, "big"), _context(kind, organization_id))
+
+    def decode(self, kind: CursorKind, organization_id: str, cursor: str | None) -> int | None:
+        """The position of a cursor this API handed out, None without one; 422 `invalid_cursor` otherwise."""
+        if cursor is None or cursor == "":
+            return None
+        opened = self._sealer.unseal(cursor, _context(kind, organization_id))
+        if opened is None or len(opened) != POSITION_BYTES:
+            raise Invalid("invalid_cursor", "The cursor is not one this API handed out for this list.")
+        return int.from_bytes(opened, "big")
+
+
+def _context(kind: CursorKind, organization_id: str) -> bytes:
+    return f"{kind.value}\x00{organization_id}".encode()

@@ -10,7 +10,7 @@ from pairhub.domain.pairings import PairingRecord
 from pairhub.domain.units import Unit
 from pairhub.ports import Clock, Storage
 from pairhub.services import assets, organizations, units
-from pairhub.services.pagination import Page, paginate
+from pairhub.services.pagination import CursorKind, Cursors, Page, paginate
 
 
 @dataclass(frozen=True)
@@ -24,9 +24,10 @@ class PairResult:
 class Pairing:
     """Use cases of manual pairing."""
 
-    def __init__(self, storage: Storage, clock: Clock) -> None:
+    def __init__(self, storage: Storage, clock: Clock, cursors: Cursors) -> None:
         self._storage = storage
         self._clock = clock
+        self._cursors = cursors
 
     def pair(self, organization_id: str, unit_id: str, asset_id: str, via: str = "api") -> PairResult:
         """Pair a unit with an asset of the same organization."""
@@ -70,10 +71,13 @@ class Pairing:
         return paginate(found, limit, lambda entry: entry.unit_id)
 
     def history(
-        self, organization_id: str, unit_id: str | None, after: int, limit: int
+        self, organization_id: str, unit_id: str | None, after: str | None, limit: int
     ) -> Page[PairingRecord]:
-        """Every pairing that ever existed, oldest first."""
+        """Every pairing that ever existed, oldest first, after the cursor."""
+        position = self._cursors.decode(CursorKind.PAIRINGS, organization_id, after) or 0
         with self._storage.read() as uow:
             organizations.require(uow, organization_id)
-            found = uow.pairings.search(organization_id, unit_id, after, limit + 1)
-        return paginate(found, limit, lambda entry: str(entry.seq))
+            found = uow.pairings.search(organization_id, unit_id, position, limit + 1)
+        return paginate(
+            found, limit, lambda entry: self._cursors.encode(CursorKind.PAIRINGS, organization_id, entry.seq)
+        )

@@ -16,7 +16,7 @@ from pairhub.domain.errors import Invalid, NotFound
 from pairhub.domain.subscriptions import Attempt, Batch, Subscription, SubscriptionChanges
 from pairhub.ports import Clock, Storage, UnitOfWork
 from pairhub.services import organizations
-from pairhub.services.pagination import Page, paginate
+from pairhub.services.pagination import CursorKind, Cursors, Page, paginate
 
 EVENT_GROUP = "asset"
 ATTEMPTS_SHOWN_PER_BATCH = 10
@@ -32,10 +32,12 @@ class SubscriptionView:
 
 @dataclass(frozen=True)
 class BatchView:
-    """A batch of the delivery log with its latest attempts (and its body when asked for one batch)."""
+    """A batch of the delivery log, its latest attempts and the feed cursors of its first and last event."""
 
     record: Batch
     attempts: Sequence[Attempt]
+    first_cursor: str
+    last_cursor: str
 
 
 def _missing(subscription_id: str) -> NotFound:
@@ -96,10 +98,17 @@ def _check_signature_header(name: str, headers: Mapping[str, str]) -> None:
 class Subscriptions:
     """Use cases of the webhook subscriptions of an organization."""
 
-    def __init__(self, storage: Storage, clock: Clock, guard: TargetGuard) -> None:
+    def __init__(self, storage: Storage, clock: Clock, guard: TargetGuard, cursors: Cursors) -> None:
         self._storage = storage
         self._clock = clock
         self._guard = guard
+        self._cursors = cursors
+
+    def _batch_view(self, organization_id: str, batch: Batch, attempts: Sequence[Attempt]) -> BatchView:
+        def cursor(seq: int) -> str:
+            return self._cursors.encode(CursorKind.EVENTS, organization_id, seq)
+
+        return BatchView(batch, attempts, cursor(batch.first_seq), cursor(batch.last_seq))
 
     def _check_url(self, url: str) -> None:
         try:
@@ -208,12 +217,10 @@ class Subscriptions:
                 changes.max_batch_size if changes.max_batch_size is not None else sub.max_batch_size,
                 changes.max_wait_ms if changes.max_wait_ms is not None else sub.max_wait_ms,
             )
+            headers = rules.merge_headers(sub.custom_headers, changes.custom_headers)
             if changes.custom_headers is not None:
-                _check_headers(changes.custom_headers)
-            _check_signature_header(
-                changes.signature_header or sub.signature_header,
-                changes.custom_headers if changes.custom_headers is not None else sub.custom_headers,
-            )
+                _check_headers(headers)
+            _check_signature_header(changes.signature_header or sub.signature_header, headers)
             now = self._clock.now_ms()
             sub = rules.change(sub, changes, now)
             if changes.state is SubscriptionState.PAUSED:
@@ -263,17 +270,22 @@ class Subscriptions:
         organization_id: str,
         subscription_id: str,
         status: str | None,
-        after: int | None,
+        after: str | None,
         limit: int,
     ) -> Page[BatchView]:
-        """The delivery log, newest batch first, each with its latest attempts."""
+        """The delivery log, newest batch first from the cursor on, each with its latest attempts."""
         wanted = BatchStatus(status) if status else None
+        before = self._cursors.decode(CursorKind.BATCHES, organization_id, after)
         with self._storage.read() as uow:
             self._load(uow, organization_id, subscription_id)
-            found = uow.batches.list(subscription_id, wanted, after, limit + 1)
+            found = uow.batches.list(subscription_id, wanted, before, limit + 1)
             attempts = uow.attempts.latest([b.id for b in found[:limit]], ATTEMPTS_SHOWN_PER_BATCH)
-        views = [BatchView(b, attempts.get(b.id, [])) for b in found]
-        return paginate(views, limit, lambda view: str(view.record.first_seq))
+        views = [self._batch_view(organization_id, b, attempts.get(b.id, [])) for b in found]
+        return paginate(
+            views,
+            limit,
+            lambda view: self._cursors.encode(CursorKind.BATCHES, organization_id, view.record.first_seq),
+        )
 
     @staticmethod
     def _batch(uow: UnitOfWork, subscription_id: str, batch_id: str) -> Batch:
@@ -288,7 +300,7 @@ class Subscriptions:
             self._load(uow, organization_id, subscription_id)
             found = self._batch(uow, subscription_id, batch_id)
             attempts = uow.attempts.latest([batch_id], 100)[batch_id]
-        return BatchView(found, attempts)
+        return self._batch_view(organization_id, found, attempts)
 
     def redeliver(self, organization_id: str, subscription_id: str, batch_id: str) -> BatchView:
         """Queue a batch to be sent again with the same `eventBatchId` and the same bytes."""
@@ -300,4 +312,4 @@ class Subscriptions:
             uow.batches.save_many([again])
             uow.subscriptions.save(sub)
             attempts = uow.attempts.latest([batch_id], ATTEMPTS_SHOWN_PER_BATCH)[batch_id]
-        return BatchView(again, attempts)
+        return self._batch_view(organization_id, again, attempts)

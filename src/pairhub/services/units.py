@@ -9,7 +9,7 @@ from pairhub.domain.model import is_valid_unit_id
 from pairhub.domain.units import Unit
 from pairhub.ports import Clock, Storage, UnitOfWork
 from pairhub.services import organizations
-from pairhub.services.pagination import Page, paginate
+from pairhub.services.pagination import CursorKind, Cursors, Page, paginate
 
 
 def require(uow: UnitOfWork, organization_id: str, unit_id: str, *, lock: bool = False) -> Unit:
@@ -23,7 +23,8 @@ def require(uow: UnitOfWork, organization_id: str, unit_id: str, *, lock: bool =
 class Units:
     """Use cases on units."""
 
-    def __init__(self, storage: Storage, clock: Clock) -> None:
+    def __init__(self, storage: Storage, clock: Clock, cursors: Cursors) -> None:
+        self._cursors = cursors
         self._storage = storage
         self._clock = clock
 
@@ -65,12 +66,17 @@ class Units:
             found = uow.units.search(organization_id, paired, state, after, limit + 1)
         return paginate(found, limit, lambda unit: unit.id)
 
-    def attempts(self, organization_id: str, unit_id: str, before: int | None, limit: int) -> Page[Diagnosis]:
-        """The diagnoses of a unit's auto-pairing attempts, newest first."""
+    def attempts(self, organization_id: str, unit_id: str, after: str | None, limit: int) -> Page[Diagnosis]:
+        """The diagnoses of a unit's auto-pairing attempts, newest first, from the cursor on."""
+        before = self._cursors.decode(CursorKind.ATTEMPTS, organization_id, after)
         with self._storage.read() as uow:
             require(uow, organization_id, unit_id)
             found = uow.diagnoses.of_unit(organization_id, unit_id, before, limit + 1)
-        return paginate(found, limit, lambda diagnosis: str(diagnosis.id))
+        return paginate(
+            found,
+            limit,
+            lambda diagnosis: self._cursors.encode(CursorKind.ATTEMPTS, organization_id, diagnosis.id),
+        )
 
     def delete(self, organization_id: str, unit_id: str) -> None:
         """Remove a unit that is not paired; its reminders end with it."""

@@ -1,9 +1,9 @@
-"""Organizations and API keys in memory."""
+"""Organizations, API keys and UI sessions in memory."""
 
 from __future__ import annotations
 
 from pairhub.adapters.memory.state import MemoryState
-from pairhub.domain.organizations import ApiKey, Organization
+from pairhub.domain.organizations import ApiKey, Organization, Session
 
 
 class MemoryOrganizations:
@@ -66,3 +66,44 @@ class MemoryApiKeys:
     def save(self, key: ApiKey) -> None:
         """Write back a changed key."""
         self._rows[key.id] = key
+
+
+class MemorySessions:
+    """UI sessions by token hash."""
+
+    def __init__(self, state: MemoryState) -> None:
+        self._state = state
+
+    @property
+    def _rows(self) -> dict[str, Session]:
+        return self._state.table("sessions", dict)
+
+    def add(self, session: Session) -> None:
+        """Insert a new session."""
+        self._rows[session.token_hash] = session
+
+    def find_active(self, token_hash: str, now: int) -> Session | None:
+        """The session with this hash while it has not expired and its API key (if any) is not revoked."""
+        session = self._rows.get(token_hash)
+        if session is None or session.expires_at <= now:
+            return None
+        if session.key_id is not None:
+            keys: dict[str, ApiKey] = self._state.table("api_keys", dict)
+            key = keys.get(session.key_id)
+            if key is None or not key.active:
+                return None
+        return session
+
+    def delete(self, token_hash: str) -> None:
+        """End one session."""
+        self._rows.pop(token_hash, None)
+
+    def delete_of_key(self, key_id: str) -> None:
+        """End every session signed in with this API key."""
+        for token_hash in [h for h, s in self._rows.items() if s.key_id == key_id]:
+            del self._rows[token_hash]
+
+    def delete_expired(self, now: int) -> None:
+        """Forget sessions that expired."""
+        for token_hash in [h for h, s in self._rows.items() if s.expires_at <= now]:
+            del self._rows[token_hash]

@@ -10,7 +10,7 @@ from pairhub.adapters.memory.assets import MemoryAssets
 from pairhub.adapters.memory.diagnoses import MemoryDiagnoses
 from pairhub.adapters.memory.events import MemoryEvents
 from pairhub.adapters.memory.feeds import MemoryFeeds
-from pairhub.adapters.memory.organizations import MemoryApiKeys, MemoryOrganizations
+from pairhub.adapters.memory.organizations import MemoryApiKeys, MemoryOrganizations, MemorySessions
 from pairhub.adapters.memory.pairings import MemoryPairings
 from pairhub.adapters.memory.state import MemoryState
 from pairhub.adapters.memory.subscriptions import MemoryAttempts, MemoryBatches, MemorySubscriptions
@@ -41,6 +41,11 @@ class MemoryUnitOfWork:
     def api_keys(self) -> MemoryApiKeys:
         """API keys."""
         return MemoryApiKeys(self.state)
+
+    @cached_property
+    def sessions(self) -> MemorySessions:
+        """Signed-in UI sessions."""
+        return MemorySessions(self.state)
 
     @cached_property
     def units(self) -> MemoryUnits:

@@ -1,13 +1,13 @@
-"""Organizations and API keys on SQL."""
+"""Organizations, API keys and UI sessions on SQL."""
 
 from __future__ import annotations
 
 from dataclasses import asdict
 
-from sqlalchemy import Connection, RowMapping, insert, select, update
+from sqlalchemy import Connection, RowMapping, delete, exists, insert, or_, select, update
 
-from pairhub.adapters.sql.tables import api_keys, organizations
-from pairhub.domain.organizations import ApiKey, Organization
+from pairhub.adapters.sql.tables import api_keys, organizations, ui_sessions
+from pairhub.domain.organizations import ApiKey, Organization, Session
 
 
 def _organization(row: RowMapping) -> Organization:
@@ -79,3 +79,36 @@ class SqlApiKeys:
         self._connection.execute(
             update(api_keys).where(api_keys.c.id == key.id).values(revoked_at=key.revoked_at)
         )
+
+
+class SqlSessions:
+    """The ui_sessions table."""
+
+    def __init__(self, connection: Connection) -> None:
+        self._connection = connection
+
+    def add(self, session: Session) -> None:
+        """Insert a new session."""
+        self._connection.execute(insert(ui_sessions), asdict(session))
+
+    def find_active(self, token_hash: str, now: int) -> Session | None:
+        """The session with this hash while it has not expired and its API key (if any) is not revoked."""
+        s = ui_sessions.c
+        key_active = exists().where(api_keys.c.id == s.key_id, api_keys.c.revoked_at.is_(None))
+        query = select(ui_sessions).where(
+            s.token_hash == token_hash, s.expires_at > now, or_(s.key_id.is_(None), key_active)
+        )
+        row = self._connection.execute(query).mappings().first()
+        return None if row is None else Session(**row)
+
+    def delete(self, token_hash: str) -> None:
+        """End one session."""
+        self._connection.execute(delete(ui_sessions).where(ui_sessions.c.token_hash == token_hash))
+
+    def delete_of_key(self, key_id: str) -> None:
+        """End every session signed in with this API key."""
+        self._connection.execute(delete(ui_sessions).where(ui_sessions.c.key_id == key_id))
+
+    def delete_expired(self, now: int) -> None:
+        """Forget sessions that expired."""
+        self._connection.execute(delete(ui_sessions).where(ui_sessions.c.expires_at <= now))

@@ -4,18 +4,19 @@ from __future__ import annotations
 
 import functools
 import json
-from collections.abc import Callable, Mapping
-from types import MappingProxyType
+from collections.abc import Callable
 from typing import Any
 
 from sqlalchemy import RowMapping
 
+from pairhub.adapters.sql.secret_columns import SECRET_COLUMNS, SecretColumns
 from pairhub.domain.delivery import BatchStatus, SubscriptionState
 from pairhub.domain.subscriptions import Attempt, Batch, Subscription
 
 
-def subscription_values(subscription: Subscription) -> dict[str, Any]:
-    """The columns of a subscription."""
+def subscription_values(subscription: Subscription, sealed: SecretColumns) -> dict[str, Any]:
+    """The columns of a subscription, its secrets encrypted."""
+    sub_id = subscription.id
     return {
         "id": subscription.id,
         "organization_id": subscription.organization_id,
@@ -24,12 +25,12 @@ def subscription_values(subscription: Subscription) -> dict[str, Any]:
         "event_names": json.dumps(list(subscription.event_names)),
         "max_batch_size": subscription.max_batch_size,
         "max_wait_ms": subscription.max_wait_ms,
-        "custom_headers": json.dumps(dict(subscription.custom_headers)),
+        "custom_headers": sealed.seal_headers(sub_id, subscription.custom_headers),
         "signature_header": subscription.signature_header,
         "description": subscription.description,
         "state": subscription.state.value,
-        "secret": subscription.secret,
-        "previous_secret": subscription.previous_secret,
+        "secret": sealed.seal_secret(sub_id, "secret", subscription.secret),
+        "previous_secret": sealed.seal_secret(sub_id, "previous_secret", subscription.previous_secret),
         "previous_secret_expires_at": subscription.previous_secret_expires_at,
         "created_at": subscription.created_at,
         "updated_at": subscription.updated_at,
@@ -73,17 +74,24 @@ SUBSCRIPTION_STATE = (
 
 _ENCODE: dict[str, Callable[[Any], Any]] = {
     "event_names": lambda names: json.dumps(list(names)),
-    "custom_headers": lambda headers: json.dumps(dict(headers)),
     "state": lambda state: state.value,
 }
 
 
-def changed_columns(before: Subscription | None, after: Subscription) -> dict[str, Any]:
+def changed_columns(
+    before: Subscription | None, after: Subscription, sealed: SecretColumns
+) -> dict[str, Any]:
     """The columns whose values differ between two versions of a subscription (all without `before`)."""
-    changed = {}
+    changed: dict[str, Any] = {}
     for name in SUBSCRIPTION_STATE:
         value = getattr(after, name)
-        if before is None or getattr(before, name) != value:
+        if before is not None and getattr(before, name) == value:
+            continue
+        if name == "custom_headers":
+            changed[name] = sealed.seal_headers(after.id, value)
+        elif name in SECRET_COLUMNS:
+            changed[name] = sealed.seal_secret(after.id, name, value)
+        else:
             encode = _ENCODE.get(name)
             changed[name] = value if encode is None else encode(value)
     return changed
@@ -95,14 +103,9 @@ def _event_names(text: str) -> tuple[str, ...]:
     return tuple(json.loads(text))
 
 
-@functools.lru_cache(maxsize=4096)
-def _custom_headers(text: str) -> Mapping[str, str]:
-    # Shared between records, hence read-only.
-    return MappingProxyType(json.loads(text))
-
-
-def to_subscription(row: RowMapping) -> Subscription:
-    """A subscription from its row."""
+def to_subscription(row: RowMapping, sealed: SecretColumns) -> Subscription:
+    """A subscription from its row, its secrets decrypted."""
+    sub_id = row["id"]
     return Subscription(
         id=row["id"],
         organization_id=row["organization_id"],
@@ -111,14 +114,18 @@ def to_subscription(row: RowMapping) -> Subscription:
         event_names=_event_names(row["event_names"]),
         max_batch_size=row["max_batch_size"],
         max_wait_ms=row["max_wait_ms"],
-        custom_headers=_custom_headers(row["custom_headers"]),
+        custom_headers=sealed.open_headers(sub_id, row["custom_headers"]),
         description=row["description"],
         state=SubscriptionState(row["state"]),
-        secret=row["secret"],
+        secret=sealed.open_secret(sub_id, "secret", row["secret"]),
         created_at=row["created_at"],
         updated_at=row["updated_at"],
         cursor_seq=row["cursor_seq"],
-        previous_secret=row["previous_secret"],
+        previous_secret=(
+            None
+            if row["previous_secret"] is None
+            else sealed.open_secret(sub_id, "previous_secret", row["previous_secret"])
+        ),
         previous_secret_expires_at=row["previous_secret_expires_at"],
         on_hold_since=row["on_hold_since"],
         on_hold_reason=row["on_hold_reason"],

@@ -26,6 +26,7 @@ from sqlalchemy import (
 )
 
 from pairhub.adapters.sql import subscription_rows as convert
+from pairhub.adapters.sql.secret_columns import SecretColumns
 from pairhub.adapters.sql.tables import attempts, batches, events, organizations, subscriptions
 from pairhub.domain.delivery import BatchStatus, SubscriptionState
 from pairhub.domain.subscriptions import Attempt, Batch, Subscription
@@ -98,8 +99,9 @@ class SqlSubscriptions:
     that changed (the worker saves hundreds per step; most change one or two columns).
     """
 
-    def __init__(self, connection: Connection) -> None:
+    def __init__(self, connection: Connection, sealed: SecretColumns) -> None:
         self._connection = connection
+        self._sealed = sealed
         self._seen: dict[str, Subscription] = {}
 
     def _read(self, found: Subscription) -> Subscription:
@@ -109,7 +111,7 @@ class SqlSubscriptions:
     def _write(self, changed: Sequence[Subscription], worker: str | None, lease_until: int | None) -> None:
         groups: dict[tuple[str, ...], list[dict[str, Any]]] = {}
         for sub in changed:
-            columns = convert.changed_columns(self._seen.get(sub.id), sub)
+            columns = convert.changed_columns(self._seen.get(sub.id), sub, self._sealed)
             self._seen[sub.id] = sub
             if not columns and worker is None:
                 continue
@@ -122,7 +124,9 @@ class SqlSubscriptions:
 
     def add(self, subscription: Subscription) -> None:
         """Insert a new subscription."""
-        self._connection.execute(insert(subscriptions), convert.subscription_values(subscription))
+        self._connection.execute(
+            insert(subscriptions), convert.subscription_values(subscription, self._sealed)
+        )
 
     def get(self, subscription_id: str, *, lock: bool = False) -> Subscription | None:
         """One subscription (locked for this transaction when `lock`), or None."""
@@ -130,7 +134,7 @@ class SqlSubscriptions:
         if lock:
             query = query.with_for_update()
         row = self._connection.execute(query).mappings().first()
-        return None if row is None else self._read(convert.to_subscription(row))
+        return None if row is None else self._read(convert.to_subscription(row, self._sealed))
 
     def save(self, subscription: Subscription) -> None:
         """Write back a changed subscription."""
@@ -204,7 +208,7 @@ class SqlSubscriptions:
             return {}
         statement = _SERVED if served_only else _LEASED
         rows = self._connection.execute(statement, {"ids": list(subscription_ids), "worker": worker})
-        return {row["id"]: self._read(convert.to_subscription(row)) for row in rows.mappings()}
+        return {row["id"]: self._read(convert.to_subscription(row, self._sealed)) for row in rows.mappings()}
 
     def release(self, subscription_ids: Collection[str], worker: str) -> None:
         """Give leases back; lease_expires_at stays, to order the next claims fairly."""
@@ -228,7 +232,8 @@ class SqlSubscriptions:
         if after:
             query = query.where(subscriptions.c.id > after)
         return [
-            self._read(convert.to_subscription(row)) for row in self._connection.execute(query).mappings()
+            self._read(convert.to_subscription(row, self._sealed))
+            for row in self._connection.execute(query).mappings()
         ]
 
 

@@ -50,6 +50,20 @@ api_keys = Table(
     Column("revoked_at", BigInteger),
 )
 
+ui_sessions = Table(
+    "ui_sessions",
+    metadata,
+    # Signed-in UI sessions; only the sha256 of the token the cookie carries is stored.
+    Column("token_hash", String(64), primary_key=True),
+    Column("role", String(16), nullable=False),
+    Column("organization_id", String(36)),
+    Column("key_id", String(36)),
+    Column("created_at", BigInteger, nullable=False),
+    Column("expires_at", BigInteger, nullable=False),
+    Index("ix_ui_sessions_key_id", "key_id"),
+    Index("ix_ui_sessions_expires_at", "expires_at"),
+)
+
 assets = Table(
     "assets",
     metadata,
@@ -172,9 +186,10 @@ subscriptions = Table(
     Column("signature_header", String(64), nullable=False, server_default="X-Signature-256"),
     Column("description", String(500)),
     Column("state", String(16), nullable=False),
-    # Stored usable, not hashed: the service needs the key itself to sign every request.
-    Column("secret", String(100), nullable=False),
-    Column("previous_secret", String(100)),
+    # Encrypted (adapters/sql/secret_columns.py), not hashed: signing needs the key itself. Custom
+    # header values are encrypted inside `custom_headers`; their names stay readable.
+    Column("secret", Text, nullable=False),
+    Column("previous_secret", Text),
     Column("previous_secret_expires_at", BigInteger),
     Column("created_at", BigInteger, nullable=False),
     Column("updated_at", BigInteger, nullable=False),

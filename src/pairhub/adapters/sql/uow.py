@@ -8,13 +8,15 @@ from functools import cached_property
 
 from sqlalchemy import Connection
 
+from pairhub.adapters.secret_box import SecretBox
 from pairhub.adapters.sql.assets import SqlAssets
 from pairhub.adapters.sql.diagnoses import SqlDiagnoses
 from pairhub.adapters.sql.engine import Database
 from pairhub.adapters.sql.events import SqlEvents
 from pairhub.adapters.sql.feeds import SqlFeeds
-from pairhub.adapters.sql.organizations import SqlApiKeys, SqlOrganizations
+from pairhub.adapters.sql.organizations import SqlApiKeys, SqlOrganizations, SqlSessions
 from pairhub.adapters.sql.pairings import SqlPairings
+from pairhub.adapters.sql.secret_columns import SecretColumns, reseal_all
 from pairhub.adapters.sql.subscriptions import SqlAttempts, SqlBatches, SqlSubscriptions
 from pairhub.adapters.sql.units import SqlUnits
 
@@ -22,8 +24,9 @@ from pairhub.adapters.sql.units import SqlUnits
 class SqlUnitOfWork:
     """Repositories over one open transaction; built lazily, so a unit of work costs what it uses."""
 
-    def __init__(self, connection: Connection) -> None:
+    def __init__(self, connection: Connection, sealed: SecretColumns) -> None:
         self.connection = connection
+        self._sealed = sealed
 
     @cached_property
     def events(self) -> SqlEvents:
@@ -39,6 +42,11 @@ class SqlUnitOfWork:
     def api_keys(self) -> SqlApiKeys:
         """API keys."""
         return SqlApiKeys(self.connection)
+
+    @cached_property
+    def sessions(self) -> SqlSessions:
+        """Signed-in UI sessions."""
+        return SqlSessions(self.connection)
 
     @cached_property
     def units(self) -> SqlUnits:
@@ -63,7 +71,7 @@ class SqlUnitOfWork:
     @cached_property
     def subscriptions(self) -> SqlSubscriptions:
         """Webhook subscriptions."""
-        return SqlSubscriptions(self.connection)
+        return SqlSubscriptions(self.connection, self._sealed)
 
     @cached_property
     def batches(self) -> SqlBatches:
@@ -96,20 +104,26 @@ class SqlUnitOfWork:
 class SqlStorage:
     """Units of work on a SQLite or PostgreSQL database."""
 
-    def __init__(self, database: Database) -> None:
+    def __init__(self, database: Database, box: SecretBox) -> None:
         self.database = database
+        self.sealed = SecretColumns(box)
 
     @contextmanager
     def write(self) -> Iterator[SqlUnitOfWork]:
         """A write transaction."""
         with self.database.write() as connection:
-            yield SqlUnitOfWork(connection)
+            yield SqlUnitOfWork(connection, self.sealed)
 
     @contextmanager
     def read(self) -> Iterator[SqlUnitOfWork]:
         """A read-only transaction."""
         with self.database.read() as connection:
-            yield SqlUnitOfWork(connection)
+            yield SqlUnitOfWork(connection, self.sealed)
+
+    def reseal(self) -> int:
+        """Check that the key opens every stored secret and move them to the newest key; rows changed."""
+        with self.database.write() as connection:
+            return reseal_all(connection, self.sealed)
 
     def on_outbox_commit(self, listener: Callable[[], None]) -> None:
         """Call `listener` after every commit that recorded events."""

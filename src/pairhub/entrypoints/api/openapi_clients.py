@@ -145,12 +145,16 @@ def refine(document: dict[str, Any]) -> None:
         "enum": sorted(PROBLEM_CODES),
     }
     _formats(schemas)
-    for name in ("SubscriptionIn", "SubscriptionOut", "SubscriptionPatch"):
+    # A patch may remove every header and name as many new ones.
+    for name, most in (("SubscriptionIn", MAX_CUSTOM_HEADERS), ("SubscriptionPatch", 2 * MAX_CUSTOM_HEADERS)):
         headers = schemas.get(name, {}).get("properties", {}).get("customHeaders")
         if headers is not None:
             for option in [headers, *headers.get("anyOf", [])]:
                 if option.get("type") == "object":
-                    option["maxProperties"] = MAX_CUSTOM_HEADERS
+                    option["maxProperties"] = most
+    names = schemas.get("SubscriptionOut", {}).get("properties", {}).get("customHeaderNames")
+    if names is not None:
+        names["maxItems"] = MAX_CUSTOM_HEADERS
     if "SubscriptionPatch" in schemas:
         _non_nullable(schemas["SubscriptionPatch"], keep={"description"})
     attempt = schemas.get("AttemptOut", {}).get("properties", {}).get("outcome")

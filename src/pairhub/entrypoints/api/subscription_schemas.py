@@ -32,7 +32,11 @@ class SubscriptionIn(Strict):
     eventNames: list[EventName] = Field(min_length=1, max_length=2)
     maxBatchSize: int = Field(100, ge=1, le=500)
     maxWaitMs: int = Field(500, ge=0, le=60_000)
-    customHeaders: dict[str, str] = Field(default_factory=dict, description="At most 5.")
+    customHeaders: dict[str, str] = Field(
+        default_factory=dict,
+        description="At most 5, sent with every request. Values are write-only: responses name the headers "
+        "(`customHeaderNames`), never their values.",
+    )
     description: str | None = Field(None, max_length=500)
     signatureHeader: str = Field(
         "X-Signature-256", min_length=3, max_length=64, description=_SIGNATURE_HEADER_DOC
@@ -47,7 +51,11 @@ class SubscriptionPatch(Strict):
     eventNames: list[EventName] | None = Field(None, min_length=1, max_length=2)
     maxBatchSize: int | None = Field(None, ge=1, le=500)
     maxWaitMs: int | None = Field(None, ge=0, le=60_000)
-    customHeaders: dict[str, str] | None = None
+    customHeaders: dict[str, str | None] | None = Field(
+        None,
+        description="A patch of the write-only headers: a value sets or replaces the header of that name "
+        "(case-insensitively), `null` removes it, headers not named are kept.",
+    )
     description: str | None = Field(None, max_length=500)
     state: Literal["active", "paused"] | None = None
     signatureHeader: str | None = Field(None, min_length=3, max_length=64, description=_SIGNATURE_HEADER_DOC)
@@ -62,7 +70,7 @@ class CountersOut(BaseModel):
 
 
 class SubscriptionOut(BaseModel):
-    """A webhook subscription (its secret is shown only on creation and rotation)."""
+    """A webhook subscription (its secret is shown only on creation and rotation, header values never)."""
 
     id: str
     organizationId: str
@@ -72,7 +80,9 @@ class SubscriptionOut(BaseModel):
     eventNames: list[EventName]
     maxBatchSize: int
     maxWaitMs: int
-    customHeaders: dict[str, str]
+    customHeaderNames: list[str] = Field(
+        description="The names of the custom headers; their values are write-only and never shown."
+    )
     signatureHeader: str = Field(description=_SIGNATURE_HEADER_DOC)
     description: str | None
     state: State
@@ -154,7 +164,7 @@ def subscription(view: SubscriptionView, secret: str | None = None) -> dict[str,
         "eventNames": list(sub.event_names),
         "maxBatchSize": sub.max_batch_size,
         "maxWaitMs": sub.max_wait_ms,
-        "customHeaders": dict(sub.custom_headers),
+        "customHeaderNames": list(sub.custom_headers),
         "signatureHeader": sub.signature_header,
         "description": sub.description,
         "state": sub.state.value,
@@ -199,8 +209,8 @@ def batch(view: BatchView, with_body: bool = False) -> dict[str, Any]:
         "subscriptionId": record.subscription_id,
         "status": record.status.value,
         "eventCount": record.event_count,
-        "firstCursor": str(record.first_seq),
-        "lastCursor": str(record.last_seq),
+        "firstCursor": view.first_cursor,
+        "lastCursor": view.last_cursor,
         "createdAt": iso(record.created_at),
         "attempts": record.attempts,
         "nextAttemptAt": iso(record.next_attempt_at),

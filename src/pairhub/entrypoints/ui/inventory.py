@@ -18,6 +18,7 @@ from pairhub.entrypoints.ui.web import (
     container_of,
     csrf_guard,
     flash,
+    form_text,
     redirect,
     render,
     safe_back,
@@ -83,7 +84,8 @@ def assets_page(
 def create_asset(request: Request, viewer: OrgViewerDep, vin: FormStr = "", name: FormStr = "") -> Response:
     """Create an asset; a VIN may pair waiting units at once."""
     try:
-        view = container_of(request).assets.create(viewer.org_id, vin or None, name.strip()[:200] or None)
+        name = form_text(name, "The name")[:200]
+        view = container_of(request).assets.create(viewer.org_id, vin or None, name or None)
     except DomainError as error:
         page = container_of(request).assets.list(viewer.org_id, limit=PAGE_SIZE)
         context = {
@@ -125,7 +127,8 @@ def edit_asset(
     """Change an asset's VIN and name; a new VIN may pair waiting units at once."""
     container = container_of(request)
     try:
-        changes = AssetChanges(vin or None, name.strip()[:200] or None, vin_given=True, name_given=True)
+        name = form_text(name, "The name")[:200]
+        changes = AssetChanges(vin or None, name or None, vin_given=True, name_given=True)
         view = container.assets.update(viewer.org_id, asset_id, changes)
     except DomainError as error:
         try:
@@ -182,7 +185,7 @@ def units_page(request: Request, viewer: OrgViewerDep, show: str = "", after: st
 def provision_unit(request: Request, viewer: OrgViewerDep, unit_id: FormStr = "") -> Response:
     """Provision a unit for the organization."""
     try:
-        unit = container_of(request).units.provision(viewer.org_id, unit_id.strip())
+        unit = container_of(request).units.provision(viewer.org_id, form_text(unit_id, "The unit id"))
     except DomainError as error:
         page = container_of(request).units.list(viewer.org_id, limit=PAGE_SIZE)
         context = {
@@ -231,7 +234,7 @@ def unit_page(request: Request, viewer: OrgViewerDep, unit_id: str) -> Response:
             asset = container.assets.get(viewer.org_id, unit.asset_id)
         except DomainError:
             asset = None
-    history = container.pairing.history(viewer.org_id, unit_id, 0, 100).items
+    history = container.pairing.history(viewer.org_id, unit_id, None, 100).items
     labels: dict[str, str] = {}
     for entry in history:
         if entry.asset_id not in labels:
@@ -311,8 +314,8 @@ def pair(
     back = safe_back(back, "/ui/units")
     context: dict[str, Any] = {"action": "pair", "back": back, "unit_id": unit_id.strip(), "error": None}
     try:
-        context["unit"] = unit = container.units.get(viewer.org_id, unit_id.strip())
-        context["asset"] = view = _find_asset(container, viewer.org_id, asset)
+        context["unit"] = unit = container.units.get(viewer.org_id, form_text(unit_id, "The unit id"))
+        context["asset"] = view = _find_asset(container, viewer.org_id, form_text(asset, "The asset"))
     except DomainError as error:
         return _refused(request, context, error, viewer)
     if unit.asset_id is not None and unit.asset_id != view.asset.id:
@@ -347,7 +350,7 @@ def unpair(
     back = safe_back(back, "/ui/units")
     context: dict[str, Any] = {"action": "unpair", "back": back, "unit_id": unit_id.strip(), "error": None}
     try:
-        unit = context["unit"] = container.units.get(viewer.org_id, unit_id.strip())
+        unit = context["unit"] = container.units.get(viewer.org_id, form_text(unit_id, "The unit id"))
         if unit.asset_id is not None:
             context["asset"] = container.assets.get(viewer.org_id, unit.asset_id)
     except DomainError as error:

@@ -19,8 +19,16 @@ from pairhub.domain.delivery import (
 from pairhub.domain.errors import DomainError, Invalid
 from pairhub.domain.subscriptions import SubscriptionChanges
 from pairhub.entrypoints.api.problems import status_of
-from pairhub.entrypoints.parsing import sequence_number
-from pairhub.entrypoints.ui.web import OrgViewerDep, Viewer, container_of, csrf_guard, flash, redirect, render
+from pairhub.entrypoints.ui.web import (
+    OrgViewerDep,
+    Viewer,
+    container_of,
+    csrf_guard,
+    flash,
+    form_text,
+    redirect,
+    render,
+)
 from pairhub.services.subscriptions import SubscriptionView
 
 router = APIRouter(prefix="/ui", include_in_schema=False, dependencies=[Depends(csrf_guard)])
@@ -45,6 +53,13 @@ def parse_headers(text: str) -> dict[str, str]:
     return headers
 
 
+def header_patch(removed: list[str], typed: dict[str, str]) -> dict[str, str | None]:
+    """The edit form's header changes: ticked names removed, typed lines set or replaced."""
+    patch: dict[str, str | None] = {name: None for name in removed}
+    patch.update(typed)
+    return patch
+
+
 def _int(value: str, label: str) -> int:
     try:
         return int(value.strip())
@@ -61,9 +76,13 @@ def posted_form(
     headers: FormStr = "",
     description: FormStr = "",
     signature_header: FormStr = "X-Signature-256",
+    remove_headers: FormList = [],  # noqa: B006 - FastAPI copies it
+    header_names: FormList = [],  # noqa: B006 - FastAPI copies it
 ) -> dict[str, Any]:
     """The subscription form as posted, kept as typed so that a refused form is shown again unchanged."""
     return {
+        "remove": remove_headers,
+        "header_names": header_names,
         "url": url,
         "version": version,
         "names": event_names_,
@@ -81,14 +100,14 @@ PostedFormDep = Annotated[dict[str, Any], Depends(posted_form)]
 def _settings(form: dict[str, Any]) -> dict[str, Any]:
     """The form's fields as the subscription service takes them (raises Invalid in words)."""
     return {
-        "url": form["url"].strip(),
+        "url": form_text(form["url"], "The webhook URL"),
         "event_version": 2 if form["version"] == "2" else 1,
         "names": [name for name in ALL_EVENTS if name in form["names"]],
         "max_batch_size": _int(form["batch_size"], "The batch size"),
         "max_wait_ms": _int(form["max_wait_ms"], "The wait"),
         "headers": parse_headers(form["headers"]),
-        "description": form["description"].strip()[:500] or None,
-        "signature_header": form["signature_header"].strip() or "X-Signature-256",
+        "description": form_text(form["description"], "The description")[:500] or None,
+        "signature_header": form_text(form["signature_header"], "The signature header") or "X-Signature-256",
     }
 
 
@@ -100,7 +119,10 @@ def _form_of(view: SubscriptionView) -> dict[str, Any]:
         "names": list(sub.event_names),
         "batch_size": str(sub.max_batch_size),
         "max_wait_ms": str(sub.max_wait_ms),
-        "headers": "\n".join(f"{k}: {v}" for k, v in sub.custom_headers.items()),
+        # Header values are write-only: the form names the headers and offers to replace or remove them.
+        "headers": "",
+        "header_names": list(sub.custom_headers),
+        "remove": [],
         "description": sub.description or "",
         "signature_header": sub.signature_header,
     }
@@ -113,6 +135,8 @@ NEW_FORM = {
     "batch_size": "100",
     "max_wait_ms": "500",
     "headers": "",
+    "header_names": [],
+    "remove": [],
     "description": "",
     "signature_header": "X-Signature-256",
 }
@@ -156,18 +180,16 @@ def create_subscription(
 
 
 def _log(container: Container, viewer: Viewer, subscription_id: str, status: str, before: str) -> Any:
-    return container.subscriptions.batches(
-        viewer.org_id,
-        subscription_id,
-        status or None,
-        _cursor(before),
-        LOG_PAGE,
-    )
-
-
-def _cursor(text: str) -> int | None:
-    """A log page cursor: a seq in ASCII digits, or None (anything else shows the first page)."""
-    return sequence_number(text.strip())
+    wanted = status if status in {s.value for s in BatchStatus} else None
+    try:
+        return container.subscriptions.batches(
+            viewer.org_id, subscription_id, wanted, before.strip(), LOG_PAGE
+        )
+    except Invalid as refused:
+        if refused.code != "invalid_cursor":
+            raise
+        # A cursor edited in the address bar shows the newest batches rather than an error.
+        return container.subscriptions.batches(viewer.org_id, subscription_id, wanted, None, LOG_PAGE)
 
 
 def _oldest_waiting(container: Container, viewer: Viewer, subscription_id: str) -> int | None:
@@ -199,7 +221,6 @@ def _detail(
     context: dict[str, Any] = {
         "subscription": view,
         "names": list(view.record.event_names),
-        "headers": dict(view.record.custom_headers),
         "log": log,
         "status": status if status in {s.value for s in BatchStatus} else "",
         "statuses": [s.value for s in BatchStatus],
@@ -239,7 +260,7 @@ def edit_subscription(
             event_names=tuple(values["names"]),
             max_batch_size=values["max_batch_size"],
             max_wait_ms=values["max_wait_ms"],
-            custom_headers=values["headers"],
+            custom_headers=header_patch(form["remove"], values["headers"]),
             description=values["description"],
             set_description=True,
             signature_header=values["signature_header"],

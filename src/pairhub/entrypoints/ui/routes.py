@@ -4,15 +4,14 @@ from __future__ import annotations
 
 import secrets
 from dataclasses import replace
-from typing import Annotated
+from typing import Annotated, Any
 
 from fastapi import APIRouter, Depends, FastAPI, Form, Request
 from fastapi.responses import Response
 from fastapi.staticfiles import StaticFiles
 
-from pairhub.domain.errors import DomainError
+from pairhub.domain.errors import DomainError, Invalid
 from pairhub.domain.events import Reason
-from pairhub.entrypoints.parsing import sequence_number
 from pairhub.entrypoints.ui import feeds, inventory, portal
 from pairhub.entrypoints.ui.session import SessionCodec, new_session
 from pairhub.entrypoints.ui.web import (
@@ -23,6 +22,7 @@ from pairhub.entrypoints.ui.web import (
     container_of,
     csrf_guard,
     flash,
+    form_text,
     install_handlers,
     redirect,
     render,
@@ -30,6 +30,7 @@ from pairhub.entrypoints.ui.web import (
     update_session,
 )
 from pairhub.services.auth import Role
+from pairhub.services.pagination import Page
 
 router = APIRouter(prefix="/ui", include_in_schema=False, dependencies=[Depends(csrf_guard)])
 FormStr = Annotated[str, Form()]
@@ -83,6 +84,7 @@ def sign_in(request: Request, token: FormStr = "") -> Response:
         role=principal.role.value,
         organization_id=principal.organization_id,
         key_id=principal.key_id,
+        token=container_of(request).sessions.start(principal),
     )
     update_session(request, session)
     return redirect(request, "/ui/organizations" if principal.is_admin else "/ui/assets")
@@ -90,7 +92,10 @@ def sign_in(request: Request, token: FormStr = "") -> Response:
 
 @router.post("/sign-out")
 def sign_out(request: Request) -> Response:
-    """Forget the session."""
+    """End the session on the server, so that no copy of the cookie opens it again."""
+    token = session_of(request).token
+    if token is not None:
+        container_of(request).sessions.end(token)
     update_session(
         request,
         new_session(container_of(request).clock.now_ms() // 1000).with_flash("You are signed out."),
@@ -126,10 +131,15 @@ def create_organization(
     """Create an organization (admin) and act on it."""
     if not viewer.is_admin:
         return _forbidden(request, viewer)
-    if not name.strip():
+    try:
+        name = form_text(name, "An organization's name")
+    except Invalid as refused:
+        flash(request, refused.detail, "error")
+        return redirect(request, "/ui/organizations")
+    if not name:
         flash(request, "An organization needs a name.", "error")
         return redirect(request, "/ui/organizations")
-    row = container_of(request).organizations.create(name.strip()[:200], auto_pairing == "on", True)
+    row = container_of(request).organizations.create(name[:200], auto_pairing == "on", True)
     update_session(request, replace(session_of(request), organization_id=row.id))
     flash(request, f"Organization {row.name} created; you are acting on it.")
     return redirect(request, "/ui/assets")
@@ -141,7 +151,7 @@ def select_organization(request: Request, viewer: ViewerDep, organization_id: Fo
     if not viewer.is_admin:
         return _forbidden(request, viewer)
     try:
-        row = container_of(request).organizations.get(organization_id)
+        row = container_of(request).organizations.get(form_text(organization_id, "The organization id"))
     except DomainError as error:
         flash(request, error.detail, "error")
         return redirect(request, "/ui/organizations")
@@ -222,18 +232,26 @@ def events_page(
         "reason": reason if reason in REASONS else "",
         "unit": unit.strip()[:100],
     }
-    page = container_of(request).feed.recent(
-        viewer.org_id,
-        chosen,
-        before=sequence_number(before),
-        limit=EVENT_PAGE,
-        event_type=filters["event_type"] or None,
-        reason=filters["reason"] or None,
-        unit_id=filters["unit"] or None,
-    )
+
+    def recent(cursor: str | None) -> Page[dict[str, Any]]:
+        return container_of(request).feed.recent(
+            viewer.org_id,
+            chosen,
+            before=cursor,
+            limit=EVENT_PAGE,
+            event_type=filters["event_type"] or None,
+            reason=filters["reason"] or None,
+            unit_id=filters["unit"] or None,
+        )
+
+    try:
+        page, paged = recent(before.strip() or None), bool(before.strip())
+    except Invalid:
+        # A cursor edited in the address bar shows the newest events rather than an error.
+        page, paged = recent(None), False
     return render(
         request,
         "events.html",
-        {"page": page, "filters": filters, "reasons": REASONS, "paged": sequence_number(before) is not None},
+        {"page": page, "filters": filters, "reasons": REASONS, "paged": paged},
         viewer=viewer,
     )

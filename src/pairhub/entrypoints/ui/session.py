@@ -1,4 +1,4 @@
-"""The UI session: a signed cookie with the principal (never the token itself) and a CSRF token."""
+"""The UI session: a signed cookie with the principal, the server session's token and a CSRF token."""
 
 from __future__ import annotations
 
@@ -10,9 +10,11 @@ import secrets
 from dataclasses import asdict, dataclass, replace
 from typing import Any
 
+from pairhub.services.auth import SESSION_LIFETIME_S
+
 COOKIE_NAME = "pairhub_ui"
-MAX_AGE_S = 12 * 3600
-"""A signed-in session lasts a working day; the key behind it is re-checked on every request."""
+MAX_AGE_S = SESSION_LIFETIME_S
+"""A signed-in session lasts a working day; the server session behind it is checked on every request."""
 
 
 @dataclass(frozen=True)
@@ -20,7 +22,8 @@ class UiSession:
     """What the browser carries between requests.
 
     `role` is None before sign-in. `organization_id` is the key's own organization, or the
-    organization an admin chose to act on. `flash` is a one-time message for the next page.
+    organization an admin chose to act on. `token` names the server-side session that signing out or
+    revoking the key ends (never the API key itself). `flash` is a one-time message for the next page.
     """
 
     csrf: str
@@ -28,6 +31,7 @@ class UiSession:
     role: str | None = None
     organization_id: str | None = None
     key_id: str | None = None
+    token: str | None = None
     flash: str | None = None
     flash_kind: str = "ok"
 

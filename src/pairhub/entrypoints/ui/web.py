@@ -13,8 +13,9 @@ from fastapi.responses import RedirectResponse, Response
 from fastapi.templating import Jinja2Templates
 
 from pairhub.bootstrap import Container
-from pairhub.domain.errors import DomainError
+from pairhub.domain.errors import DomainError, Invalid
 from pairhub.domain.organizations import Organization
+from pairhub.entrypoints.parsing import has_control
 from pairhub.entrypoints.ui.session import (
     COOKIE_NAME,
     MAX_AGE_S,
@@ -199,14 +200,10 @@ def _signed_in(request: Request) -> UiSession:
     session = session_of(request)
     if not session.signed_in:
         raise Redirect("/ui/sign-in")
-    if session.role == "organization":
-        # Revoking a key signs out its UI sessions at once: the key is checked on every request.
-        key_ok = session.key_id is not None and session.organization_id is not None
-        if not key_ok or not container_of(request).authenticator.key_active(
-            session.key_id or "", session.organization_id or ""
-        ):
-            update_session(request, new_session(_now_s(request)).with_flash("Please sign in again.", "error"))
-            raise Redirect("/ui/sign-in")
+    # The server decides: a signed-out session, or one of a revoked key, is over even in a copied cookie.
+    if session.token is None or not container_of(request).sessions.active(session.token):
+        update_session(request, new_session(_now_s(request)).with_flash("Please sign in again.", "error"))
+        raise Redirect("/ui/sign-in")
     return session
 
 
@@ -248,6 +245,16 @@ async def csrf_guard(request: Request) -> None:
 
 ViewerDep = Annotated[Viewer, Depends(current_viewer)]
 OrgViewerDep = Annotated[Viewer, Depends(org_viewer)]
+
+
+def form_text(value: str, label: str) -> str:
+    """A one-line form field without surrounding spaces; Invalid in words for a control character."""
+    # Checked before stripping: str.strip() also removes some controls (line breaks, U+0085).
+    if has_control(value):
+        raise Invalid(
+            "control_characters", f"{label} cannot contain control characters such as NUL or a line break."
+        )
+    return value.strip()
 
 
 def safe_back(value: str | None, default: str) -> str:

@@ -7,7 +7,6 @@ from typing import Annotated, Any
 from fastapi import APIRouter, Query
 
 from pairhub.entrypoints.api.deps import DEFAULT_LIMIT, AfterDep, ContainerDep, LimitDep, OrgIdDep
-from pairhub.entrypoints.api.routers.pairings import parse_seq_cursor
 from pairhub.entrypoints.api.schemas import FeedItemOut, PageOut
 
 router = APIRouter(prefix="/v1/organizations/{org_id}/events", tags=["events"])
@@ -22,5 +21,5 @@ def feed(
     limit: LimitDep = DEFAULT_LIMIT,
 ) -> dict[str, Any]:
     """The organization's events after the cursor, in order, as webhooks of that version carry them."""
-    page = c.feed.read(org_id, parse_seq_cursor(after), event_version, limit)
+    page = c.feed.read(org_id, after, event_version, limit)
     return {"data": list(page.items), "nextCursor": page.next_cursor}

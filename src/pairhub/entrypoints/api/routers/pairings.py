@@ -11,21 +11,10 @@ from pairhub.entrypoints.api import presenters
 from pairhub.entrypoints.api.deps import DEFAULT_LIMIT, AfterDep, ContainerDep, LimitDep, OrgIdDep
 from pairhub.entrypoints.api.problems import ApiError
 from pairhub.entrypoints.api.schemas import PageOut, PairingHistoryOut, PairingIn, PairingOut
-from pairhub.entrypoints.parsing import sequence_number
 
 _EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
 
 router = APIRouter(prefix="/v1/organizations/{org_id}/pairings", tags=["pairings"])
-
-
-def parse_seq_cursor(after: str | None) -> int:
-    """A numeric cursor, or 400 `invalid_cursor`."""
-    if after is None or after == "":
-        return 0
-    cursor = sequence_number(after)
-    if cursor is None:
-        raise ApiError(400, "invalid_cursor", "The cursor is not one this API handed out.")
-    return cursor
 
 
 def parse_instant(value: str) -> int:
@@ -89,7 +78,7 @@ def history(
     limit: LimitDep = DEFAULT_LIMIT,
 ) -> dict[str, Any]:
     """Every pairing past and present, oldest first."""
-    page = c.pairing.history(org_id, unit_id, parse_seq_cursor(after), limit)
+    page = c.pairing.history(org_id, unit_id, after, limit)
     return {"data": [presenters.history(r) for r in page.items], "nextCursor": page.next_cursor}
 
 

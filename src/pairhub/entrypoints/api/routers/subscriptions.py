@@ -10,7 +10,6 @@ from pairhub.domain.delivery import is_success
 from pairhub.entrypoints.api import subscription_schemas as shapes
 from pairhub.entrypoints.api.deps import DEFAULT_LIMIT, AfterDep, ContainerDep, LimitDep, OrgIdDep
 from pairhub.entrypoints.api.problems import ApiError
-from pairhub.entrypoints.api.routers.pairings import parse_seq_cursor
 from pairhub.entrypoints.api.schemas import PageOut
 
 router = APIRouter(prefix="/v1/organizations/{org_id}/subscriptions", tags=["subscriptions"])
@@ -107,8 +106,7 @@ def list_batches(
     limit: LimitDep = DEFAULT_LIMIT,
 ) -> dict[str, Any]:
     """The delivery log, newest batch first, with each batch's latest attempts."""
-    before = parse_seq_cursor(after) if after else None
-    page = c.subscriptions.batches(org_id, sub_id, status, before, limit)
+    page = c.subscriptions.batches(org_id, sub_id, status, after, limit)
     return {"data": [shapes.batch(v) for v in page.items], "nextCursor": page.next_cursor}
 
 

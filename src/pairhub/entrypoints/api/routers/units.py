@@ -9,7 +9,6 @@ from fastapi import APIRouter, Query, Response
 from pairhub.entrypoints.api import presenters
 from pairhub.entrypoints.api.deps import DEFAULT_LIMIT, AfterDep, ContainerDep, LimitDep, OrgIdDep
 from pairhub.entrypoints.api.diagnosis_schemas import DiagnosisOut
-from pairhub.entrypoints.api.routers.pairings import parse_seq_cursor
 from pairhub.entrypoints.api.schemas import PageOut, UnitIn, UnitOut
 
 router = APIRouter(prefix="/v1/organizations/{org_id}/units", tags=["units"])
@@ -57,8 +56,7 @@ def unit_attempts(
     unit_id: str, org_id: OrgIdDep, c: ContainerDep, after: AfterDep = None, limit: LimitDep = DEFAULT_LIMIT
 ) -> dict[str, Any]:
     """Why each of the unit's auto-pairing attempts ended as it did, newest first."""
-    before = parse_seq_cursor(after) or None
-    page = c.units.attempts(org_id, unit_id, before, limit)
+    page = c.units.attempts(org_id, unit_id, after, limit)
     return {"data": [presenters.diagnosis(r) for r in page.items], "nextCursor": page.next_cursor}
 
 
