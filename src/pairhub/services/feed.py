@@ -57,7 +57,10 @@ class Feed:
         return paginate(items, limit, lambda item: str(item["cursor"]))
 
     def _item(self, organization_id: str, stored: StoredEvent, version: int) -> dict[str, Any]:
-        return {"cursor": event_cursor(self._cursors, organization_id, stored), **render_event(stored.event, version)}
+        return {
+            "cursor": event_cursor(self._cursors, organization_id, stored),
+            **render_event(stored.event, version),
+        }
 
 
 def event_cursor(cursors: Cursors, organization_id: str, stored: StoredEvent) -> str:

@@ -16,8 +16,7 @@ from pairhub.ports import Clock, EventQuery, Storage, UnitOfWork
 from pairhub.services import organizations
 from pairhub.services.auth import Principal
 from pairhub.services.feed import event_cursor
-from pairhub.services.pagination import Cursors
-from pairhub.services.pagination import Page, paginate
+from pairhub.services.pagination import Cursors, Page, paginate
 from pairhub.services.subscriptions import check_events
 
 
@@ -139,4 +138,6 @@ class Feeds:
             position = taken[-1].seq if taken else feed.cursor_seq
             uow.feeds.save(rules.polled(feed, position, has_next, now))
         items = [render_event(stored.event, feed.event_version) for stored in taken]
-        return Poll(items, has_next, event_cursor(self._cursors, feed.organization_id, taken[-1]) if taken else None)
+        return Poll(
+            items, has_next, event_cursor(self._cursors, feed.organization_id, taken[-1]) if taken else None
+        )
