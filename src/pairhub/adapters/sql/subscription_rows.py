@@ -10,13 +10,41 @@ from typing import Any
 
 from sqlalchemy import RowMapping
 
-from pairhub.domain.delivery import BatchStatus, SubscriptionState
-from pairhub.domain.subscriptions import Attempt, Batch, Subscription
+from pairhub.domain.delivery import BatchStatus, SignatureAlgorithm, SubscriptionState
+from pairhub.domain.subscriptions import Attempt, Batch, OAuth2ClientCredentials, Subscription
+
+OAUTH2_CLIENT_CREDENTIALS = "oauth2ClientCredentials"
+
+
+def _auth_columns(auth: OAuth2ClientCredentials | None) -> dict[str, Any]:
+    """The receiver's credentials as the `auth` JSON and the client secret's own column."""
+    if auth is None:
+        return {"auth": None, "auth_client_secret": None}
+    settings = {"type": OAUTH2_CLIENT_CREDENTIALS, "tokenUrl": auth.token_url, "clientId": auth.client_id}
+    if auth.scope is not None:
+        settings["scope"] = auth.scope
+    # encrypted at rest once the secret box lands
+    return {"auth": json.dumps(settings), "auth_client_secret": auth.client_secret}
+
+
+def _auth(row: RowMapping) -> OAuth2ClientCredentials | None:
+    if row["auth"] is None:
+        return None
+    settings = json.loads(row["auth"])
+    return OAuth2ClientCredentials(
+        token_url=settings["tokenUrl"],
+        client_id=settings["clientId"],
+        # encrypted at rest once the secret box lands
+        client_secret=row["auth_client_secret"],
+        scope=settings.get("scope"),
+    )
 
 
 def subscription_values(subscription: Subscription) -> dict[str, Any]:
     """The columns of a subscription."""
     return {
+        **_auth_columns(subscription.auth),
+        "signature_algorithm": subscription.signature_algorithm.value,
         "id": subscription.id,
         "organization_id": subscription.organization_id,
         "url": subscription.url,
@@ -53,6 +81,7 @@ SUBSCRIPTION_STATE = (
     "max_wait_ms",
     "custom_headers",
     "signature_header",
+    "auth",
     "description",
     "state",
     "secret",
@@ -69,7 +98,7 @@ SUBSCRIPTION_STATE = (
     "events_failed",
     "events_expired",
 )
-"""The columns a saved subscription may change (each named as the record's attribute)."""
+"""The attributes a saved subscription may change (each its column, but `auth`: two columns)."""
 
 _ENCODE: dict[str, Callable[[Any], Any]] = {
     "event_names": lambda names: json.dumps(list(names)),
@@ -84,6 +113,9 @@ def changed_columns(before: Subscription | None, after: Subscription) -> dict[st
     for name in SUBSCRIPTION_STATE:
         value = getattr(after, name)
         if before is None or getattr(before, name) != value:
+            if name == "auth":
+                changed.update(_auth_columns(value))
+                continue
             encode = _ENCODE.get(name)
             changed[name] = value if encode is None else encode(value)
     return changed
@@ -129,6 +161,8 @@ def to_subscription(row: RowMapping) -> Subscription:
         events_failed=row["events_failed"],
         events_expired=row["events_expired"],
         signature_header=row["signature_header"],
+        signature_algorithm=SignatureAlgorithm(row["signature_algorithm"]),
+        auth=_auth(row),
     )
 
 
