@@ -176,9 +176,7 @@ class Subscriptions:
             sub = uow.subscriptions.get(subscription_id)
         if sub is None or sub.signature_algorithm is not SignatureAlgorithm.ED25519:
             # The same answer for both, so that this unauthenticated URL cannot probe for ids.
-            raise NotFound(
-                "jwks_not_found", f"Subscription {subscription_id} has no public keys (none or HMAC)."
-            )
+            raise NotFound("jwks_not_found", f"No subscription {subscription_id} signs with ed25519.")
         return [jwk(key) for key in self._signing_keys(sub)]
 
     def create(
