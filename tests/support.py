@@ -2,9 +2,14 @@
 
 from __future__ import annotations
 
+import threading
+import time
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from typing import Any
 
+import uvicorn
 from fastapi.testclient import TestClient
 
 
@@ -101,3 +106,21 @@ class Api:
             cursor = body["nextCursor"]
             if cursor is None:
                 return items
+
+
+@contextmanager
+def serving(app: Any, port: int) -> Iterator[str]:
+    """Serve an ASGI app over real HTTP on 127.0.0.1:`port` (lifespan off) and yield its base URL."""
+    config = uvicorn.Config(app, host="127.0.0.1", port=port, log_level="warning", lifespan="off")
+    server = uvicorn.Server(config)
+    thread = threading.Thread(target=server.run, daemon=True)
+    thread.start()
+    deadline = time.monotonic() + 10
+    while not server.started:
+        assert thread.is_alive() and time.monotonic() < deadline, "the app did not start"
+        time.sleep(0.02)
+    try:
+        yield f"http://127.0.0.1:{port}"
+    finally:
+        server.should_exit = True
+        thread.join(timeout=10)

@@ -6,9 +6,9 @@ import uuid
 from dataclasses import replace
 
 from pairhub.domain import events
-from pairhub.domain.delivery import BatchStatus, SubscriptionState
+from pairhub.domain.delivery import BatchStatus, SignatureAlgorithm, SubscriptionState
 from pairhub.domain.organizations import Organization
-from pairhub.domain.subscriptions import Attempt, Batch, Subscription
+from pairhub.domain.subscriptions import Attempt, Batch, OAuth2ClientCredentials, Subscription
 from pairhub.ports import Storage
 
 NOW = 1_000_000
@@ -88,6 +88,33 @@ def test_subscriptions_round_trip_change_list_and_delete_with_their_log(storage:
         assert uow.subscriptions.get(first.id) is None
         assert uow.batches.get(batch.id) is None
         assert uow.attempts.latest([batch.id], 10) == {batch.id: []}
+
+
+def test_the_signature_algorithm_and_receiver_credentials_round_trip_and_change(storage: Storage) -> None:
+    org = _organization(storage)
+    credentials = OAuth2ClientCredentials("https://auth.example/token", "pairhub", "s3cret", "a b")
+    ed25519 = _subscription(
+        org, 1, signature_algorithm=SignatureAlgorithm.ED25519, secret="whsk_a2V5", auth=credentials
+    )
+    hmac = _subscription(org, 2)
+    with storage.write() as uow:
+        uow.subscriptions.add(ed25519)
+        uow.subscriptions.add(hmac)
+    new_secret = replace(ed25519, auth=replace(credentials, client_secret="rotated", scope=None))
+    added = replace(hmac, auth=credentials)
+    with storage.write() as uow:
+        uow.subscriptions.save(new_secret)
+        uow.subscriptions.save(added)
+    with storage.read() as uow:
+        assert uow.subscriptions.get(new_secret.id) == new_secret
+        assert uow.subscriptions.get(added.id) == added
+    removed = replace(new_secret, auth=None)
+    with storage.write() as uow:
+        uow.subscriptions.save(removed)
+    with storage.read() as uow:
+        found = uow.subscriptions.get(removed.id)
+        assert found == removed and found is not None
+        assert found.signature_algorithm is SignatureAlgorithm.ED25519 and found.auth is None
 
 
 def test_claim_leases_subscriptions_with_due_work_once(storage: Storage) -> None:

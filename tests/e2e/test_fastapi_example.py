@@ -5,20 +5,18 @@ from __future__ import annotations
 import base64
 import importlib.util
 import json
-import threading
 import time
 from collections.abc import Callable, Iterator
-from contextlib import contextmanager
 from pathlib import Path
 from types import ModuleType
 from typing import Any
 
 import httpx
 import pytest
-import uvicorn
 
 from pairhub.receiver.signing import sign
 from tests.e2e.processes import free_port, start_serve, stop
+from tests.support import serving
 
 DOCS = Path(__file__).resolve().parents[2] / "docs"
 EXAMPLE = DOCS / "examples" / "fastapi_receiver.py"
@@ -40,23 +38,6 @@ def _load_example(secret: str, monkeypatch: pytest.MonkeyPatch) -> ModuleType:
     module = importlib.util.module_from_spec(spec)
     spec.loader.exec_module(module)
     return module
-
-
-@contextmanager
-def _serving(app: Any, port: int) -> Iterator[None]:
-    config = uvicorn.Config(app, host="127.0.0.1", port=port, log_level="warning", lifespan="off")
-    server = uvicorn.Server(config)
-    thread = threading.Thread(target=server.run, daemon=True)
-    thread.start()
-    deadline = time.monotonic() + 10
-    while not server.started:
-        assert thread.is_alive() and time.monotonic() < deadline, "the example app did not start"
-        time.sleep(0.02)
-    try:
-        yield
-    finally:
-        server.should_exit = True
-        thread.join(timeout=10)
 
 
 @pytest.fixture
@@ -111,7 +92,7 @@ def test_the_example_keeps_pairings_from_real_deliveries_and_refuses_forgeries(
     )
     example = _load_example(subscription["secret"], monkeypatch)
 
-    with _serving(example.app, port):
+    with serving(example.app, port):
         _created(pairhub_api.post(f"{base}/pairings", json={"unitId": UNIT_ID, "assetId": asset}))
         assert _eventually(lambda: example.pairings.units_on(asset) == [UNIT_ID])
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import re
 
 from playwright.sync_api import Page, expect
@@ -164,3 +165,54 @@ def test_the_datahub_subscription_gates_the_portal(page: Page, server: Server) -
     expect(page.get_by_test_id("datahub-state")).to_have_text("active")
     page.get_by_role("link", name="Datahub portal").click()
     expect(page.get_by_role("button", name="Create subscription")).to_be_visible()
+
+
+def test_an_ed25519_subscription_shows_its_public_keys_and_links_its_jwk_set(
+    page: Page, server: Server, receiver: Receiver
+) -> None:
+    org = server.new_org("Ed25519 Portal Trailers")
+    sign_in(page, org.key)
+    page.get_by_role("link", name="Datahub portal").click()
+    page.get_by_label("Webhook URL").fill(receiver.url)
+    page.get_by_label("Signature algorithm").select_option("ed25519")
+    page.get_by_label("Description").fill("Public-key ERP")
+    page.get_by_role("button", name="Create subscription").click()
+
+    expect(page.get_by_role("heading", name="Subscription created")).to_be_visible()
+    first_key = page.get_by_label("Public key").input_value()
+    assert re.fullmatch(r"whpk_[A-Za-z0-9+/]{43}=", first_key)
+    expect(page.get_by_label("Signing secret")).to_have_count(0)
+    page.get_by_role("link", name="Go to the subscription").click()
+    page.get_by_role("button", name="Rotate key").click()
+    expect(page.get_by_role("heading", name="New signing key")).to_be_visible()
+    page.get_by_role("link", name="Go to the subscription").click()
+
+    signing = page.get_by_test_id("signing")
+    expect(signing.get_by_test_id("previous-public-key")).to_have_value(first_key)
+    assert signing.get_by_test_id("public-key").input_value() not in ("", first_key)
+    shot(page, "subscription-ed25519")
+    signing.get_by_role("link", name="JWK Set").click()
+    keys = json.loads(page.locator("body").inner_text())["keys"]
+    assert [(key["kty"], key["crv"]) for key in keys] == [("OKP", "Ed25519")] * 2
+
+
+def test_the_receiver_credentials_show_without_the_client_secret(
+    page: Page, server: Server, receiver: Receiver
+) -> None:
+    org = server.new_org("OAuth Portal Trailers")
+    auth = {
+        "type": "oauth2ClientCredentials",
+        "tokenUrl": receiver.url.replace("/hook", "/token"),
+        "clientId": "pairhub-acme",
+        "clientSecret": "never-shown-0451",
+        "scope": "pairings:write",
+    }
+    body = {"url": receiver.url, "eventNames": ["unit.paired"], "auth": auth}
+    created = org.call("POST", "/subscriptions", json=body)
+    assert created.status_code == 201, created.text
+    sign_in(page, org.key)
+
+    page.goto(f"/ui/subscriptions/{created.json()['id']}")
+
+    expect(page.get_by_test_id("receiver-auth")).to_contain_text("client pairhub-acme, scope pairings:write")
+    assert "never-shown-0451" not in page.content()

@@ -11,10 +11,10 @@ from pairhub.adapters.clock import ManualClock
 from pairhub.adapters.http.ssrf import TargetGuard, static_resolver
 from pairhub.adapters.memory.uow import MemoryStorage
 from pairhub.domain import events
-from pairhub.domain.delivery import BatchStatus, SubscriptionState
+from pairhub.domain.delivery import BatchStatus, SignatureAlgorithm, SubscriptionState
 from pairhub.domain.errors import Forbidden, Invalid, NotFound
 from pairhub.domain.organizations import Organization
-from pairhub.domain.subscriptions import Batch, SubscriptionChanges
+from pairhub.domain.subscriptions import Batch, OAuth2ClientCredentials, SubscriptionChanges
 from pairhub.ports import SendResult
 from pairhub.services.delivery import Delivery, DeliveryConfig
 from pairhub.services.subscriptions import Subscriptions
@@ -191,3 +191,44 @@ async def test_the_worker_delivers_retries_and_holds_on_memory(
     [batch] = subscriptions.batches(ORG, sub_id, None, None, 10).items
     assert [a.outcome for a in batch.attempts] == ["retry", "retry", "onHold", "delivered"]
     assert "Retry-After '²' ignored" in (batch.attempts[0].error or "")
+
+
+def test_an_ed25519_subscription_shows_public_keys_never_its_private_key(
+    subscriptions: Subscriptions, clock: ManualClock
+) -> None:
+    view, shown = subscriptions.create(
+        ORG, url=URL, event_version=1, names=["unit.paired"], signature_algorithm=SignatureAlgorithm.ED25519
+    )
+    rotated, shown_again = subscriptions.rotate_secret(ORG, view.record.id)
+    during = subscriptions.jwks(view.record.id)
+    clock.advance(24 * 3600)
+    after = subscriptions.get(ORG, view.record.id)
+
+    assert shown is None and shown_again is None
+    assert view.record.secret.startswith("whsk_") and view.public_key is not None
+    assert rotated.previous_public_key == view.public_key != rotated.public_key
+    assert len(during) == 2 and during[0]["kid"] != during[1]["kid"]
+    assert after.previous_public_key is None and len(subscriptions.jwks(view.record.id)) == 1
+
+
+def test_hmac_subscriptions_publish_no_jwk_set(subscriptions: Subscriptions) -> None:
+    view, secret = subscriptions.create(ORG, url=URL, event_version=1, names=["unit.paired"])
+
+    assert secret is not None and secret.startswith("whsec_") and view.public_key is None
+    with pytest.raises(NotFound):
+        subscriptions.jwks(view.record.id)
+
+
+def test_receiver_credentials_are_checked_on_create_and_change(subscriptions: Subscriptions) -> None:
+    local = OAuth2ClientCredentials("https://127.0.0.1/token", "id", "secret")
+    public = OAuth2ClientCredentials("https://hooks.example.com/token", "id", "secret")
+
+    with pytest.raises(Invalid) as refused:
+        subscriptions.create(ORG, url=URL, event_version=1, names=["unit.paired"], auth=local)
+    view, _ = subscriptions.create(ORG, url=URL, event_version=1, names=["unit.paired"], auth=public)
+    with pytest.raises(Invalid) as clash:
+        subscriptions.update(ORG, view.record.id, SubscriptionChanges(custom_headers={"Authorization": "x"}))
+    removed = subscriptions.update(ORG, view.record.id, SubscriptionChanges(auth=None, set_auth=True))
+
+    assert refused.value.code == "token_url_refused" and clash.value.code == "invalid_custom_header"
+    assert view.record.auth == public and removed.record.auth is None

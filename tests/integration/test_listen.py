@@ -10,8 +10,11 @@ import time
 import aiohttp
 from aiohttp import web
 from aiohttp.test_utils import TestServer
+from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 from rich.console import Console
+from typer.testing import CliRunner
 
+from pairhub.entrypoints import cli
 from pairhub.entrypoints.listen import ListenOptions, build_app
 from pairhub.receiver.signing import body_signature, sign
 from tests.golden.seed_examples import seed_examples
@@ -117,3 +120,45 @@ async def test_unpaired_vin_and_locations_are_printed_and_a_redelivery_is_marked
     assert "at=50.869,2.8942" in lines[1]
     assert lines[2].startswith("batch 31fccdce") and "duplicate" in lines[2]
     assert "assetVIN=1HGCM82633A000001" in lines[-1] and "unit.unpaired" in lines[-1]
+
+
+def ed25519_signed(body: bytes, private: Ed25519PrivateKey) -> dict[str, str]:
+    """Headers of an ed25519 subscription's request: `v1a` only, no body hash."""
+    message_id, timestamp = "31fccdce-725e-4c87-a91b-3a8e66144641", int(time.time())
+    signature = private.sign(f"{message_id}.{timestamp}.".encode() + body)
+    return {
+        "content-type": "application/json",
+        "webhook-id": message_id,
+        "webhook-timestamp": str(timestamp),
+        "webhook-signature": "v1a," + base64.b64encode(signature).decode(),
+    }
+
+
+def whpk(private: Ed25519PrivateKey) -> str:
+    return "whpk_" + base64.b64encode(private.public_key().public_bytes_raw()).decode()
+
+
+async def test_public_keys_verify_v1a_requests_without_a_body_hash() -> None:
+    private, stranger = Ed25519PrivateKey.generate(), Ed25519PrivateKey.generate()
+    options = ListenOptions([SECRET], public_keys=[whpk(private)])
+    server = TestServer(build_app(options, Console(file=io.StringIO(), width=200)))
+    await server.start_server()
+    try:
+        ours = await _post(server, ed25519_signed(BODY, private), BODY)
+        forged = await _post(server, ed25519_signed(BODY, stranger), BODY)
+        without_hash = {k: v for k, v in signed(BODY).items() if k != "x-signature-256"}
+        hmac_without_hash = await _post(server, without_hash, BODY)
+    finally:
+        await server.close()
+
+    assert (ours, forged, hmac_without_hash) == (200, 401, 401)
+
+
+def test_listen_wants_a_secret_or_a_well_formed_public_key() -> None:
+    runner = CliRunner()
+
+    neither = runner.invoke(cli.app, ["listen"])
+    malformed = runner.invoke(cli.app, ["listen", "--public-key", "whpk_c2hvcnQ="])
+
+    assert neither.exit_code == malformed.exit_code == 2
+    assert "--public-key" in neither.output and "is not a public key" in malformed.output

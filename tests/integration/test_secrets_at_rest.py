@@ -27,13 +27,23 @@ from tests.conftest import SECRET_KEY, make_settings
 from tests.support import Api
 
 HEADERS = {"Authorization": "Bearer erp-token-4711", "X-Tenant": "acme-tenant"}
+CLIENT_SECRET = "oauth-client-secret-0815"
+AUTH = {
+    "type": "oauth2ClientCredentials",
+    "tokenUrl": "http://127.0.0.1:9/token",
+    "clientId": "pairhub",
+    "clientSecret": CLIENT_SECRET,
+}
 
 
 def _raw(database_url: str, subscription_id: str) -> dict[str, Any]:
     engine = create_engine(database_url)
     with engine.connect() as connection:
         row = connection.execute(
-            text("SELECT secret, previous_secret, custom_headers FROM subscriptions WHERE id = :id"),
+            text(
+                "SELECT secret, previous_secret, custom_headers, auth_client_secret "
+                "FROM subscriptions WHERE id = :id"
+            ),
             {"id": subscription_id},
         )
         found = dict(row.mappings().one())
@@ -42,11 +52,16 @@ def _raw(database_url: str, subscription_id: str) -> dict[str, Any]:
 
 
 def _subscribe(api: Api) -> tuple[str, str, str]:
-    """A subscription with custom headers, rotated once: (organization id, subscription id, new secret)."""
+    """A subscription with custom headers and OAuth2, rotated once: (org id, subscription id, new secret)."""
     org = api.new_org()
     created = api.client.post(
         f"/v1/organizations/{org.id}/subscriptions",
-        json={"url": "http://127.0.0.1:9/hook", "eventNames": ["unit.paired"], "customHeaders": HEADERS},
+        json={
+            "url": "http://127.0.0.1:9/hook",
+            "eventNames": ["unit.paired"],
+            "customHeaders": HEADERS,
+            "auth": AUTH,
+        },
         headers=org.headers,
     )
     assert created.status_code == 201, created.text
@@ -71,7 +86,7 @@ def test_the_database_holds_no_plaintext_secret_or_header_value(
     shown = api.client.get(f"/v1/organizations/{org_id}/subscriptions/{sub_id}", headers=api.admin).json()
 
     assert secret not in stored and "whsec_" not in stored
-    assert not any(value in stored for value in HEADERS.values())
+    assert not any(value in stored for value in HEADERS.values()) and CLIENT_SECRET not in stored
     assert row["secret"].startswith("enc1.") and row["previous_secret"].startswith("enc1.")
     assert sorted(json.loads(row["custom_headers"])) == sorted(HEADERS)
     # The service reads them back whole: delivery signs and sends as before.
@@ -95,9 +110,11 @@ def test_a_key_list_decrypts_with_any_key_and_moves_every_secret_to_the_first(
     rotated.close()
 
     assert record is not None and record.secret == secret and dict(record.custom_headers) == HEADERS
+    assert record.auth is not None and record.auth.client_secret == CLIENT_SECRET
     row = _raw(database_url, sub_id)
     newer_id = SecretBox.from_setting(newer).key_id
     assert row["secret"].startswith(f"enc1.{newer_id}.")
+    assert row["auth_client_secret"].startswith(f"enc1.{newer_id}.")
     assert all(value.startswith(f"enc1.{newer_id}.") for value in json.loads(row["custom_headers"]).values())
     # After one start with the list, the old key can go.
     alone = _container(database_url, newer)

@@ -8,6 +8,7 @@ import time
 from datetime import UTC, datetime
 
 import pytest
+from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 from standardwebhooks.webhooks import Webhook
 
 from pairhub.receiver import (
@@ -143,3 +144,37 @@ def test_pairings_view_applies_in_registered_order_and_ignores_late_events() -> 
 
     assert view.asset_of == {"tp:2": "a"}
     assert view.units_on("a") == ["tp:2"]
+
+
+def _ed25519_signed(body: bytes) -> tuple[str, dict[str, str]]:
+    """A `whpk_` public key and headers signed `v1a` with its private key, by `cryptography` directly."""
+    private = Ed25519PrivateKey.generate()
+    public = "whpk_" + base64.b64encode(private.public_key().public_bytes_raw()).decode()
+    timestamp = int(time.time())
+    signature = private.sign(f"msg_1.{timestamp}.".encode() + body)
+    headers = {
+        "webhook-id": "msg_1",
+        "webhook-timestamp": str(timestamp),
+        "webhook-signature": "v1a," + base64.b64encode(signature).decode(),
+    }
+    return public, headers
+
+
+def test_a_public_key_verifies_v1a_and_nothing_else() -> None:
+    public, headers = _ed25519_signed(BODY)
+    hmac_signed = headers_for(SECRET, BODY)
+
+    assert verify([SECRET, public], headers, BODY) == "msg_1"
+    with pytest.raises(InvalidSignature):
+        verify([public], headers, BODY + b" ")
+    with pytest.raises(InvalidSignature):
+        verify([public], hmac_signed, BODY)
+    with pytest.raises(InvalidSignature):
+        verify([SECRET], headers, BODY)
+
+
+def test_a_malformed_public_key_is_a_configuration_error_not_a_mismatch() -> None:
+    _, headers = _ed25519_signed(BODY)
+
+    with pytest.raises(ValueError, match="whpk_"):
+        verify(["whpk_" + base64.b64encode(b"short").decode()], headers, BODY)

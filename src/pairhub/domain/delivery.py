@@ -57,6 +57,13 @@ class SubscriptionState(StrEnum):
     DISABLED = "disabled"
 
 
+class SignatureAlgorithm(StrEnum):
+    """How a subscription's requests are signed; chosen at creation, kept for its lifetime."""
+
+    HMAC_SHA256 = "hmac-sha256"
+    ED25519 = "ed25519"
+
+
 class BatchStatus(StrEnum):
     """Where a batch stands."""
 

@@ -16,6 +16,7 @@ from pairhub.domain.delivery import (
     BatchStatus,
     Decision,
     Outcome,
+    SignatureAlgorithm,
     SubscriptionState,
     hold_reason,
 )
@@ -32,6 +33,16 @@ GONE_REASON = "The receiver answered 410 Gone."
 def clip_error(error: str | None) -> str | None:
     """An error text as stored: None when empty, cut to `ERROR_CHARS`."""
     return error[:ERROR_CHARS] if error else None
+
+
+@dataclass(frozen=True)
+class OAuth2ClientCredentials:
+    """How pairhub obtains a bearer token for a receiver (RFC 6749 client credentials grant)."""
+
+    token_url: str
+    client_id: str
+    client_secret: str
+    scope: str | None = None
 
 
 @dataclass(frozen=True)
@@ -64,6 +75,9 @@ class Subscription:
     events_expired: int = 0
     signature_header: str = "X-Signature-256"
     """The header that carries `sha256=<hex HMAC of the body>` (see `delivery.signature_header_refusal`)."""
+    signature_algorithm: SignatureAlgorithm = SignatureAlgorithm.HMAC_SHA256
+    """With ed25519, `secret` and `previous_secret` hold `whsk_` private keys instead of `whsec_` secrets."""
+    auth: OAuth2ClientCredentials | None = None
 
 
 @dataclass(frozen=True)
@@ -111,7 +125,7 @@ RECORDING_FAILED = "error"
 
 @dataclass(frozen=True)
 class SubscriptionChanges:
-    """Settings to change; None leaves a field as it is (`description` only with `set_description`).
+    """Settings to change; None leaves a field as it is (`description` and `auth` only with `set_…`).
 
     `custom_headers` is a patch, as header values are write-only: a value sets or replaces the header of
     that name (case-insensitively), None removes it, and headers not named are kept.
@@ -127,6 +141,8 @@ class SubscriptionChanges:
     set_description: bool = False
     state: SubscriptionState | None = None
     signature_header: str | None = None
+    auth: OAuth2ClientCredentials | None = None
+    set_auth: bool = False
 
 
 def change(subscription: Subscription, changes: SubscriptionChanges, now: int) -> Subscription:
@@ -142,6 +158,7 @@ def change(subscription: Subscription, changes: SubscriptionChanges, now: int) -
         custom_headers=merge_headers(sub.custom_headers, changes.custom_headers),
         description=changes.description if changes.set_description else sub.description,
         signature_header=_given(changes.signature_header, sub.signature_header),
+        auth=changes.auth if changes.set_auth else sub.auth,
         updated_at=now,
     )
 

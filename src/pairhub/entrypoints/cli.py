@@ -216,8 +216,15 @@ def admin_create_unit(organization_id: str, unit_id: str) -> None:
 @app.command()
 def listen(
     secret: Annotated[
-        list[str], typer.Option(help="Signing secret (repeat during a rotation).", metavar="SECRET")
-    ],
+        list[str] | None,
+        typer.Option(help="HMAC signing secret, whsec_... (repeat during a rotation).", metavar="SECRET"),
+    ] = None,
+    public_key: Annotated[
+        list[str] | None,
+        typer.Option(
+            help="Public key of an ed25519 subscription, whpk_... (repeat during a rotation).", metavar="KEY"
+        ),
+    ] = None,
     port: Annotated[int, typer.Option(help="Port to listen on.", metavar="PORT")] = 8100,
     host: Annotated[str, typer.Option(help="Interface to listen on.", metavar="HOST")] = "127.0.0.1",
     forward: Annotated[
@@ -233,8 +240,25 @@ def listen(
     """A local receiver: verify signatures (401 when bad or stale), print batches, forward them."""
     from pairhub.entrypoints.listen import ListenOptions, run
 
-    options = ListenOptions(list(secret), raw_json, forward, tolerance)
+    if not secret and not public_key:
+        console.print("[red]Give --secret (HMAC subscriptions) or --public-key (ed25519), or both.[/red]")
+        raise typer.Exit(2)
+    for key in public_key or []:
+        if not key.startswith("whpk_") or not _is_public_key(key):
+            console.print(f"[red]{key!r} is not a public key (whpk_ and the base64 of 32 bytes).[/red]")
+            raise typer.Exit(2)
+    options = ListenOptions(list(secret or []), raw_json, forward, tolerance, list(public_key or []))
     run(options, host, port, Console(highlight=False))
+
+
+def _is_public_key(key: str) -> bool:
+    from pairhub.receiver.signing import public_key_bytes
+
+    try:
+        public_key_bytes(key)
+    except ValueError:
+        return False
+    return True
 
 
 @app.command()

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import json
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 import aiohttp
 from aiohttp import web
@@ -24,6 +24,8 @@ class ListenOptions:
     raw_json: bool = False
     forward_url: str | None = None
     tolerance_s: float = 300
+    public_keys: list[str] = field(default_factory=list)
+    """`whpk_` keys of ed25519 subscriptions: their requests carry `v1a` signatures and no body hash."""
 
 
 def _check_body_signature(secrets: list[str], headers: dict[str, str], body: bytes) -> None:
@@ -32,6 +34,11 @@ def _check_body_signature(secrets: list[str], headers: dict[str, str], body: byt
         raise InvalidSignature("missing header x-signature-256")
     if not any(same_text(body_signature(secret, body), offered) for secret in secrets):
         raise InvalidSignature("x-signature-256 does not match")
+
+
+def _hmac_signed(headers: dict[str, str]) -> bool:
+    # An ed25519 request (`v1a` only) has no shared secret for a body hash; an HMAC one must carry it.
+    return any(part.startswith("v1,") for part in headers.get("webhook-signature", "").split())
 
 
 def _fields(pairs: tuple[tuple[str, object], ...]) -> str:
@@ -80,8 +87,9 @@ def build_app(options: ListenOptions, console: Console) -> web.Application:
         body = await request.read()
         headers = {key.lower(): value for key, value in request.headers.items()}
         try:
-            verify(options.secrets, headers, body, tolerance_s=options.tolerance_s)
-            _check_body_signature(options.secrets, headers, body)
+            verify([*options.secrets, *options.public_keys], headers, body, tolerance_s=options.tolerance_s)
+            if _hmac_signed(headers):
+                _check_body_signature(options.secrets, headers, body)
         except InvalidSignature as error:
             console.print(f"[red]refused[/red] {escape(str(error))}")
             return web.json_response({"error": str(error)}, status=401)

@@ -29,8 +29,14 @@ class SendResult:
 class Sender(Protocol):
     """Posts one signed body to one URL."""
 
-    async def send(self, url: str, body: bytes, headers: Mapping[str, str]) -> SendResult:
-        """POST `body` with `headers` and report the outcome; never raises for network trouble."""
+    async def send(
+        self, url: str, body: bytes, headers: Mapping[str, str], *, whole_answer: int | None = None
+    ) -> SendResult:
+        """POST `body` with `headers` and report the outcome; never raises for network trouble.
+
+        The excerpt is the first 2 KB that arrive (for the log), or, with `whole_answer`, the whole
+        answer up to that many bytes (a token response the caller parses).
+        """
         ...
 
     async def close(self) -> None:

@@ -1,4 +1,4 @@
-"""Standard Webhooks signature verification (and pairhub's `X-Signature-256`)."""
+"""Standard Webhooks signature verification, symmetric (`v1`) and ed25519 (`v1a`), and `X-Signature-256`."""
 
 from __future__ import annotations
 
@@ -9,6 +9,7 @@ import time
 from collections.abc import Iterable, Mapping
 
 DEFAULT_TOLERANCE_S = 300
+PUBLIC_KEY_PREFIX = "whpk_"
 
 
 class InvalidSignature(Exception):
@@ -24,11 +25,46 @@ def secret_key(secret: str) -> bytes:
         raise ValueError("a webhook secret is `whsec_` followed by base64") from error
 
 
+def public_key_bytes(public_key: str) -> bytes:
+    """The 32 raw bytes of a `whpk_...` ed25519 public key."""
+    try:
+        raw = base64.b64decode(public_key.removeprefix(PUBLIC_KEY_PREFIX), validate=True)
+    except ValueError:
+        raw = b""
+    if len(raw) != 32:
+        raise ValueError("a public key is `whpk_` followed by the base64 of 32 bytes")
+    return raw
+
+
+def signed_content(message_id: str, timestamp: int, body: bytes) -> bytes:
+    """What both signature schemes sign: `id.timestamp.body`."""
+    return f"{message_id}.{timestamp}.".encode() + body
+
+
 def sign(secret: str, message_id: str, timestamp: int, body: bytes) -> str:
     """The `v1,<base64>` signature of one message under one secret."""
-    signed = f"{message_id}.{timestamp}.".encode() + body
-    digest = hmac.new(secret_key(secret), signed, hashlib.sha256).digest()
+    digest = hmac.new(
+        secret_key(secret), signed_content(message_id, timestamp, body), hashlib.sha256
+    ).digest()
     return "v1," + base64.b64encode(digest).decode()
+
+
+def ed25519_valid(public_key: str, content: bytes, offered: str) -> bool:
+    """True when `offered` (`v1a,<base64>`) is the ed25519 signature of `content` under `public_key`."""
+    # Imported here so that receivers of HMAC-signed webhooks need no extra package.
+    from cryptography.exceptions import InvalidSignature as BadSignature
+    from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PublicKey
+
+    # A malformed key is a configuration error and raises; a malformed signature is just no match.
+    key = Ed25519PublicKey.from_public_bytes(public_key_bytes(public_key))
+    scheme, _, encoded = offered.partition(",")
+    if scheme != "v1a":
+        return False
+    try:
+        key.verify(base64.b64decode(encoded, validate=True), content)
+    except (ValueError, BadSignature):
+        return False
+    return True
 
 
 def body_signature(secret: str, body: bytes) -> str:
@@ -58,8 +94,9 @@ def verify(
 ) -> str:
     """Check the Standard Webhooks signature against any of `secrets`; return the `webhook-id`.
 
-    During a secret rotation the sender signs with both keys, so any one match is enough; pass every
-    secret you currently trust.
+    Each one is a `whsec_` secret (checked against `v1` signatures) or a `whpk_` ed25519 public key
+    (checked against `v1a` signatures). During a rotation the sender signs with both keys, so any one
+    match is enough; pass every secret or public key you currently trust.
     """
     candidates = [secrets] if isinstance(secrets, str) else list(secrets)
     message_id = _header(headers, "webhook-id")
@@ -72,9 +109,14 @@ def verify(
     # A stale timestamp means a replay; one from the future means a wrong clock or a forgery.
     if abs(now - timestamp) > tolerance_s:
         raise InvalidSignature("webhook-timestamp is outside the tolerance")
-    offered = [part for part in _header(headers, "webhook-signature").split() if part.startswith("v1,")]
+    offered = _header(headers, "webhook-signature").split()
+    content = signed_content(message_id, timestamp, body)
     for secret in candidates:
+        if secret.startswith(PUBLIC_KEY_PREFIX):
+            if any(ed25519_valid(secret, content, signature) for signature in offered):
+                return message_id
+            continue
         expected = sign(secret, message_id, timestamp, body)
-        if any(same_text(expected, signature) for signature in offered):
+        if any(same_text(expected, signature) for signature in offered if signature.startswith("v1,")):
             return message_id
     raise InvalidSignature("no signature matches")

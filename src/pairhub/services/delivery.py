@@ -20,8 +20,9 @@ from pairhub.adapters.http.signing import signature_headers
 from pairhub.contract.render import render_envelope
 from pairhub.domain import delivery
 from pairhub.domain.events import EventType, manual_pair, manual_unpair
-from pairhub.domain.subscriptions import Subscription
+from pairhub.domain.subscriptions import OAuth2ClientCredentials, Subscription
 from pairhub.ports import Clock, Sender, SendResult
+from pairhub.services.receiver_tokens import ReceiverTokens
 from pairhub.services.subscriptions import Subscriptions
 
 ATTEMPT_SECONDS = Histogram("pairhub_webhook_attempt_duration_seconds", "Duration of delivery attempts.")
@@ -56,6 +57,7 @@ class Job:
     body: bytes
     event_count: int
     signature_header: str = "X-Signature-256"
+    auth: OAuth2ClientCredentials | None = None
 
 
 def job_of(subscription: Subscription, batch_id: str, body: bytes, event_count: int, now: int) -> Job:
@@ -74,6 +76,7 @@ def job_of(subscription: Subscription, batch_id: str, body: bytes, event_count: 
         body=body,
         event_count=event_count,
         signature_header=subscription.signature_header,
+        auth=subscription.auth,
     )
 
 
@@ -103,6 +106,8 @@ class Delivery:
         self._wall_clock = wall_clock
         self.config = config
         self.sender_factory = sender_factory
+        # Per process: each worker fetches and caches the tokens of the subscriptions it sends to.
+        self._tokens = ReceiverTokens(clock, config.user_agent)
 
     @contextlib.asynccontextmanager
     async def sender(self) -> AsyncIterator[Sender]:
@@ -122,7 +127,12 @@ class Delivery:
             "User-Agent": self.config.user_agent,
             **signature_headers(job.secrets, job.batch_id, timestamp, job.body, job.signature_header),
         }
-        result = await sender.send(job.url, job.body, headers)
+        if job.auth is None:
+            result = await sender.send(job.url, job.body, headers)
+        else:
+            result = await self._tokens.send(
+                sender, job.subscription_id, job.auth, job.url, job.body, headers
+            )
         ATTEMPT_SECONDS.observe(result.duration_ms / 1000)
         return result
 

@@ -6,14 +6,20 @@ import uuid
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
-from pairhub.adapters.http.signing import new_secret
+from pairhub.adapters.http.signing import jwk, new_secret, public_key
 from pairhub.adapters.http.ssrf import TargetGuard, TargetRefused
 from pairhub.contract.render import EVENTS_BY_VERSION, offers
 from pairhub.domain import delivery
 from pairhub.domain import subscriptions as rules
-from pairhub.domain.delivery import BatchStatus, SubscriptionState
+from pairhub.domain.delivery import BatchStatus, SignatureAlgorithm, SubscriptionState
 from pairhub.domain.errors import Invalid, NotFound
-from pairhub.domain.subscriptions import Attempt, Batch, Subscription, SubscriptionChanges
+from pairhub.domain.subscriptions import (
+    Attempt,
+    Batch,
+    OAuth2ClientCredentials,
+    Subscription,
+    SubscriptionChanges,
+)
 from pairhub.ports import Clock, Storage, UnitOfWork
 from pairhub.services import organizations
 from pairhub.services.pagination import CursorKind, Cursors, Page, paginate
@@ -24,10 +30,13 @@ ATTEMPTS_SHOWN_PER_BATCH = 10
 
 @dataclass(frozen=True)
 class SubscriptionView:
-    """A subscription with the number of events waiting for it."""
+    """A subscription with the number of events waiting for it and, for ed25519, its public keys."""
 
     record: Subscription
     backlog: int
+    public_key: str | None = None
+    previous_public_key: str | None = None
+    """The public key that still signs beside the current one after a rotation, while it does."""
 
 
 @dataclass(frozen=True)
@@ -95,6 +104,20 @@ def _check_signature_header(name: str, headers: Mapping[str, str]) -> None:
         )
 
 
+def _check_auth(auth: OAuth2ClientCredentials | None, headers: Mapping[str, str]) -> None:
+    if auth is not None and "authorization" in {name.lower() for name in headers}:
+        raise Invalid(
+            "invalid_custom_header",
+            "`Authorization` carries the token of `auth`; it cannot also be a custom header.",
+            header="Authorization",
+        )
+
+
+def _shown_secret(sub: Subscription) -> str | None:
+    # An ed25519 private key never leaves pairhub: receivers verify with the public key.
+    return sub.secret if sub.signature_algorithm is SignatureAlgorithm.HMAC_SHA256 else None
+
+
 class Subscriptions:
     """Use cases of the webhook subscriptions of an organization."""
 
@@ -118,6 +141,14 @@ class Subscriptions:
                 "webhook_target_refused", f"The webhook URL is refused: {refused.reason}."
             ) from None
 
+    def _check_token_url(self, auth: OAuth2ClientCredentials | None) -> None:
+        if auth is None:
+            return
+        try:
+            self._guard.check_url(auth.token_url)
+        except TargetRefused as refused:
+            raise Invalid("token_url_refused", f"The token URL is refused: {refused.reason}.") from None
+
     @staticmethod
     def _organization(uow: UnitOfWork, organization_id: str) -> None:
         organizations.require_datahub(uow, organization_id)
@@ -131,12 +162,28 @@ class Subscriptions:
             raise _missing(subscription_id)
         return found
 
-    @staticmethod
-    def _view(uow: UnitOfWork, sub: Subscription) -> SubscriptionView:
+    def _signing_keys(self, sub: Subscription) -> tuple[str, ...]:
+        return delivery.signing_secrets(
+            sub.secret, sub.previous_secret, sub.previous_secret_expires_at, self._clock.now_ms()
+        )
+
+    def _view(self, uow: UnitOfWork, sub: Subscription) -> SubscriptionView:
         backlog = uow.batches.pending_events(sub.id) + uow.events.count_after(
             sub.organization_id, sub.cursor_seq, sub.event_names
         )
-        return SubscriptionView(sub, backlog)
+        if sub.signature_algorithm is not SignatureAlgorithm.ED25519:
+            return SubscriptionView(sub, backlog)
+        public = [public_key(key) for key in self._signing_keys(sub)]
+        return SubscriptionView(sub, backlog, public[0], public[1] if len(public) > 1 else None)
+
+    def jwks(self, subscription_id: str) -> list[dict[str, str]]:
+        """The public keys that sign an ed25519 subscription's requests now, as JWKs (newest first)."""
+        with self._storage.read() as uow:
+            sub = uow.subscriptions.get(subscription_id)
+        if sub is None or sub.signature_algorithm is not SignatureAlgorithm.ED25519:
+            # The same answer for both, so that this unauthenticated URL cannot probe for ids.
+            raise NotFound("jwks_not_found", f"No subscription {subscription_id} signs with ed25519.")
+        return [jwk(key) for key in self._signing_keys(sub)]
 
     def create(
         self,
@@ -150,20 +197,24 @@ class Subscriptions:
         headers: Mapping[str, str] | None = None,
         description: str | None = None,
         signature_header: str = delivery.DEFAULT_SIGNATURE_HEADER,
-    ) -> tuple[SubscriptionView, str]:
+        signature_algorithm: SignatureAlgorithm = SignatureAlgorithm.HMAC_SHA256,
+        auth: OAuth2ClientCredentials | None = None,
+    ) -> tuple[SubscriptionView, str | None]:
         """Create a subscription; only events registered from now on are delivered to it.
 
-        Returns the subscription and its secret, which is shown this once.
+        Returns the subscription and its HMAC secret, which is shown this once (None for ed25519).
         """
         headers = dict(headers or {})
         check_events(event_version, names)
         _check_limits(max_batch_size, max_wait_ms)
         _check_headers(headers)
         _check_signature_header(signature_header, headers)
+        _check_auth(auth, headers)
         with self._storage.read() as uow:
             self._organization(uow, organization_id)
         self._check_url(url)
-        secret = new_secret()
+        self._check_token_url(auth)
+        secret = new_secret(signature_algorithm)
         now = self._clock.now_ms()
         with self._storage.write() as uow:
             self._organization(uow, organization_id)
@@ -177,6 +228,8 @@ class Subscriptions:
                 max_wait_ms=max_wait_ms,
                 custom_headers=headers,
                 signature_header=signature_header,
+                signature_algorithm=signature_algorithm,
+                auth=auth,
                 description=description,
                 state=SubscriptionState.ACTIVE,
                 secret=secret,
@@ -187,7 +240,7 @@ class Subscriptions:
                 cursor_seq=uow.events.heads([organization_id]).get(organization_id, 0),
             )
             uow.subscriptions.add(sub)
-            return self._view(uow, sub), secret
+            return self._view(uow, sub), _shown_secret(sub)
 
     def list(self, organization_id: str, after: str | None, limit: int) -> Page[SubscriptionView]:
         """The organization's subscriptions by id."""
@@ -208,6 +261,8 @@ class Subscriptions:
         """Change settings and/or the state (`paused` pauses, `active` resumes)."""
         if changes.url is not None:
             self._check_url(changes.url)
+        if changes.set_auth:
+            self._check_token_url(changes.auth)
         with self._storage.write() as uow:
             sub = self._load(uow, organization_id, subscription_id, lock=True)
             version = changes.event_version if changes.event_version is not None else sub.event_version
@@ -221,6 +276,7 @@ class Subscriptions:
             if changes.custom_headers is not None:
                 _check_headers(headers)
             _check_signature_header(changes.signature_header or sub.signature_header, headers)
+            _check_auth(changes.auth if changes.set_auth else sub.auth, headers)
             now = self._clock.now_ms()
             sub = rules.change(sub, changes, now)
             if changes.state is SubscriptionState.PAUSED:
@@ -242,14 +298,18 @@ class Subscriptions:
             self._load(uow, organization_id, subscription_id, lock=True)
             uow.subscriptions.delete(subscription_id)
 
-    def rotate_secret(self, organization_id: str, subscription_id: str) -> tuple[SubscriptionView, str]:
-        """A new secret (returned once); the current one keeps signing alongside it for 24 hours."""
-        secret = new_secret()
+    def rotate_secret(
+        self, organization_id: str, subscription_id: str
+    ) -> tuple[SubscriptionView, str | None]:
+        """A new secret or key pair; the current one keeps signing alongside it for 24 hours.
+
+        Returns the new HMAC secret, shown this once (None for ed25519: the view has the public key).
+        """
         with self._storage.write() as uow:
             sub = self._load(uow, organization_id, subscription_id, lock=True)
-            sub = rules.rotate(sub, secret, self._clock.now_ms())
+            sub = rules.rotate(sub, new_secret(sub.signature_algorithm), self._clock.now_ms())
             uow.subscriptions.save(sub)
-            return self._view(uow, sub), secret
+            return self._view(uow, sub), _shown_secret(sub)
 
     def resume(self, organization_id: str, subscription_id: str) -> SubscriptionView:
         """Back to active at once: a held batch is sent now with a fresh retry schedule."""

@@ -75,7 +75,9 @@ class AiohttpSender:
             )
         return self._session
 
-    async def send(self, url: str, body: bytes, headers: Mapping[str, str]) -> SendResult:
+    async def send(
+        self, url: str, body: bytes, headers: Mapping[str, str], *, whole_answer: int | None = None
+    ) -> SendResult:
         """POST once; redirects are answers (3xx), not followed.
 
         A receiver may close an idle keep-alive connection just as we reuse it; that request never
@@ -86,11 +88,11 @@ class AiohttpSender:
         try:
             self._guard.check_before_connect(url)
             try:
-                return await self._post(url, body, headers, started)
+                return await self._post(url, body, headers, started, whole_answer)
             except (aiohttp.ServerDisconnectedError, aiohttp.ClientOSError) as stale:
                 if isinstance(stale, aiohttp.ClientConnectorError):
                     raise
-                return await self._post(url, body, headers, started)
+                return await self._post(url, body, headers, started, whole_answer)
         except TargetRefused as refused:
             return SendResult(None, "", _elapsed_ms(started), f"target refused: {refused.reason}")
         except TimeoutError:
@@ -101,10 +103,15 @@ class AiohttpSender:
                 return SendResult(None, "", _elapsed_ms(started), f"target refused: {cause.reason}")
             return SendResult(None, "", _elapsed_ms(started), describe_error(error))
 
-    async def _post(self, url: str, body: bytes, headers: Mapping[str, str], started: float) -> SendResult:
+    async def _post(
+        self, url: str, body: bytes, headers: Mapping[str, str], started: float, whole_answer: int | None
+    ) -> SendResult:
         session = self._session_or_new()
         async with session.post(url, data=body, headers=dict(headers), allow_redirects=False) as response:
-            excerpt = await response.content.read(EXCERPT_BYTES)
+            if whole_answer is None:
+                excerpt = await response.content.read(EXCERPT_BYTES)
+            else:
+                excerpt = await _read_up_to(response.content, whole_answer)
             return SendResult(
                 status=response.status,
                 excerpt=excerpt.decode("utf-8", errors="replace"),
@@ -117,6 +124,19 @@ class AiohttpSender:
         if self._session is not None:
             await self._session.close()
             self._session = None
+
+
+async def _read_up_to(stream: aiohttp.StreamReader, limit: int) -> bytes:
+    # `read(n)` returns what has arrived; a token answer may come in several chunks.
+    parts: list[bytes] = []
+    left = limit
+    while left > 0:
+        chunk = await stream.read(left)
+        if not chunk:
+            break
+        parts.append(chunk)
+        left -= len(chunk)
+    return b"".join(parts)
 
 
 def _elapsed_ms(started: float) -> int:

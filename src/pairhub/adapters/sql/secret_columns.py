@@ -18,8 +18,7 @@ from sqlalchemy import Connection, RowMapping, select, update
 from pairhub.adapters.secret_box import SecretBox
 from pairhub.adapters.sql.tables import subscriptions
 
-SECRET_COLUMNS = ("secret", "previous_secret")
-ENCRYPTED_COLUMNS = (*SECRET_COLUMNS, "custom_headers")
+SECRET_COLUMNS = ("secret", "previous_secret", "auth_client_secret")
 
 
 def secret_context(subscription_id: str, column: str) -> str:
@@ -71,14 +70,16 @@ class SecretColumns:
             }
         )
 
-    def reseal(self, row: RowMapping, *, plaintext: bool = False) -> dict[str, Any] | None:
+    def reseal(
+        self, row: RowMapping, *, plaintext: bool = False, secret_columns: tuple[str, ...] = SECRET_COLUMNS
+    ) -> dict[str, Any] | None:
         """The encrypted columns of `row` under the current key, or None when they already are.
 
         `plaintext` reads the columns as they were before encryption at rest (the migration that
         introduced it); otherwise every value must decrypt, or SecretKeyError says which and why.
         """
         sub_id = row["id"]
-        secrets = {column: row[column] for column in SECRET_COLUMNS}
+        secrets = {column: row[column] for column in secret_columns}
         headers: dict[str, str] = json.loads(row["custom_headers"])
         if not plaintext:
             stored = [*(value for value in secrets.values() if value is not None), *headers.values()]
@@ -96,22 +97,30 @@ class SecretColumns:
         }
 
 
-def reseal_all(connection: Connection, columns: SecretColumns, *, plaintext: bool = False) -> int:
+def reseal_all(
+    connection: Connection,
+    columns: SecretColumns,
+    *,
+    plaintext: bool = False,
+    secret_columns: tuple[str, ...] = SECRET_COLUMNS,
+) -> int:
     """Re-encrypt every subscription's secrets under the current key; how many rows changed.
 
     Run at every start: it proves the configured keys open everything stored (a wrong key stops the
     start with one clear line) and moves values of an older key to the newest, so the older key can be
     dropped from the list after one start. Each row is written only if it is still as read, so a secret
-    rotated meanwhile by another process is never overwritten with the old one.
+    rotated meanwhile by another process is never overwritten with the old one. A migration names the
+    `secret_columns` its schema has (later migrations add more).
     """
     s = subscriptions.c
-    rows = connection.execute(select(s.id, *(s[name] for name in ENCRYPTED_COLUMNS)).order_by(s.id))
+    encrypted = (*secret_columns, "custom_headers")
+    rows = connection.execute(select(s.id, *(s[name] for name in encrypted)).order_by(s.id))
     changed = 0
     for row in rows.mappings().all():
-        values = columns.reseal(row, plaintext=plaintext)
+        values = columns.reseal(row, plaintext=plaintext, secret_columns=secret_columns)
         if values is None:
             continue
-        unchanged = [s[name].is_not_distinct_from(row[name]) for name in ENCRYPTED_COLUMNS]
+        unchanged = [s[name].is_not_distinct_from(row[name]) for name in encrypted]
         result = connection.execute(update(subscriptions).where(s.id == row["id"], *unchanged).values(values))
         changed += result.rowcount
     return changed

@@ -10,14 +10,41 @@ from typing import Any
 from sqlalchemy import RowMapping
 
 from pairhub.adapters.sql.secret_columns import SECRET_COLUMNS, SecretColumns
-from pairhub.domain.delivery import BatchStatus, SubscriptionState
-from pairhub.domain.subscriptions import Attempt, Batch, Subscription
+from pairhub.domain.delivery import BatchStatus, SignatureAlgorithm, SubscriptionState
+from pairhub.domain.subscriptions import Attempt, Batch, OAuth2ClientCredentials, Subscription
+
+OAUTH2_CLIENT_CREDENTIALS = "oauth2ClientCredentials"
+
+
+def _auth_columns(auth: OAuth2ClientCredentials | None, sub_id: str, sealed: SecretColumns) -> dict[str, Any]:
+    """The receiver's credentials as the `auth` JSON and the client secret's own column."""
+    if auth is None:
+        return {"auth": None, "auth_client_secret": None}
+    settings = {"type": OAUTH2_CLIENT_CREDENTIALS, "tokenUrl": auth.token_url, "clientId": auth.client_id}
+    if auth.scope is not None:
+        settings["scope"] = auth.scope
+    secret = sealed.seal_secret(sub_id, "auth_client_secret", auth.client_secret)
+    return {"auth": json.dumps(settings), "auth_client_secret": secret}
+
+
+def _auth(row: RowMapping, sealed: SecretColumns) -> OAuth2ClientCredentials | None:
+    if row["auth"] is None:
+        return None
+    settings = json.loads(row["auth"])
+    return OAuth2ClientCredentials(
+        token_url=settings["tokenUrl"],
+        client_id=settings["clientId"],
+        client_secret=sealed.open_secret(row["id"], "auth_client_secret", row["auth_client_secret"]),
+        scope=settings.get("scope"),
+    )
 
 
 def subscription_values(subscription: Subscription, sealed: SecretColumns) -> dict[str, Any]:
     """The columns of a subscription, its secrets encrypted."""
     sub_id = subscription.id
     return {
+        **_auth_columns(subscription.auth, subscription.id, sealed),
+        "signature_algorithm": subscription.signature_algorithm.value,
         "id": subscription.id,
         "organization_id": subscription.organization_id,
         "url": subscription.url,
@@ -54,6 +81,7 @@ SUBSCRIPTION_STATE = (
     "max_wait_ms",
     "custom_headers",
     "signature_header",
+    "auth",
     "description",
     "state",
     "secret",
@@ -70,7 +98,7 @@ SUBSCRIPTION_STATE = (
     "events_failed",
     "events_expired",
 )
-"""The columns a saved subscription may change (each named as the record's attribute)."""
+"""The attributes a saved subscription may change (each its column, but `auth`: two columns)."""
 
 _ENCODE: dict[str, Callable[[Any], Any]] = {
     "event_names": lambda names: json.dumps(list(names)),
@@ -87,7 +115,9 @@ def changed_columns(
         value = getattr(after, name)
         if before is not None and getattr(before, name) == value:
             continue
-        if name == "custom_headers":
+        if name == "auth":
+            changed.update(_auth_columns(value, after.id, sealed))
+        elif name == "custom_headers":
             changed[name] = sealed.seal_headers(after.id, value)
         elif name in SECRET_COLUMNS:
             changed[name] = sealed.seal_secret(after.id, name, value)
@@ -136,6 +166,8 @@ def to_subscription(row: RowMapping, sealed: SecretColumns) -> Subscription:
         events_failed=row["events_failed"],
         events_expired=row["events_expired"],
         signature_header=row["signature_header"],
+        signature_algorithm=SignatureAlgorithm(row["signature_algorithm"]),
+        auth=_auth(row, sealed),
     )
 
 

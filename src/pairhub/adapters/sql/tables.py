@@ -184,6 +184,11 @@ subscriptions = Table(
     Column("max_wait_ms", Integer, nullable=False),
     Column("custom_headers", Text, nullable=False),
     Column("signature_header", String(64), nullable=False, server_default="X-Signature-256"),
+    # With ed25519, `secret` and `previous_secret` hold `whsk_` private keys.
+    Column("signature_algorithm", String(16), nullable=False, server_default="hmac-sha256"),
+    # OAuth2 client credentials towards the receiver: JSON without the secret, which has its own column.
+    Column("auth", Text),
+    Column("auth_client_secret", Text),
     Column("description", String(500)),
     Column("state", String(16), nullable=False),
     # Encrypted (adapters/sql/secret_columns.py), not hashed: signing needs the key itself. Custom

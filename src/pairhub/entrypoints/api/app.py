@@ -214,6 +214,7 @@ def create_app(container: Container, start_background: BackgroundStarter | None 
     webhooks_doc.install(app)
     for module in (ops, organizations, assets, units, pairings, events, unit_messages, subscriptions, feeds):
         app.include_router(module.router)
+    app.include_router(subscriptions.keys_router)
     ui.install(app)
     _install_docs(app)
 

@@ -33,7 +33,13 @@ _PROBLEM_STATUSES = {
     "413": "The request body is too large.",
     "422": "The request is well-formed but breaks a rule; unknown fields are refused.",
 }
-_UNAUTHENTICATED = {"/healthz", "/readyz", "/metrics"}
+_UNAUTHENTICATED = {
+    "/healthz": {"413"},
+    "/readyz": {"413"},
+    "/metrics": {"413"},
+    "/v1/subscriptions/{sub_id}/jwks.json": {"404", "413", "422"},
+}
+"""Operations without a token, with the problem statuses they can still answer."""
 
 
 def _problem_response(description: str) -> dict[str, Any]:
@@ -64,7 +70,7 @@ def install(app: FastAPI) -> None:
             for operation in operations.values():
                 responses = operation.setdefault("responses", {})
                 for status, description in _PROBLEM_STATUSES.items():
-                    if path in _UNAUTHENTICATED and status != "413":
+                    if path in _UNAUTHENTICATED and status not in _UNAUTHENTICATED[path]:
                         responses.pop(status, None)
                         continue
                     responses[status] = _problem_response(description)

@@ -156,7 +156,7 @@ def refine(document: dict[str, Any]) -> None:
     if names is not None:
         names["maxItems"] = MAX_CUSTOM_HEADERS
     if "SubscriptionPatch" in schemas:
-        _non_nullable(schemas["SubscriptionPatch"], keep={"description"})
+        _non_nullable(schemas["SubscriptionPatch"], keep={"description", "auth"})
     attempt = schemas.get("AttemptOut", {}).get("properties", {}).get("outcome")
     if attempt is not None:
         attempt["enum"] = sorted({o.value for o in Outcome} | {LEASE_LOST, RECORDING_FAILED})

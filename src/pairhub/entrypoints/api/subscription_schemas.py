@@ -7,7 +7,7 @@ from typing import Any, Literal
 from pydantic import BaseModel, Field
 
 from pairhub.domain.delivery import SubscriptionState
-from pairhub.domain.subscriptions import Attempt, SubscriptionChanges
+from pairhub.domain.subscriptions import Attempt, OAuth2ClientCredentials, SubscriptionChanges
 from pairhub.entrypoints.api.presenters import iso
 from pairhub.entrypoints.api.schemas import Strict
 from pairhub.services.subscriptions import EVENT_GROUP, BatchView, SubscriptionView
@@ -15,12 +15,49 @@ from pairhub.services.subscriptions import EVENT_GROUP, BatchView, SubscriptionV
 EventName = Literal["unit.paired", "unit.unpaired"]
 State = Literal["active", "paused", "onHold", "disabled"]
 BatchStatusName = Literal["pending", "delivered", "failed", "expired"]
+SignatureAlgorithmName = Literal["hmac-sha256", "ed25519"]
 
 
 _SIGNATURE_HEADER_DOC = (
     "The header that carries `sha256=<hex HMAC-SHA256 of the raw body>`: any `X-` name pairhub does not"
     " set otherwise, e.g. `X-SCALAR-Signature` for a receiver written for the Datahub."
 )
+
+_SIGNATURE_ALGORITHM_DOC = (
+    "`hmac-sha256`: `webhook-signature: v1,<base64 HMAC>` and the body hash header, with the `secret`."
+    " `ed25519`: `webhook-signature: v1a,<base64 ed25519 signature>` only, verified with `publicKey` or"
+    " the JWK Set at `jwksUrl`. Chosen at creation; it cannot be changed (create a new subscription)."
+)
+
+
+class OAuth2ClientCredentialsIn(Strict):
+    """OAuth2 client credentials: pairhub fetches a bearer token from `tokenUrl` for every receiver call."""
+
+    type: Literal["oauth2ClientCredentials"]
+    tokenUrl: str = Field(
+        min_length=1, max_length=2048, description="The token endpoint; the webhook URL's rules apply."
+    )
+    clientId: str = Field(min_length=1, max_length=255)
+    clientSecret: str = Field(
+        min_length=1,
+        max_length=1000,
+        description="Sent with client_secret_basic; write-only, never shown again.",
+        json_schema_extra={"writeOnly": True},
+    )
+    scope: str | None = Field(None, min_length=1, max_length=1000, description="Space-separated scopes.")
+
+    def credentials(self) -> OAuth2ClientCredentials:
+        """The domain value."""
+        return OAuth2ClientCredentials(self.tokenUrl, self.clientId, self.clientSecret, self.scope)
+
+
+class OAuth2ClientCredentialsOut(BaseModel):
+    """The receiver's OAuth2 settings as shown: the client secret is write-only."""
+
+    type: Literal["oauth2ClientCredentials"]
+    tokenUrl: str
+    clientId: str
+    scope: str | None
 
 
 class SubscriptionIn(Strict):
@@ -41,6 +78,8 @@ class SubscriptionIn(Strict):
     signatureHeader: str = Field(
         "X-Signature-256", min_length=3, max_length=64, description=_SIGNATURE_HEADER_DOC
     )
+    signatureAlgorithm: SignatureAlgorithmName = Field("hmac-sha256", description=_SIGNATURE_ALGORITHM_DOC)
+    auth: OAuth2ClientCredentialsIn | None = Field(None, description="How pairhub authenticates to the URL.")
 
 
 class SubscriptionPatch(Strict):
@@ -59,6 +98,10 @@ class SubscriptionPatch(Strict):
     description: str | None = Field(None, max_length=500)
     state: Literal["active", "paused"] | None = None
     signatureHeader: str | None = Field(None, min_length=3, max_length=64, description=_SIGNATURE_HEADER_DOC)
+    auth: OAuth2ClientCredentialsIn | None = Field(
+        None,
+        description="Replaces the receiver's credentials whole (with `clientSecret`); null removes them.",
+    )
 
 
 class CountersOut(BaseModel):
@@ -84,6 +127,15 @@ class SubscriptionOut(BaseModel):
         description="The names of the custom headers; their values are write-only and never shown."
     )
     signatureHeader: str = Field(description=_SIGNATURE_HEADER_DOC)
+    signatureAlgorithm: SignatureAlgorithmName = Field(description=_SIGNATURE_ALGORITHM_DOC)
+    publicKey: str | None = Field(description="ed25519: the `whpk_` public key that signs (null for HMAC).")
+    previousPublicKey: str | None = Field(
+        description="ed25519: the previous public key, which signs as well until `previousSecretExpiresAt`."
+    )
+    jwksUrl: str | None = Field(
+        description="ed25519: the unauthenticated JWK Set of the signing keys, relative to the API's host."
+    )
+    auth: OAuth2ClientCredentialsOut | None
     description: str | None
     state: State
     createdAt: str
@@ -99,9 +151,26 @@ class SubscriptionOut(BaseModel):
 
 
 class SubscriptionSecretOut(SubscriptionOut):
-    """A subscription with its new signing secret, shown this once."""
+    """A subscription with its new HMAC signing secret, shown this once (absent for ed25519)."""
 
-    secret: str
+    secret: str | None = Field(None, description="`whsec_…`; absent for ed25519, whose private key stays.")
+
+
+class JwkOut(BaseModel):
+    """An ed25519 public key as a JWK (RFC 8037); `kid` is its RFC 7638 thumbprint."""
+
+    kty: Literal["OKP"]
+    crv: Literal["Ed25519"]
+    x: str = Field(description="The 32-byte public key, base64url without padding.")
+    kid: str
+    use: Literal["sig"]
+    alg: Literal["EdDSA"]
+
+
+class JwkSetOut(BaseModel):
+    """The keys that sign a subscription's requests now (two during a rotation's overlap)."""
+
+    keys: list[JwkOut]
 
 
 class AttemptOut(BaseModel):
@@ -166,6 +235,11 @@ def subscription(view: SubscriptionView, secret: str | None = None) -> dict[str,
         "maxWaitMs": sub.max_wait_ms,
         "customHeaderNames": list(sub.custom_headers),
         "signatureHeader": sub.signature_header,
+        "signatureAlgorithm": sub.signature_algorithm.value,
+        "publicKey": view.public_key,
+        "previousPublicKey": view.previous_public_key,
+        "jwksUrl": jwks_path(sub.id) if view.public_key else None,
+        "auth": _auth(sub.auth),
         "description": sub.description,
         "state": sub.state.value,
         "createdAt": iso(sub.created_at),
@@ -186,6 +260,22 @@ def subscription(view: SubscriptionView, secret: str | None = None) -> dict[str,
     if secret is not None:
         shown["secret"] = secret
     return shown
+
+
+def jwks_path(subscription_id: str) -> str:
+    """Where the JWK Set of an ed25519 subscription is published."""
+    return f"/v1/subscriptions/{subscription_id}/jwks.json"
+
+
+def _auth(auth: OAuth2ClientCredentials | None) -> dict[str, Any] | None:
+    if auth is None:
+        return None
+    return {
+        "type": "oauth2ClientCredentials",
+        "tokenUrl": auth.token_url,
+        "clientId": auth.client_id,
+        "scope": auth.scope,
+    }
 
 
 def attempt(logged: Attempt) -> dict[str, Any]:
@@ -229,6 +319,7 @@ def patch_changes(given: dict[str, Any]) -> SubscriptionChanges:
     """PATCH fields (as given, `description` possibly null) as typed changes."""
     names = given.get("eventNames")
     state = given.get("state")
+    auth = given.get("auth")
     return SubscriptionChanges(
         url=given.get("url"),
         event_version=given.get("eventVersion"),
@@ -239,5 +330,7 @@ def patch_changes(given: dict[str, Any]) -> SubscriptionChanges:
         description=given.get("description"),
         set_description="description" in given,
         signature_header=given.get("signatureHeader"),
+        auth=OAuth2ClientCredentialsIn(**auth).credentials() if auth is not None else None,
+        set_auth="auth" in given,
         state=SubscriptionState(state) if state is not None else None,
     )

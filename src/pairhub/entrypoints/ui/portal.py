@@ -14,11 +14,13 @@ from pairhub.domain.delivery import (
     MAX_CUSTOM_HEADERS,
     MAX_WAIT_MS,
     BatchStatus,
+    SignatureAlgorithm,
     is_success,
 )
 from pairhub.domain.errors import DomainError, Invalid
 from pairhub.domain.subscriptions import SubscriptionChanges
 from pairhub.entrypoints.api.problems import status_of
+from pairhub.entrypoints.api.subscription_schemas import jwks_path
 from pairhub.entrypoints.ui.web import (
     OrgViewerDep,
     Viewer,
@@ -78,6 +80,7 @@ def posted_form(
     signature_header: FormStr = "X-Signature-256",
     remove_headers: FormList = [],  # noqa: B006 - FastAPI copies it
     header_names: FormList = [],  # noqa: B006 - FastAPI copies it
+    signature_algorithm: FormStr = SignatureAlgorithm.HMAC_SHA256.value,
 ) -> dict[str, Any]:
     """The subscription form as posted, kept as typed so that a refused form is shown again unchanged."""
     return {
@@ -91,6 +94,7 @@ def posted_form(
         "headers": headers,
         "description": description,
         "signature_header": signature_header,
+        "signature_algorithm": signature_algorithm,
     }
 
 
@@ -111,6 +115,15 @@ def _settings(form: dict[str, Any]) -> dict[str, Any]:
     }
 
 
+def _algorithm(form: dict[str, Any]) -> SignatureAlgorithm:
+    try:
+        return SignatureAlgorithm(form["signature_algorithm"])
+    except ValueError:
+        raise Invalid(
+            "invalid_signature_algorithm", "The signature algorithm is hmac-sha256 or ed25519."
+        ) from None
+
+
 def _form_of(view: SubscriptionView) -> dict[str, Any]:
     sub = view.record
     return {
@@ -125,6 +138,7 @@ def _form_of(view: SubscriptionView) -> dict[str, Any]:
         "remove": [],
         "description": sub.description or "",
         "signature_header": sub.signature_header,
+        "signature_algorithm": sub.signature_algorithm.value,
     }
 
 
@@ -139,6 +153,7 @@ NEW_FORM = {
     "remove": [],
     "description": "",
     "signature_header": "X-Signature-256",
+    "signature_algorithm": SignatureAlgorithm.HMAC_SHA256.value,
 }
 
 
@@ -169,13 +184,20 @@ def create_subscription(
     viewer: OrgViewerDep,
     form: PostedFormDep,
 ) -> Response:
-    """Create a subscription and show its secret, once."""
+    """Create a subscription and show its secret, once (or its public key, for ed25519)."""
     try:
         values = _settings(form)
-        view, secret = container_of(request).subscriptions.create(viewer.org_id, **values)
+        view, secret = container_of(request).subscriptions.create(
+            viewer.org_id, **values, signature_algorithm=_algorithm(form)
+        )
     except DomainError as error:
         return _list_page(request, viewer, form, error.detail, status_of(error))
-    context = {"subscription": view, "secret": secret, "rotated": False}
+    context = {
+        "subscription": view,
+        "secret": secret,
+        "rotated": False,
+        "jwks_url": jwks_path(view.record.id),
+    }
     return render(request, "subscription_secret.html", context, viewer=viewer)
 
 
@@ -230,6 +252,7 @@ def _detail(
         "error": error,
         "limits": LIMITS,
         "all_events": ALL_EVENTS,
+        "jwks_url": jwks_path(view.record.id),
     }
     # The state, counters and delivery log refresh themselves through htmx, asking for that part only.
     template = "subscription_live.html" if request.headers.get("hx-target") == "live" else "subscription.html"
@@ -308,7 +331,7 @@ def rotate(request: Request, viewer: OrgViewerDep, subscription_id: str) -> Resp
         view, secret = container_of(request).subscriptions.rotate_secret(viewer.org_id, subscription_id)
     except DomainError as error:
         return _detail(request, viewer, subscription_id, error=error.detail, code=status_of(error))
-    context = {"subscription": view, "secret": secret, "rotated": True}
+    context = {"subscription": view, "secret": secret, "rotated": True, "jwks_url": jwks_path(view.record.id)}
     return render(request, "subscription_secret.html", context, viewer=viewer)
 
 

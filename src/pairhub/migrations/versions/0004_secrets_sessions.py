@@ -58,7 +58,7 @@ def upgrade() -> None:
         table.alter_column("previous_secret", type_=sa.Text, existing_type=sa.String(100))
     columns = _columns(_count_subscriptions())
     if columns is not None:
-        reseal_all(op.get_bind(), columns, plaintext=True)
+        reseal_all(op.get_bind(), columns, plaintext=True, secret_columns=("secret", "previous_secret"))
 
 
 def downgrade() -> None:

@@ -6,7 +6,7 @@ from typing import Annotated, Any
 
 from fastapi import APIRouter, Path, Query, Response
 
-from pairhub.domain.delivery import is_success
+from pairhub.domain.delivery import SignatureAlgorithm, is_success
 from pairhub.entrypoints.api import subscription_schemas as shapes
 from pairhub.entrypoints.api.deps import DEFAULT_LIMIT, AfterDep, ContainerDep, LimitDep, OrgIdDep
 from pairhub.entrypoints.api.problems import ApiError
@@ -18,9 +18,11 @@ SubId = Annotated[str, Path(max_length=64)]
 BatchId = Annotated[str, Path(max_length=64)]
 
 
-@router.post("", status_code=201, response_model=shapes.SubscriptionSecretOut)
+@router.post(
+    "", status_code=201, response_model=shapes.SubscriptionSecretOut, response_model_exclude_unset=True
+)
 def create_subscription(body: shapes.SubscriptionIn, org_id: OrgIdDep, c: ContainerDep) -> dict[str, Any]:
-    """Create a subscription; its signing `secret` is in this response only."""
+    """Create a subscription; its HMAC signing `secret` is in this response only."""
     view, secret = c.subscriptions.create(
         org_id,
         url=body.url,
@@ -31,6 +33,8 @@ def create_subscription(body: shapes.SubscriptionIn, org_id: OrgIdDep, c: Contai
         headers=body.customHeaders,
         description=body.description,
         signature_header=body.signatureHeader,
+        signature_algorithm=SignatureAlgorithm(body.signatureAlgorithm),
+        auth=body.auth.credentials() if body.auth is not None else None,
     )
     return shapes.subscription(view, secret)
 
@@ -56,8 +60,8 @@ def update_subscription(
 ) -> dict[str, Any]:
     """Change settings; `state: paused` pauses delivery (events keep buffering), `active` resumes it."""
     given = body.model_dump(exclude_unset=True)
-    if any(value is None for key, value in given.items() if key != "description"):
-        raise ApiError(422, "validation_error", "Only `description` may be set to null.")
+    if any(value is None for key, value in given.items() if key not in ("description", "auth")):
+        raise ApiError(422, "validation_error", "Only `description` and `auth` may be set to null.")
     return shapes.subscription(c.subscriptions.update(org_id, sub_id, shapes.patch_changes(given)))
 
 
@@ -68,9 +72,11 @@ def delete_subscription(sub_id: SubId, org_id: OrgIdDep, c: ContainerDep) -> Res
     return Response(status_code=204)
 
 
-@router.post("/{sub_id}/rotate-secret", response_model=shapes.SubscriptionSecretOut)
+@router.post(
+    "/{sub_id}/rotate-secret", response_model=shapes.SubscriptionSecretOut, response_model_exclude_unset=True
+)
 def rotate_secret(sub_id: SubId, org_id: OrgIdDep, c: ContainerDep) -> dict[str, Any]:
-    """A new secret, shown once; the previous one keeps signing alongside it for 24 hours."""
+    """A new secret (shown once) or key pair; the previous one keeps signing beside it for 24 hours."""
     view, secret = c.subscriptions.rotate_secret(org_id, sub_id)
     return shapes.subscription(view, secret)
 
@@ -120,3 +126,14 @@ def get_batch(sub_id: SubId, batch_id: BatchId, org_id: OrgIdDep, c: ContainerDe
 def redeliver(sub_id: SubId, batch_id: BatchId, org_id: OrgIdDep, c: ContainerDep) -> dict[str, Any]:
     """Send a batch again, same `eventBatchId` and bytes, as soon as the subscription's turn comes."""
     return shapes.batch(c.subscriptions.redeliver(org_id, sub_id, batch_id))
+
+
+keys_router = APIRouter(tags=["subscriptions"])
+
+
+@keys_router.get("/v1/subscriptions/{sub_id}/jwks.json", response_model=shapes.JwkSetOut)
+def subscription_jwks(sub_id: SubId, c: ContainerDep, response: Response) -> dict[str, Any]:
+    """The public keys of an ed25519 subscription as a JWK Set; no token needed, receivers fetch it."""
+    # Short enough to see a rotation soon; the previous key keeps signing for 24 h meanwhile.
+    response.headers["Cache-Control"] = "public, max-age=300"
+    return {"keys": c.subscriptions.jwks(sub_id)}
