@@ -27,6 +27,7 @@ from pairhub.services.delivery import Delivery, DeliveryConfig
 from pairhub.services.feed import Feed
 from pairhub.services.ingest import Ingest
 from pairhub.services.organizations import Organizations
+from pairhub.services.overview import Overview
 from pairhub.services.pairing import Pairing
 from pairhub.services.subscriptions import Subscriptions
 from pairhub.services.units import Units
@@ -56,6 +57,7 @@ class Container:
     units: Units = field(init=False)
     pairing: Pairing = field(init=False)
     feed: Feed = field(init=False)
+    overview: Overview = field(init=False)
     subscriptions: Subscriptions = field(init=False)
     delivery: Delivery = field(init=False)
     delivery_worker: DeliveryWorker = field(init=False)
@@ -82,6 +84,7 @@ class Container:
         self.units = Units(self.storage, self.clock)
         self.pairing = Pairing(self.storage, self.clock)
         self.feed = Feed(self.storage)
+        self.overview = Overview(self.storage, self.clock)
         self._wire_delivery()
 
     def _wire_delivery(self) -> None:

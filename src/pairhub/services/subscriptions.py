@@ -14,20 +14,22 @@ from pairhub.domain import subscriptions as rules
 from pairhub.domain.delivery import BatchStatus, SubscriptionState
 from pairhub.domain.errors import Forbidden, Invalid, NotFound
 from pairhub.domain.subscriptions import Attempt, Batch, Subscription, SubscriptionChanges
-from pairhub.ports import Clock, Storage, UnitOfWork
+from pairhub.ports import Clock, EventQuery, Storage, UnitOfWork
 from pairhub.services import organizations
 from pairhub.services.pagination import Page, paginate
 
 EVENT_GROUP = "asset"
 ATTEMPTS_SHOWN_PER_BATCH = 10
+PENDING_READ = 50
 
 
 @dataclass(frozen=True)
 class SubscriptionView:
-    """A subscription with the number of events waiting for it."""
+    """A subscription with the number of events waiting for it and when the oldest of them happened."""
 
     record: Subscription
     backlog: int
+    oldest_waiting_at: int | None = None
 
 
 @dataclass(frozen=True)
@@ -36,6 +38,22 @@ class BatchView:
 
     record: Batch
     attempts: Sequence[Attempt]
+
+
+def view_of(uow: UnitOfWork, sub: Subscription) -> SubscriptionView:
+    """A subscription with its backlog: events in pending batches plus those not cut into one yet."""
+    in_batches = uow.batches.pending_events(sub.id)
+    uncut = uow.events.count_after(sub.organization_id, sub.cursor_seq, sub.event_names)
+    oldest = None
+    if in_batches:
+        # Normally one batch is pending; a bounded read (without bodies) finds the oldest.
+        pending = uow.batches.list(sub.id, BatchStatus.PENDING, None, PENDING_READ)
+        oldest = min((batch.oldest_event_at for batch in pending), default=None)
+    elif uncut:
+        # Batches are cut in event order: with none pending, the oldest waiting is the first uncut one.
+        first = uow.events.read(EventQuery(sub.organization_id, sub.event_names, 1, after=sub.cursor_seq))
+        oldest = first[0].event.registered_at_ms if first else None
+    return SubscriptionView(sub, in_batches + uncut, oldest)
 
 
 def _missing(subscription_id: str) -> NotFound:
@@ -127,10 +145,7 @@ class Subscriptions:
 
     @staticmethod
     def _view(uow: UnitOfWork, sub: Subscription) -> SubscriptionView:
-        backlog = uow.batches.pending_events(sub.id) + uow.events.count_after(
-            sub.organization_id, sub.cursor_seq, sub.event_names
-        )
-        return SubscriptionView(sub, backlog)
+        return view_of(uow, sub)
 
     def create(
         self,
