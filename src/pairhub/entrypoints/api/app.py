@@ -23,6 +23,7 @@ from pairhub.entrypoints.api.routers import (
     events,
     ops,
     organizations,
+    overview,
     pairings,
     subscriptions,
     unit_messages,
@@ -211,7 +212,8 @@ def create_app(container: Container, start_background: BackgroundStarter | None 
     problems.install(app)
     openapi.install(app)
     webhooks_doc.install(app)
-    for module in (ops, organizations, assets, units, pairings, events, unit_messages, subscriptions):
+    routers = (ops, organizations, assets, units, pairings, events, unit_messages, subscriptions, overview)
+    for module in routers:
         app.include_router(module.router)
     ui.install(app)
     _install_docs(app)
