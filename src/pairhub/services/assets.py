@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import uuid
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Collection, Sequence
 from dataclasses import dataclass, replace
 
 from pairhub.domain import assets as asset_rules
@@ -151,6 +151,11 @@ class Assets:
             found = uow.assets.search(organization_id, exact, paired, text or None, after, limit + 1, order)
             page = paginate(found, limit, lambda asset: asset.id)
             return Page(_with_units(uow, page.items), page.next_cursor)
+
+    def named(self, organization_id: str, asset_ids: Collection[str]) -> dict[str, Asset]:
+        """These assets of the organization by id, to name them in lists (deleted ones left out)."""
+        with self._storage.read() as uow:
+            return uow.assets.get_many(organization_id, asset_ids)
 
     def count(self, organization_id: str, *, paired: bool | None = None, search: str | None = None) -> int:
         """How many assets `list` finds with these filters, on all its pages."""

@@ -53,6 +53,11 @@ class MemoryAssets:
         asset = self._rows.get(asset_id)
         return asset if asset is not None and asset.organization_id == organization_id else None
 
+    def get_many(self, organization_id: str, asset_ids: Collection[str]) -> dict[str, Asset]:
+        """These assets of this organization by id."""
+        found = (self.get(organization_id, asset_id) for asset_id in set(asset_ids))
+        return {asset.id: asset for asset in found if asset is not None}
+
     def save(self, asset: Asset) -> bool:
         """Write back a changed asset; False when its new VIN is already taken."""
         if self._vin_taken(asset):
