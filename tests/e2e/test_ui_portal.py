@@ -41,7 +41,7 @@ def test_create_a_subscription_test_it_watch_a_batch_and_redeliver_it(
     expect(page.get_by_role("button", name="Copy")).to_be_visible()
     shot(page, "subscription-secret")
     page.get_by_role("link", name="Go to the subscription").click()
-    expect(page.get_by_test_id("subscription-state")).to_have_text("active")
+    expect(page.get_by_test_id("subscription-state")).to_have_text("Active")
     assert secret not in page.content()
 
     page.get_by_role("button", name="Send a test").click()
@@ -79,21 +79,26 @@ def test_pause_resume_rotate_edit_and_delete_a_subscription(
     page.get_by_role("link", name="Go to the subscription").click()
 
     page.get_by_role("button", name="Pause").click()
-    expect(page.get_by_test_id("subscription-state")).to_have_text("paused")
+    expect(page.get_by_test_id("subscription-state")).to_have_text("Paused")
     page.get_by_role("button", name="Resume").click()
-    expect(page.get_by_test_id("subscription-state")).to_have_text("active")
+    expect(page.get_by_test_id("subscription-state")).to_have_text("Active")
 
-    page.get_by_role("button", name="Rotate secret").click()
+    # Rotating asks first; cancelling keeps the secret.
+    page.get_by_role("button", name="Rotate secret…").click()
+    expect(page.get_by_role("heading", name="Rotate the signing secret")).to_be_visible()
+    page.get_by_role("link", name="Cancel").click()
+    expect(page.get_by_test_id("subscription-state")).to_have_text("Active")
+    page.get_by_role("button", name="Rotate secret…").click()
+    page.get_by_role("button", name="Yes, rotate the secret").click()
     expect(page.get_by_role("heading", name="New signing secret")).to_be_visible()
     assert page.get_by_label("Signing secret").input_value() not in ("", first_secret)
     page.get_by_role("link", name="Go to the subscription").click()
 
+    # Version 2 offers unit.paired only: its box is greyed out and cleared as soon as 2 is chosen.
+    expect(page.get_by_label("unit.unpaired")).to_be_checked()
     page.get_by_label("Event version").select_option("2")
-    page.get_by_role("button", name="Save settings").click()
-    expect(page.get_by_role("alert")).to_have_text(
-        "eventVersion 2 offers unit.paired; `unit.unpaired` is not one of them."
-    )
-    page.get_by_label("unit.unpaired").uncheck()
+    expect(page.get_by_label("unit.unpaired")).to_be_disabled()
+    expect(page.get_by_label("unit.unpaired")).not_to_be_checked()
     page.get_by_label("Batch size").fill("25")
     page.get_by_label("Custom headers").fill("X-Tenant: acme\nAuthorization: Bearer abc")
     page.get_by_label("Signature header").fill("X-SCALAR-Signature")
@@ -127,13 +132,13 @@ def test_a_failing_receiver_puts_the_subscription_on_hold_until_resumed(
     banner = page.get_by_test_id("on-hold")
     expect(banner).to_be_visible()
     expect(banner).to_contain_text("Delivery is on hold")
-    expect(page.get_by_test_id("subscription-state")).to_have_text("onHold")
+    expect(page.get_by_test_id("subscription-state")).to_have_text("On hold")
     expect(page.get_by_test_id("backlog")).to_have_text("1")
     shot(page, "subscription-on-hold")
 
     receiver.status = 200
     banner.get_by_role("button", name="Resume now").click()
-    expect(page.get_by_test_id("subscription-state")).to_have_text("active")
+    expect(page.get_by_test_id("subscription-state")).to_have_text("Active")
     expect(page.get_by_test_id("batch-row").first).to_contain_text("delivered")
 
 

@@ -10,7 +10,7 @@ from markupsafe import Markup, escape
 from pairhub.domain.overview import HOUR_MS, DeliveryHour
 
 WIDTH = 480
-HEIGHT = 200
+HEIGHT = 160
 LEFT = 44
 """Room for the scale on the left."""
 BOTTOM = 22
