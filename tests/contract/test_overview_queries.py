@@ -108,6 +108,10 @@ def test_assets_sort_by_name_vin_and_update_across_pages_and_are_counted(
         assert uow.assets.count(organization.id, False, "charlie") == 2
         assert uow.assets.count(organization.id, None, "1hgcm") == 2
         assert uow.assets.count("nobody", None, None) == 0
+        # The lists name paired assets in one read; another organization's id is left out.
+        assert uow.assets.get_many(organization.id, ["a1", "a4", "missing"]) == {"a1": rows[0], "a4": rows[3]}
+        assert uow.assets.get_many("nobody", ["a1"]) == {}
+        assert uow.assets.get_many(organization.id, []) == {}
 
 
 def test_attempts_are_summed_per_hour_with_latency_percentiles(storage: Storage) -> None:

@@ -20,7 +20,7 @@ def test_resolve_a_multiple_match_by_clicking_the_right_candidate(page: Page, se
     server.unit_messages({"unitId": unit, "vin": "F3D000001", "location": LOCATION})
     sign_in(page, org.key)
 
-    page.get_by_role("link", name="Units").click()
+    page.get_by_role("link", name="Units", exact=True).click()
     page.get_by_label("Show").select_option("multipleMatchFound")
     page.get_by_role("button", name="Filter").click()
     page.get_by_role("link", name=unit).click()
@@ -94,7 +94,7 @@ def test_the_events_page_filters_and_renders_both_versions(page: Page, server: S
     assert org.call("DELETE", f"/pairings/{unit}").is_success
     sign_in(page, org.key)
 
-    page.get_by_role("link", name="Events").click()
+    page.get_by_role("link", name="Events", exact=True).click()
     events = page.locator("ol.events > li")
     expect(events).to_have_count(3)
     expect(events.first).to_contain_text('"eventType": "unit.unpaired"')

@@ -16,7 +16,7 @@ def test_create_an_asset_and_a_unit_then_pair_and_unpair(page: Page, server: Ser
     org = server.new_org("Pairing Trailers")
     unit = new_unit_id()
     sign_in(page, org.key)
-    page.get_by_role("link", name="Assets").click()
+    page.get_by_role("link", name="Assets", exact=True).click()
 
     page.get_by_label("VIN (17 characters, optional)").fill("1hgcm8-2633a000001")
     page.get_by_label("Name (optional)").fill("Reefer 12")
@@ -25,7 +25,7 @@ def test_create_an_asset_and_a_unit_then_pair_and_unpair(page: Page, server: Ser
     expect(page.get_by_test_id("asset-vin")).to_have_text(VIN)
     asset_url = page.url
 
-    page.get_by_role("link", name="Units").click()
+    page.get_by_role("link", name="Units", exact=True).click()
     page.get_by_label("Unit id (type:serial)").fill(unit)
     page.get_by_role("button", name="Provision unit").click()
     expect(page.get_by_role("heading", name=f"Unit {unit}")).to_be_visible()
@@ -143,7 +143,7 @@ def test_search_and_filter_assets_with_keyset_pages(page: Page, server: Server) 
 def test_switch_auto_pairing_on_and_off(page: Page, server: Server) -> None:
     org = server.new_org("Switch Trailers")
     sign_in(page, org.key)
-    page.get_by_role("link", name="Settings").click()
+    page.get_by_role("link", name="Settings", exact=True).click()
     expect(page.get_by_test_id("auto-pairing-state")).to_have_text("off")
     expect(page.get_by_test_id("datahub-state")).to_have_text("active")
     expect(page.get_by_text("Only an administrator can change it.")).to_be_visible()

@@ -13,7 +13,7 @@ VIN = "1HGCM82633A000001"
 
 
 def _create_subscription(page: Page, url: str, *, description: str = "Fleet system") -> str:
-    page.get_by_role("link", name="Datahub portal").click()
+    page.get_by_role("link", name="Datahub portal", exact=True).click()
     page.get_by_label("Webhook URL").fill(url)
     page.get_by_label("Wait for more events").fill("0")
     page.get_by_label("Description").fill(description)
@@ -145,18 +145,18 @@ def test_a_failing_receiver_puts_the_subscription_on_hold_until_resumed(
 def test_the_datahub_subscription_gates_the_portal(page: Page, server: Server) -> None:
     org = server.new_org("Inactive Trailers", datahubSubscriptionActive=False)
     sign_in(page, org.key)
-    page.get_by_role("link", name="Datahub portal").click()
+    page.get_by_role("link", name="Datahub portal", exact=True).click()
     expect(page.get_by_role("alert")).to_contain_text("need an active Datahub subscription")
     expect(page.get_by_text("Ask your administrator to activate it.")).to_be_visible()
-    page.get_by_role("link", name="Settings").click()
+    page.get_by_role("link", name="Settings", exact=True).click()
     expect(page.get_by_test_id("datahub-state")).to_have_text("inactive")
     expect(page.get_by_role("button", name="Activate the Datahub subscription")).to_have_count(0)
 
     page.get_by_role("button", name="Sign out").click()
     sign_in(page, ADMIN_TOKEN)
     page.get_by_role("button", name="Act on Inactive Trailers").click()
-    page.get_by_role("link", name="Settings").click()
+    page.get_by_role("link", name="Settings", exact=True).click()
     page.get_by_role("button", name="Activate the Datahub subscription").click()
     expect(page.get_by_test_id("datahub-state")).to_have_text("active")
-    page.get_by_role("link", name="Datahub portal").click()
+    page.get_by_role("link", name="Datahub portal", exact=True).click()
     expect(page.get_by_role("button", name="Create subscription")).to_be_visible()

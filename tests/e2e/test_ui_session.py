@@ -65,7 +65,7 @@ def test_admin_picks_an_organization_to_act_on(page: Page, server: Server) -> No
 
     expect(page).to_have_url(re.compile(r"/ui/overview$"))
     expect(page.get_by_test_id("acting-org")).to_contain_text("acting on Admin Pick Trailers")
-    page.get_by_role("link", name="Assets").click()
+    page.get_by_role("link", name="Assets", exact=True).click()
     expect(page.get_by_role("link", name="Picked trailer")).to_be_visible()
 
 
