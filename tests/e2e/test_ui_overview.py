@@ -9,10 +9,14 @@ from datetime import datetime, timedelta
 from pathlib import Path
 from typing import Any
 
+import httpx
 import pytest
 from playwright.sync_api import Browser, BrowserContext, Page, expect
 
+from tests.conftest import ADMIN_TOKEN
 from tests.e2e.conftest import DESKTOP, PHONE, Org, Receiver, Server, new_unit_id, shot, sign_in
+from tests.e2e.processes import start_serve, stop
+from tests.mqtt_support import running_broker
 
 OVERFLOW = "() => document.documentElement.scrollWidth - window.innerWidth"
 SIZES = {"desktop": DESKTOP, "phone": PHONE}
@@ -341,3 +345,30 @@ def test_without_script_a_v2_refusal_reads_without_backticks(browser: Browser, s
         expect(alert.locator("code")).to_have_text("unit.unpaired")
     finally:
         context.close()
+
+
+@pytest.mark.parametrize("size", list(SIZES))
+def test_the_overview_shows_the_mqtt_broker_state(browser: Browser, size: str, tmp_path: Path) -> None:
+    with running_broker(tmp_path) as broker:
+        env = {
+            "PAIRHUB_DATABASE_URL": f"sqlite:///{tmp_path / 'pairhub.db'}",
+            "PAIRHUB_ADMIN_TOKEN": ADMIN_TOKEN,
+            "PAIRHUB_MQTT_URL": broker.url,
+            "PAIRHUB_MQTT_CLIENT_ID": f"pairhub-overview-{size}",
+        }
+        serve, base_url = start_serve(tmp_path, env)
+        try:
+            admin = {"Authorization": f"Bearer {ADMIN_TOKEN}"}
+            with httpx.Client(base_url=base_url, headers=admin, timeout=10) as api:
+                org_id = api.post("/v1/organizations", json={"name": "MQTT Trailers"}).json()["id"]
+                key = api.post(f"/v1/organizations/{org_id}/api-keys").json()["key"]
+            context = browser.new_context(base_url=base_url, viewport=SIZES[size], timezone_id="Asia/Kolkata")
+            page = context.new_page()
+            sign_in(page, key)
+            badge = page.get_by_test_id("mqtt-card").locator(".badge")
+            # The subscriber connects in the background; the page says so once it has.
+            _until(lambda: page.reload() and badge.inner_text() == "connected", "the MQTT connection")
+            _look(page, f"{size}-overview-mqtt", tmp_path)
+            context.close()
+        finally:
+            stop(serve)

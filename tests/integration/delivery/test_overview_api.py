@@ -107,3 +107,16 @@ def test_an_empty_organization_has_zero_counts_and_no_subscriptions(api: Api) ->
     assert body["datahubSubscriptionActive"] is False
     assert body["subscriptions"] == []
     assert body["moreSubscriptions"] is False
+
+
+def test_the_overview_reports_the_mqtt_broker_when_one_is_configured(api: Api, container: Container) -> None:
+    org = api.new_org()
+    container.mqtt_status.configured = True
+    container.mqtt_status.down("connection refused by 127.0.0.1:1883")
+
+    down = _overview(api, org.id, org.headers)["mqtt"]
+    container.mqtt_status.up()
+    up = _overview(api, org.id, org.headers)["mqtt"]
+
+    assert down == {"connected": False, "lastError": "connection refused by 127.0.0.1:1883"}
+    assert up == {"connected": True, "lastError": None}
