@@ -15,6 +15,15 @@ UNLABELLED_CONTROLS = """() => [...document.querySelectorAll('input, select, tex
   .filter(e => !(e.labels && e.labels.length) && !e.getAttribute('aria-label'))
   .map(e => e.outerHTML)"""
 OVERFLOW = "() => document.documentElement.scrollWidth - window.innerWidth"
+# Options whose text is wider than their drop-down (the arrow and the padding take about 40 px).
+CUT_OPTIONS = """() => {
+  const pen = document.createElement('canvas').getContext('2d');
+  return [...document.querySelectorAll('select')].flatMap(select => {
+    pen.font = getComputedStyle(select).font;
+    return [...select.options].filter(o => pen.measureText(o.text).width + 40 > select.clientWidth)
+      .map(o => `${select.id}: ${o.text}`);
+  });
+}"""
 
 
 def _populated(server: Server, receiver_url: str) -> tuple[Org, dict[str, str]]:
@@ -55,6 +64,7 @@ def _populated(server: Server, receiver_url: str) -> tuple[Org, dict[str, str]]:
 def _check(page: Page, name: str) -> None:
     assert page.evaluate(UNLABELLED_CONTROLS) == [], f"unlabelled form controls on {name}"
     assert page.evaluate(OVERFLOW) <= 0, f"{name} scrolls sideways"
+    assert page.evaluate(CUT_OPTIONS) == [], f"drop-down text cut on {name}"
     shot(page, name)
 
 
