@@ -101,7 +101,8 @@ def units_list(
     container = container_of(request)
     show = show if show in UNIT_FILTERS else ""
     paired = {"paired": True, "unpaired": False}.get(show)
-    state = choice(show, AutoPairingState)
+    # "paired" is both a filter of its own and a state's name: the filter wins.
+    state = choice(show, AutoPairingState) if paired is None else None
     order = choice(sort, UnitOrder) or UnitOrder.ID
     page = container.units.list(
         viewer.org_id, paired=paired, state=state, after=after or None, limit=PAGE_SIZE, order=order
