@@ -32,6 +32,7 @@ from pairhub.services.feed import Feed
 from pairhub.services.feeds import Feeds
 from pairhub.services.ingest import Ingest
 from pairhub.services.organizations import Organizations
+from pairhub.services.overview import Overview
 from pairhub.services.pagination import Cursors
 from pairhub.services.pairing import Pairing
 from pairhub.services.subscriptions import Subscriptions
@@ -70,6 +71,7 @@ class Container:
     pairing: Pairing = field(init=False)
     feed: Feed = field(init=False)
     feeds: Feeds = field(init=False)
+    overview: Overview = field(init=False)
     subscriptions: Subscriptions = field(init=False)
     delivery: Delivery = field(init=False)
     delivery_worker: DeliveryWorker = field(init=False)
@@ -101,6 +103,7 @@ class Container:
         self.feeds = Feeds(
             self.storage, self.clock, self.cursors, round(self.settings.feed_min_poll_interval * 1000)
         )
+        self.overview = Overview(self.storage, self.clock)
         self._wire_delivery()
 
     def _wire_delivery(self) -> None:

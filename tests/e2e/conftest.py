@@ -270,10 +270,12 @@ def page(browser: Browser, server: Server) -> Iterator[Page]:
     context.close()
 
 
-def shot(page: Page, name: str) -> None:
-    """Save a full-page screenshot under test-artifacts/screenshots/."""
-    SCREENSHOTS.mkdir(parents=True, exist_ok=True)
-    page.screenshot(path=str(SCREENSHOTS / f"{name}.png"), full_page=True)
+def shot(page: Page, name: str, directory: Path = SCREENSHOTS) -> Path:
+    """Save a full-page screenshot under test-artifacts/screenshots/ (or `directory`) and return its path."""
+    directory.mkdir(parents=True, exist_ok=True)
+    path = directory / f"{name}.png"
+    page.screenshot(path=str(path), full_page=True)
+    return path
 
 
 def sign_in(page: Page, token: str) -> None:

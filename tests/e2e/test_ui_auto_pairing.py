@@ -20,12 +20,12 @@ def test_resolve_a_multiple_match_by_clicking_the_right_candidate(page: Page, se
     server.unit_messages({"unitId": unit, "vin": "F3D000001", "location": LOCATION})
     sign_in(page, org.key)
 
-    page.get_by_role("link", name="Units").click()
+    page.get_by_role("link", name="Units", exact=True).click()
     page.get_by_label("Show").select_option("multipleMatchFound")
     page.get_by_role("button", name="Filter").click()
     page.get_by_role("link", name=unit).click()
 
-    expect(page.get_by_test_id("ap-state")).to_have_text("multipleMatchFound")
+    expect(page.get_by_test_id("ap-state")).to_have_text("Several matching assets")
     candidates = page.get_by_role("table", name="Candidate assets")
     expect(candidates.get_by_role("row")).to_have_count(3)
     expect(candidates).to_contain_text("Krone left")
@@ -34,7 +34,7 @@ def test_resolve_a_multiple_match_by_clicking_the_right_candidate(page: Page, se
 
     expect(page.get_by_role("status")).to_have_text(f"Unit {unit} is paired with Krone right.")
     expect(page.get_by_test_id("pairing-state")).to_contain_text("Paired with Krone right")
-    expect(page.get_by_test_id("ap-state")).to_have_text("paired")
+    expect(page.get_by_test_id("ap-state")).to_have_text("Paired")
     pairing = org.call("GET", f"/units/{unit}").json()
     assert pairing["assetId"] == right["id"] != wrong["id"]
 
@@ -48,7 +48,7 @@ def test_fixing_an_asset_vin_pairs_the_unit_that_found_no_asset(page: Page, serv
     sign_in(page, org.key)
 
     page.goto(f"/ui/units/{unit}")
-    expect(page.get_by_test_id("ap-state")).to_have_text("notFound")
+    expect(page.get_by_test_id("ap-state")).to_have_text("VIN not found")
     expect(page.get_by_test_id("sensor-vin")).to_have_text("1HGCM82633A000009")
     expect(page.get_by_test_id("reminders-sent")).to_have_text("0 of 48")
     expect(page.get_by_test_id("next-reminder")).to_contain_text(re.compile(r"^in (59|60) min"))
@@ -61,7 +61,7 @@ def test_fixing_an_asset_vin_pairs_the_unit_that_found_no_asset(page: Page, serv
 
     page.get_by_role("link", name=unit).click()
     expect(page.get_by_test_id("pairing-state")).to_contain_text("Paired with Typo trailer")
-    expect(page.get_by_test_id("ap-state")).to_have_text("paired")
+    expect(page.get_by_test_id("ap-state")).to_have_text("Paired")
     history = page.get_by_role("table", name="Pairing history, newest first")
     expect(history).to_contain_text("AutoPair")
 
@@ -74,7 +74,7 @@ def test_invalid_data_shows_the_raw_reported_value(page: Page, server: Server) -
     sign_in(page, org.key)
 
     page.goto(f"/ui/units/{unit}")
-    expect(page.get_by_test_id("ap-state")).to_have_text("invalidData")
+    expect(page.get_by_test_id("ap-state")).to_have_text("Unusable VIN")
     expect(page.get_by_test_id("raw-vin")).to_have_text("wdb-ooo*\\xff\\xff")
     attempts = page.get_by_role("table", name="The last auto-pairing attempts, newest first")
     expect(attempts.get_by_test_id("attempt-rule")).to_have_text(
@@ -94,7 +94,7 @@ def test_the_events_page_filters_and_renders_both_versions(page: Page, server: S
     assert org.call("DELETE", f"/pairings/{unit}").is_success
     sign_in(page, org.key)
 
-    page.get_by_role("link", name="Events").click()
+    page.get_by_role("link", name="Events", exact=True).click()
     events = page.locator("ol.events > li")
     expect(events).to_have_count(3)
     expect(events.first).to_contain_text('"eventType": "unit.unpaired"')

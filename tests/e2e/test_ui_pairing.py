@@ -16,6 +16,7 @@ def test_create_an_asset_and_a_unit_then_pair_and_unpair(page: Page, server: Ser
     org = server.new_org("Pairing Trailers")
     unit = new_unit_id()
     sign_in(page, org.key)
+    page.get_by_role("link", name="Assets", exact=True).click()
 
     page.get_by_label("VIN (17 characters, optional)").fill("1hgcm8-2633a000001")
     page.get_by_label("Name (optional)").fill("Reefer 12")
@@ -24,7 +25,7 @@ def test_create_an_asset_and_a_unit_then_pair_and_unpair(page: Page, server: Ser
     expect(page.get_by_test_id("asset-vin")).to_have_text(VIN)
     asset_url = page.url
 
-    page.get_by_role("link", name="Units").click()
+    page.get_by_role("link", name="Units", exact=True).click()
     page.get_by_label("Unit id (type:serial)").fill(unit)
     page.get_by_role("button", name="Provision unit").click()
     expect(page.get_by_role("heading", name=f"Unit {unit}")).to_be_visible()
@@ -90,12 +91,16 @@ def test_conflicts_and_invalid_input_are_explained_in_words(page: Page, server: 
     shot(page, "pair-conflict")
     assert "409" not in page.get_by_test_id("action-error").inner_text()
 
+    # An asset with a paired unit offers no delete button, only the reason; one without offers it.
     page.goto(f"/ui/assets/{first['id']}")
-    page.get_by_role("button", name="Delete asset…").click()
-    page.get_by_role("button", name="Yes, delete").click()
-    expect(page.get_by_test_id("action-error")).to_have_text(
-        "Unpair the units of this asset before deleting it."
+    expect(page.get_by_test_id("delete-refused")).to_have_text(
+        "An asset with paired units cannot be deleted: unpair its unit first."
     )
+    expect(page.get_by_role("button", name="Delete asset…")).to_have_count(0)
+    page.goto("/ui/assets?q=Second")
+    page.get_by_role("link", name="Second trailer").click()
+    expect(page.get_by_test_id("delete-refused")).to_have_count(0)
+    expect(page.get_by_role("button", name="Delete asset…")).to_be_visible()
 
     page.goto("/ui/assets")
     page.get_by_label("VIN (17 characters, optional)").fill(VIN)
@@ -115,6 +120,7 @@ def test_search_and_filter_assets_with_keyset_pages(page: Page, server: Server) 
     paired = org.asset(vin="YV2AS02A6CB123456", name="Volvo tractor")
     assert org.call("POST", "/pairings", json={"unitId": unit, "assetId": paired["id"]}).is_success
     sign_in(page, org.key)
+    page.goto("/ui/assets")
 
     rows = page.get_by_role("table", name="Assets").locator("tbody tr")
     expect(rows).to_have_count(50)
@@ -137,7 +143,7 @@ def test_search_and_filter_assets_with_keyset_pages(page: Page, server: Server) 
 def test_switch_auto_pairing_on_and_off(page: Page, server: Server) -> None:
     org = server.new_org("Switch Trailers")
     sign_in(page, org.key)
-    page.get_by_role("link", name="Settings").click()
+    page.get_by_role("link", name="Settings", exact=True).click()
     expect(page.get_by_test_id("auto-pairing-state")).to_have_text("off")
     expect(page.get_by_test_id("datahub-state")).to_have_text("active")
     expect(page.get_by_text("Only an administrator can change it.")).to_be_visible()

@@ -14,7 +14,7 @@ VIN = "1HGCM82633A000001"
 
 
 def _create_subscription(page: Page, url: str, *, description: str = "Fleet system") -> str:
-    page.get_by_role("link", name="Datahub portal").click()
+    page.get_by_role("link", name="Datahub portal", exact=True).click()
     page.get_by_label("Webhook URL").fill(url)
     page.get_by_label("Wait for more events").fill("0")
     page.get_by_label("Description").fill(description)
@@ -42,7 +42,7 @@ def test_create_a_subscription_test_it_watch_a_batch_and_redeliver_it(
     expect(page.get_by_role("button", name="Copy")).to_be_visible()
     shot(page, "subscription-secret")
     page.get_by_role("link", name="Go to the subscription").click()
-    expect(page.get_by_test_id("subscription-state")).to_have_text("active")
+    expect(page.get_by_test_id("subscription-state")).to_have_text("Active")
     assert secret not in page.content()
 
     page.get_by_role("button", name="Send a test").click()
@@ -80,21 +80,26 @@ def test_pause_resume_rotate_edit_and_delete_a_subscription(
     page.get_by_role("link", name="Go to the subscription").click()
 
     page.get_by_role("button", name="Pause").click()
-    expect(page.get_by_test_id("subscription-state")).to_have_text("paused")
+    expect(page.get_by_test_id("subscription-state")).to_have_text("Paused")
     page.get_by_role("button", name="Resume").click()
-    expect(page.get_by_test_id("subscription-state")).to_have_text("active")
+    expect(page.get_by_test_id("subscription-state")).to_have_text("Active")
 
-    page.get_by_role("button", name="Rotate secret").click()
+    # Rotating asks first; cancelling keeps the secret.
+    page.get_by_role("button", name="Rotate secret…").click()
+    expect(page.get_by_role("heading", name="Rotate the signing secret")).to_be_visible()
+    page.get_by_role("link", name="Cancel").click()
+    expect(page.get_by_test_id("subscription-state")).to_have_text("Active")
+    page.get_by_role("button", name="Rotate secret…").click()
+    page.get_by_role("button", name="Yes, rotate the secret").click()
     expect(page.get_by_role("heading", name="New signing secret")).to_be_visible()
     assert page.get_by_label("Signing secret").input_value() not in ("", first_secret)
     page.get_by_role("link", name="Go to the subscription").click()
 
+    # Version 2 offers unit.paired only: its box is greyed out and cleared as soon as 2 is chosen.
+    expect(page.get_by_label("unit.unpaired")).to_be_checked()
     page.get_by_label("Event version").select_option("2")
-    page.get_by_role("button", name="Save settings").click()
-    expect(page.get_by_role("alert")).to_have_text(
-        "eventVersion 2 offers unit.paired; `unit.unpaired` is not one of them."
-    )
-    page.get_by_label("unit.unpaired").uncheck()
+    expect(page.get_by_label("unit.unpaired")).to_be_disabled()
+    expect(page.get_by_label("unit.unpaired")).not_to_be_checked()
     page.get_by_label("Batch size").fill("25")
     page.get_by_label("Custom headers").fill("X-Tenant: acme\nAuthorization: Bearer abc")
     page.get_by_label("Signature header").fill("X-SCALAR-Signature")
@@ -137,33 +142,33 @@ def test_a_failing_receiver_puts_the_subscription_on_hold_until_resumed(
     banner = page.get_by_test_id("on-hold")
     expect(banner).to_be_visible()
     expect(banner).to_contain_text("Delivery is on hold")
-    expect(page.get_by_test_id("subscription-state")).to_have_text("onHold")
+    expect(page.get_by_test_id("subscription-state")).to_have_text("On hold")
     expect(page.get_by_test_id("backlog")).to_have_text("1")
     shot(page, "subscription-on-hold")
 
     receiver.status = 200
     banner.get_by_role("button", name="Resume now").click()
-    expect(page.get_by_test_id("subscription-state")).to_have_text("active")
+    expect(page.get_by_test_id("subscription-state")).to_have_text("Active")
     expect(page.get_by_test_id("batch-row").first).to_contain_text("delivered")
 
 
 def test_the_datahub_subscription_gates_the_portal(page: Page, server: Server) -> None:
     org = server.new_org("Inactive Trailers", datahubSubscriptionActive=False)
     sign_in(page, org.key)
-    page.get_by_role("link", name="Datahub portal").click()
+    page.get_by_role("link", name="Datahub portal", exact=True).click()
     expect(page.get_by_role("alert")).to_contain_text("need an active Datahub subscription")
     expect(page.get_by_text("Ask your administrator to activate it.")).to_be_visible()
-    page.get_by_role("link", name="Settings").click()
+    page.get_by_role("link", name="Settings", exact=True).click()
     expect(page.get_by_test_id("datahub-state")).to_have_text("inactive")
     expect(page.get_by_role("button", name="Activate the Datahub subscription")).to_have_count(0)
 
     page.get_by_role("button", name="Sign out").click()
     sign_in(page, ADMIN_TOKEN)
     page.get_by_role("button", name="Act on Inactive Trailers").click()
-    page.get_by_role("link", name="Settings").click()
+    page.get_by_role("link", name="Settings", exact=True).click()
     page.get_by_role("button", name="Activate the Datahub subscription").click()
     expect(page.get_by_test_id("datahub-state")).to_have_text("active")
-    page.get_by_role("link", name="Datahub portal").click()
+    page.get_by_role("link", name="Datahub portal", exact=True).click()
     expect(page.get_by_role("button", name="Create subscription")).to_be_visible()
 
 

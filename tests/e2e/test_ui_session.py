@@ -18,7 +18,7 @@ def test_sign_in_with_an_organization_key_and_sign_out(page: Page, server: Serve
     shot(page, "sign-in")
     sign_in(page, org.key)
 
-    expect(page).to_have_url(re.compile(r"/ui/assets$"))
+    expect(page).to_have_url(re.compile(r"/ui/overview$"))
     expect(page.get_by_test_id("acting-org")).to_contain_text("Session Trailers")
     cookie = next(c for c in page.context.cookies() if c["name"] == "pairhub_ui")
     assert cookie["httpOnly"] is True
@@ -49,7 +49,7 @@ def test_unknown_key_and_ingest_token_are_refused_in_words(page: Page, server: S
 def test_revoking_the_key_ends_the_session(page: Page, server: Server) -> None:
     org = server.new_org("Revoked Trailers")
     sign_in(page, org.key)
-    expect(page).to_have_url(re.compile(r"/ui/assets$"))
+    expect(page).to_have_url(re.compile(r"/ui/overview$"))
     copied = next(c for c in page.context.cookies() if c["name"] == "pairhub_ui")
 
     revoked = server.api.delete(f"/v1/organizations/{org.id}/api-keys/{org.key_id}")
@@ -73,8 +73,9 @@ def test_admin_picks_an_organization_to_act_on(page: Page, server: Server) -> No
     shot(page, "organizations")
     page.get_by_role("button", name="Act on Admin Pick Trailers").click()
 
-    expect(page).to_have_url(re.compile(r"/ui/assets$"))
+    expect(page).to_have_url(re.compile(r"/ui/overview$"))
     expect(page.get_by_test_id("acting-org")).to_contain_text("acting on Admin Pick Trailers")
+    page.get_by_role("link", name="Assets", exact=True).click()
     expect(page.get_by_role("link", name="Picked trailer")).to_be_visible()
 
 

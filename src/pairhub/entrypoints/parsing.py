@@ -8,6 +8,9 @@ raises), and 30 digits overflow a database integer, so numbers are ASCII digits 
 from __future__ import annotations
 
 import re
+from datetime import UTC, datetime
+from enum import StrEnum
+from typing import TypeVar
 
 CONTROL = re.compile("[\x00-\x1f\x7f-\x9f]")
 """C0 (NUL, line breaks, escape), DEL and C1: never part of a name, an id, a URL or a description."""
@@ -30,3 +33,39 @@ def has_nul(text: str) -> bool:
 def has_control(text: str) -> bool:
     """True when `text` holds a control character (PostgreSQL cannot store NUL; none belongs in one line)."""
     return CONTROL.search(text) is not None
+
+
+E = TypeVar("E", bound=StrEnum)
+
+MAX_UTC_OFFSET_MINUTES = 14 * 60
+"""Time zones lie between UTC-12 and UTC+14."""
+
+
+def choice(text: str | None, options: type[E]) -> E | None:
+    """The member of `options` whose value is `text` exactly, or None."""
+    for option in options:
+        if text == option.value:
+            return option
+    return None
+
+
+def local_instant(text: str | None, utc_offset_minutes: str | None) -> int | None:
+    """A browser's `datetime-local` value (`2025-05-13T15:18`, seconds optional) as epoch milliseconds.
+
+    The offset is the browser's `getTimezoneOffset()` at that time (minutes to add to reach UTC, so
+    -120 in UTC+2); without one the time is taken as UTC. None when either value is not one of those.
+    """
+    if not text or len(text) not in (16, 19) or not text.isascii() or text[10:11] != "T":
+        return None
+    try:
+        moment = datetime.fromisoformat(text).replace(tzinfo=UTC)
+    except ValueError:
+        return None
+    offset = 0
+    if utc_offset_minutes:
+        sign = -1 if utc_offset_minutes.startswith("-") else 1
+        minutes = sequence_number(utc_offset_minutes.removeprefix("-"))
+        if minutes is None or minutes > MAX_UTC_OFFSET_MINUTES:
+            return None
+        offset = sign * minutes
+    return int(moment.timestamp() * 1000) + offset * 60_000

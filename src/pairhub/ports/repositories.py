@@ -9,7 +9,9 @@ from pairhub.domain.assets import Asset
 from pairhub.domain.delivery import BatchStatus
 from pairhub.domain.diagnosis import Diagnosis
 from pairhub.domain.feeds import Feed
+from pairhub.domain.model import AutoPairingState
 from pairhub.domain.organizations import ApiKey, Organization, Session
+from pairhub.domain.overview import AssetOrder, DeliveryHour, Latency, UnitOrder
 from pairhub.domain.pairings import PairingRecord
 from pairhub.domain.subscriptions import Attempt, Batch, Subscription
 from pairhub.domain.units import Activity, Standing, Unit
@@ -111,9 +113,19 @@ class UnitRepository(Protocol):
         ...
 
     def search(
-        self, organization_id: str, paired: bool | None, state: str | None, after: str | None, limit: int
+        self,
+        organization_id: str,
+        paired: bool | None,
+        state: str | None,
+        after: str | None,
+        limit: int,
+        order: UnitOrder = UnitOrder.ID,
     ) -> list[Unit]:
-        """Units of an organization by id after `after`, filtered by pairing or auto-pairing state."""
+        """Units of an organization in `order` after the unit `after`, filtered by pairing or state."""
+        ...
+
+    def count_by_state(self, organization_id: str) -> dict[tuple[bool, AutoPairingState], int]:
+        """How many units of the organization there are per (paired, auto-pairing state)."""
         ...
 
     def ids_by_asset(self, asset_ids: Collection[str]) -> dict[str, tuple[str, ...]]:
@@ -156,6 +168,10 @@ class AssetRepository(Protocol):
         """One asset of this organization, or None."""
         ...
 
+    def get_many(self, organization_id: str, asset_ids: Collection[str]) -> dict[str, Asset]:
+        """These assets of this organization by id, in one statement (others' and missing ones left out)."""
+        ...
+
     def save(self, asset: Asset) -> bool:
         """Write back a changed asset; False when its new VIN is already taken."""
         ...
@@ -180,8 +196,13 @@ class AssetRepository(Protocol):
         text: str | None,
         after: str | None,
         limit: int,
+        order: AssetOrder = AssetOrder.ID,
     ) -> list[Asset]:
-        """Assets by id after `after`, filtered by exact VIN, pairing, or a VIN/name fragment."""
+        """Assets in `order` after the asset `after`, filtered by exact VIN, pairing or a VIN/name part."""
+        ...
+
+    def count(self, organization_id: str, paired: bool | None, text: str | None) -> int:
+        """How many assets `search` finds with these filters, on all pages."""
         ...
 
 
@@ -317,6 +338,14 @@ class AttemptRepository(Protocol):
 
     def latest(self, batch_ids: Sequence[str], per_batch: int) -> dict[str, list[Attempt]]:
         """The latest `per_batch` attempts of each batch, oldest first."""
+        ...
+
+    def hourly(self, subscription_id: str, start: int, end: int, hour_ms: int) -> dict[int, DeliveryHour]:
+        """A subscription's attempts in [start, end) summed per hour, keyed by the hour's start."""
+        ...
+
+    def latency(self, subscription_id: str, start: int, end: int) -> Latency:
+        """The median and 95th percentile duration of a subscription's attempts in [start, end)."""
         ...
 
 

@@ -3,13 +3,14 @@
 from __future__ import annotations
 
 import uuid
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Collection, Sequence
 from dataclasses import dataclass, replace
 
 from pairhub.domain import assets as asset_rules
 from pairhub.domain import vin as vins
 from pairhub.domain.assets import Asset, normalize_asset_vin
 from pairhub.domain.errors import Invalid, NotFound
+from pairhub.domain.overview import AssetOrder
 from pairhub.ports import Clock, Storage, UnitOfWork
 from pairhub.services import organizations
 from pairhub.services.pagination import Page, paginate
@@ -140,15 +141,28 @@ class Assets:
         search: str | None = None,
         after: str | None = None,
         limit: int = 100,
+        order: AssetOrder = AssetOrder.ID,
     ) -> Page[AssetView]:
-        """Assets by id, filtered by exact VIN, pairing state, or a VIN/name fragment."""
+        """Assets in `order` (by id unless told), filtered by exact VIN, pairing state, or a VIN/name part."""
         exact = None if vin is None else vins.normalize_vin(vin)
         text = search.strip() if search else None
         with self._storage.read() as uow:
             organizations.require(uow, organization_id)
-            found = uow.assets.search(organization_id, exact, paired, text or None, after, limit + 1)
+            found = uow.assets.search(organization_id, exact, paired, text or None, after, limit + 1, order)
             page = paginate(found, limit, lambda asset: asset.id)
             return Page(_with_units(uow, page.items), page.next_cursor)
+
+    def named(self, organization_id: str, asset_ids: Collection[str]) -> dict[str, Asset]:
+        """These assets of the organization by id, to name them in lists (deleted ones left out)."""
+        with self._storage.read() as uow:
+            return uow.assets.get_many(organization_id, asset_ids)
+
+    def count(self, organization_id: str, *, paired: bool | None = None, search: str | None = None) -> int:
+        """How many assets `list` finds with these filters, on all its pages."""
+        text = search.strip() if search else None
+        with self._storage.read() as uow:
+            organizations.require(uow, organization_id)
+            return uow.assets.count(organization_id, paired, text or None)
 
     def update(self, organization_id: str, asset_id: str, changes: AssetChanges) -> AssetView:
         """Change the name and/or VIN; a new VIN re-matches the organization's waiting units."""

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import uuid
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from pairhub.adapters.http.signing import jwk, new_secret, public_key
 from pairhub.adapters.http.ssrf import TargetGuard, TargetRefused
@@ -20,20 +20,22 @@ from pairhub.domain.subscriptions import (
     Subscription,
     SubscriptionChanges,
 )
-from pairhub.ports import Clock, Storage, UnitOfWork
+from pairhub.ports import Clock, EventQuery, Storage, UnitOfWork
 from pairhub.services import organizations
 from pairhub.services.pagination import CursorKind, Cursors, Page, paginate
 
 EVENT_GROUP = "asset"
 ATTEMPTS_SHOWN_PER_BATCH = 10
+PENDING_READ = 50
 
 
 @dataclass(frozen=True)
 class SubscriptionView:
-    """A subscription with the number of events waiting for it and, for ed25519, its public keys."""
+    """A subscription with its backlog, when the oldest waiting event happened and, for ed25519, its keys."""
 
     record: Subscription
     backlog: int
+    oldest_waiting_at: int | None = None
     public_key: str | None = None
     previous_public_key: str | None = None
     """The public key that still signs beside the current one after a rotation, while it does."""
@@ -47,6 +49,22 @@ class BatchView:
     attempts: Sequence[Attempt]
     first_cursor: str
     last_cursor: str
+
+
+def view_of(uow: UnitOfWork, sub: Subscription) -> SubscriptionView:
+    """A subscription with its backlog: events in pending batches plus those not cut into one yet."""
+    in_batches = uow.batches.pending_events(sub.id)
+    uncut = uow.events.count_after(sub.organization_id, sub.cursor_seq, sub.event_names)
+    oldest = None
+    if in_batches:
+        # Normally one batch is pending; a bounded read (without bodies) finds the oldest.
+        pending = uow.batches.list(sub.id, BatchStatus.PENDING, None, PENDING_READ)
+        oldest = min((batch.oldest_event_at for batch in pending), default=None)
+    elif uncut:
+        # Batches are cut in event order: with none pending, the oldest waiting is the first uncut one.
+        first = uow.events.read(EventQuery(sub.organization_id, sub.event_names, 1, after=sub.cursor_seq))
+        oldest = first[0].event.registered_at_ms if first else None
+    return SubscriptionView(sub, in_batches + uncut, oldest)
 
 
 def _missing(subscription_id: str) -> NotFound:
@@ -168,13 +186,11 @@ class Subscriptions:
         )
 
     def _view(self, uow: UnitOfWork, sub: Subscription) -> SubscriptionView:
-        backlog = uow.batches.pending_events(sub.id) + uow.events.count_after(
-            sub.organization_id, sub.cursor_seq, sub.event_names
-        )
+        view = view_of(uow, sub)
         if sub.signature_algorithm is not SignatureAlgorithm.ED25519:
-            return SubscriptionView(sub, backlog)
+            return view
         public = [public_key(key) for key in self._signing_keys(sub)]
-        return SubscriptionView(sub, backlog, public[0], public[1] if len(public) > 1 else None)
+        return replace(view, public_key=public[0], previous_public_key=public[1] if len(public) > 1 else None)
 
     def jwks(self, subscription_id: str) -> list[dict[str, str]]:
         """The public keys that sign an ed25519 subscription's requests now, as JWKs (newest first)."""

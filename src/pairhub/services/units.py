@@ -6,6 +6,7 @@ from pairhub.domain import units as unit_rules
 from pairhub.domain.diagnosis import Diagnosis
 from pairhub.domain.errors import Conflict, Invalid, NotFound
 from pairhub.domain.model import is_valid_unit_id
+from pairhub.domain.overview import UnitCounts, UnitOrder, unit_counts
 from pairhub.domain.units import Unit
 from pairhub.ports import Clock, Storage, UnitOfWork
 from pairhub.services import organizations
@@ -59,12 +60,19 @@ class Units:
         state: str | None = None,
         after: str | None = None,
         limit: int = 100,
+        order: UnitOrder = UnitOrder.ID,
     ) -> Page[Unit]:
-        """Units by id, filtered by pairing or auto-pairing state."""
+        """Units in `order` (by id unless told), filtered by pairing or auto-pairing state."""
         with self._storage.read() as uow:
             organizations.require(uow, organization_id)
-            found = uow.units.search(organization_id, paired, state, after, limit + 1)
+            found = uow.units.search(organization_id, paired, state, after, limit + 1, order)
         return paginate(found, limit, lambda unit: unit.id)
+
+    def counts(self, organization_id: str) -> UnitCounts:
+        """How many of the organization's units are paired, and how many are in each auto-pairing state."""
+        with self._storage.read() as uow:
+            organizations.require(uow, organization_id)
+            return unit_counts(uow.units.count_by_state(organization_id))
 
     def attempts(self, organization_id: str, unit_id: str, after: str | None, limit: int) -> Page[Diagnosis]:
         """The diagnoses of a unit's auto-pairing attempts, newest first, from the cursor on."""

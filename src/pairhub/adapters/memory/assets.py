@@ -2,12 +2,22 @@
 
 from __future__ import annotations
 
-from collections.abc import Collection, Sequence
+from collections.abc import Callable, Collection, Sequence
+from typing import Any
 
+from pairhub.adapters.memory.ordering import page_after
 from pairhub.adapters.memory.state import MemoryState
 from pairhub.domain import vin as vins
 from pairhub.domain.assets import Asset
+from pairhub.domain.overview import AssetOrder
 from pairhub.domain.units import Unit
+
+_ASSET_KEYS: dict[AssetOrder, Callable[[Asset], tuple[Any, ...]]] = {
+    AssetOrder.ID: lambda asset: (),
+    AssetOrder.NAME: lambda asset: (asset.name is None, (asset.name or "").lower()),
+    AssetOrder.VIN: lambda asset: (asset.vin is None, asset.vin or ""),
+    AssetOrder.UPDATED: lambda asset: (-asset.updated_at,),
+}
 
 
 class MemoryAssets:
@@ -43,6 +53,11 @@ class MemoryAssets:
         asset = self._rows.get(asset_id)
         return asset if asset is not None and asset.organization_id == organization_id else None
 
+    def get_many(self, organization_id: str, asset_ids: Collection[str]) -> dict[str, Asset]:
+        """These assets of this organization by id."""
+        found = (self.get(organization_id, asset_id) for asset_id in set(asset_ids))
+        return {asset.id: asset for asset in found if asset is not None}
+
     def save(self, asset: Asset) -> bool:
         """Write back a changed asset; False when its new VIN is already taken."""
         if self._vin_taken(asset):
@@ -73,6 +88,22 @@ class MemoryAssets:
             and vins.is_partial_match(sensor_vin, asset.vin)
         ]
 
+    def _filtered(self, organization_id: str, paired: bool | None, text: str | None) -> list[Asset]:
+        units: dict[str, Unit] = self._state.table("units", dict)
+        with_units = {unit.asset_id for unit in units.values() if unit.asset_id is not None}
+        fragment = vins.normalize_vin(text) if text else ""
+        return [
+            asset
+            for asset in self._rows.values()
+            if asset.organization_id == organization_id
+            and (
+                not text
+                or (asset.vin is not None and fragment in asset.vin)
+                or (asset.name is not None and text.lower() in asset.name.lower())
+            )
+            and (paired is None or (asset.id in with_units) == paired)
+        ]
+
     def search(
         self,
         organization_id: str,
@@ -81,22 +112,12 @@ class MemoryAssets:
         text: str | None,
         after: str | None,
         limit: int,
+        order: AssetOrder = AssetOrder.ID,
     ) -> list[Asset]:
-        """Assets by id after `after`, filtered by exact VIN, pairing, or a VIN/name fragment."""
-        units: dict[str, Unit] = self._state.table("units", dict)
-        with_units = {unit.asset_id for unit in units.values() if unit.asset_id is not None}
-        fragment = vins.normalize_vin(text) if text else ""
-        found = [
-            asset
-            for asset in sorted(self._rows.values(), key=lambda asset: asset.id)
-            if asset.organization_id == organization_id
-            and (vin is None or asset.vin == vin)
-            and (
-                not text
-                or (asset.vin is not None and fragment in asset.vin)
-                or (asset.name is not None and text.lower() in asset.name.lower())
-            )
-            and (paired is None or (asset.id in with_units) == paired)
-            and (not after or asset.id > after)
-        ]
-        return found[:limit]
+        """Assets in `order` after the asset `after`, filtered by exact VIN, pairing or a VIN/name part."""
+        found = [a for a in self._filtered(organization_id, paired, text) if vin is None or a.vin == vin]
+        return page_after(found, self._rows, _ASSET_KEYS[order], after, limit)
+
+    def count(self, organization_id: str, paired: bool | None, text: str | None) -> int:
+        """How many assets `search` finds with these filters, on all pages."""
+        return len(self._filtered(organization_id, paired, text))

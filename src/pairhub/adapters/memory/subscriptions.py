@@ -6,8 +6,9 @@ from collections.abc import Collection, Sequence
 from dataclasses import dataclass, replace
 
 from pairhub.adapters.memory.state import MemoryState
-from pairhub.domain.delivery import BatchStatus, SubscriptionState
+from pairhub.domain.delivery import BatchStatus, Outcome, SubscriptionState
 from pairhub.domain.organizations import Organization
+from pairhub.domain.overview import DeliveryHour, Latency, nearest_rank
 from pairhub.domain.subscriptions import Attempt, Batch, Subscription
 from pairhub.ports import StoredEvent
 
@@ -218,3 +219,36 @@ class MemoryAttempts:
             if attempt.batch_id in found:
                 found[attempt.batch_id].append(attempt)
         return {batch_id: logged[-per_batch:] if per_batch else [] for batch_id, logged in found.items()}
+
+    def hourly(self, subscription_id: str, start: int, end: int, hour_ms: int) -> dict[int, DeliveryHour]:
+        """A subscription's attempts in [start, end) summed per hour, keyed by the hour's start."""
+        batches: dict[str, Batch] = self._state.table("batches", dict)
+        found: dict[int, DeliveryHour] = {}
+        for attempt in self._window(subscription_id, start, end):
+            at = start + (attempt.attempted_at - start) // hour_ms * hour_ms
+            hour = found.get(at, DeliveryHour(at))
+            batch = batches.get(attempt.batch_id)
+            sent = batch.event_count if batch is not None else 0
+            ok = attempt.outcome == Outcome.DELIVERED.value
+            found[at] = replace(
+                hour,
+                attempts=hour.attempts + 1,
+                events_delivered=hour.events_delivered + (sent if ok else 0),
+                events_failed=hour.events_failed + (0 if ok else sent),
+            )
+        return found
+
+    def latency(self, subscription_id: str, start: int, end: int) -> Latency:
+        """Median and 95th percentile attempt duration in [start, end), by nearest rank."""
+        durations = sorted(a.duration_ms for a in self._window(subscription_id, start, end))
+        if not durations:
+            return Latency(0, None, None)
+        count = len(durations)
+        return Latency(count, durations[nearest_rank(count, 50)], durations[nearest_rank(count, 95)])
+
+    def _window(self, subscription_id: str, start: int, end: int) -> list[Attempt]:
+        return [
+            attempt
+            for _, attempt in self._rows
+            if attempt.subscription_id == subscription_id and start <= attempt.attempted_at < end
+        ]

@@ -2,12 +2,22 @@
 
 from __future__ import annotations
 
-from collections import defaultdict
-from collections.abc import Collection, Mapping, Sequence
+from collections import Counter, defaultdict
+from collections.abc import Callable, Collection, Mapping, Sequence
+from typing import Any
 
+from pairhub.adapters.memory.ordering import page_after
 from pairhub.adapters.memory.state import MemoryState
+from pairhub.domain.model import AutoPairingState
 from pairhub.domain.organizations import Organization
+from pairhub.domain.overview import UnitOrder
 from pairhub.domain.units import WAITING_STATES, Activity, Standing, Unit, standing_of, with_activity
+
+_UNIT_KEYS: dict[UnitOrder, Callable[[Unit], tuple[Any, ...]]] = {
+    UnitOrder.ID: lambda unit: (),
+    UnitOrder.LAST_SEEN: lambda unit: (unit.last_seen_at is None, -(unit.last_seen_at or 0)),
+    UnitOrder.STATE: lambda unit: (unit.state.value,),
+}
 
 
 class MemoryUnits:
@@ -64,18 +74,28 @@ class MemoryUnits:
         self._rows.pop(unit_id, None)
 
     def search(
-        self, organization_id: str, paired: bool | None, state: str | None, after: str | None, limit: int
+        self,
+        organization_id: str,
+        paired: bool | None,
+        state: str | None,
+        after: str | None,
+        limit: int,
+        order: UnitOrder = UnitOrder.ID,
     ) -> list[Unit]:
-        """Units of an organization by id after `after`, filtered by pairing or auto-pairing state."""
-        found = [
+        """Units of an organization in `order` after the unit `after`, filtered by pairing or state."""
+        found = (
             unit
-            for unit in sorted(self._rows.values(), key=lambda unit: unit.id)
+            for unit in self._rows.values()
             if unit.organization_id == organization_id
             and (paired is None or unit.paired == paired)
             and (state is None or unit.state.value == state)
-            and (not after or unit.id > after)
-        ]
-        return found[:limit]
+        )
+        return page_after(found, self._rows, _UNIT_KEYS[order], after, limit)
+
+    def count_by_state(self, organization_id: str) -> dict[tuple[bool, AutoPairingState], int]:
+        """How many units of the organization there are per (paired, auto-pairing state)."""
+        mine = (unit for unit in self._rows.values() if unit.organization_id == organization_id)
+        return dict(Counter((unit.paired, unit.state) for unit in mine))
 
     def ids_by_asset(self, asset_ids: Collection[str]) -> dict[str, tuple[str, ...]]:
         """The ids of the units paired to each of these assets, sorted."""

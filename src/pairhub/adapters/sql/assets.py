@@ -5,13 +5,14 @@ from __future__ import annotations
 from collections.abc import Collection, Sequence
 from typing import Any
 
-from sqlalchemy import Connection, RowMapping, delete, exists, insert, select, update
+from sqlalchemy import Connection, RowMapping, Select, delete, exists, func, insert, select, update
 from sqlalchemy.exc import IntegrityError
 
-from pairhub.adapters.sql import matching
+from pairhub.adapters.sql import matching, ordering
 from pairhub.adapters.sql.tables import assets, units
 from pairhub.domain import vin as vins
 from pairhub.domain.assets import Asset
+from pairhub.domain.overview import AssetOrder
 
 
 def vin_columns(vin: str | None) -> dict[str, str | None]:
@@ -75,6 +76,15 @@ class SqlAssets:
         row = self._connection.execute(query).mappings().first()
         return None if row is None else _asset(row)
 
+    def get_many(self, organization_id: str, asset_ids: Collection[str]) -> dict[str, Asset]:
+        """These assets of this organization by id, in one statement."""
+        if not asset_ids:
+            return {}
+        query = select(assets).where(
+            assets.c.id.in_(list(asset_ids)), assets.c.organization_id == organization_id
+        )
+        return {row["id"]: _asset(row) for row in self._connection.execute(query).mappings()}
+
     def save(self, asset: Asset) -> bool:
         """Write back a changed asset; False when its new VIN is already taken."""
         if asset.vin is not None:
@@ -101,24 +111,10 @@ class SqlAssets:
         """(asset id, VIN) pairs that may be P1 or P2 candidates (index range or equality)."""
         return matching.find_partial_candidates(self._connection, organization_id, sensor_vin)
 
-    def search(
-        self,
-        organization_id: str,
-        vin: str | None,
-        paired: bool | None,
-        text: str | None,
-        after: str | None,
-        limit: int,
-    ) -> list[Asset]:
-        """Assets by id after `after`, filtered by exact VIN, pairing, or a VIN/name fragment."""
-        query = (
-            select(assets)
-            .where(assets.c.organization_id == organization_id)
-            .order_by(assets.c.id)
-            .limit(limit)
-        )
-        if vin is not None:
-            query = query.where(assets.c.vin == vin)
+    def _filtered(
+        self, query: Select[Any], organization_id: str, paired: bool | None, text: str | None
+    ) -> Select[Any]:
+        query = query.where(assets.c.organization_id == organization_id)
         if text:
             query = query.where(
                 assets.c.vin.contains(vins.normalize_vin(text), autoescape=True)
@@ -127,6 +123,35 @@ class SqlAssets:
         if paired is not None:
             has_units = exists().where(units.c.asset_id == assets.c.id)
             query = query.where(has_units if paired else ~has_units)
-        if after:
-            query = query.where(assets.c.id > after)
+        return query
+
+    def _order(self, order: AssetOrder) -> list[ordering.SortKey]:
+        if order is AssetOrder.NAME:
+            return [ordering.nulls_last("name"), ordering.text_key(self._connection, "name", lower=True)]
+        if order is AssetOrder.VIN:
+            return [ordering.nulls_last("vin"), ordering.text_key(self._connection, "vin")]
+        if order is AssetOrder.UPDATED:
+            return [ordering.number_key("updated_at", descending=True)]
+        return []
+
+    def search(
+        self,
+        organization_id: str,
+        vin: str | None,
+        paired: bool | None,
+        text: str | None,
+        after: str | None,
+        limit: int,
+        order: AssetOrder = AssetOrder.ID,
+    ) -> list[Asset]:
+        """Assets in `order` after the asset `after`, filtered by exact VIN, pairing or a VIN/name part."""
+        query = self._filtered(select(assets), organization_id, paired, text).limit(limit)
+        if vin is not None:
+            query = query.where(assets.c.vin == vin)
+        query = ordering.page_after(query, assets, self._order(order), after)
         return [_asset(row) for row in self._connection.execute(query).mappings()]
+
+    def count(self, organization_id: str, paired: bool | None, text: str | None) -> int:
+        """How many assets `search` finds with these filters, on all pages."""
+        query = self._filtered(select(func.count()).select_from(assets), organization_id, paired, text)
+        return int(self._connection.execute(query).scalar() or 0)

@@ -252,6 +252,8 @@ attempts = Table(
     Column("worker", String(100), nullable=False),
     Index("ix_attempts_batch_id", "batch_id", "id"),
     Index("ix_attempts_subscription_id", "subscription_id", "id"),
+    # The overview's 24-hour delivery health reads one subscription's attempts by time.
+    Index("ix_attempts_subscription_attempted", "subscription_id", "attempted_at"),
     sqlite_autoincrement=True,
 )
 

@@ -27,9 +27,11 @@ from sqlalchemy import (
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.sql.dml import Update
 
+from pairhub.adapters.sql import ordering
 from pairhub.adapters.sql.tables import organizations, units
 from pairhub.domain.events import Location
 from pairhub.domain.model import AutoPairingState
+from pairhub.domain.overview import UnitOrder
 from pairhub.domain.units import WAITING_STATES, Activity, Standing, Unit
 
 # Rows are read by position: building a record per unit of a 1,000-message request is on the hot path,
@@ -297,19 +299,40 @@ class SqlUnits:
         self._connection.execute(delete(units).where(units.c.id == unit_id))
 
     def search(
-        self, organization_id: str, paired: bool | None, state: str | None, after: str | None, limit: int
+        self,
+        organization_id: str,
+        paired: bool | None,
+        state: str | None,
+        after: str | None,
+        limit: int,
+        order: UnitOrder = UnitOrder.ID,
     ) -> list[Unit]:
-        """Units of an organization by id after `after`, filtered by pairing or auto-pairing state."""
-        query = (
-            select(units).where(units.c.organization_id == organization_id).order_by(units.c.id).limit(limit)
-        )
+        """Units of an organization in `order` after the unit `after`, filtered by pairing or state."""
+        query = select(units).where(units.c.organization_id == organization_id).limit(limit)
         if paired is not None:
             query = query.where(units.c.asset_id.is_not(None) if paired else units.c.asset_id.is_(None))
         if state is not None:
             query = query.where(units.c.ap_state == state)
-        if after:
-            query = query.where(units.c.id > after)
+        keys: list[ordering.SortKey] = []
+        if order is UnitOrder.LAST_SEEN:
+            keys = [ordering.nulls_last("last_seen_at"), ordering.number_key("last_seen_at", descending=True)]
+        elif order is UnitOrder.STATE:
+            keys = [ordering.text_key(self._connection, "ap_state")]
+        query = ordering.page_after(query, units, keys, after)
         return [_unit(row) for row in self._connection.execute(query)]
+
+    def count_by_state(self, organization_id: str) -> dict[tuple[bool, AutoPairingState], int]:
+        """How many units of the organization there are per (paired, auto-pairing state): one GROUP BY."""
+        paired = case((units.c.asset_id.is_(None), 0), else_=1)
+        query = (
+            select(paired, units.c.ap_state, func.count())
+            .where(units.c.organization_id == organization_id)
+            .group_by(paired, units.c.ap_state)
+        )
+        return {
+            (bool(is_paired), AutoPairingState(state)): int(count)
+            for is_paired, state, count in self._connection.execute(query)
+        }
 
     def ids_by_asset(self, asset_ids: Collection[str]) -> dict[str, tuple[str, ...]]:
         """The ids of the units paired to each of these assets, sorted."""

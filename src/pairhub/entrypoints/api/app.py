@@ -24,6 +24,7 @@ from pairhub.entrypoints.api.routers import (
     feeds,
     ops,
     organizations,
+    overview,
     pairings,
     subscriptions,
     unit_messages,
@@ -212,7 +213,19 @@ def create_app(container: Container, start_background: BackgroundStarter | None 
     problems.install(app)
     openapi.install(app)
     webhooks_doc.install(app)
-    for module in (ops, organizations, assets, units, pairings, events, unit_messages, subscriptions, feeds):
+    routers = (
+        ops,
+        organizations,
+        assets,
+        units,
+        pairings,
+        events,
+        unit_messages,
+        subscriptions,
+        feeds,
+        overview,
+    )
+    for module in routers:
         app.include_router(module.router)
     app.include_router(subscriptions.keys_router)
     ui.install(app)

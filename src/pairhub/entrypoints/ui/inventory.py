@@ -9,9 +9,9 @@ from fastapi.responses import Response
 
 from pairhub.bootstrap import Container
 from pairhub.domain.errors import DomainError, Invalid
-from pairhub.domain.model import AutoPairingState
 from pairhub.domain.vin import check_digit_valid
 from pairhub.entrypoints.api.problems import status_of
+from pairhub.entrypoints.ui.listing import AsOf, assets_list, pairings_as_of, units_list
 from pairhub.entrypoints.ui.web import (
     OrgViewerDep,
     Viewer,
@@ -27,19 +27,6 @@ from pairhub.services.assets import AssetChanges, AssetView
 
 router = APIRouter(prefix="/ui", include_in_schema=False, dependencies=[Depends(csrf_guard)])
 FormStr = Annotated[str, Form()]
-PAGE_SIZE = 50
-UNIT_FILTERS = {
-    "": "All units",
-    "paired": "Paired",
-    "unpaired": "Not paired",
-    AutoPairingState.NOT_FOUND.value: "Waiting: no matching asset (NotFound)",
-    AutoPairingState.MULTIPLE_MATCH_FOUND.value: "Waiting: several candidates (MultipleMatchFound)",
-    AutoPairingState.INVALID_DATA.value: "Waiting: unusable VIN (InvalidData)",
-    AutoPairingState.UNKNOWN.value: "Waiting: error, will retry (Unknown)",
-    AutoPairingState.SUPPRESSED.value: "Auto pairing suppressed after unpair",
-    AutoPairingState.IDLE.value: "Not reported a VIN yet",
-    AutoPairingState.DISABLED.value: "Auto pairing disabled",
-}
 
 
 def _not_found(request: Request, viewer: Viewer, error: DomainError) -> Response:
@@ -63,21 +50,19 @@ def assets_page(
     q: str = "",
     paired: str = "",
     after: str = "",
-    form_error: str | None = None,
+    sort: str = "",
+    as_of: str = "",
+    tz_offset: str = "",
+    as_of_after: str = "",
 ) -> Response:
-    """Assets by id, searchable by VIN or name and filterable by pairing state, one keyset page at a time."""
-    paired_filter = {"yes": True, "no": False}.get(paired)
-    page = container_of(request).assets.list(
-        viewer.org_id,
-        search=q.strip()[:100] or None,
-        paired=paired_filter,
-        after=after or None,
-        limit=PAGE_SIZE,
-    )
-    context = {"page": page, "q": q, "paired": paired, "after": after, "form_error": form_error, "form": {}}
+    """Assets sorted by name (or VIN, update, id), searchable, filterable, with the pairings as of a time."""
+    context = assets_list(request, viewer, q, paired, after, sort)
     # htmx live search asks for the results table only; the address bar still gets the full URL.
-    template = "assets_results.html" if request.headers.get("hx-request") else "assets.html"
-    return render(request, template, context, viewer=viewer)
+    if request.headers.get("hx-request"):
+        return render(request, "assets_results.html", context, viewer=viewer)
+    as_of_found = pairings_as_of(request, viewer, as_of, tz_offset, as_of_after)
+    status = 400 if as_of_found.error else 200
+    return render(request, "assets.html", {**context, "as_of": as_of_found}, status=status, viewer=viewer)
 
 
 @router.post("/assets")
@@ -87,12 +72,9 @@ def create_asset(request: Request, viewer: OrgViewerDep, vin: FormStr = "", name
         name = form_text(name, "The name")[:200]
         view = container_of(request).assets.create(viewer.org_id, vin or None, name or None)
     except DomainError as error:
-        page = container_of(request).assets.list(viewer.org_id, limit=PAGE_SIZE)
         context = {
-            "page": page,
-            "q": "",
-            "paired": "",
-            "after": "",
+            **assets_list(request, viewer),
+            "as_of": AsOf(),
             "form_error": error.detail,
             "form": {"vin": vin, "name": name},
         }
@@ -102,11 +84,19 @@ def create_asset(request: Request, viewer: OrgViewerDep, vin: FormStr = "", name
 
 
 def _asset_page(
-    request: Request, viewer: Viewer, view: AssetView, *, error: str | None = None, status: int = 200
+    request: Request,
+    viewer: Viewer,
+    view: AssetView,
+    *,
+    error: str | None = None,
+    typed: dict[str, str] | None = None,
+    status: int = 200,
 ) -> Response:
     container = container_of(request)
     free_units = container.units.list(viewer.org_id, paired=False, limit=100).items
-    context = {**_asset_context(view), "free_units": free_units, "error": error}
+    # A refused edit shows what was typed, next to the reason, rather than the stored values.
+    form = typed or {"vin": view.asset.vin or "", "name": view.asset.name or ""}
+    context = {**_asset_context(view), "free_units": free_units, "error": error, "form": form}
     return render(request, "asset.html", context, status=status, viewer=viewer)
 
 
@@ -135,7 +125,8 @@ def edit_asset(
             current = container.assets.get(viewer.org_id, asset_id)
         except DomainError:
             return _not_found(request, viewer, error)
-        return _asset_page(request, viewer, current, error=error.detail, status=status_of(error))
+        typed = {"vin": vin, "name": name}
+        return _asset_page(request, viewer, current, error=error.detail, typed=typed, status=status_of(error))
     message = "Asset saved."
     if view.unit_ids:
         # A new VIN may just have paired waiting units: name them so the fix is visibly done.
@@ -169,16 +160,20 @@ def delete_asset(request: Request, viewer: OrgViewerDep, asset_id: str, confirme
 
 
 @router.get("/units")
-def units_page(request: Request, viewer: OrgViewerDep, show: str = "", after: str = "") -> Response:
-    """Units by id, filtered by pairing state or by where they stand in auto pairing."""
-    show = show if show in UNIT_FILTERS else ""
-    paired = {"paired": True, "unpaired": False}.get(show)
-    state = show if show not in ("", "paired", "unpaired") else None
-    page = container_of(request).units.list(
-        viewer.org_id, paired=paired, state=state, after=after or None, limit=PAGE_SIZE
-    )
-    context = {"page": page, "show": show, "after": after, "filters": UNIT_FILTERS, "form_error": None}
-    return render(request, "units.html", context, viewer=viewer)
+def units_page(
+    request: Request,
+    viewer: OrgViewerDep,
+    show: str = "",
+    after: str = "",
+    sort: str = "",
+    as_of: str = "",
+    tz_offset: str = "",
+    as_of_after: str = "",
+) -> Response:
+    """Units sorted by id, state or last report, filtered by where they stand; the pairings as of a time."""
+    as_of_found = pairings_as_of(request, viewer, as_of, tz_offset, as_of_after)
+    context = {**units_list(request, viewer, show, after, sort), "as_of": as_of_found}
+    return render(request, "units.html", context, status=400 if as_of_found.error else 200, viewer=viewer)
 
 
 @router.post("/units")
@@ -187,12 +182,9 @@ def provision_unit(request: Request, viewer: OrgViewerDep, unit_id: FormStr = ""
     try:
         unit = container_of(request).units.provision(viewer.org_id, form_text(unit_id, "The unit id"))
     except DomainError as error:
-        page = container_of(request).units.list(viewer.org_id, limit=PAGE_SIZE)
         context = {
-            "page": page,
-            "show": "",
-            "after": "",
-            "filters": UNIT_FILTERS,
+            **units_list(request, viewer),
+            "as_of": AsOf(),
             "form_error": error.detail,
             "form": {"unit_id": unit_id},
         }

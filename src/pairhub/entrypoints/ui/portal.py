@@ -38,6 +38,11 @@ FormStr = Annotated[str, Form()]
 FormList = Annotated[list[str], Form()]
 LOG_PAGE = 20
 ALL_EVENTS = EVENTS_BY_VERSION[1]
+# Each event with the versions that offer it ("1 2"): the form greys out what the chosen version lacks.
+EVENT_VERSIONS = {
+    name: " ".join(str(version) for version, names in EVENTS_BY_VERSION.items() if name in names)
+    for name in ALL_EVENTS
+}
 LIMITS = {"max_batch_size": MAX_BATCH_SIZE, "max_wait_ms": MAX_WAIT_MS, "max_headers": MAX_CUSTOM_HEADERS}
 
 
@@ -161,7 +166,7 @@ def _list_page(
     request: Request, viewer: Viewer, form: dict[str, Any], error: str | None = None, status: int = 200
 ) -> Response:
     container = container_of(request)
-    context: dict[str, Any] = {"form": form, "error": error, "limits": LIMITS, "all_events": ALL_EVENTS}
+    context: dict[str, Any] = {"form": form, "error": error, "limits": LIMITS, "all_events": EVENT_VERSIONS}
     try:
         context["subscriptions"] = container.subscriptions.list(viewer.org_id, None, 100).items
         context["refused"] = None
@@ -214,13 +219,6 @@ def _log(container: Container, viewer: Viewer, subscription_id: str, status: str
         return container.subscriptions.batches(viewer.org_id, subscription_id, wanted, None, LOG_PAGE)
 
 
-def _oldest_waiting(container: Container, viewer: Viewer, subscription_id: str) -> int | None:
-    pending = container.subscriptions.batches(
-        viewer.org_id, subscription_id, BatchStatus.PENDING.value, None, 50
-    ).items
-    return min((batch.record.oldest_event_at for batch in pending), default=None)
-
-
 def _detail(
     request: Request,
     viewer: Viewer,
@@ -236,7 +234,6 @@ def _detail(
     try:
         view = container.subscriptions.get(viewer.org_id, subscription_id)
         log = _log(container, viewer, subscription_id, status, before)
-        oldest = _oldest_waiting(container, viewer, subscription_id)
     except DomainError as missing:
         problem = {"title": "Not found", "message": missing.detail}
         return render(request, "error.html", problem, status=status_of(missing), viewer=viewer)
@@ -247,11 +244,10 @@ def _detail(
         "status": status if status in {s.value for s in BatchStatus} else "",
         "statuses": [s.value for s in BatchStatus],
         "before": before,
-        "oldest_waiting_at": oldest,
         "form": form or _form_of(view),
         "error": error,
         "limits": LIMITS,
-        "all_events": ALL_EVENTS,
+        "all_events": EVENT_VERSIONS,
         "jwks_url": jwks_path(view.record.id),
     }
     # The state, counters and delivery log refresh themselves through htmx, asking for that part only.
@@ -325,10 +321,14 @@ def resume(request: Request, viewer: OrgViewerDep, subscription_id: str) -> Resp
 
 
 @router.post("/subscriptions/{subscription_id}/rotate")
-def rotate(request: Request, viewer: OrgViewerDep, subscription_id: str) -> Response:
-    """A new signing secret, shown once; the previous one keeps signing for 24 hours."""
+def rotate(request: Request, viewer: OrgViewerDep, subscription_id: str, confirmed: FormStr = "") -> Response:
+    """After confirmation, a new signing secret shown once; the previous one keeps signing for 24 hours."""
+    subscriptions = container_of(request).subscriptions
     try:
-        view, secret = container_of(request).subscriptions.rotate_secret(viewer.org_id, subscription_id)
+        if confirmed != "yes":
+            context = {"subscription": subscriptions.get(viewer.org_id, subscription_id), "action": "rotate"}
+            return render(request, "subscription_confirm.html", context, viewer=viewer)
+        view, secret = subscriptions.rotate_secret(viewer.org_id, subscription_id)
     except DomainError as error:
         return _detail(request, viewer, subscription_id, error=error.detail, code=status_of(error))
     context = {"subscription": view, "secret": secret, "rotated": True, "jwks_url": jwks_path(view.record.id)}
@@ -369,7 +369,8 @@ def delete_subscription(
     except DomainError as error:
         return _detail(request, viewer, subscription_id, error=error.detail, code=status_of(error))
     if confirmed != "yes":
-        return render(request, "subscription_delete.html", {"subscription": view}, viewer=viewer)
+        context = {"subscription": view, "action": "delete"}
+        return render(request, "subscription_confirm.html", context, viewer=viewer)
     flash(request, "Subscription deleted.")
     return redirect(request, "/ui/subscriptions")
 

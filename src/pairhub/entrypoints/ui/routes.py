@@ -12,7 +12,7 @@ from fastapi.staticfiles import StaticFiles
 
 from pairhub.domain.errors import DomainError, Invalid
 from pairhub.domain.events import Reason
-from pairhub.entrypoints.ui import feeds, inventory, portal
+from pairhub.entrypoints.ui import feeds, inventory, overview, portal
 from pairhub.entrypoints.ui.session import SessionCodec, new_session
 from pairhub.entrypoints.ui.web import (
     HERE,
@@ -46,19 +46,20 @@ def install(app: FastAPI) -> None:
     app.include_router(inventory.router)
     app.include_router(portal.router)
     app.include_router(feeds.router)
+    app.include_router(overview.router)
     app.mount("/ui/static", StaticFiles(directory=HERE / "static"), name="ui-static")
 
 
 @router.get("")
 @router.get("/")
 def home(request: Request) -> Response:
-    """The start page: assets when signed in, the sign-in form otherwise."""
+    """The start page: the overview when signed in, the sign-in form otherwise."""
     session = session_of(request)
     if not session.signed_in:
         return redirect(request, "/ui/sign-in")
     if session.is_admin and session.organization_id is None:
         return redirect(request, "/ui/organizations")
-    return redirect(request, "/ui/assets")
+    return redirect(request, "/ui/overview")
 
 
 @router.get("/sign-in")
@@ -87,7 +88,7 @@ def sign_in(request: Request, token: FormStr = "") -> Response:
         token=container_of(request).sessions.start(principal),
     )
     update_session(request, session)
-    return redirect(request, "/ui/organizations" if principal.is_admin else "/ui/assets")
+    return redirect(request, "/ui/organizations" if principal.is_admin else "/ui/overview")
 
 
 @router.post("/sign-out")
@@ -142,7 +143,7 @@ def create_organization(
     row = container_of(request).organizations.create(name[:200], auto_pairing == "on", True)
     update_session(request, replace(session_of(request), organization_id=row.id))
     flash(request, f"Organization {row.name} created; you are acting on it.")
-    return redirect(request, "/ui/assets")
+    return redirect(request, "/ui/overview")
 
 
 @router.post("/organizations/select")
@@ -157,7 +158,7 @@ def select_organization(request: Request, viewer: ViewerDep, organization_id: Fo
         return redirect(request, "/ui/organizations")
     update_session(request, replace(session_of(request), organization_id=row.id))
     flash(request, f"You are acting on {row.name}.")
-    return redirect(request, "/ui/assets")
+    return redirect(request, "/ui/overview")
 
 
 @router.post("/organizations/{organization_id}/api-keys")

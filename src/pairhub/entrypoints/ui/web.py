@@ -4,18 +4,20 @@ from __future__ import annotations
 
 import json
 from dataclasses import dataclass, replace
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Annotated, Any
 
 from fastapi import Depends, FastAPI, Request
 from fastapi.responses import RedirectResponse, Response
 from fastapi.templating import Jinja2Templates
+from markupsafe import Markup, escape
 
 from pairhub.bootstrap import Container
 from pairhub.domain.errors import DomainError, Invalid
 from pairhub.domain.organizations import Organization
 from pairhub.entrypoints.parsing import has_control
+from pairhub.entrypoints.ui.labels import label_of
 from pairhub.entrypoints.ui.session import (
     COOKIE_NAME,
     MAX_AGE_S,
@@ -28,14 +30,47 @@ from pairhub.entrypoints.ui.session import (
 HERE = Path(__file__).parent
 templates = Jinja2Templates(directory=HERE / "templates")
 CSRF_FIELD = "csrf_token"
+# Scripts and styles come from this server only: no inline script, no inline style, no eval.
+CONTENT_SECURITY_POLICY = (
+    "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; object-src 'none'; "
+    "base-uri 'self'; form-action 'self'; frame-ancestors 'none'"
+)
 CSRF_HEADER = "x-csrf-token"
 
 
-def format_time(epoch_ms: int | None) -> str:
-    """Epoch milliseconds as `2025-05-13 13:18:13 UTC`, or a dash."""
+def format_time(epoch_ms: int | None) -> Markup:
+    """A `<time>` reading `2025-05-13 13:18:13 UTC` (static/times.js shows it in local time), or a dash."""
     if epoch_ms is None:
-        return "—"
-    return f"{datetime.fromtimestamp(epoch_ms / 1000, tz=UTC):%Y-%m-%d %H:%M:%S} UTC"
+        return Markup("—")
+    moment = datetime.fromtimestamp(epoch_ms / 1000, tz=UTC)
+    utc = f"{moment:%Y-%m-%d %H:%M:%S} UTC"
+    iso = f"{moment:%Y-%m-%dT%H:%M:%S}.{epoch_ms % 1000:03d}Z"
+    return Markup('<time datetime="{}" title="{}" data-local>{}</time>').format(iso, utc, utc)
+
+
+def format_iso_time(text: str | None) -> Markup:
+    """A payload's ISO 8601 UTC time (`registeredOn`) as `format_time` shows it; other text as it is."""
+    try:
+        moment = datetime.fromisoformat(text or "")
+    except ValueError:
+        return Markup(escape(text or "—"))
+    if moment.tzinfo is None:
+        return Markup(escape(text))
+    return format_time((moment - datetime(1970, 1, 1, tzinfo=UTC)) // timedelta(milliseconds=1))
+
+
+def countdown(until_ms: int, now_ms: int) -> Markup:
+    """`in 42 min`, counted down every second in the browser by static/times.js."""
+    left = format_duration(until_ms - now_ms)
+    return Markup('<span data-countdown-to="{}">in {}</span>').format(until_ms, left)
+
+
+def prose(text: str | None) -> Markup:
+    """A service's message for people: `quoted` names are set as code instead of showing backticks."""
+    parts = str(escape(text or "")).split("`")
+    if len(parts) % 2 == 0:
+        return Markup("`".join(parts))  # an unpaired backtick is left as it is
+    return Markup("".join(f"<code>{part}</code>" if index % 2 else part for index, part in enumerate(parts)))
 
 
 def format_duration(ms: int) -> str:
@@ -76,10 +111,14 @@ def json_body(raw: str | bytes | None) -> str:
 
 
 templates.env.filters["when"] = format_time
+templates.env.filters["when_iso"] = format_iso_time
 templates.env.filters["json_body"] = json_body
 templates.env.filters["duration"] = format_duration
 templates.env.filters["visible"] = visible
 templates.env.filters["pretty"] = pretty_json
+templates.env.filters["prose"] = prose
+templates.env.globals["countdown"] = countdown
+templates.env.globals["label_of"] = label_of
 
 
 class Redirect(Exception):
@@ -193,6 +232,7 @@ def render(
         values["flash"] = {"message": session.flash, "kind": session.flash_kind}
         update_session(request, replace(session, flash=None, flash_kind="ok"))
     response = templates.TemplateResponse(request, template, values, status_code=status)
+    response.headers["content-security-policy"] = CONTENT_SECURITY_POLICY
     return _store(request, response)
 
 

@@ -1,7 +1,7 @@
 """Asymmetric signatures and OAuth2 towards receivers: the signature algorithm of a subscription and
 its client credentials (the client secret in a column of its own).
 
-Revision ID: 0010
+Revision ID: 0006
 Revises: 0005
 Create Date: 2026-12-05
 """
@@ -11,7 +11,7 @@ from __future__ import annotations
 import sqlalchemy as sa
 from alembic import op
 
-revision = "0010"
+revision = "0006"
 down_revision = "0005"
 branch_labels = None
 depends_on = None

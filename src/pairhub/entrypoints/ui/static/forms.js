@@ -1,0 +1,58 @@
+// Behaviour of forms and buttons, attached here instead of inline handlers (scripts come from this server only).
+(function () {
+  "use strict";
+
+  // A Copy button copies the value of the field its data-copy names.
+  function copy(button) {
+    const field = document.getElementById(button.dataset.copy);
+    if (!field || !navigator.clipboard) return;
+    navigator.clipboard.writeText(field.value).then(() => {
+      button.textContent = "Copied";
+    });
+  }
+
+  // An event a subscription's version does not offer cannot be ticked (v2 has no unit.unpaired).
+  function offerEvents(select) {
+    const form = select.form;
+    form.querySelectorAll("input[data-versions]").forEach((box) => {
+      const offered = box.dataset.versions.split(" ").includes(select.value);
+      box.disabled = !offered;
+      if (!offered) box.checked = false;
+      box.closest(".check").classList.toggle("unavailable", !offered);
+    });
+  }
+
+  // "Pairings as of": the browser knows its time zone, the server does not; send the offset along.
+  function sendOffset(form) {
+    const input = form.querySelector("input[type=datetime-local]");
+    const offset = form.querySelector("input[name=tz_offset]");
+    if (input && offset && input.value) offset.value = String(new Date(input.value).getTimezoneOffset());
+  }
+
+  document.addEventListener("click", (event) => {
+    const button = event.target.closest("button[data-copy]");
+    if (button) copy(button);
+    const back = event.target.closest("a[data-history-back]");
+    if (back && window.history.length > 1) {
+      event.preventDefault();
+      window.history.back();
+    }
+  });
+  document.addEventListener("change", (event) => {
+    if (event.target.matches("select[data-event-version]")) offerEvents(event.target);
+  });
+  document.addEventListener("submit", (event) => {
+    if (event.target.matches("form[data-as-of]")) sendOffset(event.target);
+  });
+  document.addEventListener("DOMContentLoaded", () => {
+    document.querySelectorAll("select[data-event-version]").forEach(offerEvents);
+  });
+
+  // The delivery log refreshes itself every 2 s, unless switched off or while the keyboard is inside it.
+  document.addEventListener("htmx:beforeRequest", (event) => {
+    const live = event.detail.elt;
+    if (!live || live.id !== "live") return;
+    const box = document.getElementById("autorefresh");
+    if ((box && !box.checked) || live.contains(document.activeElement)) event.preventDefault();
+  });
+})();
