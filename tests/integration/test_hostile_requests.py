@@ -157,3 +157,22 @@ def test_an_unexpected_error_is_one_json_log_line_with_the_request_id(
     errors = [record for record in records if record["event"] == "unhandled_error"]
     assert [record["request_id"] for record in errors] == ["req-42", stray.headers["x-request-id"]]
     assert "RuntimeError: unexpected" in errors[0]["exception"]
+
+
+@pytest.mark.parametrize("headers", ['{"X-Token": "a\\udcffb"}', '{"X-\\udcff": "token"}'])
+def test_a_lone_surrogate_in_a_custom_header_is_refused_not_stored(api: Api, headers: str) -> None:
+    # JSON can spell a lone surrogate (`\udcff`); UTF-8, and so every HTTP request, cannot carry one.
+    org = api.new_org()
+    body = (
+        '{"url": "http://127.0.0.1:9/hook", "eventVersion": 1, "eventNames": ["unit.paired"],'
+        f' "customHeaders": {headers}}}'
+    )
+    answer = api.client.post(
+        f"/v1/organizations/{org.id}/subscriptions",
+        content=body.encode(),
+        headers={**org.headers, "Content-Type": "application/json"},
+    )
+    assert answer.status_code == 422, answer.text
+    assert answer.json()["code"] == "invalid_custom_header"
+    listed = api.client.get(f"/v1/organizations/{org.id}/subscriptions", headers=org.headers)
+    assert listed.json()["data"] == []

@@ -91,7 +91,11 @@ def _field_value(value: str) -> bool:
     # is not part of a field value, so a receiver would see a different value than the one stored.
     if value != value.strip(" \t"):
         return False
-    return all(char == "\t" or (char >= " " and not "\x7f" <= char <= "\x9f") for char in value)
+    # Lone surrogates cannot be encoded: the sender would fail on every attempt.
+    return all(
+        char == "\t" or (char >= " " and not "\x7f" <= char <= "\x9f" and not "\ud800" <= char <= "\udfff")
+        for char in value
+    )
 
 
 def header_refusal(name: str, value: str) -> str | None:

@@ -54,6 +54,17 @@ class ApiError(Exception):
         self.extra = extra
 
 
+def _renderable(value: Any) -> Any:
+    """`value` with lone surrogates escaped: a refusal quoting what was sent must still encode as UTF-8."""
+    if isinstance(value, str):
+        return value.encode("utf-8", "backslashreplace").decode("utf-8")
+    if isinstance(value, list | tuple):
+        return [_renderable(item) for item in value]
+    if isinstance(value, dict):
+        return {_renderable(key): _renderable(item) for key, item in value.items()}
+    return value
+
+
 def problem(
     status: int,
     code: str,
@@ -63,14 +74,16 @@ def problem(
     extra: Mapping[str, Any] | None = None,
 ) -> JSONResponse:
     """A problem+json response; `extra` members are added to the document (e.g. `assetId`)."""
-    body = {
-        "type": PROBLEM_TYPE_BASE + code,
-        "title": code.replace("_", " ").capitalize(),
-        "status": status,
-        "detail": detail,
-        "code": code,
-        **(extra or {}),
-    }
+    body = _renderable(
+        {
+            "type": PROBLEM_TYPE_BASE + code,
+            "title": code.replace("_", " ").capitalize(),
+            "status": status,
+            "detail": detail,
+            "code": code,
+            **(extra or {}),
+        }
+    )
     sent = dict(headers or {})
     if status == 401:
         sent["WWW-Authenticate"] = "Bearer"
