@@ -19,7 +19,7 @@ from pairhub.ports.repositories import (
     SubscriptionRepository,
     UnitRepository,
 )
-from pairhub.ports.storage import EventQuery, EventStore, Storage, StoredEvent, UnitOfWork
+from pairhub.ports.storage import EventQuery, EventStore, Storage, StorageFull, StoredEvent, UnitOfWork
 
 __all__ = [
     "ApiKeyRepository",
@@ -35,6 +35,7 @@ __all__ = [
     "SendResult",
     "Sender",
     "Storage",
+    "StorageFull",
     "StoredEvent",
     "SubscriptionRepository",
     "UnitOfWork",

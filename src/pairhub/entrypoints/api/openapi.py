@@ -32,6 +32,7 @@ _PROBLEM_STATUSES = {
     "409": "The request contradicts the current state.",
     "413": "The request body is too large.",
     "422": "The request is well-formed but breaks a rule; unknown fields are refused.",
+    "503": "The database has no room for writes (`storage_full`); send it again after `Retry-After`.",
 }
 _UNAUTHENTICATED = {"/healthz", "/readyz", "/metrics"}
 
@@ -64,6 +65,8 @@ def install(app: FastAPI) -> None:
             for operation in operations.values():
                 responses = operation.setdefault("responses", {})
                 for status, description in _PROBLEM_STATUSES.items():
+                    if path in _UNAUTHENTICATED and status == "503":
+                        continue  # /readyz documents its own 503; the others never write
                     if path in _UNAUTHENTICATED and status != "413":
                         responses.pop(status, None)
                         continue

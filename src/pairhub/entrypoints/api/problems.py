@@ -13,6 +13,7 @@ from fastapi.responses import JSONResponse
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from pairhub.domain.errors import DomainError, ErrorKind
+from pairhub.ports import StorageFull
 
 PROBLEM_TYPE_BASE = "https://pairhub.dev/problems/"
 log = structlog.get_logger("pairhub.api")
@@ -28,6 +29,9 @@ _HTTP_CODES = {
     415: "unsupported_media_type",
 }
 
+
+STORAGE_FULL_RETRY_AFTER_S = 30
+"""How long a caller is asked to wait after a write refused for lack of space."""
 
 STATUS_BY_KIND = {
     ErrorKind.BAD_REQUEST: 400,
@@ -143,6 +147,16 @@ def install(app: FastAPI) -> None:
             # Methods of one path may sit in different routers; Allow must list them all.
             headers = {"Allow": ", ".join(_allowed_methods(app, request.url.path))}
         return problem(exc.status_code, code, str(exc.detail), headers=headers)
+
+    @app.exception_handler(StorageFull)
+    async def _storage_full(_: Request, exc: StorageFull) -> JSONResponse:
+        log.error("storage_full", error=str(exc))
+        return problem(
+            503,
+            "storage_full",
+            "The database has no space for this write; nothing of the request was kept. Send it again later.",
+            headers={"Retry-After": str(STORAGE_FULL_RETRY_AFTER_S)},
+        )
 
     @app.exception_handler(Exception)
     async def _unexpected(request: Request, exc: Exception) -> JSONResponse:
