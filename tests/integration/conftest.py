@@ -1,8 +1,10 @@
-"""Fixtures of the integration tests shared across modules."""
+"""Fixtures of the integration tests shared across modules, and the tally of the schemathesis run."""
 
 from __future__ import annotations
 
 from collections.abc import Iterator
+from dataclasses import dataclass
+from typing import Any
 
 import pytest
 
@@ -18,3 +20,46 @@ def other_process(database_url: str, clock: ManualClock) -> Iterator[Container]:
     other = bootstrap.build(make_settings(database_url), clock)
     yield other
     other.close()
+
+
+@dataclass
+class RequestTally:
+    """Requests that reached the application and the 5xx it answered, counted at the ASGI boundary."""
+
+    requests: int
+    server_errors: int
+
+    @classmethod
+    def empty(cls) -> RequestTally:
+        """Nothing counted yet."""
+        return cls(0, 0)
+
+    def wrap(self, app: Any) -> Any:
+        """`app`, counting every HTTP request and every 5xx answer into this tally."""
+
+        async def counted(scope: Any, receive: Any, send: Any) -> None:
+            if scope["type"] != "http":
+                await app(scope, receive, send)
+                return
+            self.requests += 1
+
+            async def observe(message: Any) -> None:
+                if message["type"] == "http.response.start" and message["status"] >= 500:
+                    self.server_errors += 1
+                await send(message)
+
+            await app(scope, receive, observe)
+
+        return counted
+
+
+FUZZ_TALLIES: dict[str, RequestTally] = {}
+"""The schemathesis run's tally per database backend, printed at the end of the session."""
+
+
+def pytest_terminal_summary(terminalreporter: pytest.TerminalReporter) -> None:
+    """Print what schemathesis sent to each database and how many 5xx came back."""
+    for backend, tally in sorted(FUZZ_TALLIES.items()):
+        terminalreporter.write_line(
+            f"schemathesis: {backend} {tally.requests} requests, {tally.server_errors} 5xx"
+        )

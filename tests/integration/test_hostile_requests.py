@@ -4,16 +4,11 @@ from __future__ import annotations
 
 import json
 from collections.abc import Iterator
-from urllib.parse import quote
 
 import pytest
 from fastapi.testclient import TestClient
-from sqlalchemy import create_engine, text
-from sqlalchemy.engine import make_url
 
 from pairhub.adapters import logging as pairhub_logging
-from pairhub.adapters.sql import migrate
-from pairhub.adapters.sql.engine import make_engine
 from pairhub.bootstrap import Container
 from pairhub.entrypoints.api.app import create_app
 from tests.support import Api
@@ -49,27 +44,6 @@ def test_a_session_cookie_with_non_ascii_bytes_signs_nobody_in(api: Api, cookie:
     page = api.client.get("/ui/assets", headers={"Cookie": raw}, follow_redirects=False)  # type: ignore[dict-item]
     assert page.status_code == 303
     assert page.headers["location"].startswith("/ui/sign-in")
-
-
-@pytest.mark.postgres
-def test_a_percent_encoded_database_password_migrates(postgres_url_fresh: str) -> None:
-    role, password = "pairhub_percent", "p@ss%word"
-    admin = create_engine(postgres_url_fresh, isolation_level="AUTOCOMMIT")
-    with admin.connect() as connection:
-        connection.execute(text(f"DROP ROLE IF EXISTS {role}"))
-        connection.execute(text(f"CREATE ROLE {role} LOGIN SUPERUSER PASSWORD '{password}'"))
-    admin.dispose()
-    url = make_url(postgres_url_fresh)
-    percent_url = (
-        f"postgresql+psycopg://{role}:{quote(password, safe='')}@{url.host}:{url.port or 5432}/{url.database}"
-    )
-    assert "%40" in percent_url
-    engine = make_engine(percent_url)
-    try:
-        migrate.upgrade(engine)
-        assert migrate.is_at_head(engine)
-    finally:
-        engine.dispose()
 
 
 @pytest.mark.parametrize("cursor", ["²", "①", "1" * 30, "١٢", "-1", " 1", "1", "A" * 32])
@@ -157,3 +131,22 @@ def test_an_unexpected_error_is_one_json_log_line_with_the_request_id(
     errors = [record for record in records if record["event"] == "unhandled_error"]
     assert [record["request_id"] for record in errors] == ["req-42", stray.headers["x-request-id"]]
     assert "RuntimeError: unexpected" in errors[0]["exception"]
+
+
+@pytest.mark.parametrize("headers", ['{"X-Token": "a\\udcffb"}', '{"X-\\udcff": "token"}'])
+def test_a_lone_surrogate_in_a_custom_header_is_refused_not_stored(api: Api, headers: str) -> None:
+    # JSON can spell a lone surrogate (`\udcff`); UTF-8, and so every HTTP request, cannot carry one.
+    org = api.new_org()
+    body = (
+        '{"url": "http://127.0.0.1:9/hook", "eventVersion": 1, "eventNames": ["unit.paired"],'
+        f' "customHeaders": {headers}}}'
+    )
+    answer = api.client.post(
+        f"/v1/organizations/{org.id}/subscriptions",
+        content=body.encode(),
+        headers={**org.headers, "Content-Type": "application/json"},
+    )
+    assert answer.status_code == 422, answer.text
+    assert answer.json()["code"] == "invalid_custom_header"
+    listed = api.client.get(f"/v1/organizations/{org.id}/subscriptions", headers=org.headers)
+    assert listed.json()["data"] == []

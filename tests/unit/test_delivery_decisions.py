@@ -97,6 +97,9 @@ def test_retry_after_in_seconds_or_as_a_date_is_capped_at_one_hour() -> None:
     assert parse_retry_after("120", NOW) == 120_000
     assert parse_retry_after(" 0 ", NOW) == 0
     assert parse_retry_after("86400", NOW) == MAX_RETRY_AFTER_MS
+    # Eleven digits or a hundred are a delay as much as ten are: capped, not ignored.
+    assert parse_retry_after("9" * 11, NOW) == MAX_RETRY_AFTER_MS
+    assert parse_retry_after("9" * 100, NOW) == MAX_RETRY_AFTER_MS
     in_ten_minutes = datetime.fromtimestamp((NOW + 600_000) / 1000, tz=UTC)
     assert parse_retry_after(format_datetime(in_ten_minutes, usegmt=True), NOW) == 600_000
     in_the_past = datetime.fromtimestamp((NOW - 600_000) / 1000, tz=UTC)
@@ -119,7 +122,7 @@ def test_retry_after_in_seconds_or_as_a_date_is_capped_at_one_hour() -> None:
         "+5",
         "1 2",
         "x" * 10_000,
-        "9" * 40,
+        "9" * 101,
         "Mon, 99 Foo 99999",
     ],
 )

@@ -43,8 +43,11 @@ RESERVED_HEADERS = frozenset(
 )
 RESERVED_HEADER_PREFIXES = ("webhook-", "proxy-", "sec-", ":")
 _TOKEN = re.compile(r"^[!#$%&'*+.^_`|~0-9A-Za-z-]{1,64}$")
-_DELAY_SECONDS = re.compile(r"[0-9]{1,10}", re.ASCII)
-"""Seconds as `Retry-After` allows them: ASCII digits only (`str.isdigit` also accepts "²" and "٣")."""
+_DELAY_SECONDS = re.compile(r"[0-9]+", re.ASCII)
+"""Seconds as `Retry-After` allows them: ASCII digits only (`str.isdigit` also accepts "²" and "٣").
+
+Any number of them (up to `MAX_RETRY_AFTER_CHARS`): a huge delay is still a delay, capped at one hour,
+never a value to ignore (which would retry sooner than a shorter `Retry-After` does)."""
 MAX_RETRY_AFTER_CHARS = 100
 
 
@@ -98,7 +101,11 @@ def _field_value(value: str) -> bool:
     # is not part of a field value, so a receiver would see a different value than the one stored.
     if value != value.strip(" \t"):
         return False
-    return all(char == "\t" or (char >= " " and not "\x7f" <= char <= "\x9f") for char in value)
+    # Lone surrogates cannot be encoded: the sender would fail on every attempt.
+    return all(
+        char == "\t" or (char >= " " and not "\x7f" <= char <= "\x9f" and not "\ud800" <= char <= "\udfff")
+        for char in value
+    )
 
 
 def header_refusal(name: str, value: str) -> str | None:

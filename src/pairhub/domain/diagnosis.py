@@ -76,7 +76,7 @@ def removed_by_normalization(raw: str | None) -> tuple[str, ...]:
     ):
         if present:
             removed.append(label)
-    if head != head.upper():
+    if any("a" <= c <= "z" for c in head):
         removed.append("lowercase (uppercased)")
     return tuple(removed)
 

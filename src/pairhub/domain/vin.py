@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+import string
 from collections.abc import Iterable
 from dataclasses import dataclass
 from enum import StrEnum
@@ -12,8 +13,10 @@ MIN_SENSOR_VIN_LENGTH = 6
 SERIAL_START = 11
 """Positions 12-17 (index 11 on) are the serial part: a typo there is a different vehicle."""
 
-_VIN_ALPHABET = re.compile(r"^[A-HJ-NPR-Z0-9]+$")
-_DROPPED = str.maketrans("", "", " \t\r\n\v\f-\x00\xff")
+_VIN_ALPHABET = re.compile(r"[A-HJ-NPR-Z0-9]+")
+# ASCII letters only: `str.upper` turns the long s (U+017F) into `S` and the ligature U+FB05
+# into `ST`, which would correct garbage into a VIN.
+_NORMALIZED = str.maketrans(string.ascii_lowercase, string.ascii_uppercase, " \t\r\n\v\f-\x00\xff")
 _TRANSLITERATION = {
     **{str(d): d for d in range(10)},
     **dict(zip("ABCDEFGH", range(1, 9), strict=True)),
@@ -31,12 +34,13 @@ def normalize_vin(raw: str | None) -> str:
         return ""
     # Cut first: whatever follows the terminator is padding from the TBS/EBS, not VIN.
     head = raw.split("*", 1)[0]
-    return "".join(head.split()).translate(_DROPPED).upper()
+    return "".join(head.split()).translate(_NORMALIZED)
 
 
 def in_vin_alphabet(vin: str) -> bool:
     """True when every character is a legal VIN character (I, O and Q never are)."""
-    return bool(_VIN_ALPHABET.match(vin))
+    # fullmatch: with `match`, `$` also matches before a trailing newline.
+    return bool(_VIN_ALPHABET.fullmatch(vin))
 
 
 def is_valid_asset_vin(vin: str) -> bool:

@@ -22,7 +22,7 @@ from pairhub.ports.repositories import (
     SubscriptionRepository,
     UnitRepository,
 )
-from pairhub.ports.storage import EventQuery, EventStore, Storage, StoredEvent, UnitOfWork
+from pairhub.ports.storage import EventQuery, EventStore, Storage, StorageFull, StoredEvent, UnitOfWork
 
 __all__ = [
     "ApiKeyRepository",
@@ -41,6 +41,7 @@ __all__ = [
     "Sender",
     "SessionRepository",
     "Storage",
+    "StorageFull",
     "StoredEvent",
     "SubscriptionRepository",
     "UnitOfWork",

@@ -23,6 +23,14 @@ from pairhub.ports.repositories import (
 )
 
 
+class StorageFull(Exception):
+    """The storage refused a write for lack of space; the transaction was rolled back whole.
+
+    Not an error of one unit or one subscription: the isolation that turns failures into their own
+    outcomes lets it pass, so that the request answers 503 and the caller sends it again later.
+    """
+
+
 class StoredEvent(NamedTuple):
     """An event of the outbox with its sequence number (the feed cursor)."""
 

@@ -10,6 +10,8 @@ from collections.abc import Iterable, Mapping
 
 DEFAULT_TOLERANCE_S = 300
 PUBLIC_KEY_PREFIX = "whpk_"
+MAX_TIMESTAMP_DIGITS = 12
+"""Seconds since 1970 stay under 12 digits for the next 30,000 years."""
 
 
 class InvalidSignature(Exception):
@@ -104,6 +106,9 @@ def verify(
     # ASCII digits only: int() would also take "١٢٣", " 12 " or "1_2".
     if not (raw_timestamp.isascii() and raw_timestamp.isdigit()):
         raise InvalidSignature("webhook-timestamp is not an integer")
+    # int() raises ValueError past 4300 digits; a timestamp this long is far outside any tolerance.
+    if len(raw_timestamp) > MAX_TIMESTAMP_DIGITS:
+        raise InvalidSignature("webhook-timestamp is outside the tolerance")
     timestamp = int(raw_timestamp)
     now = time.time() if now_s is None else now_s
     # A stale timestamp means a replay; one from the future means a wrong clock or a forgery.

@@ -18,7 +18,7 @@ import structlog
 from pairhub.domain.events import Location
 from pairhub.domain.units import Activity, MessageAction, Standing, decide_on_message
 from pairhub.domain.vin import ReportedVin
-from pairhub.ports import Clock, Storage
+from pairhub.ports import Clock, Storage, StorageFull
 from pairhub.services.auto_pairing import AutoPairing, MessageToAct
 
 log = structlog.get_logger("pairhub.ingest")
@@ -162,6 +162,8 @@ class Ingest:
     def _act(self, messages: list[MessageToAct], now: int) -> None:
         try:
             self._auto_pairing.on_messages(messages, now)
+        except StorageFull:
+            raise  # nothing was taken: the caller hears 503 and sends the messages again
         except Exception:
             # The messages are still taken: nothing was recorded for their VINs, so the units' next
             # messages attempt again.

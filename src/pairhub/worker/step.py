@@ -20,7 +20,7 @@ from pairhub.domain import delivery
 from pairhub.domain import subscriptions as rules
 from pairhub.domain.delivery import Outcome, SubscriptionState
 from pairhub.domain.subscriptions import Attempt, Batch, Subscription
-from pairhub.ports import SendResult, Storage, UnitOfWork
+from pairhub.ports import SendResult, Storage, StorageFull, UnitOfWork
 from pairhub.services.delivery import DeliveryConfig, Job, job_of
 from pairhub.worker.cut import EXPIRED, cut
 
@@ -164,6 +164,8 @@ class Step:
         try:
             with uow.savepoint():
                 return run(items), frozenset()
+        except StorageFull:
+            raise  # the whole step fails: leases expire and the batches are sent again, same ids
         except Exception as error:
             log.warning("delivery_step_isolating", error=repr(error), subscriptions=len(items))
         groups: dict[str, list[T]] = {}
@@ -176,6 +178,8 @@ class Step:
                 with uow.savepoint():
                     done = run(group)
                 results.extend(done)
+            except StorageFull:
+                raise
             except Exception as error:
                 failed.add(subscription_id)
                 log.exception("delivery_subscription_failed", subscription=subscription_id)

@@ -8,8 +8,6 @@ fails. Every other subscription's result of that step is committed and never sen
 from __future__ import annotations
 
 import asyncio
-import socketserver
-import threading
 from collections.abc import Iterator
 from contextlib import contextmanager
 from typing import Any
@@ -31,6 +29,7 @@ from tests.delivery_support import (
     pair_units,
     subscribe,
 )
+from tests.hostile_support import HostileReceiver, raw
 from tests.support import Api, Org
 
 
@@ -182,42 +181,6 @@ async def test_a_subscription_with_a_corrupt_stored_value_does_not_stop_the_othe
     assert receiver.requests("/bad") == []
 
 
-class RawReceiver:
-    """A TCP server that answers every request with the same bytes, whatever HTTP thinks of them."""
-
-    def __init__(self, answer: bytes) -> None:
-        self.answer = answer
-        self.requests = 0
-        receiver = self
-
-        class Handler(socketserver.StreamRequestHandler):
-            def handle(self) -> None:
-                length = 0
-                while (line := self.rfile.readline()) not in (b"\r\n", b""):
-                    name, _, value = line.partition(b":")
-                    if name.strip().lower() == b"content-length":
-                        length = int(value.strip())
-                self.rfile.read(length)
-                receiver.requests += 1
-                self.wfile.write(receiver.answer)
-
-        self._server = socketserver.ThreadingTCPServer(("127.0.0.1", 0), Handler)
-        self._server.daemon_threads = True
-        self._thread = threading.Thread(target=self._server.serve_forever, daemon=True)
-
-    def __enter__(self) -> RawReceiver:
-        self._thread.start()
-        return self
-
-    def __exit__(self, *exc: object) -> None:
-        self._server.shutdown()
-        self._server.server_close()
-
-    def url(self) -> str:
-        """Where it listens."""
-        return f"http://127.0.0.1:{self._server.server_address[1]}/raw"
-
-
 async def test_impossible_statuses_and_bytes_are_logged_readably_beside_the_others(
     api: Api, container: Container, receiver: Receiver
 ) -> None:
@@ -226,10 +189,10 @@ async def test_impossible_statuses_and_bytes_are_logged_readably_beside_the_othe
         b"HTTP/1.1 999 Odd\r\nRetry-After: \xb2\xff\r\nContent-Length: 6\r\nConnection: close\r\n\r\n"
         b"A\x00B\xffCD"
     )
-    with RawReceiver(answer) as raw:
+    with HostileReceiver({"/raw": raw(answer)}) as hostile:
         org = api.new_org()
         fine = subscribe(api, org, receiver.url("/fine"))
-        odd = subscribe(api, org, raw.url())
+        odd = subscribe(api, org, hostile.url("/raw"))
         pair_units(container, org.id, 1)
 
         assert await container.delivery_worker.run_once() == 2

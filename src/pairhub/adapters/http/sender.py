@@ -153,5 +153,10 @@ def describe_error(error: BaseException) -> str:
         return "the receiver closed the connection without answering"
     if isinstance(error, aiohttp.ClientOSError) and error.strerror:
         return f"connection error: {error.strerror}"[:500]
+    if isinstance(error, aiohttp.ClientResponseError):
+        # Raised by the response parser (redirects are not followed, statuses are not raised): aiohttp
+        # calls it a 400, which the receiver never sent; say what was wrong with its answer instead.
+        reason = " ".join(error.message.split())
+        return f"the answer is not valid HTTP: {reason}"[:500]
     text = str(error) or type(error).__name__
     return f"{type(error).__name__}: {text}"[:500]

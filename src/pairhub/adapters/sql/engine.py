@@ -2,13 +2,16 @@
 
 from __future__ import annotations
 
+import shutil
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
 from sqlalchemy import Connection, Engine, create_engine, event, text
-from sqlalchemy.engine import make_url
+from sqlalchemy.engine import ExceptionContext, make_url
+
+from pairhub.ports import StorageFull
 
 SQLITE_BUSY_TIMEOUT_MS = 10_000
 SQLITE_PRAGMAS = (
@@ -51,14 +54,35 @@ def safe_url(url: str) -> str:
     return make_url(url).render_as_string(hide_password=True)
 
 
+SQLITE_MIN_FREE_BYTES = 1 << 20
+"""Below this much free space beside a SQLite database, `/readyz` reports it cannot take writes."""
+SQLITE_FULL = 13
+"""SQLite's primary result code for "database or disk is full" (extended codes keep it in the low byte)."""
+POSTGRES_DISK_FULL = "53100"
+
+
+def storage_full(context: ExceptionContext) -> StorageFull | None:
+    """The StorageFull to raise instead of a driver's "disk full" error, or None for any other error."""
+    error = context.original_exception
+    sqlite_code = getattr(error, "sqlite_errorcode", None)
+    if isinstance(sqlite_code, int) and sqlite_code & 0xFF == SQLITE_FULL:
+        return StorageFull(f"SQLite: {error}")
+    if getattr(error, "sqlstate", None) == POSTGRES_DISK_FULL:
+        return StorageFull(f"PostgreSQL: {str(error).splitlines()[0] if str(error) else 'disk full'}")
+    return None
+
+
 def make_engine(url: str) -> Engine:
     """An engine for `url`, configured for pairhub's durability and locking needs."""
     parsed = make_url(url)
     if parsed.get_backend_name() == "sqlite":
         engine = create_engine(url, connect_args={"check_same_thread": False, "timeout": 10})
         _configure_sqlite(engine)
-        return engine
-    return create_engine(url, pool_pre_ping=True, pool_size=10, max_overflow=20)
+    else:
+        engine = create_engine(url, pool_pre_ping=True, pool_size=10, max_overflow=20)
+    # Translated where every statement and commit fails, so that services never see a driver error.
+    event.listen(engine, "handle_error", storage_full)
+    return engine
 
 
 OUTBOX_WRITTEN = "pairhub_outbox_written"
@@ -106,6 +130,12 @@ class Database:
         """Raise unless the database takes a write; the write is rolled back, so nothing changes."""
         # A database that answers reads can still refuse every write (full disk, read-only volume,
         # a lost lock): readiness has to ask for a write lock and a changed row, not only a SELECT.
+        path = sqlite_path(self.engine.url.render_as_string(hide_password=False)) if self.is_sqlite else None
+        if path is not None:
+            # A rolled-back SQLite write never reaches the disk, so it cannot tell a full one.
+            free = shutil.disk_usage(path.parent).free
+            if free < SQLITE_MIN_FREE_BYTES:
+                raise StorageFull(f"{free} bytes free beside {path.name}")
         with self.engine.connect() as connection:
             transaction = connection.begin()
             try:

@@ -32,6 +32,7 @@ _PROBLEM_STATUSES = {
     "409": "The request contradicts the current state.",
     "413": "The request body is too large.",
     "422": "The request is well-formed but breaks a rule; unknown fields are refused.",
+    "503": "The database has no room for writes (`storage_full`); send it again after `Retry-After`.",
 }
 _UNAUTHENTICATED = {
     "/healthz": {"413"},
@@ -71,7 +72,8 @@ def install(app: FastAPI) -> None:
                 responses = operation.setdefault("responses", {})
                 for status, description in _PROBLEM_STATUSES.items():
                     if path in _UNAUTHENTICATED and status not in _UNAUTHENTICATED[path]:
-                        responses.pop(status, None)
+                        if status != "503":  # /readyz documents its own 503; the others never write
+                            responses.pop(status, None)
                         continue
                     responses[status] = _problem_response(description)
         openapi_clients.refine(document)

@@ -14,6 +14,7 @@ from fastapi.responses import JSONResponse
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from pairhub.domain.errors import DomainError, ErrorKind, TooSoon
+from pairhub.ports import StorageFull
 
 PROBLEM_TYPE_BASE = "https://pairhub.dev/problems/"
 log = structlog.get_logger("pairhub.api")
@@ -65,6 +66,7 @@ PROBLEM_CODES = frozenset(
         "not_a_number",
         "organization_not_found",
         "reserved_header",
+        "storage_full",
         "subscription_not_found",
         "token_url_refused",
         "too_many_custom_headers",
@@ -84,6 +86,9 @@ PROBLEM_CODES = frozenset(
 class UndeclaredProblemCode(UserWarning):
     """A problem carries a code missing from PROBLEM_CODES (the tests turn this into a failure)."""
 
+
+STORAGE_FULL_RETRY_AFTER_S = 30
+"""How long a caller is asked to wait after a write refused for lack of space."""
 
 STATUS_BY_KIND = {
     ErrorKind.BAD_REQUEST: 400,
@@ -111,6 +116,17 @@ class ApiError(Exception):
         self.extra = extra
 
 
+def _renderable(value: Any) -> Any:
+    """`value` with lone surrogates escaped: a refusal quoting what was sent must still encode as UTF-8."""
+    if isinstance(value, str):
+        return value.encode("utf-8", "backslashreplace").decode("utf-8")
+    if isinstance(value, list | tuple):
+        return [_renderable(item) for item in value]
+    if isinstance(value, dict):
+        return {_renderable(key): _renderable(item) for key, item in value.items()}
+    return value
+
+
 def problem(
     status: int,
     code: str,
@@ -122,14 +138,16 @@ def problem(
     """A problem+json response; `extra` members are added to the document (e.g. `assetId`)."""
     if code not in PROBLEM_CODES:
         warnings.warn(f"problem code {code!r} is not in PROBLEM_CODES", UndeclaredProblemCode, stacklevel=2)
-    body = {
-        "type": PROBLEM_TYPE_BASE + code,
-        "title": code.replace("_", " ").capitalize(),
-        "status": status,
-        "detail": detail,
-        "code": code,
-        **(extra or {}),
-    }
+    body = _renderable(
+        {
+            "type": PROBLEM_TYPE_BASE + code,
+            "title": code.replace("_", " ").capitalize(),
+            "status": status,
+            "detail": detail,
+            "code": code,
+            **(extra or {}),
+        }
+    )
     sent = dict(headers or {})
     if status == 401:
         sent["WWW-Authenticate"] = "Bearer"
@@ -190,6 +208,16 @@ def install(app: FastAPI) -> None:
             # Methods of one path may sit in different routers; Allow must list them all.
             headers = {"Allow": ", ".join(_allowed_methods(app, request.url.path))}
         return problem(exc.status_code, code, str(exc.detail), headers=headers)
+
+    @app.exception_handler(StorageFull)
+    async def _storage_full(_: Request, exc: StorageFull) -> JSONResponse:
+        log.error("storage_full", error=str(exc))
+        return problem(
+            503,
+            "storage_full",
+            "The database has no space for this write; nothing of the request was kept. Send it again later.",
+            headers={"Retry-After": str(STORAGE_FULL_RETRY_AFTER_S)},
+        )
 
     @app.exception_handler(Exception)
     async def _unexpected(request: Request, exc: Exception) -> JSONResponse:

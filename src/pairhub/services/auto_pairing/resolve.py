@@ -12,7 +12,7 @@ from pairhub.domain.events import Reason
 from pairhub.domain.reminders import AutoPairingPolicy
 from pairhub.domain.units import Step, Unit
 from pairhub.domain.vin import MatchKind, MatchResult, decide_match, is_usable_sensor_vin
-from pairhub.ports import AssetRepository, UnitOfWork
+from pairhub.ports import AssetRepository, StorageFull, UnitOfWork
 
 log = structlog.get_logger("pairhub.auto_pairing")
 
@@ -68,6 +68,8 @@ class Resolver:
                 result = self.matcher(uow.assets, unit.organization_id, sensor_vin)
                 step = outcome(unit, result, self._asset_vin(uow, unit, sensor_vin, result))
                 apply(uow, unit, step)
+        except StorageFull:
+            raise  # a full disk is no matching error: the unit must not end as Unknown for it
         except Exception:
             # The savepoint undid whatever the failed outcome wrote, but the transaction goes on: the
             # failure itself is state (retry later) and an event the customer must see.
