@@ -103,7 +103,8 @@ def test_pair_unpair_and_their_refusals(hub: Hub) -> None:
     assert (not_paired.value.code, elsewhere.value.code) == ("unit_not_paired", "unit_already_paired")
     assert elsewhere.value.extra == {"assetId": asset}
     assert (in_use.value.code, paired_unit.value.code) == ("asset_has_paired_units", "unit_is_paired")
-    assert (entry.paired_by, entry.unpaired_by) == ("ManualPair", "ManualUnpair:ui")
+    assert (entry.paired_by, entry.paired_via) == ("ManualPair", "api")
+    assert (entry.unpaired_by, entry.unpaired_via) == ("ManualUnpair", "ui")
     assert [(e.event_type, e.reason, e.asset_vin) for e in hub.events(org)] == [
         (EventType.PAIRED, Reason.MANUAL_PAIR, VIN),
         (EventType.UNPAIRED, None, VIN),

@@ -37,6 +37,7 @@ PENDING = BatchStatus.PENDING.value
 _BATCH_STATE = (
     "status",
     "attempts",
+    "earlier_attempts",
     "next_attempt_at",
     "last_attempt_at",
     "last_status",

@@ -200,6 +200,7 @@ class PairingHistoryOut(BaseModel):
     pairedVia: str
     unpairedAt: str | None
     unpairedBy: str | None
+    unpairedVia: str | None
 
 
 class FeedItemOut(BaseModel):
