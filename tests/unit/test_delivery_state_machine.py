@@ -182,3 +182,16 @@ def test_a_refused_batch_redelivered_moves_its_events_from_failed_to_delivered()
 
     assert (queued_sub.events_failed, queued_sub.events_delivered) == (0, 5)
     assert (final_sub.events_failed, final_sub.events_delivered) == (0, 8)
+
+
+def test_a_delivered_test_send_makes_waiting_batches_due_now_without_a_fresh_schedule() -> None:
+    retrying = replace(BATCH, attempts=2, next_attempt_at=NOW + 20_000)
+    due_sub, due = rules.receiver_answers(replace(SUB, next_attempt_at=NOW + 20_000), [retrying], NOW)
+    assert due_sub.next_attempt_at == NOW
+    assert [(b.next_attempt_at, b.scheduled_attempts) for b in due] == [(NOW, 2)]
+
+    held = replace(SUB, state=SubscriptionState.ON_HOLD, next_attempt_at=NOW + PROBE)
+    assert rules.receiver_answers(held, [retrying], NOW)[0].next_attempt_at == NOW
+    paused = replace(SUB, state=SubscriptionState.PAUSED)
+    assert rules.receiver_answers(paused, [retrying], NOW) == (paused, [])
+    assert rules.receiver_answers(SUB, [], NOW) == (SUB, [])

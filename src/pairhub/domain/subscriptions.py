@@ -188,6 +188,19 @@ def resume(
     return resumed, batches
 
 
+def receiver_answers(
+    subscription: Subscription, pending: Sequence[Batch], now: int
+) -> tuple[Subscription, list[Batch]]:
+    """A test send was delivered: the receiver is back, so what waits for a retry or a probe is due now.
+
+    Only an active or held subscription sends; the retry schedule goes on where it was.
+    """
+    if subscription.state not in (SubscriptionState.ACTIVE, SubscriptionState.ON_HOLD) or not pending:
+        return subscription, []
+    waiting = [b for b in pending if b.next_attempt_at is None or b.next_attempt_at > now]
+    return replace(subscription, next_attempt_at=now), [replace(b, next_attempt_at=now) for b in waiting]
+
+
 def _fresh_schedule(batch: Batch, now: int) -> Batch:
     """The batch due now on a new retry schedule; its attempts so far stay counted."""
     return replace(batch, earlier_attempts=batch.attempts, next_attempt_at=now)
