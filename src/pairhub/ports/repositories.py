@@ -143,6 +143,10 @@ class AssetRepository(Protocol):
         """The organization's assets whose VIN is exactly one of these, by VIN (one statement)."""
         ...
 
+    def without_vin_by_names(self, organization_id: str, names: Collection[str]) -> dict[str, Asset]:
+        """The organization's assets without a VIN whose name is one of these, by name (the first by id)."""
+        ...
+
     def partial_candidates(self, organization_id: str, sensor_vin: str) -> list[tuple[str, str]]:
         """(asset id, VIN) pairs that may be P1 or P2 candidates; a superset the domain re-checks."""
         ...
