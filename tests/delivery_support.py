@@ -59,7 +59,11 @@ class Received:
 
 
 class Receiver:
-    """An HTTP server on 127.0.0.1 with a scripted answer per path (200 when nothing is scripted)."""
+    """The tests' one webhook receiver: an HTTP server on 127.0.0.1 with a scripted answer per path.
+
+    It answers 200 when nothing is scripted; the `receiver` fixture of `tests/conftest.py` gives one
+    per test (in-process and end-to-end tests alike).
+    """
 
     def __init__(self) -> None:
         self._loop = asyncio.new_event_loop()
@@ -144,6 +148,10 @@ class Receiver:
         """What was received so far (on `path`, or anywhere)."""
         with self._lock:
             return [r for r in self._received if path is None or r.path == path]
+
+    def bodies(self, path: str | None = None) -> list[Any]:
+        """The JSON bodies received so far (on `path`, or anywhere), in arrival order."""
+        return [json.loads(request.body) for request in self.requests(path)]
 
     def wait_until(self, condition: Callable[[list[Received]], bool], timeout: float) -> bool:
         """Block until `condition(all requests)` holds or `timeout` seconds pass; return whether it held."""

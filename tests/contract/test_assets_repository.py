@@ -79,3 +79,20 @@ def test_search_filters_by_vin_text_pairing_and_pages(storage: Storage, organiza
         assert [a.id for a in search(organization.id, None, None, "l738", None, 10)] == ["a2"]
         assert [a.id for a in search(organization.id, None, None, None, "a1", 1)] == ["a2"]
         assert search("other", None, None, None, None, 10) == []
+
+
+def test_assets_without_vin_are_found_by_name(storage: Storage, organization: Organization) -> None:
+    with storage.write() as uow:
+        uow.assets.add_many(
+            [
+                asset(organization, "a2", None, "Reefer"),
+                asset(organization, "a1", None, "Reefer"),
+                asset(organization, "a3", VIN, "Tanker"),
+                asset(organization, "a4", None, "Flatbed"),
+            ]
+        )
+    with storage.read() as uow:
+        found = uow.assets.without_vin_by_names(organization.id, ["Reefer", "Tanker", "Missing"])
+        assert {name: record.id for name, record in found.items()} == {"Reefer": "a1"}
+        assert uow.assets.without_vin_by_names("other", ["Reefer"]) == {}
+        assert uow.assets.without_vin_by_names(organization.id, []) == {}

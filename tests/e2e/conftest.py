@@ -1,18 +1,18 @@
-"""A real `pairhub serve` on a temporary SQLite database, a webhook receiver, and headless Chromium."""
+"""A real `pairhub serve` on a temporary SQLite database and headless Chromium.
+
+The webhook receiver is the shared one: the `receiver` fixture of `tests/conftest.py`.
+"""
 
 from __future__ import annotations
 
-import json
 import os
 import socket
 import subprocess
 import sys
-import threading
 import time
 import uuid
 from collections.abc import Iterator
-from dataclasses import dataclass, field
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -191,53 +191,6 @@ def _wait_until_ready(api: httpx.Client, process: subprocess.Popen[bytes], log: 
             pass
         time.sleep(0.05)
     raise RuntimeError(f"pairhub serve did not become ready:\n{log.read_text()}")
-
-
-@dataclass
-class Receiver:
-    """A local webhook endpoint that records every POST and answers `status`."""
-
-    url: str
-    status: int = 200
-    received: list[dict[str, Any]] = field(default_factory=list)
-    lock: threading.Lock = field(default_factory=threading.Lock)
-
-    def bodies(self) -> list[dict[str, Any]]:
-        """The JSON bodies received so far."""
-        with self.lock:
-            return [item["body"] for item in self.received]
-
-
-@pytest.fixture
-def receiver() -> Iterator[Receiver]:
-    """A webhook receiver on a free local port, for one test."""
-    state = Receiver(url="")
-
-    class Handler(BaseHTTPRequestHandler):
-        def do_POST(self) -> None:
-            length = int(self.headers.get("Content-Length") or 0)
-            raw = self.rfile.read(length)
-            with state.lock:
-                state.received.append({"headers": dict(self.headers), "body": json.loads(raw or b"{}")})
-                status = state.status
-            answer = b'{"ok": true}' if status < 300 else b'{"error": "receiver says no"}'
-            self.send_response(status)
-            self.send_header("Content-Type", "application/json")
-            self.send_header("Content-Length", str(len(answer)))
-            self.end_headers()
-            self.wfile.write(answer)
-
-        def log_message(self, format: str, *args: Any) -> None:
-            pass
-
-    httpd = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
-    state.url = f"http://127.0.0.1:{httpd.server_address[1]}/hook"
-    thread = threading.Thread(target=httpd.serve_forever, daemon=True)
-    thread.start()
-    yield state
-    httpd.shutdown()
-    httpd.server_close()
-    thread.join()
 
 
 @pytest.fixture(scope="session")

@@ -8,7 +8,8 @@ import pytest
 from playwright.sync_api import Browser, Page, expect
 
 from tests.conftest import ADMIN_TOKEN
-from tests.e2e.conftest import DESKTOP, PHONE, Org, Receiver, Server, new_unit_id, shot, sign_in
+from tests.delivery_support import Receiver
+from tests.e2e.conftest import DESKTOP, PHONE, Org, Server, new_unit_id, shot, sign_in
 
 UNLABELLED_CONTROLS = """() => [...document.querySelectorAll('input, select, textarea')]
   .filter(e => e.type !== 'hidden')
@@ -75,7 +76,7 @@ def _check(page: Page, name: str) -> None:
 def test_every_page_fits_and_labels_its_controls(
     browser: Browser, server: Server, receiver: Receiver, size: str
 ) -> None:
-    org, pages = _populated(server, receiver.url)
+    org, pages = _populated(server, receiver.url())
     context = browser.new_context(base_url=server.base_url, viewport=DESKTOP if size == "desktop" else PHONE)
     context.set_default_timeout(10_000)
     page = context.new_page()

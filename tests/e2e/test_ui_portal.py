@@ -8,7 +8,8 @@ import re
 from playwright.sync_api import Page, expect
 
 from tests.conftest import ADMIN_TOKEN
-from tests.e2e.conftest import Org, Receiver, Server, new_unit_id, shot, sign_in
+from tests.delivery_support import Receiver
+from tests.e2e.conftest import Org, Server, new_unit_id, shot, sign_in
 
 VIN = "1HGCM82633A000001"
 
@@ -38,7 +39,7 @@ def test_create_a_subscription_test_it_watch_a_batch_and_redeliver_it(
 ) -> None:
     org = server.new_org("Portal Trailers")
     sign_in(page, org.key)
-    secret = _create_subscription(page, receiver.url)
+    secret = _create_subscription(page, receiver.url())
     expect(page.get_by_role("button", name="Copy")).to_be_visible()
     shot(page, "subscription-secret")
     page.get_by_role("link", name="Go to the subscription").click()
@@ -64,10 +65,14 @@ def test_create_a_subscription_test_it_watch_a_batch_and_redeliver_it(
     expect(page.get_by_role("status")).to_have_text(f"Batch {batch_id} is queued for redelivery.")
     expect(page.get_by_test_id("batch-row").first.get_by_test_id("attempt")).to_have_count(2)
     assert [body["eventBatchId"] for body in receiver.bodies()[1:]] == [batch_id, batch_id]
+    page.reload()  # the redelivery is recorded: the counters count the batch once
+    expect(page.get_by_test_id("delivered")).to_have_text("1")
 
     page.get_by_role("link", name=batch_id).click()
     expect(page.get_by_role("heading", name=f"Batch {batch_id}")).to_be_visible()
     expect(page.locator("pre").last).to_contain_text('"reason": "ManualPair"')
+    expect(page.locator("dt:text-is('Attempts') + dd")).to_have_text("2")
+    expect(page.locator("table tbody tr")).to_have_count(2)
     shot(page, "batch")
 
 
@@ -76,7 +81,7 @@ def test_pause_resume_rotate_edit_and_delete_a_subscription(
 ) -> None:
     org = server.new_org("Settings Portal Trailers")
     sign_in(page, org.key)
-    first_secret = _create_subscription(page, receiver.url, description="ERP")
+    first_secret = _create_subscription(page, receiver.url(), description="ERP")
     page.get_by_role("link", name="Go to the subscription").click()
 
     page.get_by_role("button", name="Pause").click()
@@ -133,9 +138,9 @@ def test_a_failing_receiver_puts_the_subscription_on_hold_until_resumed(
 ) -> None:
     org = server.new_org("OnHold Trailers")
     sign_in(page, org.key)
-    _create_subscription(page, receiver.url, description="Flaky receiver")
+    _create_subscription(page, receiver.url(), description="Flaky receiver")
     page.get_by_role("link", name="Go to the subscription").click()
-    receiver.status = 503
+    receiver.always("/hook", 503)
 
     _pair_through_the_api(org)
     # The server retries on a compressed schedule (PAIRHUB_RETRY_SCHEDULE), then holds the batch.
@@ -146,7 +151,7 @@ def test_a_failing_receiver_puts_the_subscription_on_hold_until_resumed(
     expect(page.get_by_test_id("backlog")).to_have_text("1")
     shot(page, "subscription-on-hold")
 
-    receiver.status = 200
+    receiver.always("/hook", 200)
     banner.get_by_role("button", name="Resume now").click()
     expect(page.get_by_test_id("subscription-state")).to_have_text("Active")
     expect(page.get_by_test_id("batch-row").first).to_contain_text("delivered")

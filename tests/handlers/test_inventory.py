@@ -55,6 +55,7 @@ def test_assets_normalize_validate_and_keep_vins_unique(hub: Hub) -> None:
 def test_bulk_create_reports_each_item(hub: Hub) -> None:
     org = hub.org()
     hub.asset(org, VIN)
+    spare = hub.assets.create(org, None, "spare").asset.id
 
     outcomes = hub.assets.create_many(
         org,
@@ -64,16 +65,26 @@ def test_bulk_create_reports_each_item(hub: Hub) -> None:
             (None, "x"),
             ("bad", None),
             ("WDB9634031L738192", None),
+            (None, "x"),
+            (None, None),
+            (None, "spare"),
+            ("1HGCM82633A000002", "spare"),
         ],
     )
 
     assert [(o.status, o.code) for o in outcomes] == [
         ("exists", None),
         ("created", None),
-        ("refused", "missing_vin"),
+        ("created", None),
         ("refused", "invalid_vin"),
         ("refused", "duplicate_vin"),
+        ("refused", "duplicate_name"),
+        ("refused", "missing_vin_and_name"),
+        ("exists", None),
+        ("created", None),
     ]
+    assert outcomes[7].asset_id == spare
+    assert hub.assets.get(org, outcomes[2].asset_id or "").asset.vin is None
 
 
 def test_pair_unpair_and_their_refusals(hub: Hub) -> None:
@@ -103,7 +114,8 @@ def test_pair_unpair_and_their_refusals(hub: Hub) -> None:
     assert (not_paired.value.code, elsewhere.value.code) == ("unit_not_paired", "unit_already_paired")
     assert elsewhere.value.extra == {"assetId": asset}
     assert (in_use.value.code, paired_unit.value.code) == ("asset_has_paired_units", "unit_is_paired")
-    assert (entry.paired_by, entry.unpaired_by) == ("ManualPair", "ManualUnpair:ui")
+    assert (entry.paired_by, entry.paired_via) == ("ManualPair", "api")
+    assert (entry.unpaired_by, entry.unpaired_via) == ("ManualUnpair", "ui")
     assert [(e.event_type, e.reason, e.asset_vin) for e in hub.events(org)] == [
         (EventType.PAIRED, Reason.MANUAL_PAIR, VIN),
         (EventType.UNPAIRED, None, VIN),

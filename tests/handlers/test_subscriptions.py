@@ -139,7 +139,8 @@ def test_redeliver_queues_a_finished_batch_with_a_fresh_schedule(
 
     again = subscriptions.redeliver(ORG, sub_id, "b1").record
 
-    assert (again.status, again.attempts, again.next_attempt_at) == (BatchStatus.PENDING, 0, clock.now_ms())
+    assert (again.status, again.next_attempt_at) == (BatchStatus.PENDING, clock.now_ms())
+    assert (again.attempts, again.scheduled_attempts) == (1, 0)
     assert subscriptions.get(ORG, sub_id).record.next_attempt_at == clock.now_ms()
     page = subscriptions.batches(ORG, sub_id, "pending", None, 10)
     assert [b.record.id for b in page.items] == ["b1"]

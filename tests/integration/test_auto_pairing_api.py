@@ -258,6 +258,59 @@ def test_switching_off_keeps_a_suppressed_unit_suppressed(api: Api) -> None:
     assert api.unit(org, UNIT)["autoPairing"]["state"] == "suppressed"
 
 
+def switch(api: Api, org: Org, *states: bool) -> None:
+    for enabled in states:
+        response = api.client.patch(
+            f"/v1/organizations/{org.id}", json={"autoPairingEnabled": enabled}, headers=org.headers
+        )
+        assert response.status_code == 200, response.text
+
+
+def test_switching_off_and_on_does_not_announce_invalid_data_or_multiple_match_again(api: Api) -> None:
+    org = auto_org(api)
+    first = api.new_asset(org, vin="1HGCM82633AF3D001")
+    second = api.new_asset(org, vin="WDB9634031LF3D001")
+    api.new_unit(org, UNIT)
+    api.new_unit(org, "tp:2")
+    api.send({"unitId": UNIT, "vin": "XXXXXX"}, {"unitId": "tp:2", "vin": "F3D001"})
+
+    switch(api, org, False, True, False, True)
+    api.send({"unitId": UNIT, "vin": "xxx-xxx"}, {"unitId": "tp:2", "vin": "F3D001"})
+
+    assert reasons(api, org) == ["InvalidData", "MultipleMatchFound"]
+    assert api.unit(org, UNIT)["autoPairing"]["state"] == "invalidData"
+    waiting = api.unit(org, "tp:2")["autoPairing"]
+    assert (waiting["state"], waiting["candidateAssetIds"]) == (
+        "multipleMatchFound",
+        sorted([first["id"], second["id"]]),
+    )
+    api.send({"unitId": UNIT, "vin": "000000"})
+    assert reasons(api, org) == ["InvalidData", "MultipleMatchFound", "InvalidData"]
+
+
+def test_switching_on_rematches_what_changed_while_auto_pairing_was_off(api: Api) -> None:
+    org = auto_org(api)
+    first = api.new_asset(org, vin="1HGCM82633AF3D001")
+    second = api.new_asset(org, vin="WDB9634031LF3D001")
+    api.new_unit(org, UNIT)
+    api.new_unit(org, "tp:2")
+    api.send({"unitId": UNIT, "vin": "F3D001"}, {"unitId": "tp:2", "vin": VIN})
+    switch(api, org, False)
+    # The customer fixes the VIN of the wrong candidate while auto pairing is off.
+    api.client.patch(
+        f"/v1/organizations/{org.id}/assets/{second['id']}", json={"vin": OTHER_VIN}, headers=org.headers
+    )
+
+    switch(api, org, True)
+
+    assert reasons(api, org) == ["MultipleMatchFound", "NotFound", "AutoPair"]
+    assert api.unit(org, UNIT)["assetId"] == first["id"]
+    # NotFound is not one of the outcomes announced once: its reminders ended with the switch.
+    api.send({"unitId": "tp:2", "vin": VIN})
+    assert reasons(api, org)[-1] == "NotFound"
+    assert api.unit(org, "tp:2")["autoPairing"]["remindersSent"] == 0
+
+
 def test_no_match_ever_crosses_organizations(api: Api) -> None:
     theirs = auto_org(api)
     ours = auto_org(api)

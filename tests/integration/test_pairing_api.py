@@ -65,3 +65,31 @@ def test_unpair_emits_unpaired_with_vin_and_suppresses_auto_pairing(api: Api) ->
     unit = api.client.get(f"/v1/organizations/{org.id}/units/{UNIT}", headers=org.headers).json()
     assert unit["assetId"] is None
     assert unit["autoPairing"]["state"] == "suppressed"
+
+
+def test_history_names_who_ended_a_pairing_and_through_which_channel(api: Api) -> None:
+    org = api.new_org()
+    asset = api.new_asset(org, vin=VIN)
+    api.new_unit(org, UNIT)
+    api.pair(org, UNIT, asset["id"])
+
+    closed = api.unpair(org, UNIT).json()
+    history = api.client.get(f"/v1/organizations/{org.id}/pairings/history", headers=org.headers).json()
+    documented = api.client.get("/openapi.json").json()["components"]["schemas"]["PairingHistoryOut"]
+
+    ended = {key: closed[key] for key in ("pairedBy", "pairedVia", "unpairedBy", "unpairedVia")}
+    assert ended == {
+        "pairedBy": "ManualPair",
+        "pairedVia": "api",
+        "unpairedBy": "ManualUnpair",
+        "unpairedVia": "api",
+    }
+    assert history["data"] == [closed]
+    assert {"unpairedBy", "unpairedVia"} <= set(documented["properties"])
+    assert list(api.feed(org)[-1]["eventData"]) == [
+        "registeredOn",
+        "organizationId",
+        "assetId",
+        "unitId",
+        "assetVIN",
+    ]

@@ -45,7 +45,7 @@ def attempt(
 ) -> tuple[Subscription, Batch, Decision]:
     decision = decide(
         status=status,
-        attempts=batch.attempts + 1,
+        attempts=batch.scheduled_attempts + 1,
         state=sub.state,
         now=NOW,
         schedule_ms=SCHEDULE,
@@ -142,7 +142,7 @@ def test_pause_resume_expire_and_redeliver() -> None:
     resumed, batches = rules.resume(paused, [replace(BATCH, attempts=3, next_attempt_at=None)], NOW)
     assert resumed.state is SubscriptionState.ACTIVE
     assert resumed.next_attempt_at == NOW
-    assert [(b.attempts, b.next_attempt_at) for b in batches] == [(0, NOW)]
+    assert [(b.attempts, b.scheduled_attempts, b.next_attempt_at) for b in batches] == [(3, 0, NOW)]
     assert rules.resume(paused, [], NOW)[0].next_attempt_at is None
 
     counted, expired = rules.expire(SUB, BATCH, NOW)
@@ -151,7 +151,47 @@ def test_pause_resume_expire_and_redeliver() -> None:
 
     done = replace(BATCH, status=BatchStatus.FAILED, attempts=1, completed_at=9)
     again_sub, again = rules.redeliver(replace(SUB, next_attempt_at=None), done, NOW)
-    assert (again.status, again.attempts, again.completed_at) == (BatchStatus.PENDING, 0, None)
+    assert (again.status, again.attempts, again.completed_at) == (BatchStatus.PENDING, 1, None)
+    assert again.scheduled_attempts == 0
     assert again_sub.next_attempt_at == NOW
     paused_sub, _ = rules.redeliver(paused, done, NOW)
     assert paused_sub.next_attempt_at == paused.next_attempt_at  # a paused one waits for its resume
+
+
+def test_a_redelivered_batch_keeps_its_attempts_and_its_events_are_counted_once() -> None:
+    failed_three_times = replace(BATCH, attempts=3)
+    sub, delivered, _ = attempt(200, batch=failed_three_times)
+    assert (sub.events_delivered, delivered.attempts) == (5 + 3, 4)
+
+    queued_sub, queued = rules.redeliver(sub, delivered, NOW)
+    assert queued_sub.events_delivered == 5
+    assert (queued.attempts, queued.scheduled_attempts) == (4, 0)
+    again_sub, again, decision = attempt(503, sub=queued_sub, batch=queued)
+    assert decision == Decision(Outcome.RETRY, NOW + SCHEDULE[0])  # a fresh schedule, not a hold
+    assert (again.attempts, again.scheduled_attempts) == (5, 1)
+    final_sub, final, _ = attempt(200, sub=again_sub, batch=again)
+    assert (final_sub.events_delivered, final.attempts) == (5 + 3, 6)
+
+
+def test_a_refused_batch_redelivered_moves_its_events_from_failed_to_delivered() -> None:
+    sub, refused, _ = attempt(400)
+    assert (sub.events_failed, sub.events_delivered) == (3, 5)
+
+    queued_sub, queued = rules.redeliver(sub, refused, NOW)
+    final_sub, _, _ = attempt(200, sub=queued_sub, batch=queued)
+
+    assert (queued_sub.events_failed, queued_sub.events_delivered) == (0, 5)
+    assert (final_sub.events_failed, final_sub.events_delivered) == (0, 8)
+
+
+def test_a_delivered_test_send_makes_waiting_batches_due_now_without_a_fresh_schedule() -> None:
+    retrying = replace(BATCH, attempts=2, next_attempt_at=NOW + 20_000)
+    due_sub, due = rules.receiver_answers(replace(SUB, next_attempt_at=NOW + 20_000), [retrying], NOW)
+    assert due_sub.next_attempt_at == NOW
+    assert [(b.next_attempt_at, b.scheduled_attempts) for b in due] == [(NOW, 2)]
+
+    held = replace(SUB, state=SubscriptionState.ON_HOLD, next_attempt_at=NOW + PROBE)
+    assert rules.receiver_answers(held, [retrying], NOW)[0].next_attempt_at == NOW
+    paused = replace(SUB, state=SubscriptionState.PAUSED)
+    assert rules.receiver_answers(paused, [retrying], NOW) == (paused, [])
+    assert rules.receiver_answers(SUB, [], NOW) == (SUB, [])

@@ -15,6 +15,7 @@ from pairhub.domain.units import (
     MessageAction,
     Unit,
     check_deletable,
+    decide_on_message,
     on_asset_change,
     on_failure,
     on_manual_pair,
@@ -135,6 +136,21 @@ def test_the_switch_disables_all_but_suppressed_units_and_restarts_disabled_ones
     assert on_switch(suppressed, False) is suppressed
     paired = waiting(asset_id="a1")
     assert on_switch(paired, False) is paired
+
+
+def test_switching_back_on_keeps_the_outcome_announced_for_the_same_vin() -> None:
+    unit = provision("tp:1", "org", True, 0)
+    invalid = on_message(unit, Activity(T0, ReportedVin.of("XXXXXX")), MessageAction.ATTEMPT, T0).unit
+    multiple = on_match(unit, "F3D001", TWO, None, POLICY, T0).unit
+
+    invalid_again = on_switch(on_switch(invalid, False), True)
+    multiple_again = on_switch(on_switch(multiple, False), True)
+
+    assert (invalid_again.state, invalid_again.attempted_vin) == (S.INVALID_DATA, "XXXXXX")
+    assert (multiple_again.state, multiple_again.candidates) == (S.MULTIPLE_MATCH_FOUND, ("a1", "a2"))
+    assert decide_on_message(invalid_again, "XXXXXX", True, T0) is MessageAction.NOTHING
+    assert decide_on_message(multiple_again, "F3D001", True, T0) is MessageAction.NOTHING
+    assert decide_on_message(invalid_again, "YYYYYY", True, T0) is MessageAction.ATTEMPT
 
 
 def test_manual_pairing_and_unpairing() -> None:

@@ -4,6 +4,9 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+MANUAL_UNPAIR = "ManualUnpair"
+"""Who ended a pairing unpaired by hand (`unpairedBy`; the channel is in `unpairedVia`)."""
+
 
 @dataclass(frozen=True)
 class PairingRecord:
@@ -18,3 +21,4 @@ class PairingRecord:
     paired_via: str
     unpaired_at: int | None = None
     unpaired_by: str | None = None
+    unpaired_via: str | None = None

@@ -94,11 +94,19 @@ class Batch:
     created_at: int
     status: BatchStatus = BatchStatus.PENDING
     attempts: int = 0
+    """Every attempt made on the batch, across redeliveries and resumes (what the delivery log shows)."""
+    earlier_attempts: int = 0
+    """The attempts made before the current retry schedule began (a redelivery or a resume starts one)."""
     next_attempt_at: int | None = None
     last_attempt_at: int | None = None
     last_status: int | None = None
     last_error: str | None = None
     completed_at: int | None = None
+
+    @property
+    def scheduled_attempts(self) -> int:
+        """The attempts of the current retry schedule: they decide the next delay and the hold."""
+        return self.attempts - self.earlier_attempts
 
 
 @dataclass(frozen=True)
@@ -197,7 +205,7 @@ def resume(
     subscription: Subscription, pending: Sequence[Batch], now: int
 ) -> tuple[Subscription, list[Batch]]:
     """Back to active at once: the held batches are due now, with a fresh retry schedule."""
-    batches = [replace(batch, attempts=0, next_attempt_at=now) for batch in pending]
+    batches = [_fresh_schedule(batch, now) for batch in pending]
     resumed = replace(
         subscription,
         state=SubscriptionState.ACTIVE,
@@ -211,15 +219,53 @@ def resume(
     return resumed, batches
 
 
+def receiver_answers(
+    subscription: Subscription, pending: Sequence[Batch], now: int
+) -> tuple[Subscription, list[Batch]]:
+    """A test send was delivered: the receiver is back, so what waits for a retry or a probe is due now.
+
+    Only an active or held subscription sends; the retry schedule goes on where it was.
+    """
+    if subscription.state not in (SubscriptionState.ACTIVE, SubscriptionState.ON_HOLD) or not pending:
+        return subscription, []
+    waiting = [b for b in pending if b.next_attempt_at is None or b.next_attempt_at > now]
+    return replace(subscription, next_attempt_at=now), [replace(b, next_attempt_at=now) for b in waiting]
+
+
+def _fresh_schedule(batch: Batch, now: int) -> Batch:
+    """The batch due now on a new retry schedule; its attempts so far stay counted."""
+    return replace(batch, earlier_attempts=batch.attempts, next_attempt_at=now)
+
+
 def redeliver(subscription: Subscription, batch: Batch, now: int) -> tuple[Subscription, Batch]:
-    """Queue a batch again (a finished one starts a fresh schedule); an active subscription sends it now."""
+    """Queue a batch again (a finished one starts a fresh schedule); an active subscription sends it now.
+
+    The counters hold each batch's events once, under its status: a finished batch queued again leaves
+    its counter, and its next outcome counts it again (a redelivered batch is not delivered twice).
+    """
     if batch.status is BatchStatus.PENDING:
         again = replace(batch, next_attempt_at=now)
     else:
-        again = replace(batch, status=BatchStatus.PENDING, attempts=0, completed_at=None, next_attempt_at=now)
+        subscription = _uncounted(subscription, batch)
+        again = replace(_fresh_schedule(batch, now), status=BatchStatus.PENDING, completed_at=None)
     if subscription.state is SubscriptionState.ACTIVE:
         subscription = replace(subscription, next_attempt_at=now)
     return subscription, again
+
+
+_COUNTER_OF = {
+    BatchStatus.DELIVERED: "events_delivered",
+    BatchStatus.FAILED: "events_failed",
+    BatchStatus.EXPIRED: "events_expired",
+}
+"""The subscription counter that holds the events of a batch finished with this status."""
+
+
+def _uncounted(subscription: Subscription, batch: Batch) -> Subscription:
+    """The subscription without a finished batch's events in the counter of its status."""
+    counter = _COUNTER_OF[batch.status]
+    # Never below zero: counts written before a repair of the history may hold less than the batch.
+    return evolve(subscription, {counter: max(0, getattr(subscription, counter) - batch.event_count)})
 
 
 def expire(subscription: Subscription, batch: Batch, now: int) -> tuple[Subscription, Batch]:
@@ -262,10 +308,9 @@ def apply(
     active subscription is due next.
     """
     # Changes are collected and applied with one `replace` per record: this runs for every attempt.
-    tries = batch.attempts + 1
     outcome = decision.outcome
     batch_changes: dict[str, Any] = {
-        "attempts": tries,
+        "attempts": batch.attempts + 1,
         "last_attempt_at": now,
         "last_status": status,
         "last_error": clip_error(error),
@@ -293,7 +338,7 @@ def apply(
         changes.update(
             state=state,
             on_hold_since=now,
-            on_hold_reason=hold_reason(tries, status, error),
+            on_hold_reason=hold_reason(batch.scheduled_attempts + 1, status, error),
             next_attempt_at=decision.next_attempt_at,
         )
     elif outcome is Outcome.PROBE_FAILED:

@@ -175,7 +175,7 @@ def on_message(unit: Unit, activity: Activity, action: MessageAction, now: int) 
     if action is MessageAction.NOTHING:
         return Step(unit)
     if action is MessageAction.DISABLE:
-        return Step(_settled(unit, AutoPairingState.DISABLED))
+        return Step(_disabled(unit))
     vin = activity.vin if activity.vin is not None else ReportedVin.of(unit.attempted_vin)
     seen = with_activity(unit, activity)
     if is_usable_sensor_vin(vin.normalized):
@@ -314,21 +314,32 @@ def on_asset_change(
 
 
 def on_switch(unit: Unit, enabled: bool) -> Unit:
-    """Follow the organization's auto-pairing switch.
+    """Follow the organization's auto-pairing switch (see docs/auto-pairing.md).
 
-    Off: an unpaired unit becomes `disabled` and its reminders stop (a suppressed unit stays
-    suppressed, so switching off and on never re-pairs a unit the customer unpaired). On: a disabled
-    unit starts afresh and is attempted on its next message.
+    Off: an unpaired unit is `disabled`, its reminders stop; a suppressed one stays so (a switch never
+    re-pairs a unit the customer unpaired). On: a disabled unit takes back its announced outcome.
     """
     if unit.paired:
         return unit
     if enabled:
-        if unit.state is AutoPairingState.DISABLED:
-            return replace(unit, state=AutoPairingState.IDLE, attempted_vin=None)
-        return unit
-    if unit.state is AutoPairingState.SUPPRESSED:
-        return unit
-    return _settled(unit, AutoPairingState.DISABLED)
+        return _reenabled(unit) if unit.state is AutoPairingState.DISABLED else unit
+    return unit if unit.state is AutoPairingState.SUPPRESSED else _disabled(unit)
+
+
+def _disabled(unit: Unit) -> Unit:
+    """Auto pairing off: reminders end; the last outcome's VIN and candidates stay for `_reenabled`."""
+    return _settled(unit, AutoPairingState.DISABLED, candidates=unit.candidates)
+
+
+def _reenabled(unit: Unit) -> Unit:
+    """On again: InvalidData and MultipleMatchFound are announced once per VIN; others start afresh."""
+    vin = unit.attempted_vin
+    if vin is not None and not is_usable_sensor_vin(vin):
+        return replace(unit, state=AutoPairingState.INVALID_DATA, candidates=())
+    if vin is not None and unit.candidates:  # the re-match after the switch emits only changes
+        return replace(unit, state=AutoPairingState.MULTIPLE_MATCH_FOUND)
+    # NotFound and Unknown are attempted again: their reminders and retries ended with the switch.
+    return replace(unit, state=AutoPairingState.IDLE, attempted_vin=None, candidates=())
 
 
 def _attached(unit: Unit, asset_id: str, now: int, sensor_vin: str | None = None) -> Unit:
@@ -370,16 +381,8 @@ def on_unpair(unit: Unit, asset_vin: str | None, now: int) -> Step:
     """Unpair by hand; auto pairing stays suppressed until the unit reports a VIN other than its last."""
     if unit.asset_id is None:
         raise Conflict("unit_not_paired", f"Unit {unit.id} is not paired.")
-    unpaired = replace(
-        unit,
-        asset_id=None,
-        paired_at=None,
-        state=AutoPairingState.SUPPRESSED,
-        attempted_vin=unit.last_vin,
-        candidates=(),
-        first_failed_at=None,
-        next_reminder_at=None,
-        retry_after=None,
+    unpaired = _settled(
+        unit, AutoPairingState.SUPPRESSED, asset_id=None, paired_at=None, attempted_vin=unit.last_vin
     )
     event = events.manual_unpair(unit.organization_id, unit.id, unit.asset_id, asset_vin, now)
     return Step(unpaired, (event,))

@@ -311,15 +311,18 @@ def import_assets_command(
         typer.Option(help="Organization API key or admin token.", envvar="PAIRHUB_TOKEN", metavar="TOKEN"),
     ] = "",
 ) -> None:
-    """Import a `vin,name` CSV through the API; re-runs add nothing; refused lines are listed."""
+    """Import a `vin,name` CSV through the API (VIN optional); re-runs add nothing; refusals are listed."""
     from pairhub.entrypoints.import_assets import ImportFailed, import_assets
 
-    out = Console(highlight=False, soft_wrap=True)
+    # The file's own text is printed back: no rich markup, so `[red]` in a name stays as written.
+    out = Console(highlight=False, soft_wrap=True, markup=False)
     try:
         report = import_assets(url, token, organization_id, file, console)
     except ImportFailed as error:
         console.print(f"[red]Import failed:[/red] {error}")
         raise typer.Exit(2) from error
+    for line, warning in report.warnings:
+        out.print(f"line {line}: warning: {warning}")
     for line, vin, reason in report.refused:
         out.print(f"line {line}: {vin or '(no VIN)'}: {reason}")
     out.print(f"{report.created} created, {report.existing} already present, {len(report.refused)} refused")

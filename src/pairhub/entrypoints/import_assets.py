@@ -1,4 +1,4 @@
-"""`pairhub import-assets`: load a `vin,name` CSV through the HTTP API's bulk endpoint."""
+"""`pairhub import-assets`: load a `vin,name` CSV through the HTTP API's bulk endpoint (VIN optional)."""
 
 from __future__ import annotations
 
@@ -25,25 +25,53 @@ class ImportFailed(Exception):
 
 @dataclass
 class ImportReport:
-    """What an import did: counts and every refused line with its reason."""
+    """What an import did: counts, every refused line with its reason, and warnings by line."""
 
     created: int = 0
     existing: int = 0
     refused: list[tuple[int, str, str]] = field(default_factory=list)
+    warnings: list[tuple[int, str]] = field(default_factory=list)
 
 
-def read_rows(path: Path) -> Iterator[tuple[int, str, str]]:
-    """(line number, vin, name) of every data row; the header must be `vin,name`."""
+@dataclass(frozen=True)
+class Row:
+    """One data line of the file."""
+
+    line: int
+    vin: str
+    name: str
+
+
+def read_rows(path: Path, warnings: list[tuple[int, str]]) -> Iterator[Row]:
+    """Every data row; the header must start with `vin,name`; ignored columns are warned about by line."""
     with path.open(newline="", encoding="utf-8-sig") as handle:
         reader = csv.reader(handle)
         header = [cell.strip().lower() for cell in next(reader, [])]
         if header[:2] != ["vin", "name"]:
             raise ImportFailed(f"{path}: the header row must be `vin,name`, not {','.join(header)!r}")
+        if len(header) > 2:
+            warnings.append((reader.line_num, f"columns after vin,name are ignored: {','.join(header[2:])}"))
         for row in reader:
             if not any(cell.strip() for cell in row):
                 continue
+            extra = [cell.strip() for cell in row[len(header) :] if cell.strip()]
+            if extra:
+                # A stray comma inside a name shifts the columns: say so rather than import silently.
+                count = len(row)
+                warnings.append(
+                    (
+                        reader.line_num,
+                        f"{count} columns, the header has {len(header)}; ignored: {','.join(extra)}",
+                    )
+                )
             padded = [*row, "", ""]
-            yield reader.line_num, padded[0].strip(), padded[1].strip()
+            yield Row(reader.line_num, padded[0].strip(), padded[1].strip())
+
+
+def _identity(row: Row) -> str:
+    """What makes two lines the same asset: the normalized VIN, else the name of an asset without one."""
+    vin = normalize_vin(row.vin)
+    return f"vin:{vin}" if vin else f"name:{row.name}"
 
 
 def _post(url: str, token: str, body: dict[str, Any]) -> dict[str, Any]:
@@ -68,30 +96,35 @@ def import_assets(
     base_url: str, token: str, organization_id: str, path: Path, console: Console
 ) -> ImportReport:
     """Send the file in chunks of 1000 rows and collect the outcome of every row."""
-    rows = []
+    rows: list[Row] = []
     report = ImportReport()
     first_line_of: dict[str, int] = {}
-    for line, vin, name in read_rows(path):
-        # A VIN repeated in the file is a mistake in the file, not an asset that already exists.
-        key = normalize_vin(vin)
-        if key and key in first_line_of:
-            report.refused.append((line, vin, f"duplicate_vin: same VIN as line {first_line_of[key]}"))
+    for row in read_rows(path, report.warnings):
+        # A VIN (or VIN-less name) repeated in the file is a mistake in the file, not an existing asset.
+        key = _identity(row)
+        if key in first_line_of and key != "name:":
+            same = (
+                "duplicate_vin: same VIN" if key.startswith("vin:") else "duplicate_name: same name, no VIN,"
+            )
+            report.refused.append((row.line, row.vin, f"{same} as line {first_line_of[key]}"))
             continue
-        first_line_of.setdefault(key, line)
-        rows.append((line, vin, name))
+        first_line_of.setdefault(key, row.line)
+        rows.append(row)
     endpoint = f"{base_url.rstrip('/')}/v1/organizations/{organization_id}/assets/bulk"
     with Progress(console=console, transient=True) as progress:
         task = progress.add_task("Importing assets", total=len(rows))
         for start in range(0, len(rows), CHUNK):
             chunk = rows[start : start + CHUNK]
-            body = {"assets": [{"vin": vin or None, "name": name or None} for _, vin, name in chunk]}
+            body = {"assets": [{"vin": row.vin or None, "name": row.name or None} for row in chunk]}
             answer = _post(endpoint, token, body)
             report.created += answer["created"]
             report.existing += answer["existing"]
             for result in answer["results"]:
                 if result["status"] == "refused":
-                    line, vin, _ = chunk[result["index"]]
-                    report.refused.append((line, vin, f"{result['code']}: {result['detail']}"))
+                    refused = chunk[result["index"]]
+                    report.refused.append(
+                        (refused.line, refused.vin, f"{result['code']}: {result['detail']}")
+                    )
             progress.advance(task, len(chunk))
     report.refused.sort()
     return report

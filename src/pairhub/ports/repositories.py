@@ -184,6 +184,10 @@ class AssetRepository(Protocol):
         """The organization's assets whose VIN is exactly one of these, by VIN (one statement)."""
         ...
 
+    def without_vin_by_names(self, organization_id: str, names: Collection[str]) -> dict[str, Asset]:
+        """The organization's assets without a VIN whose name is one of these, by name (the first by id)."""
+        ...
+
     def partial_candidates(self, organization_id: str, sensor_vin: str) -> list[tuple[str, str]]:
         """(asset id, VIN) pairs that may be P1 or P2 candidates; a superset the domain re-checks."""
         ...
@@ -213,7 +217,7 @@ class PairingRepository(Protocol):
         """Start the entries of these just-paired units (their asset and pairing time)."""
         ...
 
-    def close(self, unit_id: str, at: int, unpaired_by: str) -> PairingRecord:
+    def close(self, unit_id: str, at: int, unpaired_by: str, unpaired_via: str) -> PairingRecord:
         """End the unit's open entry and return it."""
         ...
 

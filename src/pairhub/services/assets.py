@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import uuid
-from collections.abc import Callable, Collection, Sequence
+from collections.abc import Callable, Collection, Mapping, Sequence
 from dataclasses import dataclass, replace
 
 from pairhub.domain import assets as asset_rules
@@ -61,6 +61,19 @@ def _with_units(uow: UnitOfWork, found: Sequence[Asset]) -> list[AssetView]:
     return [AssetView(asset, paired.get(asset.id, ())) for asset in found]
 
 
+def _bulk_refusal(
+    vin: str | None, name: str | None, by_vin: Mapping[str, object], by_name: Mapping[str, int]
+) -> tuple[str, str] | None:
+    """Why one item of a bulk create cannot be taken (code, detail), or None."""
+    if vin is None and not name:
+        return "missing_vin_and_name", "An asset needs a VIN or a name to be imported."
+    if vin is not None and vin in by_vin:
+        return "duplicate_vin", f"VIN {vin} appears earlier in the same request."
+    if vin is None and name in by_name:
+        return "duplicate_name", f"An asset without a VIN named {name!r} appears earlier in the same request."
+    return None
+
+
 class Assets:
     """Use cases on assets."""
 
@@ -89,41 +102,48 @@ class Assets:
     def create_many(
         self, organization_id: str, items: Sequence[tuple[str | None, str | None]]
     ) -> list[BulkOutcome]:
-        """Create many (vin, name) assets in one transaction; existing VINs are reported, not duplicated.
+        """Create many (vin, name) assets in one transaction; those already present are reported.
 
-        A VIN is required here: it is what makes a re-run of the same import add nothing.
+        An asset is identified by its VIN, or by its name when it has none, so a re-run of the same
+        import adds nothing.
         """
         now = self._clock.now_ms()
         outcomes: dict[int, BulkOutcome] = {}
-        wanted: dict[str, tuple[int, str | None]] = {}
+        by_vin: dict[str, tuple[int, str | None]] = {}
+        by_name: dict[str, int] = {}
         for index, (raw_vin, name) in enumerate(items):
             try:
                 vin = normalize_asset_vin(raw_vin)
             except Invalid as error:
                 outcomes[index] = BulkOutcome(index, "refused", code=error.code, detail=error.detail)
                 continue
-            if vin is None:
-                outcomes[index] = BulkOutcome(
-                    index, "refused", code="missing_vin", detail="A VIN is required."
-                )
-            elif vin in wanted:
-                detail = f"VIN {vin} appears earlier in the same request."
-                outcomes[index] = BulkOutcome(index, "refused", code="duplicate_vin", detail=detail)
-            else:
-                wanted[vin] = (index, name)
+            refusal = _bulk_refusal(vin, name, by_vin, by_name)
+            if refusal is not None:
+                outcomes[index] = BulkOutcome(index, "refused", code=refusal[0], detail=refusal[1])
+            elif vin is not None:
+                by_vin[vin] = (index, name)
+            elif name:
+                by_name[name] = index
         with self._storage.write() as uow:
             organizations.require(uow, organization_id)
-            existing = uow.assets.by_vins(organization_id, list(wanted))
+            existing_vins = uow.assets.by_vins(organization_id, list(by_vin))
+            existing_names = uow.assets.without_vin_by_names(organization_id, list(by_name))
+            wanted: list[tuple[int, str | None, str | None]] = [
+                (index, vin, name) for vin, (index, name) in by_vin.items()
+            ]
+            wanted += [(index, None, name) for name, index in by_name.items()]
             new: list[Asset] = []
-            for vin, (index, name) in wanted.items():
-                if vin in existing:
-                    outcomes[index] = BulkOutcome(index, "exists", asset_id=existing[vin].id)
+            for index, vin, name in wanted:
+                present = existing_vins.get(vin) if vin is not None else existing_names.get(name or "")
+                if present is not None:
+                    outcomes[index] = BulkOutcome(index, "exists", asset_id=present.id)
                     continue
                 asset = Asset(str(uuid.uuid4()), organization_id, vin, name, now, now)
                 new.append(asset)
                 outcomes[index] = BulkOutcome(index, "created", asset_id=asset.id)
             if new:
                 uow.assets.add_many(new)
+            if any(asset.vin is not None for asset in new):
                 self._vin_changed(uow, organization_id, now)
         return [outcomes[index] for index in sorted(outcomes)]
 

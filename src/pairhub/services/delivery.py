@@ -137,10 +137,16 @@ class Delivery:
         return result
 
     async def send_test(self, organization_id: str, subscription_id: str) -> TestDelivery:
-        """Send one sample batch at once (not stored, not counted) and report the receiver's answer."""
+        """Send one sample batch at once (not stored, not counted) and report the receiver's answer.
+
+        A delivered sample shows the receiver answers again: the pending batch is sent now instead of
+        waiting for its next retry or probe.
+        """
         job = await asyncio.to_thread(self._test_job, organization_id, subscription_id)
         async with self.sender() as sender:
             result = await self.send(sender, job)
+        if delivery.is_success(result.status):
+            await asyncio.to_thread(self._subscriptions.receiver_answers, organization_id, subscription_id)
         return TestDelivery(job.batch_id, result)
 
     def _test_job(self, organization_id: str, subscription_id: str) -> Job:

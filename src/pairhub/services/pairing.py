@@ -6,7 +6,7 @@ from dataclasses import dataclass
 
 from pairhub.domain import units as unit_rules
 from pairhub.domain.events import Reason
-from pairhub.domain.pairings import PairingRecord
+from pairhub.domain.pairings import MANUAL_UNPAIR, PairingRecord
 from pairhub.domain.units import Unit
 from pairhub.ports import Clock, Storage
 from pairhub.services import assets, organizations, units
@@ -52,7 +52,7 @@ class Pairing:
             now = self._clock.now_ms()
             step = unit_rules.on_unpair(unit, asset_vin, now)
             uow.units.save(step.unit)
-            entry = uow.pairings.close(unit_id, now, f"ManualUnpair:{via}")
+            entry = uow.pairings.close(unit_id, now, unpaired_by=MANUAL_UNPAIR, unpaired_via=via)
             uow.events.record(step.events)
             return entry
 

@@ -335,6 +335,15 @@ class Subscriptions:
             uow.subscriptions.save(sub)
             return self._view(uow, sub)
 
+    def receiver_answers(self, organization_id: str, subscription_id: str) -> None:
+        """After a delivered test send: a batch waiting for its retry or probe is due at once."""
+        with self._storage.write() as uow:
+            sub = self._load(uow, organization_id, subscription_id, lock=True)
+            pending = uow.batches.pending_of([sub.id])[sub.id]
+            sub, due_now = rules.receiver_answers(sub, pending, self._clock.now_ms())
+            uow.batches.save_many(due_now)
+            uow.subscriptions.save(sub)
+
     @staticmethod
     def _activate(uow: UnitOfWork, sub: Subscription, now: int) -> Subscription:
         sub, batches = rules.resume(sub, uow.batches.pending_of([sub.id])[sub.id], now)

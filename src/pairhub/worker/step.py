@@ -244,7 +244,7 @@ class Step:
             return Recorded(self._attempt(f, now, status, error, rules.LEASE_LOST))
         decision = delivery.decide(
             status=status,
-            attempts=batch.attempts + 1,
+            attempts=batch.scheduled_attempts + 1,
             state=sub.state,
             now=now,
             schedule_ms=self.config.schedule_ms,

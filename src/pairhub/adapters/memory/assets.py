@@ -78,6 +78,16 @@ class MemoryAssets:
             if asset.organization_id == organization_id and asset.vin is not None and asset.vin in wanted
         }
 
+    def without_vin_by_names(self, organization_id: str, names: Collection[str]) -> dict[str, Asset]:
+        """The organization's assets without a VIN whose name is one of these, by name (the first by id)."""
+        wanted = set(names)
+        found: dict[str, Asset] = {}
+        for asset in sorted(self._rows.values(), key=lambda row: row.id):
+            mine = asset.organization_id == organization_id and asset.vin is None
+            if mine and asset.name is not None and asset.name in wanted:
+                found.setdefault(asset.name, asset)
+        return found
+
     def partial_candidates(self, organization_id: str, sensor_vin: str) -> list[tuple[str, str]]:
         """(asset id, VIN) pairs that are P1 or P2 candidates."""
         return [

@@ -36,7 +36,7 @@ class MemoryPairings:
                 )
             )
 
-    def close(self, unit_id: str, at: int, unpaired_by: str) -> PairingRecord:
+    def close(self, unit_id: str, at: int, unpaired_by: str, unpaired_via: str) -> PairingRecord:
         """End the unit's open entry and return it."""
         rows = self._rows
         position = next(
@@ -44,7 +44,9 @@ class MemoryPairings:
             for index, entry in enumerate(rows)
             if entry.unit_id == unit_id and entry.unpaired_at is None
         )
-        rows[position] = replace(rows[position], unpaired_at=at, unpaired_by=unpaired_by)
+        rows[position] = replace(
+            rows[position], unpaired_at=at, unpaired_by=unpaired_by, unpaired_via=unpaired_via
+        )
         return rows[position]
 
     def search(

@@ -107,6 +107,22 @@ class SqlAssets:
             row["vin"]: _asset(row) for row in matching.find_exact(self._connection, organization_id, vins_)
         }
 
+    def without_vin_by_names(self, organization_id: str, names: Collection[str]) -> dict[str, Asset]:
+        """The organization's assets without a VIN whose name is one of these, by name (the first by id)."""
+        if not names:
+            return {}
+        query = (
+            select(assets)
+            .where(
+                assets.c.organization_id == organization_id,
+                assets.c.name.in_(list(names)),
+                assets.c.vin.is_(None),
+            )
+            .order_by(assets.c.id.desc())
+        )
+        # Read newest id first so that the smallest id of a name is the one kept.
+        return {row["name"]: _asset(row) for row in self._connection.execute(query).mappings()}
+
     def partial_candidates(self, organization_id: str, sensor_vin: str) -> list[tuple[str, str]]:
         """(asset id, VIN) pairs that may be P1 or P2 candidates (index range or equality)."""
         return matching.find_partial_candidates(self._connection, organization_id, sensor_vin)

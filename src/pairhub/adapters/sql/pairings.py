@@ -22,6 +22,7 @@ def _record(row: RowMapping) -> PairingRecord:
         paired_via=row["paired_via"],
         unpaired_at=row["unpaired_at"],
         unpaired_by=row["unpaired_by"],
+        unpaired_via=row["unpaired_via"],
     )
 
 
@@ -50,12 +51,14 @@ class SqlPairings:
             ],
         )
 
-    def close(self, unit_id: str, at: int, unpaired_by: str) -> PairingRecord:
+    def close(self, unit_id: str, at: int, unpaired_by: str, unpaired_via: str) -> PairingRecord:
         """End the unit's open entry and return it."""
         open_entry = pairings.c.unit_id == unit_id, pairings.c.unpaired_at.is_(None)
         seq = self._connection.execute(select(pairings.c.seq).where(*open_entry)).scalar_one()
         self._connection.execute(
-            update(pairings).where(pairings.c.seq == seq).values(unpaired_at=at, unpaired_by=unpaired_by)
+            update(pairings)
+            .where(pairings.c.seq == seq)
+            .values(unpaired_at=at, unpaired_by=unpaired_by, unpaired_via=unpaired_via)
         )
         return _record(
             self._connection.execute(select(pairings).where(pairings.c.seq == seq)).mappings().one()

@@ -184,6 +184,7 @@ def to_batch(row: RowMapping, with_body: bool = True) -> Batch:
         created_at=row["created_at"],
         status=BatchStatus(row["status"]),
         attempts=row["attempts"],
+        earlier_attempts=row["earlier_attempts"],
         next_attempt_at=row["next_attempt_at"],
         last_attempt_at=row["last_attempt_at"],
         last_status=row["last_status"],
@@ -212,6 +213,7 @@ def batch_state(batch: Batch) -> dict[str, Any]:
     return {
         "status": batch.status.value,
         "attempts": batch.attempts,
+        "earlier_attempts": batch.earlier_attempts,
         "next_attempt_at": batch.next_attempt_at,
         "last_attempt_at": batch.last_attempt_at,
         "last_status": batch.last_status,

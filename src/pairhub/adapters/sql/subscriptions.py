@@ -42,6 +42,7 @@ DELIVERED = Outcome.DELIVERED.value
 _BATCH_STATE = (
     "status",
     "attempts",
+    "earlier_attempts",
     "next_attempt_at",
     "last_attempt_at",
     "last_status",

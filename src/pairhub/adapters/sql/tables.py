@@ -122,6 +122,7 @@ pairings = Table(
     Column("paired_via", String(32), nullable=False),
     Column("unpaired_at", BigInteger),
     Column("unpaired_by", String(32)),
+    Column("unpaired_via", String(32)),
     Index("ix_pairings_org_seq", "organization_id", "seq"),
     Index("ix_pairings_unit_open", "unit_id", "unpaired_at"),
     # "As of" reads one organization's entries that began before an instant, by unit id.
@@ -226,7 +227,9 @@ batches = Table(
     Column("body", Text, nullable=False),
     Column("created_at", BigInteger, nullable=False),
     Column("status", String(16), nullable=False),
+    # Every attempt of the batch; `earlier_attempts` of them came before its current retry schedule.
     Column("attempts", Integer, nullable=False, default=0),
+    Column("earlier_attempts", Integer, nullable=False, server_default="0"),
     Column("next_attempt_at", BigInteger),
     Column("last_attempt_at", BigInteger),
     Column("last_status", Integer),

@@ -100,6 +100,7 @@ def history(entry: PairingRecord) -> dict[str, Any]:
         "pairedVia": entry.paired_via,
         "unpairedAt": iso(entry.unpaired_at),
         "unpairedBy": entry.unpaired_by,
+        "unpairedVia": entry.unpaired_via,
     }
 
 

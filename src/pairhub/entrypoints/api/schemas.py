@@ -82,7 +82,7 @@ class AssetIn(Strict):
 
 
 class BulkAssetsIn(Strict):
-    """Create up to 1000 assets at once; a VIN is required so that re-runs add nothing."""
+    """Create up to 1000 assets at once; each is known by its VIN (else its name), so re-runs add nothing."""
 
     assets: list[AssetIn] = Field(min_length=1, max_length=1000)
 
@@ -200,6 +200,7 @@ class PairingHistoryOut(BaseModel):
     pairedVia: str
     unpairedAt: str | None
     unpairedBy: str | None
+    unpairedVia: str | None
 
 
 class FeedItemOut(BaseModel):

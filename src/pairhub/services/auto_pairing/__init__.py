@@ -57,5 +57,10 @@ class AutoPairing:
         rematch.rematch_organization(self._resolver, uow, organization_id, now)
 
     def switch_organization(self, uow: UnitOfWork, organization_id: str, enabled: bool, now: int) -> None:
-        """Follow the organization's auto-pairing switch (hook of the organization use cases)."""
+        """Follow the organization's auto-pairing switch (hook of the organization use cases).
+
+        Switched on, the waiting units are re-matched at once: assets may have changed while it was off.
+        """
         rematch.switch_organization(uow, organization_id, enabled)
+        if enabled:
+            rematch.rematch_organization(self._resolver, uow, organization_id, now)

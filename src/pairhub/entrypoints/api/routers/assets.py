@@ -29,7 +29,7 @@ def create_asset(body: AssetIn, org_id: OrgIdDep, c: ContainerDep) -> dict[str, 
 
 @router.post("/bulk", response_model=BulkAssetsOut)
 def create_assets_in_bulk(body: BulkAssetsIn, org_id: OrgIdDep, c: ContainerDep) -> dict[str, Any]:
-    """Create many assets in one transaction; existing VINs are reported (idempotent re-runs)."""
+    """Create many assets in one transaction; those present (same VIN, else same name) are reported."""
     outcomes = c.assets.create_many(org_id, [(item.vin, item.name) for item in body.assets])
     results = [
         {"index": o.index, "status": o.status, "id": o.asset_id, "code": o.code, "detail": o.detail}
