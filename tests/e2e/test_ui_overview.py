@@ -14,7 +14,8 @@ import pytest
 from playwright.sync_api import Browser, BrowserContext, Page, expect
 
 from tests.conftest import ADMIN_TOKEN
-from tests.e2e.conftest import DESKTOP, PHONE, Org, Receiver, Server, new_unit_id, shot, sign_in
+from tests.delivery_support import Receiver
+from tests.e2e.conftest import DESKTOP, PHONE, Org, Server, new_unit_id, shot, sign_in
 from tests.e2e.processes import start_serve, stop
 from tests.mqtt_support import running_broker
 
@@ -72,7 +73,12 @@ def _fleet(server: Server, receiver: Receiver) -> tuple[Org, dict[str, str]]:
     created = org.call(
         "POST",
         "/subscriptions",
-        json={"url": receiver.url, "eventNames": ["unit.paired"], "maxWaitMs": 0, "description": "Fleet ERP"},
+        json={
+            "url": receiver.url(),
+            "eventNames": ["unit.paired"],
+            "maxWaitMs": 0,
+            "description": "Fleet ERP",
+        },
     )
     assert created.status_code == 201, created.text
     units = {name: new_unit_id() for name in ("paired", "not-found", "garbage", "several", "silent")}
@@ -80,10 +86,10 @@ def _fleet(server: Server, receiver: Receiver) -> tuple[Org, dict[str, str]]:
         org.unit(unit_id)
     server.unit_messages({"unitId": units["paired"], "vin": "1HGCM82633A000001"})
     _until(lambda: _overview(org)["subscriptions"][0]["eventsDelivered"] == 1, "the first delivery")
-    receiver.status = 400  # refused: the next batch fails without retries
+    receiver.always("/hook", 400)  # refused: the next batch fails without retries
     server.unit_messages({"unitId": units["not-found"], "vin": "YV2AS02A6CB123456"})
     _until(lambda: _overview(org)["subscriptions"][0]["eventsFailed"] == 1, "the refused batch")
-    receiver.status = 200
+    receiver.always("/hook", 200)
     server.unit_messages(
         {"unitId": units["garbage"], "vin": "0000000000"},
         {"unitId": units["several"], "vin": "9634031L738192"},  # the end of both Curtainsiders' VINs
@@ -319,7 +325,7 @@ def test_scripts_are_static_files_under_a_self_only_policy(
         sign_in(page, org.key)
         page.goto("/ui/subscriptions")
         assert page.locator("[onclick], [onsubmit], [onchange], script:not([src])").count() == 0
-        page.get_by_label("Webhook URL").fill(receiver.url)
+        page.get_by_label("Webhook URL").fill(receiver.url())
         page.get_by_role("button", name="Create subscription").click()
         secret = page.get_by_label("Signing secret").input_value()
         page.get_by_role("button", name="Copy").click()

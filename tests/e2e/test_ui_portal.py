@@ -183,7 +183,7 @@ def test_an_ed25519_subscription_shows_its_public_keys_and_links_its_jwk_set(
     org = server.new_org("Ed25519 Portal Trailers")
     sign_in(page, org.key)
     page.get_by_role("link", name="Datahub portal").click()
-    page.get_by_label("Webhook URL").fill(receiver.url)
+    page.get_by_label("Webhook URL").fill(receiver.url())
     page.get_by_label("Signature algorithm").select_option("ed25519")
     page.get_by_label("Description").fill("Public-key ERP")
     page.get_by_role("button", name="Create subscription").click()
@@ -193,7 +193,9 @@ def test_an_ed25519_subscription_shows_its_public_keys_and_links_its_jwk_set(
     assert re.fullmatch(r"whpk_[A-Za-z0-9+/]{43}=", first_key)
     expect(page.get_by_label("Signing secret")).to_have_count(0)
     page.get_by_role("link", name="Go to the subscription").click()
-    page.get_by_role("button", name="Rotate key").click()
+    page.get_by_role("button", name="Rotate key…").click()
+    expect(page.get_by_role("heading", name="Rotate the signing key")).to_be_visible()
+    page.get_by_role("button", name="Yes, rotate the key").click()
     expect(page.get_by_role("heading", name="New signing key")).to_be_visible()
     page.get_by_role("link", name="Go to the subscription").click()
 
@@ -212,12 +214,12 @@ def test_the_receiver_credentials_show_without_the_client_secret(
     org = server.new_org("OAuth Portal Trailers")
     auth = {
         "type": "oauth2ClientCredentials",
-        "tokenUrl": receiver.url.replace("/hook", "/token"),
+        "tokenUrl": receiver.url("/token"),
         "clientId": "pairhub-acme",
         "clientSecret": "never-shown-0451",
         "scope": "pairings:write",
     }
-    body = {"url": receiver.url, "eventNames": ["unit.paired"], "auth": auth}
+    body = {"url": receiver.url(), "eventNames": ["unit.paired"], "auth": auth}
     created = org.call("POST", "/subscriptions", json=body)
     assert created.status_code == 201, created.text
     sign_in(page, org.key)
