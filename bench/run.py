@@ -531,7 +531,11 @@ def reset_postgres(url: str) -> tuple[str, Engine]:
     return bench_url, engine
 
 
-def run_sqlite(workdir: Path, sizes: Sizes) -> list[Figure]:
+GROUPS = ("delivery", "pairing", "partial", "latency", "mqtt", "match")
+"""Groups of figures `--only` may pick; `pairing` holds auto pairing by exact VINs and ingest."""
+
+
+def run_sqlite(workdir: Path, sizes: Sizes, only: frozenset[str] = frozenset(GROUPS)) -> list[Figure]:
     """Every figure on SQLite with one `pairhub serve` (API, worker and scheduler in one process)."""
     database_url = f"sqlite:///{workdir / 'bench.db'}"
     engine = make_engine(database_url)
@@ -543,12 +547,17 @@ def run_sqlite(workdir: Path, sizes: Sizes) -> list[Figure]:
     try:
         l_http = limits.l_http(server.base_url, seconds=sizes.limit_seconds)
         figures.append(Figure("L-http", "L-http: pairhub's /healthz", l_http, "requests/s"))
-        figures += timed(figure_delivery_requests, server, receiver, engine, sizes)
-        figures += timed(figure_delivery_events, server, receiver, engine, sizes)
-        figures += timed(figure_auto_pairing_and_ingest, [server], engine, sizes, l_commit, l_http)
-        figures += timed(figure_partial_pairing, server, engine, sizes, l_commit)
-        figures += timed(figure_end_to_end_latency, server, receiver, engine, sizes)
-        figures += timed(run_mqtt, database_url, workdir, sizes)
+        if "delivery" in only:
+            figures += timed(figure_delivery_requests, server, receiver, engine, sizes)
+            figures += timed(figure_delivery_events, server, receiver, engine, sizes)
+        if "pairing" in only or "mqtt" in only:
+            figures += timed(figure_auto_pairing_and_ingest, [server], engine, sizes, l_commit, l_http)
+        if "partial" in only:
+            figures += timed(figure_partial_pairing, server, engine, sizes, l_commit)
+        if "latency" in only:
+            figures += timed(figure_end_to_end_latency, server, receiver, engine, sizes)
+        if "mqtt" in only:
+            figures += timed(run_mqtt, database_url, workdir, sizes)
         rss = server.peak_rss_mb()
         figures.append(
             Figure(
@@ -562,7 +571,8 @@ def run_sqlite(workdir: Path, sizes: Sizes) -> list[Figure]:
     finally:
         server.stop()
         receiver.stop()
-    figures.extend(timed(figure_match_latency, None, sizes))
+    if "match" in only:
+        figures.extend(timed(figure_match_latency, None, sizes))
     return figures
 
 
@@ -694,10 +704,21 @@ def main() -> None:
     parser.add_argument("--postgres", metavar="URL", help="run on PostgreSQL instead of SQLite")
     parser.add_argument("--smoke", action="store_true", help="tiny sizes (used by the test suite)")
     parser.add_argument("--out", type=Path, default=ROOT, help="where bench/results and docs/ are written")
+    parser.add_argument(
+        "--only",
+        metavar="GROUP",
+        action="append",
+        choices=GROUPS,
+        help="measure only these groups (repeatable; SQLite); the report files are then left alone",
+    )
     args = parser.parse_args()
     sizes = SMOKE if args.smoke else Sizes()
     command = "make bench" + (f" ARGS='--postgres {args.postgres}'" if args.postgres else "")
     workdir = Path(tempfile.mkdtemp(prefix="pairhub-bench-"))
+    if args.only:
+        for figure in run_sqlite(workdir, sizes, frozenset(args.only)):
+            print(json.dumps(figure.as_json()), flush=True)
+        return
     figures = run_postgres(args.postgres, workdir, sizes) if args.postgres else run_sqlite(workdir, sizes)
     suffix = "-postgres" if args.postgres else ""
     json_path = args.out / "bench" / "results" / f"latest{suffix}.json"

@@ -153,6 +153,7 @@ def test_activity_is_buffered_and_written_by_the_flush(
 def test_ten_thousand_messages_of_paired_units_write_nothing_per_message(
     api: Api, container: Container, clock: ManualClock
 ) -> None:
+    stop_hearing = container.hear_other_processes()  # PostgreSQL: the paired units cache goes live
     org = api.new_org(autoPairingEnabled=True)
     unit_ids = [f"tp:{n:04d}" for n in range(100)]
     for n, unit_id in enumerate(unit_ids):
@@ -163,6 +164,13 @@ def test_ten_thousand_messages_of_paired_units_write_nothing_per_message(
     )
     assert paired.json()["accepted"] == 100
     assert len(api.feed(org)) == 100
+    steady = {"messages": [{"unitId": u} for u in unit_ids]}
+    # A notification of the pairings heard during a read makes it untrustworthy: read again until known.
+    for _ in range(100):
+        if len(container.ingest.paired_units) == 100:
+            break
+        post(api, steady)
+    assert len(container.ingest.paired_units) == 100
     container.ingest.flush()
 
     with statements(container) as seen:
@@ -182,10 +190,11 @@ def test_ten_thousand_messages_of_paired_units_write_nothing_per_message(
         after = seen[len(during) :]
 
     assert not WRITES & set(during), during
-    assert during.count("SELECT") == 10, "one query per request"
+    assert "SELECT" not in during, "units known to be paired need no query"
     assert [s for s in after if s in WRITES] == ["UPDATE"], "one executemany per flush"
     assert len(api.feed(org)) == 100
     assert api.unit(org, unit_ids[0])["lastLocation"] == {"latitude": 50.9, "longitude": 2.0}
+    stop_hearing()
 
 
 async def test_the_flush_loop_writes_when_stopping(api: Api, container: Container) -> None:

@@ -47,6 +47,7 @@ async def start_background(container: Container, deliver: bool = True, role: str
     """Start the background loops and return a coroutine function that stops them."""
     stopping = asyncio.Event()
     loops = background_loops(deliver, bool(container.settings.mqtt_url), role)
+    stop_hearing = container.hear_other_processes()
     tasks = [asyncio.create_task(_guarded(loop, container, stopping)) for loop in loops]
 
     async def stop() -> None:
@@ -57,6 +58,7 @@ async def start_background(container: Container, deliver: bool = True, role: str
             for task in tasks:
                 task.cancel()
             await asyncio.gather(*tasks, return_exceptions=True)
+        await asyncio.to_thread(stop_hearing)
 
     return stop
 

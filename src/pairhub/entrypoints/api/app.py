@@ -209,7 +209,7 @@ def create_app(container: Container, start_background: BackgroundStarter | None 
     )
     app.state.container = container
     problems.install(app)
-    openapi.install(app)
+    openapi.install(app, body_models=(unit_messages.UnitMessagesIn,))
     webhooks_doc.install(app)
     for module in (ops, organizations, assets, units, pairings, events, unit_messages, subscriptions):
         app.include_router(module.router)
