@@ -21,7 +21,13 @@ log = structlog.get_logger("pairhub.worker")
 
 
 def background_loops(deliver: bool = True, mqtt_ingest: bool = False, role: str = "serve") -> list[Loop]:
-    """The loops a worker runs; each returns when the stop event is set."""
+    """The loops a process runs; each returns when the stop event is set.
+
+    An API process of `serve --workers N` (role "api") only flushes the unit activity it buffered:
+    its background process delivers, schedules and subscribes.
+    """
+    if role == "api":
+        return [loops.flush_loop]
     running: list[Loop] = [loops.flush_loop, loops.reminder_loop]
     if deliver:
         running.append(Container.deliver_webhooks)
