@@ -24,7 +24,7 @@ import orjson
 from sqlalchemy import Engine, create_engine, func, select, text
 from sqlalchemy.engine import make_url
 
-from bench import limits, machine, match_latency, setup
+from bench import limits, machine, match_latency, profile, setup
 from bench import mqtt as bench_mqtt
 from bench.report import Figure, write
 from pairhub.adapters.sql import migrate
@@ -535,7 +535,9 @@ GROUPS = ("delivery", "pairing", "partial", "latency", "mqtt", "match")
 """Groups of figures `--only` may pick; `pairing` holds auto pairing by exact VINs and ingest."""
 
 
-def run_sqlite(workdir: Path, sizes: Sizes, only: frozenset[str] = frozenset(GROUPS)) -> list[Figure]:
+def run_sqlite(
+    workdir: Path, sizes: Sizes, only: frozenset[str] = frozenset(GROUPS), profiling: bool = False
+) -> list[Figure]:
     """Every figure on SQLite with one `pairhub serve` (API, worker and scheduler in one process)."""
     database_url = f"sqlite:///{workdir / 'bench.db'}"
     engine = make_engine(database_url)
@@ -544,6 +546,8 @@ def run_sqlite(workdir: Path, sizes: Sizes, only: frozenset[str] = frozenset(GRO
     figures = [Figure("L-commit", "L-commit: SQLite commits/s, pairhub's durability", l_commit, "commits/s")]
     receiver = Receiver()
     server = Server(database_url, workdir)
+    if profiling:
+        PROFILED.append((server.process.pid, workdir))
     try:
         l_http = limits.l_http(server.base_url, seconds=sizes.limit_seconds)
         figures.append(Figure("L-http", "L-http: pairhub's /healthz", l_http, "requests/s"))
@@ -569,6 +573,7 @@ def run_sqlite(workdir: Path, sizes: Sizes, only: frozenset[str] = frozenset(GRO
             )
         )
     finally:
+        PROFILED.clear()
         server.stop()
         receiver.stop()
     if "match" in only:
@@ -688,10 +693,23 @@ def scaling(figures: list[Figure]) -> list[Figure]:
     ]
 
 
+PROFILED: list[tuple[int, Path]] = []
+"""(pid, folder) of the serve process to sample with py-spy during each step; empty: no profiles."""
+
+
 def timed(step: Callable[..., list[Figure]], *args: Any) -> list[Figure]:
-    """Run one step and print what it measured."""
+    """Run one step, sampled by py-spy when asked, and print what it measured."""
     started = time.perf_counter()
-    produced = step(*args)
+    if PROFILED and profile.available():
+        pid, folder = PROFILED[-1]
+        with profile.recording(pid, folder / f"{step.__name__}-{pid}.txt", rate=25) as raw:
+            produced = step(*args)
+        sampled = profile.summarize(raw)
+        for figure in produced:
+            if not figure.is_limit:
+                figure.profile = sampled
+    else:
+        produced = step(*args)
     took = time.perf_counter() - started
     for figure in produced:
         print(f"{figure.name}: {figure.value:,.2f} {figure.unit} ({took:.1f} s)", flush=True)
@@ -705,6 +723,9 @@ def main() -> None:
     parser.add_argument("--smoke", action="store_true", help="tiny sizes (used by the test suite)")
     parser.add_argument("--out", type=Path, default=ROOT, help="where bench/results and docs/ are written")
     parser.add_argument(
+        "--no-profile", action="store_true", help="do not sample the serve process with py-spy (SQLite)"
+    )
+    parser.add_argument(
         "--only",
         metavar="GROUP",
         action="append",
@@ -715,11 +736,17 @@ def main() -> None:
     sizes = SMOKE if args.smoke else Sizes()
     command = "make bench" + (f" ARGS='--postgres {args.postgres}'" if args.postgres else "")
     workdir = Path(tempfile.mkdtemp(prefix="pairhub-bench-"))
+    profiling = not (args.no_profile or args.smoke)
     if args.only:
-        for figure in run_sqlite(workdir, sizes, frozenset(args.only)):
+        for figure in run_sqlite(workdir, sizes, frozenset(args.only), profiling):
             print(json.dumps(figure.as_json()), flush=True)
+            if figure.profile is not None:
+                print("\n".join(figure.profile.markdown()), flush=True)
         return
-    figures = run_postgres(args.postgres, workdir, sizes) if args.postgres else run_sqlite(workdir, sizes)
+    if args.postgres:
+        figures = run_postgres(args.postgres, workdir, sizes)
+    else:
+        figures = run_sqlite(workdir, sizes, profiling=profiling)
     suffix = "-postgres" if args.postgres else ""
     json_path = args.out / "bench" / "results" / f"latest{suffix}.json"
     write(figures, machine.describe(), command, json_path, args.out / "docs" / f"performance{suffix}.md")
