@@ -226,3 +226,25 @@ def test_a_failed_flush_keeps_the_activity_for_the_next_one(
     assert len(container.ingest.buffer) == 1
     assert container.ingest.flush() == 1
     assert api.unit(org, UNIT)["lastReportedVin"] == VIN
+
+
+def test_partial_vins_of_a_request_pair_with_bulk_writes(api: Api, container: Container) -> None:
+    org = api.new_org(autoPairingEnabled=True)
+    vins = [f"1HGCM82633A{n:06d}" for n in range(1, 21)]
+    assets = [api.new_asset(org, vin=vin) for vin in vins]
+    unit_ids = [f"tp:{n:04d}" for n in range(20)]
+    for unit_id in unit_ids:
+        api.new_unit(org, unit_id)
+    # Even units report a truncated VIN (P1), odd ones a typo before the serial (P2).
+    reported = [vin[-9:] if n % 2 == 0 else vin[:3] + "X" + vin[4:] for n, vin in enumerate(vins)]
+
+    with statements(container) as seen:
+        body = post(
+            api, {"messages": [{"unitId": u, "vin": v} for u, v in zip(unit_ids, reported, strict=True)]}
+        )
+
+    assert body.json() == {"accepted": 20, "rejected": []}
+    assert [api.unit(org, u)["assetId"] for u in unit_ids] == [asset["id"] for asset in assets]
+    assert [e["eventData"]["unitId"] for e in api.feed(org)] == unit_ids
+    assert {e["eventData"]["reason"] for e in api.feed(org)} == {"AutoPair"}
+    assert seen.count("SAVEPOINT") == 2, "one for the exact VINs, one for the others: none per unit"

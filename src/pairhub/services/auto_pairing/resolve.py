@@ -66,7 +66,7 @@ class Resolver:
         try:
             with uow.savepoint():
                 result = self.matcher(uow.assets, unit.organization_id, sensor_vin)
-                step = outcome(unit, result, self._asset_vin(uow, unit, sensor_vin, result))
+                step = outcome(unit, result, self.asset_vin(uow, unit, sensor_vin, result))
                 apply(uow, unit, step)
         except Exception:
             # The savepoint undid whatever the failed outcome wrote, but the transaction goes on: the
@@ -77,7 +77,8 @@ class Resolver:
         return step
 
     @staticmethod
-    def _asset_vin(uow: UnitOfWork, unit: Unit, sensor_vin: str, result: MatchResult) -> str | None:
+    def asset_vin(uow: UnitOfWork, unit: Unit, sensor_vin: str, result: MatchResult) -> str | None:
+        """The VIN of the asset a match pairs with (None when it pairs with none)."""
         if result.kind is MatchKind.EXACT:
             return sensor_vin
         if result.kind is MatchKind.PARTIAL and result.asset_id is not None:
