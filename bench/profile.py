@@ -45,7 +45,11 @@ def available() -> bool:
 
 @contextmanager
 def recording(pid: int, out: Path, rate: int = 50) -> Iterator[Path]:
-    """Sample `pid` while the block runs; the collapsed stacks are in `out` afterwards."""
+    """Sample `pid` while the block runs; the collapsed stacks are in `out` afterwards.
+
+    Blocking mode (the process paused for each sample) is what tells idle threads from busy ones: a
+    thread waiting in epoll or on a queue is not counted.
+    """
     process = subprocess.Popen(
         [
             PY_SPY,
