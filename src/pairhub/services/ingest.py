@@ -72,9 +72,7 @@ class ActivityBuffer:
 
     def record(self, unit_id: str, activity: Activity) -> None:
         """Coalesce one message's activity into the unit's pending entry."""
-        with self._lock:
-            current = self._pending.get(unit_id)
-            self._pending[unit_id] = activity if current is None else current.then(activity)
+        self.record_many(((unit_id, activity),))
 
     def record_many(self, activities: Sequence[tuple[str, Activity]]) -> None:
         """Coalesce many messages' activity under one acquisition of the lock, in arrival order."""
@@ -118,7 +116,7 @@ class Ingest:
         self._storage = storage
         self._clock = clock
         self._auto_pairing = auto_pairing
-        self.buffer = buffer or ActivityBuffer()
+        self.buffer = ActivityBuffer() if buffer is None else buffer
         self.paired_units = PairedUnits(enabled=False) if paired_units is None else paired_units
 
     def accept(self, messages: Sequence[UnitMessage]) -> IngestResult:

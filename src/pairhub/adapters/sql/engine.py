@@ -63,7 +63,7 @@ def make_engine(url: str) -> Engine:
 
 OUTBOX_WRITTEN = "pairhub_outbox_written"
 """Set in `connection.info` by the outbox, so that a commit can wake the delivery worker."""
-PAIRING_CHANGED = "pairhub_units_repaired"
+PAIRING_CHANGED = "pairhub_pairing_changed"
 """The ids of units whose pairing a transaction changed (in `connection.info`), for the caches."""
 OUTBOX_CHANNEL = "pairhub_outbox"
 UNITS_CHANNEL = "pairhub_units"
