@@ -14,6 +14,11 @@ from dataclasses import dataclass
 from pathlib import Path
 
 PY_SPY = shutil.which("py-spy") or str(Path(sys.executable).with_name("py-spy"))
+_WAITS = {
+    "Runner.run (asyncio.runners)": "waiting: the event loop's select",
+    "_worker (concurrent.futures.thread)": "waiting: an idle thread-pool thread",
+}
+"""Innermost Python frames of threads blocked in C that py-spy may still count: named for what they are."""
 _FRAME = re.compile(r"^(?P<function>.+?) \((?P<file>[^()]*?)(?::\d+)?\)$")
 
 
@@ -104,7 +109,7 @@ def summarize(raw: Path) -> Profile | None:
         if not frames:
             continue
         total += count
-        own[frames[-1]] += count
+        own[_WAITS.get(frames[-1], frames[-1])] += count
         for name in {frame for frame in frames if "(pairhub." in frame}:
             within[name] += count
     if not total:
