@@ -52,8 +52,7 @@ def available() -> bool:
 def recording(pid: int, out: Path, rate: int = 50) -> Iterator[Path]:
     """Sample `pid` while the block runs; the collapsed stacks are in `out` afterwards.
 
-    Blocking mode (the process paused for each sample) is what tells idle threads from busy ones: a
-    thread waiting in epoll or on a queue is not counted.
+    Non-blocking: pausing the process for every sample slowed the very figure being measured.
     """
     process = subprocess.Popen(
         [
