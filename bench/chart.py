@@ -37,8 +37,8 @@ def svg(figures: list[Figure]) -> str:
         f'<svg xmlns="http://www.w3.org/2000/svg" width="{width}" height="{height}" '
         f'font-family="sans-serif" font-size="12">',
         f'<rect width="{width}" height="{height}" fill="white"/>',
-        f'<text x="{LABEL_W}" y="16" font-weight="bold">Each figure / its limit (log scale); '
-        "| marks the target; green meets it</text>",
+        f'<text x="{LABEL_W}" y="16" font-weight="bold">Each figure / its limit (or its bound), log '
+        "scale; | marks the target; green meets it</text>",
     ]
     for tick in (0.001, 0.01, 0.1, 1, 10):
         x = _x(tick)
