@@ -5,7 +5,10 @@ from __future__ import annotations
 import json
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from bench.profile import Profile
 
 
 @dataclass
@@ -28,6 +31,8 @@ class Figure:
     note: str = ""
     correct: bool = True
     """False when the run's own check of the outcome failed (e.g. events missing): never meets."""
+    profile: Profile | None = None
+    """Where the serve process spent its time while this figure ran (py-spy), when sampled."""
 
     @property
     def is_limit(self) -> bool:
@@ -142,9 +147,25 @@ def write(
     if notes:
         lines += ["", "## Notes", ""]
         lines += [f"- **{f.name}**: {f.note}" for f in notes]
+    lines += ["", "## Chart", "", f"![Each figure against its limit]({markdown_path.stem}.svg)"]
+    profiled = [f for f in figures if f.meets is False and f.profile is not None]
+    if profiled:
+        lines += [
+            "",
+            "## Profiles of the figures that miss",
+            "",
+            "Sampled from the serve process while the figure ran (`py-spy record --format raw`, 25 Hz):",
+            "the functions where time was spent (innermost frame), and pairhub's frames on the stack.",
+        ]
+        for f in profiled:
+            assert f.profile is not None
+            lines += ["", f"**`{f.id}`** (ratio {f.ratio:.3f}, target {f.target})", "", *f.profile.markdown()]
     analysis = Path(__file__).with_name("analysis.md")
     if analysis.exists():
         # Hand-written: where the time goes for the figures that miss, from profiles of this code.
         lines += ["", analysis.read_text().strip()]
     markdown_path.parent.mkdir(parents=True, exist_ok=True)
     markdown_path.write_text("\n".join(lines) + "\n")
+    from bench.chart import svg  # the chart draws Figures: imported late, it imports this module
+
+    markdown_path.with_suffix(".svg").write_text(svg(figures))

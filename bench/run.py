@@ -24,7 +24,7 @@ import orjson
 from sqlalchemy import Engine, create_engine, func, select, text
 from sqlalchemy.engine import make_url
 
-from bench import limits, machine, match_latency, setup
+from bench import limits, machine, match_latency, profile, setup
 from bench import mqtt as bench_mqtt
 from bench.report import Figure, write
 from pairhub.adapters.secret_box import new_key
@@ -336,10 +336,10 @@ def _messages_body(unit_ids: list[str], vins: list[str]) -> bytes:
     return json.dumps({"messages": messages}).encode()
 
 
-def figure_auto_pairing_and_ingest(
-    servers: list[Server], engine: Engine, sizes: Sizes, l_commit: float | None, l_http: float
+def figure_auto_pairing(
+    servers: list[Server], engine: Engine, sizes: Sizes, l_commit: float | None
 ) -> list[Figure]:
-    """New units pairing by exact VIN among many assets, then the steady state of paired units."""
+    """New units pairing by exact VIN among many assets (the ingest figure then reuses them)."""
     server = servers[0]
     org = server.api.organization("Auto pairing", auto_pairing=True)
     setup.insert_assets(engine, org, sizes.pairing_assets)
@@ -364,6 +364,26 @@ def figure_auto_pairing_and_ingest(
         engine, select(func.count()).select_from(events).where(events.c.reason == "AutoPair")
     )
     pairing_rate = paired / elapsed
+    return [
+        Figure(
+            "autopair_exact",
+            f"auto pairings/s (exact VINs among {sizes.pairing_assets:,} assets, events included)",
+            pairing_rate,
+            "pairings/s",
+            "L-commit" if l_commit else None,
+            l_commit,
+            target_ratio=2.0 if l_commit else None,
+            note=f"{paired} units paired, {auto_events} AutoPair events recorded",
+            correct=auto_events == paired == sizes.pairing_units,
+        )
+    ]
+
+
+def figure_ingest(servers: list[Server], sizes: Sizes) -> list[Figure]:
+    """The steady state: the units the auto-pairing figure paired keep reporting their VINs."""
+    unit_ids = [f"tp:{100_000_000 + n}" for n in range(sizes.pairing_units)]
+    vins = [setup.vin_for(n) for n in range(sizes.pairing_units)]
+    urls = [f"{s.base_url}/v1/unit-messages" for s in servers]
     steady_units = unit_ids[: sizes.paired_units]
     steady_vins = vins[: sizes.paired_units]
     repeats = max(1, sizes.ingest_messages // len(steady_units))
@@ -377,17 +397,6 @@ def figure_auto_pairing_and_ingest(
     ingest_rate = len(steady_bodies) * per_body / steady_elapsed
     l_ingest = limits.l_ingest(steady_bodies[0], seconds=sizes.limit_seconds, concurrency=4 * len(servers))
     return [
-        Figure(
-            "autopair_exact",
-            f"auto pairings/s (exact VINs among {sizes.pairing_assets:,} assets, events included)",
-            pairing_rate,
-            "pairings/s",
-            "L-commit" if l_commit else None,
-            l_commit,
-            target_ratio=2.0 if l_commit else None,
-            note=f"{paired} units paired, {auto_events} AutoPair events recorded",
-            correct=auto_events == paired == sizes.pairing_units,
-        ),
         Figure("L-ingest", "L-ingest: bare uvicorn endpoint, orjson, 202", l_ingest, "requests/s"),
         Figure(
             "ingest_http",
@@ -537,7 +546,13 @@ def reset_postgres(url: str) -> tuple[str, Engine]:
     return bench_url, engine
 
 
-def run_sqlite(workdir: Path, sizes: Sizes) -> list[Figure]:
+GROUPS = ("delivery", "pairing", "partial", "latency", "mqtt", "match")
+"""Groups of figures `--only` may pick; `pairing` holds auto pairing by exact VINs and ingest."""
+
+
+def run_sqlite(
+    workdir: Path, sizes: Sizes, only: frozenset[str] = frozenset(GROUPS), profiling: bool = False
+) -> list[Figure]:
     """Every figure on SQLite with one `pairhub serve` (API, worker and scheduler in one process)."""
     database_url = f"sqlite:///{workdir / 'bench.db'}"
     engine = make_engine(database_url)
@@ -546,15 +561,23 @@ def run_sqlite(workdir: Path, sizes: Sizes) -> list[Figure]:
     figures = [Figure("L-commit", "L-commit: SQLite commits/s, pairhub's durability", l_commit, "commits/s")]
     receiver = Receiver()
     server = Server(database_url, workdir)
+    if profiling:
+        PROFILED.append((server.process.pid, workdir))
     try:
         l_http = limits.l_http(server.base_url, seconds=sizes.limit_seconds)
         figures.append(Figure("L-http", "L-http: pairhub's /healthz", l_http, "requests/s"))
-        figures += timed(figure_delivery_requests, server, receiver, engine, sizes)
-        figures += timed(figure_delivery_events, server, receiver, engine, sizes)
-        figures += timed(figure_auto_pairing_and_ingest, [server], engine, sizes, l_commit, l_http)
-        figures += timed(figure_partial_pairing, server, engine, sizes, l_commit)
-        figures += timed(figure_end_to_end_latency, server, receiver, engine, sizes)
-        figures += timed(run_mqtt, database_url, workdir, sizes)
+        if "delivery" in only:
+            figures += timed(figure_delivery_requests, server, receiver, engine, sizes)
+            figures += timed(figure_delivery_events, server, receiver, engine, sizes)
+        if "pairing" in only or "mqtt" in only:
+            figures += timed(figure_auto_pairing, [server], engine, sizes, l_commit)
+            figures += timed(figure_ingest, [server], sizes)
+        if "partial" in only:
+            figures += timed(figure_partial_pairing, server, engine, sizes, l_commit)
+        if "latency" in only:
+            figures += timed(figure_end_to_end_latency, server, receiver, engine, sizes)
+        if "mqtt" in only:
+            figures += timed(run_mqtt, database_url, workdir, sizes)
         rss = server.peak_rss_mb()
         figures.append(
             Figure(
@@ -566,9 +589,11 @@ def run_sqlite(workdir: Path, sizes: Sizes) -> list[Figure]:
             )
         )
     finally:
+        PROFILED.clear()
         server.stop()
         receiver.stop()
-    figures.extend(timed(figure_match_latency, None, sizes))
+    if "match" in only:
+        figures.extend(timed(figure_match_latency, None, sizes))
     return figures
 
 
@@ -599,9 +624,11 @@ def run_postgres(url: str, workdir: Path, sizes: Sizes) -> list[Figure]:
             try:
                 l_http = limits.l_http(servers[0].base_url, seconds=sizes.limit_seconds)
                 produced = [
+                    Figure("L-http", "L-http: pairhub's /healthz", l_http, "requests/s"),
                     *timed(figure_delivery_requests, servers[0], receiver, engine, sizes),
                     *timed(figure_delivery_events, servers[0], receiver, engine, sizes),
-                    *timed(figure_auto_pairing_and_ingest, servers, engine, sizes, None, l_http),
+                    *timed(figure_auto_pairing, servers, engine, sizes, None),
+                    *timed(figure_ingest, servers, sizes),
                 ]
             finally:
                 workers.stop()
@@ -684,10 +711,23 @@ def scaling(figures: list[Figure]) -> list[Figure]:
     ]
 
 
+PROFILED: list[tuple[int, Path]] = []
+"""(pid, folder) of the serve process to sample with py-spy during each step; empty: no profiles."""
+
+
 def timed(step: Callable[..., list[Figure]], *args: Any) -> list[Figure]:
-    """Run one step and print what it measured."""
+    """Run one step, sampled by py-spy when asked, and print what it measured."""
     started = time.perf_counter()
-    produced = step(*args)
+    if PROFILED and profile.available():
+        pid, folder = PROFILED[-1]
+        with profile.recording(pid, folder / f"{step.__name__}-{pid}.txt", rate=25) as raw:
+            produced = step(*args)
+        sampled = profile.summarize(raw)
+        for figure in produced:
+            if not figure.is_limit:
+                figure.profile = sampled
+    else:
+        produced = step(*args)
     took = time.perf_counter() - started
     for figure in produced:
         print(f"{figure.name}: {figure.value:,.2f} {figure.unit} ({took:.1f} s)", flush=True)
@@ -700,11 +740,31 @@ def main() -> None:
     parser.add_argument("--postgres", metavar="URL", help="run on PostgreSQL instead of SQLite")
     parser.add_argument("--smoke", action="store_true", help="tiny sizes (used by the test suite)")
     parser.add_argument("--out", type=Path, default=ROOT, help="where bench/results and docs/ are written")
+    parser.add_argument(
+        "--no-profile", action="store_true", help="do not sample the serve process with py-spy (SQLite)"
+    )
+    parser.add_argument(
+        "--only",
+        metavar="GROUP",
+        action="append",
+        choices=GROUPS,
+        help="measure only these groups (repeatable; SQLite); the report files are then left alone",
+    )
     args = parser.parse_args()
     sizes = SMOKE if args.smoke else Sizes()
     command = "make bench" + (f" ARGS='--postgres {args.postgres}'" if args.postgres else "")
     workdir = Path(tempfile.mkdtemp(prefix="pairhub-bench-"))
-    figures = run_postgres(args.postgres, workdir, sizes) if args.postgres else run_sqlite(workdir, sizes)
+    profiling = not (args.no_profile or args.smoke)
+    if args.only:
+        for figure in run_sqlite(workdir, sizes, frozenset(args.only), profiling):
+            print(json.dumps(figure.as_json()), flush=True)
+            if figure.profile is not None:
+                print("\n".join(figure.profile.markdown()), flush=True)
+        return
+    if args.postgres:
+        figures = run_postgres(args.postgres, workdir, sizes)
+    else:
+        figures = run_sqlite(workdir, sizes, profiling=profiling)
     suffix = "-postgres" if args.postgres else ""
     json_path = args.out / "bench" / "results" / f"latest{suffix}.json"
     write(figures, machine.describe(), command, json_path, args.out / "docs" / f"performance{suffix}.md")

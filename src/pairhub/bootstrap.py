@@ -20,6 +20,7 @@ from pairhub.adapters.mqtt.broker import BrokerStatus
 from pairhub.adapters.secret_box import SecretBox
 from pairhub.adapters.sql import migrate
 from pairhub.adapters.sql.engine import Database, make_engine
+from pairhub.adapters.sql.notifications import ChangeListener
 from pairhub.adapters.sql.uow import SqlStorage
 from pairhub.config import Settings
 from pairhub.ports import Clock, Sender, Storage
@@ -34,6 +35,7 @@ from pairhub.services.ingest import Ingest
 from pairhub.services.organizations import Organizations
 from pairhub.services.overview import Overview
 from pairhub.services.pagination import Cursors
+from pairhub.services.paired_units import PairedUnits
 from pairhub.services.pairing import Pairing
 from pairhub.services.subscriptions import Subscriptions
 from pairhub.services.units import Units
@@ -92,7 +94,10 @@ class Container:
             ),
             matcher=self.matcher,
         )
-        self.ingest = Ingest(self.storage, self.clock, self.auto_pairing)
+        # On PostgreSQL the set stays off until this process hears other processes' commits.
+        cache_on = self.settings.paired_units_cache and self.database.is_sqlite
+        self.ingest = Ingest(self.storage, self.clock, self.auto_pairing, paired_units=PairedUnits(cache_on))
+        self.database.on_units_changed(self.ingest.paired_units.forget)
         self.organizations = Organizations(
             self.storage, self.clock, on_auto_pairing_switch=self.auto_pairing.switch_organization
         )
@@ -127,6 +132,16 @@ class Container:
         if self.settings.worker_metrics_port is not None:
             _serve_worker_metrics(self.settings.worker_metrics_port)
         await self.delivery_worker.run(stopping)
+
+    def hear_other_processes(self) -> Callable[[], None]:
+        """On PostgreSQL, listen for other processes' commits (wake-ups, pairings); returns the stopper."""
+        if self.database.is_sqlite:
+            return lambda: None
+        cache = self.ingest.paired_units
+        enabled = self.settings.paired_units_cache
+        listener = ChangeListener(self.database, on_live=lambda live: cache.enable(live and enabled))
+        listener.start()
+        return listener.stop
 
     def migrate(self) -> None:
         """Bring the schema to the newest revision; SecretKeyError when the key cannot open the secrets."""

@@ -33,6 +33,12 @@ class Settings(BaseSettings):
     worker_metrics_port: int | None = Field(None, ge=1, le=65535)
     # False when separate `pairhub worker` processes deliver and `serve` should only answer requests.
     serve_delivery: bool = True
+    # The in-process set of paired units (no query for their messages); `serve --workers N` turns it off
+    # on SQLite, where other processes' unpairings cannot be heard (docs/architecture.md).
+    paired_units_cache: bool = True
+    # The key that signs UI sessions (hex); random per process when unset, so a restart signs everyone
+    # out. `serve --workers N` sets one for all its API processes.
+    ui_session_key: str | None = Field(None, pattern=r"^[0-9a-fA-F]{64}$")
     allow_private_webhook_targets: bool = False
     allow_insecure_webhooks: bool = False
     log_format: Literal["console", "json"] = "console"

@@ -53,3 +53,24 @@ def test_bench_smoke_run_writes_both_reports(tmp_path: Path) -> None:
             assert abs(figure["ratio"] - exact) <= 1e-3 * exact + 1e-5
     markdown = (tmp_path / "docs" / "performance.md").read_text()
     assert "| id | figure | value | unit | limit | ratio | target | meets |" in markdown
+    chart = (tmp_path / "docs" / "performance.svg").read_text()
+    assert chart.startswith("<svg") and "performance.svg" in markdown
+    charted = [f["id"] for f in report["figures"] if f.get("target_ratio") or f.get("target_value")]
+    assert all(f">{figure_id}</text>" in chart for figure_id in charted)
+
+
+def test_a_py_spy_profile_is_summarized_by_where_time_went(tmp_path: Path) -> None:
+    from bench.profile import summarize
+
+    raw = tmp_path / "profile.txt"
+    raw.write_text(
+        "MainThread (0x1);run (asyncio/runners.py:118);accept (/repo/src/pairhub/services/ingest.py:130) 3\n"
+        "MainThread (0x1);run (asyncio/runners.py:118);loads (json/__init__.py:346) 1\n"
+    )
+
+    profile = summarize(raw)
+
+    assert profile is not None and profile.samples == 4
+    assert profile.own[0] == ("accept (pairhub.services.ingest)", 0.75)
+    assert profile.within == [("accept (pairhub.services.ingest)", 0.75)]
+    assert "accept (pairhub.services.ingest) 75%" in "\n".join(profile.markdown())

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import pytest
-from hypothesis import given
+from hypothesis import example, given
 from hypothesis import strategies as st
 from yarl import URL
 
@@ -37,6 +37,7 @@ _URL_PARTS = st.text(alphabet=st.sampled_from("abc19.:@/\\[]%?#- \t\x00é"), max
 
 
 @given(st.one_of(st.text(), st.builds("https://{}".format, _URL_PARTS)))
+@example("https://[]@")
 def test_any_text_is_a_target_the_client_agrees_on_or_a_refusal(url: str) -> None:
     try:
         target = parse_target(url, allow_insecure=False)

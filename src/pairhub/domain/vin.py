@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import re
 import string
 from collections.abc import Iterable
@@ -151,10 +152,17 @@ class ReportedVin:
 
         NUL cannot be stored in a PostgreSQL text column, and as padding it carries no information.
         """
-        raw = None if reported is None else reported.replace("\x00", "")
-        return cls(raw, normalize_vin(raw))
+        return _reported(reported)
 
     @property
     def event_sensor_vin(self) -> str | None:
         """The InvalidData `sensorVIN`: the raw value, absent when nothing usable was reported at all."""
         return self.raw if self.normalized else None
+
+
+@functools.lru_cache(maxsize=65_536)
+def _reported(reported: str | None) -> ReportedVin:
+    # Units report the same VIN with every message: normalize it once per VIN, not once per message
+    # (a steady-state ingest request holds a thousand). The records are frozen, so sharing is safe.
+    raw = None if reported is None else reported.replace("\x00", "")
+    return ReportedVin(raw, normalize_vin(raw))

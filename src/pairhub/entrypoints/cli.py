@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import secrets
 import socket
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -62,13 +63,30 @@ def serve(
     host: Annotated[str, typer.Option(help="Interface to listen on.", metavar="HOST")] = "127.0.0.1",
     port: Annotated[int, typer.Option(help="Port to listen on.", metavar="PORT")] = 8000,
     demo: Annotated[bool, typer.Option("--demo", help="Seed an empty database with a demo.")] = False,
+    workers: Annotated[
+        int,
+        typer.Option(
+            "--workers",
+            min=0,
+            max=64,
+            metavar="N",
+            help="Run N API processes on the port plus one delivery and scheduler process "
+            "(0: everything in one process).",
+        ),
+    ] = 0,
 ) -> None:
-    """Run the API, the UI, the delivery worker and the scheduler in one process."""
+    """Run the API, the UI, the delivery worker and the scheduler (in one process unless --workers)."""
     from pairhub.entrypoints import demo as demo_mode
 
+    if demo and workers:
+        console.print("[red]--demo runs in one process:[/red] leave out --workers.", soft_wrap=True)
+        raise typer.Exit(2)
     # Bind before anything else: a second `serve` on the same port says so at once, and "listening"
     # is printed only once it is true.
     listener = _bind(host, port)
+    if workers:
+        _serve_processes(listener, workers, f"http://{host}:{port}")
+        return
     # The demo runs on a compressed clock and delivers to its own built-in receiver on loopback.
     settings = demo_mode.demo_settings() if demo else Settings()
     pairhub_logging.configure(settings.log_format)
@@ -87,6 +105,32 @@ def serve(
         demo_mode.install_receiver(application)
     config = uvicorn.Config(application, log_level="warning", access_log=False)
     uvicorn.Server(config).run(sockets=[listener])
+
+
+def _serve_processes(listener: socket.socket, workers: int, base_url: str) -> None:
+    """`serve --workers N`: migrate once, then run N API processes and one background process."""
+    from pairhub.entrypoints import processes
+
+    settings = Settings()
+    if sqlite_path(settings.database_url) is not None:
+        # Another process's unpairing cannot be heard on SQLite: API processes read every unit.
+        os.environ["PAIRHUB_PAIRED_UNITS_CACHE"] = "false"
+    pairhub_logging.configure(settings.log_format)
+    container = bootstrap.build(settings)
+    container.migrate()
+    container.close()
+    # The children read the same environment: they must agree on the secrets generated here.
+    os.environ["PAIRHUB_ADMIN_TOKEN"] = container.admin_token
+    os.environ.setdefault("PAIRHUB_UI_SESSION_KEY", secrets.token_hex(32))
+
+    def started() -> None:
+        _announce(container, base_url)
+        console.print(f"{workers} API process(es) and one delivery/scheduler process.", soft_wrap=True)
+
+    code = processes.run(listener, workers, started)
+    if code:
+        console.print("[red]A pairhub process ended unexpectedly; stopped the others.[/red]")
+        raise typer.Exit(code)
 
 
 def _bind(host: str, port: int) -> socket.socket:

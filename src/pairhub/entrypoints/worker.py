@@ -21,7 +21,13 @@ log = structlog.get_logger("pairhub.worker")
 
 
 def background_loops(deliver: bool = True, mqtt_ingest: bool = False, role: str = "serve") -> list[Loop]:
-    """The loops a worker runs; each returns when the stop event is set."""
+    """The loops a process runs; each returns when the stop event is set.
+
+    An API process of `serve --workers N` (role "api") only flushes the unit activity it buffered:
+    its background process delivers, schedules and subscribes.
+    """
+    if role == "api":
+        return [loops.flush_loop]
     running: list[Loop] = [loops.flush_loop, loops.reminder_loop]
     if deliver:
         running.append(Container.deliver_webhooks)
@@ -47,6 +53,7 @@ async def start_background(container: Container, deliver: bool = True, role: str
     """Start the background loops and return a coroutine function that stops them."""
     stopping = asyncio.Event()
     loops = background_loops(deliver, bool(container.settings.mqtt_url), role)
+    stop_hearing = container.hear_other_processes()
     tasks = [asyncio.create_task(_guarded(loop, container, stopping)) for loop in loops]
 
     async def stop() -> None:
@@ -57,6 +64,7 @@ async def start_background(container: Container, deliver: bool = True, role: str
             for task in tasks:
                 task.cancel()
             await asyncio.gather(*tasks, return_exceptions=True)
+        await asyncio.to_thread(stop_hearing)
 
     return stop
 

@@ -1,10 +1,11 @@
-"""Unit messages: one query per request, auto-pairing attempts when due, activity coalesced in memory.
+"""Unit messages: at most one query per request, auto-pairing attempts when due, activity in memory.
 
 Units report every few seconds, so the steady state (messages of paired or already-attempted units)
-must not write per message. `lastSeenAt`, the last location and the last VIN are kept in an
-`ActivityBuffer` and written in one executemany about every second (and on shutdown). A crash can
-therefore lose at most the last ~1 s of that activity, never an event: every auto-pairing outcome
-and its event are committed in their own transaction before the request is answered.
+must not write per message, and messages of units known to be paired (`PairedUnits`) need no query.
+`lastSeenAt`, the last location and the last VIN are kept in an `ActivityBuffer` and written in one
+executemany about every second (and on shutdown). A crash can therefore lose at most the last ~1 s of
+that activity, never an event: every auto-pairing outcome and its event are committed in their own
+transaction before the request is answered.
 """
 
 from __future__ import annotations
@@ -20,6 +21,7 @@ from pairhub.domain.units import Activity, MessageAction, Standing, decide_on_me
 from pairhub.domain.vin import ReportedVin
 from pairhub.ports import Clock, Storage, StorageFull
 from pairhub.services.auto_pairing import AutoPairing, MessageToAct
+from pairhub.services.paired_units import PairedUnits
 
 log = structlog.get_logger("pairhub.ingest")
 
@@ -70,9 +72,15 @@ class ActivityBuffer:
 
     def record(self, unit_id: str, activity: Activity) -> None:
         """Coalesce one message's activity into the unit's pending entry."""
+        self.record_many(((unit_id, activity),))
+
+    def record_many(self, activities: Sequence[tuple[str, Activity]]) -> None:
+        """Coalesce many messages' activity under one acquisition of the lock, in arrival order."""
         with self._lock:
-            current = self._pending.get(unit_id)
-            self._pending[unit_id] = activity if current is None else current.then(activity)
+            pending = self._pending
+            for unit_id, activity in activities:
+                current = pending.get(unit_id)
+                pending[unit_id] = activity if current is None else current.then(activity)
 
     def location_of(self, unit_id: str) -> Location | None:
         """The newest location pending for the unit, if any."""
@@ -103,11 +111,13 @@ class Ingest:
         clock: Clock,
         auto_pairing: AutoPairing,
         buffer: ActivityBuffer | None = None,
+        paired_units: PairedUnits | None = None,
     ) -> None:
         self._storage = storage
         self._clock = clock
         self._auto_pairing = auto_pairing
-        self.buffer = buffer or ActivityBuffer()
+        self.buffer = ActivityBuffer() if buffer is None else buffer
+        self.paired_units = PairedUnits(enabled=False) if paired_units is None else paired_units
 
     def accept(self, messages: Sequence[UnitMessage]) -> IngestResult:
         """Take well-formed messages; unknown units and future timestamps are refused one by one."""
@@ -121,13 +131,20 @@ class Ingest:
                 )
             else:
                 timely.append(message)
-        # The one query of a steady-state request: every unit of the request with its organization.
-        with self._storage.read() as uow:
-            known = uow.units.with_switch({message.unit_id for message in timely})
+        wanted = {message.unit_id for message in timely}
+        paired = self.paired_units.paired(wanted)
+        known = self._standings(wanted - paired)
         accepted = 0
         to_act: list[MessageToAct] = []
         acting: set[str] = set()
+        quiet: list[tuple[str, Activity]] = []
         for message in timely:
+            seen_at = now if message.timestamp_ms is None else message.timestamp_ms
+            if message.unit_id in paired:
+                # The steady state: a unit known to be paired, whose message changes only its activity.
+                accepted += 1
+                quiet.append((message.unit_id, Activity(seen_at, message.vin, message.location)))
+                continue
             found = known.get(message.unit_id)
             if found is None:
                 rejected.append(
@@ -135,7 +152,6 @@ class Ingest:
                 )
                 continue
             accepted += 1
-            seen_at = now if message.timestamp_ms is None else message.timestamp_ms
             self.buffer.record(message.unit_id, Activity(seen_at, message.vin, message.location))
             unit, enabled = found
             if message.unit_id in acting:
@@ -148,10 +164,23 @@ class Ingest:
             if action is not MessageAction.NOTHING:
                 acting.add(message.unit_id)
                 to_act.append(self._to_act(message, seen_at, unit, enabled, action))
+        self.buffer.record_many(quiet)
         if to_act:
             self._act(to_act, now)
         rejected.sort(key=lambda rejection: rejection.index)
         return IngestResult(accepted, tuple(rejected))
+
+    def _standings(self, unit_ids: set[str]) -> dict[str, tuple[Standing, bool]]:
+        """The one query of a request: these units with their organization's switch (none: no query)."""
+        if not unit_ids:
+            return {}
+        generation = self.paired_units.generation
+        with self._storage.read() as uow:
+            known = uow.units.with_switch(unit_ids)
+        self.paired_units.remember(
+            [unit_id for unit_id, (standing, _) in known.items() if standing.paired], generation
+        )
+        return known
 
     def _to_act(
         self, message: UnitMessage, seen_at: int, unit: Standing, enabled: bool, action: MessageAction | None

@@ -119,8 +119,9 @@ def parse_target(url: str, allow_insecure: bool) -> Target:
         parts = URL(url)
         host = (parts.raw_host or "").rstrip(".")
         port = parts.port
-    except (ValueError, TypeError, UnicodeError) as error:
-        raise TargetRefused(f"the URL is malformed: {error}") from None
+    except (ValueError, TypeError, UnicodeError, IndexError) as error:
+        # yarl indexes past the end of some authorities (`https://[]@`) instead of refusing them.
+        raise TargetRefused(f"the URL is malformed: {error or type(error).__name__}") from None
     scheme = parts.scheme.lower()
     allowed = ("https", "http") if allow_insecure else ("https",)
     if scheme not in allowed:

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import shutil
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Collection, Iterator
 from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
@@ -87,6 +87,16 @@ def make_engine(url: str) -> Engine:
 
 OUTBOX_WRITTEN = "pairhub_outbox_written"
 """Set in `connection.info` by the outbox, so that a commit can wake the delivery worker."""
+PAIRING_CHANGED = "pairhub_pairing_changed"
+"""The ids of units whose pairing a transaction changed (in `connection.info`), for the caches."""
+OUTBOX_CHANNEL = "pairhub_outbox"
+UNITS_CHANNEL = "pairhub_units"
+MAX_NOTIFY_BYTES = 7000
+"""PostgreSQL refuses NOTIFY payloads from 8000 bytes; longer lists say "everything" ("*")."""
+_NOTIFY = text("SELECT pg_notify(:channel, :payload)")
+
+UnitsListener = Callable[[Collection[str] | None], None]
+"""Told the ids of units whose pairing changed; None when any unit may have changed."""
 
 
 class Database:
@@ -96,10 +106,25 @@ class Database:
         self.engine = engine
         self.is_sqlite = engine.dialect.name == "sqlite"
         self._outbox_listeners: list[Callable[[], None]] = []
+        self._units_listeners: list[UnitsListener] = []
 
     def on_outbox_commit(self, listener: Callable[[], None]) -> None:
         """Call `listener` after every commit that recorded events (from the committing thread)."""
         self._outbox_listeners.append(listener)
+
+    def on_units_changed(self, listener: UnitsListener) -> None:
+        """Call `listener` with the unit ids after every commit that changed a unit's pairing."""
+        self._units_listeners.append(listener)
+
+    def outbox_committed(self) -> None:
+        """Tell the outbox listeners that events were committed (here, or by another process)."""
+        for listener in self._outbox_listeners:
+            listener()
+
+    def units_changed(self, unit_ids: Collection[str] | None) -> None:
+        """Tell the units listeners whose pairing changed (here, or in another process)."""
+        for listener in self._units_listeners:
+            listener(unit_ids)
 
     @contextmanager
     def write(self) -> Iterator[Connection]:
@@ -108,12 +133,28 @@ class Database:
             if self.is_sqlite:
                 connection = connection.execution_options(sqlite_begin="IMMEDIATE")
             connection.info.pop(OUTBOX_WRITTEN, None)
+            connection.info.pop(PAIRING_CHANGED, None)
             with connection.begin():
                 yield connection
+                if not self.is_sqlite:
+                    self._notify_other_processes(connection)
             # Only after the commit: a worker woken earlier could look before the events are visible.
             if connection.info.pop(OUTBOX_WRITTEN, False):
-                for listener in self._outbox_listeners:
-                    listener()
+                self.outbox_committed()
+            changed = connection.info.pop(PAIRING_CHANGED, None)
+            if changed:
+                self.units_changed(changed)
+
+    def _notify_other_processes(self, connection: Connection) -> None:
+        # NOTIFY is transactional: listeners hear it at commit, never for a rolled-back transaction.
+        if connection.info.get(OUTBOX_WRITTEN):
+            connection.execute(_NOTIFY, {"channel": OUTBOX_CHANNEL, "payload": ""})
+        changed = connection.info.get(PAIRING_CHANGED)
+        if changed:
+            payload = "\n".join(sorted(changed))
+            if len(payload.encode()) > MAX_NOTIFY_BYTES:
+                payload = "*"
+            connection.execute(_NOTIFY, {"channel": UNITS_CHANNEL, "payload": payload})
 
     @contextmanager
     def read(self) -> Iterator[Connection]:

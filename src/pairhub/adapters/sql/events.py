@@ -7,7 +7,7 @@ import zlib
 from collections.abc import Collection, Iterable, Sequence
 from typing import Any
 
-from sqlalchemy import Connection, RowMapping, bindparam, func, insert, select, text
+from sqlalchemy import Connection, bindparam, func, insert, select, text
 
 from pairhub.adapters.sql.engine import OUTBOX_WRITTEN
 from pairhub.adapters.sql.tables import events, organizations
@@ -54,28 +54,46 @@ def _to_row(event: PairingEvent) -> dict[str, Any]:
     }
 
 
-def to_event(row: RowMapping) -> PairingEvent:
-    """Rebuild the canonical event from its stored row."""
-    location = None
-    if row["latitude"] is not None and row["longitude"] is not None:
-        location = Location(row["latitude"], row["longitude"])
-    candidates = json.loads(row["candidate_asset_ids"]) if row["candidate_asset_ids"] else []
-    return PairingEvent(
-        event_type=EventType(row["event_type"]),
-        organization_id=row["organization_id"],
-        unit_id=row["unit_id"],
-        registered_at_ms=row["registered_at"],
-        reason=Reason(row["reason"]) if row["reason"] else None,
-        asset_id=row["asset_id"],
-        asset_vin=row["asset_vin"],
-        sensor_vin=row["sensor_vin"],
-        candidate_asset_ids=tuple(candidates),
-        location=location,
+_COLUMNS = (
+    events.c.seq,
+    events.c.event_type,
+    events.c.organization_id,
+    events.c.unit_id,
+    events.c.registered_at,
+    events.c.reason,
+    events.c.asset_id,
+    events.c.asset_vin,
+    events.c.sensor_vin,
+    events.c.candidate_asset_ids,
+    events.c.latitude,
+    events.c.longitude,
+)
+"""The columns a read selects, in the order `_stored` unpacks them."""
+_EVENT_TYPES = {kind.value: kind for kind in EventType}
+_REASONS = {reason.value: reason for reason in Reason}
+
+
+def _stored(row: Sequence[Any]) -> StoredEvent:
+    """Rebuild the canonical event from its stored row (plain tuples: a window holds up to 500)."""
+    seq, kind, organization_id, unit_id, registered_at, reason, asset_id, asset_vin, sensor_vin = row[:9]
+    candidates, latitude, longitude = row[9:]
+    event = PairingEvent(
+        event_type=_EVENT_TYPES[kind],
+        organization_id=organization_id,
+        unit_id=unit_id,
+        registered_at_ms=registered_at,
+        reason=_REASONS[reason] if reason else None,
+        asset_id=asset_id,
+        asset_vin=asset_vin,
+        sensor_vin=sensor_vin,
+        candidate_asset_ids=tuple(json.loads(candidates)) if candidates else (),
+        location=None if latitude is None or longitude is None else Location(latitude, longitude),
     )
+    return StoredEvent(seq, event)
 
 
 _WINDOW = (
-    select(events)
+    select(*_COLUMNS)
     .where(
         events.c.organization_id == bindparam("organization_id"),
         events.c.seq > bindparam("after"),
@@ -111,9 +129,8 @@ class SqlEvents:
                 "event_types": list(query.event_types),
                 "size": query.limit,
             }
-            rows = self._connection.execute(_WINDOW, params).mappings()
-            return [StoredEvent(row["seq"], to_event(row)) for row in rows]
-        statement = select(events).where(
+            return [_stored(row) for row in self._connection.execute(_WINDOW, params).fetchall()]
+        statement = select(*_COLUMNS).where(
             events.c.organization_id == query.organization_id,
             events.c.event_type.in_(list(query.event_types)),
             events.c.seq > query.after,
@@ -127,8 +144,8 @@ class SqlEvents:
         if query.unit_id is not None:
             statement = statement.where(events.c.unit_id == query.unit_id)
         order = events.c.seq.desc() if query.newest_first else events.c.seq
-        rows = self._connection.execute(statement.order_by(order).limit(query.limit)).mappings()
-        return [StoredEvent(row["seq"], to_event(row)) for row in rows]
+        rows = self._connection.execute(statement.order_by(order).limit(query.limit)).fetchall()
+        return [_stored(row) for row in rows]
 
     def heads(self, organization_ids: Collection[str]) -> dict[str, int]:
         """The newest seq of each organization (0 when it has none)."""

@@ -28,6 +28,7 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.sql.dml import Update
 
 from pairhub.adapters.sql import ordering
+from pairhub.adapters.sql.engine import PAIRING_CHANGED
 from pairhub.adapters.sql.tables import organizations, units
 from pairhub.domain.events import Location
 from pairhub.domain.model import AutoPairingState
@@ -286,7 +287,10 @@ class SqlUnits:
         """Write back changed units, in id order: one executemany per set of changed columns."""
         groups: dict[tuple[str, ...], list[dict[str, Any]]] = {}
         for unit in sorted(changed, key=lambda unit: unit.id):
-            values = _changes(self._known.get(unit.id), unit)
+            before = self._known.get(unit.id)
+            values = _changes(before, unit)
+            if "asset_id" in values or "organization_id" in values:
+                self._connection.info.setdefault(PAIRING_CHANGED, set()).add(unit.id)
             if values:
                 parameters = {"b_id": unit.id, **{f"b_{name}": value for name, value in values.items()}}
                 groups.setdefault(tuple(values), []).append(parameters)
@@ -297,6 +301,7 @@ class SqlUnits:
     def delete(self, unit_id: str) -> None:
         """Remove a unit."""
         self._connection.execute(delete(units).where(units.c.id == unit_id))
+        self._connection.info.setdefault(PAIRING_CHANGED, set()).add(unit_id)
 
     def search(
         self,

@@ -211,7 +211,7 @@ def create_app(container: Container, start_background: BackgroundStarter | None 
     )
     app.state.container = container
     problems.install(app)
-    openapi.install(app)
+    openapi.install(app, body_models=(unit_messages.UnitMessagesIn,))
     webhooks_doc.install(app)
     routers = (
         ops,

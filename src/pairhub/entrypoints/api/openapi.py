@@ -6,6 +6,8 @@ from typing import Any
 
 from fastapi import FastAPI
 from fastapi.openapi.utils import get_openapi
+from pydantic import BaseModel
+from pydantic.json_schema import models_json_schema
 
 from pairhub.entrypoints.api import openapi_clients
 
@@ -50,7 +52,18 @@ def _problem_response(description: str) -> dict[str, Any]:
     }
 
 
-def install(app: FastAPI) -> None:
+def _body_schemas(models: tuple[type[BaseModel], ...]) -> dict[str, Any]:
+    """Component schemas of request bodies that a route reads itself (declared in `openapi_extra`)."""
+    if not models:
+        return {}
+    _, top = models_json_schema(
+        [(model, "validation") for model in models], ref_template="#/components/schemas/{model}"
+    )
+    found: dict[str, Any] = top.get("$defs", {})
+    return found
+
+
+def install(app: FastAPI, body_models: tuple[type[BaseModel], ...] = ()) -> None:
     """Replace `app.openapi` with a generator that documents problem responses everywhere."""
 
     def build() -> dict[str, Any]:
@@ -65,6 +78,8 @@ def install(app: FastAPI) -> None:
         )
         schemas = document.setdefault("components", {}).setdefault("schemas", {})
         schemas["Problem"] = PROBLEM_SCHEMA
+        for name, schema in _body_schemas(body_models).items():
+            schemas.setdefault(name, schema)
         for name in ("HTTPValidationError", "ValidationError"):
             schemas.pop(name, None)
         for path, operations in document["paths"].items():

@@ -39,8 +39,10 @@ EVENT_PAGE = 25
 
 def install(app: FastAPI) -> None:
     """Serve the UI from `app`: pages under /ui, static files under /ui/static."""
-    # Sessions are signed with a key that lives as long as the process: a restart signs everyone out.
-    app.state.ui_sessions = SessionCodec(secrets.token_bytes(32))
+    # Without a configured key, sessions are signed with one that lives as long as the process: a
+    # restart signs everyone out.
+    configured = app.state.container.settings.ui_session_key
+    app.state.ui_sessions = SessionCodec(bytes.fromhex(configured) if configured else secrets.token_bytes(32))
     install_handlers(app)
     app.include_router(router)
     app.include_router(inventory.router)

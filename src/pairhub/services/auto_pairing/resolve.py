@@ -66,7 +66,7 @@ class Resolver:
         try:
             with uow.savepoint():
                 result = self.matcher(uow.assets, unit.organization_id, sensor_vin)
-                step = outcome(unit, result, self._asset_vin(uow, unit, sensor_vin, result))
+                step = outcome(unit, result, self.asset_vin(uow, unit, sensor_vin, result))
                 apply(uow, unit, step)
         except StorageFull:
             raise  # a full disk is no matching error: the unit must not end as Unknown for it
@@ -79,7 +79,8 @@ class Resolver:
         return step
 
     @staticmethod
-    def _asset_vin(uow: UnitOfWork, unit: Unit, sensor_vin: str, result: MatchResult) -> str | None:
+    def asset_vin(uow: UnitOfWork, unit: Unit, sensor_vin: str, result: MatchResult) -> str | None:
+        """The VIN of the asset a match pairs with (None when it pairs with none)."""
         if result.kind is MatchKind.EXACT:
             return sensor_vin
         if result.kind is MatchKind.PARTIAL and result.asset_id is not None:
