@@ -10,6 +10,7 @@ from sqlalchemy import Connection
 
 from pairhub.adapters.secret_box import SecretBox
 from pairhub.adapters.sql.assets import SqlAssets
+from pairhub.adapters.sql.attempts import SqlAttempts
 from pairhub.adapters.sql.diagnoses import SqlDiagnoses
 from pairhub.adapters.sql.engine import Database
 from pairhub.adapters.sql.events import SqlEvents
@@ -17,7 +18,7 @@ from pairhub.adapters.sql.feeds import SqlFeeds
 from pairhub.adapters.sql.organizations import SqlApiKeys, SqlOrganizations, SqlSessions
 from pairhub.adapters.sql.pairings import SqlPairings
 from pairhub.adapters.sql.secret_columns import SecretColumns, reseal_all
-from pairhub.adapters.sql.subscriptions import SqlAttempts, SqlBatches, SqlSubscriptions
+from pairhub.adapters.sql.subscriptions import SqlBatches, SqlSubscriptions
 from pairhub.adapters.sql.units import SqlUnits
 
 
