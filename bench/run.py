@@ -213,6 +213,31 @@ class Server:
         wait_http(f"{self.base_url}/healthz")
         self.api = Api(self.base_url)
 
+    def metric(self, name: str) -> float:
+        """The sum of a metric's samples named `name` on /metrics (0 when absent)."""
+        with urllib.request.urlopen(f"{self.base_url}/metrics", timeout=30) as response:
+            lines = response.read().decode().splitlines()
+        return sum(
+            float(line.rsplit(" ", 1)[1])
+            for line in lines
+            if line.startswith(name) and line[len(name) : len(name) + 1] in ("{", " ")
+        )
+
+    def step_note(self, before: tuple[float, float, float]) -> str:
+        """How the delivery steps since `before` (from `steps()`) went: count, attempts and time each."""
+        steps, attempts, seconds = (now - then for now, then in zip(self.steps(), before, strict=True))
+        if not steps:
+            return "no delivery step"
+        return f"{steps:,.0f} steps, {attempts / steps:.1f} attempts and {seconds / steps * 1000:.1f} ms each"
+
+    def steps(self) -> tuple[float, float, float]:
+        """Delivery steps, attempts and step seconds so far."""
+        return (
+            self.metric("pairhub_delivery_step_seconds_count"),
+            self.metric("pairhub_webhook_attempts_total"),
+            self.metric("pairhub_delivery_step_seconds_sum"),
+        )
+
     def peak_rss_mb(self) -> float:
         """Peak RSS of the serve process so far."""
         return machine.peak_rss_mb(self.process.pid)
@@ -257,28 +282,37 @@ def _count(engine: Engine, query: Any) -> int:
 
 def _deliver(
     server: Server, receiver: Receiver, engine: Engine, path: str, subscriptions: int, events: int, batch: int
-) -> tuple[dict[str, Any], float]:
-    """Subscribe that many organizations to `path`, put `events` in their outboxes, wait until all arrive.
+) -> tuple[dict[str, Any], float, str]:
+    """Subscribe that many organizations to `path`, fill their outboxes, resume, wait until all arrive.
 
-    Returns the receiver's counts and when the events were committed (the start of the measurement).
+    The subscriptions are paused while `events` are recorded, so the figure measures delivery alone, not
+    the recording (which renders each event's payloads). Returns the receiver's counts and when the
+    first subscription was resumed (the start of the measurement), and how the steps went.
     """
     orgs = [server.api.organization(f"{path} {n}") for n in range(subscriptions)]
+    subscribed = []
     for org in orgs:
-        server.api.subscription(
+        sub_id = server.api.subscription(
             org, f"{receiver.url}{path}", max_batch_size=batch, max_wait_ms=0 if batch == 1 else 500
         )
+        server.api.call("PATCH", f"/v1/organizations/{org}/subscriptions/{sub_id}", {"state": "paused"})
+        subscribed.append((org, sub_id))
     receiver.reset()
     per_org = events // len(orgs)
-    started = time.time()
     setup.insert_events(engine, orgs, per_org)
-    return receiver.wait_for_events(per_org * len(orgs), within_s=900), started
+    steps = server.steps()
+    started = time.time()
+    for org, sub_id in subscribed:
+        server.api.call("POST", f"/v1/organizations/{org}/subscriptions/{sub_id}/resume")
+    stats = receiver.wait_for_events(per_org * len(orgs), within_s=900)
+    return stats, started, server.step_note(steps)
 
 
 def figure_delivery_requests(
     server: Server, receiver: Receiver, engine: Engine, sizes: Sizes
 ) -> list[Figure]:
     """Many subscriptions, one event per batch: the sender's request rate against a bare loop."""
-    stats, started = _deliver(
+    stats, started, note = _deliver(
         server, receiver, engine, "/hook", sizes.delivery_subscriptions, sizes.delivery_events, 1
     )
     rate = stats["requests"] / (stats["lastAt"] - started)
@@ -293,13 +327,14 @@ def figure_delivery_requests(
             "L-post",
             l_post,
             target_ratio=0.5,
+            note=note,
         ),
     ]
 
 
 def figure_delivery_events(server: Server, receiver: Receiver, engine: Engine, sizes: Sizes) -> list[Figure]:
     """Few subscriptions, big batches: events/s through the whole pipeline."""
-    stats, started = _deliver(
+    stats, started, note = _deliver(
         server, receiver, engine, "/bulk", sizes.bulk_subscriptions, sizes.bulk_events, 500
     )
     rate = stats["events"] / (stats["lastAt"] - started)
@@ -314,6 +349,7 @@ def figure_delivery_events(server: Server, receiver: Receiver, engine: Engine, s
             "L-post-batch x 500",
             batch * 500,
             target_ratio=0.5,
+            note=note,
         ),
     ]
 

@@ -9,7 +9,8 @@ from pairhub.domain import events
 from pairhub.domain.delivery import BatchStatus, SignatureAlgorithm, SubscriptionState
 from pairhub.domain.organizations import Organization
 from pairhub.domain.subscriptions import Attempt, Batch, OAuth2ClientCredentials, Subscription
-from pairhub.ports import Storage
+from pairhub.ports import EventQuery, Storage
+from pairhub.worker.cut import freeze
 
 NOW = 1_000_000
 LEASE = 30_000
@@ -42,19 +43,14 @@ def _subscription(organization_id: str, number: int, **changes: object) -> Subsc
     return replace(sub, **changes)  # type: ignore[arg-type]
 
 
-def _batch(subscription_id: str, first_seq: int, **changes: object) -> Batch:
-    batch = Batch(
-        id=str(uuid.uuid4()),
-        subscription_id=subscription_id,
-        first_seq=first_seq,
-        last_seq=first_seq + 1,
-        event_count=2,
-        oldest_event_at=5,
-        body='{"eventsData": []}',
-        created_at=20,
-        next_attempt_at=NOW,
-    )
-    return replace(batch, **changes)  # type: ignore[arg-type]
+def _batch(storage: Storage, sub: Subscription, count: int = 2, **changes: object) -> Batch:
+    """A batch cut as the worker cuts it, from `count` new events of the subscription's organization."""
+    org = sub.organization_id
+    with storage.write() as uow:
+        start = uow.events.heads([org])[org]
+        uow.events.record([events.manual_pair(org, f"tp:{n}", "a", None, 5 + n) for n in range(count)])
+        window = uow.events.rendered(EventQuery(org, sub.event_names, count, after=start), sub.event_version)
+    return replace(freeze(sub, window, 20), next_attempt_at=NOW, **changes)  # type: ignore[arg-type]
 
 
 def _attempt(batch: Batch, at: int, outcome: str = "retry") -> Attempt:
@@ -65,7 +61,7 @@ def test_subscriptions_round_trip_change_list_and_delete_with_their_log(storage:
     org = _organization(storage)
     other = _organization(storage)
     first, second, foreign = _subscription(org, 1), _subscription(org, 2), _subscription(other, 3)
-    batch = _batch(first.id, 1)
+    batch = _batch(storage, first)
     with storage.write() as uow:
         for sub in (second, first, foreign):
             uow.subscriptions.add(sub)
@@ -181,9 +177,10 @@ def test_leases_are_renewed_released_and_taken_over_when_expired(storage: Storag
 def test_batches_pending_in_order_saved_listed_and_counted(storage: Storage) -> None:
     org = _organization(storage)
     sub, other = _subscription(org, 1), _subscription(org, 2)
-    later, first = _batch(sub.id, 10), _batch(sub.id, 1)
-    done = _batch(sub.id, 20, status=BatchStatus.DELIVERED, completed_at=30)
-    theirs = _batch(other.id, 1, event_count=5)
+    first = _batch(storage, sub)
+    later = _batch(storage, sub)
+    done = _batch(storage, sub, status=BatchStatus.DELIVERED, completed_at=30)
+    theirs = _batch(storage, other, count=5)
     with storage.write() as uow:
         uow.subscriptions.add(sub)
         uow.subscriptions.add(other)
@@ -192,18 +189,21 @@ def test_batches_pending_in_order_saved_listed_and_counted(storage: Storage) -> 
     finished = replace(first, status=BatchStatus.FAILED, attempts=1, last_status=400, completed_at=40)
     with storage.write() as uow:
         uow.batches.save_many([finished])
+        # The body stays the bytes it was cut with, whatever the subscription asks for now.
+        uow.subscriptions.save(replace(sub, event_version=2, event_names=("unit.paired",)))
     with storage.read() as uow:
         assert uow.batches.get(first.id) == finished
+        assert '"eventVersion":1' in finished.body
         assert uow.batches.get_many([later.id, "missing"]) == {later.id: later}
         assert uow.batches.pending_of([sub.id, other.id, "none"]) == {
-            sub.id: [later],
-            other.id: [theirs],
+            sub.id: [replace(later, body="")],  # read without bodies
+            other.id: [replace(theirs, body="")],
             "none": [],
         }
         listed = uow.batches.list(sub.id, None, None, 10)
         assert [b.id for b in listed] == [done.id, later.id, first.id]
         assert {b.body for b in listed} == {""}  # the log is read without bodies
-        assert [b.id for b in uow.batches.list(sub.id, None, 20, 1)] == [later.id]
+        assert [b.id for b in uow.batches.list(sub.id, None, done.first_seq, 1)] == [later.id]
         assert [b.id for b in uow.batches.list(sub.id, BatchStatus.FAILED, None, 10)] == [first.id]
         assert uow.batches.pending_events(sub.id) == 2
         assert uow.batches.pending_events(None) == 7
@@ -212,7 +212,7 @@ def test_batches_pending_in_order_saved_listed_and_counted(storage: Storage) -> 
 def test_attempts_latest_per_batch_oldest_first(storage: Storage) -> None:
     org = _organization(storage)
     sub = _subscription(org, 1)
-    one, two = _batch(sub.id, 1), _batch(sub.id, 3)
+    one, two = _batch(storage, sub), _batch(storage, sub)
     with storage.write() as uow:
         uow.subscriptions.add(sub)
         uow.batches.add_many([one, two])

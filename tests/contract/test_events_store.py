@@ -4,6 +4,10 @@ from __future__ import annotations
 
 import uuid
 
+import orjson
+import pytest
+
+from pairhub.contract.render import render_fragment
 from pairhub.domain import events
 from pairhub.domain.events import Reason
 from pairhub.domain.organizations import Organization
@@ -107,3 +111,25 @@ def test_commits_that_record_events_tell_the_listeners(storage: Storage) -> None
         uow.organizations.get(org)
     _record(storage, org, 1)
     assert told == [1]
+
+
+def test_rendered_events_are_each_versions_eventsdata_element(storage: Storage) -> None:
+    org = _organization(storage)
+    _record(storage, org, 4)
+    with storage.read() as uow:
+        stored = uow.events.read(EventQuery(org, BOTH, 10))
+        v1 = uow.events.rendered(EventQuery(org, BOTH, 10, after=stored[0].seq), 1)
+        v2 = uow.events.rendered(EventQuery(org, ["unit.paired"], 10), 2)
+    assert [(entry.seq, entry.registered_at_ms) for entry in v1] == [
+        (entry.seq, entry.event.registered_at_ms) for entry in stored[1:]
+    ]
+    assert [entry.data for entry in v1] == [render_fragment(entry.event, 1) for entry in stored[1:]]
+    assert [orjson.loads(entry.data)["eventVersion"] for entry in v2] == [2, 2]
+    assert [entry.data for entry in v2] == [render_fragment(stored[n].event, 2) for n in (0, 2)]
+
+
+def test_rendered_events_refuse_an_event_type_the_version_does_not_carry(storage: Storage) -> None:
+    org = _organization(storage)
+    _record(storage, org, 2)
+    with storage.read() as uow, pytest.raises(ValueError, match="version 2"):
+        uow.events.rendered(EventQuery(org, BOTH, 10), 2)

@@ -118,9 +118,9 @@ def test_attempts_are_summed_per_hour_with_latency_percentiles(storage: Storage)
     org = _organization(storage)
     sub, other = _subscription(org, 1), _subscription(org, 2)
     big, small, elsewhere = (
-        _batch(sub.id, 1, event_count=7),
-        _batch(sub.id, 10, event_count=2),
-        _batch(other.id, 1),
+        _batch(storage, sub, count=7),
+        _batch(storage, sub, count=2),
+        _batch(storage, other),
     )
 
     def attempt(batch: object, at: int, duration: int, outcome: str) -> Attempt:

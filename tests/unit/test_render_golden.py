@@ -5,15 +5,18 @@ from __future__ import annotations
 import json
 from typing import Any
 
+import orjson
 import pytest
 from jsonschema import Draft202012Validator, FormatChecker
 
 from pairhub.contract import schemas
 from pairhub.contract.render import (
+    envelope_json,
     format_batch_time,
     format_registered_on,
     render_envelope,
     render_event_data,
+    render_fragment,
 )
 from pairhub.domain.events import EventType, Location, PairingEvent, Reason
 from tests.golden.seed_examples import (
@@ -41,6 +44,22 @@ def test_seed_example_is_reproduced_byte_for_byte(name: str) -> None:
     )
 
     assert json.dumps(rendered) == json.dumps(example)
+
+
+def test_an_envelope_joined_from_stored_fragments_is_the_rendered_envelope_byte_for_byte() -> None:
+    events = [event_behind(example) for example in EXAMPLES.values()]
+    for version in (1, 2):
+        carried = [event for event in events if render_fragment(event, version) is not None]
+        fragments = [render_fragment(event, version) or "" for event in carried]
+        for chosen in (carried, carried[:1], []):
+            joined = envelope_json(
+                SEED_BATCH_ID, SEED_SUBSCRIPTION_ID, SEED_BATCH_TIME_NS, fragments[: len(chosen)]
+            )
+            rendered = render_envelope(
+                SEED_BATCH_ID, SEED_SUBSCRIPTION_ID, SEED_BATCH_TIME_NS, chosen, version
+            )
+            assert joined.encode() == orjson.dumps(rendered)
+    assert render_fragment(events[0], 3) is None
 
 
 @pytest.mark.parametrize("name", sorted(EXAMPLES))

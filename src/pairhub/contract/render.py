@@ -7,6 +7,8 @@ from datetime import UTC, datetime
 from functools import lru_cache
 from typing import Any
 
+import orjson
+
 from pairhub.domain.events import EventType, Location, PairingEvent, Reason
 
 SUPPORTED_VERSIONS = (1, 2)
@@ -84,6 +86,27 @@ def render_event(event: PairingEvent, version: int) -> dict[str, Any]:
         "eventVersion": version,
         "eventData": render_event_data(event, version),
     }
+
+
+def render_fragment(event: PairingEvent, version: int) -> str | None:
+    """`render_event` as compact JSON, or None when payload `version` does not carry the event."""
+    if not offers(version, event.event_type.value):
+        return None
+    return orjson.dumps(render_event(event, version)).decode("utf-8")
+
+
+def envelope_json(batch_id: str, subscription_id: str, batch_time_ns: int, fragments: Sequence[str]) -> str:
+    """`render_envelope` as JSON, byte for byte, around events rendered beforehand by `render_fragment`."""
+    # Cutting a batch of 500 then joins stored text instead of building and dumping 500 objects.
+    head = orjson.dumps(
+        {
+            "eventBatchId": batch_id,
+            "eventSubscriptionId": subscription_id,
+            "eventBatchTime": format_batch_time(batch_time_ns),
+            "eventsData": [],
+        }
+    ).decode("utf-8")
+    return f"{head[:-2]}{','.join(fragments)}]}}"
 
 
 def render_envelope(

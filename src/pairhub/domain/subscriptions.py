@@ -82,7 +82,10 @@ class Subscription:
 
 @dataclass(frozen=True)
 class Batch:
-    """A frozen run of events of one subscription: the same id and body on every attempt."""
+    """A frozen run of events of one subscription: the same id and body on every attempt.
+
+    `body` is empty when the batch was read without it (lists, the delivery step's pending batches).
+    """
 
     id: str
     subscription_id: str
@@ -102,6 +105,14 @@ class Batch:
     last_status: int | None = None
     last_error: str | None = None
     completed_at: int | None = None
+    event_version: int = 1
+    """The payload version and event names the body was cut with: what rebuilds it from the outbox."""
+    event_names: tuple[str, ...] = ()
+
+    @property
+    def batch_time_ns(self) -> int:
+        """`eventBatchTime`: when the batch was cut."""
+        return self.created_at * 1_000_000
 
     @property
     def scheduled_attempts(self) -> int:

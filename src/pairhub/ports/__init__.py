@@ -22,7 +22,15 @@ from pairhub.ports.repositories import (
     SubscriptionRepository,
     UnitRepository,
 )
-from pairhub.ports.storage import EventQuery, EventStore, Storage, StorageFull, StoredEvent, UnitOfWork
+from pairhub.ports.storage import (
+    EventQuery,
+    EventStore,
+    RenderedEvent,
+    Storage,
+    StorageFull,
+    StoredEvent,
+    UnitOfWork,
+)
 
 __all__ = [
     "ApiKeyRepository",
@@ -36,6 +44,7 @@ __all__ = [
     "FeedRepository",
     "OrganizationRepository",
     "PairingRepository",
+    "RenderedEvent",
     "Sealer",
     "SendResult",
     "Sender",

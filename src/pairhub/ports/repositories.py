@@ -315,7 +315,7 @@ class BatchRepository(Protocol):
         ...
 
     def pending_of(self, subscription_ids: Collection[str]) -> dict[str, list[Batch]]:
-        """The pending batches of each subscription in event order (normally zero or one)."""
+        """The pending batches of each subscription in event order (normally zero or one), without bodies."""
         ...
 
     def save_many(self, batches: Sequence[Batch]) -> None:

@@ -38,6 +38,15 @@ class StoredEvent(NamedTuple):
     event: PairingEvent
 
 
+class RenderedEvent(NamedTuple):
+    """An event of the outbox as one payload version renders it: what cutting a batch needs."""
+
+    seq: int
+    registered_at_ms: int
+    data: str
+    """The `eventsData` element, compact JSON, rendered once when the event was recorded."""
+
+
 @dataclass(frozen=True)
 class EventQuery:
     """Which events of one organization to read: the one description of an event range.
@@ -65,6 +74,10 @@ class EventStore(Protocol):
 
     def read(self, query: EventQuery) -> list[StoredEvent]:
         """The events `query` describes."""
+        ...
+
+    def rendered(self, query: EventQuery, version: int) -> list[RenderedEvent]:
+        """The events of a plain oldest-first `query`, as payload `version` renders them."""
         ...
 
     def heads(self, organization_ids: Collection[str]) -> dict[str, int]:

@@ -3,17 +3,16 @@
 from __future__ import annotations
 
 import uuid
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
-import orjson
 import structlog
 from prometheus_client import Counter
 
-from pairhub.contract.render import render_envelope
+from pairhub.contract.render import envelope_json
 from pairhub.domain import delivery
 from pairhub.domain import subscriptions as rules
 from pairhub.domain.subscriptions import Batch, Subscription
-from pairhub.ports import EventQuery, EventStore, StoredEvent
+from pairhub.ports import EventQuery, EventStore, RenderedEvent
 
 log = structlog.get_logger("pairhub.delivery")
 
@@ -45,13 +44,14 @@ def cut(events: EventStore, sub: Subscription, head: int, now: int, cutoff: int)
         cursor = sub.cursor_seq
         if head <= cursor:
             return Cut(sub)
-        window = events.read(EventQuery(sub.organization_id, sub.event_names, size, after=cursor, upto=head))
+        query = EventQuery(sub.organization_id, sub.event_names, size, after=cursor, upto=head)
+        window = events.rendered(query, sub.event_version)
         full = len(window) == size
         if not window:
             # Only events this subscription does not ask for: step over them.
             return Cut(rules.advance(sub, head, sub.next_attempt_at))
         expired = 0
-        while expired < len(window) and window[expired].event.registered_at_ms < cutoff:
+        while expired < len(window) and window[expired].registered_at_ms < cutoff:
             expired += 1
         if expired:
             past = window[expired - 1].seq if expired < len(window) or full else head
@@ -59,7 +59,7 @@ def cut(events: EventStore, sub: Subscription, head: int, now: int, cutoff: int)
             EXPIRED.inc(expired)
             log.warning("events_expired", subscription=sub.id, count=expired)
             continue
-        oldest = min(stored.event.registered_at_ms for stored in window)
+        oldest = min(rendered.registered_at_ms for rendered in window)
         if not delivery.batch_ready(len(window), size, oldest, sub.max_wait_ms, now):
             return Cut(sub, wake_at=min(oldest + sub.max_wait_ms, now + FULL_BATCH_RECHECK_MS))
         batch = freeze(sub, window, now)
@@ -67,20 +67,20 @@ def cut(events: EventStore, sub: Subscription, head: int, now: int, cutoff: int)
     return Cut(sub, wake_at=now)
 
 
-def freeze(sub: Subscription, window: list[StoredEvent], now: int) -> Batch:
+def freeze(sub: Subscription, window: list[RenderedEvent], now: int) -> Batch:
     """A new batch of these events: its id and body never change again."""
-    batch_id = str(uuid.uuid4())
-    envelope = render_envelope(
-        batch_id, sub.id, now * 1_000_000, [stored.event for stored in window], sub.event_version
-    )
-    return Batch(
-        id=batch_id,
+    batch = Batch(
+        id=str(uuid.uuid4()),
         subscription_id=sub.id,
         first_seq=window[0].seq,
         last_seq=window[-1].seq,
         event_count=len(window),
-        oldest_event_at=min(stored.event.registered_at_ms for stored in window),
-        body=orjson.dumps(envelope).decode("utf-8"),
+        oldest_event_at=min(rendered.registered_at_ms for rendered in window),
+        body="",
         created_at=now,
         next_attempt_at=now,
+        event_version=sub.event_version,
+        event_names=tuple(sub.event_names),
     )
+    body = envelope_json(batch.id, sub.id, batch.batch_time_ns, [rendered.data for rendered in window])
+    return replace(batch, body=body)

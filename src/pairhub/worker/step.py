@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from typing import TypeVar
 
 import structlog
-from prometheus_client import Counter
+from prometheus_client import Counter, Histogram
 
 from pairhub.domain import delivery
 from pairhub.domain import subscriptions as rules
@@ -32,6 +32,11 @@ _COUNTED = {
     for name in (*(outcome.value for outcome in Outcome), rules.LEASE_LOST, rules.RECORDING_FAILED)
 }
 """One child per outcome, looked up once: `labels()` takes a lock and costs more than the increment."""
+
+STEP_SECONDS = Histogram(
+    "pairhub_delivery_step_seconds",
+    "Duration of delivery steps (one transaction each); attempts per step = attempts / steps.",
+)
 
 MAX_STATUS = 999
 MAX_RETRY_AFTER_SHOWN = 40
@@ -75,12 +80,13 @@ class Recorded:
 
 @dataclass(frozen=True)
 class Prepared:
-    """One subscription after preparing: its new state, batches that changed, and the job to send."""
+    """One subscription after preparing: its new state, batches that changed, and the batch to send."""
 
     subscription: Subscription
     new_batch: Batch | None = None
     expired: tuple[Batch, ...] = ()
-    job: Job | None = None
+    send: Batch | None = None
+    """The batch to send now: the new one, or a pending one (read without its body) due again."""
     unchanged: bool = False
 
 
@@ -126,7 +132,7 @@ class Step:
         """Record what finished, give back and lease subscriptions, and prepare their next jobs."""
         now = self._now()
         worker = self.worker_id
-        with self._storage.write() as uow:
+        with STEP_SECONDS.time(), self._storage.write() as uow:
             _, failed = self._isolated(
                 uow,
                 list(request.finished),
@@ -315,7 +321,15 @@ class Step:
         uow.subscriptions.save_many(
             [p.subscription for p in changed], self.worker_id, now + self.config.lease_ms
         )
-        return [p.job for p in prepared if p.job is not None]
+        # Pending batches are read without their bodies: only those sent again now need theirs.
+        again = uow.batches.get_many([p.send.id for p in prepared if p.send and p.send is not p.new_batch])
+        return [
+            job_of(
+                p.subscription, p.send.id, again.get(p.send.id, p.send).body.encode(), p.send.event_count, now
+            )
+            for p in prepared
+            if p.send is not None
+        ]
 
     def _plan(
         self, uow: UnitOfWork, sub: Subscription, pending: list[Batch], head: int, now: int
@@ -351,6 +365,5 @@ class Step:
                 retries = (b.next_attempt_at for b in kept if b.next_attempt_at)
                 next_at = min(retries, default=wake_at)
             return Prepared(rules.wait_until(sub, next_at), expired=tuple(expired))
-        job = job_of(sub, chosen.id, chosen.body.encode("utf-8"), chosen.event_count, now)
         # Saved even when unchanged: saving renews the lease for the attempt about to start.
-        return Prepared(sub, new_batch, tuple(expired), job)
+        return Prepared(sub, new_batch, tuple(expired), chosen)

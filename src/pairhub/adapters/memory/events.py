@@ -5,8 +5,9 @@ from __future__ import annotations
 from collections.abc import Callable, Collection, Sequence
 
 from pairhub.adapters.memory.state import MemoryState
+from pairhub.contract.render import render_fragment
 from pairhub.domain.events import PairingEvent
-from pairhub.ports import EventQuery, StoredEvent
+from pairhub.ports import EventQuery, RenderedEvent, StoredEvent
 
 
 class MemoryEvents:
@@ -42,6 +43,16 @@ class MemoryEvents:
             and (query.unit_id is None or stored.event.unit_id == query.unit_id)
         ]
         return found[: query.limit]
+
+    def rendered(self, query: EventQuery, version: int) -> list[RenderedEvent]:
+        """The events of a plain oldest-first `query`, rendered for payload `version` as they are read."""
+        found = []
+        for stored in self.read(query):
+            data = render_fragment(stored.event, version)
+            if data is None:
+                raise ValueError(f"payload version {version} has no {stored.event.event_type.value} events")
+            found.append(RenderedEvent(stored.seq, stored.event.registered_at_ms, data))
+        return found
 
     def heads(self, organization_ids: Collection[str]) -> dict[str, int]:
         """The newest seq of each organization (0 when it has none)."""

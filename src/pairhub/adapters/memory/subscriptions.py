@@ -162,18 +162,18 @@ class MemoryBatches:
         return {batch_id: self._rows[batch_id] for batch_id in batch_ids if batch_id in self._rows}
 
     def pending_of(self, subscription_ids: Collection[str]) -> dict[str, list[Batch]]:
-        """The pending batches of each subscription in event order."""
+        """The pending batches of each subscription in event order, with empty bodies as on SQL."""
         found: dict[str, list[Batch]] = {subscription_id: [] for subscription_id in subscription_ids}
         for batch in sorted(self._rows.values(), key=lambda b: b.first_seq):
             if batch.status is BatchStatus.PENDING and batch.subscription_id in found:
-                found[batch.subscription_id].append(batch)
+                found[batch.subscription_id].append(replace(batch, body=""))
         return found
 
     def save_many(self, batches: Sequence[Batch]) -> None:
         """Write back changed batches (their frozen content stays)."""
         for batch in batches:
             if batch.id in self._rows:
-                self._rows[batch.id] = batch
+                self._rows[batch.id] = replace(batch, body=self._rows[batch.id].body)
 
     def pending_events(self, subscription_id: str | None) -> int:
         """Events held in pending batches, of one subscription or (None) of all."""

@@ -5,14 +5,15 @@ from __future__ import annotations
 import json
 import zlib
 from collections.abc import Collection, Iterable, Sequence
-from typing import Any
+from typing import Any, cast
 
 from sqlalchemy import Connection, bindparam, func, insert, select, text
 
 from pairhub.adapters.sql.engine import OUTBOX_WRITTEN
 from pairhub.adapters.sql.tables import events, organizations
+from pairhub.contract.render import SUPPORTED_VERSIONS, render_fragment
 from pairhub.domain.events import EventType, Location, PairingEvent, Reason
-from pairhub.ports import EventQuery, StoredEvent
+from pairhub.ports import EventQuery, RenderedEvent, StoredEvent
 
 
 def _lock_organization_feed(connection: Connection, organization_id: str) -> None:
@@ -51,7 +52,13 @@ def _to_row(event: PairingEvent) -> dict[str, Any]:
         "latitude": event.location.latitude if event.location else None,
         "longitude": event.location.longitude if event.location else None,
         "registered_at": event.registered_at_ms,
+        **rendered_columns(event),
     }
+
+
+def rendered_columns(event: PairingEvent) -> dict[str, str | None]:
+    """The event's `eventsData` element per payload version, by column."""
+    return {f"rendered_v{version}": render_fragment(event, version) for version in SUPPORTED_VERSIONS}
 
 
 _COLUMNS = (
@@ -92,21 +99,69 @@ def _stored(row: Sequence[Any]) -> StoredEvent:
     return StoredEvent(seq, event)
 
 
-_WINDOW = (
-    select(*_COLUMNS)
-    .where(
-        events.c.organization_id == bindparam("organization_id"),
-        events.c.seq > bindparam("after"),
-        events.c.seq <= bindparam("upto"),
-        events.c.event_type.in_(bindparam("event_types", expanding=True)),
-    )
-    .order_by(events.c.seq)
-    .limit(bindparam("size"))
+_IN_WINDOW = (
+    events.c.organization_id == bindparam("organization_id"),
+    events.c.seq > bindparam("after"),
+    events.c.seq <= bindparam("upto"),
+    events.c.event_type.in_(bindparam("event_types", expanding=True)),
 )
+_WINDOW = select(*_COLUMNS).where(*_IN_WINDOW).order_by(events.c.seq).limit(bindparam("size"))
 """Built once: the delivery worker reads a window for every batch it cuts, and building a statement
 costs more than running it."""
+_RENDERED_WINDOWS = {
+    version: select(
+        events.c.seq,
+        events.c.registered_at.label("registered_at_ms"),
+        events.c[f"rendered_v{version}"].label("data"),
+    )
+    .where(*_IN_WINDOW)
+    .order_by(events.c.seq)
+    .limit(bindparam("size"))
+    for version in SUPPORTED_VERSIONS
+}
+"""The window as cutting a batch reads it: three columns, no event rebuilt."""
 
 _NO_UPPER_BOUND = 2**62
+
+
+def render_unrendered(connection: Connection, chunk: int = 5000) -> int:
+    """Render the stored events that have no rendered columns yet (recorded before they existed)."""
+    done = 0
+    after = 0
+    while True:
+        rows = connection.execute(
+            select(*_COLUMNS)
+            .where(events.c.seq > after, events.c.rendered_v1.is_(None))
+            .order_by(events.c.seq)
+            .limit(chunk)
+        ).fetchall()
+        if not rows:
+            return done
+        changes = []
+        for row in rows:
+            stored = _stored(row)
+            changes.append({"row_seq": stored.seq, **rendered_columns(stored.event)})
+        connection.execute(
+            events.update().where(events.c.seq == bindparam("row_seq")),
+            changes,
+        )
+        done += len(rows)
+        after = rows[-1][0]
+
+
+def _plain(query: EventQuery) -> bool:
+    """True for an oldest-first range with no filter beyond the event types: the window's shape."""
+    return not query.newest_first and query.before is None and query.reason is None and query.unit_id is None
+
+
+def _window_params(query: EventQuery) -> dict[str, Any]:
+    return {
+        "organization_id": query.organization_id,
+        "after": query.after,
+        "upto": _NO_UPPER_BOUND if query.upto is None else query.upto,
+        "event_types": list(query.event_types),
+        "size": query.limit,
+    }
 
 
 class SqlEvents:
@@ -121,15 +176,9 @@ class SqlEvents:
 
     def read(self, query: EventQuery) -> list[StoredEvent]:
         """The events `query` describes, through the pre-compiled window when it is a plain range."""
-        if not query.newest_first and query.reason is None and query.unit_id is None:
-            params = {
-                "organization_id": query.organization_id,
-                "after": query.after,
-                "upto": _NO_UPPER_BOUND if query.upto is None else query.upto,
-                "event_types": list(query.event_types),
-                "size": query.limit,
-            }
-            return [_stored(row) for row in self._connection.execute(_WINDOW, params).fetchall()]
+        if _plain(query):
+            rows = self._connection.execute(_WINDOW, _window_params(query)).fetchall()
+            return [_stored(row) for row in rows]
         statement = select(*_COLUMNS).where(
             events.c.organization_id == query.organization_id,
             events.c.event_type.in_(list(query.event_types)),
@@ -146,6 +195,16 @@ class SqlEvents:
         order = events.c.seq.desc() if query.newest_first else events.c.seq
         rows = self._connection.execute(statement.order_by(order).limit(query.limit)).fetchall()
         return [_stored(row) for row in rows]
+
+    def rendered(self, query: EventQuery, version: int) -> list[RenderedEvent]:
+        """The events of a plain oldest-first `query`, as payload `version` rendered them at insert."""
+        if not _plain(query) or version not in _RENDERED_WINDOWS:
+            raise ValueError("rendered events are read in plain oldest-first ranges of a known version")
+        rows = self._connection.execute(_RENDERED_WINDOWS[version], _window_params(query)).fetchall()
+        if any(row.data is None for row in rows):
+            raise ValueError(f"payload version {version} does not carry every event type asked for")
+        # The rows already have RenderedEvent's fields by name; a window holds up to 500 of them.
+        return cast(list[RenderedEvent], rows)
 
     def heads(self, organization_ids: Collection[str]) -> dict[str, int]:
         """The newest seq of each organization (0 when it has none)."""

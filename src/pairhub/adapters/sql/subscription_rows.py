@@ -190,6 +190,8 @@ def to_batch(row: RowMapping, with_body: bool = True) -> Batch:
         last_status=row["last_status"],
         last_error=row["last_error"],
         completed_at=row["completed_at"],
+        event_version=row["event_version"] or 1,
+        event_names=tuple(json.loads(row["event_names"])) if row["event_names"] else (),
     )
 
 

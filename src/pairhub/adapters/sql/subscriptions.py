@@ -7,11 +7,14 @@ the hot path) and run as one executemany per table per step: that is how deliver
 from __future__ import annotations
 
 import functools
+import json
 from collections.abc import Collection, Sequence
+from dataclasses import replace
 from typing import Any
 
 from sqlalchemy import (
     Connection,
+    RowMapping,
     Update,
     and_,
     bindparam,
@@ -26,10 +29,13 @@ from sqlalchemy import (
 )
 
 from pairhub.adapters.sql import subscription_rows as convert
+from pairhub.adapters.sql.events import SqlEvents
 from pairhub.adapters.sql.secret_columns import SecretColumns
 from pairhub.adapters.sql.tables import attempts, batches, events, organizations, subscriptions
+from pairhub.contract.render import envelope_json
 from pairhub.domain.delivery import BatchStatus, Outcome, SubscriptionState
 from pairhub.domain.subscriptions import Batch, Subscription
+from pairhub.ports import EventQuery
 
 ACTIVE = SubscriptionState.ACTIVE.value
 ON_HOLD = SubscriptionState.ON_HOLD.value
@@ -87,11 +93,15 @@ _SERVED = (
     .with_for_update(of=subscriptions)
 )
 _PENDING_OF = (
-    select(batches)
+    select(*(column for column in batches.c if column.name != "body"))
     .where(batches.c.subscription_id.in_(bindparam("ids", expanding=True)), batches.c.status == PENDING)
     .order_by(batches.c.subscription_id, batches.c.first_seq)
 )
-_BATCHES_BY_ID = select(batches).where(batches.c.id.in_(bindparam("ids", expanding=True)))
+_BATCHES_BY_ID = (
+    select(batches, subscriptions.c.organization_id)
+    .join(subscriptions, subscriptions.c.id == batches.c.subscription_id)
+    .where(batches.c.id.in_(bindparam("ids", expanding=True)))
+)
 
 
 class SqlSubscriptions:
@@ -244,6 +254,7 @@ class SqlBatches:
 
     def __init__(self, connection: Connection) -> None:
         self._connection = connection
+        self._events = SqlEvents(connection)
 
     def add_many(self, new: Sequence[Batch]) -> None:
         """Insert new batches: one executemany."""
@@ -256,7 +267,9 @@ class SqlBatches:
                     "last_seq": b.last_seq,
                     "event_count": b.event_count,
                     "oldest_event_at": b.oldest_event_at,
-                    "body": b.body,
+                    "body": "",
+                    "event_version": b.event_version,
+                    "event_names": json.dumps(list(b.event_names)),
                     "created_at": b.created_at,
                     **convert.batch_state(b),
                 }
@@ -273,15 +286,31 @@ class SqlBatches:
         if not batch_ids:
             return {}
         rows = self._connection.execute(_BATCHES_BY_ID, {"ids": list(batch_ids)}).mappings()
-        return {row["id"]: convert.to_batch(row) for row in rows}
+        return {row["id"]: self._with_body(row) for row in rows}
+
+    def _with_body(self, row: RowMapping) -> Batch:
+        """The batch of `row`, its body rebuilt from the outbox unless it was stored."""
+        batch = convert.to_batch(row)
+        if batch.body:
+            return batch
+        query = EventQuery(
+            row["organization_id"], batch.event_names, batch.event_count, batch.first_seq - 1, batch.last_seq
+        )
+        window = self._events.rendered(query, batch.event_version)
+        if len(window) != batch.event_count:
+            raise ValueError(f"batch {batch.id}: {len(window)} of its {batch.event_count} events are stored")
+        fragments = [rendered.data for rendered in window]
+        return replace(
+            batch, body=envelope_json(batch.id, batch.subscription_id, batch.batch_time_ns, fragments)
+        )
 
     def pending_of(self, subscription_ids: Collection[str]) -> dict[str, list[Batch]]:
-        """The pending batches of each subscription in event order (normally zero or one)."""
+        """The pending batches of each subscription in event order (normally zero or one), without bodies."""
         found: dict[str, list[Batch]] = {subscription_id: [] for subscription_id in subscription_ids}
         if subscription_ids:
             rows = self._connection.execute(_PENDING_OF, {"ids": list(subscription_ids)}).mappings()
             for row in rows:
-                found[row["subscription_id"]].append(convert.to_batch(row))
+                found[row["subscription_id"]].append(convert.to_batch(row, with_body=False))
         return found
 
     def save_many(self, changed: Sequence[Batch]) -> None:

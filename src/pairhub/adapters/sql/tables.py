@@ -167,6 +167,10 @@ events = Table(
     Column("latitude", Float),
     Column("longitude", Float),
     Column("registered_at", BigInteger, nullable=False),
+    # The `eventsData` element of each payload version (NULL where the version does not carry the
+    # event), rendered once at insert: cutting a batch joins them instead of rendering each event again.
+    Column("rendered_v1", Text),
+    Column("rendered_v2", Text),
     Index("ix_events_org_seq", "organization_id", "seq"),
     # Cursors must never be reused, even if old events are deleted one day.
     sqlite_autoincrement=True,
@@ -223,8 +227,12 @@ batches = Table(
     Column("last_seq", BigInteger, nullable=False),
     Column("event_count", Integer, nullable=False),
     Column("oldest_event_at", BigInteger, nullable=False),
-    # Frozen at creation: every retry and every resend after a crash carries these exact bytes.
+    # Every retry and every resend after a crash carries the same bytes: the body is rebuilt from the
+    # outbox's rendered events (immutable) with the version and names it was cut with, so it is stored
+    # empty. Batches cut before the events were rendered at insert keep the body they stored.
     Column("body", Text, nullable=False),
+    Column("event_version", Integer),
+    Column("event_names", Text),
     Column("created_at", BigInteger, nullable=False),
     Column("status", String(16), nullable=False),
     # Every attempt of the batch; `earlier_attempts` of them came before its current retry schedule.
