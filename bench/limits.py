@@ -39,7 +39,7 @@ async def _post_loop(url: str, body: bytes, seconds: float, concurrency: int) ->
 
 
 def l_post(url: str, body_size: int, seconds: float = 3.0, concurrency: int = 32) -> float:
-    """Requests/s of a bare aiohttp loop posting `body_size` bytes to the receiver."""
+    """Requests/s of a bare aiohttp loop posting `body_size` bytes, `concurrency` requests in flight."""
     body = b'{"eventType":' + b"x" * max(0, body_size - 14) + b"}"
     return asyncio.run(_post_loop(url, body, seconds, concurrency))
 

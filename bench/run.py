@@ -31,6 +31,7 @@ from pairhub.adapters.secret_box import new_key
 from pairhub.adapters.sql import migrate
 from pairhub.adapters.sql.engine import make_engine
 from pairhub.adapters.sql.tables import events, units
+from pairhub.config import Settings
 from pairhub.contract.render import render_envelope
 from pairhub.domain.events import manual_pair
 
@@ -316,9 +317,13 @@ def figure_delivery_requests(
         server, receiver, engine, "/hook", sizes.delivery_subscriptions, sizes.delivery_events, 1
     )
     rate = stats["requests"] / (stats["lastAt"] - started)
-    l_post = limits.l_post(f"{receiver.url}/hook", body_size=520, seconds=sizes.limit_seconds)
+    # As many requests in flight as pairhub's worker keeps by default.
+    in_flight = Settings.model_fields["delivery_concurrency"].default
+    l_post = limits.l_post(f"{receiver.url}/hook", 520, sizes.limit_seconds, in_flight)
     return [
-        Figure("L-post", "L-post: bare aiohttp loop, 520-byte body", l_post, "requests/s"),
+        Figure(
+            "L-post", f"L-post: bare aiohttp loop, 520-byte body, {in_flight} in flight", l_post, "requests/s"
+        ),
         Figure(
             "delivery_unbatched",
             f"delivery requests/s ({sizes.delivery_subscriptions} subscriptions, maxBatchSize 1)",

@@ -29,7 +29,9 @@ class Settings(BaseSettings):
     # worker may take it over (at least twice the delivery timeout), and how many it serves at once.
     delivery_poll_interval: float = Field(0.2, gt=0)
     delivery_lease: float = Field(30.0, gt=0)
-    delivery_concurrency: int = Field(32, ge=1, le=1000)
+    # One batch in flight per subscription already spares each receiver: the limit is the worker's memory
+    # (a job holds its body) and sockets, and slow receivers need many in flight to keep the rest moving.
+    delivery_concurrency: int = Field(128, ge=1, le=1000)
     worker_metrics_port: int | None = Field(None, ge=1, le=65535)
     # False when separate `pairhub worker` processes deliver and `serve` should only answer requests.
     serve_delivery: bool = True

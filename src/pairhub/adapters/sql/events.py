@@ -5,11 +5,12 @@ from __future__ import annotations
 import json
 import zlib
 from collections.abc import Collection, Iterable, Sequence
-from typing import Any, cast
+from typing import Any
 
 from sqlalchemy import Connection, bindparam, func, insert, select, text
 
 from pairhub.adapters.sql.engine import OUTBOX_WRITTEN
+from pairhub.adapters.sql.precompiled import Precompiled
 from pairhub.adapters.sql.tables import events, organizations
 from pairhub.contract.render import SUPPORTED_VERSIONS, render_fragment
 from pairhub.domain.events import EventType, Location, PairingEvent, Reason
@@ -109,14 +110,18 @@ _WINDOW = select(*_COLUMNS).where(*_IN_WINDOW).order_by(events.c.seq).limit(bind
 """Built once: the delivery worker reads a window for every batch it cuts, and building a statement
 costs more than running it."""
 _RENDERED_WINDOWS = {
-    version: select(
-        events.c.seq,
-        events.c.registered_at.label("registered_at_ms"),
-        events.c[f"rendered_v{version}"].label("data"),
+    version: Precompiled(
+        select(events.c.seq, events.c.registered_at, events.c[f"rendered_v{version}"])
+        .where(
+            events.c.organization_id == bindparam("organization_id"),
+            events.c.seq > bindparam("after"),
+            events.c.seq <= bindparam("upto"),
+            # There are two event types: a subscription asks for one (passed twice) or both.
+            events.c.event_type.in_([bindparam("first_type"), bindparam("second_type")]),
+        )
+        .order_by(events.c.seq)
+        .limit(bindparam("size"))
     )
-    .where(*_IN_WINDOW)
-    .order_by(events.c.seq)
-    .limit(bindparam("size"))
     for version in SUPPORTED_VERSIONS
 }
 """The window as cutting a batch reads it: three columns, no event rebuilt."""
@@ -198,13 +203,14 @@ class SqlEvents:
 
     def rendered(self, query: EventQuery, version: int) -> list[RenderedEvent]:
         """The events of a plain oldest-first `query`, as payload `version` rendered them at insert."""
-        if not _plain(query) or version not in _RENDERED_WINDOWS:
+        types = list(query.event_types)
+        if not _plain(query) or version not in _RENDERED_WINDOWS or not 1 <= len(types) <= 2:
             raise ValueError("rendered events are read in plain oldest-first ranges of a known version")
-        rows = self._connection.execute(_RENDERED_WINDOWS[version], _window_params(query)).fetchall()
-        if any(row.data is None for row in rows):
+        params = {**_window_params(query), "first_type": types[0], "second_type": types[-1]}
+        rows = _RENDERED_WINDOWS[version].rows(self._connection, params)
+        if any(data is None for _, _, data in rows):
             raise ValueError(f"payload version {version} does not carry every event type asked for")
-        # The rows already have RenderedEvent's fields by name; a window holds up to 500 of them.
-        return cast(list[RenderedEvent], rows)
+        return [RenderedEvent(*row) for row in rows]
 
     def heads(self, organization_ids: Collection[str]) -> dict[str, int]:
         """The newest seq of each organization (0 when it has none)."""
