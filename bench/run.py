@@ -228,7 +228,7 @@ class Server:
         """How the delivery steps since `before` (from `steps()`) went: count, attempts and time each."""
         steps, attempts, seconds = (now - then for now, then in zip(self.steps(), before, strict=True))
         if not steps:
-            return "no delivery step"
+            return ""  # the steps ran in `pairhub worker` processes
         return f"{steps:,.0f} steps, {attempts / steps:.1f} attempts and {seconds / steps * 1000:.1f} ms each"
 
     def steps(self) -> tuple[float, float, float]:
@@ -699,7 +699,7 @@ def figure_pg_workers(url: str, workdir: Path, sizes: Sizes) -> list[Figure]:
             server = Server(bench_url, workdir, {"PAIRHUB_SERVE_DELIVERY": "false"})
             workers = Workers(bench_url, workdir, count)
             try:
-                stats, started = _deliver(
+                stats, started, _ = _deliver(
                     server,
                     receiver,
                     engine,
