@@ -80,6 +80,11 @@ class Subscription:
     auth: OAuth2ClientCredentials | None = None
 
 
+def batch_time_ns(created_at: int) -> int:
+    """A batch's `eventBatchTime` in nanoseconds: the millisecond it was cut."""
+    return created_at * 1_000_000
+
+
 @dataclass(frozen=True)
 class Batch:
     """A frozen run of events of one subscription: the same id and body on every attempt.
@@ -112,7 +117,7 @@ class Batch:
     @property
     def batch_time_ns(self) -> int:
         """`eventBatchTime`: when the batch was cut."""
-        return self.created_at * 1_000_000
+        return batch_time_ns(self.created_at)
 
     @property
     def scheduled_attempts(self) -> int:

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import uuid
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 
 import structlog
 from prometheus_client import Counter
@@ -11,7 +11,7 @@ from prometheus_client import Counter
 from pairhub.contract.render import envelope_json
 from pairhub.domain import delivery
 from pairhub.domain import subscriptions as rules
-from pairhub.domain.subscriptions import Batch, Subscription
+from pairhub.domain.subscriptions import Batch, Subscription, batch_time_ns
 from pairhub.ports import EventQuery, EventStore, RenderedEvent
 
 log = structlog.get_logger("pairhub.delivery")
@@ -69,18 +69,17 @@ def cut(events: EventStore, sub: Subscription, head: int, now: int, cutoff: int)
 
 def freeze(sub: Subscription, window: list[RenderedEvent], now: int) -> Batch:
     """A new batch of these events: its id and body never change again."""
-    batch = Batch(
-        id=str(uuid.uuid4()),
+    batch_id = str(uuid.uuid4())
+    return Batch(
+        id=batch_id,
         subscription_id=sub.id,
         first_seq=window[0].seq,
         last_seq=window[-1].seq,
         event_count=len(window),
         oldest_event_at=min(rendered.registered_at_ms for rendered in window),
-        body="",
+        body=envelope_json(batch_id, sub.id, batch_time_ns(now), [rendered.data for rendered in window]),
         created_at=now,
         next_attempt_at=now,
         event_version=sub.event_version,
         event_names=tuple(sub.event_names),
     )
-    body = envelope_json(batch.id, sub.id, batch.batch_time_ns, [rendered.data for rendered in window])
-    return replace(batch, body=body)
