@@ -58,9 +58,14 @@ class Job:
     event_count: int
     signature_header: str = "X-Signature-256"
     auth: OAuth2ClientCredentials | None = None
+    drains: bool = False
+    """Nothing else of the subscription was due when the batch was cut: once delivered, recording
+    the attempt can wait for the worker's next step instead of taking a transaction of its own."""
 
 
-def job_of(subscription: Subscription, batch_id: str, body: bytes, event_count: int, now: int) -> Job:
+def job_of(
+    subscription: Subscription, batch_id: str, body: bytes, event_count: int, now: int, drains: bool = False
+) -> Job:
     """The job that sends `body` to this subscription, signed with the secrets valid at `now`."""
     return Job(
         subscription_id=subscription.id,
@@ -77,6 +82,7 @@ def job_of(subscription: Subscription, batch_id: str, body: bytes, event_count: 
         event_count=event_count,
         signature_header=subscription.signature_header,
         auth=subscription.auth,
+        drains=drains,
     )
 
 

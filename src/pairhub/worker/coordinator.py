@@ -13,6 +13,7 @@ from collections.abc import Awaitable, Callable, Sequence
 
 import structlog
 
+from pairhub.domain import delivery
 from pairhub.ports import SendResult
 from pairhub.services.delivery import Job
 from pairhub.worker.step import Finished, StepRequest
@@ -38,7 +39,18 @@ class Coordinator:
         self._finished: list[Finished] = []
         self._served: dict[str, int] = {}
         self._ready = asyncio.Event()
+        self._woken: asyncio.Event | None = None
+        """Set by `run`: new events were committed; a delivery that drained its subscription is recorded
+        by the next step only if no events came since its batch was cut."""
+        self._wakes = 0
+        self._wakes_at_start: dict[str, int] = {}
         self.attempts = 0
+        self.attempts_finished = 0
+
+    @property
+    def step_due(self) -> bool:
+        """True when a finished attempt asks for a step now."""
+        return self._ready.is_set()
 
     async def drain(self) -> int:
         """Lease once, then serve those subscriptions until none has work due now; return the attempts."""
@@ -52,17 +64,25 @@ class Coordinator:
         return self.attempts
 
     async def run(self, stopping: asyncio.Event, woken: asyncio.Event, poll_interval_s: float) -> None:
-        """Step whenever an attempt finishes, events are committed here, or the poll interval passes."""
+        """Step whenever an attempt finishes, events are committed here, or the poll interval passes.
+
+        A delivered batch after which its subscription had nothing due (`Job.drains`) does not start a
+        step of its own: it is recorded by the next one, which new events, another finished attempt or
+        the poll interval start. At a steady trickle of events that halves the transactions per event.
+        """
+        self._woken = woken
         try:
             while not stopping.is_set():
-                woken.clear()
+                if woken.is_set():
+                    self._wakes += 1
+                    woken.clear()
                 try:
                     await self.advance(claim=True)
                 except Exception as error:  # the database is unavailable: leases expire, batches stay
                     log.error("delivery_failed", error=repr(error))
                     await _first_of((stopping,), poll_interval_s)
                     continue
-                if not self._finished:
+                if not self._ready.is_set():
                     # A slow receiver holds back nobody: any finished attempt starts the next step.
                     await _first_of((stopping, woken, self._ready), poll_interval_s)
         finally:
@@ -101,6 +121,12 @@ class Coordinator:
         self._served[subscription_id] = self._served.get(subscription_id, 0) + 1
         self.attempts += 1
         self._in_flight[subscription_id] = asyncio.create_task(self._attempt(job))
+        self._wakes_at_start[subscription_id] = self._wakes
+
+    def _quiet_since(self, wakes_at_start: int | None) -> bool:
+        """True in `run` when no events were committed since a job that started then."""
+        woken = self._woken
+        return woken is not None and not woken.is_set() and wakes_at_start == self._wakes
 
     async def _attempt(self, job: Job) -> None:
         try:
@@ -108,8 +134,11 @@ class Coordinator:
         except Exception as error:  # a sender bug must not leave the subscription stuck
             result = SendResult(status=None, excerpt="", duration_ms=0, error=repr(error))
         del self._in_flight[job.subscription_id]
+        wakes_at_start = self._wakes_at_start.pop(job.subscription_id, None)
         self._finished.append(Finished(job, result))
-        self._ready.set()
+        self.attempts_finished += 1
+        if not (job.drains and delivery.is_success(result.status) and self._quiet_since(wakes_at_start)):
+            self._ready.set()
 
     async def _settle(self) -> None:
         await asyncio.gather(*self._in_flight.values(), return_exceptions=True)

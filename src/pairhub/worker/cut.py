@@ -31,6 +31,8 @@ class Cut:
     subscription: Subscription
     batch: Batch | None = None
     wake_at: int | None = None
+    drains: bool = False
+    """The batch holds every event up to the head read before it: nothing else is due after it."""
 
 
 def cut(events: EventStore, sub: Subscription, head: int, now: int, cutoff: int) -> Cut:
@@ -63,7 +65,7 @@ def cut(events: EventStore, sub: Subscription, head: int, now: int, cutoff: int)
         if not delivery.batch_ready(len(window), size, oldest, sub.max_wait_ms, now):
             return Cut(sub, wake_at=min(oldest + sub.max_wait_ms, now + FULL_BATCH_RECHECK_MS))
         batch = freeze(sub, window, now)
-        return Cut(rules.advance(sub, head if not full else window[-1].seq, now), batch)
+        return Cut(rules.advance(sub, head if not full else window[-1].seq, now), batch, drains=not full)
     return Cut(sub, wake_at=now)
 
 

@@ -87,6 +87,8 @@ class Prepared:
     expired: tuple[Batch, ...] = ()
     send: Batch | None = None
     """The batch to send now: the new one, or a pending one (read without its body) due again."""
+    drains: bool = False
+    """`send` is a new batch after which nothing else is due."""
     unchanged: bool = False
 
 
@@ -321,15 +323,17 @@ class Step:
         uow.subscriptions.save_many(
             [p.subscription for p in changed], self.worker_id, now + self.config.lease_ms
         )
+        sending = [(p, p.send) for p in prepared if p.send is not None]
         # Pending batches are read without their bodies: only those sent again now need theirs.
-        again = uow.batches.get_many([p.send.id for p in prepared if p.send and p.send is not p.new_batch])
+        again = uow.batches.get_many([batch.id for _, batch in sending if not batch.body])
         return [
-            job_of(
-                p.subscription, p.send.id, again.get(p.send.id, p.send).body.encode(), p.send.event_count, now
-            )
-            for p in prepared
-            if p.send is not None
+            job_of(p.subscription, batch.id, self._body(batch, again), batch.event_count, now, p.drains)
+            for p, batch in sending
         ]
+
+    @staticmethod
+    def _body(batch: Batch, read_again: dict[str, Batch]) -> bytes:
+        return (batch.body or read_again[batch.id].body).encode()
 
     def _plan(
         self, uow: UnitOfWork, sub: Subscription, pending: list[Batch], head: int, now: int
@@ -349,6 +353,7 @@ class Step:
         chosen: Batch | None = None
         new_batch: Batch | None = None
         wake_at: int | None = None
+        drains = False
         if sub.state is SubscriptionState.ON_HOLD and kept:
             chosen = kept[0]  # the probe: the held batch, whatever its schedule said
         elif kept:
@@ -358,6 +363,7 @@ class Step:
         else:
             found = cut(uow.events, sub, head, now, cutoff)
             sub, chosen, new_batch, wake_at = found.subscription, found.batch, found.batch, found.wake_at
+            drains = found.drains
         if chosen is None:
             if sub.state is SubscriptionState.ON_HOLD:
                 next_at: int | None = now + self.config.probe_interval_ms
@@ -366,4 +372,4 @@ class Step:
                 next_at = min(retries, default=wake_at)
             return Prepared(rules.wait_until(sub, next_at), expired=tuple(expired))
         # Saved even when unchanged: saving renews the lease for the attempt about to start.
-        return Prepared(sub, new_batch, tuple(expired), chosen)
+        return Prepared(sub, new_batch, tuple(expired), chosen, drains)
