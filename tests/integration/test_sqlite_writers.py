@@ -1,0 +1,51 @@
+"""Writers of one process queue for SQLite's write lock instead of meeting its busy handler."""
+
+from __future__ import annotations
+
+import threading
+import time
+from typing import Any
+
+from sqlalchemy import event, text
+
+from pairhub.adapters.sql.engine import Database, make_engine
+
+TOUCH = text("UPDATE alembic_version SET version_num = version_num")
+
+
+def test_a_second_writer_waits_for_the_first_to_commit_not_for_the_busy_timeout(sqlite_url: str) -> None:
+    engine = make_engine(sqlite_url)
+
+    @event.listens_for(engine, "connect")
+    def _impatient(dbapi_connection: Any, _record: Any) -> None:
+        # A busy handler that gives up at once: only waiting outside SQLite lets the second writer in.
+        dbapi_connection.execute("PRAGMA busy_timeout=1")
+
+    database = Database(engine)
+    holding = threading.Event()
+    failures: list[BaseException] = []
+    committed: list[str] = []
+
+    def second() -> None:
+        holding.wait()
+        try:
+            with database.write() as connection:
+                connection.execute(TOUCH)
+            committed.append("second")
+        except BaseException as error:
+            failures.append(error)
+
+    other = threading.Thread(target=second)
+    other.start()
+    try:
+        with database.write() as connection:
+            connection.execute(TOUCH)
+            holding.set()
+            time.sleep(0.2)  # the second writer tries meanwhile (nothing here measures time)
+        committed.append("first")
+    finally:
+        other.join(10)
+        engine.dispose()
+
+    assert failures == []
+    assert committed == ["first", "second"]
