@@ -21,6 +21,7 @@ from pairhub.ports.repositories import (
     SessionRepository,
     SubscriptionRepository,
     UnitRepository,
+    VinCandidates,
 )
 from pairhub.ports.storage import EventQuery, EventStore, Storage, StorageFull, StoredEvent, UnitOfWork
 
@@ -46,4 +47,5 @@ __all__ = [
     "SubscriptionRepository",
     "UnitOfWork",
     "UnitRepository",
+    "VinCandidates",
 ]
