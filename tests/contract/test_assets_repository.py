@@ -42,21 +42,47 @@ def test_assets_round_trip_and_vins_stay_unique(storage: Storage, organization: 
         assert uow.assets.by_vins("other", [VIN]) == {}
 
 
-def test_partial_candidates_include_every_p1_and_p2_hit(storage: Storage, organization: Organization) -> None:
+def test_match_candidates_of_many_vins_include_every_exact_p1_and_p2_hit(
+    storage: Storage, organization: Organization
+) -> None:
     with storage.write() as uow:
         uow.assets.add_many(
             [
                 asset(organization, "a1", VIN),
                 asset(organization, "a2", OTHER),
                 asset(organization, "a3", None),
+                asset(organization, "a4", "2HGCM82633A000001"),  # one typo from VIN, and ends like it
             ]
         )
+    sensors = [VIN, VIN[-9:], TYPO, OTHER[-6:], "XLRTE47MS0G654321", "LRTE47", "ABC12", VIN + "X"]
     with storage.read() as uow:
-        truncated = {asset_id for asset_id, _ in uow.assets.partial_candidates(organization.id, VIN[-9:])}
-        typo = dict(uow.assets.partial_candidates(organization.id, TYPO))
-    # A superset is allowed (the domain re-checks); the true candidates must be there.
-    assert "a1" in truncated and "a2" not in truncated
-    assert typo.get("a1") == VIN and "a2" not in typo
+        found = uow.assets.match_candidates(organization.id, sensors)
+        elsewhere = uow.assets.match_candidates("other", [VIN, VIN[-9:], TYPO])
+        alone = uow.assets.match_candidates(organization.id, [TYPO])
+    # Every VIN asked is a key; a superset is allowed (the domain re-checks), the true hits must be there.
+    assert set(found) == set(sensors)
+    assert {"a1": VIN, "a4": "2HGCM82633A000001"}.items() <= dict(found[VIN]).items()
+    assert {"a1", "a4"} <= {asset_id for asset_id, _ in found[VIN[-9:]]}
+    assert dict(found[TYPO]).get("a1") == VIN
+    assert dict(found[OTHER[-6:]]).get("a2") == OTHER
+    assert "a2" not in dict(found[VIN]) and "a2" not in dict(found[VIN[-9:]])
+    assert found["XLRTE47MS0G654321"] == found["LRTE47"] == found["ABC12"] == found[VIN + "X"] == []
+    assert elsewhere == {VIN: [], VIN[-9:]: [], TYPO: []}
+    assert dict(alone[TYPO]) == dict(found[TYPO])
+
+
+def test_match_candidates_of_more_vins_than_one_statement_takes(
+    storage: Storage, organization: Organization
+) -> None:
+    fleet = [f"VF1RFB00{n:09d}" for n in range(1, 601)]
+    with storage.write() as uow:
+        uow.assets.add_many([asset(organization, f"a{n}", vin) for n, vin in enumerate(fleet)])
+    sensors = [vin[-9:] for vin in fleet[:300]] + [vin[:3] + "X" + vin[4:] for vin in fleet[300:]]
+    with storage.read() as uow:
+        found = uow.assets.match_candidates(organization.id, sensors)
+    assert set(found) == set(sensors)
+    for n, sensor in enumerate(sensors):
+        assert (f"a{n}", fleet[n]) in found[sensor]
 
 
 def test_search_filters_by_vin_text_pairing_and_pages(storage: Storage, organization: Organization) -> None:

@@ -74,8 +74,13 @@ def test_every_lookup_is_an_index_search(container: Container) -> None:
     probe = fleet[1234]
     queries = {
         "exact": (matching.exact_query(OURS, [probe]), "uq_assets_organization_id_vin"),
-        "P1": (matching.truncated_query(OURS, probe[-9:]), "ix_assets_org_vin_reversed"),
-        "P2": (matching.one_typo_query(OURS, probe), "ix_assets_org_vin_serial"),
+        "P1": (matching.ranges_query(OURS, [probe[-9:]]), "ix_assets_org_vin_reversed"),
+        "P1 of many": (
+            matching.ranges_query(OURS, [vin[-n:] for n, vin in zip(range(6, 17), fleet, strict=False)]),
+            "ix_assets_org_vin_reversed",
+        ),
+        "P2": (matching.serials_query(OURS, [probe]), "ix_assets_org_vin_serial"),
+        "P2 of many": (matching.serials_query(OURS, fleet[:10]), "ix_assets_org_vin_serial"),
     }
     with container.database.read() as connection:
         plans = {name: plan(connection, query) for name, (query, _) in queries.items()}

@@ -147,3 +147,33 @@ def test_the_seed_examples_are_usable_sensor_vins() -> None:
         assert vins.is_usable_sensor_vin(sensor)
     assert not vins.is_usable_sensor_vin("00000000000000000")
     assert not vins.is_usable_sensor_vin("XXXXXX")
+
+
+@given(st.dictionaries(asset_ids, asset_vins, min_size=1, max_size=6), st.data())
+def test_deciding_among_candidates_is_exact_first_then_partial_and_names_the_asset_vin(
+    fleet: dict[str, str], data: st.DataObject
+) -> None:
+    assume(len(set(fleet.values())) == len(fleet))  # VINs are unique in an organization
+    vin = data.draw(st.sampled_from(sorted(fleet.values())))
+    position = data.draw(st.integers(min_value=0, max_value=10))
+    sensor = data.draw(
+        st.one_of(
+            sensor_vins,
+            st.just(vin),
+            st.integers(min_value=6, max_value=16).map(lambda length: vin[-length:]),
+            st.sampled_from(ALPHABET).map(lambda c: vin[:position] + c + vin[position + 1 :]),
+        )
+    )
+    exact = next((asset_id for asset_id, asset_vin in fleet.items() if asset_vin == sensor), None)
+
+    result = vins.decide_among(sensor, fleet.items())
+
+    assert result == decide_match(sensor, exact, fleet.items())
+    if result.kind is MatchKind.EXACT:
+        assert (result.asset_id, result.asset_vin) == (exact, sensor)
+    elif result.kind is MatchKind.PARTIAL:
+        assert result.asset_id is not None
+        assert result.asset_vin == fleet[result.asset_id]
+        assert vins.is_partial_match(sensor, result.asset_vin)
+    else:
+        assert result.asset_vin is None

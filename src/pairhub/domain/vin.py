@@ -111,11 +111,12 @@ class MatchKind(StrEnum):
 
 @dataclass(frozen=True)
 class MatchResult:
-    """The outcome of matching: the asset to pair with, or the sorted candidates, or nothing."""
+    """The outcome of matching: the asset to pair with (and its VIN), or the sorted candidates, or nothing."""
 
     kind: MatchKind
     asset_id: str | None = None
     candidate_asset_ids: tuple[str, ...] = ()
+    asset_vin: str | None = None
 
 
 def decide_match(
@@ -128,15 +129,25 @@ def decide_match(
     The candidates are re-checked here so that an adapter's broader index lookup can never widen the rule.
     """
     if exact_asset_id is not None:
-        return MatchResult(MatchKind.EXACT, asset_id=exact_asset_id)
-    candidates = sorted(
-        {asset_id for asset_id, asset_vin in partial_candidates if is_partial_match(sensor_vin, asset_vin)}
-    )
+        return MatchResult(MatchKind.EXACT, asset_id=exact_asset_id, asset_vin=sensor_vin)
+    candidates = {
+        asset_id: asset_vin
+        for asset_id, asset_vin in partial_candidates
+        if is_partial_match(sensor_vin, asset_vin)
+    }
     if len(candidates) == 1:
-        return MatchResult(MatchKind.PARTIAL, asset_id=candidates[0])
+        [(asset_id, asset_vin)] = candidates.items()
+        return MatchResult(MatchKind.PARTIAL, asset_id=asset_id, asset_vin=asset_vin)
     if candidates:
-        return MatchResult(MatchKind.MULTIPLE, candidate_asset_ids=tuple(candidates))
+        return MatchResult(MatchKind.MULTIPLE, candidate_asset_ids=tuple(sorted(candidates)))
     return MatchResult(MatchKind.NONE)
+
+
+def decide_among(sensor_vin: str, candidates: Iterable[tuple[str, str]]) -> MatchResult:
+    """Decide the match from (asset id, asset VIN) pairs that may hold the exact hit and the partial ones."""
+    pairs = list(candidates)
+    exact = next((asset_id for asset_id, asset_vin in pairs if asset_vin == sensor_vin), None)
+    return decide_match(sensor_vin, exact, pairs)
 
 
 @dataclass(frozen=True)

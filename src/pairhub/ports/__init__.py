@@ -21,6 +21,7 @@ from pairhub.ports.repositories import (
     SessionRepository,
     SubscriptionRepository,
     UnitRepository,
+    VinCandidates,
 )
 from pairhub.ports.storage import (
     EventQuery,
@@ -55,4 +56,5 @@ __all__ = [
     "SubscriptionRepository",
     "UnitOfWork",
     "UnitRepository",
+    "VinCandidates",
 ]

@@ -153,7 +153,17 @@ class UnitRepository(Protocol):
         ...
 
 
-class AssetRepository(Protocol):
+class VinCandidates(Protocol):
+    """Where a matcher finds the assets that sensor VINs may name."""
+
+    def match_candidates(
+        self, organization_id: str, sensor_vins: Collection[str]
+    ) -> dict[str, list[tuple[str, str]]]:
+        """Per sensor VIN (each a key), (asset id, VIN) pairs that may match it; a superset to re-check."""
+        ...
+
+
+class AssetRepository(VinCandidates, Protocol):
     """Assets, with VIN lookups that stay index searches however many assets an organization has."""
 
     def add(self, asset: Asset) -> bool:
@@ -186,10 +196,6 @@ class AssetRepository(Protocol):
 
     def without_vin_by_names(self, organization_id: str, names: Collection[str]) -> dict[str, Asset]:
         """The organization's assets without a VIN whose name is one of these, by name (the first by id)."""
-        ...
-
-    def partial_candidates(self, organization_id: str, sensor_vin: str) -> list[tuple[str, str]]:
-        """(asset id, VIN) pairs that may be P1 or P2 candidates; a superset the domain re-checks."""
         ...
 
     def search(

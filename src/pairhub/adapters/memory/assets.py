@@ -88,15 +88,23 @@ class MemoryAssets:
                 found.setdefault(asset.name, asset)
         return found
 
-    def partial_candidates(self, organization_id: str, sensor_vin: str) -> list[tuple[str, str]]:
-        """(asset id, VIN) pairs that are P1 or P2 candidates."""
-        return [
+    def match_candidates(
+        self, organization_id: str, sensor_vins: Collection[str]
+    ) -> dict[str, list[tuple[str, str]]]:
+        """For each sensor VIN, the (asset id, VIN) pairs that match it exactly or are P1 or P2 candidates."""
+        mine = [
             (asset.id, asset.vin)
             for asset in self._rows.values()
-            if asset.organization_id == organization_id
-            and asset.vin is not None
-            and vins.is_partial_match(sensor_vin, asset.vin)
+            if asset.organization_id == organization_id and asset.vin is not None
         ]
+        return {
+            sensor: [
+                (asset_id, vin)
+                for asset_id, vin in mine
+                if vin == sensor or vins.is_partial_match(sensor, vin)
+            ]
+            for sensor in sensor_vins
+        }
 
     def _filtered(self, organization_id: str, paired: bool | None, text: str | None) -> list[Asset]:
         units: dict[str, Unit] = self._state.table("units", dict)

@@ -123,9 +123,11 @@ class SqlAssets:
         # Read newest id first so that the smallest id of a name is the one kept.
         return {row["name"]: _asset(row) for row in self._connection.execute(query).mappings()}
 
-    def partial_candidates(self, organization_id: str, sensor_vin: str) -> list[tuple[str, str]]:
-        """(asset id, VIN) pairs that may be P1 or P2 candidates (index range or equality)."""
-        return matching.find_partial_candidates(self._connection, organization_id, sensor_vin)
+    def match_candidates(
+        self, organization_id: str, sensor_vins: Collection[str]
+    ) -> dict[str, list[tuple[str, str]]]:
+        """For each sensor VIN, the (asset id, VIN) pairs that may match it, in a few statements for all."""
+        return matching.find_candidates(self._connection, organization_id, sensor_vins)
 
     def _filtered(
         self, query: Select[Any], organization_id: str, paired: bool | None, text: str | None

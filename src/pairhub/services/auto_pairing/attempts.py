@@ -15,7 +15,7 @@ from pairhub.domain.units import Activity, MessageAction, Standing, Step, Unit
 from pairhub.domain.vin import MatchKind, MatchResult
 from pairhub.ports import Storage, StorageFull, UnitOfWork
 from pairhub.services.auto_pairing import diagnoses
-from pairhub.services.auto_pairing.resolve import Resolver, switches
+from pairhub.services.auto_pairing.resolve import Prefetched, Resolver, switches
 
 log = structlog.get_logger("pairhub.auto_pairing")
 
@@ -146,7 +146,7 @@ class Attempts:
         for position, asset_id in sorted(hits.items()):
             step = first_steps[position]
             assert step.match_vin is not None
-            result = MatchResult(MatchKind.EXACT, asset_id=asset_id)
+            result = MatchResult(MatchKind.EXACT, asset_id=asset_id, asset_vin=step.match_vin)
             paired[position] = unit_rules.on_match(
                 step.unit, step.match_vin, result, step.match_vin, self._policy, now
             )
@@ -160,18 +160,28 @@ class Attempts:
         """Match the other first messages that name a VIN (partial ones, misses), writing in bulk.
 
         On the per-unit path a partial match costs a dozen statements, two savepoints included; here
-        only the lookups run per unit and the writes run once for all. Any failure undoes the lot (the
-        caller's savepoint) and sends these units down the per-unit path, where it is one unit's
-        Unknown.
+        the candidates of all these VINs are read in a few statements (with their VINs, which the
+        events name), each unit is matched against them, and the writes run once for all. Any failure
+        undoes the lot (the caller's savepoint) and sends these units down the per-unit path, where it
+        is one unit's Unknown.
         """
+        wanted = [
+            (step.unit.organization_id, step.match_vin)
+            for step in first_steps.values()
+            if step.match_vin is not None
+        ]
+        if not wanted:
+            return {}
+        candidates = Prefetched.read(uow.assets, wanted)
         settled: dict[int, Step] = {}
         for position, step in first_steps.items():
             sensor_vin, unit = step.match_vin, step.unit
             if sensor_vin is None:
                 continue
-            result = self._resolver.matcher(uow.assets, unit.organization_id, sensor_vin)
-            asset_vin = self._resolver.asset_vin(uow, unit, sensor_vin, result)
-            settled[position] = unit_rules.on_match(unit, sensor_vin, result, asset_vin, self._policy, now)
+            result = self._resolver.matcher(candidates, unit.organization_id, sensor_vin)
+            settled[position] = unit_rules.on_match(
+                unit, sensor_vin, result, result.asset_vin, self._policy, now
+            )
         if settled:
             uow.units.save_many([step.unit for step in settled.values()])
             newly_paired = [step.unit for step in settled.values() if step.unit.paired]

@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable, Collection
+from collections import defaultdict
+from collections.abc import Callable, Collection, Iterable
 from dataclasses import dataclass
 
 import structlog
@@ -11,26 +12,48 @@ from pairhub.domain import units as unit_rules
 from pairhub.domain.events import Reason
 from pairhub.domain.reminders import AutoPairingPolicy
 from pairhub.domain.units import Step, Unit
-from pairhub.domain.vin import MatchKind, MatchResult, decide_match, is_usable_sensor_vin
-from pairhub.ports import AssetRepository, StorageFull, UnitOfWork
+from pairhub.domain.vin import MatchResult, decide_among, is_usable_sensor_vin
+from pairhub.ports import StorageFull, UnitOfWork, VinCandidates
 
 log = structlog.get_logger("pairhub.auto_pairing")
 
-Matcher = Callable[[AssetRepository, str, str], MatchResult]
-"""Resolves (assets, organization id, usable sensor VIN) against the organization's assets."""
+Matcher = Callable[[VinCandidates, str, str], MatchResult]
+"""Resolves (candidate source, organization id, usable sensor VIN) against the organization's assets."""
 
 Outcome = Callable[[Unit, MatchResult, "str | None"], Step]
 """Turns a match result (and the VIN of the asset to pair with) into the unit's next step."""
 
 
-def match(assets: AssetRepository, organization_id: str, sensor_vin: str) -> MatchResult:
-    """Match a usable, normalized sensor VIN: the exact index first, then the partial candidates."""
+def match(assets: VinCandidates, organization_id: str, sensor_vin: str) -> MatchResult:
+    """Match a usable, normalized sensor VIN against its candidates: exact first, then P1 or P2."""
     if not is_usable_sensor_vin(sensor_vin):
         raise ValueError(f"not a usable sensor VIN: {sensor_vin!r}")
-    exact = assets.by_vins(organization_id, [sensor_vin]).get(sensor_vin)
-    if exact is not None:
-        return decide_match(sensor_vin, exact.id, ())
-    return decide_match(sensor_vin, None, assets.partial_candidates(organization_id, sensor_vin))
+    return decide_among(sensor_vin, assets.match_candidates(organization_id, [sensor_vin])[sensor_vin])
+
+
+@dataclass(frozen=True)
+class Prefetched:
+    """The candidates of a whole request's VINs, read at once, so that matching a unit runs no statement."""
+
+    found: dict[tuple[str, str], list[tuple[str, str]]]
+
+    @classmethod
+    def read(cls, assets: VinCandidates, wanted: Iterable[tuple[str, str]]) -> Prefetched:
+        """Read the candidates of these (organization id, sensor VIN) pairs, one lookup per organization."""
+        by_organization: dict[str, set[str]] = defaultdict(set)
+        for organization_id, sensor_vin in wanted:
+            by_organization[organization_id].add(sensor_vin)
+        found = {}
+        for organization_id, sensor_vins in sorted(by_organization.items()):
+            for sensor_vin, candidates in assets.match_candidates(organization_id, sensor_vins).items():
+                found[organization_id, sensor_vin] = candidates
+        return cls(found)
+
+    def match_candidates(
+        self, organization_id: str, sensor_vins: Collection[str]
+    ) -> dict[str, list[tuple[str, str]]]:
+        """The candidates read for these VINs; a VIN not read is a KeyError, never "no candidates"."""
+        return {sensor_vin: self.found[organization_id, sensor_vin] for sensor_vin in sensor_vins}
 
 
 def switches(uow: UnitOfWork, organization_ids: Collection[str]) -> dict[str, bool]:
@@ -66,7 +89,7 @@ class Resolver:
         try:
             with uow.savepoint():
                 result = self.matcher(uow.assets, unit.organization_id, sensor_vin)
-                step = outcome(unit, result, self.asset_vin(uow, unit, sensor_vin, result))
+                step = outcome(unit, result, result.asset_vin)
                 apply(uow, unit, step)
         except StorageFull:
             raise  # a full disk is no matching error: the unit must not end as Unknown for it
@@ -77,13 +100,3 @@ class Resolver:
             step = unit_rules.on_failure(unit, sensor_vin, self.policy, now)
             apply(uow, unit, step)
         return step
-
-    @staticmethod
-    def asset_vin(uow: UnitOfWork, unit: Unit, sensor_vin: str, result: MatchResult) -> str | None:
-        """The VIN of the asset a match pairs with (None when it pairs with none)."""
-        if result.kind is MatchKind.EXACT:
-            return sensor_vin
-        if result.kind is MatchKind.PARTIAL and result.asset_id is not None:
-            asset = uow.assets.get(unit.organization_id, result.asset_id)
-            return None if asset is None else asset.vin
-        return None
