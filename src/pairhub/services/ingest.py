@@ -13,6 +13,7 @@ from __future__ import annotations
 import threading
 from collections.abc import Sequence
 from dataclasses import dataclass
+from typing import NamedTuple
 
 import structlog
 
@@ -31,11 +32,13 @@ MAX_FUTURE_SKEW_MS = 5 * 60 * 1000
 FLUSH_INTERVAL_SECONDS = 1.0
 
 
-@dataclass(frozen=True)
-class UnitMessage:
+class UnitMessage(NamedTuple):
     """One well-formed message; `vin` is None when the message carried no `vin` key at all."""
 
-    index: int
+    # A named tuple rather than a frozen dataclass: a request builds a thousand, and a tuple is built
+    # in a third of the time. Its `index` field hides `tuple.index`, which nothing here calls.
+
+    index: int  # type: ignore[assignment]
     unit_id: str
     timestamp_ms: int | None = None
     vin: ReportedVin | None = None
@@ -122,10 +125,11 @@ class Ingest:
     def accept(self, messages: Sequence[UnitMessage]) -> IngestResult:
         """Take well-formed messages; unknown units and future timestamps are refused one by one."""
         now = self._clock.now_ms()
+        latest = now + MAX_FUTURE_SKEW_MS
         rejected: list[Rejection] = []
         timely: list[UnitMessage] = []
         for message in messages:
-            if message.timestamp_ms is not None and message.timestamp_ms > now + MAX_FUTURE_SKEW_MS:
+            if message.timestamp_ms is not None and message.timestamp_ms > latest:
                 rejected.append(
                     Rejection(message.index, "invalid_timestamp", "The timestamp is in the future.")
                 )
@@ -137,34 +141,42 @@ class Ingest:
         accepted = 0
         to_act: list[MessageToAct] = []
         acting: set[str] = set()
-        quiet: list[tuple[str, Activity]] = []
+        # The steady state: units known to be paired, whose messages change only their activity. Each
+        # unit's messages fold into one activity before any object is built (as `Activity.then` would).
+        quiet: dict[str, tuple[int, ReportedVin | None, Location | None]] = {}
         for message in timely:
+            unit_id = message.unit_id
             seen_at = now if message.timestamp_ms is None else message.timestamp_ms
-            if message.unit_id in paired:
-                # The steady state: a unit known to be paired, whose message changes only its activity.
+            if unit_id in paired:
                 accepted += 1
-                quiet.append((message.unit_id, Activity(seen_at, message.vin, message.location)))
+                vin, location = message.vin, message.location
+                earlier = quiet.get(unit_id)
+                if earlier is not None:
+                    seen_at = max(earlier[0], seen_at)
+                    vin = earlier[1] if vin is None else vin
+                    location = earlier[2] if location is None else location
+                quiet[unit_id] = (seen_at, vin, location)
                 continue
-            found = known.get(message.unit_id)
+            found = known.get(unit_id)
             if found is None:
                 rejected.append(
-                    Rejection(message.index, "unknown_unit", f"Unit {message.unit_id} is not provisioned.")
+                    Rejection(message.index, "unknown_unit", f"Unit {unit_id} is not provisioned.")
                 )
                 continue
             accepted += 1
-            self.buffer.record(message.unit_id, Activity(seen_at, message.vin, message.location))
+            self.buffer.record(unit_id, Activity(seen_at, message.vin, message.location))
             unit, enabled = found
-            if message.unit_id in acting:
+            if unit_id in acting:
                 # Once a unit acts in this request its later messages go along: they are decided under
                 # its lock, in order, against the state the earlier messages left.
                 to_act.append(self._to_act(message, seen_at, unit, enabled, None))
                 continue
-            vin = message.vin.normalized if message.vin else None
-            action = decide_on_message(unit, vin, enabled, now)
+            normalized = message.vin.normalized if message.vin else None
+            action = decide_on_message(unit, normalized, enabled, now)
             if action is not MessageAction.NOTHING:
-                acting.add(message.unit_id)
+                acting.add(unit_id)
                 to_act.append(self._to_act(message, seen_at, unit, enabled, action))
-        self.buffer.record_many(quiet)
+        self.buffer.record_many([(unit_id, Activity(*newest)) for unit_id, newest in quiet.items()])
         if to_act:
             self._act(to_act, now)
         rejected.sort(key=lambda rejection: rejection.index)
