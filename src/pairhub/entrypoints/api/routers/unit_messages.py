@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import email.message
+import functools
 import json
 from datetime import UTC, datetime, timedelta
 from typing import Annotated, Any
@@ -127,6 +128,10 @@ def _location(raw: object) -> Location | None:
     return Location(float(latitude), float(longitude))
 
 
+# Units report every few seconds under the same id: check each id's pattern once, not once a message.
+_valid_unit_id = functools.lru_cache(maxsize=65_536)(is_valid_unit_id)
+
+
 def _quick(index: int, raw: object) -> UnitMessage | None:
     """A message of the common shape, checked by hand without pydantic; None when anything is unusual.
 
@@ -136,7 +141,7 @@ def _quick(index: int, raw: object) -> UnitMessage | None:
     if type(raw) is not dict or not raw.keys() <= _FIELDS:
         return None
     unit_id = raw.get("unitId")
-    if type(unit_id) is not str or len(unit_id) > 100 or has_nul(unit_id) or not is_valid_unit_id(unit_id):
+    if type(unit_id) is not str or len(unit_id) > 100 or has_nul(unit_id) or not _valid_unit_id(unit_id):
         return None
     timestamp_ms = None
     timestamp = raw.get("timestamp")
@@ -236,7 +241,7 @@ def _hot_messages(hot: _HotBody) -> list[UnitMessage] | None:
     messages: list[UnitMessage] = []
     append = messages.append
     for index, raw in enumerate(hot.messages):
-        if not is_valid_unit_id(raw.unitId):
+        if not _valid_unit_id(raw.unitId):
             return None
         timestamp_ms = None
         if raw.timestamp is not None:
