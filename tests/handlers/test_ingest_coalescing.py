@@ -11,7 +11,7 @@ from pairhub.domain.events import Location
 from pairhub.domain.units import Activity
 from pairhub.domain.vin import ReportedVin
 from pairhub.services.auto_pairing import AutoPairing
-from pairhub.services.ingest import MAX_FUTURE_SKEW_MS, Ingest, Rejection, UnitMessage
+from pairhub.services.ingest import MAX_FUTURE_SKEW_MS, Ingest, Rejection, UnitMessage, fold
 from pairhub.services.paired_units import PairedUnits
 from tests.handlers.conftest import POLICY
 
@@ -37,7 +37,8 @@ def test_paired_units_activity_is_the_fold_of_their_messages_in_arrival_order(
     paired = PairedUnits()
     paired.remember(UNITS, paired.generation)
     ingest = Ingest(storage, clock, AutoPairing(storage, clock, POLICY), paired_units=paired)
-    ingest.buffer.record_many(list(pending.items()))
+    for unit_id, activity in pending.items():
+        ingest.buffer.record(unit_id, activity)
     sent = [UnitMessage(index, *message) for index, message in enumerate(messages)]
 
     result = ingest.accept(sent)
@@ -55,3 +56,16 @@ def test_paired_units_activity_is_the_fold_of_their_messages_in_arrival_order(
         r == Rejection(r.index, "invalid_timestamp", "The timestamp is in the future.")
         for r in result.rejected
     )
+
+
+@given(st.lists(st.builds(Activity, st.integers(NOW - 10_000, NOW + 10_000), _vins, _locations), min_size=1))
+def test_fold_is_activity_then_on_bare_fields(activities: list[Activity]) -> None:
+    folded = None
+    expected = activities[0]
+    for activity in activities:
+        folded = fold(folded, activity.seen_at, activity.vin, activity.location)
+    for activity in activities[1:]:
+        expected = expected.then(activity)
+
+    assert folded is not None
+    assert Activity(*folded) == expected
