@@ -1,13 +1,23 @@
-"""The hand-checked fast path of unit messages accepts exactly what pydantic accepts, with the same values."""
+"""The fast paths of unit messages (hand checks, compiled decoder) accept what pydantic accepts, alike."""
 
 from __future__ import annotations
 
+import json
 from typing import Any
 
+import pytest
 from hypothesis import example, given, settings
 from hypothesis import strategies as st
 
-from pairhub.entrypoints.api.routers.unit_messages import _explained, _quick, parse_message
+from pairhub.entrypoints.api.routers.unit_messages import (
+    _explained,
+    _hot_body,
+    _hot_messages,
+    _json_document,
+    _messages_of,
+    _quick,
+    parse_message,
+)
 from pairhub.services.ingest import Rejection, UnitMessage
 
 _unit_ids = st.one_of(
@@ -93,3 +103,85 @@ def test_a_refusal_is_still_explained_by_pydantic() -> None:
     assert isinstance(refused, Rejection)
     assert refused.code == "invalid_location"
     assert refused.detail.startswith("location.latitude: ")
+
+
+def _general(body: bytes) -> list[UnitMessage | Rejection]:
+    """A request's messages as the general path parses them (orjson, hand checks, pydantic)."""
+    return [parse_message(index, raw) for index, raw in enumerate(_messages_of(_json_document(body)))]
+
+
+def _compiled(body: bytes) -> list[UnitMessage] | None:
+    """A request's messages as the compiled decoder takes them, or None when it leaves them to the rest."""
+    hot = _hot_body(body)
+    return None if hot is None else _hot_messages(hot)
+
+
+def _assert_alike(body: bytes) -> None:
+    compiled = _compiled(body)
+    if compiled is not None:
+        # repr as well: a latitude of -0.0 equals 0.0 but is not the same value to store.
+        assert compiled == _general(body)
+        assert repr(compiled) == repr(_general(body))
+
+
+@settings(max_examples=400)
+@given(st.lists(_messages, max_size=4))
+def test_what_the_compiled_decoder_takes_the_general_path_takes_alike(raws: list[Any]) -> None:
+    body = json.dumps({"messages": raws}).encode()
+
+    _assert_alike(body)
+    # And it is the fast path indeed: a request the general path takes whole, it takes too.
+    if all(isinstance(item, UnitMessage) for item in _general(body)):
+        assert _compiled(body) is not None
+
+
+@pytest.mark.parametrize(
+    "body",
+    [
+        b'{"messages": [{"unitId": "tp:1", "unitId": "tp:2", "vin": "F3A000001", "vin": null}]}',
+        b'{"messages": [], "messages": [{"unitId": "tp:1"}]}',
+        b'{"messages": [{"unitId": "tp:1", "location": {"latitude": -0, "longitude": -0.0}}]}',
+        b'{"messages": [{"unitId": "tp:1", "location": {"latitude": 1e400, "longitude": 0}}]}',
+        b'{"messages": [{"unitId": "tp:1", "location": {"latitude": 90.000000000000001, "longitude": 5e1}}]}',
+        b'{"messages": [{"unitId": "tp:1", "location": {"latitude": 1, "latitude": 2, "longitude": 3}}]}',
+        b'{"messages": [{"unitId": "tp:1", "location": {"longitude": 0, "latitude": 1' + b"0" * 23 + b"}}]}",
+        b'{"messages": [{"unitId": "tp:1", "location": {"latitude": NaN, "longitude": 0}}]}',
+        b'{"messages": [{"unitId": "tp:1", "location": {"latitude": true, "longitude": 0}}]}',
+        b'{"messages": [{"unitId": "tp:1\\n"}]}',
+        b'{"messages": [{"unitId": "tp:1", "vin": "\\ud800"}]}',
+        b'{"messages": [{"unitId": "tp:1", "timestamp": "2025-05-12T22:20:00Z\\u0000"}]}',
+        b'{"messages": [{"unitId": "tp:1", "timestamp": "2025-05-12T22:20:00"}]}',
+        b'{"messages": [{"unitId": "tp:1", "vin": "' + "\u00e9".encode() * 200 + b'"}]}',
+        b'{"messages": [{"unitId": "tp:1", "vin": "' + "\u00e9".encode() * 201 + b'"}]}',
+        b'{"messages": [{"unitId": "tp:1", "speed": 3}]}',
+        b'{"messages": [{"unitId": "tp:1"}], "extra": 1}',
+        b'\xef\xbb\xbf{"messages": [{"unitId": "tp:1"}]}',
+        b'{"messages": [' + b",".join([b'{"unitId": "tp:1"}'] * 1001) + b"]}",
+    ],
+)
+def test_the_compiled_decoder_and_the_general_path_agree_on_odd_bodies(body: bytes) -> None:
+    _assert_alike(body)
+
+
+def test_the_common_request_takes_the_compiled_decoder_with_its_values() -> None:
+    message = {
+        "unitId": "tp:890123847562332",
+        "timestamp": "2025-05-12T22:20:00.000Z",
+        "vin": " f3a-000001 ",
+        "location": {"latitude": 50, "longitude": 2.8942},
+    }
+    body = json.dumps({"messages": [message, {"unitId": "tp:1", "vin": None}]}).encode()
+
+    compiled = _compiled(body)
+
+    assert compiled is not None
+    assert compiled == _general(body)
+    assert compiled[0].timestamp_ms == 1_747_088_400_000
+    assert compiled[1].vin is not None and compiled[1].vin.raw is None
+
+
+def test_a_request_with_one_unusual_message_is_left_to_the_general_path() -> None:
+    body = json.dumps({"messages": [{"unitId": "tp:1"}, {"unitId": "not a unit id"}]}).encode()
+
+    assert _compiled(body) is None
+    assert [type(item) for item in _general(body)] == [UnitMessage, Rejection]

@@ -12,7 +12,6 @@ from pathlib import Path
 from typing import Annotated
 
 import typer
-import uvicorn
 from rich.console import Console
 
 from pairhub import __version__, bootstrap
@@ -95,6 +94,7 @@ def serve(
     plan = demo_mode.seed_demo(container, base_url, console) if demo else None
     _announce(container, base_url)
     from pairhub.entrypoints.api.app import create_app
+    from pairhub.entrypoints.processes import serve_api
     from pairhub.entrypoints.worker import start_background
 
     application = create_app(
@@ -103,8 +103,7 @@ def serve(
     )
     if demo:
         demo_mode.install_receiver(application)
-    config = uvicorn.Config(application, log_level="warning", access_log=False)
-    uvicorn.Server(config).run(sockets=[listener])
+    serve_api(application, listener)
 
 
 def _serve_processes(listener: socket.socket, workers: int, base_url: str) -> None:

@@ -15,8 +15,9 @@ from pairhub.services.pagination import DEFAULT_LIMIT, MAX_LIMIT
 _bearer = HTTPBearer(auto_error=False, description="Admin token, organization API key or ingest token.")
 
 
-def get_container(request: Request) -> Container:
+async def get_container(request: Request) -> Container:
     """The process's container."""
+    # async: FastAPI runs a plain function dependency on the thread pool, a hop per request for a read.
     container: Container = request.app.state.container
     return container
 
@@ -50,8 +51,9 @@ def require_admin(principal: PrincipalDep) -> Principal:
 AdminDep = Annotated[Principal, Depends(require_admin)]
 
 
-def require_ingest(principal: PrincipalDep) -> Principal:
+async def require_ingest(principal: PrincipalDep) -> Principal:
     """The ingest token or the admin token."""
+    # async, as `get_container`: a check in memory needs no thread of its own.
     if principal.role not in (Role.INGEST, Role.ADMIN):
         raise ApiError(403, "ingest_only", "Only the ingest or admin token may post unit messages.")
     return principal

@@ -1,0 +1,71 @@
+"""A request's messages of paired units fold into one activity per unit, exactly as `Activity.then` does."""
+
+from __future__ import annotations
+
+from hypothesis import given
+from hypothesis import strategies as st
+
+from pairhub.adapters.clock import ManualClock
+from pairhub.adapters.memory.uow import MemoryStorage
+from pairhub.domain.events import Location
+from pairhub.domain.units import Activity
+from pairhub.domain.vin import ReportedVin
+from pairhub.services.auto_pairing import AutoPairing
+from pairhub.services.ingest import MAX_FUTURE_SKEW_MS, Ingest, Rejection, UnitMessage, fold
+from pairhub.services.paired_units import PairedUnits
+from tests.handlers.conftest import POLICY
+
+UNITS = ["tp:1", "tp:2", "tp:3"]
+NOW = ManualClock().now_ms()
+LATEST = NOW + MAX_FUTURE_SKEW_MS
+
+_timestamps = st.one_of(st.none(), st.integers(NOW - 10_000, NOW + 10_000), st.just(LATEST + 1))
+_vins = st.one_of(st.none(), st.sampled_from([None, "F3A000001", "F3A000002"]).map(ReportedVin.of))
+_locations = st.one_of(st.none(), st.builds(Location, st.sampled_from([1.0, 2.0]), st.just(3.0)))
+_messages = st.lists(st.tuples(st.sampled_from(UNITS), _timestamps, _vins, _locations), max_size=30)
+_pending = st.dictionaries(
+    st.sampled_from(UNITS), st.builds(Activity, st.integers(NOW - 10_000, NOW + 10_000), _vins, _locations)
+)
+
+
+@given(_messages, _pending)
+def test_paired_units_activity_is_the_fold_of_their_messages_in_arrival_order(
+    messages: list[tuple[str, int | None, ReportedVin | None, Location | None]],
+    pending: dict[str, Activity],
+) -> None:
+    clock, storage = ManualClock(), MemoryStorage()
+    paired = PairedUnits()
+    paired.remember(UNITS, paired.generation)
+    ingest = Ingest(storage, clock, AutoPairing(storage, clock, POLICY), paired_units=paired)
+    for unit_id, activity in pending.items():
+        ingest.buffer.record(unit_id, activity)
+    sent = [UnitMessage(index, *message) for index, message in enumerate(messages)]
+
+    result = ingest.accept(sent)
+
+    timely = [m for m in sent if m.timestamp_ms is None or m.timestamp_ms <= LATEST]
+    expected = dict(pending)
+    for m in timely:
+        activity = Activity(NOW if m.timestamp_ms is None else m.timestamp_ms, m.vin, m.location)
+        earlier = expected.get(m.unit_id)
+        expected[m.unit_id] = activity if earlier is None else earlier.then(activity)
+    assert ingest.buffer.drain() == expected
+    assert result.accepted == len(timely)
+    assert [r.index for r in result.rejected] == [m.index for m in sent if m not in timely]
+    assert all(
+        r == Rejection(r.index, "invalid_timestamp", "The timestamp is in the future.")
+        for r in result.rejected
+    )
+
+
+@given(st.lists(st.builds(Activity, st.integers(NOW - 10_000, NOW + 10_000), _vins, _locations), min_size=1))
+def test_fold_is_activity_then_on_bare_fields(activities: list[Activity]) -> None:
+    folded = None
+    expected = activities[0]
+    for activity in activities:
+        folded = fold(folded, activity.seen_at, activity.vin, activity.location)
+    for activity in activities[1:]:
+        expected = expected.then(activity)
+
+    assert folded is not None
+    assert Activity(*folded) == expected
