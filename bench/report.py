@@ -121,7 +121,8 @@ def write(
         "",
         "## Limits",
         "",
-        "- **L-post**: a bare aiohttp loop posting the same body size to the same receiver (requests/s).",
+        "- **L-post**: a bare aiohttp loop posting the same body size to the same receiver, as many requests"
+        " in flight as pairhub's worker keeps by default (requests/s).",
         "- **L-post-batch**: the same loop posting the same 500-event body (requests/s; x 500 events).",
         "- **L-commit**: SQLite commits/s with pairhub's durability settings, one small row each.",
         "- **L-http**: requests/s of pairhub's empty endpoint (`/healthz`) on the same ASGI stack.",
