@@ -100,13 +100,17 @@ def _stored(row: Sequence[Any]) -> StoredEvent:
     return StoredEvent(seq, event)
 
 
-_IN_WINDOW = (
-    events.c.organization_id == bindparam("organization_id"),
-    events.c.seq > bindparam("after"),
-    events.c.seq <= bindparam("upto"),
-    events.c.event_type.in_(bindparam("event_types", expanding=True)),
+_WINDOW = (
+    select(*_COLUMNS)
+    .where(
+        events.c.organization_id == bindparam("organization_id"),
+        events.c.seq > bindparam("after"),
+        events.c.seq <= bindparam("upto"),
+        events.c.event_type.in_(bindparam("event_types", expanding=True)),
+    )
+    .order_by(events.c.seq)
+    .limit(bindparam("size"))
 )
-_WINDOW = select(*_COLUMNS).where(*_IN_WINDOW).order_by(events.c.seq).limit(bindparam("size"))
 """Built once: the delivery worker reads a window for every batch it cuts, and building a statement
 costs more than running it."""
 _RENDERED_WINDOWS = {
