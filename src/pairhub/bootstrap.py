@@ -133,9 +133,15 @@ class Container:
             _serve_worker_metrics(self.settings.worker_metrics_port)
         await self.delivery_worker.run(stopping)
 
-    def hear_other_processes(self) -> Callable[[], None]:
-        """On PostgreSQL, listen for other processes' commits (wake-ups, pairings); returns the stopper."""
+    def hear_other_processes(self, delivers: bool = False) -> Callable[[], None]:
+        """Listen for other processes' commits (wake-ups, pairings); returns the stopper.
+
+        On SQLite only a process that `delivers` listens, for the doorbell of events committed elsewhere.
+        """
         if self.database.is_sqlite:
+            doorbell = self.database.doorbell
+            if delivers and doorbell is not None:
+                return doorbell.listen(self.database.outbox_committed)
             return lambda: None
         cache = self.ingest.paired_units
         enabled = self.settings.paired_units_cache

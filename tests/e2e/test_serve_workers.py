@@ -13,6 +13,7 @@ from typing import Any
 
 import pytest
 
+from pairhub.adapters.sql.doorbell import address_of
 from tests.conftest import SECRET_KEY, _truncate_postgres
 from tests.delivery_support import Receiver
 from tests.e2e.processes import start_serve
@@ -112,3 +113,39 @@ def test_serve_with_workers_answers_delivers_and_stops_on_sigterm(
     assert receiver.bodies()[0]["eventsData"][0]["eventData"]["reason"] == "AutoPair"
     assert code == 0, (tmp_path / "serve.log").read_text()
     assert not any(alive(child) for child in children), "every child ended with the parent"
+
+
+def test_on_sqlite_the_api_processes_wake_the_delivery_process(tmp_path: Path, receiver: Receiver) -> None:
+    env = {
+        "PAIRHUB_DATABASE_URL": f"sqlite:///{tmp_path / 'doorbell.db'}",
+        "PAIRHUB_ADMIN_TOKEN": ADMIN,
+        "PAIRHUB_SECRET_KEY": SECRET_KEY,
+        "PAIRHUB_ALLOW_PRIVATE_WEBHOOK_TARGETS": "true",
+        "PAIRHUB_ALLOW_INSECURE_WEBHOOKS": "true",
+        # Longer than the wait below: only the doorbell can bring the event to the receiver in time.
+        "PAIRHUB_DELIVERY_POLL_INTERVAL": "120",
+    }
+    process, base_url = start_serve(tmp_path, env, None, "--workers", "1", log=tmp_path / "serve.log")
+    try:
+        org = call(base_url, "POST", "/v1/organizations", {"name": "Doorbell"})
+        call(
+            base_url,
+            "POST",
+            f"/v1/organizations/{org['id']}/subscriptions",
+            {"url": receiver.url(), "eventVersion": 1, "eventNames": ["unit.paired"], "maxWaitMs": 0},
+        )
+        asset = call(base_url, "POST", f"/v1/organizations/{org['id']}/assets", {"vin": "1HGCM82633A000001"})
+        call(base_url, "POST", f"/v1/organizations/{org['id']}/units", {"unitId": "tp:1"})
+        # The delivery process binds the doorbell, then polls once: the pairing comes after that poll.
+        bound = address_of(tmp_path / "doorbell.db").replace("\0", "@")
+        assert wait_for(lambda: bound in Path("/proc/net/unix").read_text())
+        time.sleep(1)
+        pairing = {"unitId": "tp:1", "assetId": asset["id"]}
+        call(base_url, "POST", f"/v1/organizations/{org['id']}/pairings", pairing)
+        delivered = wait_for(lambda: bool(receiver.bodies()), within_s=60)
+    finally:
+        process.send_signal(signal.SIGTERM)
+        process.wait(timeout=40)
+
+    assert delivered, (tmp_path / "serve.log").read_text()
+    assert receiver.bodies()[0]["eventsData"][0]["eventData"]["reason"] == "ManualPair"

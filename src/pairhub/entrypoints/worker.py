@@ -53,7 +53,7 @@ async def start_background(container: Container, deliver: bool = True, role: str
     """Start the background loops and return a coroutine function that stops them."""
     stopping = asyncio.Event()
     loops = background_loops(deliver, bool(container.settings.mqtt_url), role)
-    stop_hearing = container.hear_other_processes()
+    stop_hearing = container.hear_other_processes(delivers=Container.deliver_webhooks in loops)
     tasks = [asyncio.create_task(_guarded(loop, container, stopping)) for loop in loops]
 
     async def stop() -> None:

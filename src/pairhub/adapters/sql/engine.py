@@ -13,6 +13,7 @@ from typing import Any
 from sqlalchemy import Connection, Engine, create_engine, event, text
 from sqlalchemy.engine import ExceptionContext, make_url
 
+from pairhub.adapters.sql.doorbell import Doorbell
 from pairhub.ports import StorageFull
 
 SQLITE_BUSY_TIMEOUT_MS = 10_000
@@ -113,6 +114,9 @@ class Database:
         # the busy timeout.
         self._sqlite_writer = threading.RLock() if self.is_sqlite else contextlib.nullcontext()
         self._outbox_listeners: list[Callable[[], None]] = []
+        path = sqlite_path(engine.url.render_as_string(hide_password=False)) if self.is_sqlite else None
+        self.doorbell = None if path is None else Doorbell(path)
+        """SQLite: rung after each commit that recorded events, for a delivery in another process."""
         self._units_listeners: list[UnitsListener] = []
 
     def on_outbox_commit(self, listener: Callable[[], None]) -> None:
@@ -148,6 +152,8 @@ class Database:
             # Only after the commit: a worker woken earlier could look before the events are visible.
             if connection.info.pop(OUTBOX_WRITTEN, False):
                 self.outbox_committed()
+                if self.doorbell is not None:
+                    self.doorbell.ring()
             changed = connection.info.pop(PAIRING_CHANGED, None)
             if changed:
                 self.units_changed(changed)
