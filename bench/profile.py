@@ -67,6 +67,7 @@ def recording(pid: int, out: Path, rate: int = 50) -> Iterator[Path]:
             "-r",
             str(rate),
             "--nonblocking",
+            "--subprocesses",  # `serve --workers N` does its work in child processes
         ],
         stdout=subprocess.DEVNULL,
         stderr=subprocess.DEVNULL,

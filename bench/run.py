@@ -199,13 +199,15 @@ def server_env(database_url: str) -> dict[str, str]:
 class Server:
     """A real `pairhub serve` process."""
 
-    def __init__(self, database_url: str, workdir: Path, extra_env: dict[str, str] | None = None) -> None:
+    def __init__(
+        self, database_url: str, workdir: Path, extra_env: dict[str, str] | None = None, *options: str
+    ) -> None:
         self.port = free_port()
         self.base_url = f"http://127.0.0.1:{self.port}"
         env = {**os.environ, **server_env(database_url), **(extra_env or {})}
         self.log = (workdir / f"serve-{self.port}.log").open("wb")
         self.process = subprocess.Popen(
-            [PAIRHUB, "serve", "--port", str(self.port)],
+            [PAIRHUB, "serve", "--port", str(self.port), *options],
             cwd=workdir,
             env=env,
             stdout=self.log,
@@ -490,6 +492,24 @@ def figure_partial_pairing(server: Server, engine: Engine, sizes: Sizes, l_commi
     ]
 
 
+def latency_with_workers(workdir: Path, receiver: Receiver, sizes: Sizes, profiling: bool) -> list[Figure]:
+    """The end-to-end latency on `serve --workers 1` of its own database: the API and the delivery in
+    separate processes, as on a machine with cores to spare (the all-in-one `serve` shares one GIL)."""
+    database_url = f"sqlite:///{workdir / 'latency.db'}"
+    engine = make_engine(database_url)
+    migrate.upgrade(engine)
+    server = Server(database_url, workdir, None, "--workers", "1")
+    if profiling:
+        PROFILED.append((server.process.pid, workdir))
+    try:
+        return timed(figure_end_to_end_latency, server, receiver, engine, sizes)
+    finally:
+        if profiling:
+            PROFILED.pop()
+        server.stop()
+        engine.dispose()
+
+
 def figure_end_to_end_latency(
     server: Server, receiver: Receiver, engine: Engine, sizes: Sizes
 ) -> list[Figure]:
@@ -519,7 +539,8 @@ def figure_end_to_end_latency(
         Figure("L-rtt", "L-rtt: bare request, one durable commit, one POST (p99)", l_rtt, "ms"),
         Figure(
             "e2e_latency_p99",
-            f"end-to-end latency p99 (manual pair → webhook received, {sizes.latency_rate:g} pairs/s)",
+            f"end-to-end latency p99 (manual pair → webhook received, {sizes.latency_rate:g} pairs/s, "
+            "serve --workers 1)",
             p99,
             "ms",
             "L-rtt",
@@ -616,7 +637,7 @@ def run_sqlite(
         if "partial" in only:
             figures += timed(figure_partial_pairing, server, engine, sizes, l_commit)
         if "latency" in only:
-            figures += timed(figure_end_to_end_latency, server, receiver, engine, sizes)
+            figures += latency_with_workers(workdir, receiver, sizes, profiling)
         if "mqtt" in only:
             figures += timed(run_mqtt, database_url, workdir, sizes)
         rss = server.peak_rss_mb()
