@@ -17,6 +17,8 @@ PY_SPY = shutil.which("py-spy") or str(Path(sys.executable).with_name("py-spy"))
 _WAITS = {
     "Runner.run (asyncio.runners)": "waiting: the event loop's select",
     "_worker (concurrent.futures.thread)": "waiting: an idle thread-pool thread",
+    "EpollSelector.select (selectors)": "waiting: the event loop's select",
+    "Doorbell.listen.<locals>.hear (pairhub.adapters.sql.doorbell)": "waiting: the SQLite doorbell",
 }
 """Innermost Python frames of threads blocked in C that py-spy may still count: named for what they are."""
 _FRAME = re.compile(r"^(?P<function>.+?) \((?P<file>[^()]*?)(?::\d+)?\)$")
