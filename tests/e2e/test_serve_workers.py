@@ -32,6 +32,18 @@ def call(base_url: str, method: str, path: str, body: Any = None, token: str = A
         return json.loads(response.read() or b"null")
 
 
+def serve_env(database_url: str, poll_interval_s: float) -> dict[str, str]:
+    """The settings of a `serve` that delivers to the local receiver."""
+    return {
+        "PAIRHUB_DATABASE_URL": database_url,
+        "PAIRHUB_ADMIN_TOKEN": ADMIN,
+        "PAIRHUB_SECRET_KEY": SECRET_KEY,
+        "PAIRHUB_ALLOW_PRIVATE_WEBHOOK_TARGETS": "true",
+        "PAIRHUB_ALLOW_INSECURE_WEBHOOKS": "true",
+        "PAIRHUB_DELIVERY_POLL_INTERVAL": str(poll_interval_s),
+    }
+
+
 def wait_for(condition: Callable[[], bool], within_s: float = 30) -> bool:
     """Poll until `condition` holds; False when it never did."""
     deadline = time.monotonic() + within_s
@@ -70,14 +82,7 @@ def database_url(request: pytest.FixtureRequest, tmp_path: Path) -> str:
 def test_serve_with_workers_answers_delivers_and_stops_on_sigterm(
     tmp_path: Path, database_url: str, receiver: Receiver
 ) -> None:
-    env = {
-        "PAIRHUB_DATABASE_URL": database_url,
-        "PAIRHUB_ADMIN_TOKEN": ADMIN,
-        "PAIRHUB_SECRET_KEY": SECRET_KEY,
-        "PAIRHUB_ALLOW_PRIVATE_WEBHOOK_TARGETS": "true",
-        "PAIRHUB_ALLOW_INSECURE_WEBHOOKS": "true",
-        "PAIRHUB_DELIVERY_POLL_INTERVAL": "0.05",
-    }
+    env = serve_env(database_url, poll_interval_s=0.05)
     process, base_url = start_serve(tmp_path, env, None, "--workers", "2", log=tmp_path / "serve.log")
     try:
         children = children_of(process.pid)
@@ -116,15 +121,8 @@ def test_serve_with_workers_answers_delivers_and_stops_on_sigterm(
 
 
 def test_on_sqlite_the_api_processes_wake_the_delivery_process(tmp_path: Path, receiver: Receiver) -> None:
-    env = {
-        "PAIRHUB_DATABASE_URL": f"sqlite:///{tmp_path / 'doorbell.db'}",
-        "PAIRHUB_ADMIN_TOKEN": ADMIN,
-        "PAIRHUB_SECRET_KEY": SECRET_KEY,
-        "PAIRHUB_ALLOW_PRIVATE_WEBHOOK_TARGETS": "true",
-        "PAIRHUB_ALLOW_INSECURE_WEBHOOKS": "true",
-        # Longer than the wait below: only the doorbell can bring the event to the receiver in time.
-        "PAIRHUB_DELIVERY_POLL_INTERVAL": "120",
-    }
+    # A poll interval longer than the wait below: only the doorbell brings the event in time.
+    env = serve_env(f"sqlite:///{tmp_path / 'doorbell.db'}", poll_interval_s=120)
     process, base_url = start_serve(tmp_path, env, None, "--workers", "1", log=tmp_path / "serve.log")
     try:
         org = call(base_url, "POST", "/v1/organizations", {"name": "Doorbell"})
