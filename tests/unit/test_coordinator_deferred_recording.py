@@ -1,4 +1,4 @@
-"""The coordinator records a delivered batch that drained its subscription with the next step, not its own."""
+"""The coordinator records a delivered batch that drained its subscription a moment later, with other work."""
 
 from __future__ import annotations
 
@@ -9,6 +9,7 @@ import pytest
 
 from pairhub.ports import SendResult
 from pairhub.services.delivery import Job
+from pairhub.worker import coordinator as coordinator_module
 from pairhub.worker.coordinator import Coordinator
 from pairhub.worker.step import StepRequest
 
@@ -62,13 +63,27 @@ async def _run(
     return steps, stopping, woken, task, coordinator
 
 
-async def test_a_delivered_batch_that_drained_its_subscription_waits_for_the_next_step() -> None:
+async def test_a_delivered_batch_that_drained_its_subscription_waits_for_other_work(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    monkeypatch.setattr(coordinator_module, "RECORD_WITHIN_S", POLL_S)
     steps, stopping, woken, task, coordinator = await _run(drains=True, status=200)
 
     assert not coordinator.step_due
-    await asyncio.sleep(0.05)  # room for a step the finished attempt must not start
+    await asyncio.sleep(0.2)  # room for a step the finished attempt must not start
     assert len(steps.requests) == 1
     woken.set()  # new events: the step they start records the delivery too
+    await _until(lambda: len(steps.requests) == 2)
+    assert [f.job.batch_id for f in steps.requests[1].finished] == ["b1"]
+    stopping.set()
+    await task
+
+
+async def test_a_delivered_batch_that_drained_its_subscription_is_recorded_a_moment_later() -> None:
+    steps, stopping, _, task, coordinator = await _run(drains=True, status=200)
+
+    assert not coordinator.step_due  # no step of its own at once
+    # The poll interval is an hour: the step that records it is the one RECORD_WITHIN_S starts.
     await _until(lambda: len(steps.requests) == 2)
     assert [f.job.batch_id for f in steps.requests[1].finished] == ["b1"]
     stopping.set()
