@@ -40,14 +40,16 @@ class Doorbell:
 
     def __init__(self, database_path: Path) -> None:
         self._address = address_of(database_path)
-        self._token = os.urandom(8)  # a process hears its own commits already: rings carry who rang
+        self._listening = False
 
     def ring(self) -> None:
         """Tell the delivering process that events were committed (nothing happens if none listens)."""
+        if self._listening:
+            return  # this process delivers: it hears its own commits without a socket
         # A socket per ring (microseconds, once per commit with events) leaves nothing open to close.
         with socket.socket(socket.AF_UNIX, socket.SOCK_DGRAM) as bell, contextlib.suppress(OSError):
             bell.setblocking(False)  # a commit never waits for the delivering process
-            bell.sendto(self._token, self._address)  # nobody listens, or its buffer is full: it polls
+            bell.sendto(b"!", self._address)  # nobody listens, or its buffer is full: it polls
 
     def listen(self, on_ring: Callable[[], None]) -> Callable[[], None]:
         """Call `on_ring` whenever another process rings; returns the stopper (a no-op if unbound)."""
@@ -59,24 +61,25 @@ class Doorbell:
             log.info("doorbell_not_bound", reason=str(error))
             return lambda: None
         receiver.settimeout(POLL_S)
+        self._listening = True
         stopping = threading.Event()
 
         def hear() -> None:
             while not stopping.is_set():
                 try:
-                    rang = receiver.recv(64)
+                    receiver.recv(64)
                 except TimeoutError:
                     continue
                 except OSError:
                     return
-                if rang != self._token:
-                    on_ring()
+                on_ring()
 
         thread = threading.Thread(target=hear, name="sqlite-doorbell", daemon=True)
         thread.start()
 
         def stop() -> None:
             stopping.set()
+            self._listening = False
             thread.join(timeout=5 * POLL_S)
             receiver.close()
             if not self._address.startswith("\0"):

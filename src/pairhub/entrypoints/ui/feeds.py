@@ -10,7 +10,16 @@ from fastapi.responses import Response
 from pairhub.domain.errors import DomainError
 from pairhub.entrypoints.api.problems import status_of
 from pairhub.entrypoints.ui.portal import ALL_EVENTS
-from pairhub.entrypoints.ui.web import OrgViewerDep, Viewer, container_of, csrf_guard, flash, redirect, render
+from pairhub.entrypoints.ui.web import (
+    OrgViewerDep,
+    Viewer,
+    container_of,
+    csrf_guard,
+    flash,
+    listed_or_refused,
+    redirect,
+    render,
+)
 
 router = APIRouter(prefix="/ui", include_in_schema=False, dependencies=[Depends(csrf_guard)])
 FormStr = Annotated[str, Form()]
@@ -21,14 +30,9 @@ NEW_FORM = {"version": "1", "names": list(ALL_EVENTS)}
 def _page(
     request: Request, viewer: Viewer, form: dict[str, Any], error: str | None = None, status: int = 200
 ) -> Response:
-    context: dict[str, Any] = {"form": form, "error": error, "all_events": ALL_EVENTS}
-    try:
-        context["feeds"] = container_of(request).feeds.list(viewer.org_id, None, 100).items
-        context["refused"] = None
-    except DomainError as refused:
-        # Without an active Datahub subscription there are no feeds: say so instead of an empty table.
-        context["feeds"] = []
-        context["refused"] = refused.detail
+    feeds = container_of(request).feeds
+    listed, refused = listed_or_refused(lambda: feeds.list(viewer.org_id, None, 100).items)
+    context = {"form": form, "error": error, "all_events": ALL_EVENTS, "feeds": listed, "refused": refused}
     return render(request, "feeds.html", context, status=status, viewer=viewer)
 
 

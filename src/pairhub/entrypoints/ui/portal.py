@@ -28,6 +28,7 @@ from pairhub.entrypoints.ui.web import (
     csrf_guard,
     flash,
     form_text,
+    listed_or_refused,
     redirect,
     render,
 )
@@ -165,15 +166,10 @@ NEW_FORM = {
 def _list_page(
     request: Request, viewer: Viewer, form: dict[str, Any], error: str | None = None, status: int = 200
 ) -> Response:
-    container = container_of(request)
+    subscriptions = container_of(request).subscriptions
+    listed, refused = listed_or_refused(lambda: subscriptions.list(viewer.org_id, None, 100).items)
     context: dict[str, Any] = {"form": form, "error": error, "limits": LIMITS, "all_events": EVENT_VERSIONS}
-    try:
-        context["subscriptions"] = container.subscriptions.list(viewer.org_id, None, 100).items
-        context["refused"] = None
-    except DomainError as refused:
-        # An organization without an active Datahub subscription gets no webhooks: say so plainly.
-        context["subscriptions"] = []
-        context["refused"] = refused.detail
+    context |= {"subscriptions": listed, "refused": refused}
     return render(request, "subscriptions.html", context, status=status, viewer=viewer)
 
 

@@ -3,10 +3,11 @@
 from __future__ import annotations
 
 import json
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, replace
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
-from typing import Annotated, Any
+from typing import Annotated, Any, TypeVar
 
 from fastapi import Depends, FastAPI, Request
 from fastapi.responses import RedirectResponse, Response
@@ -316,3 +317,15 @@ def install_handlers(app: FastAPI) -> None:
 
     app.add_exception_handler(Redirect, _redirect)
     app.add_exception_handler(CsrfRejected, _csrf)
+
+
+Listed = TypeVar("Listed")
+
+
+def listed_or_refused(fetch: Callable[[], Sequence[Listed]]) -> tuple[Sequence[Listed], str | None]:
+    """What a Datahub list page shows: the items, or none and why Datahub refuses the organization."""
+    try:
+        return fetch(), None
+    except DomainError as refused:
+        # Without an active Datahub subscription there is nothing to list: say so instead of an empty table.
+        return [], refused.detail
