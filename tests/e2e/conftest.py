@@ -235,4 +235,6 @@ def sign_in(page: Page, token: str) -> None:
     """Sign in through the form."""
     page.goto("/ui/sign-in")
     page.get_by_label("Organization key or admin token").fill(token)
-    page.get_by_role("button", name="Sign in").click()
+    # The form's answer is a new document; a test that reloads or navigates before it arrives races it.
+    with page.expect_navigation():
+        page.get_by_role("button", name="Sign in").click()

@@ -373,7 +373,7 @@ def test_the_overview_shows_the_mqtt_broker_state(browser: Browser, size: str, t
             sign_in(page, key)
             badge = page.get_by_test_id("mqtt-card").locator(".badge")
             # The subscriber connects in the background; the page says so once it has.
-            _until(lambda: page.reload() and badge.inner_text() == "connected", "the MQTT connection")
+            _until(lambda: page.goto("/ui/") and badge.inner_text() == "connected", "the MQTT connection")
             _look(page, f"{size}-overview-mqtt", tmp_path)
             context.close()
         finally:
