@@ -7,10 +7,27 @@ from collections.abc import Sequence
 from sqlalchemy import Connection, RowMapping, insert, select
 
 from pairhub.adapters.diagnosis_codec import dump_candidates, dump_removed, load_candidates, load_removed
+from pairhub.adapters.sql.precompiled import PrecompiledWrite
 from pairhub.adapters.sql.tables import pairing_diagnoses as table
 from pairhub.domain.diagnosis import Diagnosis, Rule
 
-_INSERT = insert(table)
+_INSERT = PrecompiledWrite(
+    insert(table),
+    (
+        "organization_id",
+        "unit_id",
+        "at",
+        "outcome",
+        "rule",
+        "raw_vin",
+        "normalized_vin",
+        "removed",
+        "invalid_reason",
+        "candidates",
+        "check_digit_valid",
+        "asset_id",
+    ),
+)
 
 
 def _record(row: RowMapping) -> Diagnosis:
@@ -39,25 +56,23 @@ class SqlDiagnoses:
 
     def add_many(self, diagnoses: Sequence[Diagnosis]) -> None:
         """Insert the diagnoses of a transaction's attempts in one executemany."""
-        if not diagnoses:
-            return
-        self._connection.execute(
-            _INSERT,
+        _INSERT.run_many(
+            self._connection,
             [
-                {
-                    "organization_id": d.organization_id,
-                    "unit_id": d.unit_id,
-                    "at": d.at,
-                    "outcome": d.outcome,
-                    "rule": d.rule.value,
-                    "raw_vin": d.raw_vin,
-                    "normalized_vin": d.normalized_vin[:200],
-                    "removed": dump_removed(d.removed),
-                    "invalid_reason": d.invalid_reason,
-                    "candidates": dump_candidates(d.candidates),
-                    "check_digit_valid": d.check_digit_valid,
-                    "asset_id": d.asset_id,
-                }
+                (
+                    d.organization_id,
+                    d.unit_id,
+                    d.at,
+                    d.outcome,
+                    d.rule.value,
+                    d.raw_vin,
+                    d.normalized_vin[:200],
+                    dump_removed(d.removed),
+                    d.invalid_reason,
+                    dump_candidates(d.candidates),
+                    d.check_digit_valid,
+                    d.asset_id,
+                )
                 for d in diagnoses
             ],
         )

@@ -10,7 +10,7 @@ from typing import Any
 from sqlalchemy import Connection, bindparam, func, insert, select, text
 
 from pairhub.adapters.sql.engine import OUTBOX_WRITTEN
-from pairhub.adapters.sql.precompiled import Precompiled
+from pairhub.adapters.sql.precompiled import Precompiled, PrecompiledWrite
 from pairhub.adapters.sql.tables import events, organizations
 from pairhub.contract.render import SUPPORTED_VERSIONS, render_fragment
 from pairhub.domain.events import EventType, Location, PairingEvent, Reason
@@ -27,34 +27,51 @@ def _lock_organization_feed(connection: Connection, organization_id: str) -> Non
         connection.execute(text("SELECT pg_advisory_xact_lock(1, :key)"), {"key": key})
 
 
+_INSERT_COLUMNS = (
+    "organization_id",
+    "event_type",
+    "reason",
+    "unit_id",
+    "asset_id",
+    "asset_vin",
+    "sensor_vin",
+    "candidate_asset_ids",
+    "latitude",
+    "longitude",
+    "registered_at",
+    *(f"rendered_v{version}" for version in SUPPORTED_VERSIONS),
+)
+_INSERT = PrecompiledWrite(insert(events), _INSERT_COLUMNS)
+
+
 def record_events(connection: Connection, batch: Iterable[PairingEvent]) -> None:
     """Insert events in the caller's transaction (the transactional outbox)."""
     rows = [_to_row(event) for event in batch]
     if not rows:
         return
-    for organization_id in sorted({row["organization_id"] for row in rows}):
+    for organization_id in sorted({row[0] for row in rows}):
         _lock_organization_feed(connection, organization_id)
-    connection.execute(insert(events), rows)
+    _INSERT.run_many(connection, rows)
     connection.info[OUTBOX_WRITTEN] = True
 
 
-def _to_row(event: PairingEvent) -> dict[str, Any]:
-    return {
-        "organization_id": event.organization_id,
-        "event_type": event.event_type.value,
-        "reason": event.reason.value if event.reason else None,
-        "unit_id": event.unit_id,
-        "asset_id": event.asset_id,
-        "asset_vin": event.asset_vin,
-        "sensor_vin": event.sensor_vin,
-        "candidate_asset_ids": (
-            json.dumps(list(event.candidate_asset_ids)) if event.candidate_asset_ids else None
-        ),
-        "latitude": event.location.latitude if event.location else None,
-        "longitude": event.location.longitude if event.location else None,
-        "registered_at": event.registered_at_ms,
-        **rendered_columns(event),
-    }
+def _to_row(event: PairingEvent) -> tuple[Any, ...]:
+    """The event's values in the order of `_INSERT_COLUMNS`."""
+    location = event.location
+    return (
+        event.organization_id,
+        event.event_type.value,
+        event.reason.value if event.reason else None,
+        event.unit_id,
+        event.asset_id,
+        event.asset_vin,
+        event.sensor_vin,
+        json.dumps(list(event.candidate_asset_ids)) if event.candidate_asset_ids else None,
+        location.latitude if location else None,
+        location.longitude if location else None,
+        event.registered_at_ms,
+        *(render_fragment(event, version) for version in SUPPORTED_VERSIONS),
+    )
 
 
 def rendered_columns(event: PairingEvent) -> dict[str, str | None]:

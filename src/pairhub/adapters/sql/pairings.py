@@ -6,9 +6,14 @@ from collections.abc import Sequence
 
 from sqlalchemy import Connection, RowMapping, insert, or_, select, update
 
+from pairhub.adapters.sql.precompiled import PrecompiledWrite
 from pairhub.adapters.sql.tables import pairings
 from pairhub.domain.pairings import PairingRecord
 from pairhub.domain.units import Unit
+
+_OPEN = PrecompiledWrite(
+    insert(pairings), ("organization_id", "unit_id", "asset_id", "paired_at", "paired_by", "paired_via")
+)
 
 
 def _record(row: RowMapping) -> PairingRecord:
@@ -34,19 +39,10 @@ class SqlPairings:
 
     def open(self, paired: Sequence[Unit], paired_by: str, paired_via: str) -> None:
         """Start the entries of these just-paired units in one statement."""
-        if not paired:
-            return
-        self._connection.execute(
-            insert(pairings),
+        _OPEN.run_many(
+            self._connection,
             [
-                {
-                    "organization_id": unit.organization_id,
-                    "unit_id": unit.id,
-                    "asset_id": unit.asset_id,
-                    "paired_at": unit.paired_at,
-                    "paired_by": paired_by,
-                    "paired_via": paired_via,
-                }
+                (unit.organization_id, unit.id, unit.asset_id, unit.paired_at, paired_by, paired_via)
                 for unit in paired
             ],
         )

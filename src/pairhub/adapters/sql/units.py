@@ -25,10 +25,10 @@ from sqlalchemy import (
     update,
 )
 from sqlalchemy.exc import IntegrityError
-from sqlalchemy.sql.dml import Update
 
 from pairhub.adapters.sql import ordering
 from pairhub.adapters.sql.engine import PAIRING_CHANGED
+from pairhub.adapters.sql.precompiled import PrecompiledWrite
 from pairhub.adapters.sql.tables import organizations, units
 from pairhub.domain.events import Location
 from pairhub.domain.model import AutoPairingState
@@ -147,11 +147,12 @@ _LOCK_MANY = select(units).where(units.c.id.in_(_IDS)).order_by(units.c.id).with
 
 
 @functools.cache
-def _save_statement(columns: tuple[str, ...]) -> Update:
-    """The UPDATE of these columns, built once per set (bind names must differ from column names)."""
-    return (
+def _save_statement(columns: tuple[str, ...]) -> PrecompiledWrite:
+    """The UPDATE of these columns, then the id; built once per set (bind names differ from columns')."""
+    statement = (
         update(units).where(units.c.id == bindparam("b_id")).values({c: bindparam(f"b_{c}") for c in columns})
     )
+    return PrecompiledWrite(statement, (*(f"b_{c}" for c in columns), "b_id"))
 
 
 _PAIRED_TO = (
@@ -179,7 +180,7 @@ _LOCK_WAITING = (
     .with_for_update()
 )
 # Buffered activity of every pending unit in one executemany; a missing value keeps the column.
-_ACTIVITY = (
+_ACTIVITY_STATEMENT = (
     update(units)
     .where(units.c.id == bindparam("b_unit_id"))
     .values(
@@ -202,18 +203,23 @@ _ACTIVITY = (
         last_longitude=func.coalesce(bindparam("b_longitude", type_=Float), units.c.last_longitude),
     )
 )
+_ACTIVITY = PrecompiledWrite(
+    _ACTIVITY_STATEMENT,
+    ("b_unit_id", "b_seen_at", "b_vin_given", "b_vin_raw", "b_vin", "b_latitude", "b_longitude"),
+)
 
 
-def _activity_parameters(unit_id: str, activity: Activity) -> dict[str, Any]:
-    return {
-        "b_unit_id": unit_id,
-        "b_seen_at": activity.seen_at,
-        "b_vin_given": activity.vin is not None,
-        "b_vin_raw": activity.vin.raw if activity.vin else None,
-        "b_vin": activity.vin.normalized if activity.vin else None,
-        "b_latitude": activity.location.latitude if activity.location else None,
-        "b_longitude": activity.location.longitude if activity.location else None,
-    }
+def _activity_parameters(unit_id: str, activity: Activity) -> tuple[Any, ...]:
+    vin, location = activity.vin, activity.location
+    return (
+        unit_id,
+        activity.seen_at,
+        vin is not None,
+        vin.raw if vin else None,
+        vin.normalized if vin else None,
+        location.latitude if location else None,
+        location.longitude if location else None,
+    )
 
 
 def _changes(before: Unit | None, after: Unit) -> dict[str, Any]:
@@ -285,18 +291,17 @@ class SqlUnits:
 
     def save_many(self, changed: Sequence[Unit]) -> None:
         """Write back changed units, in id order: one executemany per set of changed columns."""
-        groups: dict[tuple[str, ...], list[dict[str, Any]]] = {}
+        groups: dict[tuple[str, ...], list[tuple[Any, ...]]] = {}
         for unit in sorted(changed, key=lambda unit: unit.id):
             before = self._known.get(unit.id)
             values = _changes(before, unit)
             if "asset_id" in values or "organization_id" in values:
                 self._connection.info.setdefault(PAIRING_CHANGED, set()).add(unit.id)
             if values:
-                parameters = {"b_id": unit.id, **{f"b_{name}": value for name, value in values.items()}}
-                groups.setdefault(tuple(values), []).append(parameters)
+                groups.setdefault(tuple(values), []).append((*values.values(), unit.id))
             self._remember(unit)
         for columns, rows in groups.items():
-            self._connection.execute(_save_statement(columns), rows)
+            _save_statement(columns).run_many(self._connection, rows)
 
     def delete(self, unit_id: str) -> None:
         """Remove a unit."""
@@ -371,4 +376,4 @@ class SqlUnits:
         if activity:
             # Sorted: processes flushing overlapping units lock rows in the same order (no deadlock).
             parameters = [_activity_parameters(unit_id, activity[unit_id]) for unit_id in sorted(activity)]
-            self._connection.execute(_ACTIVITY, parameters)
+            _ACTIVITY.run_many(self._connection, parameters)
