@@ -22,7 +22,9 @@ def test_a_cursor_gives_back_its_position_and_reveals_no_digits_of_it(
 
     assert CURSORS.decode(kind, ORG, cursor) == position
     assert cursor == CURSORS.encode(kind, ORG, position)
-    assert (len(cursor) == 32 and str(position) not in cursor) or position < 10
+    assert len(cursor) == 32
+    # Two or three digits turn up in 32 random characters by chance (about 1 in 140 for two).
+    assert str(position) not in cursor or position < 1_000
 
 
 def test_neighbouring_positions_share_nothing_visible() -> None:

@@ -8,12 +8,27 @@ from dataclasses import replace
 from sqlalchemy import Connection, case, func, insert, select
 
 from pairhub.adapters.sql import subscription_rows as convert
+from pairhub.adapters.sql.precompiled import PrecompiledWrite
 from pairhub.adapters.sql.tables import attempts, batches
 from pairhub.domain.delivery import Outcome
 from pairhub.domain.overview import DeliveryHour, Latency, nearest_rank
 from pairhub.domain.subscriptions import Attempt
 
 DELIVERED = Outcome.DELIVERED.value
+_ADD = PrecompiledWrite(
+    insert(attempts),
+    (
+        "batch_id",
+        "subscription_id",
+        "attempted_at",
+        "duration_ms",
+        "status_code",
+        "response_excerpt",
+        "error",
+        "outcome",
+        "worker",
+    ),
+)
 
 
 class SqlAttempts:
@@ -24,22 +39,23 @@ class SqlAttempts:
 
     def add_many(self, logged: Sequence[Attempt]) -> None:
         """Append attempts: one executemany."""
-        if logged:
-            rows = [
-                {
-                    "batch_id": a.batch_id,
-                    "subscription_id": a.subscription_id,
-                    "attempted_at": a.attempted_at,
-                    "duration_ms": a.duration_ms,
-                    "status_code": a.status_code,
-                    "response_excerpt": a.response_excerpt,
-                    "error": a.error,
-                    "outcome": a.outcome,
-                    "worker": a.worker,
-                }
+        _ADD.run_many(
+            self._connection,
+            [
+                (
+                    a.batch_id,
+                    a.subscription_id,
+                    a.attempted_at,
+                    a.duration_ms,
+                    a.status_code,
+                    a.response_excerpt,
+                    a.error,
+                    a.outcome,
+                    a.worker,
+                )
                 for a in logged
-            ]
-            self._connection.execute(insert(attempts), rows)
+            ],
+        )
 
     def latest(self, batch_ids: Sequence[str], per_batch: int) -> dict[str, list[Attempt]]:
         """The latest `per_batch` attempts of each batch, oldest first."""

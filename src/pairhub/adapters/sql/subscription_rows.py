@@ -210,15 +210,28 @@ def to_attempt(row: RowMapping) -> Attempt:
     )
 
 
-def batch_state(batch: Batch) -> dict[str, Any]:
-    """The columns of a batch that change after it is cut."""
-    return {
-        "status": batch.status.value,
-        "attempts": batch.attempts,
-        "earlier_attempts": batch.earlier_attempts,
-        "next_attempt_at": batch.next_attempt_at,
-        "last_attempt_at": batch.last_attempt_at,
-        "last_status": batch.last_status,
-        "last_error": batch.last_error,
-        "completed_at": batch.completed_at,
-    }
+BATCH_STATE = (
+    "status",
+    "attempts",
+    "earlier_attempts",
+    "next_attempt_at",
+    "last_attempt_at",
+    "last_status",
+    "last_error",
+    "completed_at",
+)
+"""The columns of a batch that change after it is cut."""
+
+
+def batch_state(batch: Batch) -> tuple[Any, ...]:
+    """The values of a batch's `BATCH_STATE` columns, in that order."""
+    return (
+        batch.status.value,
+        batch.attempts,
+        batch.earlier_attempts,
+        batch.next_attempt_at,
+        batch.last_attempt_at,
+        batch.last_status,
+        batch.last_error,
+        batch.completed_at,
+    )

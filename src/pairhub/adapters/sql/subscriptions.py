@@ -30,6 +30,7 @@ from sqlalchemy import (
 
 from pairhub.adapters.sql import subscription_rows as convert
 from pairhub.adapters.sql.events import SqlEvents
+from pairhub.adapters.sql.precompiled import PrecompiledWrite
 from pairhub.adapters.sql.secret_columns import SecretColumns
 from pairhub.adapters.sql.tables import attempts, batches, events, organizations, subscriptions
 from pairhub.contract.render import envelope_json
@@ -42,34 +43,45 @@ ON_HOLD = SubscriptionState.ON_HOLD.value
 PENDING = BatchStatus.PENDING.value
 DELIVERED = Outcome.DELIVERED.value
 
-_BATCH_STATE = (
-    "status",
-    "attempts",
-    "earlier_attempts",
-    "next_attempt_at",
-    "last_attempt_at",
-    "last_status",
-    "last_error",
-    "completed_at",
-)
-
 
 @functools.lru_cache(maxsize=256)
-def _save_statement(columns: tuple[str, ...], leased: bool) -> Update:
-    """The UPDATE of these columns, built once per set of columns (a step saves a few such sets)."""
+def _save_statement(columns: tuple[str, ...], leased: bool) -> PrecompiledWrite:
+    """The UPDATE of these columns, built once per set of columns (a step saves a few such sets).
+
+    A row gives the new values in `columns` order, the id, then (`leased`) the worker and the lease's end.
+    """
     values: dict[str, Any] = {name: bindparam(f"new_{name}") for name in columns}
-    statement = update(subscriptions).where(subscriptions.c.id == bindparam("row_id"))
+    statement: Update = update(subscriptions).where(subscriptions.c.id == bindparam("row_id"))
+    names = [*(f"new_{name}" for name in columns), "row_id"]
     if leased:
         # Only the worker holding the lease writes, and writing renews it.
         statement = statement.where(subscriptions.c.lease_owner == bindparam("worker"))
         values["lease_expires_at"] = bindparam("lease_until")
-    return statement.values(values)
+        names += ["worker", "lease_until"]
+    return PrecompiledWrite(statement.values(values), names)
 
 
-_SAVE_BATCH = (
+_SAVE_BATCH = PrecompiledWrite(
     update(batches)
     .where(batches.c.id == bindparam("row_id"))
-    .values({name: bindparam(f"new_{name}") for name in _BATCH_STATE})
+    .values({name: bindparam(f"new_{name}") for name in convert.BATCH_STATE}),
+    (*(f"new_{name}" for name in convert.BATCH_STATE), "row_id"),
+)
+_ADD_BATCH = PrecompiledWrite(
+    insert(batches),
+    (
+        "id",
+        "subscription_id",
+        "first_seq",
+        "last_seq",
+        "event_count",
+        "oldest_event_at",
+        "body",
+        "event_version",
+        "event_names",
+        "created_at",
+        *convert.BATCH_STATE,
+    ),
 )
 _LEASED = (
     select(subscriptions)
@@ -121,18 +133,17 @@ class SqlSubscriptions:
         return found
 
     def _write(self, changed: Sequence[Subscription], worker: str | None, lease_until: int | None) -> None:
-        groups: dict[tuple[str, ...], list[dict[str, Any]]] = {}
+        groups: dict[tuple[str, ...], list[tuple[Any, ...]]] = {}
+        lease = () if worker is None else (worker, lease_until)
         for sub in changed:
             columns = convert.changed_columns(self._seen.get(sub.id), sub, self._sealed)
             self._seen[sub.id] = sub
             if not columns and worker is None:
                 continue
-            params = {"row_id": sub.id, **{f"new_{name}": value for name, value in columns.items()}}
-            if worker is not None:
-                params.update(worker=worker, lease_until=lease_until)
-            groups.setdefault(tuple(sorted(columns)), []).append(params)
+            names = tuple(sorted(columns))
+            groups.setdefault(names, []).append((*(columns[name] for name in names), sub.id, *lease))
         for names, rows in groups.items():
-            self._connection.execute(_save_statement(names, worker is not None), rows)
+            _save_statement(names, worker is not None).run_many(self._connection, rows)
 
     def add(self, subscription: Subscription) -> None:
         """Insert a new subscription."""
@@ -258,24 +269,23 @@ class SqlBatches:
 
     def add_many(self, new: Sequence[Batch]) -> None:
         """Insert new batches: one executemany."""
-        if new:
-            rows = [
-                {
-                    "id": b.id,
-                    "subscription_id": b.subscription_id,
-                    "first_seq": b.first_seq,
-                    "last_seq": b.last_seq,
-                    "event_count": b.event_count,
-                    "oldest_event_at": b.oldest_event_at,
-                    "body": "",
-                    "event_version": b.event_version,
-                    "event_names": json.dumps(list(b.event_names)),
-                    "created_at": b.created_at,
-                    **convert.batch_state(b),
-                }
-                for b in new
-            ]
-            self._connection.execute(insert(batches), rows)
+        rows = [
+            (
+                b.id,
+                b.subscription_id,
+                b.first_seq,
+                b.last_seq,
+                b.event_count,
+                b.oldest_event_at,
+                "",
+                b.event_version,
+                json.dumps(list(b.event_names)),
+                b.created_at,
+                *convert.batch_state(b),
+            )
+            for b in new
+        ]
+        _ADD_BATCH.run_many(self._connection, rows)
 
     def get(self, batch_id: str) -> Batch | None:
         """One batch with its body, or None."""
@@ -315,12 +325,7 @@ class SqlBatches:
 
     def save_many(self, changed: Sequence[Batch]) -> None:
         """Write back changed batches: one executemany."""
-        if changed:
-            rows = [
-                {"row_id": b.id, **{f"new_{name}": value for name, value in convert.batch_state(b).items()}}
-                for b in changed
-            ]
-            self._connection.execute(_SAVE_BATCH, rows)
+        _SAVE_BATCH.run_many(self._connection, [(*convert.batch_state(b), b.id) for b in changed])
 
     def pending_events(self, subscription_id: str | None) -> int:
         """Events held in pending batches, of one subscription or (None) of all."""
