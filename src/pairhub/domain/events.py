@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from enum import StrEnum
+from typing import NamedTuple
 
 
 class EventType(StrEnum):
@@ -27,9 +28,11 @@ class Reason(StrEnum):
 SUCCESS_REASONS = frozenset({Reason.MANUAL_PAIR, Reason.AUTO_PAIR})
 
 
-@dataclass(frozen=True)
-class Location:
+class Location(NamedTuple):
     """A reported position in decimal degrees."""
+
+    # A named tuple rather than a frozen dataclass: ingest builds one per message, a thousand a
+    # request, and a tuple is built in a third of the time.
 
     latitude: float
     longitude: float

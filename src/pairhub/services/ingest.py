@@ -70,10 +70,11 @@ def fold(earlier: Fields | None, seen_at: int, vin: ReportedVin | None, location
     """`earlier`, then a later message's activity: exactly `Activity.then`, on bare fields."""
     if earlier is None:
         return (seen_at, vin, location)
+    earlier_seen_at, earlier_vin, earlier_location = earlier
     return (
-        max(earlier[0], seen_at),
-        earlier[1] if vin is None else vin,
-        earlier[2] if location is None else location,
+        earlier_seen_at if earlier_seen_at > seen_at else seen_at,  # max() costs a call more
+        earlier_vin if vin is None else vin,
+        earlier_location if location is None else location,
     )
 
 
@@ -99,8 +100,9 @@ class ActivityBuffer:
         """Coalesce many units' activity (each already folded, `fold`) under one acquisition of the lock."""
         with self._lock:
             pending = self._pending
-            for unit_id, (seen_at, vin, location) in folded.items():
-                pending[unit_id] = fold(pending.get(unit_id), seen_at, vin, location)
+            for unit_id, fields in folded.items():
+                earlier = pending.get(unit_id)
+                pending[unit_id] = fields if earlier is None else fold(earlier, *fields)
 
     def location_of(self, unit_id: str) -> Location | None:
         """The newest location pending for the unit, if any."""
@@ -167,7 +169,11 @@ class Ingest:
             seen_at = now if message.timestamp_ms is None else message.timestamp_ms
             if unit_id in paired:
                 accepted += 1
-                quiet[unit_id] = fold(quiet.get(unit_id), seen_at, message.vin, message.location)
+                earlier = quiet.get(unit_id)  # `fold` inlined for a unit's first message: the common case
+                if earlier is None:
+                    quiet[unit_id] = (seen_at, message.vin, message.location)
+                else:
+                    quiet[unit_id] = fold(earlier, seen_at, message.vin, message.location)
                 continue
             found = known.get(unit_id)
             if found is None:
