@@ -79,19 +79,30 @@ def l_ingest(body: bytes, seconds: float = 3.0, concurrency: int = 4) -> float:
         return asyncio.run(_post_loop(url, body, seconds, concurrency))
 
 
-async def _paced(url: str, count: int, rate: float) -> list[float]:
-    latencies: list[float] = []
-    async with aiohttp.ClientSession() as session:
+async def _paced(
+    url: str, bodies: list[bytes], rate: float, headers: dict[str, str] | None
+) -> list[tuple[float, float]]:
+    sent: list[tuple[float, float]] = []
+    async with aiohttp.ClientSession(headers=headers) as session:
         next_at = time.perf_counter()
-        for n in range(count):
+        for body in bodies:
             while time.perf_counter() < next_at:
                 await asyncio.sleep(0.0005)
-            started = time.perf_counter()
-            async with session.post(url, data=f"u{n}".encode()) as response:
+            at, started = time.time(), time.perf_counter()
+            async with session.post(url, data=body) as response:
                 await response.read()
-            latencies.append((time.perf_counter() - started) * 1000)
+                response.raise_for_status()
+            sent.append((at, (time.perf_counter() - started) * 1000))
             next_at += 1 / rate
-    return latencies
+    return sent
+
+
+def paced_posts(
+    url: str, bodies: list[bytes], rate: float, headers: dict[str, str] | None = None
+) -> list[tuple[float, float]]:
+    """POST the bodies in order at `rate` per second on one keep-alive session (as the limit's client
+    does); the wall-clock time each was sent and its round trip in ms."""
+    return asyncio.run(_paced(url, bodies, rate, headers))
 
 
 def l_rtt(receiver_url: str, count: int, rate: float) -> float:
@@ -99,7 +110,9 @@ def l_rtt(receiver_url: str, count: int, rate: float) -> float:
     with tempfile.TemporaryDirectory() as directory:
         database = str(Path(directory) / "rtt.db")
         with bare_server("rtt", "--database", database, "--receiver", receiver_url) as url:
-            latencies = sorted(asyncio.run(_paced(url, count, rate)))
+            latencies = sorted(
+                ms for _, ms in paced_posts(url, [f"u{n}".encode() for n in range(count)], rate)
+            )
     return latencies[min(len(latencies) - 1, int(len(latencies) * 0.99))]
 
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Collection, Sequence
 from typing import Any
 
-from sqlalchemy import Connection, RowMapping, Select, delete, exists, func, insert, select, update
+from sqlalchemy import Connection, RowMapping, Select, bindparam, delete, exists, func, insert, select, update
 from sqlalchemy.exc import IntegrityError
 
 from pairhub.adapters.sql import matching, ordering
@@ -13,6 +13,11 @@ from pairhub.adapters.sql.tables import assets, units
 from pairhub.domain import vin as vins
 from pairhub.domain.assets import Asset
 from pairhub.domain.overview import AssetOrder
+
+# Built once: a manual pairing reads its asset on every request.
+_ONE = select(assets).where(
+    assets.c.id == bindparam("asset_id"), assets.c.organization_id == bindparam("organization_id")
+)
 
 
 def vin_columns(vin: str | None) -> dict[str, str | None]:
@@ -72,8 +77,8 @@ class SqlAssets:
 
     def get(self, organization_id: str, asset_id: str) -> Asset | None:
         """One asset of this organization, or None."""
-        query = select(assets).where(assets.c.id == asset_id, assets.c.organization_id == organization_id)
-        row = self._connection.execute(query).mappings().first()
+        params = {"asset_id": asset_id, "organization_id": organization_id}
+        row = self._connection.execute(_ONE, params).mappings().first()
         return None if row is None else _asset(row)
 
     def get_many(self, organization_id: str, asset_ids: Collection[str]) -> dict[str, Asset]:

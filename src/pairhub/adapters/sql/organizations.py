@@ -4,10 +4,15 @@ from __future__ import annotations
 
 from dataclasses import asdict
 
-from sqlalchemy import Connection, RowMapping, delete, exists, insert, or_, select, update
+from sqlalchemy import Connection, RowMapping, bindparam, delete, exists, insert, or_, select, update
 
 from pairhub.adapters.sql.tables import api_keys, organizations, ui_sessions
 from pairhub.domain.organizations import ApiKey, Organization, Session
+
+# Built once: every API request authenticates with its key.
+_ACTIVE_KEY = select(api_keys).where(
+    api_keys.c.key_hash == bindparam("key_hash"), api_keys.c.revoked_at.is_(None)
+)
 
 
 def _organization(row: RowMapping) -> Organization:
@@ -70,8 +75,7 @@ class SqlApiKeys:
 
     def find_active(self, key_hash: str) -> ApiKey | None:
         """The unrevoked key with this hash, or None."""
-        query = select(api_keys).where(api_keys.c.key_hash == key_hash, api_keys.c.revoked_at.is_(None))
-        row = self._connection.execute(query).mappings().first()
+        row = self._connection.execute(_ACTIVE_KEY, {"key_hash": key_hash}).mappings().first()
         return None if row is None else ApiKey(**row)
 
     def save(self, key: ApiKey) -> None:

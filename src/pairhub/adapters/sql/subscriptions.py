@@ -13,8 +13,11 @@ from dataclasses import replace
 from typing import Any
 
 from sqlalchemy import (
+    BigInteger,
+    BindParameter,
     Connection,
     RowMapping,
+    Select,
     Update,
     and_,
     bindparam,
@@ -24,7 +27,6 @@ from sqlalchemy import (
     insert,
     or_,
     select,
-    true,
     update,
 )
 
@@ -116,6 +118,52 @@ _BATCHES_BY_ID = (
 )
 
 
+def _claim_statement() -> Select[tuple[str]]:
+    """Subscriptions with due work and no live lease, least recently leased first (see `claim`)."""
+    s = subscriptions.c
+    now = bindparam("now", type_=BigInteger)
+    has_new_events = exists().where(
+        events.c.organization_id == s.organization_id, events.c.seq > s.cursor_seq
+    )
+    due = or_(
+        and_(
+            s.state == ACTIVE,
+            or_(
+                and_(s.next_attempt_at.is_not(None), s.next_attempt_at <= now),
+                and_(s.next_attempt_at.is_(None), has_new_events),
+            ),
+        ),
+        and_(s.state == ON_HOLD, s.next_attempt_at <= now),
+    )
+    free = or_(s.lease_owner.is_(None), s.lease_expires_at <= now)
+    return (
+        select(s.id)
+        .join(organizations, organizations.c.id == s.organization_id)
+        .where(due, free, organizations.c.datahub_subscription_active.is_(True))
+        .where(s.id.not_in(bindparam("busy", expanding=True)))
+        # Least recently leased first, so busy subscriptions cannot starve the others.
+        .order_by(func.coalesce(s.lease_expires_at, 0), s.id)
+        .limit(bindparam("limit"))
+        .with_for_update(skip_locked=True, of=subscriptions)
+    )
+
+
+# Built once: a step claims and releases every time it runs, and building a statement costs more than
+# SQLAlchemy's cached execution of it.
+_CLAIM = _claim_statement()
+_IDS: BindParameter[str] = bindparam("ids", expanding=True)
+_LEASE = (
+    update(subscriptions)
+    .where(subscriptions.c.id.in_(_IDS))
+    .values(lease_owner=bindparam("worker"), lease_expires_at=bindparam("until"))
+)
+_RELEASE = (
+    update(subscriptions)
+    .where(subscriptions.c.id.in_(_IDS), subscriptions.c.lease_owner == bindparam("worker"))
+    .values(lease_owner=None)
+)
+
+
 class SqlSubscriptions:
     """Subscriptions of one SQL transaction.
 
@@ -186,38 +234,10 @@ class SqlSubscriptions:
         """
         if limit <= 0:
             return []
-        s = subscriptions.c
-        has_new_events = exists().where(
-            events.c.organization_id == s.organization_id, events.c.seq > s.cursor_seq
-        )
-        due = or_(
-            and_(
-                s.state == ACTIVE,
-                or_(
-                    and_(s.next_attempt_at.is_not(None), s.next_attempt_at <= now),
-                    and_(s.next_attempt_at.is_(None), has_new_events),
-                ),
-            ),
-            and_(s.state == ON_HOLD, s.next_attempt_at <= now),
-        )
-        free = or_(s.lease_owner.is_(None), s.lease_expires_at <= now)
-        query = (
-            select(s.id)
-            .join(organizations, organizations.c.id == s.organization_id)
-            .where(due, free, organizations.c.datahub_subscription_active.is_(True))
-            .where(s.id.not_in(list(busy)) if busy else true())
-            # Least recently leased first, so busy subscriptions cannot starve the others.
-            .order_by(func.coalesce(s.lease_expires_at, 0), s.id)
-            .limit(limit)
-            .with_for_update(skip_locked=True, of=subscriptions)
-        )
-        ids = [row.id for row in self._connection.execute(query)]
+        params = {"now": now, "limit": limit, "busy": list(busy)}
+        ids = [row.id for row in self._connection.execute(_CLAIM, params)]
         if ids:
-            self._connection.execute(
-                update(subscriptions)
-                .where(s.id.in_(ids))
-                .values(lease_owner=worker, lease_expires_at=now + lease_ms)
-            )
+            self._connection.execute(_LEASE, {"ids": ids, "worker": worker, "until": now + lease_ms})
         return ids
 
     def leased(
@@ -236,11 +256,7 @@ class SqlSubscriptions:
     def release(self, subscription_ids: Collection[str], worker: str) -> None:
         """Give leases back; lease_expires_at stays, to order the next claims fairly."""
         if subscription_ids:
-            self._connection.execute(
-                update(subscriptions)
-                .where(subscriptions.c.id.in_(list(subscription_ids)), subscriptions.c.lease_owner == worker)
-                .values(lease_owner=None)
-            )
+            self._connection.execute(_RELEASE, {"ids": list(subscription_ids), "worker": worker})
 
     def count_on_hold(self) -> int:
         """How many subscriptions are on hold, all organizations."""

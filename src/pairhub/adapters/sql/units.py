@@ -155,6 +155,11 @@ def _save_statement(columns: tuple[str, ...]) -> PrecompiledWrite:
     return PrecompiledWrite(statement, (*(f"b_{c}" for c in columns), "b_id"))
 
 
+# Built once: a manual pairing reads its unit on every request.
+_ONE = select(units).where(
+    units.c.id == bindparam("unit_id"), units.c.organization_id == bindparam("organization_id")
+)
+_LOCK_ONE = _ONE.with_for_update()
 _PAIRED_TO = (
     select(units.c.asset_id, units.c.id)
     .where(units.c.asset_id.in_(bindparam("asset_ids", expanding=True)))
@@ -259,10 +264,10 @@ class SqlUnits:
 
     def get(self, organization_id: str, unit_id: str, *, lock: bool = False) -> Unit | None:
         """One unit of this organization, or None; `lock` holds it until the end of the transaction."""
-        query = select(units).where(units.c.id == unit_id, units.c.organization_id == organization_id)
-        if lock:
-            query = query.with_for_update()
-        row = self._connection.execute(query).first()
+        query = _LOCK_ONE if lock else _ONE
+        row = self._connection.execute(
+            query, {"unit_id": unit_id, "organization_id": organization_id}
+        ).first()
         return None if row is None else self._remember(_unit(row))
 
     def with_switch(self, unit_ids: Collection[str]) -> dict[str, tuple[Standing, bool]]:
