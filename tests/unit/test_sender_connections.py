@@ -3,9 +3,12 @@
 from __future__ import annotations
 
 import asyncio
+import errno
 import socket
 
-from pairhub.adapters.http.sender import AiohttpSender
+import aiohttp
+
+from pairhub.adapters.http.sender import AiohttpSender, describe_error
 from pairhub.adapters.http.ssrf import TargetGuard, static_resolver
 
 HEADERS = {"Content-Type": "application/json"}
@@ -57,3 +60,15 @@ async def test_a_refused_connection_reads_as_such_without_aiohttp_internals() ->
     assert result.error is not None
     assert result.error.startswith(f"cannot connect to 127.0.0.1:{port}: ")
     assert "ssl:default" not in result.error and "refused" in result.error.lower()
+
+
+def test_a_failed_write_is_logged_with_the_system_reason_not_aiohttp_text() -> None:
+    written = aiohttp.ClientOSError(errno.ECONNRESET, "Can not write request body for http://r.test/hook")
+    broken = aiohttp.ClientOSError(errno.EPIPE, "Can not write request body for http://r.test/hook")
+
+    assert describe_error(written) == "connection error: Connection reset by peer"
+    assert describe_error(broken) == "connection error: Broken pipe"
+    assert describe_error(aiohttp.ClientOSError(None, "odd")) == "connection error: odd"
+    closing = aiohttp.ClientOSError(None, "Can not write request body for http://r.test/hook")
+    closing.__cause__ = ConnectionResetError("Cannot write to closing transport")
+    assert describe_error(closing) == "connection error: Connection reset by peer"

@@ -45,13 +45,18 @@ def _api_process(listener: socket.socket) -> None:
     serve_api(create_app(container, partial(start_background, role="api")), listener)
 
 
-def serve_api(application: FastAPI, listener: socket.socket) -> None:
-    """Answer requests on `listener` until stopped, the heap built so far set aside from collection."""
-    # What exists now (modules, the application, the container) lives as long as the process. Frozen,
-    # it is no longer walked by every full collection, which a busy ingest (thousands of short-lived
-    # objects a request) triggers every few requests: a third of a request's time on a large heap.
+def freeze_startup_heap() -> None:
+    """Set what exists now aside from garbage collection: it lives as long as the process."""
+    # Modules, the application, the container: frozen, they are no longer walked by every full
+    # collection, which a busy ingest (thousands of short-lived objects a request) triggers every few
+    # requests (a third of a request's time on a large heap), and which pauses a delivery step.
     gc.collect()
     gc.freeze()
+
+
+def serve_api(application: FastAPI, listener: socket.socket) -> None:
+    """Answer requests on `listener` until stopped, the heap built so far set aside from collection."""
+    freeze_startup_heap()
     config = uvicorn.Config(application, log_level="warning", access_log=False)
     uvicorn.Server(config).run(sockets=[listener])
 

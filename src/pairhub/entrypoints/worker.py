@@ -13,6 +13,7 @@ import structlog
 
 from pairhub.bootstrap import Container
 from pairhub.entrypoints import mqtt
+from pairhub.entrypoints.processes import freeze_startup_heap
 from pairhub.worker import loops
 
 Stopper = Callable[[], Awaitable[None]]
@@ -71,6 +72,7 @@ async def start_background(container: Container, deliver: bool = True, role: str
 
 def run_forever(container: Container) -> None:
     """Run the background loops until SIGINT or SIGTERM."""
+    freeze_startup_heap()
 
     async def main() -> None:
         stop_event = asyncio.Event()

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import errno
 import os
 import socket
 import time
@@ -143,6 +144,20 @@ def _elapsed_ms(started: float) -> int:
     return round((time.perf_counter() - started) * 1000)
 
 
+_DROPPED = {ConnectionResetError: errno.ECONNRESET, BrokenPipeError: errno.EPIPE}
+
+
+def _system_reason(error: OSError) -> str | None:
+    """The system's words for why a connection failed, e.g. "Connection reset by peer"."""
+    # aiohttp's text for a failed write names the URL, not the cause ("Can not write request body for
+    # …"); the cause it chains says the receiver reset the connection, with an errno or as its type.
+    cause = error.__cause__
+    if not error.errno and isinstance(cause, OSError):
+        error = cause
+    code = error.errno or next((n for kind, n in _DROPPED.items() if isinstance(error, kind)), None)
+    return os.strerror(code) if code else error.strerror
+
+
 def describe_error(error: BaseException) -> str:
     """A readable reason for a failed request, without aiohttp's internals (`ssl:default`, `[None]`)."""
     if isinstance(error, aiohttp.ClientConnectorError):
@@ -151,8 +166,10 @@ def describe_error(error: BaseException) -> str:
         return f"cannot connect to {error.host}:{error.port}: {reason}"[:500]
     if isinstance(error, aiohttp.ServerDisconnectedError):
         return "the receiver closed the connection without answering"
-    if isinstance(error, aiohttp.ClientOSError) and error.strerror:
-        return f"connection error: {error.strerror}"[:500]
+    if isinstance(error, aiohttp.ClientOSError):
+        system_reason = _system_reason(error)
+        if system_reason:
+            return f"connection error: {system_reason}"[:500]
     if isinstance(error, aiohttp.ClientResponseError):
         # Raised by the response parser (redirects are not followed, statuses are not raised): aiohttp
         # calls it a 400, which the receiver never sent; say what was wrong with its answer instead.

@@ -41,8 +41,9 @@ def get_principal(
 PrincipalDep = Annotated[Principal, Depends(get_principal)]
 
 
-def require_admin(principal: PrincipalDep) -> Principal:
+async def require_admin(principal: PrincipalDep) -> Principal:
     """Only the admin token passes."""
+    # async, as `get_container`: a check in memory needs no thread of its own.
     if not principal.is_admin:
         raise ApiError(403, "admin_only", "Only the admin token may do this.")
     return principal
@@ -53,7 +54,7 @@ AdminDep = Annotated[Principal, Depends(require_admin)]
 
 async def require_ingest(principal: PrincipalDep) -> Principal:
     """The ingest token or the admin token."""
-    # async, as `get_container`: a check in memory needs no thread of its own.
+    # async: in memory, like `require_admin`.
     if principal.role not in (Role.INGEST, Role.ADMIN):
         raise ApiError(403, "ingest_only", "Only the ingest or admin token may post unit messages.")
     return principal
@@ -62,11 +63,12 @@ async def require_ingest(principal: PrincipalDep) -> Principal:
 IngestDep = Annotated[Principal, Depends(require_ingest)]
 
 
-def require_organization(principal: PrincipalDep, org_id: Annotated[str, Path(max_length=64)]) -> str:
+async def require_organization(principal: PrincipalDep, org_id: Annotated[str, Path(max_length=64)]) -> str:
     """The organization in the path, when the caller may touch it.
 
     Another organization's id answers exactly like an id that does not exist, so keys cannot probe.
     """
+    # async: in memory, like `require_ingest`.
     if principal.role is Role.INGEST:
         raise ApiError(403, "forbidden", "The ingest token may only post unit messages.")
     if not principal.may_access(org_id):
