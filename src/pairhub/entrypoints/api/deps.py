@@ -54,7 +54,7 @@ AdminDep = Annotated[Principal, Depends(require_admin)]
 
 async def require_ingest(principal: PrincipalDep) -> Principal:
     """The ingest token or the admin token."""
-    # async: in memory, like `require_admin`.
+    # async, as `require_admin`.
     if principal.role not in (Role.INGEST, Role.ADMIN):
         raise ApiError(403, "ingest_only", "Only the ingest or admin token may post unit messages.")
     return principal
@@ -68,7 +68,7 @@ async def require_organization(principal: PrincipalDep, org_id: Annotated[str, P
 
     Another organization's id answers exactly like an id that does not exist, so keys cannot probe.
     """
-    # async: in memory, like `require_ingest`.
+    # async, as `require_admin`.
     if principal.role is Role.INGEST:
         raise ApiError(403, "forbidden", "The ingest token may only post unit messages.")
     if not principal.may_access(org_id):
