@@ -27,6 +27,8 @@ def _lock_organization_feed(connection: Connection, organization_id: str) -> Non
         connection.execute(text("SELECT pg_advisory_xact_lock(1, :key)"), {"key": key})
 
 
+RENDERED_COLUMNS = tuple(f"rendered_v{version}" for version in SUPPORTED_VERSIONS)
+"""The columns holding an event's rendered `eventsData` element, one per payload version."""
 _INSERT_COLUMNS = (
     "organization_id",
     "event_type",
@@ -39,7 +41,7 @@ _INSERT_COLUMNS = (
     "latitude",
     "longitude",
     "registered_at",
-    *(f"rendered_v{version}" for version in SUPPORTED_VERSIONS),
+    *RENDERED_COLUMNS,
 )
 _INSERT = PrecompiledWrite(insert(events), _INSERT_COLUMNS)
 
@@ -70,13 +72,16 @@ def _to_row(event: PairingEvent) -> tuple[Any, ...]:
         location.latitude if location else None,
         location.longitude if location else None,
         event.registered_at_ms,
-        *(render_fragment(event, version) for version in SUPPORTED_VERSIONS),
+        *rendered_columns(event).values(),
     )
 
 
 def rendered_columns(event: PairingEvent) -> dict[str, str | None]:
-    """The event's `eventsData` element per payload version, by column."""
-    return {f"rendered_v{version}": render_fragment(event, version) for version in SUPPORTED_VERSIONS}
+    """The event's `eventsData` element per payload version, by column (in `RENDERED_COLUMNS` order)."""
+    return {
+        column: render_fragment(event, version)
+        for column, version in zip(RENDERED_COLUMNS, SUPPORTED_VERSIONS, strict=True)
+    }
 
 
 _COLUMNS = (
