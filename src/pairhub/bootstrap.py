@@ -15,6 +15,7 @@ from prometheus_client import start_http_server
 from pairhub.adapters import secret_keys
 from pairhub.adapters.clock import SystemClock
 from pairhub.adapters.http.sender import AiohttpSender
+from pairhub.adapters.http.signing import StandardWebhookKeys, StandardWebhookSigner
 from pairhub.adapters.http.ssrf import Resolver, TargetGuard, system_resolver
 from pairhub.adapters.mqtt.broker import BrokerStatus
 from pairhub.adapters.secret_box import SecretBox
@@ -29,6 +30,7 @@ from pairhub.services.auth import Authenticator, Sessions
 from pairhub.services.auto_pairing import AutoPairing, AutoPairingPolicy
 from pairhub.services.auto_pairing.resolve import Matcher, match
 from pairhub.services.delivery import Delivery, DeliveryConfig
+from pairhub.services.delivery_log import DeliveryLog
 from pairhub.services.feed import Feed
 from pairhub.services.feeds import Feeds
 from pairhub.services.ingest import Ingest
@@ -75,6 +77,7 @@ class Container:
     feeds: Feeds = field(init=False)
     overview: Overview = field(init=False)
     subscriptions: Subscriptions = field(init=False)
+    delivery_log: DeliveryLog = field(init=False)
     delivery: Delivery = field(init=False)
     delivery_worker: DeliveryWorker = field(init=False)
     auto_pairing: AutoPairing = field(init=False)
@@ -113,7 +116,8 @@ class Container:
 
     def _wire_delivery(self) -> None:
         settings = self.settings
-        self.subscriptions = Subscriptions(self.storage, self.clock, self.target_guard, self.cursors)
+        self.subscriptions = Subscriptions(self.storage, self.clock, self.target_guard, StandardWebhookKeys())
+        self.delivery_log = DeliveryLog(self.storage, self.clock, self.cursors)
         config = DeliveryConfig(
             schedule_ms=tuple(round(seconds * 1000) for seconds in settings.retry_schedule),
             timeout_s=settings.delivery_timeout,
@@ -124,7 +128,15 @@ class Container:
             poll_interval_s=settings.delivery_poll_interval,
             concurrency=settings.delivery_concurrency,
         )
-        self.delivery = Delivery(self.subscriptions, self.clock, SystemClock(), config, self.sender_factory)
+        self.delivery = Delivery(
+            self.subscriptions,
+            self.delivery_log,
+            self.clock,
+            SystemClock(),
+            config,
+            self.sender_factory,
+            StandardWebhookSigner(),
+        )
         self.delivery_worker = DeliveryWorker(self.storage, self.clock, self.delivery, jitter=self.jitter)
 
     async def deliver_webhooks(self, stopping: asyncio.Event) -> None:
