@@ -24,6 +24,7 @@ from pairhub.adapters.sql.engine import Database, make_engine
 from pairhub.adapters.sql.notifications import ChangeListener
 from pairhub.adapters.sql.uow import SqlStorage
 from pairhub.config import Settings
+from pairhub.domain.subscriptions import SubscriptionSettings
 from pairhub.ports import Clock, Sender, Storage
 from pairhub.services.assets import Assets
 from pairhub.services.auth import Authenticator, Sessions
@@ -116,7 +117,13 @@ class Container:
 
     def _wire_delivery(self) -> None:
         settings = self.settings
-        self.subscriptions = Subscriptions(self.storage, self.clock, self.target_guard, StandardWebhookKeys())
+        self.subscriptions = Subscriptions(
+            self.storage,
+            self.clock,
+            self.target_guard,
+            StandardWebhookKeys(),
+            SubscriptionSettings(per_organization=settings.max_subscriptions_per_organization),
+        )
         self.delivery_log = DeliveryLog(self.storage, self.clock, self.cursors)
         config = DeliveryConfig(
             schedule_ms=tuple(round(seconds * 1000) for seconds in settings.retry_schedule),

@@ -13,9 +13,14 @@ from pairhub.adapters.http.ssrf import TargetGuard, static_resolver
 from pairhub.adapters.memory.uow import MemoryStorage
 from pairhub.domain import events
 from pairhub.domain.delivery import BatchStatus, SignatureAlgorithm, SubscriptionState
-from pairhub.domain.errors import Forbidden, Invalid, NotFound
+from pairhub.domain.errors import Conflict, Forbidden, Invalid, NotFound
 from pairhub.domain.organizations import Organization
-from pairhub.domain.subscriptions import Batch, OAuth2ClientCredentials, SubscriptionChanges
+from pairhub.domain.subscriptions import (
+    Batch,
+    OAuth2ClientCredentials,
+    SubscriptionChanges,
+    SubscriptionSettings,
+)
 from pairhub.ports import SendResult
 from pairhub.services.delivery import Delivery, DeliveryConfig
 from pairhub.services.delivery_log import DeliveryLog
@@ -242,3 +247,20 @@ def test_receiver_credentials_are_checked_on_create_and_change(subscriptions: Su
 
     assert refused.value.code == "token_url_refused" and clash.value.code == "invalid_custom_header"
     assert view.record.auth == public and removed.record.auth is None
+
+
+def test_creating_past_the_cap_of_an_organization_is_refused(
+    storage: MemoryStorage, clock: ManualClock
+) -> None:
+    guard = TargetGuard(
+        static_resolver({"hooks.example.com": ["93.184.216.34"]}), allow_private=False, allow_insecure=False
+    )
+    capped = Subscriptions(
+        storage, clock, guard, StandardWebhookKeys(), SubscriptionSettings(per_organization=1)
+    )
+    capped.create(ORG, url=URL, event_version=1, names=["unit.paired"])
+
+    with pytest.raises(Conflict) as refused:
+        capped.create(ORG, url=URL, event_version=1, names=["unit.paired"])
+
+    assert refused.value.code == "subscription_limit_reached" and refused.value.extra == {"limit": 1}

@@ -51,6 +51,7 @@ class Job:
     """One attempt to make: a frozen batch and everything needed to sign and send it."""
 
     subscription_id: str
+    organization_id: str
     url: str
     headers: dict[str, str]
     secrets: tuple[str, ...]
@@ -70,6 +71,7 @@ def job_of(
     """The job that sends `body` to this subscription, signed with the secrets valid at `now`."""
     return Job(
         subscription_id=subscription.id,
+        organization_id=subscription.organization_id,
         url=subscription.url,
         headers=dict(subscription.custom_headers),
         secrets=delivery.signing_secrets(

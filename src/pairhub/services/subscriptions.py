@@ -13,8 +13,14 @@ from pairhub.contract.render import EVENTS_BY_VERSION, offers
 from pairhub.domain import delivery
 from pairhub.domain import subscriptions as rules
 from pairhub.domain.delivery import BatchStatus, SignatureAlgorithm, SubscriptionState
-from pairhub.domain.errors import Invalid, NotFound
-from pairhub.domain.subscriptions import OAuth2ClientCredentials, Subscription, SubscriptionChanges
+from pairhub.domain.errors import Conflict, Invalid, NotFound
+from pairhub.domain.subscriptions import (
+    DEFAULTS,
+    OAuth2ClientCredentials,
+    Subscription,
+    SubscriptionChanges,
+    SubscriptionSettings,
+)
 from pairhub.ports import Clock, EventQuery, Storage, UnitOfWork
 from pairhub.ports.webhooks import SigningKeys, TargetRefused, UrlGuard
 from pairhub.services import organizations
@@ -133,11 +139,19 @@ def _shown_secret(sub: Subscription) -> str | None:
 class Subscriptions:
     """Use cases of the webhook subscriptions of an organization."""
 
-    def __init__(self, storage: Storage, clock: Clock, guard: UrlGuard, keys: SigningKeys) -> None:
+    def __init__(
+        self,
+        storage: Storage,
+        clock: Clock,
+        guard: UrlGuard,
+        keys: SigningKeys,
+        settings: SubscriptionSettings = DEFAULTS,
+    ) -> None:
         self._storage = storage
         self._clock = clock
         self._guard = guard
         self._keys = keys
+        self.settings = settings
 
     def _check_url(self, url: str) -> None:
         try:
@@ -154,6 +168,15 @@ class Subscriptions:
             self._guard.check_url(auth.token_url)
         except TargetRefused as refused:
             raise Invalid("token_url_refused", f"The token URL is refused: {refused.reason}.") from None
+
+    def _check_room(self, uow: UnitOfWork, organization_id: str) -> None:
+        most = self.settings.per_organization
+        if uow.subscriptions.count(organization_id) >= most:
+            raise Conflict(
+                "subscription_limit_reached",
+                f"An organization may have {most} subscriptions; delete one to create another.",
+                limit=most,
+            )
 
     @staticmethod
     def _organization(uow: UnitOfWork, organization_id: str) -> None:
@@ -213,6 +236,7 @@ class Subscriptions:
         now = self._clock.now_ms()
         with self._storage.write() as uow:
             self._organization(uow, organization_id)
+            self._check_room(uow, organization_id)
             sub = Subscription(
                 id=str(uuid.uuid4()),
                 organization_id=organization_id,
