@@ -187,6 +187,13 @@ def target_guard(settings: Settings, resolver: Resolver = system_resolver) -> Ta
     )
 
 
+def _sender(guard: TargetGuard, settings: Settings) -> Sender:
+    # Fair shares let attempts in flight run over the pool by what was lent, up to twice the pool: the
+    # connection limit must never be the tighter bound, or one tenant's silent receivers would hold
+    # the connections every other tenant waits for.
+    return AiohttpSender(guard, settings.delivery_timeout, max_connections=2 * settings.delivery_concurrency)
+
+
 @functools.cache
 def _serve_worker_metrics(port: int) -> None:
     # A standalone `pairhub worker` has no API; it serves its own /metrics when a port is configured.
@@ -225,7 +232,7 @@ def build(
         database=database,
         storage=SqlStorage(database, keys.box),
         target_guard=guard,
-        sender_factory=sender_factory or (lambda: AiohttpSender(guard, settings.delivery_timeout)),
+        sender_factory=sender_factory or (lambda: _sender(guard, settings)),
         admin_token=admin_token,
         admin_token_generated=settings.admin_token is None,
         secret_box=keys.box,

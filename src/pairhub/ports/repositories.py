@@ -300,6 +300,10 @@ class SubscriptionRepository(Protocol):
         """
         ...
 
+    def served(self, organization_ids: Collection[str]) -> set[str]:
+        """Those of these organizations whose Datahub subscription is active (webhooks are sent to them)."""
+        ...
+
     def release(self, subscription_ids: Collection[str], worker: str) -> None:
         """Give leases back."""
         ...

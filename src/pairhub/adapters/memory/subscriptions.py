@@ -130,6 +130,15 @@ class MemorySubscriptions:
                 found[subscription_id] = sub
         return found
 
+    def served(self, organization_ids: Collection[str]) -> set[str]:
+        """Those of these organizations whose Datahub subscription is active."""
+        known: dict[str, Organization] = self._state.table("organizations", dict)
+        return {
+            org_id
+            for org_id in organization_ids
+            if org_id in known and known[org_id].datahub_subscription_active
+        }
+
     def release(self, subscription_ids: Collection[str], worker: str) -> None:
         """Give leases back; the expiry stays, to order the next claims fairly."""
         for subscription_id in subscription_ids:

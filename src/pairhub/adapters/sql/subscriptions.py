@@ -293,6 +293,16 @@ class SqlSubscriptions:
         rows = self._connection.execute(statement, {"ids": list(subscription_ids), "worker": worker})
         return {row["id"]: self._read(convert.to_subscription(row, self._sealed)) for row in rows.mappings()}
 
+    def served(self, organization_ids: Collection[str]) -> set[str]:
+        """Those of these organizations whose Datahub subscription is active (webhooks are sent to them)."""
+        if not organization_ids:
+            return set()
+        query = select(organizations.c.id).where(
+            organizations.c.id.in_(list(organization_ids)),
+            organizations.c.datahub_subscription_active.is_(True),
+        )
+        return set(self._connection.execute(query).scalars())
+
     def release(self, subscription_ids: Collection[str], worker: str) -> None:
         """Give leases back; lease_expires_at stays, to order the next claims fairly."""
         if subscription_ids:
