@@ -58,7 +58,7 @@ class Job:
     batch_id: str
     body: bytes
     event_count: int
-    signature_header: str = "X-Signature-256"
+    signature_header: str = delivery.DEFAULT_SIGNATURE_HEADER
     auth: OAuth2ClientCredentials | None = None
     drains: bool = False
     """Nothing else of the subscription was due when the batch was cut: once delivered, recording

@@ -90,16 +90,16 @@ def check_events(version: int, names: Sequence[str]) -> None:
 
 
 def _check_limits(max_batch_size: int, max_wait_ms: int) -> None:
-    if not 1 <= max_batch_size <= delivery.MAX_BATCH_SIZE:
-        raise Invalid("invalid_batch_size", f"maxBatchSize must be 1 to {delivery.MAX_BATCH_SIZE}.")
-    if not 0 <= max_wait_ms <= delivery.MAX_WAIT_MS:
-        raise Invalid("invalid_max_wait", f"maxWaitMs must be 0 to {delivery.MAX_WAIT_MS}.")
+    if not 1 <= max_batch_size <= DEFAULTS.batch_size_cap:
+        raise Invalid("invalid_batch_size", f"maxBatchSize must be 1 to {DEFAULTS.batch_size_cap}.")
+    if not 0 <= max_wait_ms <= DEFAULTS.wait_cap_ms:
+        raise Invalid("invalid_max_wait", f"maxWaitMs must be 0 to {DEFAULTS.wait_cap_ms}.")
 
 
 def _check_headers(headers: Mapping[str, str]) -> None:
-    if len(headers) > delivery.MAX_CUSTOM_HEADERS:
+    if len(headers) > DEFAULTS.custom_headers_cap:
         raise Invalid(
-            "too_many_custom_headers", f"At most {delivery.MAX_CUSTOM_HEADERS} custom headers are allowed."
+            "too_many_custom_headers", f"At most {DEFAULTS.custom_headers_cap} custom headers are allowed."
         )
     if len({name.lower() for name in headers}) != len(headers):
         raise Invalid("invalid_custom_header", "Custom header names must differ (case-insensitively).")
@@ -210,11 +210,11 @@ class Subscriptions:
         url: str,
         event_version: int,
         names: Sequence[str],
-        max_batch_size: int = 100,
-        max_wait_ms: int = 500,
+        max_batch_size: int = DEFAULTS.max_batch_size,
+        max_wait_ms: int = DEFAULTS.max_wait_ms,
         headers: Mapping[str, str] | None = None,
         description: str | None = None,
-        signature_header: str = delivery.DEFAULT_SIGNATURE_HEADER,
+        signature_header: str = DEFAULTS.signature_header,
         signature_algorithm: SignatureAlgorithm = SignatureAlgorithm.HMAC_SHA256,
         auth: OAuth2ClientCredentials | None = None,
     ) -> tuple[SubscriptionView, str | None]:

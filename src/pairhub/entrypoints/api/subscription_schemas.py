@@ -7,7 +7,7 @@ from typing import Any, Literal
 from pydantic import BaseModel, Field
 
 from pairhub.domain.delivery import SubscriptionState
-from pairhub.domain.subscriptions import Attempt, OAuth2ClientCredentials, SubscriptionChanges
+from pairhub.domain.subscriptions import DEFAULTS, Attempt, OAuth2ClientCredentials, SubscriptionChanges
 from pairhub.entrypoints.api.presenters import iso
 from pairhub.entrypoints.api.schemas import Strict
 from pairhub.services.delivery_log import BatchView
@@ -68,8 +68,8 @@ class SubscriptionIn(Strict):
     eventGroup: Literal["asset"] = "asset"
     eventVersion: Literal[1, 2] = 1
     eventNames: list[EventName] = Field(min_length=1, max_length=2)
-    maxBatchSize: int = Field(100, ge=1, le=500)
-    maxWaitMs: int = Field(500, ge=0, le=60_000)
+    maxBatchSize: int = Field(DEFAULTS.max_batch_size, ge=1, le=DEFAULTS.batch_size_cap)
+    maxWaitMs: int = Field(DEFAULTS.max_wait_ms, ge=0, le=DEFAULTS.wait_cap_ms)
     customHeaders: dict[str, str] = Field(
         default_factory=dict,
         description="At most 5, sent with every request. Values are write-only: responses name the headers "
@@ -77,7 +77,7 @@ class SubscriptionIn(Strict):
     )
     description: str | None = Field(None, max_length=500)
     signatureHeader: str = Field(
-        "X-Signature-256", min_length=3, max_length=64, description=_SIGNATURE_HEADER_DOC
+        DEFAULTS.signature_header, min_length=3, max_length=64, description=_SIGNATURE_HEADER_DOC
     )
     signatureAlgorithm: SignatureAlgorithmName = Field("hmac-sha256", description=_SIGNATURE_ALGORITHM_DOC)
     auth: OAuth2ClientCredentialsIn | None = Field(None, description="How pairhub authenticates to the URL.")
@@ -89,8 +89,8 @@ class SubscriptionPatch(Strict):
     url: str | None = Field(None, min_length=1, max_length=2048)
     eventVersion: Literal[1, 2] | None = None
     eventNames: list[EventName] | None = Field(None, min_length=1, max_length=2)
-    maxBatchSize: int | None = Field(None, ge=1, le=500)
-    maxWaitMs: int | None = Field(None, ge=0, le=60_000)
+    maxBatchSize: int | None = Field(None, ge=1, le=DEFAULTS.batch_size_cap)
+    maxWaitMs: int | None = Field(None, ge=0, le=DEFAULTS.wait_cap_ms)
     customHeaders: dict[str, str | None] | None = Field(
         None,
         description="A patch of the write-only headers: a value sets or replaces the header of that name "
