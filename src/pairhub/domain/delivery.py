@@ -187,37 +187,43 @@ def retry_delay_ms(failures: int, schedule_ms: Sequence[int], jitter: float) -> 
     return max(0, round(base * factor))
 
 
-def decide(
-    *,
-    status: int | None,
-    attempts: int,
-    state: SubscriptionState,
-    now: int,
-    schedule_ms: Sequence[int],
-    probe_interval_ms: int,
-    retry_after_ms: int | None,
-    jitter: float,
-) -> Decision:
-    """The outcome of an attempt that got `status` (None: timeout or connection error).
+@dataclass(frozen=True)
+class RetryPolicy:
+    """How a batch is tried again: the waits of the retry schedule, then a probe per interval on hold."""
 
-    `attempts` counts the attempts made on the batch including this one.
-    """
-    if is_success(status):
-        return Decision(Outcome.DELIVERED)
-    if status == 410:
-        # The receiver says the endpoint is gone for good: stop sending, keep the batch for a resume.
-        return Decision(Outcome.DISABLED)
-    if not is_retryable(status):
-        # 3xx (redirects are not followed) and other 4xx: the receiver refuses this batch; move on.
-        return Decision(Outcome.FAILED)
-    if state is SubscriptionState.ON_HOLD:
-        return Decision(Outcome.PROBE_FAILED, now + probe_interval_ms)
-    delay = retry_delay_ms(attempts, schedule_ms, jitter)
-    if delay is None:
-        return Decision(Outcome.ON_HOLD, now + probe_interval_ms)
-    if retry_after_ms is not None:
-        delay = max(delay, retry_after_ms)
-    return Decision(Outcome.RETRY, now + delay)
+    schedule_ms: tuple[int, ...]
+    probe_interval_ms: int
+
+    def decide(
+        self,
+        status: int | None,
+        attempts: int,
+        state: SubscriptionState,
+        now: int,
+        retry_after_ms: int | None = None,
+        jitter: float = 0.0,
+    ) -> Decision:
+        """The outcome of an attempt that got `status` (None: timeout or connection error).
+
+        `attempts` counts the attempts of the current schedule including this one; `jitter` is in
+        [-1, 1], chosen by the caller (random in production, fixed in tests).
+        """
+        if is_success(status):
+            return Decision(Outcome.DELIVERED)
+        if status == 410:
+            # The receiver says the endpoint is gone for good: stop sending, keep the batch for a resume.
+            return Decision(Outcome.DISABLED)
+        if not is_retryable(status):
+            # 3xx (redirects are not followed) and other 4xx: the receiver refuses this batch; move on.
+            return Decision(Outcome.FAILED)
+        if state is SubscriptionState.ON_HOLD:
+            return Decision(Outcome.PROBE_FAILED, now + self.probe_interval_ms)
+        delay = retry_delay_ms(attempts, self.schedule_ms, jitter)
+        if delay is None:
+            return Decision(Outcome.ON_HOLD, now + self.probe_interval_ms)
+        if retry_after_ms is not None:
+            delay = max(delay, retry_after_ms)
+        return Decision(Outcome.RETRY, now + delay)
 
 
 def batch_ready(

@@ -45,6 +45,11 @@ class DeliveryConfig:
     concurrency: int
     user_agent: str = f"pairhub/{__version__}"
 
+    @property
+    def retry(self) -> delivery.RetryPolicy:
+        """The retry schedule and probe interval as one value."""
+        return delivery.RetryPolicy(self.schedule_ms, self.probe_interval_ms)
+
 
 @dataclass(frozen=True)
 class Job:

@@ -305,15 +305,8 @@ class Step:
             # Our lease expired and another worker owns the subscription now: it decides.
             _COUNTED[rules.LEASE_LOST].inc()
             return Recorded(self._attempt(f, now, status, error, rules.LEASE_LOST))
-        decision = delivery.decide(
-            status=status,
-            attempts=batch.scheduled_attempts + 1,
-            state=sub.state,
-            now=now,
-            schedule_ms=self.config.schedule_ms,
-            probe_interval_ms=self.config.probe_interval_ms,
-            retry_after_ms=retry_after_ms,
-            jitter=self.jitter(),
+        decision = self.config.retry.decide(
+            status, batch.scheduled_attempts + 1, sub.state, now, retry_after_ms, self.jitter()
         )
         new_sub, new_batch = rules.apply(
             sub, batch, decision, status=status, error=error, now=now, others=pending
