@@ -37,6 +37,7 @@ from pairhub.services.overview import Overview
 from pairhub.services.pagination import Cursors
 from pairhub.services.paired_units import PairedUnits
 from pairhub.services.pairing import Pairing
+from pairhub.services.people import People
 from pairhub.services.subscriptions import Subscriptions
 from pairhub.services.units import Units
 from pairhub.worker.runner import DeliveryWorker
@@ -67,6 +68,7 @@ class Container:
     cursors: Cursors = field(init=False)
     authenticator: Authenticator = field(init=False)
     sessions: Sessions = field(init=False)
+    people: People = field(init=False)
     organizations: Organizations = field(init=False)
     assets: Assets = field(init=False)
     units: Units = field(init=False)
@@ -82,8 +84,11 @@ class Container:
 
     def __post_init__(self) -> None:
         self.cursors = Cursors(self.secret_box)
-        self.authenticator = Authenticator(self.storage, self.admin_token, self.settings.ingest_token)
-        self.sessions = Sessions(self.storage, self.clock)
+        self.authenticator = Authenticator(
+            self.storage, self.clock, self.admin_token, self.settings.ingest_token
+        )
+        self.sessions = Sessions(self.storage, self.clock, self.admin_token)
+        self.people = People(self.storage, self.clock)
         self.auto_pairing = AutoPairing(
             self.storage,
             self.clock,
@@ -154,8 +159,9 @@ class Container:
         migrate.upgrade(self.database.engine, self.secret_box)
 
     def close(self) -> None:
-        """Write buffered unit activity, then release database connections."""
+        """Write buffered unit activity and key uses, then release database connections."""
         self.ingest.flush()
+        self.authenticator.usage.flush()
         self.storage.close()
 
 

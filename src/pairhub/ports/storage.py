@@ -15,8 +15,11 @@ from pairhub.ports.repositories import (
     BatchRepository,
     DiagnosisRepository,
     FeedRepository,
+    InvitationRepository,
+    MembershipRepository,
     OrganizationRepository,
     PairingRepository,
+    PersonRepository,
     SessionRepository,
     SubscriptionRepository,
     UnitRepository,
@@ -110,6 +113,21 @@ class UnitOfWork(Protocol):
     @property
     def sessions(self) -> SessionRepository:
         """Signed-in UI sessions."""
+        ...
+
+    @property
+    def people(self) -> PersonRepository:
+        """People."""
+        ...
+
+    @property
+    def memberships(self) -> MembershipRepository:
+        """People's roles in organizations."""
+        ...
+
+    @property
+    def invitations(self) -> InvitationRepository:
+        """One-time links: invitations and password resets."""
         ...
 
     @property

@@ -10,11 +10,11 @@ from typing import Any
 
 from pairhub.contract.render import render_event
 from pairhub.domain import feeds as rules
+from pairhub.domain.access import Action, Decision, Principal, decide
 from pairhub.domain.errors import NotFound, TooSoon
 from pairhub.domain.feeds import Feed, FeedState
 from pairhub.ports import Clock, EventQuery, Storage, UnitOfWork
 from pairhub.services import organizations
-from pairhub.services.auth import Principal
 from pairhub.services.feed import event_cursor
 from pairhub.services.pagination import Cursors, Page, paginate
 from pairhub.services.subscriptions import check_events
@@ -121,7 +121,11 @@ class Feeds:
             # the first one wrote, and no event is handed out twice or skipped.
             feed = uow.feeds.get(feed_id, lock=True)
             # Paused answers like deleted, as the Datahub's feed does; another organization's like neither.
-            if feed is None or feed.state is FeedState.PAUSED or not caller.may_access(feed.organization_id):
+            if (
+                feed is None
+                or feed.state is FeedState.PAUSED
+                or decide(caller, Action.FEED_POLL, feed.organization_id) is not Decision.ALLOW
+            ):
                 raise _missing(feed_id)
             organizations.require_datahub(uow, feed.organization_id)
             now = self._clock.now_ms()

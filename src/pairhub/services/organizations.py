@@ -6,8 +6,8 @@ import uuid
 from collections.abc import Callable
 from dataclasses import replace
 
-from pairhub.domain.errors import Forbidden, NotFound
-from pairhub.domain.organizations import ApiKey, Organization
+from pairhub.domain.errors import Forbidden, Invalid, NotFound
+from pairhub.domain.organizations import ApiKey, KeyScope, Organization
 from pairhub.ports import Clock, Storage, UnitOfWork
 from pairhub.services.auth import hash_key, new_api_key
 from pairhub.services.pagination import Page, paginate
@@ -99,14 +99,42 @@ class Organizations:
                 )
             return changed
 
-    def create_api_key(self, organization_id: str) -> tuple[ApiKey, str]:
+    def create_api_key(
+        self,
+        organization_id: str,
+        *,
+        name: str = "",
+        scope: KeyScope = KeyScope.FULL,
+        expires_at: int | None = None,
+        created_by: str | None = None,
+    ) -> tuple[ApiKey, str]:
         """A new key for the organization; the clear key is returned once and stored hashed."""
         clear = new_api_key()
-        key = ApiKey(str(uuid.uuid4()), organization_id, hash_key(clear), clear[:12], self._clock.now_ms())
+        now = self._clock.now_ms()
+        if expires_at is not None and expires_at <= now:
+            raise Invalid("expiry_in_the_past", "A key's expiry must lie in the future.")
+        key = ApiKey(
+            str(uuid.uuid4()),
+            organization_id,
+            hash_key(clear),
+            clear[:12],
+            now,
+            name=name,
+            scope=scope,
+            created_by=created_by,
+            expires_at=expires_at,
+        )
         with self._storage.write() as uow:
             require(uow, organization_id)
             uow.api_keys.add(key)
         return key, clear
+
+    def api_keys(self, organization_id: str, after: str | None, limit: int) -> Page[ApiKey]:
+        """The organization's keys that are not revoked (expired ones too, marked by their expiry)."""
+        with self._storage.read() as uow:
+            require(uow, organization_id)
+            found = uow.api_keys.list(organization_id, after, limit + 1)
+        return paginate(found, limit, lambda key: key.id)
 
     def revoke_api_key(self, organization_id: str, key_id: str) -> None:
         """Revoke a key; it stops working at once, and the UI sessions signed in with it end."""
