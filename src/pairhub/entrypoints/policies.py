@@ -19,6 +19,8 @@ API_ACTIONS: Mapping[tuple[str, str], Action] = {
     ("GET", "/docs"): A.PUBLIC,
     ("GET", "/favicon.ico"): A.PUBLIC,
     ("GET", "/v1/event-types"): A.PUBLIC,
+    # Receivers fetch the public keys that verify signatures without credentials.
+    ("GET", "/v1/subscriptions/{sub_id}/jwks.json"): A.PUBLIC,
     ("POST", "/v1/invitations/{token}/accept"): A.PUBLIC,
     ("POST", "/v1/unit-messages"): A.UNIT_MESSAGES_POST,
     ("GET", "/v1/unknown-units"): A.PLATFORM_MANAGE,
