@@ -25,6 +25,7 @@ from pairhub.adapters.sql.uow import SqlStorage
 from pairhub.config import Settings
 from pairhub.ports import Clock, Sender, Storage
 from pairhub.services.assets import Assets
+from pairhub.services.audit import AuditLog
 from pairhub.services.auth import Authenticator, Sessions
 from pairhub.services.auto_pairing import AutoPairing, AutoPairingPolicy
 from pairhub.services.auto_pairing.resolve import Matcher, match
@@ -69,6 +70,7 @@ class Container:
     authenticator: Authenticator = field(init=False)
     sessions: Sessions = field(init=False)
     people: People = field(init=False)
+    audit: AuditLog = field(init=False)
     organizations: Organizations = field(init=False)
     assets: Assets = field(init=False)
     units: Units = field(init=False)
@@ -89,6 +91,7 @@ class Container:
         )
         self.sessions = Sessions(self.storage, self.clock, self.admin_token)
         self.people = People(self.storage, self.clock)
+        self.audit = AuditLog(self.storage)
         self.auto_pairing = AutoPairing(
             self.storage,
             self.clock,

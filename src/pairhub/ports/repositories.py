@@ -6,6 +6,7 @@ from collections.abc import Collection, Mapping, Sequence
 from typing import Protocol
 
 from pairhub.domain.assets import Asset
+from pairhub.domain.audit import AuditEntry, AuditQuery
 from pairhub.domain.delivery import BatchStatus
 from pairhub.domain.diagnosis import Diagnosis
 from pairhub.domain.feeds import Feed
@@ -119,6 +120,22 @@ class PersonRepository(Protocol):
 
     def named(self, person_ids: list[str]) -> dict[str, Person]:
         """The people with these ids."""
+        ...
+
+
+class AuditRepository(Protocol):
+    """The audit log: appended in the transaction of each change."""
+
+    def record(self, entries: Sequence[AuditEntry]) -> None:
+        """Append entries."""
+        ...
+
+    def list(self, query: AuditQuery, limit: int) -> list[AuditEntry]:
+        """Entries matching the query, newest first."""
+        ...
+
+    def latest_of(self, organization_id: str, target_ids: Collection[str]) -> dict[str, AuditEntry]:
+        """The newest entry of each of these targets."""
         ...
 
 

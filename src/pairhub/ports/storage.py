@@ -12,6 +12,7 @@ from pairhub.ports.repositories import (
     ApiKeyRepository,
     AssetRepository,
     AttemptRepository,
+    AuditRepository,
     BatchRepository,
     DiagnosisRepository,
     FeedRepository,
@@ -123,6 +124,11 @@ class UnitOfWork(Protocol):
     @property
     def memberships(self) -> MembershipRepository:
         """People's roles in organizations."""
+        ...
+
+    @property
+    def audit(self) -> AuditRepository:
+        """The audit log."""
         ...
 
     @property

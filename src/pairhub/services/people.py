@@ -6,6 +6,8 @@ import secrets
 import uuid
 from dataclasses import dataclass, replace
 
+from pairhub.domain.access import ActorType
+from pairhub.domain.audit import Actor, AuditAction
 from pairhub.domain.errors import Conflict, Invalid, NotFound
 from pairhub.domain.people import (
     INVITATION_LIFETIME_MS,
@@ -19,6 +21,7 @@ from pairhub.domain.people import (
     password_problem,
 )
 from pairhub.ports import Clock, Storage, UnitOfWork
+from pairhub.services import audit
 from pairhub.services import organizations as orgs
 from pairhub.services.auth import hash_key
 from pairhub.services.pagination import Page, paginate
@@ -139,6 +142,15 @@ class People:
                 self._keep_an_owner(uow, current, role)
                 uow.memberships.save(changed)
                 uow.sessions.delete_of_person(person_id)
+                audit.note(
+                    uow,
+                    self._clock.now_ms(),
+                    organization_id,
+                    AuditAction.MEMBER_UPDATED,
+                    ("person", person_id),
+                    {"role": current.role.value},
+                    {"role": role.value},
+                )
             person = uow.people.get(person_id)
         assert person is not None, "a membership without its person"
         return Member(person, changed)
@@ -150,6 +162,14 @@ class People:
             self._keep_an_owner(uow, current, None)
             uow.memberships.delete(person_id, organization_id)
             uow.sessions.delete_of_person(person_id)
+            audit.note(
+                uow,
+                self._clock.now_ms(),
+                organization_id,
+                AuditAction.MEMBER_REMOVED,
+                ("person", person_id),
+                {"role": current.role.value},
+            )
 
     @staticmethod
     def _keep_an_owner(uow: UnitOfWork, current: Membership, new_role: MemberRole | None) -> None:
@@ -188,6 +208,14 @@ class People:
             if person is not None and uow.memberships.get(person.id, organization_id) is not None:
                 raise Conflict("member_exists", f"{email} is a member of this organization already.")
             uow.invitations.add(invitation)
+            audit.note(
+                uow,
+                now,
+                organization_id,
+                AuditAction.MEMBER_INVITED,
+                ("invitation", invitation.id),
+                after={"email": email, "role": role.value},
+            )
         return invitation, token
 
     def invitations(self, organization_id: str, after: str | None, limit: int) -> Page[Invitation]:
@@ -236,6 +264,15 @@ class People:
             if uow.memberships.get(person.id, invitation.organization_id) is None:
                 uow.memberships.add(Membership(person.id, invitation.organization_id, invitation.role, now))
             uow.invitations.mark_used(invitation.id, now)
+            with audit.acting_as(Actor(ActorType.PERSON, person.id, person.display_name)):
+                audit.note(
+                    uow,
+                    now,
+                    invitation.organization_id,
+                    AuditAction.MEMBER_JOINED,
+                    ("person", person.id),
+                    after={"email": person.email, "role": invitation.role.value},
+                )
         return person
 
     def change_password(self, person_id: str, current: str, new: str, keep_token: str | None) -> None:

@@ -11,6 +11,7 @@ from pairhub.adapters.http.ssrf import TargetGuard, TargetRefused
 from pairhub.contract.render import EVENTS_BY_VERSION, offers
 from pairhub.domain import delivery
 from pairhub.domain import subscriptions as rules
+from pairhub.domain.audit import AuditAction
 from pairhub.domain.delivery import BatchStatus, SignatureAlgorithm, SubscriptionState
 from pairhub.domain.errors import Invalid, NotFound
 from pairhub.domain.subscriptions import (
@@ -21,7 +22,7 @@ from pairhub.domain.subscriptions import (
     SubscriptionChanges,
 )
 from pairhub.ports import Clock, EventQuery, Storage, UnitOfWork
-from pairhub.services import organizations
+from pairhub.services import audit, organizations
 from pairhub.services.pagination import CursorKind, Cursors, Page, paginate
 
 EVENT_GROUP = "asset"
@@ -256,6 +257,7 @@ class Subscriptions:
                 cursor_seq=uow.events.heads([organization_id]).get(organization_id, 0),
             )
             uow.subscriptions.add(sub)
+            audit.note_subscription(uow, sub.created_at, AuditAction.SUBSCRIPTION_CREATED, None, sub)
             return self._view(uow, sub), _shown_secret(sub)
 
     def list(self, organization_id: str, after: str | None, limit: int) -> Page[SubscriptionView]:
@@ -280,7 +282,7 @@ class Subscriptions:
         if changes.set_auth:
             self._check_token_url(changes.auth)
         with self._storage.write() as uow:
-            sub = self._load(uow, organization_id, subscription_id, lock=True)
+            sub = before = self._load(uow, organization_id, subscription_id, lock=True)
             version = changes.event_version if changes.event_version is not None else sub.event_version
             names = changes.event_names if changes.event_names is not None else sub.event_names
             check_events(version, names)
@@ -300,6 +302,7 @@ class Subscriptions:
             elif changes.state is SubscriptionState.ACTIVE:
                 sub = self._activate(uow, sub, now)
             uow.subscriptions.save(sub)
+            audit.note_subscription(uow, now, audit.change_to(changes.state), before, sub)
             return self._view(uow, sub)
 
     def pause(self, organization_id: str, subscription_id: str) -> SubscriptionView:
@@ -311,8 +314,9 @@ class Subscriptions:
     def delete(self, organization_id: str, subscription_id: str) -> None:
         """Delete a subscription and its delivery log; nothing more is sent to it."""
         with self._storage.write() as uow:
-            self._load(uow, organization_id, subscription_id, lock=True)
+            gone = self._load(uow, organization_id, subscription_id, lock=True)
             uow.subscriptions.delete(subscription_id)
+            audit.note_subscription(uow, self._clock.now_ms(), AuditAction.SUBSCRIPTION_DELETED, gone, None)
 
     def rotate_secret(
         self, organization_id: str, subscription_id: str
@@ -325,14 +329,16 @@ class Subscriptions:
             sub = self._load(uow, organization_id, subscription_id, lock=True)
             sub = rules.rotate(sub, new_secret(sub.signature_algorithm), self._clock.now_ms())
             uow.subscriptions.save(sub)
+            audit.note_subscription(uow, sub.updated_at, AuditAction.SUBSCRIPTION_SECRET_ROTATED, None, sub)
             return self._view(uow, sub), _shown_secret(sub)
 
     def resume(self, organization_id: str, subscription_id: str) -> SubscriptionView:
         """Back to active at once: a held batch is sent now with a fresh retry schedule."""
         with self._storage.write() as uow:
             sub = self._load(uow, organization_id, subscription_id, lock=True)
-            sub = self._activate(uow, sub, self._clock.now_ms())
+            before, sub = sub, self._activate(uow, sub, self._clock.now_ms())
             uow.subscriptions.save(sub)
+            audit.note_subscription(uow, self._clock.now_ms(), AuditAction.SUBSCRIPTION_RESUMED, before, sub)
             return self._view(uow, sub)
 
     def receiver_answers(self, organization_id: str, subscription_id: str) -> None:
@@ -396,5 +402,8 @@ class Subscriptions:
             )
             uow.batches.save_many([again])
             uow.subscriptions.save(sub)
+            audit.note_subscription(
+                uow, self._clock.now_ms(), AuditAction.SUBSCRIPTION_REDELIVERED, None, sub
+            )
             attempts = uow.attempts.latest([batch_id], ATTEMPTS_SHOWN_PER_BATCH)[batch_id]
         return self._batch_view(organization_id, again, attempts)

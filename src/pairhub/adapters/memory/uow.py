@@ -7,6 +7,7 @@ from contextlib import contextmanager
 from functools import cached_property
 
 from pairhub.adapters.memory.assets import MemoryAssets
+from pairhub.adapters.memory.audit import MemoryAudit
 from pairhub.adapters.memory.diagnoses import MemoryDiagnoses
 from pairhub.adapters.memory.events import MemoryEvents
 from pairhub.adapters.memory.feeds import MemoryFeeds
@@ -57,6 +58,11 @@ class MemoryUnitOfWork:
     def memberships(self) -> MemoryMemberships:
         """People's roles in organizations."""
         return MemoryMemberships(self.state)
+
+    @cached_property
+    def audit(self) -> MemoryAudit:
+        """The audit log."""
+        return MemoryAudit(self.state)
 
     @cached_property
     def invitations(self) -> MemoryInvitations:

@@ -80,6 +80,24 @@ memberships = Table(
     Index("ix_memberships_organization_id", "organization_id"),
 )
 
+audit_log = Table(
+    "audit_log",
+    metadata,
+    # Written in the transaction of the change it records; never a secret in `changes`.
+    Column("id", Serial, primary_key=True, autoincrement=True),
+    Column("organization_id", String(36), nullable=False),
+    Column("at", BigInteger, nullable=False),
+    Column("actor_type", String(16), nullable=False),
+    Column("actor_id", String(64)),
+    Column("actor_name", String(320), nullable=False),
+    Column("action", String(64), nullable=False),
+    Column("target_type", String(32), nullable=False),
+    Column("target_id", String(100), nullable=False),
+    Column("changes", Text, nullable=False),
+    Index("ix_audit_log_organization_id_id", "organization_id", "id"),
+    Index("ix_audit_log_organization_id_target_id", "organization_id", "target_id", "id"),
+)
+
 invitations = Table(
     "invitations",
     metadata,

@@ -11,6 +11,7 @@ from sqlalchemy import Connection
 from pairhub.adapters.secret_box import SecretBox
 from pairhub.adapters.sql.assets import SqlAssets
 from pairhub.adapters.sql.attempts import SqlAttempts
+from pairhub.adapters.sql.audit import SqlAudit
 from pairhub.adapters.sql.diagnoses import SqlDiagnoses
 from pairhub.adapters.sql.engine import Database
 from pairhub.adapters.sql.events import SqlEvents
@@ -59,6 +60,11 @@ class SqlUnitOfWork:
     def memberships(self) -> SqlMemberships:
         """People's roles in organizations."""
         return SqlMemberships(self.connection)
+
+    @cached_property
+    def audit(self) -> SqlAudit:
+        """The audit log."""
+        return SqlAudit(self.connection)
 
     @cached_property
     def invitations(self) -> SqlInvitations:

@@ -20,6 +20,7 @@ from pairhub.entrypoints.api.metrics import HTTP_LATENCY, HTTP_REQUESTS
 from pairhub.entrypoints.api.request_ids import RequestIds
 from pairhub.entrypoints.api.routers import (
     assets,
+    audit,
     events,
     feeds,
     ops,
@@ -228,6 +229,7 @@ def create_app(container: Container, start_background: BackgroundStarter | None 
         feeds,
         overview,
         people,
+        audit,
     )
     for module in routers:
         app.include_router(module.router)

@@ -12,6 +12,7 @@ from pairhub.bootstrap import Container
 from pairhub.domain.access import Action, Decision, Principal, decide
 from pairhub.entrypoints.api.problems import ApiError
 from pairhub.entrypoints.policies import action_of
+from pairhub.services import audit
 from pairhub.services.auth import API_KEY_PREFIX
 from pairhub.services.pagination import DEFAULT_LIMIT, MAX_LIMIT
 
@@ -49,7 +50,7 @@ async def authorize(request: Request) -> None:
     action = action_of(request.method, path)
     if path.startswith("/ui"):
         # The UI's pages decide on the session instead of a bearer token (it reads the database).
-        await run_in_threadpool(request.app.state.ui_authorize, request, action)
+        audit.act_as(await run_in_threadpool(request.app.state.ui_authorize, request, action))
         return
     if action is None:
         # Fail closed: an operation nobody declared an action for is nobody's.
@@ -67,6 +68,8 @@ async def authorize(request: Request) -> None:
     org_id = request.path_params.get("org_id")
     decision = decide(principal, action, org_id)
     if decision is Decision.ALLOW:
+        # The changes this request makes are recorded in the audit log as this caller's.
+        audit.act_as(principal)
         return
     if decision is Decision.UNAUTHENTICATED:
         if token is None:

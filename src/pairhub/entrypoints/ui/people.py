@@ -7,9 +7,11 @@ from typing import Annotated, Any
 from fastapi import APIRouter, Depends, Form, Request
 from fastapi.responses import Response
 
+from pairhub.domain.audit import AuditAction, AuditQuery
 from pairhub.domain.errors import DomainError, Invalid
 from pairhub.domain.organizations import KeyScope
 from pairhub.domain.people import MemberRole
+from pairhub.entrypoints.parsing import sequence_number
 from pairhub.entrypoints.ui.web import (
     OrgViewerDep,
     ViewerDep,
@@ -26,6 +28,7 @@ router = APIRouter(prefix="/ui", include_in_schema=False, dependencies=[Depends(
 FormStr = Annotated[str, Form()]
 ROLES = [role.value for role in MemberRole]
 SCOPES = [scope.value for scope in KeyScope]
+AUDIT_PAGE = 50
 
 
 def _keys_page(request: Request, viewer: Any, new_key: dict[str, str] | None = None) -> Response:
@@ -193,3 +196,34 @@ def change_password(
     except DomainError as error:
         flash(request, error.detail, "error")
     return redirect(request, "/ui/account")
+
+
+ACTIONS = [action.value for action in AuditAction]
+
+
+@router.get("/audit-log")
+def audit_page(
+    request: Request,
+    viewer: OrgViewerDep,
+    actor: str = "",
+    action: str = "",
+    target: str = "",
+    after: str = "",
+) -> Response:
+    """The organization's changes, newest first, filtered by actor, action and target."""
+    filters = {
+        "actor": actor.strip()[:100],
+        "action": action if action in ACTIONS else "",
+        "target": target.strip()[:100],
+    }
+    before = sequence_number(after.strip() or None)
+    query = AuditQuery(
+        viewer.org_id,
+        actor_id=filters["actor"] or None,
+        action=filters["action"] or None,
+        target_id=filters["target"] or None,
+        before=before,
+    )
+    page = container_of(request).audit.list(query, AUDIT_PAGE)
+    context = {"page": page, "filters": filters, "actions": ACTIONS, "paged": before is not None}
+    return render(request, "audit_log.html", context, viewer=viewer)

@@ -120,7 +120,22 @@ templates.env.filters["visible"] = visible
 templates.env.filters["pretty"] = pretty_json
 templates.env.filters["prose"] = prose
 templates.env.globals["countdown"] = countdown
+templates.env.globals["last_change"] = lambda request, viewer, target_id: last_change(
+    request, viewer, target_id
+)
 templates.env.globals["label_of"] = label_of
+
+
+def last_change(request: Request, viewer: Viewer | None, target_id: str) -> Markup:
+    """`Last changed by Ada Lovelace · <time>` from the audit log, or nothing when no change is recorded."""
+    if viewer is None or viewer.organization is None:
+        return Markup("")
+    latest = container_of(request).audit.latest_of(viewer.org_id, [target_id]).get(target_id)
+    if latest is None:
+        return Markup("")
+    return Markup('<p class="muted" data-testid="last-change">Last changed by {} ({}) · {}</p>').format(
+        latest.actor.name, latest.action.value, format_time(latest.at)
+    )
 
 
 class Redirect(Exception):
@@ -269,13 +284,13 @@ def _principal_of(request: Request) -> Principal | None:
     return request.state.ui_principal  # type: ignore[no-any-return]
 
 
-def authorize_ui(request: Request, action: Action | None) -> None:
-    """Decide a UI page or form by the policy table, on the organization the viewer acts on."""
+def authorize_ui(request: Request, action: Action | None) -> Principal | None:
+    """Decide a UI page or form by the policy table, on the organization the viewer acts on; the caller."""
     principal = _principal_of(request)
     if action is None:
         raise UiForbidden("no policy")  # fail closed: a page nobody declared an action for is nobody's
     if action is Action.PUBLIC:
-        return
+        return principal
     if principal is None:
         raise Redirect("/ui/sign-in")
     organization_id = session_of(request).organization_id
@@ -288,6 +303,7 @@ def authorize_ui(request: Request, action: Action | None) -> None:
         raise Redirect("/ui/organizations")
     if decision is not Decision.ALLOW:
         raise UiForbidden(action)
+    return principal
 
 
 def current_viewer(request: Request) -> Viewer:

@@ -1,5 +1,6 @@
 """People: accounts, memberships with a role per organization, one-time links (invitations and
-password resets), managed API keys, and UI sessions of a person or of the admin token by its fingerprint.
+password resets), the audit log, managed API keys, and UI sessions of a person or of the admin token
+(by its fingerprint).
 
 UI sessions signed in with an organization key end here: people sign in as themselves.
 
@@ -62,6 +63,24 @@ def upgrade() -> None:
         sa.UniqueConstraint("token_hash", name="uq_invitations_token_hash"),
     )
     op.create_index("ix_invitations_organization_id", "invitations", ["organization_id"])
+    op.create_table(
+        "audit_log",
+        sa.Column("id", sa.BigInteger().with_variant(sa.Integer(), "sqlite"), autoincrement=True),
+        sa.Column("organization_id", sa.String(36), nullable=False),
+        sa.Column("at", sa.BigInteger, nullable=False),
+        sa.Column("actor_type", sa.String(16), nullable=False),
+        sa.Column("actor_id", sa.String(64)),
+        sa.Column("actor_name", sa.String(320), nullable=False),
+        sa.Column("action", sa.String(64), nullable=False),
+        sa.Column("target_type", sa.String(32), nullable=False),
+        sa.Column("target_id", sa.String(100), nullable=False),
+        sa.Column("changes", sa.Text, nullable=False),
+        sa.PrimaryKeyConstraint("id", name="pk_audit_log"),
+    )
+    op.create_index("ix_audit_log_organization_id_id", "audit_log", ["organization_id", "id"])
+    op.create_index(
+        "ix_audit_log_organization_id_target_id", "audit_log", ["organization_id", "target_id", "id"]
+    )
     with op.batch_alter_table("api_keys") as table:
         table.add_column(sa.Column("name", sa.String(200), nullable=False, server_default=""))
         table.add_column(sa.Column("scope", sa.String(16), nullable=False, server_default="full"))
@@ -88,6 +107,7 @@ def downgrade() -> None:
     with op.batch_alter_table("api_keys") as table:
         for column in ("expires_at", "last_used_at", "created_by", "scope", "name"):
             table.drop_column(column)
+    op.drop_table("audit_log")
     op.drop_index("ix_invitations_organization_id", "invitations")
     op.drop_table("invitations")
     op.drop_index("ix_memberships_organization_id", "memberships")
