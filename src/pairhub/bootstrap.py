@@ -40,6 +40,7 @@ from pairhub.services.paired_units import PairedUnits
 from pairhub.services.pairing import Pairing
 from pairhub.services.people import People
 from pairhub.services.subscriptions import Subscriptions
+from pairhub.services.throttle import SignInThrottle
 from pairhub.services.units import Units
 from pairhub.worker.runner import DeliveryWorker
 
@@ -71,6 +72,7 @@ class Container:
     sessions: Sessions = field(init=False)
     people: People = field(init=False)
     audit: AuditLog = field(init=False)
+    sign_in_throttle: SignInThrottle = field(init=False)
     organizations: Organizations = field(init=False)
     assets: Assets = field(init=False)
     units: Units = field(init=False)
@@ -92,6 +94,7 @@ class Container:
         self.sessions = Sessions(self.storage, self.clock, self.admin_token)
         self.people = People(self.storage, self.clock)
         self.audit = AuditLog(self.storage)
+        self.sign_in_throttle = SignInThrottle(self.clock)
         self.auto_pairing = AutoPairing(
             self.storage,
             self.clock,

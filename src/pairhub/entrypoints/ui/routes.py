@@ -13,6 +13,7 @@ from fastapi.staticfiles import StaticFiles
 from pairhub.domain.access import Action, Decision, decide
 from pairhub.domain.errors import DomainError, Invalid, NotFound
 from pairhub.domain.events import Reason
+from pairhub.domain.people import email_key
 from pairhub.entrypoints.ui import feeds, inventory, overview, people, portal
 from pairhub.entrypoints.ui.session import SessionCodec, new_session
 from pairhub.entrypoints.ui.web import (
@@ -102,9 +103,23 @@ def sign_in(request: Request, email: FormStr = "", password: FormStr = "", token
         if not container.authenticator.is_admin_token(token.strip()):
             return _refused(request, "That is not the admin token.")
         return _start(request, container.sessions.start_admin(), None, is_admin=True)
+    account, address = email_key(email), request.client.host if request.client else "unknown"
+    wait_s = container.sign_in_throttle.retry_after_s(account, address)
+    if wait_s is not None:
+        # Refused whatever the password: trying during the lock teaches nothing and resets nothing.
+        response = render(
+            request,
+            "sign_in.html",
+            _sign_in_context(request, error=f"Too many failed sign-ins: try again in {wait_s} s."),
+            status=429,
+        )
+        response.headers["retry-after"] = str(wait_s)
+        return response
     person = container.people.check_password(email, password) if email.strip() and password else None
     if person is None:
+        container.sign_in_throttle.failed(account, address)
         return _refused(request, "The email or the password is not right.")
+    container.sign_in_throttle.succeeded(account)
     memberships = container.people.organizations_of(person.id)
     # One organization: straight to it; several (or a platform admin): pick one first.
     only = memberships[0].organization_id if len(memberships) == 1 and not person.platform_admin else None
