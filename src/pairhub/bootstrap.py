@@ -16,6 +16,7 @@ from pairhub.adapters import secret_keys
 from pairhub.adapters.clock import SystemClock
 from pairhub.adapters.http.sender import AiohttpSender
 from pairhub.adapters.http.ssrf import Resolver, TargetGuard, system_resolver
+from pairhub.adapters.mail import SmtpMailer, parse_smtp_url
 from pairhub.adapters.mqtt.broker import BrokerStatus
 from pairhub.adapters.secret_box import SecretBox
 from pairhub.adapters.sql import migrate
@@ -23,7 +24,7 @@ from pairhub.adapters.sql.engine import Database, make_engine
 from pairhub.adapters.sql.notifications import ChangeListener
 from pairhub.adapters.sql.uow import SqlStorage
 from pairhub.config import Settings
-from pairhub.ports import Clock, Sender, Storage
+from pairhub.ports import Clock, Mailer, Sender, Storage
 from pairhub.services.assets import Assets
 from pairhub.services.audit import AuditLog
 from pairhub.services.auth import Authenticator, Sessions
@@ -33,6 +34,7 @@ from pairhub.services.delivery import Delivery, DeliveryConfig
 from pairhub.services.feed import Feed
 from pairhub.services.feeds import Feeds
 from pairhub.services.ingest import Ingest
+from pairhub.services.notices import Notices
 from pairhub.services.organizations import Organizations
 from pairhub.services.overview import Overview
 from pairhub.services.pagination import Cursors
@@ -67,12 +69,15 @@ class Container:
     matcher: Matcher = match
     """VIN lookups of auto pairing; tests inject a failing one to reach the Unknown outcome."""
     mqtt_status: BrokerStatus = field(default_factory=BrokerStatus)
+    mailer: Mailer | None = None
+    """Sends invitation and password-reset links (`PAIRHUB_SMTP_URL`); none: links are only shown."""
     cursors: Cursors = field(init=False)
     authenticator: Authenticator = field(init=False)
     sessions: Sessions = field(init=False)
     people: People = field(init=False)
     audit: AuditLog = field(init=False)
     sign_in_throttle: SignInThrottle = field(init=False)
+    notices: Notices = field(init=False)
     organizations: Organizations = field(init=False)
     assets: Assets = field(init=False)
     units: Units = field(init=False)
@@ -95,6 +100,7 @@ class Container:
         self.people = People(self.storage, self.clock)
         self.audit = AuditLog(self.storage)
         self.sign_in_throttle = SignInThrottle(self.clock)
+        self.notices = Notices(self.mailer)
         self.auto_pairing = AutoPairing(
             self.storage,
             self.clock,
@@ -225,4 +231,7 @@ def build(
         secret_key_file=keys.key_file,
         jitter=jitter,
         matcher=matcher,
+        mailer=SmtpMailer(parse_smtp_url(settings.smtp_url), settings.smtp_from)
+        if settings.smtp_url
+        else None,
     )

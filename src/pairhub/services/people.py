@@ -275,6 +275,44 @@ class People:
                 )
         return person
 
+    def reset_link(self, organization_id: str, person_id: str, created_by: str) -> tuple[Invitation, str]:
+        """A one-time link for a member to set a new password (shown once, stored hashed)."""
+        token = secrets.token_urlsafe(32)
+        now = self._clock.now_ms()
+        with self._storage.write() as uow:
+            _member(uow, organization_id, person_id)
+            person = uow.people.get(person_id)
+            assert person is not None, "a membership without its person"
+            link = Invitation(
+                id=str(uuid.uuid4()),
+                kind=LinkKind.PASSWORD_RESET,
+                organization_id=organization_id,
+                email=person.email,
+                role=None,
+                token_hash=hash_key(token),
+                created_by=created_by,
+                created_at=now,
+                expires_at=now + INVITATION_LIFETIME_MS,
+            )
+            uow.invitations.add(link)
+        return link, token
+
+    def reset_password(self, token: str, password: str) -> Person:
+        """Follow a password-reset link: the new password is set and every session of the person ends."""
+        hashed = _checked_password(password)
+        now = self._clock.now_ms()
+        with self._storage.write() as uow:
+            link = uow.invitations.find(hash_key(token))
+            if link is None or link.kind is not LinkKind.PASSWORD_RESET or not link.open_at(now):
+                raise NotFound("invitation_not_found", "This link is unknown, used or expired.")
+            person = uow.people.find_by_email(email_key(link.email))
+            if person is None:
+                raise NotFound("invitation_not_found", "This link is unknown, used or expired.")
+            uow.people.save(replace(person, password_hash=hashed))
+            uow.invitations.mark_used(link.id, now)
+            uow.sessions.delete_of_person(person.id)
+        return person
+
     def change_password(self, person_id: str, current: str, new: str, keep_token: str | None) -> None:
         """Set a new password; every other session of the person ends."""
         hashed = _checked_password(new)

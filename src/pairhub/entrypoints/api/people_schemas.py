@@ -119,6 +119,13 @@ def invitation(record: Invitation) -> dict[str, Any]:
     }
 
 
+class ResetOut(BaseModel):
+    """A password-reset link, shown this once."""
+
+    url: str
+    expiresAt: str
+
+
 class AcceptIn(Strict):
     """Accept an invitation: the name to show and a password."""
 

@@ -11,6 +11,8 @@ from pairhub.domain.audit import AuditAction, AuditQuery
 from pairhub.domain.errors import DomainError, Invalid
 from pairhub.domain.organizations import KeyScope
 from pairhub.domain.people import MemberRole
+from pairhub.entrypoints.api.routers.people import invitation_path, reset_path
+from pairhub.entrypoints.api.routers.people import link as absolute
 from pairhub.entrypoints.parsing import sequence_number
 from pairhub.entrypoints.ui.web import (
     OrgViewerDep,
@@ -88,12 +90,14 @@ def revoke_api_key(request: Request, viewer: OrgViewerDep, key_id: str) -> Respo
     return redirect(request, "/ui/api-keys")
 
 
-def _members_page(request: Request, viewer: Any, link: str | None = None) -> Response:
+def _members_page(
+    request: Request, viewer: Any, link: str | None = None, reset: dict[str, str] | None = None
+) -> Response:
     container = container_of(request)
     members = container.people.members(viewer.org_id, None, 500).items
     invitations = container.people.invitations(viewer.org_id, None, 200).items
-    context = {"members": members, "invitations": invitations, "roles": ROLES, "link": link}
-    return render(request, "members.html", context, viewer=viewer, status=201 if link else 200)
+    context = {"members": members, "invitations": invitations, "roles": ROLES, "link": link, "reset": reset}
+    return render(request, "members.html", context, viewer=viewer, status=201 if link or reset else 200)
 
 
 @router.get("/members")
@@ -114,8 +118,12 @@ def invite(request: Request, viewer: OrgViewerDep, email: FormStr = "", role: Fo
     except DomainError as error:
         flash(request, error.detail, "error")
         return redirect(request, "/ui/members")
-    link = str(request.base_url).rstrip("/") + f"/ui/invitations/{token}"
-    response = _members_page(request, viewer, link)
+    url = absolute(request, invitation_path(token))
+    organization = viewer.organization.name if viewer.organization else ""
+    mailed = container_of(request).notices.invitation(email.strip(), url, organization, role, viewer.name)
+    if mailed:
+        flash(request, f"The invitation was mailed to {email.strip()}.")
+    response = _members_page(request, viewer, url)
     response.headers["cache-control"] = "no-store"
     return response
 
@@ -131,6 +139,43 @@ def change_role(request: Request, viewer: OrgViewerDep, person_id: str, role: Fo
     except DomainError as error:
         flash(request, error.detail, "error")
     return redirect(request, "/ui/members")
+
+
+@router.post("/members/{person_id}/password-reset")
+def password_reset(request: Request, viewer: OrgViewerDep, person_id: str) -> Response:
+    """A one-time link for the member to set a new password, shown this once (and mailed when set up)."""
+    container = container_of(request)
+    try:
+        created, token = container.people.reset_link(viewer.org_id, person_id, viewer.name)
+    except DomainError as error:
+        flash(request, error.detail, "error")
+        return redirect(request, "/ui/members")
+    url = absolute(request, reset_path(token))
+    container.notices.password_reset(created.email, url)
+    response = _members_page(request, viewer, reset={"email": created.email, "url": url})
+    response.headers["cache-control"] = "no-store"
+    return response
+
+
+@router.get("/password-reset/{token}")
+def reset_form(request: Request, token: str) -> Response:
+    """The form that sets a new password through a reset link."""
+    response = render(request, "password_reset.html", {"token": token})
+    response.headers["referrer-policy"] = "no-referrer"
+    return response
+
+
+@router.post("/password-reset/{token}")
+def reset(request: Request, token: str, password: FormStr = "") -> Response:
+    """Set the new password; every session of the person ends; then sign in."""
+    try:
+        person = container_of(request).people.reset_password(token, password)
+    except DomainError as error:
+        response = render(request, "password_reset.html", {"token": token, "error": error.detail}, status=422)
+        response.headers["referrer-policy"] = "no-referrer"
+        return response
+    flash(request, f"Your password is set: sign in with {person.email} and the new password.")
+    return redirect(request, "/ui/sign-in")
 
 
 @router.post("/members/{person_id}/remove")

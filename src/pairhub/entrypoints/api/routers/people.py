@@ -17,6 +17,7 @@ from pairhub.entrypoints.api.deps import (
     OrgIdDep,
     PrincipalDep,
 )
+from pairhub.entrypoints.api.presenters import iso
 from pairhub.entrypoints.api.routers.pairings import parse_instant
 from pairhub.entrypoints.api.schemas import PageOut
 
@@ -26,9 +27,19 @@ Id = Annotated[str, Path(max_length=64)]
 NO_STORE = {"Cache-Control": "no-store"}
 
 
+def link(request: Request, path: str) -> str:
+    """An absolute link to a UI page of this server, as the caller reached it."""
+    return str(request.base_url).rstrip("/") + path
+
+
 def invitation_path(token: str) -> str:
     """Where an invitation link leads: the UI's form that accepts it."""
     return f"/ui/invitations/{token}"
+
+
+def reset_path(token: str) -> str:
+    """Where a password-reset link leads: the UI's form that sets the new password."""
+    return f"/ui/password-reset/{token}"
 
 
 @router.get("/api-keys", response_model=PageOut[shapes.ApiKeyOut])
@@ -107,12 +118,37 @@ def list_invitations(
 
 @router.post("/invitations", status_code=201, response_model=shapes.NewInvitationOut)
 def invite(
-    org_id: OrgIdDep, body: shapes.InvitationIn, principal: PrincipalDep, c: ContainerDep, response: Response
+    org_id: OrgIdDep,
+    body: shapes.InvitationIn,
+    principal: PrincipalDep,
+    c: ContainerDep,
+    request: Request,
+    response: Response,
 ) -> dict[str, Any]:
-    """Invite someone: the one-time link is in `url`, shown this once."""
+    """Invite someone: the one-time link is in `url`, shown this once (and mailed when mail is set up)."""
     created, token = c.people.invite(org_id, body.email, MemberRole(body.role), principal.actor_name)
+    url = link(request, invitation_path(token))
+    organization = c.organizations.get(org_id).name
+    c.notices.invitation(created.email, url, organization, body.role, principal.actor_name)
     response.headers.update(NO_STORE)
-    return {**shapes.invitation(created), "url": invitation_path(token)}
+    return {**shapes.invitation(created), "url": url}
+
+
+@router.post("/members/{user_id}/password-reset", status_code=201, response_model=shapes.ResetOut)
+def password_reset(
+    org_id: OrgIdDep,
+    user_id: Id,
+    principal: PrincipalDep,
+    c: ContainerDep,
+    request: Request,
+    response: Response,
+) -> dict[str, Any]:
+    """A one-time link for the member to set a new password, shown this once (and mailed when set up)."""
+    created, token = c.people.reset_link(org_id, user_id, principal.actor_name)
+    url = link(request, reset_path(token))
+    c.notices.password_reset(created.email, url)
+    response.headers.update(NO_STORE)
+    return {"url": url, "expiresAt": iso(created.expires_at)}
 
 
 @router.delete("/invitations/{invitation_id}", status_code=204)
