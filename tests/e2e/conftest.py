@@ -295,6 +295,10 @@ PASSWORD = "correct horse battery staple"
 def sign_in(page: Page, who: Org | Server, role: str = "owner") -> Person:
     """Sign in through the form as a person: one with `role` in the organization `who`, or, given the
     server, its platform admin. The person is made on first use (an invitation accepted through the API)."""
+    if isinstance(who, str):
+        # People sign in as themselves: `sign_in(page, org.key)` is now `sign_in(page, org)`, and
+        # `sign_in(page, ADMIN_TOKEN)` is `sign_in(page, server)`.
+        raise TypeError("sign_in takes the Org (or the Server for its platform admin), not a key or token")
     person = who.person(role) if isinstance(who, Org) else who.platform_admin()
     sign_in_with(page, person.email, PASSWORD)
     return person
