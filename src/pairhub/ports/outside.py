@@ -54,3 +54,19 @@ class Sealer(Protocol):
     def unseal(self, sealed: str, context: bytes) -> bytes | None:
         """What `seal` sealed for `context`, or None for any other text."""
         ...
+
+
+class ReadinessProbe(Protocol):
+    """What `/readyz` asks of the storage: does it answer, take a write, and is its schema current."""
+
+    def ping(self) -> None:
+        """Raise unless the storage answers a read."""
+        ...
+
+    def ping_write(self) -> None:
+        """Raise unless the storage takes a write (rolled back: nothing changes)."""
+        ...
+
+    def schema_current(self) -> bool:
+        """True when the stored schema is the code's newest revision."""
+        ...
