@@ -55,6 +55,11 @@ class Settings(BaseSettings):
     mqtt_topic: str = "pairhub/units/+/messages"
     mqtt_client_id: str | None = None
     max_body_bytes: int = Field(2 * 1024 * 1024, gt=0)
+    # Invitation and password-reset links are mailed when set: smtp://user:pass@host:25 or smtps://.
+    smtp_url: str | None = Field(
+        None, pattern=r"^smtps?://([^\s@/]+@)?[^\s@/:]+(:[0-9]{1,5})?/?$", repr=False
+    )
+    smtp_from: str = "pairhub@localhost"
 
     @field_validator("retry_schedule", mode="before")
     @classmethod

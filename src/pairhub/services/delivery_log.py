@@ -6,10 +6,12 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 
 from pairhub.domain import subscriptions as rules
+from pairhub.domain.audit import AuditAction
 from pairhub.domain.delivery import BatchStatus
 from pairhub.domain.errors import NotFound
 from pairhub.domain.subscriptions import Attempt, Batch
 from pairhub.ports import Clock, Storage, UnitOfWork
+from pairhub.services import audit
 from pairhub.services.pagination import CursorKind, Cursors, Page, paginate
 from pairhub.services.subscriptions import load
 
@@ -95,5 +97,8 @@ class DeliveryLog:
             )
             uow.batches.save_many([again])
             uow.subscriptions.save(sub)
+            audit.note_subscription(
+                uow, self._clock.now_ms(), AuditAction.SUBSCRIPTION_REDELIVERED, None, sub
+            )
             attempts = uow.attempts.latest([batch_id], ATTEMPTS_SHOWN_PER_BATCH)[batch_id]
         return self._batch_view(organization_id, again, attempts)

@@ -12,6 +12,7 @@ from dataclasses import dataclass, replace
 from pairhub.contract.render import EVENTS_BY_VERSION, offers
 from pairhub.domain import delivery
 from pairhub.domain import subscriptions as rules
+from pairhub.domain.audit import AuditAction
 from pairhub.domain.delivery import BatchStatus, SignatureAlgorithm, SubscriptionState
 from pairhub.domain.errors import Conflict, Invalid, NotFound
 from pairhub.domain.subscriptions import (
@@ -23,7 +24,7 @@ from pairhub.domain.subscriptions import (
 )
 from pairhub.ports import Clock, EventQuery, Storage, UnitOfWork
 from pairhub.ports.webhooks import SigningKeys, TargetRefused, UrlGuard
-from pairhub.services import organizations
+from pairhub.services import audit, organizations
 from pairhub.services.pagination import Page, paginate
 
 EVENT_GROUP = "asset"
@@ -259,6 +260,7 @@ class Subscriptions:
                 cursor_seq=uow.events.heads([organization_id]).get(organization_id, 0),
             )
             uow.subscriptions.add(sub)
+            audit.note_subscription(uow, sub.created_at, AuditAction.SUBSCRIPTION_CREATED, None, sub)
             return self._view(uow, sub), _shown_secret(sub)
 
     def list(self, organization_id: str, after: str | None, limit: int) -> Page[SubscriptionView]:
@@ -283,7 +285,7 @@ class Subscriptions:
         if changes.set_auth:
             self._check_token_url(changes.auth)
         with self._storage.write() as uow:
-            sub = load(uow, organization_id, subscription_id, lock=True)
+            sub = before = load(uow, organization_id, subscription_id, lock=True)
             version = changes.event_version if changes.event_version is not None else sub.event_version
             names = changes.event_names if changes.event_names is not None else sub.event_names
             check_events(version, names)
@@ -303,6 +305,7 @@ class Subscriptions:
             elif changes.state is SubscriptionState.ACTIVE:
                 sub = self._activate(uow, sub, now)
             uow.subscriptions.save(sub)
+            audit.note_subscription(uow, now, audit.change_to(changes.state), before, sub)
             return self._view(uow, sub)
 
     def pause(self, organization_id: str, subscription_id: str) -> SubscriptionView:
@@ -314,8 +317,9 @@ class Subscriptions:
     def delete(self, organization_id: str, subscription_id: str) -> None:
         """Delete a subscription and its delivery log; nothing more is sent to it."""
         with self._storage.write() as uow:
-            load(uow, organization_id, subscription_id, lock=True)
+            gone = load(uow, organization_id, subscription_id, lock=True)
             uow.subscriptions.delete(subscription_id)
+            audit.note_subscription(uow, self._clock.now_ms(), AuditAction.SUBSCRIPTION_DELETED, gone, None)
 
     def rotate_secret(
         self, organization_id: str, subscription_id: str
@@ -328,14 +332,16 @@ class Subscriptions:
             sub = load(uow, organization_id, subscription_id, lock=True)
             sub = rules.rotate(sub, self._keys.new_secret(sub.signature_algorithm), self._clock.now_ms())
             uow.subscriptions.save(sub)
+            audit.note_subscription(uow, sub.updated_at, AuditAction.SUBSCRIPTION_SECRET_ROTATED, None, sub)
             return self._view(uow, sub), _shown_secret(sub)
 
     def resume(self, organization_id: str, subscription_id: str) -> SubscriptionView:
         """Back to active at once: a held batch is sent now with a fresh retry schedule."""
         with self._storage.write() as uow:
             sub = load(uow, organization_id, subscription_id, lock=True)
-            sub = self._activate(uow, sub, self._clock.now_ms())
+            before, sub = sub, self._activate(uow, sub, self._clock.now_ms())
             uow.subscriptions.save(sub)
+            audit.note_subscription(uow, self._clock.now_ms(), AuditAction.SUBSCRIPTION_RESUMED, before, sub)
             return self._view(uow, sub)
 
     @staticmethod

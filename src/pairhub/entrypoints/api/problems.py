@@ -79,6 +79,16 @@ PROBLEM_CODES = frozenset(
         "unknown_field",
         "unsupported_event_version",
         "validation_error",
+        "password_too_weak",
+        "invalid_email",
+        "person_exists",
+        "member_not_found",
+        "member_exists",
+        "last_owner",
+        "invitation_not_found",
+        "wrong_password",
+        "expiry_in_the_past",
+        "sign_in_locked",
         "webhook_target_refused",
     }
 )
