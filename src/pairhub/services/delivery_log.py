@@ -97,13 +97,8 @@ class DeliveryLog:
             )
             uow.batches.save_many([again])
             uow.subscriptions.save(sub)
-            audit.note(
-                uow,
-                self._clock.now_ms(),
-                organization_id,
-                AuditAction.SUBSCRIPTION_REDELIVERED,
-                ("subscription", subscription_id),
-                after={"eventBatchId": batch_id},
+            audit.note_subscription(
+                uow, self._clock.now_ms(), AuditAction.SUBSCRIPTION_REDELIVERED, None, sub
             )
             attempts = uow.attempts.latest([batch_id], ATTEMPTS_SHOWN_PER_BATCH)[batch_id]
         return self._batch_view(organization_id, again, attempts)

@@ -338,8 +338,8 @@ class Subscriptions:
     def resume(self, organization_id: str, subscription_id: str) -> SubscriptionView:
         """Back to active at once: a held batch is sent now with a fresh retry schedule."""
         with self._storage.write() as uow:
-            before = load(uow, organization_id, subscription_id, lock=True)
-            sub = self._activate(uow, before, self._clock.now_ms())
+            sub = load(uow, organization_id, subscription_id, lock=True)
+            before, sub = sub, self._activate(uow, sub, self._clock.now_ms())
             uow.subscriptions.save(sub)
             audit.note_subscription(uow, self._clock.now_ms(), AuditAction.SUBSCRIPTION_RESUMED, before, sub)
             return self._view(uow, sub)
