@@ -222,4 +222,8 @@ async def test_receivers_that_never_answer_cost_their_own_organization_only(
 
     # The tenants kept pressing on the pool while the fifth organization was measured.
     assert hanging_during >= pool // 2
-    assert loaded <= 2 * baseline, f"p95 {loaded:.3f} s under load, {baseline:.3f} s before"
+    # A starved organization waits a whole delivery timeout for a slot. On top of twice its baseline,
+    # a quarter of that timeout absorbs a busy machine's scheduling noise (both measured in this test)
+    # and stays far below what starvation costs.
+    allowed = 2 * baseline + container.settings.delivery_timeout / 4
+    assert loaded <= allowed, f"p95 {loaded:.3f} s under load, {baseline:.3f} s before"
