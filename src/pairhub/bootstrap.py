@@ -31,6 +31,7 @@ from pairhub.services.auto_pairing.resolve import Matcher, match
 from pairhub.services.delivery import Delivery, DeliveryConfig
 from pairhub.services.feed import Feed
 from pairhub.services.feeds import Feeds
+from pairhub.services.idempotency import IdempotencyKeys
 from pairhub.services.ingest import Ingest
 from pairhub.services.organizations import Organizations
 from pairhub.services.overview import Overview
@@ -73,6 +74,7 @@ class Container:
     pairing: Pairing = field(init=False)
     feed: Feed = field(init=False)
     feeds: Feeds = field(init=False)
+    idempotency: IdempotencyKeys = field(init=False)
     overview: Overview = field(init=False)
     subscriptions: Subscriptions = field(init=False)
     delivery: Delivery = field(init=False)
@@ -105,6 +107,7 @@ class Container:
         self.units = Units(self.storage, self.clock, self.cursors)
         self.pairing = Pairing(self.storage, self.clock, self.cursors)
         self.feed = Feed(self.storage, self.cursors)
+        self.idempotency = IdempotencyKeys(self.storage, self.clock)
         self.feeds = Feeds(
             self.storage, self.clock, self.cursors, round(self.settings.feed_min_poll_interval * 1000)
         )

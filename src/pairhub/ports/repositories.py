@@ -9,6 +9,7 @@ from pairhub.domain.assets import Asset
 from pairhub.domain.delivery import BatchStatus
 from pairhub.domain.diagnosis import Diagnosis
 from pairhub.domain.feeds import Feed
+from pairhub.domain.idempotency import StoredAnswer
 from pairhub.domain.model import AutoPairingState
 from pairhub.domain.organizations import ApiKey, Organization, Session
 from pairhub.domain.overview import AssetOrder, DeliveryHour, Latency, UnitOrder
@@ -380,4 +381,20 @@ class FeedRepository(Protocol):
 
     def list(self, organization_id: str, after: str | None, limit: int) -> list[Feed]:
         """The organization's feeds by id after `after`."""
+        ...
+
+
+class IdempotencyRepository(Protocol):
+    """Idempotency keys and the answers given to them."""
+
+    def reserve(self, answer: StoredAnswer) -> StoredAnswer | None:
+        """Claim the key for a request; None when claimed, else the record already held for the key."""
+        ...
+
+    def complete(self, scope: str, key: str, status: int, answer: str) -> None:
+        """Keep the answer given to the key's request."""
+        ...
+
+    def release(self, scope: str, key: str, created_at: int) -> None:
+        """Forget the key's record made at `created_at` (failed request, or expired record)."""
         ...

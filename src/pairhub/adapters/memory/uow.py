@@ -10,6 +10,7 @@ from pairhub.adapters.memory.assets import MemoryAssets
 from pairhub.adapters.memory.diagnoses import MemoryDiagnoses
 from pairhub.adapters.memory.events import MemoryEvents
 from pairhub.adapters.memory.feeds import MemoryFeeds
+from pairhub.adapters.memory.idempotency import MemoryIdempotencyKeys
 from pairhub.adapters.memory.organizations import MemoryApiKeys, MemoryOrganizations, MemorySessions
 from pairhub.adapters.memory.pairings import MemoryPairings
 from pairhub.adapters.memory.state import MemoryState
@@ -86,6 +87,11 @@ class MemoryUnitOfWork:
     def feeds(self) -> MemoryFeeds:
         """Datahub feeds."""
         return MemoryFeeds(self.state)
+
+    @cached_property
+    def idempotency_keys(self) -> MemoryIdempotencyKeys:
+        """Idempotency keys and their answers."""
+        return MemoryIdempotencyKeys(self.state)
 
     @contextmanager
     def savepoint(self) -> Iterator[None]:

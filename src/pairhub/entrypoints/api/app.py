@@ -7,7 +7,7 @@ from collections.abc import AsyncIterator, Awaitable, Callable
 from contextlib import asynccontextmanager, suppress
 from pathlib import Path
 
-from fastapi import FastAPI
+from fastapi import Depends, FastAPI
 from fastapi.openapi.docs import get_swagger_ui_html
 from fastapi.responses import FileResponse, HTMLResponse
 from fastapi.staticfiles import StaticFiles
@@ -16,10 +16,13 @@ from starlette.types import ASGIApp, Message, Receive, Scope, Send
 from pairhub import __version__
 from pairhub.bootstrap import Container
 from pairhub.entrypoints.api import openapi, problems, webhooks_doc
+from pairhub.entrypoints.api.deps import refuse_unknown_parameters
+from pairhub.entrypoints.api.idempotency import Idempotency
 from pairhub.entrypoints.api.metrics import HTTP_LATENCY, HTTP_REQUESTS
 from pairhub.entrypoints.api.request_ids import RequestIds
 from pairhub.entrypoints.api.routers import (
     assets,
+    event_types,
     events,
     feeds,
     ops,
@@ -220,17 +223,21 @@ def create_app(container: Container, start_background: BackgroundStarter | None 
         units,
         pairings,
         events,
+        event_types,
         unit_messages,
         subscriptions,
         feeds,
         overview,
     )
+    # One check for every operation of the API (not the UI's pages): no query parameter goes unread.
+    strict_query = [Depends(refuse_unknown_parameters)]
     for module in routers:
-        app.include_router(module.router)
-    app.include_router(subscriptions.keys_router)
+        app.include_router(module.router, dependencies=strict_query)
+    app.include_router(subscriptions.keys_router, dependencies=strict_query)
     ui.install(app)
     _install_docs(app)
 
+    app.add_middleware(Idempotency)
     app.add_middleware(RequestIds)
     app.add_middleware(RequestMetrics)
     app.add_middleware(RefuseNul)

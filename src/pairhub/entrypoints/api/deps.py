@@ -5,6 +5,8 @@ from __future__ import annotations
 from typing import Annotated
 
 from fastapi import Depends, Path, Query, Request
+from fastapi.dependencies.models import Dependant
+from fastapi.routing import APIRoute
 from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
 
 from pairhub.bootstrap import Container
@@ -77,6 +79,44 @@ async def require_organization(principal: PrincipalDep, org_id: Annotated[str, P
 
 
 OrgIdDep = Annotated[str, Depends(require_organization)]
+
+_DECLARED: dict[int, frozenset[str]] = {}
+
+
+def _declared_query(route: APIRoute) -> frozenset[str]:
+    """The query parameters a route and its dependencies declare (worked out once per route)."""
+    found = _DECLARED.get(id(route))
+    if found is None:
+        names: set[str] = set()
+        waiting: list[Dependant] = [route.dependant]
+        while waiting:
+            dependant = waiting.pop()
+            names.update(param.alias for param in dependant.query_params)
+            waiting.extend(dependant.dependencies)
+        found = _DECLARED[id(route)] = frozenset(names)
+    return found
+
+
+async def refuse_unknown_parameters(request: Request) -> None:
+    """422 `unknown_parameter` for a query parameter the operation does not declare.
+
+    A misspelt filter (`?eventtype=`) would otherwise answer the whole unfiltered list as if applied.
+    """
+    # async, as `require_admin`: a check in memory.
+    route = request.scope.get("route")
+    if not isinstance(route, APIRoute) or not request.query_params:
+        return
+    unknown = sorted(set(request.query_params.keys()) - _declared_query(route))
+    if unknown:
+        allowed = ", ".join(f"`{name}`" for name in sorted(_declared_query(route))) or "none"
+        raise ApiError(
+            422,
+            "unknown_parameter",
+            f"Unknown query parameter `{unknown[0]}`; this operation takes {allowed}.",
+            parameters=unknown[:20],
+        )
+
+
 LimitDep = Annotated[int, Query(ge=1, le=MAX_LIMIT, description="Page size.")]
 AfterDep = Annotated[str | None, Query(max_length=200, description="Cursor from `nextCursor`.")]
 
