@@ -38,6 +38,7 @@ from pairhub.services.overview import Overview
 from pairhub.services.pagination import Cursors
 from pairhub.services.paired_units import PairedUnits
 from pairhub.services.pairing import Pairing
+from pairhub.services.recovery import Recovery
 from pairhub.services.subscriptions import Subscriptions
 from pairhub.services.units import Units
 from pairhub.worker.runner import DeliveryWorker
@@ -75,6 +76,7 @@ class Container:
     feed: Feed = field(init=False)
     feeds: Feeds = field(init=False)
     idempotency: IdempotencyKeys = field(init=False)
+    recovery: Recovery = field(init=False)
     overview: Overview = field(init=False)
     subscriptions: Subscriptions = field(init=False)
     delivery: Delivery = field(init=False)
@@ -108,6 +110,7 @@ class Container:
         self.pairing = Pairing(self.storage, self.clock, self.cursors)
         self.feed = Feed(self.storage, self.cursors)
         self.idempotency = IdempotencyKeys(self.storage, self.clock)
+        self.recovery = Recovery(self.storage, self.clock, round(self.settings.event_retention * 1000))
         self.feeds = Feeds(
             self.storage, self.clock, self.cursors, round(self.settings.feed_min_poll_interval * 1000)
         )

@@ -334,9 +334,13 @@ class BatchRepository(Protocol):
         ...
 
     def list(
-        self, subscription_id: str, status: BatchStatus | None, before_first_seq: int | None, limit: int
+        self, subscription_id: str, status: BatchStatus | None, before_position: int | None, limit: int
     ) -> list[Batch]:
         """Batches of a subscription, newest first, with empty bodies."""
+        ...
+
+    def last_recovery(self, subscription_id: str) -> int:
+        """The number of the subscription's latest recovery (0 when its events were never recovered)."""
         ...
 
 

@@ -369,7 +369,7 @@ class Subscriptions:
         return paginate(
             views,
             limit,
-            lambda view: self._cursors.encode(CursorKind.BATCHES, organization_id, view.record.first_seq),
+            lambda view: self._cursors.encode(CursorKind.BATCHES, organization_id, view.record.log_position),
         )
 
     @staticmethod

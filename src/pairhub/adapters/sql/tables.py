@@ -248,8 +248,11 @@ batches = Table(
     Column("last_status", Integer),
     Column("last_error", String(500)),
     Column("completed_at", BigInteger),
-    # Batches of a subscription cover disjoint seq ranges, so first_seq orders and pages the log.
-    UniqueConstraint("subscription_id", "first_seq"),
+    # 0 for a batch cut from the cursor; n for the n-th recovery of the subscription (events sent again).
+    Column("recovery", Integer, nullable=False, server_default="0"),
+    # The batches of one cut or one recovery cover disjoint seq ranges: (first_seq, recovery) orders
+    # and pages the log.
+    UniqueConstraint("subscription_id", "first_seq", "recovery"),
     Index("ix_batches_sub_status_first", "subscription_id", "status", "first_seq"),
 )
 

@@ -29,6 +29,7 @@ from pairhub.entrypoints.api.routers import (
     organizations,
     overview,
     pairings,
+    recovery,
     subscriptions,
     unit_messages,
     units,
@@ -226,6 +227,7 @@ def create_app(container: Container, start_background: BackgroundStarter | None 
         event_types,
         unit_messages,
         subscriptions,
+        recovery,
         feeds,
         overview,
     )

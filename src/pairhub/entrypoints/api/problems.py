@@ -74,6 +74,7 @@ PROBLEM_CODES = frozenset(
         "subscription_not_found",
         "token_url_refused",
         "too_many_custom_headers",
+        "too_many_recoveries",
         "unit_already_paired",
         "unit_exists",
         "unit_is_paired",

@@ -201,6 +201,9 @@ class BatchOut(BaseModel):
     lastStatusCode: int | None
     lastError: str | None
     completedAt: str | None
+    recovery: int = Field(
+        description="0 for a batch cut as events came; n for a batch of the subscription's n-th recovery."
+    )
     attemptLog: list[AttemptOut]
 
 
@@ -308,6 +311,7 @@ def batch(view: BatchView, with_body: bool = False) -> dict[str, Any]:
         "lastStatusCode": record.last_status,
         "lastError": record.last_error,
         "completedAt": iso(record.completed_at),
+        "recovery": record.recovery,
         "attemptLog": [attempt(a) for a in view.attempts],
     }
     if with_body:
