@@ -52,6 +52,14 @@ class Settings(BaseSettings):
     mqtt_topic: str = "pairhub/units/+/messages"
     mqtt_client_id: str | None = None
     max_body_bytes: int = Field(2 * 1024 * 1024, gt=0)
+    # Where people and receivers reach this pairhub (`https://pairhub.example.com`): every link it
+    # gives out (`jwksUrl`, links in the UI) is absolute under it. Unset: links are paths.
+    public_url: str | None = Field(None, pattern=r"^https?://[^/?#\s]+(/[^?#\s]*)?$", max_length=2000)
+
+    @field_validator("public_url")
+    @classmethod
+    def _no_trailing_slash(cls, value: str | None) -> str | None:
+        return value.rstrip("/") if value else None
 
     @field_validator("retry_schedule", mode="before")
     @classmethod

@@ -10,7 +10,7 @@ import asyncio
 import contextlib
 import uuid
 from collections.abc import AsyncIterator, Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 import orjson
 from prometheus_client import Histogram
@@ -43,6 +43,10 @@ class DeliveryConfig:
     poll_interval_s: float
     concurrency: int
     user_agent: str = f"pairhub/{__version__}"
+
+
+TEST_HEADER = "webhook-test"
+"""Sent with `true` on a test send only (`webhook-` names are reserved: no custom header clashes)."""
 
 
 @dataclass(frozen=True)
@@ -163,4 +167,6 @@ class Delivery:
         event = factory(organization_id, SAMPLE_UNIT_ID, str(uuid.uuid4()), SAMPLE_VIN, now)
         batch_id = str(uuid.uuid4())
         envelope = render_envelope(batch_id, subscription_id, now * 1_000_000, [event], sub.event_version)
-        return job_of(sub, batch_id, orjson.dumps(envelope), 1, now)
+        job = job_of(sub, batch_id, orjson.dumps(envelope), 1, now)
+        # The body is a normal batch (a receiver's parser sees nothing unusual); the header says it is a test.
+        return replace(job, headers={**job.headers, TEST_HEADER: "true"})

@@ -71,6 +71,12 @@ def _missing(subscription_id: str) -> NotFound:
     return NotFound("subscription_not_found", f"Subscription {subscription_id} does not exist.")
 
 
+def _check_secret(secret: str | None, algorithm: SignatureAlgorithm) -> None:
+    refusal = None if secret is None else delivery.secret_refusal(secret, algorithm)
+    if refusal is not None:
+        raise Invalid("invalid_secret", refusal)
+
+
 def check_events(version: int, names: Sequence[str]) -> None:
     """Refuse a version that does not exist and names it does not offer (subscriptions and feeds)."""
     if version not in EVENTS_BY_VERSION:
@@ -215,6 +221,7 @@ class Subscriptions:
         signature_header: str = delivery.DEFAULT_SIGNATURE_HEADER,
         signature_algorithm: SignatureAlgorithm = SignatureAlgorithm.HMAC_SHA256,
         auth: OAuth2ClientCredentials | None = None,
+        secret: str | None = None,
     ) -> tuple[SubscriptionView, str | None]:
         """Create a subscription; only events registered from now on are delivered to it.
 
@@ -226,11 +233,12 @@ class Subscriptions:
         _check_headers(headers)
         _check_signature_header(signature_header, headers)
         _check_auth(auth, headers)
+        _check_secret(secret, signature_algorithm)
         with self._storage.read() as uow:
             self._organization(uow, organization_id)
         self._check_url(url)
         self._check_token_url(auth)
-        secret = new_secret(signature_algorithm)
+        secret = secret or new_secret(signature_algorithm)
         now = self._clock.now_ms()
         with self._storage.write() as uow:
             self._organization(uow, organization_id)
@@ -315,7 +323,7 @@ class Subscriptions:
             uow.subscriptions.delete(subscription_id)
 
     def rotate_secret(
-        self, organization_id: str, subscription_id: str
+        self, organization_id: str, subscription_id: str, secret: str | None = None
     ) -> tuple[SubscriptionView, str | None]:
         """A new secret or key pair; the current one keeps signing alongside it for 24 hours.
 
@@ -323,7 +331,8 @@ class Subscriptions:
         """
         with self._storage.write() as uow:
             sub = self._load(uow, organization_id, subscription_id, lock=True)
-            sub = rules.rotate(sub, new_secret(sub.signature_algorithm), self._clock.now_ms())
+            _check_secret(secret, sub.signature_algorithm)
+            sub = rules.rotate(sub, secret or new_secret(sub.signature_algorithm), self._clock.now_ms())
             uow.subscriptions.save(sub)
             return self._view(uow, sub), _shown_secret(sub)
 

@@ -16,7 +16,7 @@ from starlette.types import ASGIApp, Message, Receive, Scope, Send
 from pairhub import __version__
 from pairhub.bootstrap import Container
 from pairhub.entrypoints.api import openapi, problems, webhooks_doc
-from pairhub.entrypoints.api.deps import refuse_unknown_parameters
+from pairhub.entrypoints.api.deps import refuse_unread_input
 from pairhub.entrypoints.api.idempotency import Idempotency
 from pairhub.entrypoints.api.metrics import HTTP_LATENCY, HTTP_REQUESTS
 from pairhub.entrypoints.api.request_ids import RequestIds
@@ -232,7 +232,7 @@ def create_app(container: Container, start_background: BackgroundStarter | None 
         overview,
     )
     # One check for every operation of the API (not the UI's pages): no query parameter goes unread.
-    strict_query = [Depends(refuse_unknown_parameters)]
+    strict_query = [Depends(refuse_unread_input)]
     for module in routers:
         app.include_router(module.router, dependencies=strict_query)
     app.include_router(subscriptions.keys_router, dependencies=strict_query)

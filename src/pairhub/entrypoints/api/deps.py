@@ -97,16 +97,19 @@ def _declared_query(route: APIRoute) -> frozenset[str]:
     return found
 
 
-async def refuse_unknown_parameters(request: Request) -> None:
-    """422 `unknown_parameter` for a query parameter the operation does not declare.
+async def refuse_unread_input(request: Request) -> None:
+    """422 for input the operation would not read: `unknown_parameter` for a query parameter it does not
+    declare, `unexpected_body` for a body sent to an operation that takes none.
 
-    A misspelt filter (`?eventtype=`) would otherwise answer the whole unfiltered list as if applied.
+    A misspelt filter (`?eventtype=`) would otherwise answer the whole unfiltered list as if applied, and
+    a body of settings sent to an action (`{"secret": …}` before rotation took one) would seem obeyed.
     """
-    # async, as `require_admin`: a check in memory.
     route = request.scope.get("route")
-    if not isinstance(route, APIRoute) or not request.query_params:
+    if not isinstance(route, APIRoute):
         return
-    unknown = sorted(set(request.query_params.keys()) - _declared_query(route))
+    unknown = (
+        sorted(set(request.query_params.keys()) - _declared_query(route)) if request.query_params else []
+    )
     if unknown:
         allowed = ", ".join(f"`{name}`" for name in sorted(_declared_query(route))) or "none"
         raise ApiError(
@@ -115,6 +118,8 @@ async def refuse_unknown_parameters(request: Request) -> None:
             f"Unknown query parameter `{unknown[0]}`; this operation takes {allowed}.",
             parameters=unknown[:20],
         )
+    if route.body_field is None and "requestBody" not in (route.openapi_extra or {}) and await request.body():
+        raise ApiError(422, "unexpected_body", "This operation takes no request body; send none.")
 
 
 LimitDep = Annotated[int, Query(ge=1, le=MAX_LIMIT, description="Page size.")]

@@ -79,6 +79,7 @@ PROBLEM_CODES = frozenset(
         "unit_exists",
         "unit_is_paired",
         "unit_not_found",
+        "unexpected_body",
         "unit_not_paired",
         "unknown_field",
         "unknown_parameter",
