@@ -94,3 +94,33 @@ async def test_a_recovery_with_nothing_to_send_again_and_bad_requests(
     }
     await drain(container.delivery_worker)
     assert len(receiver.requests(PATH)) == 2
+
+
+async def test_the_portal_sends_events_again_since_a_local_time(
+    api: Api, container: Container, receiver: Receiver
+) -> None:
+    org = api.new_org()
+    sub = subscribe(api, org, receiver.url(PATH))
+    pair_units(container, org.id, 2)
+    await drain(container.delivery_worker)
+    sign_in = api.client.get("/ui/sign-in")
+    csrf = sign_in.text.split('name="csrf_token" value="', 1)[1].split('"', 1)[0]
+    api.client.post("/ui/sign-in", data={"token": org.key, "csrf_token": csrf})
+    page = api.client.get(f"/ui/subscriptions/{sub['id']}")
+    assert 'data-testid="recover"' in page.text
+    csrf = page.text.split('name="csrf_token" value="', 1)[1].split('"', 1)[0]
+
+    # 00:19 in UTC+2 is 22:19 UTC, a minute before the events.
+    sent = api.client.post(
+        f"/ui/subscriptions/{sub['id']}/recover",
+        data={"since": "2025-05-13T00:19", "tz_offset": "-120", "csrf_token": csrf},
+    )
+    refused = api.client.post(
+        f"/ui/subscriptions/{sub['id']}/recover", data={"since": "soon", "csrf_token": csrf}
+    )
+
+    assert sent.status_code == 200 and "2 events are queued again in 1 batches" in sent.text
+    assert refused.status_code == 422
+    await drain(container.delivery_worker)
+    assert len(receiver.requests(PATH)) == 2
+    assert "sent again (recovery 1)" in api.client.get(f"/ui/subscriptions/{sub['id']}").text

@@ -12,7 +12,7 @@ from fastapi.staticfiles import StaticFiles
 
 from pairhub.domain.errors import DomainError, Invalid
 from pairhub.domain.events import Reason
-from pairhub.entrypoints.ui import feeds, inventory, overview, portal
+from pairhub.entrypoints.ui import feeds, inventory, overview, portal, recovery
 from pairhub.entrypoints.ui.session import SessionCodec, new_session
 from pairhub.entrypoints.ui.web import (
     HERE,
@@ -47,6 +47,7 @@ def install(app: FastAPI) -> None:
     app.include_router(router)
     app.include_router(inventory.router)
     app.include_router(portal.router)
+    app.include_router(recovery.router)
     app.include_router(feeds.router)
     app.include_router(overview.router)
     app.mount("/ui/static", StaticFiles(directory=HERE / "static"), name="ui-static")
