@@ -56,3 +56,11 @@ def test_servers_tags_licence_and_discriminators(api: Api) -> None:
             }
     items = schemas["V1EventBatch"]["properties"]["eventsData"]["items"]
     assert items["discriminator"]["propertyName"] == "eventType"
+
+
+def test_every_operation_has_a_summary_written_for_people(api: Api) -> None:
+    document = _document(api)
+    summaries = [op["summary"] for ops in document["paths"].values() for op in ops.values()]
+    # FastAPI's defaults are the function's name in title case: "Snapshot", "Create Api Key".
+    assert all(" " in summary and not summary.istitle() for summary in summaries), summaries
+    assert len(set(summaries)) == len(summaries)

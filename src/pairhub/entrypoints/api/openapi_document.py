@@ -27,6 +27,67 @@ TAGS = {
     "operations": "Liveness, readiness and Prometheus metrics (public).",
 }
 _REF = "#/components/schemas/"
+_ORG = "/v1/organizations/{org_id}"
+_SUB = _ORG + "/subscriptions/{sub_id}"
+SUMMARIES = {
+    "GET /healthz": "Check that the process is up",
+    "GET /readyz": "Check that pairhub can serve (database, migrations, broker)",
+    "GET /metrics": "Read the Prometheus metrics",
+    "POST /v1/organizations": "Create an organization",
+    "GET /v1/organizations": "List organizations",
+    f"GET {_ORG}": "Get an organization",
+    f"PATCH {_ORG}": "Change an organization",
+    f"DELETE {_ORG}": "Erase an organization and all its data",
+    f"POST {_ORG}/api-keys": "Create an API key",
+    f"GET {_ORG}/api-keys": "List API keys",
+    f"DELETE {_ORG}/api-keys/{{key_id}}": "Revoke an API key",
+    f"POST {_ORG}/assets": "Create an asset",
+    f"GET {_ORG}/assets": "List assets",
+    f"POST {_ORG}/assets/bulk": "Create many assets at once",
+    f"GET {_ORG}/assets/{{asset_id}}": "Get an asset",
+    f"PATCH {_ORG}/assets/{{asset_id}}": "Change an asset's VIN or name",
+    f"DELETE {_ORG}/assets/{{asset_id}}": "Delete an asset",
+    f"POST {_ORG}/units": "Provision a unit",
+    f"GET {_ORG}/units": "List units",
+    f"GET {_ORG}/units/{{unit_id}}": "Get a unit and its auto-pairing state",
+    f"DELETE {_ORG}/units/{{unit_id}}": "Delete a unit",
+    f"GET {_ORG}/units/{{unit_id}}/attempts": "List a unit's auto-pairing attempts",
+    f"POST {_ORG}/pairings": "Pair a unit with an asset",
+    f"GET {_ORG}/pairings": "List the current pairings (or those as of an instant)",
+    f"GET {_ORG}/pairings/history": "List the pairing history",
+    f"DELETE {_ORG}/pairings/{{unit_id}}": "Unpair a unit",
+    f"GET {_ORG}/events": "Read the event feed",
+    "GET /v1/event-types": "List the event types with their schemas",
+    "POST /v1/unit-messages": "Send unit messages",
+    f"POST {_ORG}/subscriptions": "Create a webhook subscription",
+    f"GET {_ORG}/subscriptions": "List webhook subscriptions",
+    f"GET {_SUB}": "Get a webhook subscription",
+    f"PATCH {_SUB}": "Change, pause or resume a webhook subscription",
+    f"DELETE {_SUB}": "Delete a webhook subscription",
+    f"POST {_SUB}/rotate-secret": "Rotate a subscription's signing secret or key",
+    f"POST {_SUB}/resume": "Resume delivery now",
+    f"POST {_SUB}/test": "Send a test batch",
+    f"GET {_SUB}/batches": "Read the delivery log",
+    f"GET {_SUB}/batches/{{batch_id}}": "Get a batch with its body",
+    f"POST {_SUB}/batches/{{batch_id}}/redeliver": "Redeliver a batch",
+    f"POST {_SUB}/recover": "Send events again since a moment",
+    f"POST {_ORG}/feeds": "Create a Datahub feed",
+    f"GET {_ORG}/feeds": "List Datahub feeds",
+    f"GET {_ORG}/feeds/{{feed_id}}": "Get a Datahub feed",
+    f"DELETE {_ORG}/feeds/{{feed_id}}": "Delete a Datahub feed",
+    f"POST {_ORG}/feeds/{{feed_id}}/pause": "Pause a Datahub feed",
+    f"POST {_ORG}/feeds/{{feed_id}}/resume": "Resume a Datahub feed",
+    "GET /v1/feed/{feed_id}": "Poll a Datahub feed",
+    f"GET {_ORG}/overview": "Get the fleet overview",
+    "GET /v1/subscriptions/{sub_id}/jwks.json": "Get a subscription's public keys (JWK Set)",
+}
+"""What each operation does, in words for the people reading the docs (FastAPI would say "Snapshot")."""
+
+
+def _from_description(operation: dict[str, Any]) -> str:
+    """An operation not in SUMMARIES: the first clause of its docstring, rather than its function's name."""
+    first = re.split(r"[;.:(\n]", operation.get("description", ""), maxsplit=1)[0].strip()
+    return first or str(operation.get("summary", ""))
 
 
 def _in_url_order(path: str, operation: dict[str, Any]) -> None:
@@ -81,8 +142,9 @@ def complete(document: dict[str, Any], public_url: str | None) -> None:
     }
     document["tags"] = [{"name": name, "description": text} for name, text in TAGS.items() if name in used]
     for path, operations in document["paths"].items():
-        for operation in operations.values():
+        for method, operation in operations.items():
             _in_url_order(path, operation)
+            operation["summary"] = SUMMARIES.get(f"{method.upper()} {path}") or _from_description(operation)
             if path in PUBLIC_PATHS:
                 operation["security"] = []
     for hook in document.get("webhooks", {}).values():
