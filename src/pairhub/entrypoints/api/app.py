@@ -15,13 +15,13 @@ from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from pairhub import __version__
 from pairhub.bootstrap import Container
-from pairhub.entrypoints.api import openapi, problems, webhooks_doc
-from pairhub.entrypoints.api.deps import refuse_unread_input
+from pairhub.entrypoints.api import deps, openapi, problems, webhooks_doc
 from pairhub.entrypoints.api.idempotency import Idempotency
 from pairhub.entrypoints.api.metrics import HTTP_LATENCY, HTTP_REQUESTS
 from pairhub.entrypoints.api.request_ids import RequestIds
 from pairhub.entrypoints.api.routers import (
     assets,
+    audit,
     event_types,
     events,
     feeds,
@@ -29,6 +29,7 @@ from pairhub.entrypoints.api.routers import (
     organizations,
     overview,
     pairings,
+    people,
     recovery,
     subscriptions,
     unit_messages,
@@ -212,6 +213,8 @@ def create_app(container: Container, start_background: BackgroundStarter | None 
         docs_url=None,
         redoc_url=None,
         openapi_url="/openapi.json",
+        # The policy table decides every operation before anything else runs.
+        dependencies=[Depends(deps.authorize)],
     )
     app.state.container = container
     problems.install(app)
@@ -230,12 +233,15 @@ def create_app(container: Container, start_background: BackgroundStarter | None 
         recovery,
         feeds,
         overview,
+        people,
+        audit,
     )
     # One check for every operation of the API (not the UI's pages): no query parameter goes unread.
-    strict_query = [Depends(refuse_unread_input)]
+    strict_query = [Depends(deps.refuse_unread_input)]
     for module in routers:
         app.include_router(module.router, dependencies=strict_query)
     app.include_router(subscriptions.keys_router, dependencies=strict_query)
+    app.include_router(people.accept_router, dependencies=strict_query)
     ui.install(app)
     _install_docs(app)
 

@@ -15,9 +15,9 @@ from typing import TYPE_CHECKING
 from starlette.concurrency import run_in_threadpool
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
+from pairhub.domain.access import Principal
 from pairhub.domain.idempotency import MAX_KEY_LENGTH, Verdict, is_valid_key
 from pairhub.entrypoints.api import problems
-from pairhub.services.auth import Principal, Role
 from pairhub.services.idempotency import Answer, fingerprint
 
 if TYPE_CHECKING:
@@ -30,10 +30,13 @@ _KEPT_HEADERS = frozenset({"content-type", "cache-control", "location", "retry-a
 
 
 def scope_of(principal: Principal) -> str:
-    """The namespace of a caller's keys."""
-    if principal.role is Role.ORGANIZATION:
+    """The namespace of a caller's keys: an API key's organization, a person, or the token's kind."""
+    if principal.organization_id is not None:
         return f"org:{principal.organization_id}"
-    return principal.role.value
+    if principal.person_id is not None:
+        return f"person:{principal.person_id}"
+    role = principal.instance_role.value if principal.instance_role is not None else "none"
+    return f"{principal.actor_type.value}:{role}"
 
 
 def _bearer(headers: dict[bytes, bytes]) -> str | None:

@@ -2,7 +2,7 @@
 recovery mark of batches sent again on request.
 
 Revision ID: 0012_idempotency
-Revises: 0009
+Revises: 0010_people
 Create Date: 2026-12-07
 """
 
@@ -15,7 +15,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision = "0012_idempotency"
-down_revision = "0009"
+down_revision = "0010_people"
 branch_labels = None
 depends_on = None
 
