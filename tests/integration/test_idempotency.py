@@ -14,7 +14,9 @@ from pairhub.adapters.clock import ManualClock
 from pairhub.adapters.sql.engine import make_engine
 from pairhub.adapters.sql.tables import metadata
 from pairhub.bootstrap import Container
+from pairhub.domain.access import ADMIN as ADMIN_PRINCIPAL
 from pairhub.entrypoints.api.app import create_app
+from pairhub.entrypoints.api.idempotency import scope_of
 from pairhub.services.idempotency import fingerprint
 from tests.conftest import ADMIN_TOKEN
 from tests.e2e.processes import free_port
@@ -98,7 +100,9 @@ def test_keys_belong_to_their_caller_and_are_checked(api: Api) -> None:
 def test_a_retry_while_the_first_runs_is_told_to_wait(api: Api, container: Container) -> None:
     body = b'{"name":"Acme"}'
     # The first request holds the key and has not answered yet.
-    claim = container.idempotency.claim("admin", "busy", fingerprint("POST", "/v1/organizations", "", body))
+    claim = container.idempotency.claim(
+        scope_of(ADMIN_PRINCIPAL), "busy", fingerprint("POST", "/v1/organizations", "", body)
+    )
     assert claim.verdict is None
 
     answer = api.client.post(

@@ -103,9 +103,22 @@ async def test_the_portal_sends_events_again_since_a_local_time(
     sub = subscribe(api, org, receiver.url(PATH))
     pair_units(container, org.id, 2)
     await drain(container.delivery_worker)
+    invited = api.client.post(
+        f"/v1/organizations/{org.id}/invitations",
+        json={"email": "owner@example.com", "role": "owner"},
+        headers=api.admin,
+    )
+    token = invited.json()["url"].rsplit("/", 1)[-1]
+    password = "correct horse battery staple"
+    accepted = api.client.post(
+        f"/v1/invitations/{token}/accept", json={"name": "Owner", "password": password}
+    )
+    assert accepted.status_code == 201, accepted.text
     sign_in = api.client.get("/ui/sign-in")
     csrf = sign_in.text.split('name="csrf_token" value="', 1)[1].split('"', 1)[0]
-    api.client.post("/ui/sign-in", data={"token": org.key, "csrf_token": csrf})
+    api.client.post(
+        "/ui/sign-in", data={"email": "owner@example.com", "password": password, "csrf_token": csrf}
+    )
     page = api.client.get(f"/ui/subscriptions/{sub['id']}")
     assert 'data-testid="recover"' in page.text
     csrf = page.text.split('name="csrf_token" value="', 1)[1].split('"', 1)[0]
