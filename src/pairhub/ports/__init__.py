@@ -8,7 +8,7 @@ of the domain, never rows.
 
 from __future__ import annotations
 
-from pairhub.ports.outside import Clock, Mailer, Sealer, Sender, SendResult
+from pairhub.ports.outside import Clock, Mailer, ReadinessProbe, Sealer, Sender, SendResult
 from pairhub.ports.repositories import (
     ApiKeyRepository,
     AssetRepository,
@@ -48,6 +48,7 @@ __all__ = [
     "Mailer",
     "OrganizationRepository",
     "PairingRepository",
+    "ReadinessProbe",
     "RenderedEvent",
     "Sealer",
     "SendResult",

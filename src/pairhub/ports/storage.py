@@ -8,6 +8,8 @@ from dataclasses import dataclass
 from typing import NamedTuple, Protocol
 
 from pairhub.domain.events import PairingEvent
+from pairhub.domain.pairings import PairingRecord
+from pairhub.domain.transitions import Transition
 from pairhub.ports.repositories import (
     ApiKeyRepository,
     AssetRepository,
@@ -189,6 +191,11 @@ class UnitOfWork(Protocol):
 
     def savepoint(self) -> AbstractContextManager[None]:
         """A nested scope: what it wrote is undone when it raises (the error propagates)."""
+        ...
+
+    def apply(self, transitions: Sequence[Transition]) -> list[PairingRecord]:
+        """Persist unit transitions in bulk: each unit's last record, the history entries they open and
+        close, their events (in this order) and diagnoses. Returns the history entries it closed."""
         ...
 
 

@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from functools import cached_property
 
+from pairhub.adapters import transitions as transitions_module
 from pairhub.adapters.memory.assets import MemoryAssets
 from pairhub.adapters.memory.audit import MemoryAudit
 from pairhub.adapters.memory.diagnoses import MemoryDiagnoses
@@ -18,6 +19,8 @@ from pairhub.adapters.memory.people import MemoryInvitations, MemoryMemberships,
 from pairhub.adapters.memory.state import MemoryState
 from pairhub.adapters.memory.subscriptions import MemoryAttempts, MemoryBatches, MemorySubscriptions
 from pairhub.adapters.memory.units import MemoryUnits
+from pairhub.domain.pairings import PairingRecord
+from pairhub.domain.transitions import Transition
 
 
 class MemoryUnitOfWork:
@@ -114,6 +117,10 @@ class MemoryUnitOfWork:
     def idempotency_keys(self) -> MemoryIdempotencyKeys:
         """Idempotency keys and their answers."""
         return MemoryIdempotencyKeys(self.state)
+
+    def apply(self, transitions: Sequence[Transition]) -> list[PairingRecord]:
+        """Persist unit transitions in bulk (see `adapters/transitions.py`); the history entries closed."""
+        return transitions_module.apply(transitions, self.units, self.pairings, self.events, self.diagnoses)
 
     @contextmanager
     def savepoint(self) -> Iterator[None]:

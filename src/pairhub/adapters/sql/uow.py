@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from functools import cached_property
 
 from sqlalchemy import Connection
 
+from pairhub.adapters import transitions as transitions_module
 from pairhub.adapters.secret_box import SecretBox
 from pairhub.adapters.sql.assets import SqlAssets
 from pairhub.adapters.sql.attempts import SqlAttempts
@@ -23,6 +24,8 @@ from pairhub.adapters.sql.people import SqlInvitations, SqlMemberships, SqlPeopl
 from pairhub.adapters.sql.secret_columns import SecretColumns, reseal_all
 from pairhub.adapters.sql.subscriptions import SqlBatches, SqlSubscriptions
 from pairhub.adapters.sql.units import SqlUnits
+from pairhub.domain.pairings import PairingRecord
+from pairhub.domain.transitions import Transition
 
 
 class SqlUnitOfWork:
@@ -116,6 +119,10 @@ class SqlUnitOfWork:
     def idempotency_keys(self) -> SqlIdempotencyKeys:
         """Idempotency keys and their answers."""
         return SqlIdempotencyKeys(self.connection, self._sealed.box)
+
+    def apply(self, transitions: Sequence[Transition]) -> list[PairingRecord]:
+        """Persist unit transitions in bulk (see `adapters/transitions.py`); the history entries closed."""
+        return transitions_module.apply(transitions, self.units, self.pairings, self.events, self.diagnoses)
 
     @contextmanager
     def savepoint(self) -> Iterator[None]:
