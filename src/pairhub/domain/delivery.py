@@ -253,3 +253,18 @@ def hold_reason(attempts: int, status: int | None, error: str | None) -> str:
     """A human explanation of why a subscription went on hold."""
     last = f"HTTP {status}" if status is not None else (error or "no response")
     return f"{attempts} attempts failed; last: {last}"
+
+
+HMAC_SECRET_PREFIX = "whsec_"
+HMAC_SECRET_BYTES = 32
+_SECRET_TEXT = re.compile(r"whsec_[A-Za-z0-9+/]{43}=")
+"""`whsec_` + standard base64 of 32 bytes: 43 characters and one `=` of padding."""
+
+
+def secret_refusal(secret: str, algorithm: SignatureAlgorithm) -> str | None:
+    """Why a secret brought by the customer cannot sign this subscription, or None when it can."""
+    if algorithm is SignatureAlgorithm.ED25519:
+        return "An ed25519 subscription signs with a key pair pairhub makes; it takes no `secret`."
+    if not _SECRET_TEXT.fullmatch(secret):
+        return "A secret is `whsec_` + base64 of 32 random bytes (as `openssl rand -base64 32` prints)."
+    return None

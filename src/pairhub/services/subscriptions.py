@@ -63,6 +63,12 @@ def _missing(subscription_id: str) -> NotFound:
     return NotFound("subscription_not_found", f"Subscription {subscription_id} does not exist.")
 
 
+def _check_secret(secret: str | None, algorithm: SignatureAlgorithm) -> None:
+    refusal = None if secret is None else delivery.secret_refusal(secret, algorithm)
+    if refusal is not None:
+        raise Invalid("invalid_secret", refusal)
+
+
 def load(uow: UnitOfWork, organization_id: str, subscription_id: str, lock: bool = False) -> Subscription:
     """A subscription of an organization that may receive webhooks; NotFound for any other."""
     organizations.require_datahub(uow, organization_id)
@@ -218,6 +224,7 @@ class Subscriptions:
         signature_header: str = DEFAULTS.signature_header,
         signature_algorithm: SignatureAlgorithm = SignatureAlgorithm.HMAC_SHA256,
         auth: OAuth2ClientCredentials | None = None,
+        secret: str | None = None,
     ) -> tuple[SubscriptionView, str | None]:
         """Create a subscription; only events registered from now on are delivered to it.
 
@@ -229,11 +236,12 @@ class Subscriptions:
         _check_headers(headers)
         _check_signature_header(signature_header, headers)
         _check_auth(auth, headers)
+        _check_secret(secret, signature_algorithm)
         with self._storage.read() as uow:
             self._organization(uow, organization_id)
         self._check_url(url)
         self._check_token_url(auth)
-        secret = self._keys.new_secret(signature_algorithm)
+        secret = secret or self._keys.new_secret(signature_algorithm)
         now = self._clock.now_ms()
         with self._storage.write() as uow:
             self._organization(uow, organization_id)
@@ -322,7 +330,7 @@ class Subscriptions:
             audit.note_subscription(uow, self._clock.now_ms(), AuditAction.SUBSCRIPTION_DELETED, gone, None)
 
     def rotate_secret(
-        self, organization_id: str, subscription_id: str
+        self, organization_id: str, subscription_id: str, secret: str | None = None
     ) -> tuple[SubscriptionView, str | None]:
         """A new secret or key pair; the current one keeps signing alongside it for 24 hours.
 
@@ -330,7 +338,10 @@ class Subscriptions:
         """
         with self._storage.write() as uow:
             sub = load(uow, organization_id, subscription_id, lock=True)
-            sub = rules.rotate(sub, self._keys.new_secret(sub.signature_algorithm), self._clock.now_ms())
+            _check_secret(secret, sub.signature_algorithm)
+            sub = rules.rotate(
+                sub, secret or self._keys.new_secret(sub.signature_algorithm), self._clock.now_ms()
+            )
             uow.subscriptions.save(sub)
             audit.note_subscription(uow, sub.updated_at, AuditAction.SUBSCRIPTION_SECRET_ROTATED, None, sub)
             return self._view(uow, sub), _shown_secret(sub)

@@ -195,7 +195,7 @@ def create_subscription(
         "subscription": view,
         "secret": secret,
         "rotated": False,
-        "jwks_url": jwks_path(view.record.id),
+        "jwks_url": jwks_path(view.record.id, container_of(request).settings.public_url),
     }
     return render(request, "subscription_secret.html", context, viewer=viewer)
 
@@ -242,7 +242,7 @@ def _detail(
         "error": error,
         "limits": LIMITS,
         "all_events": EVENT_VERSIONS,
-        "jwks_url": jwks_path(view.record.id),
+        "jwks_url": jwks_path(view.record.id, container_of(request).settings.public_url),
     }
     # The state, counters and delivery log refresh themselves through htmx, asking for that part only.
     template = "subscription_live.html" if request.headers.get("hx-target") == "live" else "subscription.html"
@@ -325,7 +325,12 @@ def rotate(request: Request, viewer: OrgViewerDep, subscription_id: str, confirm
         view, secret = subscriptions.rotate_secret(viewer.org_id, subscription_id)
     except DomainError as error:
         return _detail(request, viewer, subscription_id, error=error.detail, code=status_of(error))
-    context = {"subscription": view, "secret": secret, "rotated": True, "jwks_url": jwks_path(view.record.id)}
+    context = {
+        "subscription": view,
+        "secret": secret,
+        "rotated": True,
+        "jwks_url": jwks_path(view.record.id, container_of(request).settings.public_url),
+    }
     return render(request, "subscription_secret.html", context, viewer=viewer)
 
 
