@@ -38,6 +38,7 @@ from pairhub.services.pagination import Cursors
 from pairhub.services.paired_units import PairedUnits
 from pairhub.services.pairing import Pairing
 from pairhub.services.subscriptions import Subscriptions
+from pairhub.services.taken_messages import TakenMessages
 from pairhub.services.units import Units
 from pairhub.worker.runner import DeliveryWorker
 
@@ -79,6 +80,7 @@ class Container:
     delivery_worker: DeliveryWorker = field(init=False)
     auto_pairing: AutoPairing = field(init=False)
     ingest: Ingest = field(init=False)
+    taken_messages: TakenMessages = field(init=False)
 
     def __post_init__(self) -> None:
         self.cursors = Cursors(self.secret_box)
@@ -98,6 +100,7 @@ class Container:
         cache_on = self.settings.paired_units_cache and self.database.is_sqlite
         self.ingest = Ingest(self.storage, self.clock, self.auto_pairing, paired_units=PairedUnits(cache_on))
         self.database.on_units_changed(self.ingest.paired_units.forget)
+        self.taken_messages = TakenMessages(self.storage, self.clock)
         self.organizations = Organizations(
             self.storage, self.clock, on_auto_pairing_switch=self.auto_pairing.switch_organization
         )

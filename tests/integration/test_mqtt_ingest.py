@@ -17,7 +17,7 @@ from pairhub.adapters.clock import ManualClock
 from pairhub.adapters.mqtt.broker import Broker as BrokerAddress
 from pairhub.bootstrap import Container
 from pairhub.domain.vin import MatchResult
-from pairhub.entrypoints.mqtt import MqttIngest
+from pairhub.entrypoints.mqtt import MqttIngest, Subscription
 from pairhub.entrypoints.simulate import Simulation
 from pairhub.entrypoints.simulate import run as run_simulation
 from pairhub.ports import AssetRepository
@@ -46,8 +46,11 @@ async def _until(condition: Callable[[], bool], within_s: float = 20) -> None:
 class Subscriber:
     """A running MqttIngest of one container, stopped at the end of the block."""
 
-    def __init__(self, container: Container, broker: Broker, client_id: str) -> None:
-        self.ingest = MqttIngest(container, BrokerAddress.parse(broker.url), TOPIC, client_id)
+    def __init__(
+        self, container: Container, broker: Broker, client_id: str, partition: tuple[int, int] = (1, 1)
+    ) -> None:
+        subscription = Subscription(TOPIC, client_id, partition=partition)
+        self.ingest = MqttIngest(container, BrokerAddress.parse(broker.url), subscription)
         self.stopping = asyncio.Event()
         self.task: asyncio.Task[None] | None = None
 
@@ -210,7 +213,7 @@ async def test_a_broker_outage_is_shown_backed_off_and_resumed(
 
 
 @pytest.mark.postgres
-async def test_two_processes_on_one_shared_subscription_split_the_work_without_duplicates(
+async def test_two_processes_split_the_units_by_partition_without_duplicates(
     postgres_url_fresh: str, broker: Broker, tmp_path: Path
 ) -> None:
     clock = ManualClock()
@@ -225,15 +228,17 @@ async def test_two_processes_on_one_shared_subscription_split_the_work_without_d
             first.assets.create(org.id, vins[unit], None)
             first.units.provision(org.id, unit)
         async with (
-            Subscriber(first, broker, "pairhub-test-shared-a") as one,
-            Subscriber(second, broker, "pairhub-test-shared-b") as two,
+            Subscriber(first, broker, "pairhub-test-shared-a", (1, 2)) as one,
+            Subscriber(second, broker, "pairhub-test-shared-b", (2, 2)) as two,
         ):
             messages: list[tuple[str, object]] = []
             for unit in units:
                 messages += [(unit_topic(unit), {"vin": vins[unit]}), (unit_topic(unit), {"vin": vins[unit]})]
             await publish(broker, messages)
-            await _until(lambda: one.taken + two.taken >= len(messages), within_s=60)
-        assert one.taken > 0 and two.taken > 0, (one.taken, two.taken)
+            # Each subscription gets every message and takes those of its own units.
+            await _until(lambda: min(one.taken, two.taken) >= len(messages), within_s=60)
+        assert one.own > 0 and two.own > 0, (one.own, two.own)
+        assert one.own + two.own == len(messages)
         reasons = _reasons(first, org.id)
         assert Counter(len(found) for found in reasons.values()) == {1: len(units)}
         assert all(found == ["AutoPair"] for found in reasons.values())

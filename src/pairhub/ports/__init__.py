@@ -20,6 +20,7 @@ from pairhub.ports.repositories import (
     PairingRepository,
     SessionRepository,
     SubscriptionRepository,
+    TakenMessageRepository,
     UnitRepository,
     VinCandidates,
 )
@@ -54,6 +55,7 @@ __all__ = [
     "StorageFull",
     "StoredEvent",
     "SubscriptionRepository",
+    "TakenMessageRepository",
     "UnitOfWork",
     "UnitRepository",
     "VinCandidates",

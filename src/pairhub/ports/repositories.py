@@ -381,3 +381,19 @@ class FeedRepository(Protocol):
     def list(self, organization_id: str, after: str | None, limit: int) -> list[Feed]:
         """The organization's feeds by id after `after`."""
         ...
+
+
+class TakenMessageRepository(Protocol):
+    """Digests of the MQTT messages taken, to recognize one the broker sends again."""
+
+    def taken(self, digests: Collection[bytes]) -> set[bytes]:
+        """Those of `digests` already taken."""
+        ...
+
+    def remember(self, digests: Collection[bytes], at_ms: int) -> None:
+        """Note these messages as taken at `at_ms` (a digest taken before keeps its row)."""
+        ...
+
+    def keep_newest(self, count: int) -> int:
+        """Forget all but the `count` newest digests; how many were forgotten."""
+        ...

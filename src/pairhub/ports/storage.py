@@ -19,6 +19,7 @@ from pairhub.ports.repositories import (
     PairingRepository,
     SessionRepository,
     SubscriptionRepository,
+    TakenMessageRepository,
     UnitRepository,
 )
 
@@ -150,6 +151,11 @@ class UnitOfWork(Protocol):
     @property
     def feeds(self) -> FeedRepository:
         """Datahub feeds."""
+        ...
+
+    @property
+    def taken_messages(self) -> TakenMessageRepository:
+        """Digests of the MQTT messages taken."""
         ...
 
     def savepoint(self) -> AbstractContextManager[None]:

@@ -14,6 +14,7 @@ from pairhub.adapters.memory.organizations import MemoryApiKeys, MemoryOrganizat
 from pairhub.adapters.memory.pairings import MemoryPairings
 from pairhub.adapters.memory.state import MemoryState
 from pairhub.adapters.memory.subscriptions import MemoryAttempts, MemoryBatches, MemorySubscriptions
+from pairhub.adapters.memory.taken_messages import MemoryTakenMessages
 from pairhub.adapters.memory.units import MemoryUnits
 
 
@@ -86,6 +87,11 @@ class MemoryUnitOfWork:
     def feeds(self) -> MemoryFeeds:
         """Datahub feeds."""
         return MemoryFeeds(self.state)
+
+    @cached_property
+    def taken_messages(self) -> MemoryTakenMessages:
+        """Digests of the MQTT messages taken."""
+        return MemoryTakenMessages(self.state)
 
     @contextmanager
     def savepoint(self) -> Iterator[None]:

@@ -10,6 +10,7 @@ from sqlalchemy import (
     ForeignKey,
     Index,
     Integer,
+    LargeBinary,
     MetaData,
     String,
     Table,
@@ -283,4 +284,15 @@ feeds = Table(
     Column("last_polled_at", BigInteger),
     Column("drained", Boolean, nullable=False),
     Index("ix_feeds_org_id", "organization_id", "id"),
+)
+
+# MQTT messages taken, by digest of topic and payload: a message the broker sends again (its DUP flag
+# set, after a restart of either side) is recognized instead of applied twice. Only the newest rows are
+# kept (`SqlTakenMessages.keep_newest`), as a redelivery is one of the few last messages in flight.
+mqtt_taken = Table(
+    "mqtt_taken",
+    metadata,
+    Column("digest", LargeBinary(16), primary_key=True),
+    Column("taken_at", BigInteger, nullable=False),
+    Index("ix_mqtt_taken_taken_at", "taken_at"),
 )

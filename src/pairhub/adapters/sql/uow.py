@@ -19,6 +19,7 @@ from pairhub.adapters.sql.organizations import SqlApiKeys, SqlOrganizations, Sql
 from pairhub.adapters.sql.pairings import SqlPairings
 from pairhub.adapters.sql.secret_columns import SecretColumns, reseal_all
 from pairhub.adapters.sql.subscriptions import SqlBatches, SqlSubscriptions
+from pairhub.adapters.sql.taken_messages import SqlTakenMessages
 from pairhub.adapters.sql.units import SqlUnits
 
 
@@ -88,6 +89,11 @@ class SqlUnitOfWork:
     def feeds(self) -> SqlFeeds:
         """Datahub feeds."""
         return SqlFeeds(self.connection)
+
+    @cached_property
+    def taken_messages(self) -> SqlTakenMessages:
+        """Digests of the MQTT messages taken."""
+        return SqlTakenMessages(self.connection)
 
     @contextmanager
     def savepoint(self) -> Iterator[None]:
