@@ -19,7 +19,7 @@ import contextlib
 import socket
 import zlib
 from collections.abc import Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from typing import Any
 
 import aiomqtt
@@ -37,7 +37,7 @@ from pairhub.adapters.mqtt.broker import (
     subscriber_client,
 )
 from pairhub.bootstrap import Container
-from pairhub.entrypoints.api.routers.unit_messages import parse_message
+from pairhub.entrypoints.unit_messages import Delivery, parse_payload
 from pairhub.services.ingest import MAX_MESSAGES, IngestResult, Rejection, UnitMessage
 from pairhub.services.taken_messages import digest_of
 
@@ -46,15 +46,6 @@ log = structlog.get_logger("pairhub.mqtt")
 MESSAGES = Counter("pairhub_mqtt_messages_total", "Unit messages taken over MQTT, by outcome.", ["outcome"])
 
 MAX_BACKOFF_S = 30.0
-
-
-@dataclass(frozen=True)
-class Delivery:
-    """The unit messages of one MQTT message, or why the payload was refused as a whole."""
-
-    unit_id: str
-    messages: list[UnitMessage] = field(default_factory=list)
-    rejections: list[Rejection] = field(default_factory=list)
 
 
 def unit_id_of(topic_pattern: str, topic: str) -> str | None:
@@ -66,38 +57,6 @@ def unit_id_of(topic_pattern: str, topic: str) -> str | None:
         if expected not in ("+", level):
             return None
     return levels[pattern.index("+")] or None
-
-
-def parse_payload(unit_id: str, payload: bytes, first_index: int) -> Delivery:
-    """One MQTT payload: a unit message (the HTTP API's object, `unitId` optional) or an array of them.
-
-    Indexes continue from `first_index`, so several payloads can share one ingest request.
-    """
-    try:
-        document = orjson.loads(payload)
-    except orjson.JSONDecodeError:
-        return Delivery(
-            unit_id, rejections=[Rejection(first_index, "malformed_json", "The payload is not JSON.")]
-        )
-    items = document if isinstance(document, list) else [document]
-    if len(items) > MAX_MESSAGES:
-        detail = f"At most {MAX_MESSAGES} messages per payload."
-        return Delivery(unit_id, rejections=[Rejection(first_index, "too_many_messages", detail)])
-    delivery = Delivery(unit_id)
-    for offset, item in enumerate(items):
-        index = first_index + offset
-        if isinstance(item, dict):
-            named = item.setdefault("unitId", unit_id)
-            if named != unit_id:
-                detail = f"The payload names unit {named!r} but was published on the topic of {unit_id!r}."
-                delivery.rejections.append(Rejection(index, "unit_id_mismatch", detail))
-                continue
-        parsed = parse_message(index, item)
-        if isinstance(parsed, Rejection):
-            delivery.rejections.append(parsed)
-        else:
-            delivery.messages.append(parsed)
-    return delivery
 
 
 def refusal_topic(topic_pattern: str, unit_id: str) -> str:

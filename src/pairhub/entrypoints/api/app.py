@@ -15,6 +15,7 @@ from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from pairhub import __version__
 from pairhub.bootstrap import Container
+from pairhub.entrypoints import json_input
 from pairhub.entrypoints.api import openapi, problems, webhooks_doc
 from pairhub.entrypoints.api.metrics import HTTP_LATENCY, HTTP_REQUESTS
 from pairhub.entrypoints.api.request_ids import RequestIds
@@ -84,6 +85,57 @@ class BodyLimit:
 
 class _TooLarge(Exception):
     pass
+
+
+class JsonBounds:
+    """400 `malformed_json` for a JSON body beyond the bounds of `json_input` (nesting, numbers), before
+    a route's parser recurses into it. The unit-message route bounds its own parsing (its fast path
+    decodes a fixed shape that cannot nest) and is left alone here."""
+
+    def __init__(self, app: ASGIApp, skip: frozenset[str] = frozenset({"/v1/unit-messages"})) -> None:
+        self.app = app
+        self.skip = skip
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        """Read a JSON body whole, check it, and hand it on unchanged."""
+        if scope["type"] != "http" or scope["path"] in self.skip or not _is_json(scope):
+            await self.app(scope, receive, send)
+            return
+        chunks: list[bytes] = []
+        while True:
+            message = await receive()
+            if message["type"] != "http.request":
+                await self.app(scope, _replay([], message, receive), send)
+                return
+            chunks.append(message.get("body", b""))
+            if not message.get("more_body", False):
+                break
+        body = b"".join(chunks)
+        refusal = json_input.refusal(body) if body else None
+        if refusal is not None:
+            await problems.problem(400, "malformed_json", refusal)(scope, receive, send)
+            return
+        await self.app(scope, _replay([body], None, receive), send)
+
+
+def _is_json(scope: Scope) -> bool:
+    for name, value in scope["headers"]:
+        if name == b"content-type":
+            kind: bytes = value.split(b";", 1)[0].strip().lower()
+            return kind == b"application/json" or kind.endswith(b"+json")
+    return False
+
+
+def _replay(chunks: list[bytes], pending: Message | None, receive: Receive) -> Receive:
+    """A `receive` that gives the body read already, then whatever the connection says next."""
+    queued: list[Message] = [{"type": "http.request", "body": chunk, "more_body": False} for chunk in chunks]
+    if pending is not None:
+        queued.append(pending)
+
+    async def replayed() -> Message:
+        return queued.pop(0) if queued else await receive()
+
+    return replayed
 
 
 SECURITY_HEADERS = (
@@ -231,9 +283,12 @@ def create_app(container: Container, start_background: BackgroundStarter | None 
     ui.install(app)
     _install_docs(app)
 
+    # Innermost first. The body limit sits inside the request ids and metrics, so that a refused body
+    # is logged and counted as the 413 it is (not as an unexpected error).
+    app.add_middleware(JsonBounds)
+    app.add_middleware(BodyLimit, max_bytes=container.settings.max_body_bytes)
     app.add_middleware(RequestIds)
     app.add_middleware(RequestMetrics)
     app.add_middleware(RefuseNul)
     app.add_middleware(SecurityHeaders)
-    app.add_middleware(BodyLimit, max_bytes=container.settings.max_body_bytes)
     return app
