@@ -8,6 +8,7 @@ import uuid
 from collections.abc import Iterator
 from typing import Any
 
+import orjson
 import pytest
 import structlog
 from hypothesis import HealthCheck, example, given, settings
@@ -80,10 +81,10 @@ def test_an_mqtt_payload_beyond_the_bounds_is_refused_as_malformed_json(depth: i
 
 
 def test_digits_inside_strings_and_within_the_bounds_pass() -> None:
-    assert json_input.refusal(b'{"a": "' + b"1" * 5000 + b'", "b": 12345}') is None
-    assert json_input.refusal(_nested(json_input.MAX_DEPTH)) is None
-    assert json_input.refusal(_nested(json_input.MAX_DEPTH + 1)) is not None
-    assert json_input.refusal(b"[" + b"9" * json_input.MAX_DIGITS + b"]") is None
+    assert json_input.screen(b'{"a": "' + b"1" * 5000 + b'", "b": 12345}') is None
+    assert json_input.screen(_nested(json_input.MAX_DEPTH)) is None
+    assert json_input.screen(_nested(json_input.MAX_DEPTH + 1)) is not None
+    assert json_input.screen(b"[" + b"9" * json_input.MAX_DIGITS + b"]") is None
 
 
 def _count(status: str) -> float:
@@ -111,3 +112,32 @@ def test_an_oversized_chunked_body_is_logged_and_counted_as_413(api: Api) -> Non
     assert [entry for entry in logs if entry["event"] == "unhandled_error"] == []
     assert _count("413") == before_413 + 1
     assert _count("500") == before_500
+
+
+def test_a_refusal_lists_twenty_problems_and_counts_the_rest(api: Api) -> None:
+    org = api.new_org()
+    unknown = {f"colour{n}": n for n in range(50)}
+    answer = api.client.post(f"/v1/organizations/{org.id}/assets", json=unknown, headers=org.headers)
+    assert answer.status_code == 422
+    problem = answer.json()
+    assert problem["code"] == "unknown_field"
+    assert len(problem["errors"]) == 20
+    assert problem["moreErrors"] == 30
+
+
+def test_a_body_of_150000_unknown_keys_answers_in_proportion(api: Api) -> None:
+    org = api.new_org()
+    body = orjson.dumps({f"k{n:07d}": 1 for n in range(150_000)})
+    assert len(body) > 1_700_000
+    answer = api.client.post(
+        f"/v1/organizations/{org.id}/assets",
+        content=body,
+        headers={**org.headers, "Content-Type": "application/json"},
+    )
+    assert answer.status_code == 422
+    assert len(answer.content) <= 64 * 1024
+    assert answer.json()["errors"][0]["type"] == "too_long"
+    a_key_too_long = {"k" * 100_000: 1}
+    answer = api.client.post(f"/v1/organizations/{org.id}/assets", json=a_key_too_long, headers=org.headers)
+    assert answer.status_code == 422
+    assert len(answer.content) <= 1024

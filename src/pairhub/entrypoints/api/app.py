@@ -11,6 +11,7 @@ from fastapi import FastAPI
 from fastapi.openapi.docs import get_swagger_ui_html
 from fastapi.responses import FileResponse, HTMLResponse
 from fastapi.staticfiles import StaticFiles
+from starlette.responses import Response
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from pairhub import __version__
@@ -111,11 +112,24 @@ class JsonBounds:
             if not message.get("more_body", False):
                 break
         body = b"".join(chunks)
-        refusal = json_input.refusal(body) if body else None
+        refusal = json_input.screen(body) if body else None
         if refusal is not None:
-            await problems.problem(400, "malformed_json", refusal)(scope, receive, send)
+            await _refused(refusal)(scope, receive, send)
             return
         await self.app(scope, _replay([body], None, receive), send)
+
+
+def _refused(refusal: json_input.Refusal) -> Response:
+    """400 `malformed_json`, or one validation error for a container too large to explain member by member."""
+    if refusal.status == 400:
+        return problems.problem(400, "malformed_json", refusal.detail)
+    error = {
+        "location": ["body", *(part[: problems.MAX_LOCATION_PART] for part in refusal.where)],
+        "message": refusal.detail,
+        "type": "too_long",
+    }
+    detail = "The request does not match the expected shape."
+    return problems.problem(422, "validation_error", detail, extra={"errors": [error]})
 
 
 def _is_json(scope: Scope) -> bool:

@@ -32,7 +32,7 @@ PROBLEM_EXTRAS: dict[str, Any] = {
     "header": {"type": "string", "description": "`reserved_header`, `invalid_signature_header`: the name."},
     "errors": {
         "type": "array",
-        "description": "`validation_error`, `unknown_field`: one entry per refused value.",
+        "description": "`validation_error`, `unknown_field`: one entry per refused value, at most 20.",
         "items": {
             "type": "object",
             "properties": {
@@ -42,6 +42,10 @@ PROBLEM_EXTRAS: dict[str, Any] = {
             },
             "required": ["location", "message", "type"],
         },
+    },
+    "moreErrors": {
+        "type": "integer",
+        "description": "`validation_error`, `unknown_field`: refused values beyond the 20 listed.",
     },
 }
 
