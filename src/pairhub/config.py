@@ -61,6 +61,13 @@ class Settings(BaseSettings):
     # subscriptions across its restarts (docs/mqtt.md).
     mqtt_share_group: str | None = Field(None, pattern=r"^[^/+#$]+$")
     max_body_bytes: int = Field(2 * 1024 * 1024, gt=0)
+    # Limits on HTTP connections, enforced before the application (entrypoints/http_limits.py).
+    http_max_header_bytes: int = Field(32 * 1024, ge=1024)
+    http_max_headers: int = Field(100, ge=10)
+    http_header_timeout: float = Field(10.0, gt=0)
+    http_body_timeout: float = Field(30.0, gt=0)
+    http_keep_alive: float = Field(5.0, gt=0)
+    http_max_connections: int = Field(2048, ge=1)
 
     @field_validator("mqtt_partition")
     @classmethod

@@ -26,9 +26,16 @@ _HTTP_CODES = {
     404: "not_found",
     405: "method_not_allowed",
     406: "not_acceptable",
+    408: "request_timeout",
     413: "payload_too_large",
     415: "unsupported_media_type",
+    431: "request_header_fields_too_large",
 }
+
+
+def code_of_status(status: int) -> str:
+    """The code of a refusal known only by its HTTP status."""
+    return _HTTP_CODES.get(status, "http_error")
 
 
 # Every `code` a problem can carry; `/openapi.json` lists them so generated clients get an enum.
