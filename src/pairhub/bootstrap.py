@@ -102,9 +102,14 @@ class Container:
         self.database.on_units_changed(self.ingest.paired_units.forget)
         self.taken_messages = TakenMessages(self.storage, self.clock)
         self.organizations = Organizations(
-            self.storage, self.clock, on_auto_pairing_switch=self.auto_pairing.switch_organization
+            self.storage,
+            self.clock,
+            self.cursors,
+            on_auto_pairing_switch=self.auto_pairing.switch_organization,
         )
-        self.assets = Assets(self.storage, self.clock, on_vin_change=self.auto_pairing.rematch_organization)
+        self.assets = Assets(
+            self.storage, self.clock, self.cursors, on_vin_change=self.auto_pairing.rematch_organization
+        )
         self.units = Units(self.storage, self.clock, self.cursors)
         self.pairing = Pairing(self.storage, self.clock, self.cursors)
         self.feed = Feed(self.storage, self.cursors)

@@ -44,9 +44,11 @@ class Hub:
         self.auto_pairing = AutoPairing(self.storage, self.clock, POLICY)
         self.ingest = Ingest(self.storage, self.clock, self.auto_pairing)
         self.organizations = Organizations(
-            self.storage, self.clock, on_auto_pairing_switch=self.auto_pairing.switch_organization
+            self.storage, self.clock, CURSORS, on_auto_pairing_switch=self.auto_pairing.switch_organization
         )
-        self.assets = Assets(self.storage, self.clock, on_vin_change=self.auto_pairing.rematch_organization)
+        self.assets = Assets(
+            self.storage, self.clock, CURSORS, on_vin_change=self.auto_pairing.rematch_organization
+        )
         self.units = Units(self.storage, self.clock, CURSORS)
         self.pairing = Pairing(self.storage, self.clock, CURSORS)
 

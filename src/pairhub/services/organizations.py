@@ -10,7 +10,7 @@ from pairhub.domain.errors import Forbidden, NotFound
 from pairhub.domain.organizations import ApiKey, Organization
 from pairhub.ports import Clock, Storage, UnitOfWork
 from pairhub.services.auth import hash_key, new_api_key
-from pairhub.services.pagination import Page, paginate
+from pairhub.services.pagination import CursorKind, Cursors, Page
 
 AutoPairingSwitchHook = Callable[[UnitOfWork, str, bool, int], None]
 """Called in the unit of work when auto pairing is switched: (uow, org id, enabled, now)."""
@@ -39,10 +39,15 @@ class Organizations:
     """Use cases on organizations and API keys."""
 
     def __init__(
-        self, storage: Storage, clock: Clock, on_auto_pairing_switch: AutoPairingSwitchHook | None = None
+        self,
+        storage: Storage,
+        clock: Clock,
+        cursors: Cursors,
+        on_auto_pairing_switch: AutoPairingSwitchHook | None = None,
     ) -> None:
         self._storage = storage
         self._clock = clock
+        self._cursors = cursors
         self._on_auto_pairing_switch = on_auto_pairing_switch
 
     def create(
@@ -64,8 +69,11 @@ class Organizations:
     def list(self, only_id: str | None, after: str | None, limit: int) -> Page[Organization]:
         """Organizations by id; `only_id` narrows the list to the caller's own."""
         with self._storage.read() as uow:
-            found = uow.organizations.list(only_id, after, limit + 1)
-        return paginate(found, limit, lambda organization: organization.id)
+            last = self._cursors.decode_id(CursorKind.ORGANIZATIONS, "", after)
+            found = uow.organizations.list(only_id, last, limit + 1)
+        return self._cursors.paginate_by_id(
+            CursorKind.ORGANIZATIONS, "", found, limit, lambda found: found.id
+        )
 
     def update(
         self,

@@ -262,9 +262,12 @@ class Subscriptions:
         """The organization's subscriptions by id."""
         with self._storage.read() as uow:
             self._organization(uow, organization_id)
-            found = uow.subscriptions.list(organization_id, after, limit + 1)
+            last = self._cursors.decode_id(CursorKind.SUBSCRIPTIONS, organization_id, after)
+            found = uow.subscriptions.list(organization_id, last, limit + 1)
             views = [self._view(uow, sub) for sub in found]
-        return paginate(views, limit, lambda view: view.record.id)
+        return self._cursors.paginate_by_id(
+            CursorKind.SUBSCRIPTIONS, organization_id, views, limit, lambda view: view.record.id
+        )
 
     def get(self, organization_id: str, subscription_id: str) -> SubscriptionView:
         """One subscription."""

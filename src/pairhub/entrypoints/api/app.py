@@ -191,10 +191,16 @@ class SecurityHeaders:
             await self.app(scope, receive, send)
             return
 
+        path: str = scope["path"]
+        is_page = path.startswith("/ui") and not path.startswith("/ui/static")
+
         async def with_headers(message: Message) -> None:
             if message["type"] == "http.response.start":
                 present = {name.lower() for name, _ in message.get("headers", [])}
                 extra = [(name, value) for name, value in SECURITY_HEADERS if name not in present]
+                if is_page and b"cache-control" not in present:
+                    # A page shows an organization's data (and a new secret, once): no cache keeps it.
+                    extra.append((b"cache-control", b"no-store"))
                 message = {**message, "headers": [*message.get("headers", []), *extra]}
             await send(message)
 

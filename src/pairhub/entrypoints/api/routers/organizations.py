@@ -9,6 +9,7 @@ from fastapi import APIRouter, Response
 from pairhub.entrypoints.api import presenters
 from pairhub.entrypoints.api.deps import (
     DEFAULT_LIMIT,
+    NO_STORE,
     AdminDep,
     AfterDep,
     ContainerDep,
@@ -78,7 +79,7 @@ def update_organization(
     return presenters.organization(changed)
 
 
-@router.post("/{org_id}/api-keys", status_code=201, response_model=ApiKeyOut)
+@router.post("/{org_id}/api-keys", status_code=201, response_model=ApiKeyOut, dependencies=NO_STORE)
 def create_api_key(org_id: str, _: AdminDep, c: ContainerDep) -> dict[str, Any]:
     """Create an organization API key; the key is shown once."""
     created, key = c.organizations.create_api_key(org_id)
