@@ -15,6 +15,7 @@ from prometheus_client import start_http_server
 from pairhub.adapters import secret_keys
 from pairhub.adapters.clock import SystemClock
 from pairhub.adapters.http.sender import AiohttpSender
+from pairhub.adapters.http.signing import StandardWebhookKeys, StandardWebhookSigner
 from pairhub.adapters.http.ssrf import Resolver, TargetGuard, system_resolver
 from pairhub.adapters.mqtt.broker import BrokerStatus
 from pairhub.adapters.secret_box import SecretBox
@@ -23,12 +24,14 @@ from pairhub.adapters.sql.engine import Database, make_engine
 from pairhub.adapters.sql.notifications import ChangeListener
 from pairhub.adapters.sql.uow import SqlStorage
 from pairhub.config import Settings
+from pairhub.domain.subscriptions import SubscriptionSettings
 from pairhub.ports import Clock, Sender, Storage
 from pairhub.services.assets import Assets
 from pairhub.services.auth import Authenticator, Sessions
 from pairhub.services.auto_pairing import AutoPairing, AutoPairingPolicy
 from pairhub.services.auto_pairing.resolve import Matcher, match
 from pairhub.services.delivery import Delivery, DeliveryConfig
+from pairhub.services.delivery_log import DeliveryLog
 from pairhub.services.feed import Feed
 from pairhub.services.feeds import Feeds
 from pairhub.services.ingest import Ingest
@@ -76,6 +79,7 @@ class Container:
     feeds: Feeds = field(init=False)
     overview: Overview = field(init=False)
     subscriptions: Subscriptions = field(init=False)
+    delivery_log: DeliveryLog = field(init=False)
     delivery: Delivery = field(init=False)
     delivery_worker: DeliveryWorker = field(init=False)
     auto_pairing: AutoPairing = field(init=False)
@@ -121,7 +125,14 @@ class Container:
 
     def _wire_delivery(self) -> None:
         settings = self.settings
-        self.subscriptions = Subscriptions(self.storage, self.clock, self.target_guard, self.cursors)
+        self.subscriptions = Subscriptions(
+            self.storage,
+            self.clock,
+            self.target_guard,
+            StandardWebhookKeys(),
+            SubscriptionSettings(per_organization=settings.max_subscriptions_per_organization),
+        )
+        self.delivery_log = DeliveryLog(self.storage, self.clock, self.cursors)
         config = DeliveryConfig(
             schedule_ms=tuple(round(seconds * 1000) for seconds in settings.retry_schedule),
             timeout_s=settings.delivery_timeout,
@@ -132,7 +143,15 @@ class Container:
             poll_interval_s=settings.delivery_poll_interval,
             concurrency=settings.delivery_concurrency,
         )
-        self.delivery = Delivery(self.subscriptions, self.clock, SystemClock(), config, self.sender_factory)
+        self.delivery = Delivery(
+            self.subscriptions,
+            self.delivery_log,
+            self.clock,
+            SystemClock(),
+            config,
+            self.sender_factory,
+            StandardWebhookSigner(),
+        )
         self.delivery_worker = DeliveryWorker(self.storage, self.clock, self.delivery, jitter=self.jitter)
 
     async def deliver_webhooks(self, stopping: asyncio.Event) -> None:

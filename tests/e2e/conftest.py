@@ -29,23 +29,21 @@ PHONE = {"width": 390, "height": 844}
 
 
 MISSING_BROWSER = f"{CHROMIUM} not found (apt-get install chromium)"
-_ignored_modules: list[str] = []
+UI_MODULES = sorted(path.name for path in Path(__file__).parent.glob("test_ui_*.py"))
 
 
 def pytest_ignore_collect(collection_path: Path, config: pytest.Config) -> bool | None:
     """Without the browser, leave the UI test modules out (the summary says so in one line)."""
-    if collection_path.name.startswith("test_ui_") and not CHROMIUM.exists():
-        _ignored_modules.append(collection_path.name)
+    if collection_path.name in UI_MODULES and not CHROMIUM.exists():
         return True
     return None
 
 
 def pytest_terminal_summary(terminalreporter: Any) -> None:
-    """The one line that explains the missing UI tests."""
-    if _ignored_modules:
-        count = len(_ignored_modules)
+    """The one line that explains the missing UI tests (printed by the controller under pytest-xdist too)."""
+    if not CHROMIUM.exists():
         terminalreporter.write_line(
-            f"SKIPPED {count} UI end-to-end test modules: {MISSING_BROWSER}", yellow=True
+            f"SKIPPED {len(UI_MODULES)} UI end-to-end test modules: {MISSING_BROWSER}", yellow=True
         )
 
 
@@ -193,14 +191,19 @@ def _wait_until_ready(api: httpx.Client, process: subprocess.Popen[bytes], log: 
     raise RuntimeError(f"pairhub serve did not become ready:\n{log.read_text()}")
 
 
-@pytest.fixture(scope="session")
+@pytest.fixture(scope="module")
 def playwright() -> Iterator[Playwright]:
-    """The Playwright driver."""
+    """The Playwright driver, open for one module at a time.
+
+    While it is open it keeps its event loop registered as the running one, which breaks any asyncio
+    test run meanwhile in the same process; under pytest-xdist a worker runs other modules after this
+    one, so the driver closes with each module.
+    """
     with sync_playwright() as driver:
         yield driver
 
 
-@pytest.fixture(scope="session")
+@pytest.fixture(scope="module")
 def browser(playwright: Playwright, _chromium: Path) -> Iterator[Browser]:
     """Debian's headless Chromium."""
     launched = playwright.chromium.launch(

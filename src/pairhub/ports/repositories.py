@@ -8,6 +8,7 @@ from typing import Protocol
 from pairhub.domain.assets import Asset
 from pairhub.domain.delivery import BatchStatus
 from pairhub.domain.diagnosis import Diagnosis
+from pairhub.domain.fair_shares import Candidate
 from pairhub.domain.feeds import Feed
 from pairhub.domain.model import AutoPairingState
 from pairhub.domain.organizations import ApiKey, Organization, Session
@@ -279,8 +280,15 @@ class SubscriptionRepository(Protocol):
         """Remove a subscription with its batches and attempt log."""
         ...
 
-    def claim(self, worker: str, now: int, lease_ms: int, limit: int, busy: Collection[str]) -> list[str]:
-        """Lease up to `limit` subscriptions with due work and no live lease, never one in `busy`."""
+    def candidates(
+        self, now: int, busy: Collection[str], per_organization: int, limit: int
+    ) -> list[Candidate]:
+        """Subscriptions with due work and no live lease, not leased: each organization's first, then
+        each one's second, … (at most `per_organization` each), least recently leased first."""
+        ...
+
+    def lease(self, subscription_ids: Collection[str], worker: str, now: int, until: int) -> list[str]:
+        """Lease those of these subscriptions that are still free; return their ids."""
         ...
 
     def leased(
@@ -294,6 +302,10 @@ class SubscriptionRepository(Protocol):
 
     def release(self, subscription_ids: Collection[str], worker: str) -> None:
         """Give leases back."""
+        ...
+
+    def count(self, organization_id: str) -> int:
+        """How many subscriptions an organization has."""
         ...
 
     def count_on_hold(self) -> int:

@@ -74,6 +74,7 @@ PROBLEM_CODES = frozenset(
         "organization_not_found",
         "reserved_header",
         "storage_full",
+        "subscription_limit_reached",
         "subscription_not_found",
         "token_url_refused",
         "too_many_custom_headers",
