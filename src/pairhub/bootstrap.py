@@ -130,6 +130,7 @@ class Container:
             self.clock,
             self.target_guard,
             StandardWebhookKeys(),
+            self.cursors,
             SubscriptionSettings(per_organization=settings.max_subscriptions_per_organization),
         )
         self.delivery_log = DeliveryLog(self.storage, self.clock, self.cursors)

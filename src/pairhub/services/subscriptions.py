@@ -24,7 +24,7 @@ from pairhub.domain.subscriptions import (
 from pairhub.ports import Clock, EventQuery, Storage, UnitOfWork
 from pairhub.ports.webhooks import SigningKeys, TargetRefused, UrlGuard
 from pairhub.services import organizations
-from pairhub.services.pagination import Page, paginate
+from pairhub.services.pagination import CursorKind, Cursors, Page
 
 EVENT_GROUP = "asset"
 PENDING_READ = 50
@@ -145,12 +145,14 @@ class Subscriptions:
         clock: Clock,
         guard: UrlGuard,
         keys: SigningKeys,
+        cursors: Cursors,
         settings: SubscriptionSettings = DEFAULTS,
     ) -> None:
         self._storage = storage
         self._clock = clock
         self._guard = guard
         self._keys = keys
+        self._cursors = cursors
         self.settings = settings
 
     def _check_url(self, url: str) -> None:
