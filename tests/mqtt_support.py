@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import asyncio
+import getpass
 import shutil
+import signal
 import socket
 import subprocess
 import time
@@ -41,38 +43,82 @@ def _free_port() -> int:
         return port
 
 
-@contextmanager
-def running_broker(workdir: Path, port: int | None = None) -> Iterator[Broker]:
-    """Start Mosquitto with a config written here: loopback only, unlimited queues for offline sessions."""
-    if MOSQUITTO is None:
-        pytest.skip(MISSING)
-    port = port or _free_port()
-    config = workdir / "mosquitto.conf"
-    config.write_text(
-        f"listener {port} 127.0.0.1\n"
-        "allow_anonymous true\n"
-        "persistence false\n"
-        # A persistent session keeps every message it has not acknowledged (the default drops past 1000).
-        "max_queued_messages 0\n"
-        "max_inflight_messages 100\n"
-    )
-    log = (workdir / "mosquitto.log").open("wb")
-    process = subprocess.Popen([MOSQUITTO, "-c", str(config)], stdout=log, stderr=subprocess.STDOUT)
-    try:
+class Mosquitto:
+    """A Mosquitto process of the test, on a port and a directory of its own, that can be restarted."""
+
+    def __init__(self, workdir: Path, port: int | None = None, persistence: bool = False) -> None:
+        if MOSQUITTO is None:
+            pytest.skip(MISSING)
+        self.workdir = workdir
+        self.port = port or _free_port()
+        self.config = workdir / "mosquitto.conf"
+        lines = [
+            f"listener {self.port} 127.0.0.1",
+            "allow_anonymous true",
+            # A persistent session keeps every message it has not acknowledged (the default drops past 1000).
+            "max_queued_messages 0",
+            "max_inflight_messages 100",
+        ]
+        if persistence:
+            lines += [
+                "persistence true",
+                f"persistence_location {workdir}/",
+                # Started as root, Mosquitto would switch to its own user, which cannot write here.
+                f"user {getpass.getuser()}",
+            ]
+        else:
+            lines.append("persistence false")
+        self.config.write_text("\n".join(lines) + "\n")
+        self.process: subprocess.Popen[bytes] | None = None
+
+    @property
+    def broker(self) -> Broker:
+        """Its address."""
+        return Broker(self.port)
+
+    def start(self) -> None:
+        """Start it and wait until it accepts connections."""
+        with (self.workdir / "mosquitto.log").open("ab") as log:
+            self.process = subprocess.Popen([MOSQUITTO, "-c", str(self.config)], stdout=log, stderr=log)
         deadline = time.monotonic() + 10
         while time.monotonic() < deadline:
             try:
-                socket.create_connection(("127.0.0.1", port), timeout=0.2).close()
-                break
+                socket.create_connection(("127.0.0.1", self.port), timeout=0.2).close()
+                return
             except OSError:
-                if process.poll() is not None:
-                    raise RuntimeError((workdir / "mosquitto.log").read_text()) from None
+                if self.process.poll() is not None:
+                    raise RuntimeError((self.workdir / "mosquitto.log").read_text()) from None
                 time.sleep(0.05)
-        yield Broker(port)
+        raise RuntimeError("mosquitto did not start")
+
+    def stop(self, sig: signal.Signals = signal.SIGTERM) -> None:
+        """Stop it with `sig` (SIGTERM: it saves its persistence first; SIGKILL: it does not)."""
+        if self.process is not None and self.process.poll() is None:
+            self.process.send_signal(sig)
+            self.process.wait(timeout=10)
+        self.process = None
+
+    def save(self) -> None:
+        """Have it write its persistence file now (SIGUSR1) and wait until it has."""
+        assert self.process is not None
+        database = self.workdir / "mosquitto.db"
+        before = database.stat().st_mtime_ns if database.exists() else 0
+        self.process.send_signal(signal.SIGUSR1)
+        deadline = time.monotonic() + 10
+        while not database.exists() or database.stat().st_mtime_ns == before:
+            assert time.monotonic() < deadline, "mosquitto did not save its persistence"
+            time.sleep(0.02)
+
+
+@contextmanager
+def running_broker(workdir: Path, port: int | None = None, persistence: bool = False) -> Iterator[Broker]:
+    """Start Mosquitto with a config written here: loopback only, unlimited queues for offline sessions."""
+    mosquitto = Mosquitto(workdir, port, persistence)
+    mosquitto.start()
+    try:
+        yield mosquitto.broker
     finally:
-        process.terminate()
-        process.wait(timeout=10)
-        log.close()
+        mosquitto.stop()
 
 
 async def publish(broker: Broker, messages: list[tuple[str, object]]) -> None:

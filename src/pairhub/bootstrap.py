@@ -49,6 +49,7 @@ from pairhub.services.pairing import Pairing
 from pairhub.services.people import People
 from pairhub.services.recovery import Recovery
 from pairhub.services.subscriptions import Subscriptions
+from pairhub.services.taken_messages import TakenMessages
 from pairhub.services.throttle import SignInThrottle
 from pairhub.services.units import Units
 from pairhub.worker.runner import DeliveryWorker
@@ -102,6 +103,7 @@ class Container:
     delivery_worker: DeliveryWorker = field(init=False)
     auto_pairing: AutoPairing = field(init=False)
     ingest: Ingest = field(init=False)
+    taken_messages: TakenMessages = field(init=False)
 
     def __post_init__(self) -> None:
         self.cursors = Cursors(self.secret_box)
@@ -130,10 +132,16 @@ class Container:
         self.ingest = Ingest(self.storage, self.clock, self.auto_pairing, paired_units=PairedUnits(cache_on))
         if database is not None:
             database.on_units_changed(self.ingest.paired_units.forget)
+        self.taken_messages = TakenMessages(self.storage, self.clock)
         self.organizations = Organizations(
-            self.storage, self.clock, on_auto_pairing_switch=self.auto_pairing.switch_organization
+            self.storage,
+            self.clock,
+            self.cursors,
+            on_auto_pairing_switch=self.auto_pairing.switch_organization,
         )
-        self.assets = Assets(self.storage, self.clock, on_vin_change=self.auto_pairing.rematch_organization)
+        self.assets = Assets(
+            self.storage, self.clock, self.cursors, on_vin_change=self.auto_pairing.rematch_organization
+        )
         self.units = Units(self.storage, self.clock, self.cursors)
         self.pairing = Pairing(self.storage, self.clock, self.cursors)
         self.feed = Feed(self.storage, self.cursors)
@@ -152,6 +160,7 @@ class Container:
             self.clock,
             self.target_guard,
             StandardWebhookKeys(),
+            self.cursors,
             SubscriptionSettings(per_organization=settings.max_subscriptions_per_organization),
         )
         self.delivery_log = DeliveryLog(self.storage, self.clock, self.cursors)

@@ -54,6 +54,15 @@ class Settings(BaseSettings):
     mqtt_url: str | None = None
     mqtt_topic: str = "pairhub/units/+/messages"
     mqtt_client_id: str | None = None
+    # How long the broker keeps pairhub's session (its subscription and the messages it has not taken)
+    # while pairhub is away; MQTT 5's session expiry interval.
+    mqtt_session_expiry: float = Field(604800, gt=0, le=4294967295)
+    # This process's share of the units, `k/n`: several processes split the units by a hash of the
+    # unit id, each with a subscription of its own (which brokers keep across their restarts).
+    mqtt_partition: str = Field("1/1", pattern=r"^[1-9][0-9]*/[1-9][0-9]*$")
+    # A `$share` group instead (the broker splits the messages); only where the broker keeps shared
+    # subscriptions across its restarts (docs/mqtt.md).
+    mqtt_share_group: str | None = Field(None, pattern=r"^[^/+#$]+$")
     max_body_bytes: int = Field(2 * 1024 * 1024, gt=0)
     # Invitation and password-reset links are mailed when set: smtp://user:pass@host:25 or smtps://.
     smtp_url: str | None = Field(
@@ -68,6 +77,22 @@ class Settings(BaseSettings):
     @classmethod
     def _no_trailing_slash(cls, value: str | None) -> str | None:
         return value.rstrip("/") if value else None
+
+    # Limits on HTTP connections, enforced before the application (entrypoints/http_limits.py).
+    http_max_header_bytes: int = Field(32 * 1024, ge=1024)
+    http_max_headers: int = Field(100, ge=10)
+    http_header_timeout: float = Field(10.0, gt=0)
+    http_body_timeout: float = Field(30.0, gt=0)
+    http_keep_alive: float = Field(5.0, gt=0)
+    http_max_connections: int = Field(2048, ge=1)
+
+    @field_validator("mqtt_partition")
+    @classmethod
+    def _partition(cls, value: str) -> str:
+        number, count = (int(part) for part in value.split("/"))
+        if number > count:
+            raise ValueError("the partition number is at most the partition count (k/n with k <= n)")
+        return value
 
     @field_validator("retry_schedule", mode="before")
     @classmethod

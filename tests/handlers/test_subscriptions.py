@@ -55,7 +55,7 @@ def subscriptions(storage: MemoryStorage, clock: ManualClock) -> Subscriptions:
     """The use cases over the in-memory storage (the URL guard resolves one public host)."""
     resolver = static_resolver({"hooks.example.com": ["93.184.216.34"]})
     guard = TargetGuard(resolver, allow_private=False, allow_insecure=False)
-    return Subscriptions(storage, clock, guard, StandardWebhookKeys())
+    return Subscriptions(storage, clock, guard, StandardWebhookKeys(), CURSORS)
 
 
 @pytest.fixture
@@ -256,7 +256,7 @@ def test_creating_past_the_cap_of_an_organization_is_refused(
         static_resolver({"hooks.example.com": ["93.184.216.34"]}), allow_private=False, allow_insecure=False
     )
     capped = Subscriptions(
-        storage, clock, guard, StandardWebhookKeys(), SubscriptionSettings(per_organization=1)
+        storage, clock, guard, StandardWebhookKeys(), CURSORS, SubscriptionSettings(per_organization=1)
     )
     capped.create(ORG, url=URL, event_version=1, names=["unit.paired"])
 

@@ -17,8 +17,8 @@ from pairhub.adapters.clock import ManualClock
 from pairhub.adapters.mqtt.broker import Broker as BrokerAddress
 from pairhub.bootstrap import Container
 from pairhub.domain.vin import MatchResult
-from pairhub.entrypoints.mqtt import MqttIngest
-from pairhub.entrypoints.simulate import Simulation
+from pairhub.entrypoints.mqtt import MqttIngest, Subscription, refusal_topic
+from pairhub.entrypoints.simulate import Simulation, say
 from pairhub.entrypoints.simulate import run as run_simulation
 from pairhub.ports import AssetRepository
 from pairhub.services.auto_pairing.resolve import match
@@ -46,8 +46,11 @@ async def _until(condition: Callable[[], bool], within_s: float = 20) -> None:
 class Subscriber:
     """A running MqttIngest of one container, stopped at the end of the block."""
 
-    def __init__(self, container: Container, broker: Broker, client_id: str) -> None:
-        self.ingest = MqttIngest(container, BrokerAddress.parse(broker.url), TOPIC, client_id)
+    def __init__(
+        self, container: Container, broker: Broker, client_id: str, partition: tuple[int, int] = (1, 1)
+    ) -> None:
+        subscription = Subscription(TOPIC, client_id, partition=partition)
+        self.ingest = MqttIngest(container, BrokerAddress.parse(broker.url), subscription)
         self.stopping = asyncio.Event()
         self.task: asyncio.Task[None] | None = None
 
@@ -210,7 +213,7 @@ async def test_a_broker_outage_is_shown_backed_off_and_resumed(
 
 
 @pytest.mark.postgres
-async def test_two_processes_on_one_shared_subscription_split_the_work_without_duplicates(
+async def test_two_processes_split_the_units_by_partition_without_duplicates(
     postgres_url_fresh: str, broker: Broker, tmp_path: Path
 ) -> None:
     clock = ManualClock()
@@ -225,15 +228,17 @@ async def test_two_processes_on_one_shared_subscription_split_the_work_without_d
             first.assets.create(org.id, vins[unit], None)
             first.units.provision(org.id, unit)
         async with (
-            Subscriber(first, broker, "pairhub-test-shared-a") as one,
-            Subscriber(second, broker, "pairhub-test-shared-b") as two,
+            Subscriber(first, broker, "pairhub-test-shared-a", (1, 2)) as one,
+            Subscriber(second, broker, "pairhub-test-shared-b", (2, 2)) as two,
         ):
             messages: list[tuple[str, object]] = []
             for unit in units:
                 messages += [(unit_topic(unit), {"vin": vins[unit]}), (unit_topic(unit), {"vin": vins[unit]})]
             await publish(broker, messages)
-            await _until(lambda: one.taken + two.taken >= len(messages), within_s=60)
-        assert one.taken > 0 and two.taken > 0, (one.taken, two.taken)
+            # Each subscription gets every message and takes those of its own units.
+            await _until(lambda: min(one.taken, two.taken) >= len(messages), within_s=60)
+        assert one.own > 0 and two.own > 0, (one.own, two.own)
+        assert one.own + two.own == len(messages)
         reasons = _reasons(first, org.id)
         assert Counter(len(found) for found in reasons.values()) == {1: len(units)}
         assert all(found == ["AutoPair"] for found in reasons.values())
@@ -256,3 +261,44 @@ async def test_the_simulator_drives_units_that_pair_through_pairhub(
         simulation.cancel()
     reasons = _reasons(container, org.id)
     assert reasons == {plan.unit_id(number): ["AutoPair"] for number in range(1, 6)}
+
+
+def test_refusals_go_to_a_topic_derived_from_the_configured_one() -> None:
+    assert refusal_topic("pairhub/units/+/messages", "tp:1") == "pairhub/units/tp:1/rejected"
+    assert refusal_topic("fleet/+/up", "tp:1") == "fleet/tp:1/rejected"
+    assert refusal_topic("fleet/+", "tp:1") == "fleet/tp:1/rejected"
+    assert refusal_topic("fleet/+/rejected", "tp:1") == "fleet/tp:1/rejected/rejected"
+
+
+async def test_simulate_on_a_custom_topic_reaches_pairhub_and_hears_its_refusals(
+    api: Api, container: Container, broker: Broker
+) -> None:
+    topic = "fleet/+/up"
+    plan = Simulation(units=3, rate=30.0, duration_s=1.0, unit_prefix="tp:77", topic=topic)
+    org = api.new_org(autoPairingEnabled=True)
+    for number in (1, 2):  # the third unit is not provisioned: refused, and heard as refused
+        api.new_asset(org, plan.vin(number))
+        api.new_unit(org, plan.unit_id(number))
+    subscription = Subscription(topic, "pairhub-test-custom-topic")
+    ingest = MqttIngest(container, BrokerAddress.parse(broker.url), subscription)
+    stopping = asyncio.Event()
+    task = asyncio.create_task(ingest.run(stopping))
+    await _until(lambda: ingest.status.connected)
+    try:
+        outcome = await run_simulation(plan, BrokerAddress.parse(broker.url))
+    finally:
+        stopping.set()
+        await asyncio.wait_for(task, timeout=10)
+    assert outcome.sent > 0 and outcome.unmatched == 0
+    assert outcome.refused["unknown_unit"] > 0
+    assert set(outcome.refused) == {"unknown_unit"}
+    assert _reasons(container, org.id) == {plan.unit_id(n): ["AutoPair"] for n in (1, 2)}
+    said = "\n".join(say(plan, outcome))
+    assert "Every message had a subscriber" in said and "fleet/+/rejected" in said
+
+
+async def test_simulate_says_when_nothing_subscribes(broker: Broker) -> None:
+    plan = Simulation(units=2, rate=50.0, duration_s=0.3, topic="nobody/+/listens")
+    outcome = await run_simulation(plan, BrokerAddress.parse(broker.url))
+    assert outcome.sent > 0 and outcome.unmatched == outcome.sent
+    assert "Nothing subscribes to nobody/+/listens" in "\n".join(say(plan, outcome))

@@ -9,13 +9,12 @@ import pytest
 from hypothesis import example, given, settings
 from hypothesis import strategies as st
 
-from pairhub.entrypoints.api.routers.unit_messages import (
+from pairhub.entrypoints.api.routers.unit_messages import _json_document, _messages_of
+from pairhub.entrypoints.unit_messages import (
     _explained,
-    _hot_body,
-    _hot_messages,
-    _json_document,
-    _messages_of,
     _quick,
+    hot_body,
+    hot_messages,
     parse_message,
 )
 from pairhub.services.ingest import Rejection, UnitMessage
@@ -112,8 +111,8 @@ def _general(body: bytes) -> list[UnitMessage | Rejection]:
 
 def _compiled(body: bytes) -> list[UnitMessage] | None:
     """A request's messages as the compiled decoder takes them, or None when it leaves them to the rest."""
-    hot = _hot_body(body)
-    return None if hot is None else _hot_messages(hot)
+    hot = hot_body(body)
+    return None if hot is None else hot_messages(hot)
 
 
 def _assert_alike(body: bytes) -> None:

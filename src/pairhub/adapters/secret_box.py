@@ -24,8 +24,9 @@ KEY_BYTES = 32
 NONCE_BYTES = 12
 SEALED_PREFIX = "enc1"
 """Stored secrets read `enc1.<key id>.<base64url of nonce and ciphertext>`."""
-MAX_SEALED_CHARS = 64
-"""Longer text is never a position this box sealed (an 8-byte position seals to 32 characters)."""
+MAX_SEALED_CHARS = 200
+"""Longer text is never a cursor this box sealed (an 8-byte position seals to 32 characters, an id of
+at most 100 characters to at most 156)."""
 VARIABLE = "PAIRHUB_SECRET_KEY"
 
 

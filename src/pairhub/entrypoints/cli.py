@@ -321,29 +321,42 @@ def simulate(
     vin_prefix: Annotated[
         str, typer.Option(help="Reported VINs are this prefix and the number.")
     ] = "WDB96340",
+    topic: Annotated[
+        str | None,
+        typer.Option(
+            help="Topic pattern, its `+` the unit id (default: PAIRHUB_MQTT_TOPIC).", metavar="TOPIC"
+        ),
+    ] = None,
 ) -> None:
     """Publish unit traffic over MQTT: each unit reports its VIN and a drifting position."""
     import asyncio
+    import contextlib
+    import os
 
     from pairhub.adapters.mqtt.broker import Broker
-    from pairhub.entrypoints.simulate import Simulation, run
+    from pairhub.entrypoints.simulate import DEFAULT_TOPIC, Outcome, Simulation, run, say, topic_refusal
 
+    pattern = topic or os.environ.get("PAIRHUB_MQTT_TOPIC") or DEFAULT_TOPIC
     try:
         broker = Broker.parse(mqtt)
     except ValueError as error:
         console.print(f"[red]{error}[/red]")
         raise typer.Exit(2) from error
-    plan = Simulation(units, rate, duration, unit_prefix, vin_prefix)
+    refused = topic_refusal(pattern)
+    if refused:
+        console.print(f"[red]{refused}[/red]")
+        raise typer.Exit(2)
+    plan = Simulation(units, rate, duration, unit_prefix, vin_prefix, pattern)
     console.print(
         f"Publishing for units {plan.unit_id(1)}..{plan.unit_id(units)} at {rate:g} messages/s to "
-        f"{broker.host}:{broker.port} (VINs {plan.vin(1)}..{plan.vin(units)}).",
+        f"{broker.host}:{broker.port} on {pattern} (VINs {plan.vin(1)}..{plan.vin(units)}).",
         soft_wrap=True,
     )
-    try:
-        sent = asyncio.run(run(plan, broker))
-    except KeyboardInterrupt:
-        return
-    console.print(f"{sent} messages published.")
+    outcome = Outcome()
+    with contextlib.suppress(KeyboardInterrupt):  # Ctrl-C ends the run; the outcome so far is said
+        asyncio.run(run(plan, broker, outcome))
+    for line in say(plan, outcome):
+        console.print(line, soft_wrap=True)
 
 
 @app.command("import-assets")

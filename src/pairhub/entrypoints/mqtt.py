@@ -1,12 +1,15 @@
-"""Unit messages over MQTT: a shared QoS 1 subscription feeding the ingest use case, acked after commit.
+"""Unit messages over MQTT: a QoS 1 subscription of its own feeding the ingest use case, acked after commit.
 
-Every process (`serve`, `worker`) with `PAIRHUB_MQTT_URL` set joins the shared subscription
-`$share/pairhub/<topic>`, so the broker splits the traffic between them. A message is acknowledged only
-once the ingest request that carried it has committed its outcome; a process that dies before that
-leaves the message unacknowledged in its persistent session, and the broker sends it again. Messages
-are taken in arrival order and acknowledged in that order (as MQTT requires), so one unit's messages
-are applied in the order they were published. Refused messages are counted and published with their
-reason to `pairhub/units/<unitId>/rejected`; nothing is dropped silently.
+Every process (`serve`, `worker`) with `PAIRHUB_MQTT_URL` set subscribes to the topic with an MQTT 5
+session the broker keeps (never a clean start, `PAIRHUB_MQTT_SESSION_EXPIRY`), so what is published
+while pairhub is away, or while the broker restarts with its persistence on, is kept for it. The
+subscription is the process's own rather than a `$share` group, because brokers do not all keep shared
+subscriptions across their restarts (Mosquitto 2.0 does not); several processes split the units instead
+(`PAIRHUB_MQTT_PARTITION=k/n`, by a hash of the unit id), so one unit's messages always go to one
+process, in order. A message is acknowledged only once what it caused is committed; a message the broker
+sends again (DUP) whose digest was taken already is acknowledged without a second effect
+(`services/taken_messages`). Refused messages are counted and published with their reason to the topic
+derived from the configured one (`refusal_topic`); nothing is dropped silently.
 """
 
 from __future__ import annotations
@@ -14,8 +17,9 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import socket
+import zlib
 from collections.abc import Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from typing import Any
 
 import aiomqtt
@@ -26,30 +30,22 @@ from prometheus_client import Counter
 from pairhub.adapters.mqtt.broker import (
     Broker,
     BrokerStatus,
+    Received,
+    Session,
     acknowledge,
     forget_disconnection,
     subscriber_client,
 )
 from pairhub.bootstrap import Container
-from pairhub.entrypoints.api.routers.unit_messages import parse_message
-from pairhub.services.ingest import MAX_MESSAGES, Rejection, UnitMessage
+from pairhub.entrypoints.unit_messages import Delivery, parse_payload
+from pairhub.services.ingest import MAX_MESSAGES, IngestResult, Rejection, UnitMessage
+from pairhub.services.taken_messages import digest_of
 
 log = structlog.get_logger("pairhub.mqtt")
 
 MESSAGES = Counter("pairhub_mqtt_messages_total", "Unit messages taken over MQTT, by outcome.", ["outcome"])
 
-SHARE_GROUP = "pairhub"
-REJECTED_TOPIC = "pairhub/units/{unit_id}/rejected"
 MAX_BACKOFF_S = 30.0
-
-
-@dataclass(frozen=True)
-class Delivery:
-    """The unit messages of one MQTT message, or why the payload was refused as a whole."""
-
-    unit_id: str
-    messages: list[UnitMessage] = field(default_factory=list)
-    rejections: list[Rejection] = field(default_factory=list)
 
 
 def unit_id_of(topic_pattern: str, topic: str) -> str | None:
@@ -63,62 +59,86 @@ def unit_id_of(topic_pattern: str, topic: str) -> str | None:
     return levels[pattern.index("+")] or None
 
 
-def parse_payload(unit_id: str, payload: bytes, first_index: int) -> Delivery:
-    """One MQTT payload: a unit message (the HTTP API's object, `unitId` optional) or an array of them.
+def refusal_topic(topic_pattern: str, unit_id: str) -> str:
+    """Where a refusal of `unit_id` is published: the configured topic with its `+` replaced by the
+    unit id and its last level by `rejected` (`rejected` appended when that level is the `+` itself or
+    already `rejected`, so a refusal never lands on the subscribed topic)."""
+    levels = [unit_id if level == "+" else level for level in topic_pattern.split("/")]
+    last = topic_pattern.split("/")[-1]
+    if last in ("+", "rejected", "#"):
+        return "/".join([*levels, "rejected"])
+    return "/".join([*levels[:-1], "rejected"])
 
-    Indexes continue from `first_index`, so several payloads can share one ingest request.
-    """
-    try:
-        document = orjson.loads(payload)
-    except orjson.JSONDecodeError:
-        return Delivery(
-            unit_id, rejections=[Rejection(first_index, "malformed_json", "The payload is not JSON.")]
-        )
-    items = document if isinstance(document, list) else [document]
-    if len(items) > MAX_MESSAGES:
-        detail = f"At most {MAX_MESSAGES} messages per payload."
-        return Delivery(unit_id, rejections=[Rejection(first_index, "too_many_messages", detail)])
-    delivery = Delivery(unit_id)
-    for offset, item in enumerate(items):
-        index = first_index + offset
-        if isinstance(item, dict):
-            named = item.setdefault("unitId", unit_id)
-            if named != unit_id:
-                detail = f"The payload names unit {named!r} but was published on the topic of {unit_id!r}."
-                delivery.rejections.append(Rejection(index, "unit_id_mismatch", detail))
-                continue
-        parsed = parse_message(index, item)
-        if isinstance(parsed, Rejection):
-            delivery.rejections.append(parsed)
-        else:
-            delivery.messages.append(parsed)
-    return delivery
+
+def parse_partition(partition: str) -> tuple[int, int]:
+    """`k/n` (as validated by the settings) as the pair (k, n)."""
+    number, count = partition.split("/")
+    return int(number), int(count)
+
+
+def partition_of(unit_id: str, count: int) -> int:
+    """The partition (1…count) a unit id belongs to: a stable hash, the same in every process."""
+    return zlib.crc32(unit_id.encode()) % count + 1
+
+
+@dataclass(frozen=True)
+class Subscription:
+    """What one subscriber subscribes to and which of the units it takes."""
+
+    topic: str
+    client_id: str
+    session_expiry_s: float = 604800
+    partition: tuple[int, int] = (1, 1)
+    share_group: str | None = None
+
+    @property
+    def topic_filter(self) -> str:
+        """The filter subscribed to: the topic, or the `$share` group's."""
+        return f"$share/{self.share_group}/{self.topic}" if self.share_group else self.topic
+
+    def takes(self, unit_id: str) -> bool:
+        """Whether this subscriber's partition holds the unit."""
+        number, count = self.partition
+        return count == 1 or partition_of(unit_id, count) == number
 
 
 class MqttIngest:
     """The subscriber: take, ingest, publish refusals, then acknowledge, batch after batch."""
 
-    def __init__(self, container: Container, broker: Broker, topic: str, client_id: str) -> None:
+    def __init__(self, container: Container, broker: Broker, subscription: Subscription) -> None:
         self._container = container
         self._broker = broker
-        self._topic = topic
-        self._client_id = client_id
+        self._subscription = subscription
         self.status: BrokerStatus = container.mqtt_status
         self.taken = 0
         """MQTT messages handled and acknowledged by this subscriber."""
+        self.own = 0
+        """Of those, the messages of this subscriber's partition of the units."""
+        self.duplicates = 0
+        """Messages sent again by the broker that had been taken already (acknowledged, not applied)."""
+        self._warned = False
 
     async def run(self, stopping: asyncio.Event) -> None:
         """Stay subscribed until `stopping` is set, reconnecting with backoff after an outage."""
         self.status.configured = True
+        subscription = self._subscription
         failures = 0
         while not stopping.is_set():
-            client = subscriber_client(self._broker, self._client_id)
+            client, session = subscriber_client(
+                self._broker, subscription.client_id, subscription.session_expiry_s
+            )
             try:
                 async with client:
-                    await client.subscribe(f"$share/{SHARE_GROUP}/{self._topic}", qos=1)
+                    await client.subscribe(subscription.topic_filter, qos=1)
                     self.status.up()
                     failures = 0
-                    log.info("mqtt_subscribed", host=self._broker.host, topic=self._topic)
+                    log.info(
+                        "mqtt_subscribed",
+                        host=self._broker.host,
+                        topic=subscription.topic_filter,
+                        session_resumed=session.present,
+                    )
+                    self._warn_once(session)
                     await self._consume(client, stopping)
             except aiomqtt.MqttError as error:
                 failures += 1
@@ -130,6 +150,34 @@ class MqttIngest:
             finally:
                 forget_disconnection(client)
         self.status.down("stopped")
+
+    def _warn_once(self, session: Session) -> None:
+        """One line at start-up where the guarantee of docs/mqtt.md rests on what pairhub cannot see."""
+        if self._warned:
+            if not session.present and self._subscription.share_group is None:
+                log.warning(
+                    "mqtt_session_lost",
+                    detail="the broker kept no session: messages published "
+                    "while it was restarting without persistence are lost (docs/mqtt.md)",
+                )
+            return
+        self._warned = True
+        doubts = []
+        if self._subscription.share_group:
+            doubts.append("a $share subscription is kept across broker restarts only by some brokers")
+        if not session.present:
+            doubts.append(
+                "the broker had no session for this client id (a first start, or a broker "
+                "that does not persist sessions)"
+            )
+        if session.expiry_s is not None and session.expiry_s < self._subscription.session_expiry_s:
+            doubts.append(f"the broker keeps the session only {session.expiry_s} s")
+        if doubts:
+            log.warning(
+                "mqtt_guarantee_unverified",
+                detail="; ".join(doubts) + ": no message is lost across broker restarts only with the "
+                "broker configured as docs/mqtt.md says",
+            )
 
     async def _consume(self, client: aiomqtt.Client, stopping: asyncio.Event) -> None:
         messages = client.messages
@@ -152,17 +200,32 @@ class MqttIngest:
             stop.cancel()
 
     async def _handle(self, client: aiomqtt.Client, batch: Sequence[aiomqtt.Message]) -> None:
+        topic = self._subscription.topic
+        mine: list[tuple[str, bytes, bytes]] = []
+        resent: set[bytes] = set()
+        for message in batch:
+            unit_id = unit_id_of(topic, message.topic.value) or message.topic.value
+            if not self._subscription.takes(unit_id):
+                continue  # another process's unit: that process takes it from its own subscription
+            payload = message.payload if isinstance(message.payload, bytes) else str(message.payload).encode()
+            digest = digest_of(message.topic.value, payload)
+            mine.append((unit_id, payload, digest))
+            if isinstance(message, Received) and message.dup:
+                resent.add(digest)
+        seen = await asyncio.to_thread(self._container.taken_messages.taken, resent) if resent else set()
         deliveries: list[Delivery] = []
         index = 0
-        for message in batch:
-            unit_id = unit_id_of(self._topic, message.topic.value) or message.topic.value
-            payload = message.payload if isinstance(message.payload, bytes) else str(message.payload).encode()
+        for unit_id, payload, digest in mine:
+            if digest in seen:
+                self.duplicates += 1
+                MESSAGES.labels("duplicate").inc()
+                continue
             delivery = parse_payload(unit_id, payload, index)
             index += max(1, len(delivery.messages) + len(delivery.rejections))
             deliveries.append(delivery)
         taken = [unit_message for delivery in deliveries for unit_message in delivery.messages]
         # Runs the use case in a thread; when it raises, nothing is acknowledged and the broker resends.
-        result = await asyncio.to_thread(self._container.ingest.accept, taken)
+        result = await asyncio.to_thread(self._commit, taken, [d for _, _, d in mine if d not in seen])
         refused_later = {rejection.index: rejection for rejection in result.rejected}
         for delivery in deliveries:
             later = [refused_later[m.index] for m in delivery.messages if m.index in refused_later]
@@ -173,11 +236,23 @@ class MqttIngest:
         for message in batch:
             acknowledge(client, message)
         self.taken += len(batch)
+        self.own += len(mine)
+
+    def _commit(self, taken: list[UnitMessage], digests: list[bytes]) -> IngestResult:
+        """Apply the messages, write their activity and note their digests, before any acknowledgement."""
+        container = self._container
+        result = container.ingest.accept(taken)
+        # The activity of quiet units waits in memory for the next flush; an acknowledged message's
+        # activity must not be lost with the process, so it is written now.
+        container.ingest.flush()
+        container.taken_messages.remember(digests)
+        return result
 
     async def _publish_refusal(self, client: aiomqtt.Client, unit_id: str, refusal: Rejection) -> None:
         body: dict[str, Any] = {"unitId": unit_id, "code": refusal.code, "detail": refusal.detail}
         log.info("mqtt_message_rejected", unit_id=unit_id, code=refusal.code)
-        await client.publish(REJECTED_TOPIC.format(unit_id=unit_id), orjson.dumps(body), qos=1)
+        topic = refusal_topic(self._subscription.topic, unit_id)
+        await client.publish(topic, orjson.dumps(body), qos=1)
 
 
 async def subscriber_loop(container: Container, stopping: asyncio.Event, role: str = "serve") -> None:
@@ -190,5 +265,11 @@ async def subscriber_loop(container: Container, stopping: asyncio.Event, role: s
     if not url:
         return
     settings = container.settings
-    client_id = settings.mqtt_client_id or f"pairhub-{socket.gethostname()}-{role}"
-    await MqttIngest(container, Broker.parse(url), settings.mqtt_topic, client_id).run(stopping)
+    subscription = Subscription(
+        topic=settings.mqtt_topic,
+        client_id=settings.mqtt_client_id or f"pairhub-{socket.gethostname()}-{role}",
+        session_expiry_s=settings.mqtt_session_expiry,
+        partition=parse_partition(settings.mqtt_partition),
+        share_group=settings.mqtt_share_group,
+    )
+    await MqttIngest(container, Broker.parse(url), subscription).run(stopping)

@@ -26,6 +26,7 @@ import uvicorn
 from pairhub import bootstrap
 from pairhub.adapters import logging as pairhub_logging
 from pairhub.config import Settings
+from pairhub.entrypoints import http_limits
 
 if TYPE_CHECKING:
     from fastapi import FastAPI
@@ -57,7 +58,11 @@ def freeze_startup_heap() -> None:
 def serve_api(application: FastAPI, listener: socket.socket) -> None:
     """Answer requests on `listener` until stopped, the heap built so far set aside from collection."""
     freeze_startup_heap()
-    config = uvicorn.Config(application, log_level="warning", access_log=False)
+    container = getattr(application.state, "container", None)
+    limits = http_limits.HttpLimits.of(container.settings) if container else http_limits.HttpLimits()
+    config = uvicorn.Config(
+        application, log_level="warning", access_log=False, **http_limits.uvicorn_options(limits)
+    )
     uvicorn.Server(config).run(sockets=[listener])
 
 

@@ -21,6 +21,7 @@ from pairhub.ports.repositories import (
     PairingRepository,
     SessionRepository,
     SubscriptionRepository,
+    TakenMessageRepository,
     UnitRepository,
     VinCandidates,
 )
@@ -58,6 +59,7 @@ __all__ = [
     "StorageFull",
     "StoredEvent",
     "SubscriptionRepository",
+    "TakenMessageRepository",
     "UnitOfWork",
     "UnitRepository",
     "VinCandidates",

@@ -528,3 +528,19 @@ class IdempotencyRepository(Protocol):
     def release(self, scope: str, key: str, created_at: int) -> None:
         """Forget the key's record made at `created_at` (failed request, or expired record)."""
         ...
+
+
+class TakenMessageRepository(Protocol):
+    """Digests of the MQTT messages taken, to recognize one the broker sends again."""
+
+    def taken(self, digests: Collection[bytes]) -> set[bytes]:
+        """Those of `digests` already taken."""
+        ...
+
+    def remember(self, digests: Collection[bytes], at_ms: int) -> None:
+        """Note these messages as taken at `at_ms` (a digest taken before keeps its row)."""
+        ...
+
+    def keep_newest(self, count: int) -> int:
+        """Forget all but the `count` newest digests; how many were forgotten."""
+        ...

@@ -26,6 +26,7 @@ from pairhub.ports.repositories import (
     PersonRepository,
     SessionRepository,
     SubscriptionRepository,
+    TakenMessageRepository,
     UnitRepository,
 )
 
@@ -187,6 +188,11 @@ class UnitOfWork(Protocol):
     @property
     def idempotency_keys(self) -> IdempotencyRepository:
         """Idempotency keys and their answers."""
+        ...
+
+    @property
+    def taken_messages(self) -> TakenMessageRepository:
+        """Digests of the MQTT messages taken."""
         ...
 
     def savepoint(self) -> AbstractContextManager[None]:

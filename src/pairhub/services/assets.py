@@ -14,7 +14,7 @@ from pairhub.domain.errors import Invalid, NotFound
 from pairhub.domain.overview import AssetOrder
 from pairhub.ports import Clock, Storage, UnitOfWork
 from pairhub.services import audit, organizations
-from pairhub.services.pagination import Page, paginate
+from pairhub.services.pagination import CursorKind, Cursors, Page
 
 RematchHook = Callable[[UnitOfWork, str, int], None]
 """Called in the unit of work after an asset VIN appears or changes: (uow, org id, now)."""
@@ -78,9 +78,12 @@ def _bulk_refusal(
 class Assets:
     """Use cases on assets."""
 
-    def __init__(self, storage: Storage, clock: Clock, on_vin_change: RematchHook | None = None):
+    def __init__(
+        self, storage: Storage, clock: Clock, cursors: Cursors, on_vin_change: RematchHook | None = None
+    ) -> None:
         self._storage = storage
         self._clock = clock
+        self._cursors = cursors
         self._on_vin_change = on_vin_change
 
     def _vin_changed(self, uow: UnitOfWork, organization_id: str, now: int) -> None:
@@ -185,8 +188,11 @@ class Assets:
         text = search.strip() if search else None
         with self._storage.read() as uow:
             organizations.require(uow, organization_id)
-            found = uow.assets.search(organization_id, exact, paired, text or None, after, limit + 1, order)
-            page = paginate(found, limit, lambda asset: asset.id)
+            last = self._cursors.decode_id(CursorKind.ASSETS, organization_id, after)
+            found = uow.assets.search(organization_id, exact, paired, text or None, last, limit + 1, order)
+            page = self._cursors.paginate_by_id(
+                CursorKind.ASSETS, organization_id, found, limit, lambda a: a.id
+            )
             return Page(_with_units(uow, page.items), page.next_cursor)
 
     def named(self, organization_id: str, asset_ids: Collection[str]) -> dict[str, Asset]:

@@ -17,7 +17,7 @@ from pairhub.domain.feeds import Feed, FeedState
 from pairhub.ports import Clock, EventQuery, Storage, UnitOfWork
 from pairhub.services import audit, organizations
 from pairhub.services.feed import event_cursor
-from pairhub.services.pagination import Cursors, Page, paginate
+from pairhub.services.pagination import CursorKind, Cursors, Page
 from pairhub.services.subscriptions import check_events
 
 
@@ -94,8 +94,11 @@ class Feeds:
         """The organization's feeds by id."""
         with self._storage.read() as uow:
             organizations.require_datahub(uow, organization_id)
-            views = [self._view(uow, feed) for feed in uow.feeds.list(organization_id, after, limit + 1)]
-        return paginate(views, limit, lambda view: view.record.id)
+            last = self._cursors.decode_id(CursorKind.FEEDS, organization_id, after)
+            views = [self._view(uow, feed) for feed in uow.feeds.list(organization_id, last, limit + 1)]
+        return self._cursors.paginate_by_id(
+            CursorKind.FEEDS, organization_id, views, limit, lambda view: view.record.id
+        )
 
     def get(self, organization_id: str, feed_id: str) -> FeedView:
         """One feed with its backlog."""

@@ -12,7 +12,7 @@ from pairhub.domain.organizations import ApiKey, KeyScope, Organization
 from pairhub.ports import Clock, Storage, UnitOfWork
 from pairhub.services import audit
 from pairhub.services.auth import hash_key, new_api_key
-from pairhub.services.pagination import Page, paginate
+from pairhub.services.pagination import CursorKind, Cursors, Page
 
 AutoPairingSwitchHook = Callable[[UnitOfWork, str, bool, int], None]
 """Called in the unit of work when auto pairing is switched: (uow, org id, enabled, now)."""
@@ -49,10 +49,15 @@ class Organizations:
     """Use cases on organizations and API keys."""
 
     def __init__(
-        self, storage: Storage, clock: Clock, on_auto_pairing_switch: AutoPairingSwitchHook | None = None
+        self,
+        storage: Storage,
+        clock: Clock,
+        cursors: Cursors,
+        on_auto_pairing_switch: AutoPairingSwitchHook | None = None,
     ) -> None:
         self._storage = storage
         self._clock = clock
+        self._cursors = cursors
         self._on_auto_pairing_switch = on_auto_pairing_switch
 
     def create(
@@ -74,8 +79,11 @@ class Organizations:
     def list(self, only_id: str | None, after: str | None, limit: int) -> Page[Organization]:
         """Organizations by id; `only_id` narrows the list to the caller's own."""
         with self._storage.read() as uow:
-            found = uow.organizations.list(only_id, after, limit + 1)
-        return paginate(found, limit, lambda organization: organization.id)
+            last = self._cursors.decode_id(CursorKind.ORGANIZATIONS, "", after)
+            found = uow.organizations.list(only_id, last, limit + 1)
+        return self._cursors.paginate_by_id(
+            CursorKind.ORGANIZATIONS, "", found, limit, lambda found: found.id
+        )
 
     def update(
         self,
@@ -160,8 +168,11 @@ class Organizations:
         """The organization's keys that are not revoked (expired ones too, marked by their expiry)."""
         with self._storage.read() as uow:
             require(uow, organization_id)
-            found = uow.api_keys.list(organization_id, after, limit + 1)
-        return paginate(found, limit, lambda key: key.id)
+            last = self._cursors.decode_id(CursorKind.API_KEYS, organization_id, after)
+            found = uow.api_keys.list(organization_id, last, limit + 1)
+        return self._cursors.paginate_by_id(
+            CursorKind.API_KEYS, organization_id, found, limit, lambda key: key.id
+        )
 
     def revoke_api_key(self, organization_id: str, key_id: str) -> None:
         """Revoke a key; it stops working at once, and the UI sessions signed in with it end."""

@@ -33,12 +33,21 @@ def paginate(rows: Sequence[T], limit: int, cursor_of: Callable[[T], str]) -> Pa
 
 
 class CursorKind(StrEnum):
-    """The lists whose cursors are positions in a sequence shared by every organization."""
+    """The lists whose cursors are sealed: positions in a sequence shared by every organization, and
+    the lists ordered by id (whose cursor, the last id, would otherwise be a raw id handed back)."""
 
     EVENTS = "events"
     PAIRINGS = "pairings"
     ATTEMPTS = "attempts"
     BATCHES = "batches"
+    ORGANIZATIONS = "organizations"
+    ASSETS = "assets"
+    UNITS = "units"
+    PAIRED_UNITS = "paired-units"
+    PAIRINGS_AS_OF = "pairings-as-of"
+    SUBSCRIPTIONS = "subscriptions"
+    FEEDS = "feeds"
+    API_KEYS = "api-keys"
 
 
 POSITION_BYTES = 8
@@ -69,6 +78,30 @@ class Cursors:
         if opened is None or len(opened) != POSITION_BYTES:
             raise Invalid("invalid_cursor", "The cursor is not one this API handed out for this list.")
         return int.from_bytes(opened, "big")
+
+    def encode_id(self, kind: CursorKind, organization_id: str, last_id: str) -> str:
+        """The cursor after the row `last_id` of a list ordered by id."""
+        return self._sealer.seal(last_id.encode(), _context(kind, organization_id))
+
+    def decode_id(self, kind: CursorKind, organization_id: str, cursor: str | None) -> str | None:
+        """The last id a cursor of `encode_id` holds, None without one; 422 `invalid_cursor` otherwise."""
+        if cursor is None or cursor == "":
+            return None
+        opened = self._sealer.unseal(cursor, _context(kind, organization_id))
+        if opened is None:
+            raise Invalid("invalid_cursor", "The cursor is not one this API handed out for this list.")
+        try:
+            return opened.decode()
+        except UnicodeDecodeError:
+            raise Invalid(
+                "invalid_cursor", "The cursor is not one this API handed out for this list."
+            ) from None
+
+    def paginate_by_id(
+        self, kind: CursorKind, organization_id: str, rows: Sequence[T], limit: int, id_of: Callable[[T], str]
+    ) -> Page[T]:
+        """`paginate`, with the next cursor sealed (`encode_id`)."""
+        return paginate(rows, limit, lambda row: self.encode_id(kind, organization_id, id_of(row)))
 
 
 def _context(kind: CursorKind, organization_id: str) -> bytes:

@@ -75,15 +75,19 @@ class Pairing:
         """The units paired right now, by unit id."""
         with self._storage.read() as uow:
             organizations.require(uow, organization_id)
-            found = uow.units.search(organization_id, True, None, after, limit + 1)
-        return paginate(found, limit, lambda unit: unit.id)
+            last = self._cursors.decode_id(CursorKind.PAIRED_UNITS, organization_id, after)
+            found = uow.units.search(organization_id, True, None, last, limit + 1)
+        return self._cursors.paginate_by_id(CursorKind.PAIRED_UNITS, organization_id, found, limit, _unit_id)
 
     def as_of(self, organization_id: str, at: int, after: str | None, limit: int) -> Page[PairingRecord]:
         """The pairings in force at an instant, from the history, by unit id."""
         with self._storage.read() as uow:
             organizations.require(uow, organization_id)
-            found = uow.pairings.as_of(organization_id, at, after, limit + 1)
-        return paginate(found, limit, lambda entry: entry.unit_id)
+            last = self._cursors.decode_id(CursorKind.PAIRINGS_AS_OF, organization_id, after)
+            found = uow.pairings.as_of(organization_id, at, last, limit + 1)
+        return self._cursors.paginate_by_id(
+            CursorKind.PAIRINGS_AS_OF, organization_id, found, limit, lambda entry: entry.unit_id
+        )
 
     def history(
         self, organization_id: str, unit_id: str | None, after: str | None, limit: int
@@ -96,3 +100,7 @@ class Pairing:
         return paginate(
             found, limit, lambda entry: self._cursors.encode(CursorKind.PAIRINGS, organization_id, entry.seq)
         )
+
+
+def _unit_id(unit: Unit) -> str:
+    return unit.id

@@ -25,7 +25,7 @@ from pairhub.domain.subscriptions import (
 from pairhub.ports import Clock, EventQuery, Storage, UnitOfWork
 from pairhub.ports.webhooks import SigningKeys, TargetRefused, UrlGuard
 from pairhub.services import audit, organizations
-from pairhub.services.pagination import Page, paginate
+from pairhub.services.pagination import CursorKind, Cursors, Page
 
 EVENT_GROUP = "asset"
 PENDING_READ = 50
@@ -152,12 +152,14 @@ class Subscriptions:
         clock: Clock,
         guard: UrlGuard,
         keys: SigningKeys,
+        cursors: Cursors,
         settings: SubscriptionSettings = DEFAULTS,
     ) -> None:
         self._storage = storage
         self._clock = clock
         self._guard = guard
         self._keys = keys
+        self._cursors = cursors
         self.settings = settings
 
     def _check_url(self, url: str) -> None:
@@ -275,9 +277,12 @@ class Subscriptions:
         """The organization's subscriptions by id."""
         with self._storage.read() as uow:
             self._organization(uow, organization_id)
-            found = uow.subscriptions.list(organization_id, after, limit + 1)
+            last = self._cursors.decode_id(CursorKind.SUBSCRIPTIONS, organization_id, after)
+            found = uow.subscriptions.list(organization_id, last, limit + 1)
             views = [self._view(uow, sub) for sub in found]
-        return paginate(views, limit, lambda view: view.record.id)
+        return self._cursors.paginate_by_id(
+            CursorKind.SUBSCRIPTIONS, organization_id, views, limit, lambda view: view.record.id
+        )
 
     def get(self, organization_id: str, subscription_id: str) -> SubscriptionView:
         """One subscription."""

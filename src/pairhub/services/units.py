@@ -67,8 +67,11 @@ class Units:
         """Units in `order` (by id unless told), filtered by pairing or auto-pairing state."""
         with self._storage.read() as uow:
             organizations.require(uow, organization_id)
-            found = uow.units.search(organization_id, paired, state, after, limit + 1, order)
-        return paginate(found, limit, lambda unit: unit.id)
+            last = self._cursors.decode_id(CursorKind.UNITS, organization_id, after)
+            found = uow.units.search(organization_id, paired, state, last, limit + 1, order)
+        return self._cursors.paginate_by_id(
+            CursorKind.UNITS, organization_id, found, limit, lambda unit: unit.id
+        )
 
     def counts(self, organization_id: str) -> UnitCounts:
         """How many of the organization's units are paired, and how many are in each auto-pairing state."""

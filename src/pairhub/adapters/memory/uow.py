@@ -18,6 +18,7 @@ from pairhub.adapters.memory.pairings import MemoryPairings
 from pairhub.adapters.memory.people import MemoryInvitations, MemoryMemberships, MemoryPeople
 from pairhub.adapters.memory.state import MemoryState
 from pairhub.adapters.memory.subscriptions import MemoryAttempts, MemoryBatches, MemorySubscriptions
+from pairhub.adapters.memory.taken_messages import MemoryTakenMessages
 from pairhub.adapters.memory.units import MemoryUnits
 from pairhub.domain.pairings import PairingRecord
 from pairhub.domain.transitions import Transition
@@ -121,6 +122,11 @@ class MemoryUnitOfWork:
     def apply(self, transitions: Sequence[Transition]) -> list[PairingRecord]:
         """Persist unit transitions in bulk (see `adapters/transitions.py`); the history entries closed."""
         return transitions_module.apply(transitions, self.units, self.pairings, self.events, self.diagnoses)
+
+    @cached_property
+    def taken_messages(self) -> MemoryTakenMessages:
+        """Digests of the MQTT messages taken."""
+        return MemoryTakenMessages(self.state)
 
     @contextmanager
     def savepoint(self) -> Iterator[None]:

@@ -4,9 +4,13 @@ from __future__ import annotations
 
 import ssl
 from dataclasses import dataclass
+from typing import Any
 from urllib.parse import unquote, urlsplit
 
 import aiomqtt
+import paho.mqtt.client as mqtt
+from paho.mqtt.packettypes import PacketTypes
+from paho.mqtt.properties import Properties
 from prometheus_client import Gauge
 
 CONNECTED = Gauge("pairhub_mqtt_connected", "1 while the MQTT subscriber is connected to the broker.")
@@ -59,22 +63,66 @@ class BrokerStatus:
         CONNECTED.set(0)
 
 
-def subscriber_client(broker: Broker, client_id: str) -> aiomqtt.Client:
-    """A client with a persistent session that acknowledges QoS 1 messages only when told to."""
+RECEIVE_MAXIMUM = 100
+"""QoS 1 messages the broker may have in flight to the subscriber at once (MQTT 5 receive maximum)."""
+
+
+class Received(aiomqtt.Message):
+    """A message as taken, with the DUP flag the broker set when it sends the message again."""
+
+    dup: bool = False
+
+
+@dataclass
+class Session:
+    """What the broker said of the session on the last connection (its CONNACK)."""
+
+    present: bool = False
+    """The broker still had the session: its subscription and the messages kept for it."""
+    expiry_s: int | None = None
+    """The session expiry the broker granted, when it granted less than asked."""
+
+
+def subscriber_client(
+    broker: Broker, client_id: str, session_expiry_s: float
+) -> tuple[aiomqtt.Client, Session]:
+    """An MQTT 5 client resuming its session that acknowledges QoS 1 messages only when told to."""
+    properties = Properties(PacketTypes.CONNECT)  # type: ignore[no-untyped-call]
+    properties.SessionExpiryInterval = int(session_expiry_s)
+    properties.ReceiveMaximum = RECEIVE_MAXIMUM
     client = aiomqtt.Client(
         broker.host,
         broker.port,
         username=broker.username,
         password=broker.password,
         identifier=client_id,
-        # A persistent session: what was not acknowledged before a crash is sent again on reconnect.
-        clean_session=False,
+        protocol=aiomqtt.ProtocolVersion.V5,
+        # Never a clean start: what was not acknowledged before a crash or a broker restart is sent again.
+        clean_start=False,
+        properties=properties,
         tls_context=ssl.create_default_context() if broker.tls else None,
         keepalive=30,
     )
+    session = Session()
+    paho = client._client
     # aiomqtt acknowledges on receipt; pairhub acknowledges after the commit instead.
-    client._client.manual_ack_set(True)
-    return client
+    paho.manual_ack_set(True)
+
+    def on_connect(
+        inner: mqtt.Client, userdata: Any, flags: Any, reason: Any, connack: Properties | None = None
+    ) -> None:
+        session.present = bool(getattr(flags, "session_present", False))
+        session.expiry_s = getattr(connack, "SessionExpiryInterval", None)
+        client._on_connect(inner, userdata, flags, reason, connack)
+
+    def on_message(inner: mqtt.Client, userdata: Any, message: mqtt.MQTTMessage) -> None:
+        received = Received._from_paho_message(message)
+        received.dup = bool(message.dup)
+        client._queue.put_nowait(received)
+
+    paho.on_connect = on_connect
+    paho.on_message = on_message
+    return client, session
 
 
 def acknowledge(client: aiomqtt.Client, message: aiomqtt.Message) -> None:

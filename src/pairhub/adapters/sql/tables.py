@@ -10,6 +10,7 @@ from sqlalchemy import (
     ForeignKey,
     Index,
     Integer,
+    LargeBinary,
     MetaData,
     String,
     Table,
@@ -376,4 +377,15 @@ idempotency_keys = Table(
     # Headers and body, sealed with the deployment's secret key: an answer may carry a secret.
     Column("answer", Text),
     Index("ix_idempotency_keys_created", "created_at"),
+)
+
+# MQTT messages taken, by digest of topic and payload: a message the broker sends again (its DUP flag
+# set, after a restart of either side) is recognized instead of applied twice. Only the newest rows are
+# kept (`SqlTakenMessages.keep_newest`), as a redelivery is one of the few last messages in flight.
+mqtt_taken = Table(
+    "mqtt_taken",
+    metadata,
+    Column("digest", LargeBinary(16), primary_key=True),
+    Column("taken_at", BigInteger, nullable=False),
+    Index("ix_mqtt_taken_taken_at", "taken_at"),
 )

@@ -23,6 +23,7 @@ from pairhub.adapters.sql.pairings import SqlPairings
 from pairhub.adapters.sql.people import SqlInvitations, SqlMemberships, SqlPeople
 from pairhub.adapters.sql.secret_columns import SecretColumns, reseal_all
 from pairhub.adapters.sql.subscriptions import SqlBatches, SqlSubscriptions
+from pairhub.adapters.sql.taken_messages import SqlTakenMessages
 from pairhub.adapters.sql.units import SqlUnits
 from pairhub.domain.pairings import PairingRecord
 from pairhub.domain.transitions import Transition
@@ -123,6 +124,11 @@ class SqlUnitOfWork:
     def apply(self, transitions: Sequence[Transition]) -> list[PairingRecord]:
         """Persist unit transitions in bulk (see `adapters/transitions.py`); the history entries closed."""
         return transitions_module.apply(transitions, self.units, self.pairings, self.events, self.diagnoses)
+
+    @cached_property
+    def taken_messages(self) -> SqlTakenMessages:
+        """Digests of the MQTT messages taken."""
+        return SqlTakenMessages(self.connection)
 
     @contextmanager
     def savepoint(self) -> Iterator[None]:

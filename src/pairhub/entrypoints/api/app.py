@@ -11,10 +11,12 @@ from fastapi import Depends, FastAPI
 from fastapi.openapi.docs import get_swagger_ui_html
 from fastapi.responses import FileResponse, HTMLResponse
 from fastapi.staticfiles import StaticFiles
+from starlette.responses import Response
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from pairhub import __version__
 from pairhub.bootstrap import Container
+from pairhub.entrypoints import json_input
 from pairhub.entrypoints.api import deps, openapi, problems, webhooks_doc
 from pairhub.entrypoints.api.idempotency import Idempotency
 from pairhub.entrypoints.api.metrics import HTTP_LATENCY, HTTP_REQUESTS
@@ -91,6 +93,70 @@ class _TooLarge(Exception):
     pass
 
 
+class JsonBounds:
+    """400 `malformed_json` for a JSON body beyond the bounds of `json_input` (nesting, numbers), before
+    a route's parser recurses into it. The unit-message route bounds its own parsing (its fast path
+    decodes a fixed shape that cannot nest) and is left alone here."""
+
+    def __init__(self, app: ASGIApp, skip: frozenset[str] = frozenset({"/v1/unit-messages"})) -> None:
+        self.app = app
+        self.skip = skip
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        """Read a JSON body whole, check it, and hand it on unchanged."""
+        if scope["type"] != "http" or scope["path"] in self.skip or not _is_json(scope):
+            await self.app(scope, receive, send)
+            return
+        chunks: list[bytes] = []
+        while True:
+            message = await receive()
+            if message["type"] != "http.request":
+                await self.app(scope, _replay([], message, receive), send)
+                return
+            chunks.append(message.get("body", b""))
+            if not message.get("more_body", False):
+                break
+        body = b"".join(chunks)
+        refusal = json_input.screen(body) if body else None
+        if refusal is not None:
+            await _refused(refusal)(scope, receive, send)
+            return
+        await self.app(scope, _replay([body], None, receive), send)
+
+
+def _refused(refusal: json_input.Refusal) -> Response:
+    """400 `malformed_json`, or one validation error for a container too large to explain member by member."""
+    if refusal.status == 400:
+        return problems.problem(400, "malformed_json", refusal.detail)
+    error = {
+        "location": ["body", *(part[: problems.MAX_LOCATION_PART] for part in refusal.where)],
+        "message": refusal.detail,
+        "type": "too_long",
+    }
+    detail = "The request does not match the expected shape."
+    return problems.problem(422, "validation_error", detail, extra={"errors": [error]})
+
+
+def _is_json(scope: Scope) -> bool:
+    for name, value in scope["headers"]:
+        if name == b"content-type":
+            kind: bytes = value.split(b";", 1)[0].strip().lower()
+            return kind == b"application/json" or kind.endswith(b"+json")
+    return False
+
+
+def _replay(chunks: list[bytes], pending: Message | None, receive: Receive) -> Receive:
+    """A `receive` that gives the body read already, then whatever the connection says next."""
+    queued: list[Message] = [{"type": "http.request", "body": chunk, "more_body": False} for chunk in chunks]
+    if pending is not None:
+        queued.append(pending)
+
+    async def replayed() -> Message:
+        return queued.pop(0) if queued else await receive()
+
+    return replayed
+
+
 SECURITY_HEADERS = (
     (b"x-content-type-options", b"nosniff"),
     (b"referrer-policy", b"same-origin"),
@@ -130,10 +196,16 @@ class SecurityHeaders:
             await self.app(scope, receive, send)
             return
 
+        path: str = scope["path"]
+        is_page = path.startswith("/ui") and not path.startswith("/ui/static")
+
         async def with_headers(message: Message) -> None:
             if message["type"] == "http.response.start":
                 present = {name.lower() for name, _ in message.get("headers", [])}
                 extra = [(name, value) for name, value in SECURITY_HEADERS if name not in present]
+                if is_page and b"cache-control" not in present:
+                    # A page shows an organization's data (and a new secret, once): no cache keeps it.
+                    extra.append((b"cache-control", b"no-store"))
                 message = {**message, "headers": [*message.get("headers", []), *extra]}
             await send(message)
 
@@ -245,10 +317,14 @@ def create_app(container: Container, start_background: BackgroundStarter | None 
     ui.install(app)
     _install_docs(app)
 
+    # Innermost first: an idempotent replay sees only bodies the limits let through.
     app.add_middleware(Idempotency)
+    # The body limit sits inside the request ids and metrics, so that a refused body
+    # is logged and counted as the 413 it is (not as an unexpected error).
+    app.add_middleware(JsonBounds)
+    app.add_middleware(BodyLimit, max_bytes=container.settings.max_body_bytes)
     app.add_middleware(RequestIds)
     app.add_middleware(RequestMetrics)
     app.add_middleware(RefuseNul)
     app.add_middleware(SecurityHeaders)
-    app.add_middleware(BodyLimit, max_bytes=container.settings.max_body_bytes)
     return app

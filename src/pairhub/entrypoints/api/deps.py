@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Annotated
 
-from fastapi import Depends, Path, Query, Request
+from fastapi import Depends, Path, Query, Request, Response
 from fastapi.dependencies.models import Dependant
 from fastapi.routing import APIRoute
 from fastapi.security import HTTPBearer
@@ -153,3 +153,12 @@ LimitDep = Annotated[int, Query(ge=1, le=MAX_LIMIT, description="Page size.")]
 AfterDep = Annotated[str | None, Query(max_length=200, description="Cursor from `nextCursor`.")]
 
 __all__ = ["DEFAULT_LIMIT"]
+
+
+def no_store(response: Response) -> None:
+    """An answer that carries a secret is kept by no cache (the secret is shown once)."""
+    response.headers["Cache-Control"] = "no-store"
+
+
+NO_STORE = [Depends(no_store)]
+"""The `dependencies` of a route whose answer carries a secret."""

@@ -37,7 +37,7 @@ PROBLEM_EXTRAS: dict[str, Any] = {
     },
     "errors": {
         "type": "array",
-        "description": "`validation_error`, `unknown_field`: one entry per refused value.",
+        "description": "`validation_error`, `unknown_field`: one entry per refused value, at most 20.",
         "items": {
             "type": "object",
             "properties": {
@@ -47,6 +47,10 @@ PROBLEM_EXTRAS: dict[str, Any] = {
             },
             "required": ["location", "message", "type"],
         },
+    },
+    "moreErrors": {
+        "type": "integer",
+        "description": "`validation_error`, `unknown_field`: refused values beyond the 20 listed.",
     },
 }
 

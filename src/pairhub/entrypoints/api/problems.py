@@ -26,9 +26,16 @@ _HTTP_CODES = {
     404: "not_found",
     405: "method_not_allowed",
     406: "not_acceptable",
+    408: "request_timeout",
     413: "payload_too_large",
     415: "unsupported_media_type",
+    431: "request_header_fields_too_large",
 }
+
+
+def code_of_status(status: int) -> str:
+    """The code of a refusal known only by its HTTP status."""
+    return _HTTP_CODES.get(status, "http_error")
 
 
 # Every `code` a problem can carry; `/openapi.json` lists them so generated clients get an enum.
@@ -172,21 +179,35 @@ def problem(
     return JSONResponse(body, status_code=status, media_type="application/problem+json", headers=sent)
 
 
+MAX_LISTED_ERRORS = 20
+"""A refusal lists at most this many problems, and counts the rest: answers stay proportional."""
+MAX_LOCATION_PART = 100
+"""Characters of a location part (a field name as sent) echoed in a refusal."""
+
+
 def _validation_problem(exc: RequestValidationError) -> JSONResponse:
     errors = exc.errors()
-    if any(error.get("type") == "json_invalid" for error in errors):
-        return problem(400, "malformed_json", "The request body is not valid JSON.")
+    invalid = [error for error in errors[:MAX_LISTED_ERRORS] if error.get("type") == "json_invalid"]
+    if invalid:
+        # Our bounded reader says why (too deep, too many digits); FastAPI's own reader says less.
+        said = str(invalid[0].get("msg", ""))
+        return problem(
+            400, "malformed_json", said if said.endswith(".") else "The request body is not valid JSON."
+        )
     cleaned = [
         {
-            "location": [str(part) for part in error.get("loc", ())],
+            "location": [str(part)[:MAX_LOCATION_PART] for part in error.get("loc", ())],
             "message": str(error.get("msg", "")),
             "type": str(error.get("type", "")),
         }
-        for error in errors
+        for error in errors[:MAX_LISTED_ERRORS]
     ]
     unknown = any(error["type"] == "extra_forbidden" for error in cleaned)
     code = "unknown_field" if unknown else "validation_error"
-    return problem(422, code, "The request does not match the expected shape.", extra={"errors": cleaned})
+    extra: dict[str, Any] = {"errors": cleaned}
+    if len(errors) > MAX_LISTED_ERRORS:
+        extra["moreErrors"] = len(errors) - MAX_LISTED_ERRORS
+    return problem(422, code, "The request does not match the expected shape.", extra=extra)
 
 
 def _allowed_methods(app: FastAPI, path: str) -> list[str]:

@@ -9,7 +9,7 @@ from fastapi.responses import JSONResponse
 
 from pairhub.domain.delivery import SignatureAlgorithm, is_success
 from pairhub.entrypoints.api import subscription_schemas as shapes
-from pairhub.entrypoints.api.deps import DEFAULT_LIMIT, AfterDep, ContainerDep, LimitDep, OrgIdDep
+from pairhub.entrypoints.api.deps import DEFAULT_LIMIT, NO_STORE, AfterDep, ContainerDep, LimitDep, OrgIdDep
 from pairhub.entrypoints.api.problems import ApiError
 from pairhub.entrypoints.api.schemas import PageOut
 
@@ -27,7 +27,11 @@ BatchId = Annotated[str, Path(max_length=64)]
 
 
 @router.post(
-    "", status_code=201, response_model=shapes.SubscriptionSecretOut, response_model_exclude_unset=True
+    "",
+    status_code=201,
+    response_model=shapes.SubscriptionSecretOut,
+    response_model_exclude_unset=True,
+    dependencies=NO_STORE,
 )
 def create_subscription(body: shapes.SubscriptionIn, org_id: OrgIdDep, c: ContainerDep) -> dict[str, Any]:
     """Create a subscription; its HMAC signing `secret` is in this response only."""
@@ -86,7 +90,10 @@ def delete_subscription(sub_id: SubId, org_id: OrgIdDep, c: ContainerDep) -> Res
 
 
 @router.post(
-    "/{sub_id}/rotate-secret", response_model=shapes.SubscriptionSecretOut, response_model_exclude_unset=True
+    "/{sub_id}/rotate-secret",
+    response_model=shapes.SubscriptionSecretOut,
+    response_model_exclude_unset=True,
+    dependencies=NO_STORE,
 )
 def rotate_secret(
     sub_id: SubId, org_id: OrgIdDep, c: ContainerDep, body: shapes.SecretIn | None = None
