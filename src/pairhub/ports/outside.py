@@ -56,6 +56,14 @@ class Sealer(Protocol):
         ...
 
 
+class Mailer(Protocol):
+    """Sends one plain-text mail (invitations and password resets)."""
+
+    def send(self, to: str, subject: str, body: str) -> None:
+        """Hand the mail to the server; raises OSError (or smtplib's errors) when it refuses."""
+        ...
+
+
 class ReadinessProbe(Protocol):
     """What `/readyz` asks of the storage: does it answer, take a write, and is its schema current."""
 

@@ -5,11 +5,12 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from pairhub.domain import units as unit_rules
+from pairhub.domain.audit import AuditAction
 from pairhub.domain.pairings import PairingRecord
 from pairhub.domain.transitions import Transition
 from pairhub.domain.units import Unit
 from pairhub.ports import Clock, Storage
-from pairhub.services import assets, organizations, units
+from pairhub.services import assets, audit, organizations, units
 from pairhub.services.pagination import CursorKind, Cursors, Page, paginate
 
 
@@ -38,6 +39,15 @@ class Pairing:
             if step is None:
                 return PairResult(unit, False)
             uow.apply([Transition(unit, step.unit, step.events, via=via)])
+            audit.note(
+                uow,
+                self._clock.now_ms(),
+                organization_id,
+                AuditAction.PAIRING_CREATED,
+                ("unit", unit_id),
+                {"assetId": unit.asset_id},
+                {"assetId": asset.id},
+            )
             return PairResult(step.unit, True)
 
     def unpair(self, organization_id: str, unit_id: str, via: str = "api") -> PairingRecord:
@@ -50,6 +60,15 @@ class Pairing:
             now = self._clock.now_ms()
             step = unit_rules.on_unpair(unit, asset_vin, now)
             [entry] = uow.apply([Transition(unit, step.unit, step.events, via=via)])
+            audit.note(
+                uow,
+                now,
+                organization_id,
+                AuditAction.PAIRING_DELETED,
+                ("unit", unit_id),
+                {"assetId": unit.asset_id},
+                {"assetId": None},
+            )
             return entry
 
     def snapshot(self, organization_id: str, after: str | None, limit: int) -> Page[Unit]:
