@@ -38,6 +38,7 @@ from pairhub.services.delivery import Delivery, DeliveryConfig
 from pairhub.services.delivery_log import DeliveryLog
 from pairhub.services.feed import Feed
 from pairhub.services.feeds import Feeds
+from pairhub.services.idempotency import IdempotencyKeys
 from pairhub.services.ingest import Ingest
 from pairhub.services.notices import Notices
 from pairhub.services.organizations import Organizations
@@ -46,6 +47,7 @@ from pairhub.services.pagination import Cursors
 from pairhub.services.paired_units import PairedUnits
 from pairhub.services.pairing import Pairing
 from pairhub.services.people import People
+from pairhub.services.recovery import Recovery
 from pairhub.services.subscriptions import Subscriptions
 from pairhub.services.throttle import SignInThrottle
 from pairhub.services.units import Units
@@ -91,6 +93,8 @@ class Container:
     pairing: Pairing = field(init=False)
     feed: Feed = field(init=False)
     feeds: Feeds = field(init=False)
+    idempotency: IdempotencyKeys = field(init=False)
+    recovery: Recovery = field(init=False)
     overview: Overview = field(init=False)
     subscriptions: Subscriptions = field(init=False)
     delivery_log: DeliveryLog = field(init=False)
@@ -133,6 +137,8 @@ class Container:
         self.units = Units(self.storage, self.clock, self.cursors)
         self.pairing = Pairing(self.storage, self.clock, self.cursors)
         self.feed = Feed(self.storage, self.cursors)
+        self.idempotency = IdempotencyKeys(self.storage, self.clock)
+        self.recovery = Recovery(self.storage, self.clock, round(self.settings.event_retention * 1000))
         self.feeds = Feeds(
             self.storage, self.clock, self.cursors, round(self.settings.feed_min_poll_interval * 1000)
         )
@@ -216,6 +222,13 @@ def target_guard(settings: Settings, resolver: Resolver = system_resolver) -> Ta
     )
 
 
+def _sender(guard: TargetGuard, settings: Settings) -> Sender:
+    # Fair shares let attempts in flight run over the pool by what was lent, up to twice the pool: the
+    # connection limit must never be the tighter bound, or one tenant's silent receivers would hold
+    # the connections every other tenant waits for.
+    return AiohttpSender(guard, settings.delivery_timeout, max_connections=2 * settings.delivery_concurrency)
+
+
 @functools.cache
 def _serve_worker_metrics(port: int) -> None:
     # A standalone `pairhub worker` has no API; it serves its own /metrics when a port is configured.
@@ -250,7 +263,7 @@ def build(
     return wire(
         SqlStorage(database, keys.box),
         clock or SystemClock(),
-        sender_factory or (lambda: AiohttpSender(guard, settings.delivery_timeout)),
+        sender_factory or (lambda: _sender(guard, settings)),
         guard,
         settings=settings,
         secret_box=keys.box,

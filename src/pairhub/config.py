@@ -60,6 +60,14 @@ class Settings(BaseSettings):
         None, pattern=r"^smtps?://([^\s@/]+@)?[^\s@/:]+(:[0-9]{1,5})?/?$", repr=False
     )
     smtp_from: str = "pairhub@localhost"
+    # Where people and receivers reach this pairhub (`https://pairhub.example.com`): every link it
+    # gives out (`jwksUrl`, links in the UI) is absolute under it. Unset: links are paths.
+    public_url: str | None = Field(None, pattern=r"^https?://[^/?#\s]+(/[^?#\s]*)?$", max_length=2000)
+
+    @field_validator("public_url")
+    @classmethod
+    def _no_trailing_slash(cls, value: str | None) -> str | None:
+        return value.rstrip("/") if value else None
 
     @field_validator("retry_schedule", mode="before")
     @classmethod

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import uuid
 from collections.abc import Collection
 from dataclasses import replace
@@ -253,7 +254,7 @@ def test_batches_pending_in_order_saved_listed_and_counted(storage: Storage) -> 
         listed = uow.batches.list(sub.id, None, None, 10)
         assert [b.id for b in listed] == [done.id, later.id, first.id]
         assert {b.body for b in listed} == {""}  # the log is read without bodies
-        assert [b.id for b in uow.batches.list(sub.id, None, done.first_seq, 1)] == [later.id]
+        assert [b.id for b in uow.batches.list(sub.id, None, done.log_position, 1)] == [later.id]
         assert [b.id for b in uow.batches.list(sub.id, BatchStatus.FAILED, None, 10)] == [first.id]
         assert uow.batches.pending_events(sub.id) == 2
         assert uow.batches.pending_events(None) == 7
@@ -289,3 +290,38 @@ def test_a_failed_savepoint_undoes_only_its_own_writes(storage: Storage) -> None
             uow.subscriptions.save(replace(sub, description="kept"))
     with storage.read() as uow:
         assert uow.subscriptions.get(sub.id) == replace(sub, description="kept")
+
+
+def test_recovered_batches_repeat_ranges_queue_after_the_cut_ones_and_page_in_the_log(
+    storage: Storage,
+) -> None:
+    sub = _subscription(_organization(storage), 1)
+    cut = _batch(storage, sub)
+    pending = _batch(storage, sub)
+    recovered = replace(cut, id=str(uuid.uuid4()), recovery=1, status=BatchStatus.PENDING)
+    again = replace(pending, id=str(uuid.uuid4()), recovery=1)
+    with storage.write() as uow:
+        uow.subscriptions.add(sub)
+        assert uow.batches.last_recovery(sub.id) == 0
+        uow.batches.add_many([replace(cut, status=BatchStatus.DELIVERED), pending, again, recovered])
+    with storage.read() as uow:
+        assert uow.batches.last_recovery(sub.id) == 1
+        # The batch cut from the cursor first, then the recovery's batches in event order.
+        assert [b.id for b in uow.batches.pending_of([sub.id])[sub.id]] == [
+            pending.id,
+            recovered.id,
+            again.id,
+        ]
+        rebuilt = uow.batches.get(again.id)
+        assert (
+            rebuilt is not None
+            and json.loads(rebuilt.body)["eventsData"] == json.loads(pending.body)["eventsData"]
+        )
+        pages, before = [], None
+        while True:
+            [batch, *more] = uow.batches.list(sub.id, None, before, 2)
+            pages.append(batch.id)
+            if not more:
+                break
+            before = batch.log_position
+        assert pages == [again.id, pending.id, recovered.id, cut.id]

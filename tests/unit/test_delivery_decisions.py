@@ -13,9 +13,9 @@ from pairhub.domain.delivery import (
     MAX_RETRY_AFTER_MS,
     Decision,
     Outcome,
+    RetryPolicy,
     SubscriptionState,
     batch_ready,
-    decide,
     header_refusal,
     hold_reason,
     is_retryable,
@@ -36,16 +36,7 @@ def attempt(
     retry_after_ms: int | None = None,
     jitter: float = 0.0,
 ) -> Decision:
-    return decide(
-        status=status,
-        attempts=attempts,
-        state=state,
-        now=NOW,
-        schedule_ms=SCHEDULE,
-        probe_interval_ms=PROBE,
-        retry_after_ms=retry_after_ms,
-        jitter=jitter,
-    )
+    return RetryPolicy(SCHEDULE, PROBE).decide(status, attempts, state, NOW, retry_after_ms, jitter)
 
 
 @pytest.mark.parametrize("status", [200, 201, 202, 204, 299])

@@ -7,7 +7,7 @@ from dataclasses import replace
 import pytest
 
 from pairhub.domain import subscriptions as rules
-from pairhub.domain.delivery import BatchStatus, Decision, Outcome, SubscriptionState, decide
+from pairhub.domain.delivery import BatchStatus, Decision, Outcome, RetryPolicy, SubscriptionState
 from pairhub.domain.subscriptions import Batch, Subscription
 
 NOW = 1_000_000
@@ -43,16 +43,8 @@ def attempt(
     others: tuple[Batch, ...] = (),
     retry_after_ms: int | None = None,
 ) -> tuple[Subscription, Batch, Decision]:
-    decision = decide(
-        status=status,
-        attempts=batch.scheduled_attempts + 1,
-        state=sub.state,
-        now=NOW,
-        schedule_ms=SCHEDULE,
-        probe_interval_ms=PROBE,
-        retry_after_ms=retry_after_ms,
-        jitter=0.0,
-    )
+    policy = RetryPolicy(SCHEDULE, PROBE)
+    decision = policy.decide(status, batch.scheduled_attempts + 1, sub.state, NOW, retry_after_ms)
     new_sub, new_batch = rules.apply(sub, batch, decision, status=status, error=None, now=NOW, others=others)
     return new_sub, new_batch, decision
 

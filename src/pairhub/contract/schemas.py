@@ -10,6 +10,7 @@ from typing import Any
 
 from pairhub.contract.render import SUPPORTED_VERSIONS
 from pairhub.domain.events import Reason
+from pairhub.domain.vin import MAX_REPORTED_VIN_LENGTH
 
 DRAFT = "https://json-schema.org/draft/2020-12/schema"
 BASE_ID = "https://schemas.pairhub.dev/asset"
@@ -26,7 +27,7 @@ _BATCH_TIME = {
     "description": "UTC, 7 fractional digits.",
 }
 _UNIT_ID = {"type": "string", "pattern": r"^[a-z][a-z0-9]{0,31}:[A-Za-z0-9]{1,64}$"}
-_VIN = {"type": "string", "minLength": 1, "maxLength": 64}
+_VIN = {"type": "string", "minLength": 1, "maxLength": MAX_REPORTED_VIN_LENGTH}
 
 # Which optional keys each unit.paired reason carries (beyond the always-present ones).
 _PAIRED_VARIANTS: dict[Reason, tuple[list[str], list[str]]] = {

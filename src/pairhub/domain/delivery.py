@@ -187,37 +187,43 @@ def retry_delay_ms(failures: int, schedule_ms: Sequence[int], jitter: float) -> 
     return max(0, round(base * factor))
 
 
-def decide(
-    *,
-    status: int | None,
-    attempts: int,
-    state: SubscriptionState,
-    now: int,
-    schedule_ms: Sequence[int],
-    probe_interval_ms: int,
-    retry_after_ms: int | None,
-    jitter: float,
-) -> Decision:
-    """The outcome of an attempt that got `status` (None: timeout or connection error).
+@dataclass(frozen=True)
+class RetryPolicy:
+    """How a batch is tried again: the waits of the retry schedule, then a probe per interval on hold."""
 
-    `attempts` counts the attempts made on the batch including this one.
-    """
-    if is_success(status):
-        return Decision(Outcome.DELIVERED)
-    if status == 410:
-        # The receiver says the endpoint is gone for good: stop sending, keep the batch for a resume.
-        return Decision(Outcome.DISABLED)
-    if not is_retryable(status):
-        # 3xx (redirects are not followed) and other 4xx: the receiver refuses this batch; move on.
-        return Decision(Outcome.FAILED)
-    if state is SubscriptionState.ON_HOLD:
-        return Decision(Outcome.PROBE_FAILED, now + probe_interval_ms)
-    delay = retry_delay_ms(attempts, schedule_ms, jitter)
-    if delay is None:
-        return Decision(Outcome.ON_HOLD, now + probe_interval_ms)
-    if retry_after_ms is not None:
-        delay = max(delay, retry_after_ms)
-    return Decision(Outcome.RETRY, now + delay)
+    schedule_ms: tuple[int, ...]
+    probe_interval_ms: int
+
+    def decide(
+        self,
+        status: int | None,
+        attempts: int,
+        state: SubscriptionState,
+        now: int,
+        retry_after_ms: int | None = None,
+        jitter: float = 0.0,
+    ) -> Decision:
+        """The outcome of an attempt that got `status` (None: timeout or connection error).
+
+        `attempts` counts the attempts of the current schedule including this one; `jitter` is in
+        [-1, 1], chosen by the caller (random in production, fixed in tests).
+        """
+        if is_success(status):
+            return Decision(Outcome.DELIVERED)
+        if status == 410:
+            # The receiver says the endpoint is gone for good: stop sending, keep the batch for a resume.
+            return Decision(Outcome.DISABLED)
+        if not is_retryable(status):
+            # 3xx (redirects are not followed) and other 4xx: the receiver refuses this batch; move on.
+            return Decision(Outcome.FAILED)
+        if state is SubscriptionState.ON_HOLD:
+            return Decision(Outcome.PROBE_FAILED, now + self.probe_interval_ms)
+        delay = retry_delay_ms(attempts, self.schedule_ms, jitter)
+        if delay is None:
+            return Decision(Outcome.ON_HOLD, now + self.probe_interval_ms)
+        if retry_after_ms is not None:
+            delay = max(delay, retry_after_ms)
+        return Decision(Outcome.RETRY, now + delay)
 
 
 def batch_ready(
@@ -247,3 +253,18 @@ def hold_reason(attempts: int, status: int | None, error: str | None) -> str:
     """A human explanation of why a subscription went on hold."""
     last = f"HTTP {status}" if status is not None else (error or "no response")
     return f"{attempts} attempts failed; last: {last}"
+
+
+HMAC_SECRET_PREFIX = "whsec_"
+HMAC_SECRET_BYTES = 32
+_SECRET_TEXT = re.compile(r"whsec_[A-Za-z0-9+/]{43}=")
+"""`whsec_` + standard base64 of 32 bytes: 43 characters and one `=` of padding."""
+
+
+def secret_refusal(secret: str, algorithm: SignatureAlgorithm) -> str | None:
+    """Why a secret brought by the customer cannot sign this subscription, or None when it can."""
+    if algorithm is SignatureAlgorithm.ED25519:
+        return "An ed25519 subscription signs with a key pair pairhub makes; it takes no `secret`."
+    if not _SECRET_TEXT.fullmatch(secret):
+        return "A secret is `whsec_` + base64 of 32 random bytes (as `openssl rand -base64 32` prints)."
+    return None

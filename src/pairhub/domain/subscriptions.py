@@ -33,6 +33,14 @@ ERROR_CHARS = 500
 
 GONE_REASON = "The receiver answered 410 Gone."
 
+RECOVERIES_PER_EVENT = 1 << 16
+"""How many times a subscription's events can be recovered (sent again): the log position packs both."""
+
+
+def log_order(position: int) -> tuple[int, int]:
+    """The (first event, recovery) of a delivery-log position."""
+    return divmod(position, RECOVERIES_PER_EVENT)
+
 
 def clip_error(error: str | None) -> str | None:
     """An error text as stored: None when empty, cut to `ERROR_CHARS`."""
@@ -134,11 +142,18 @@ class Batch:
     event_version: int = 1
     """The payload version and event names the body was cut with: what rebuilds it from the outbox."""
     event_names: tuple[str, ...] = ()
+    recovery: int = 0
+    """0 for a batch cut from the cursor; n for a batch of the subscription's n-th recovery (sent again)."""
 
     @property
     def batch_time_ns(self) -> int:
         """`eventBatchTime`: when the batch was cut."""
         return batch_time_ns(self.created_at)
+
+    @property
+    def log_position(self) -> int:
+        """Where the batch stands in the delivery log (newest first): by first event, then recovery."""
+        return self.first_seq * RECOVERIES_PER_EVENT + self.recovery
 
     @property
     def scheduled_attempts(self) -> int:

@@ -13,6 +13,9 @@ VIN_LENGTH = 17
 MIN_SENSOR_VIN_LENGTH = 6
 SERIAL_START = 11
 """Positions 12-17 (index 11 on) are the serial part: a typo there is a different vehicle."""
+MAX_REPORTED_VIN_LENGTH = 64
+"""The longest VIN a unit may report, as sent: ingest refuses longer ones (`vin_too_long`) and the
+published schemas bound `sensorVIN` by it, so every event carries what its schema allows."""
 
 _VIN_ALPHABET = re.compile(r"[A-HJ-NPR-Z0-9]+")
 # ASCII letters only: `str.upper` turns the long s (U+017F) into `S` and the ligature U+FB05
@@ -36,6 +39,17 @@ def normalize_vin(raw: str | None) -> str:
     # Cut first: whatever follows the terminator is padding from the TBS/EBS, not VIN.
     head = raw.split("*", 1)[0]
     return "".join(head.split()).translate(_NORMALIZED)
+
+
+def is_text(raw: str) -> bool:
+    """True when `raw` is Unicode text that JSON payloads can carry (no lone surrogate)."""
+    if raw.isascii():
+        return True
+    try:
+        raw.encode("utf-8")
+    except UnicodeEncodeError:
+        return False
+    return True
 
 
 def in_vin_alphabet(vin: str) -> bool:

@@ -166,7 +166,10 @@ def _announce(container: bootstrap.Container, base_url: str) -> None:
     console.print(
         f"pairhub {__version__} listening on {base_url}  (API docs: {base_url}/docs)", soft_wrap=True
     )
-    console.print(f"Sign in at {base_url}/ui with the admin token or an organization key.", soft_wrap=True)
+    console.print(
+        f"Sign in at {base_url}/ui as a person (until a platform admin exists, with the admin token).",
+        soft_wrap=True,
+    )
 
 
 def _describe_database(url: str) -> str:

@@ -3,8 +3,8 @@
 from __future__ import annotations
 
 import sys
-from collections.abc import Callable
-from contextlib import AbstractContextManager
+from collections.abc import Callable, Iterator
+from contextlib import AbstractContextManager, contextmanager
 from datetime import UTC, datetime
 from typing import Annotated
 
@@ -31,8 +31,17 @@ def _read_password(from_stdin: bool) -> str:
     return str(typer.prompt("Password", hide_input=True, confirmation_prompt=True))
 
 
-def install(admin_app: typer.Typer, app: typer.Typer, opener: Opener, refusals: Refusals) -> None:
+def install(admin_app: typer.Typer, app: typer.Typer, open_database: Opener, refusals: Refusals) -> None:
     """Add these commands to the `pairhub` command line."""
+
+    @contextmanager
+    def opened() -> Iterator[bootstrap.Container]:
+        # Closed when the command is done: its connections are not left to the garbage collector.
+        container = open_database()
+        try:
+            yield container
+        finally:
+            container.close()
 
     @admin_app.command("create-user")
     def create_user(
@@ -50,9 +59,8 @@ def install(admin_app: typer.Typer, app: typer.Typer, opener: Opener, refusals: 
         ] = False,
     ) -> None:
         """Create a person with a password (prompted, or read from stdin) and print their id."""
-        container = opener()
         password = _read_password(password_stdin)
-        with refusals():
+        with opened() as container, refusals():
             person = container.people.create(
                 email,
                 name,
@@ -66,8 +74,7 @@ def install(admin_app: typer.Typer, app: typer.Typer, opener: Opener, refusals: 
     @keys_app.command("list")
     def list_keys(organization_id: str) -> None:
         """List the organization's keys (never the keys themselves)."""
-        container = opener()
-        with refusals():
+        with opened() as container, refusals():
             page = container.organizations.api_keys(organization_id, None, 1000)
         for key in page.items:
             typer.echo(
@@ -86,11 +93,10 @@ def install(admin_app: typer.Typer, app: typer.Typer, opener: Opener, refusals: 
         ] = None,
     ) -> None:
         """Create a key and print it (shown once)."""
-        container = opener()
-        expires = None
-        if expires_in_days is not None:
-            expires = container.clock.now_ms() + expires_in_days * 86_400_000
-        with refusals():
+        with opened() as container, refusals():
+            expires = None
+            if expires_in_days is not None:
+                expires = container.clock.now_ms() + expires_in_days * 86_400_000
             _, key = container.organizations.create_api_key(
                 organization_id, name=name, scope=scope, expires_at=expires, created_by="admin"
             )
@@ -99,8 +105,7 @@ def install(admin_app: typer.Typer, app: typer.Typer, opener: Opener, refusals: 
     @keys_app.command("revoke")
     def revoke_key(organization_id: str, key_id: str) -> None:
         """Revoke a key: refused from the next request on."""
-        container = opener()
-        with refusals():
+        with opened() as container, refusals():
             container.organizations.revoke_api_key(organization_id, key_id)
         typer.echo(f"revoked {key_id}")
 

@@ -8,7 +8,7 @@ raises), and 30 digits overflow a database integer, so numbers are ASCII digits 
 from __future__ import annotations
 
 import re
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from enum import StrEnum
 from typing import TypeVar
 
@@ -69,3 +69,21 @@ def local_instant(text: str | None, utc_offset_minutes: str | None) -> int | Non
             return None
         offset = sign * minutes
     return int(moment.timestamp() * 1000) + offset * 60_000
+
+
+_EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
+MAX_INSTANT_CHARS = 64
+"""An ISO 8601 instant is far shorter; longer text is refused before it is parsed."""
+
+
+def instant(text: str | None) -> int | None:
+    """An ISO 8601 date and time with a UTC offset (`Z` or `+02:00`) as epoch milliseconds, or None."""
+    if not text or len(text) > MAX_INSTANT_CHARS or not text.isascii() or "T" not in text.upper():
+        return None
+    try:
+        moment = datetime.fromisoformat(text)
+    except ValueError:
+        return None
+    if moment.tzinfo is None:
+        return None
+    return (moment - _EPOCH) // timedelta(milliseconds=1)

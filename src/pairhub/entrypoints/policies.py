@@ -140,6 +140,7 @@ UI_ACTIONS: Mapping[tuple[str, str], Action] = {
     ("POST", "/ui/subscriptions/{subscription_id}/delete"): A.SUBSCRIPTIONS_WRITE,
     ("GET", "/ui/subscriptions/{subscription_id}/batches/{batch_id}"): A.ORGANIZATION_READ,
     ("POST", "/ui/subscriptions/{subscription_id}/batches/{batch_id}/redeliver"): A.SUBSCRIPTIONS_WRITE,
+    ("POST", "/ui/subscriptions/{subscription_id}/recover"): A.SUBSCRIPTIONS_WRITE,
     ("GET", "/ui/feeds"): A.ORGANIZATION_READ,
     ("POST", "/ui/feeds"): A.SUBSCRIPTIONS_WRITE,
     ("POST", "/ui/feeds/{feed_id}/pause"): A.SUBSCRIPTIONS_WRITE,

@@ -11,6 +11,7 @@ from pairhub.domain.delivery import BatchStatus
 from pairhub.domain.diagnosis import Diagnosis
 from pairhub.domain.fair_shares import Candidate
 from pairhub.domain.feeds import Feed
+from pairhub.domain.idempotency import StoredAnswer
 from pairhub.domain.model import AutoPairingState
 from pairhub.domain.organizations import ApiKey, Organization, Session
 from pairhub.domain.overview import AssetOrder, DeliveryHour, Latency, UnitOrder
@@ -412,6 +413,10 @@ class SubscriptionRepository(Protocol):
         """
         ...
 
+    def served(self, organization_ids: Collection[str]) -> set[str]:
+        """Those of these organizations whose Datahub subscription is active (webhooks are sent to them)."""
+        ...
+
     def release(self, subscription_ids: Collection[str], worker: str) -> None:
         """Give leases back."""
         ...
@@ -457,9 +462,13 @@ class BatchRepository(Protocol):
         ...
 
     def list(
-        self, subscription_id: str, status: BatchStatus | None, before_first_seq: int | None, limit: int
+        self, subscription_id: str, status: BatchStatus | None, before_position: int | None, limit: int
     ) -> list[Batch]:
         """Batches of a subscription, newest first, with empty bodies."""
+        ...
+
+    def last_recovery(self, subscription_id: str) -> int:
+        """The number of the subscription's latest recovery (0 when its events were never recovered)."""
         ...
 
 
@@ -504,4 +513,20 @@ class FeedRepository(Protocol):
 
     def list(self, organization_id: str, after: str | None, limit: int) -> list[Feed]:
         """The organization's feeds by id after `after`."""
+        ...
+
+
+class IdempotencyRepository(Protocol):
+    """Idempotency keys and the answers given to them."""
+
+    def reserve(self, answer: StoredAnswer) -> StoredAnswer | None:
+        """Claim the key for a request; None when claimed, else the record already held for the key."""
+        ...
+
+    def complete(self, scope: str, key: str, status: int, answer: str) -> None:
+        """Keep the answer given to the key's request."""
+        ...
+
+    def release(self, scope: str, key: str, created_at: int) -> None:
+        """Forget the key's record made at `created_at` (failed request, or expired record)."""
         ...

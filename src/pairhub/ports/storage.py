@@ -18,6 +18,7 @@ from pairhub.ports.repositories import (
     BatchRepository,
     DiagnosisRepository,
     FeedRepository,
+    IdempotencyRepository,
     InvitationRepository,
     MembershipRepository,
     OrganizationRepository,
@@ -69,6 +70,11 @@ class EventQuery:
     before: int | None = None
     reason: str | None = None
     unit_id: str | None = None
+    asset_id: str | None = None
+    since_ms: int | None = None
+    """Only events registered at or after this instant (epoch milliseconds)."""
+    until_ms: int | None = None
+    """Only events registered before this instant (epoch milliseconds)."""
 
 
 class EventStore(Protocol):
@@ -176,6 +182,11 @@ class UnitOfWork(Protocol):
     @property
     def feeds(self) -> FeedRepository:
         """Datahub feeds."""
+        ...
+
+    @property
+    def idempotency_keys(self) -> IdempotencyRepository:
+        """Idempotency keys and their answers."""
         ...
 
     def savepoint(self) -> AbstractContextManager[None]:

@@ -10,7 +10,7 @@ import asyncio
 import contextlib
 import uuid
 from collections.abc import AsyncIterator, Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 import orjson
 from prometheus_client import Histogram
@@ -45,6 +45,15 @@ class DeliveryConfig:
     concurrency: int
     user_agent: str = f"pairhub/{__version__}"
 
+    @property
+    def retry(self) -> delivery.RetryPolicy:
+        """The retry schedule and probe interval as one value."""
+        return delivery.RetryPolicy(self.schedule_ms, self.probe_interval_ms)
+
+
+TEST_HEADER = "webhook-test"
+"""Sent with `true` on a test send only (`webhook-` names are reserved: no custom header clashes)."""
+
 
 @dataclass(frozen=True)
 class Job:
@@ -58,7 +67,7 @@ class Job:
     batch_id: str
     body: bytes
     event_count: int
-    signature_header: str = "X-Signature-256"
+    signature_header: str = delivery.DEFAULT_SIGNATURE_HEADER
     auth: OAuth2ClientCredentials | None = None
     drains: bool = False
     """Nothing else of the subscription was due when the batch was cut: once delivered, recording
@@ -170,4 +179,6 @@ class Delivery:
         event = factory(organization_id, SAMPLE_UNIT_ID, str(uuid.uuid4()), SAMPLE_VIN, now)
         batch_id = str(uuid.uuid4())
         envelope = render_envelope(batch_id, subscription_id, now * 1_000_000, [event], sub.event_version)
-        return job_of(sub, batch_id, orjson.dumps(envelope), 1, now)
+        job = job_of(sub, batch_id, orjson.dumps(envelope), 1, now)
+        # The body is a normal batch (a receiver's parser sees nothing unusual); the header says it is a test.
+        return replace(job, headers={**job.headers, TEST_HEADER: "true"})

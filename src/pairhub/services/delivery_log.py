@@ -70,7 +70,7 @@ class DeliveryLog:
         return paginate(
             views,
             limit,
-            lambda view: self._cursors.encode(CursorKind.BATCHES, organization_id, view.record.first_seq),
+            lambda view: self._cursors.encode(CursorKind.BATCHES, organization_id, view.record.log_position),
         )
 
     @staticmethod

@@ -2,12 +2,27 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from typing import Any
 
 from pairhub.contract.render import EVENTS_BY_VERSION, render_event
 from pairhub.ports import EventQuery, Storage, StoredEvent
 from pairhub.services import organizations
 from pairhub.services.pagination import CursorKind, Cursors, Page, paginate
+
+
+@dataclass(frozen=True)
+class EventFilter:
+    """Which events of the feed to read: by type, reason, unit, asset and registration time."""
+
+    event_type: str | None = None
+    reason: str | None = None
+    unit_id: str | None = None
+    asset_id: str | None = None
+    since_ms: int | None = None
+    """Registered at or after this instant."""
+    until_ms: int | None = None
+    """Registered before this instant."""
 
 
 class Feed:
@@ -17,10 +32,29 @@ class Feed:
         self._storage = storage
         self._cursors = cursors
 
-    def read(self, organization_id: str, after: str | None, version: int, limit: int) -> Page[dict[str, Any]]:
+    def read(
+        self,
+        organization_id: str,
+        after: str | None,
+        version: int,
+        limit: int,
+        only: EventFilter | None = None,
+    ) -> Page[dict[str, Any]]:
         """Events after the cursor; v2 carries `unit.paired` only, as its subscriptions do."""
         position = self._cursors.decode(CursorKind.EVENTS, organization_id, after) or 0
-        query = EventQuery(organization_id, EVENTS_BY_VERSION[version], limit + 1, after=position)
+        only = only or EventFilter()
+        event_types = [name for name in EVENTS_BY_VERSION[version] if only.event_type in (None, name)]
+        query = EventQuery(
+            organization_id,
+            event_types,
+            limit + 1,
+            after=position,
+            reason=only.reason,
+            unit_id=only.unit_id,
+            asset_id=only.asset_id,
+            since_ms=only.since_ms,
+            until_ms=only.until_ms,
+        )
         return self._page(organization_id, query, version, limit)
 
     def recent(

@@ -63,6 +63,12 @@ def _missing(subscription_id: str) -> NotFound:
     return NotFound("subscription_not_found", f"Subscription {subscription_id} does not exist.")
 
 
+def _check_secret(secret: str | None, algorithm: SignatureAlgorithm) -> None:
+    refusal = None if secret is None else delivery.secret_refusal(secret, algorithm)
+    if refusal is not None:
+        raise Invalid("invalid_secret", refusal)
+
+
 def load(uow: UnitOfWork, organization_id: str, subscription_id: str, lock: bool = False) -> Subscription:
     """A subscription of an organization that may receive webhooks; NotFound for any other."""
     organizations.require_datahub(uow, organization_id)
@@ -91,16 +97,16 @@ def check_events(version: int, names: Sequence[str]) -> None:
 
 
 def _check_limits(max_batch_size: int, max_wait_ms: int) -> None:
-    if not 1 <= max_batch_size <= delivery.MAX_BATCH_SIZE:
-        raise Invalid("invalid_batch_size", f"maxBatchSize must be 1 to {delivery.MAX_BATCH_SIZE}.")
-    if not 0 <= max_wait_ms <= delivery.MAX_WAIT_MS:
-        raise Invalid("invalid_max_wait", f"maxWaitMs must be 0 to {delivery.MAX_WAIT_MS}.")
+    if not 1 <= max_batch_size <= DEFAULTS.batch_size_cap:
+        raise Invalid("invalid_batch_size", f"maxBatchSize must be 1 to {DEFAULTS.batch_size_cap}.")
+    if not 0 <= max_wait_ms <= DEFAULTS.wait_cap_ms:
+        raise Invalid("invalid_max_wait", f"maxWaitMs must be 0 to {DEFAULTS.wait_cap_ms}.")
 
 
 def _check_headers(headers: Mapping[str, str]) -> None:
-    if len(headers) > delivery.MAX_CUSTOM_HEADERS:
+    if len(headers) > DEFAULTS.custom_headers_cap:
         raise Invalid(
-            "too_many_custom_headers", f"At most {delivery.MAX_CUSTOM_HEADERS} custom headers are allowed."
+            "too_many_custom_headers", f"At most {DEFAULTS.custom_headers_cap} custom headers are allowed."
         )
     if len({name.lower() for name in headers}) != len(headers):
         raise Invalid("invalid_custom_header", "Custom header names must differ (case-insensitively).")
@@ -211,13 +217,14 @@ class Subscriptions:
         url: str,
         event_version: int,
         names: Sequence[str],
-        max_batch_size: int = 100,
-        max_wait_ms: int = 500,
+        max_batch_size: int = DEFAULTS.max_batch_size,
+        max_wait_ms: int = DEFAULTS.max_wait_ms,
         headers: Mapping[str, str] | None = None,
         description: str | None = None,
-        signature_header: str = delivery.DEFAULT_SIGNATURE_HEADER,
+        signature_header: str = DEFAULTS.signature_header,
         signature_algorithm: SignatureAlgorithm = SignatureAlgorithm.HMAC_SHA256,
         auth: OAuth2ClientCredentials | None = None,
+        secret: str | None = None,
     ) -> tuple[SubscriptionView, str | None]:
         """Create a subscription; only events registered from now on are delivered to it.
 
@@ -229,11 +236,12 @@ class Subscriptions:
         _check_headers(headers)
         _check_signature_header(signature_header, headers)
         _check_auth(auth, headers)
+        _check_secret(secret, signature_algorithm)
         with self._storage.read() as uow:
             self._organization(uow, organization_id)
         self._check_url(url)
         self._check_token_url(auth)
-        secret = self._keys.new_secret(signature_algorithm)
+        secret = secret or self._keys.new_secret(signature_algorithm)
         now = self._clock.now_ms()
         with self._storage.write() as uow:
             self._organization(uow, organization_id)
@@ -322,7 +330,7 @@ class Subscriptions:
             audit.note_subscription(uow, self._clock.now_ms(), AuditAction.SUBSCRIPTION_DELETED, gone, None)
 
     def rotate_secret(
-        self, organization_id: str, subscription_id: str
+        self, organization_id: str, subscription_id: str, secret: str | None = None
     ) -> tuple[SubscriptionView, str | None]:
         """A new secret or key pair; the current one keeps signing alongside it for 24 hours.
 
@@ -330,7 +338,10 @@ class Subscriptions:
         """
         with self._storage.write() as uow:
             sub = load(uow, organization_id, subscription_id, lock=True)
-            sub = rules.rotate(sub, self._keys.new_secret(sub.signature_algorithm), self._clock.now_ms())
+            _check_secret(secret, sub.signature_algorithm)
+            sub = rules.rotate(
+                sub, secret or self._keys.new_secret(sub.signature_algorithm), self._clock.now_ms()
+            )
             uow.subscriptions.save(sub)
             audit.note_subscription(uow, sub.updated_at, AuditAction.SUBSCRIPTION_SECRET_ROTATED, None, sub)
             return self._view(uow, sub), _shown_secret(sub)

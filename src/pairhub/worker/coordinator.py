@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import itertools
 from collections import Counter
 from collections.abc import Awaitable, Callable, Sequence
 
@@ -18,7 +19,7 @@ from pairhub.domain import delivery, fair_shares
 from pairhub.domain.fair_shares import Candidate
 from pairhub.ports import SendResult
 from pairhub.services.delivery import Job
-from pairhub.worker.step import Finished, StepRequest
+from pairhub.worker.step import PER_STEP, Finished, StepRequest
 
 log = structlog.get_logger("pairhub.delivery")
 
@@ -27,6 +28,23 @@ BATCHES_PER_LEASE = 50
 RECORD_WITHIN_S = 0.05
 """A delivery left for the next step is recorded within this long at most, whatever the poll interval:
 the delivery log shows it delivered moments after the receiver answered."""
+
+
+def _in_turns(finished: list[Finished], everything: bool) -> tuple[list[Finished], list[Finished]]:
+    """The finished attempts to record now (each organization's first, then each one's second, …).
+
+    A step records at most `PER_STEP` of them: one tenant's wave of timeouts never makes a step long,
+    and so never every other tenant's next delivery, which waits for it.
+    """
+    if everything or len(finished) <= PER_STEP:
+        return finished, []
+    by_organization: dict[str, list[Finished]] = {}
+    for item in finished:
+        by_organization.setdefault(item.job.organization_id, []).append(item)
+    ordered = [
+        item for turn in itertools.zip_longest(*by_organization.values()) for item in turn if item is not None
+    ]
+    return ordered[:PER_STEP], ordered[PER_STEP:]
 
 
 Step = Callable[[StepRequest], list[Job]]
@@ -46,6 +64,8 @@ class Coordinator:
         self._finished: list[Finished] = []
         self._served: dict[str, int] = {}
         self._ready = asyncio.Event()
+        self._claim_more = False
+        """The last claim leased as many as a step may: more may be due now."""
         self._woken: asyncio.Event | None = None
         """Set by `run`: new events were committed; a delivery that drained its subscription is recorded
         by the next step only if no events came since its batch was cut."""
@@ -63,9 +83,9 @@ class Coordinator:
         """Lease once, then serve those subscriptions until none has work due now; return the attempts."""
         try:
             await self.advance(claim=True)
-            while self._in_flight or self._finished:
+            while self._in_flight or self._finished or self._claim_more:
                 await self._ready.wait()
-                await self.advance(claim=False)
+                await self.advance(claim=self._claim_more)
         finally:
             await self._settle()
         return self.attempts
@@ -104,8 +124,10 @@ class Coordinator:
 
     async def advance(self, claim: bool, closing: bool = False) -> int:
         """One transaction: record what finished, start the next jobs; return how many started."""
-        finished, self._finished = self._finished, []
+        finished, self._finished = _in_turns(self._finished, closing)
         self._ready.clear()
+        if self._finished:
+            self._ready.set()  # the rest is recorded by the next step, at once
         going_on: list[Candidate] = []
         give_back: list[str] = []
         for item in finished:
@@ -132,6 +154,9 @@ class Coordinator:
                 self._served.pop(subscription_id, None)
         for job in jobs:
             self._start(job)
+        self._claim_more = claim and len(jobs) >= PER_STEP
+        if self._claim_more:
+            self._ready.set()  # more may be due: lease them in the next step, at once
         return len(jobs)
 
     def _start(self, job: Job) -> None:

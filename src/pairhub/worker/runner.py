@@ -17,6 +17,7 @@ import structlog
 from pairhub.ports import Clock, Sender, Storage
 from pairhub.services.delivery import Delivery, DeliveryConfig, Job
 from pairhub.worker import gauges
+from pairhub.worker.bodies import Bodies
 from pairhub.worker.coordinator import Coordinator
 from pairhub.worker.step import Step, StepRequest
 
@@ -52,6 +53,7 @@ class DeliveryWorker:
         self.delivery = delivery
         self.worker_id = worker_id or default_worker_id()
         self.jitter = jitter or _uniform_jitter
+        self._bodies = Bodies()
         self._gauges_at: int | None = None
         self._gauges_thread: threading.Thread | None = None
         self._wake: tuple[asyncio.AbstractEventLoop, asyncio.Event] | None = None
@@ -74,7 +76,8 @@ class DeliveryWorker:
     def step(self, request: StepRequest) -> list[Job]:
         """One transaction: record finished attempts, lease, prepare jobs (run in a thread)."""
         # Built per step from the current settings: tests replace `jitter` on a live worker.
-        return Step(self._storage, self._clock.now_ms, self.config, self.worker_id, self.jitter)(request)
+        step = Step(self._storage, self._clock.now_ms, self.config, self.worker_id, self.jitter, self._bodies)
+        return step(request)
 
     def _step_and_gauges(self, request: StepRequest) -> list[Job]:
         jobs = self.step(request)

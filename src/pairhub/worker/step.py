@@ -22,6 +22,7 @@ from pairhub.domain.delivery import Outcome, SubscriptionState
 from pairhub.domain.subscriptions import Attempt, Batch, Subscription
 from pairhub.ports import SendResult, Storage, StorageFull, UnitOfWork
 from pairhub.services.delivery import DeliveryConfig, Job, job_of
+from pairhub.worker.bodies import Bodies
 from pairhub.worker.cut import EXPIRED, cut
 
 log = structlog.get_logger("pairhub.delivery")
@@ -40,6 +41,9 @@ STEP_SECONDS = Histogram(
 
 MAX_STATUS = 999
 CANDIDATES_PER_SLOT = 4
+PER_STEP = 16
+"""A step leases at most this many subscriptions (the coordinator records as many attempts at most):
+a wave of retries falling due together is served over a few short steps, not one long one."""
 MAX_RETRY_AFTER_SHOWN = 40
 
 T = TypeVar("T")
@@ -70,6 +74,14 @@ class StepRequest:
     """Subscriptions with an attempt in flight here: never claimed again, whatever their lease says."""
     in_flight: Mapping[str, int] = field(default_factory=dict)
     """Slots each organization holds already: attempts in flight and subscriptions in `keep`."""
+
+
+@dataclass(frozen=True)
+class Held:
+    """A leased subscription as this step has it, with its pending batches (read without bodies)."""
+
+    subscription: Subscription
+    pending: list[Batch]
 
 
 @dataclass(frozen=True)
@@ -126,38 +138,49 @@ class Step:
         config: DeliveryConfig,
         worker_id: str,
         jitter: Callable[[], float],
+        bodies: Bodies | None = None,
     ) -> None:
         self._storage = storage
         self._now = clock
         self.config = config
         self.worker_id = worker_id
         self.jitter = jitter
+        self._bodies = bodies or Bodies()
 
     def __call__(self, request: StepRequest) -> list[Job]:
         """Record what finished, give back and lease subscriptions, and prepare their next jobs."""
         now = self._now()
         worker = self.worker_id
+        going_on = frozenset(request.keep)
         with STEP_SECONDS.time(), self._storage.write() as uow:
-            _, failed = self._isolated(
+            # A subscription that goes on is recorded and prepared in one savepoint, from the rows read
+            # once, and written once: what it records and what it sends next commit together or not.
+            continued, failed = self._isolated(
                 uow,
                 list(request.finished),
                 lambda f: f.job.subscription_id,
-                lambda group: self._record(uow, group, now),
+                lambda group: self._record_and_prepare(uow, group, going_on, now),
                 lambda group, error: self._record_failure(uow, group, error, now),
             )
             # A subscription whose step failed keeps its lease until it expires: that is its back-off.
             uow.subscriptions.release(
                 [sub_id for sub_id in request.give_back if sub_id not in failed], worker
             )
-            keep = [sub_id for sub_id in request.keep if sub_id not in failed]
             claimed = self._claim(uow, request, failed, now)
-            serve = [*keep, *claimed]
-            jobs, not_prepared = self._isolated(
-                uow, serve, lambda sub_id: sub_id, lambda group: self._prepare(uow, group, now), None
+            started, not_prepared = self._isolated(
+                uow, claimed, lambda sub_id: sub_id, lambda group: self._prepare(uow, group, now, {}), None
             )
+            jobs = [*continued, *started]
+            serve = [*(sub_id for sub_id in request.keep if sub_id not in failed), *claimed]
             idle = set(serve).difference(job.subscription_id for job in jobs).difference(not_prepared)
             uow.subscriptions.release(idle, worker)
         return jobs
+
+    def _record_and_prepare(
+        self, uow: UnitOfWork, finished: Sequence[Finished], going_on: frozenset[str], now: int
+    ) -> list[Job]:
+        carried = {held.subscription.id: held for held in self._record(uow, finished, going_on, now)}
+        return self._prepare(uow, list(carried), now, carried)
 
     def _claim(self, uow: UnitOfWork, request: StepRequest, failed: frozenset[str], now: int) -> list[str]:
         """Lease subscriptions with due work into the pool, each organization its share."""
@@ -167,7 +190,7 @@ class Step:
         # An organization never gets more than the pool; looking past a few pools' worth of
         # candidates would only find organizations whose turn comes in a later step.
         found = uow.subscriptions.candidates(now, request.busy | failed, pool, CANDIDATES_PER_SLOT * pool)
-        chosen = fair_shares.admit(pool, request.in_flight, found)
+        chosen = fair_shares.admit(pool, request.in_flight, found)[:PER_STEP]
         return uow.subscriptions.lease(chosen, self.worker_id, now, now + self.config.lease_ms)
 
     def _isolated(
@@ -214,8 +237,13 @@ class Step:
 
     # -- recording --------------------------------------------------------------------------------
 
-    def _record(self, uow: UnitOfWork, finished: Sequence[Finished], now: int) -> list[None]:
-        """Log the attempts and apply their outcomes, with a few bulk statements for all of them."""
+    def _record(
+        self, uow: UnitOfWork, finished: Sequence[Finished], going_on: frozenset[str], now: int
+    ) -> list[Held]:
+        """Log the attempts and apply their outcomes, with a few bulk statements for all of them.
+
+        Returns the subscriptions that go on (`going_on`) as recorded, unsaved: preparing saves them.
+        """
         subs = uow.subscriptions.leased({f.job.subscription_id for f in finished}, self.worker_id)
         pending = uow.batches.pending_of(list(subs))
         # An attempted batch is normally among its subscription's pending ones: read only the others.
@@ -237,9 +265,24 @@ class Step:
                 changed_subs[recorded.subscription.id] = recorded.subscription
                 changed_batches[recorded.batch.id] = recorded.batch
         uow.attempts.add_many(logged)
+        self._bodies.forget(
+            b.id for b in changed_batches.values() if b.status is not delivery.BatchStatus.PENDING
+        )
         uow.batches.save_many(list(changed_batches.values()))
-        uow.subscriptions.save_many(list(changed_subs.values()), self.worker_id, now + self.config.lease_ms)
-        return []
+        finished_now = {
+            b.id for b in changed_batches.values() if b.status is not delivery.BatchStatus.PENDING
+        }
+        held = [
+            Held(
+                changed_subs.get(sub_id, sub),
+                [changed_batches.get(b.id, b) for b in pending[sub_id] if b.id not in finished_now],
+            )
+            for sub_id, sub in subs.items()
+            if sub_id in going_on
+        ]
+        saved = [sub for sub_id, sub in changed_subs.items() if sub_id not in going_on]
+        uow.subscriptions.save_many(saved, self.worker_id, now + self.config.lease_ms)
+        return held
 
     def _attempt(self, f: Finished, now: int, status: int | None, error: str | None, outcome: str) -> Attempt:
         return Attempt(
@@ -262,15 +305,8 @@ class Step:
             # Our lease expired and another worker owns the subscription now: it decides.
             _COUNTED[rules.LEASE_LOST].inc()
             return Recorded(self._attempt(f, now, status, error, rules.LEASE_LOST))
-        decision = delivery.decide(
-            status=status,
-            attempts=batch.scheduled_attempts + 1,
-            state=sub.state,
-            now=now,
-            schedule_ms=self.config.schedule_ms,
-            probe_interval_ms=self.config.probe_interval_ms,
-            retry_after_ms=retry_after_ms,
-            jitter=self.jitter(),
+        decision = self.config.retry.decide(
+            status, batch.scheduled_attempts + 1, sub.state, now, retry_after_ms, self.jitter()
         )
         new_sub, new_batch = rules.apply(
             sub, batch, decision, status=status, error=error, now=now, others=pending
@@ -320,32 +356,51 @@ class Step:
 
     # -- preparing --------------------------------------------------------------------------------
 
-    def _prepare(self, uow: UnitOfWork, subscription_ids: Collection[str], now: int) -> list[Job]:
-        """Pick each subscription's batch to send now, cutting new ones; a few statements for all."""
-        subs = uow.subscriptions.leased(subscription_ids, self.worker_id, served_only=True)
+    def _prepare(
+        self,
+        uow: UnitOfWork,
+        subscription_ids: Collection[str],
+        now: int,
+        carried: Mapping[str, Held],
+    ) -> list[Job]:
+        """Pick each subscription's batch to send now, cutting new ones; a few statements for all.
+
+        The subscriptions recorded just before (`carried`) are taken as recorded; the others are read.
+        """
+        worker = self.worker_id
+        subs = uow.subscriptions.leased(
+            [sub_id for sub_id in subscription_ids if sub_id not in carried], worker, served_only=True
+        )
         pending = uow.batches.pending_of(list(subs))
+        held = [carried[sub_id] for sub_id in subscription_ids if sub_id in carried]
+        served = uow.subscriptions.served({h.subscription.organization_id for h in held})
+        for h in held:
+            if h.subscription.organization_id in served:
+                subs[h.subscription.id], pending[h.subscription.id] = h.subscription, h.pending
         heads = uow.events.heads({sub.organization_id for sub in subs.values()})
         prepared = [
             self._plan(uow, sub, pending[sub.id], heads.get(sub.organization_id, 0), now)
             for sub in subs.values()
         ]
-        changed = [p for p in prepared if not p.unchanged]
+        changed = [p.subscription for p in prepared if not p.unchanged or p.subscription.id in carried]
+        # Recorded, but no longer served (the organization's Datahub subscription ended): still written.
+        changed += [h.subscription for h in held if h.subscription.id not in subs]
         uow.batches.add_many([p.new_batch for p in prepared if p.new_batch is not None])
         uow.batches.save_many([batch for p in prepared for batch in p.expired])
-        uow.subscriptions.save_many(
-            [p.subscription for p in changed], self.worker_id, now + self.config.lease_ms
-        )
+        uow.subscriptions.save_many(changed, worker, now + self.config.lease_ms)
         sending = [(p, p.send) for p in prepared if p.send is not None]
-        # Pending batches are read without their bodies: only those sent again now need theirs.
-        again = uow.batches.get_many([batch.id for _, batch in sending if not batch.body])
-        return [
-            job_of(p.subscription, batch.id, self._body(batch, again), batch.event_count, now, p.drains)
-            for p, batch in sending
-        ]
-
-    @staticmethod
-    def _body(batch: Batch, read_again: dict[str, Batch]) -> bytes:
-        return (batch.body or read_again[batch.id].body).encode()
+        bodies = self._bodies
+        # Pending batches are read without their bodies: those sent again now that this worker did not
+        # send before are rebuilt from the outbox.
+        again = uow.batches.get_many(
+            [batch.id for _, batch in sending if not batch.body and bodies.get(batch.id) is None]
+        )
+        jobs = []
+        for p, batch in sending:
+            body = bodies.get(batch.id) or (batch.body or again[batch.id].body).encode()
+            bodies.keep(batch.id, body)
+            jobs.append(job_of(p.subscription, batch.id, body, batch.event_count, now, p.drains))
+        return jobs
 
     def _plan(
         self, uow: UnitOfWork, sub: Subscription, pending: list[Batch], head: int, now: int

@@ -15,7 +15,7 @@ from collections.abc import Sequence
 
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 
-from pairhub.domain.delivery import SignatureAlgorithm
+from pairhub.domain.delivery import DEFAULT_SIGNATURE_HEADER, SignatureAlgorithm
 from pairhub.receiver.signing import PUBLIC_KEY_PREFIX, body_signature, secret_key, signed_content
 from pairhub.receiver.signing import sign as standard_signature
 
@@ -86,7 +86,7 @@ def signature_headers(
     message_id: str,
     timestamp: int,
     body: bytes,
-    body_header: str = "X-Signature-256",
+    body_header: str = DEFAULT_SIGNATURE_HEADER,
 ) -> dict[str, str]:
     """The signing headers of one request; every key in use signs `webhook-signature`.
 

@@ -41,6 +41,9 @@ class MemoryEvents:
             and (query.before is None or stored.seq < query.before)
             and (query.reason is None or stored.event.reason == query.reason)
             and (query.unit_id is None or stored.event.unit_id == query.unit_id)
+            and (query.asset_id is None or stored.event.asset_id == query.asset_id)
+            and (query.since_ms is None or stored.event.registered_at_ms >= query.since_ms)
+            and (query.until_ms is None or stored.event.registered_at_ms < query.until_ms)
         ]
         return found[: query.limit]
 

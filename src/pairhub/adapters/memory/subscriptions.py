@@ -130,6 +130,15 @@ class MemorySubscriptions:
                 found[subscription_id] = sub
         return found
 
+    def served(self, organization_ids: Collection[str]) -> set[str]:
+        """Those of these organizations whose Datahub subscription is active."""
+        known: dict[str, Organization] = self._state.table("organizations", dict)
+        return {
+            org_id
+            for org_id in organization_ids
+            if org_id in known and known[org_id].datahub_subscription_active
+        }
+
     def release(self, subscription_ids: Collection[str], worker: str) -> None:
         """Give leases back; the expiry stays, to order the next claims fairly."""
         for subscription_id in subscription_ids:
@@ -170,9 +179,9 @@ class MemoryBatches:
 
     def add_many(self, batches: Sequence[Batch]) -> None:
         """Insert new batches; one range of events is cut once per subscription."""
-        taken = {(b.subscription_id, b.first_seq) for b in self._rows.values()}
+        taken = {(b.subscription_id, b.first_seq, b.recovery) for b in self._rows.values()}
         for batch in batches:
-            if batch.id in self._rows or (batch.subscription_id, batch.first_seq) in taken:
+            if batch.id in self._rows or (batch.subscription_id, batch.first_seq, batch.recovery) in taken:
                 raise ValueError(f"batch {batch.id} exists already")
             self._rows[batch.id] = batch
 
@@ -187,7 +196,7 @@ class MemoryBatches:
     def pending_of(self, subscription_ids: Collection[str]) -> dict[str, list[Batch]]:
         """The pending batches of each subscription in event order, with empty bodies as on SQL."""
         found: dict[str, list[Batch]] = {subscription_id: [] for subscription_id in subscription_ids}
-        for batch in sorted(self._rows.values(), key=lambda b: b.first_seq):
+        for batch in sorted(self._rows.values(), key=lambda b: (b.recovery, b.first_seq)):
             if batch.status is BatchStatus.PENDING and batch.subscription_id in found:
                 found[batch.subscription_id].append(replace(batch, body=""))
         return found
@@ -207,7 +216,7 @@ class MemoryBatches:
         )
 
     def list(
-        self, subscription_id: str, status: BatchStatus | None, before_first_seq: int | None, limit: int
+        self, subscription_id: str, status: BatchStatus | None, before_position: int | None, limit: int
     ) -> list[Batch]:
         """Batches of a subscription, newest first, with empty bodies as on SQL."""
         found = [
@@ -215,9 +224,15 @@ class MemoryBatches:
             for b in self._rows.values()
             if b.subscription_id == subscription_id
             and status in (None, b.status)
-            and (before_first_seq is None or b.first_seq < before_first_seq)
+            and (before_position is None or b.log_position < before_position)
         ]
-        return sorted(found, key=lambda b: -b.first_seq)[:limit]
+        return sorted(found, key=lambda b: -b.log_position)[:limit]
+
+    def last_recovery(self, subscription_id: str) -> int:
+        """The number of the subscription's latest recovery (0 when its events were never recovered)."""
+        return max(
+            (b.recovery for b in self._rows.values() if b.subscription_id == subscription_id), default=0
+        )
 
 
 class MemoryAttempts:

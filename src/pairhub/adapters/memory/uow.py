@@ -12,6 +12,7 @@ from pairhub.adapters.memory.audit import MemoryAudit
 from pairhub.adapters.memory.diagnoses import MemoryDiagnoses
 from pairhub.adapters.memory.events import MemoryEvents
 from pairhub.adapters.memory.feeds import MemoryFeeds
+from pairhub.adapters.memory.idempotency import MemoryIdempotencyKeys
 from pairhub.adapters.memory.organizations import MemoryApiKeys, MemoryOrganizations, MemorySessions
 from pairhub.adapters.memory.pairings import MemoryPairings
 from pairhub.adapters.memory.people import MemoryInvitations, MemoryMemberships, MemoryPeople
@@ -111,6 +112,11 @@ class MemoryUnitOfWork:
     def feeds(self) -> MemoryFeeds:
         """Datahub feeds."""
         return MemoryFeeds(self.state)
+
+    @cached_property
+    def idempotency_keys(self) -> MemoryIdempotencyKeys:
+        """Idempotency keys and their answers."""
+        return MemoryIdempotencyKeys(self.state)
 
     def apply(self, transitions: Sequence[Transition]) -> list[PairingRecord]:
         """Persist unit transitions in bulk (see `adapters/transitions.py`); the history entries closed."""

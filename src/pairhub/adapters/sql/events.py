@@ -182,7 +182,8 @@ def render_unrendered(connection: Connection, chunk: int = 5000) -> int:
 
 def _plain(query: EventQuery) -> bool:
     """True for an oldest-first range with no filter beyond the event types: the window's shape."""
-    return not query.newest_first and query.before is None and query.reason is None and query.unit_id is None
+    filtered = (query.reason, query.unit_id, query.asset_id, query.since_ms, query.until_ms)
+    return not query.newest_first and query.before is None and filtered == (None,) * len(filtered)
 
 
 def _window_params(query: EventQuery) -> dict[str, Any]:
@@ -223,6 +224,12 @@ class SqlEvents:
             statement = statement.where(events.c.reason == query.reason)
         if query.unit_id is not None:
             statement = statement.where(events.c.unit_id == query.unit_id)
+        if query.asset_id is not None:
+            statement = statement.where(events.c.asset_id == query.asset_id)
+        if query.since_ms is not None:
+            statement = statement.where(events.c.registered_at >= query.since_ms)
+        if query.until_ms is not None:
+            statement = statement.where(events.c.registered_at < query.until_ms)
         order = events.c.seq.desc() if query.newest_first else events.c.seq
         rows = self._connection.execute(statement.order_by(order).limit(query.limit)).fetchall()
         return [_stored(row) for row in rows]

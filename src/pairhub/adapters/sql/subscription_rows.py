@@ -192,6 +192,7 @@ def to_batch(row: RowMapping, with_body: bool = True) -> Batch:
         completed_at=row["completed_at"],
         event_version=row["event_version"] or 1,
         event_names=tuple(json.loads(row["event_names"])) if row["event_names"] else (),
+        recovery=row["recovery"],
     )
 
 

@@ -39,7 +39,7 @@ from pairhub.adapters.sql.tables import attempts, batches, events, organizations
 from pairhub.contract.render import envelope_json
 from pairhub.domain.delivery import BatchStatus, Outcome, SubscriptionState
 from pairhub.domain.fair_shares import Candidate
-from pairhub.domain.subscriptions import Batch, Subscription
+from pairhub.domain.subscriptions import Batch, Subscription, log_order
 from pairhub.ports import EventQuery
 
 ACTIVE = SubscriptionState.ACTIVE.value
@@ -84,6 +84,7 @@ _ADD_BATCH = PrecompiledWrite(
         "event_version",
         "event_names",
         "created_at",
+        "recovery",
         *convert.BATCH_STATE,
     ),
 )
@@ -111,7 +112,8 @@ _SERVED = (
 _PENDING_OF = (
     select(*(column for column in batches.c if column.name != "body"))
     .where(batches.c.subscription_id.in_(bindparam("ids", expanding=True)), batches.c.status == PENDING)
-    .order_by(batches.c.subscription_id, batches.c.first_seq)
+    # Batches cut from the cursor first, then each recovery's in order (SPEC: after the pending ones).
+    .order_by(batches.c.subscription_id, batches.c.recovery, batches.c.first_seq)
 )
 _BATCHES_BY_ID = (
     select(batches, subscriptions.c.organization_id)
@@ -293,6 +295,16 @@ class SqlSubscriptions:
         rows = self._connection.execute(statement, {"ids": list(subscription_ids), "worker": worker})
         return {row["id"]: self._read(convert.to_subscription(row, self._sealed)) for row in rows.mappings()}
 
+    def served(self, organization_ids: Collection[str]) -> set[str]:
+        """Those of these organizations whose Datahub subscription is active (webhooks are sent to them)."""
+        if not organization_ids:
+            return set()
+        query = select(organizations.c.id).where(
+            organizations.c.id.in_(list(organization_ids)),
+            organizations.c.datahub_subscription_active.is_(True),
+        )
+        return set(self._connection.execute(query).scalars())
+
     def release(self, subscription_ids: Collection[str], worker: str) -> None:
         """Give leases back; lease_expires_at stays, to order the next claims fairly."""
         if subscription_ids:
@@ -343,6 +355,7 @@ class SqlBatches:
                 b.event_version,
                 json.dumps(list(b.event_names)),
                 b.created_at,
+                b.recovery,
                 *convert.batch_state(b),
             )
             for b in new
@@ -397,14 +410,25 @@ class SqlBatches:
         return int(self._connection.execute(query).scalar() or 0)
 
     def list(
-        self, subscription_id: str, status: BatchStatus | None, before_first_seq: int | None, limit: int
+        self, subscription_id: str, status: BatchStatus | None, before_position: int | None, limit: int
     ) -> list[Batch]:
         """Batches of a subscription, newest first, read without their bodies."""
         columns = [c for c in batches.c if c.name != "body"]
         query = select(*columns).where(batches.c.subscription_id == subscription_id)
         if status is not None:
             query = query.where(batches.c.status == status.value)
-        if before_first_seq is not None:
-            query = query.where(batches.c.first_seq < before_first_seq)
-        query = query.order_by(batches.c.first_seq.desc()).limit(limit)
+        if before_position is not None:
+            first_seq, recovery = log_order(before_position)
+            query = query.where(
+                or_(
+                    batches.c.first_seq < first_seq,
+                    and_(batches.c.first_seq == first_seq, batches.c.recovery < recovery),
+                )
+            )
+        query = query.order_by(batches.c.first_seq.desc(), batches.c.recovery.desc()).limit(limit)
         return [convert.to_batch(row, with_body=False) for row in self._connection.execute(query).mappings()]
+
+    def last_recovery(self, subscription_id: str) -> int:
+        """The number of the subscription's latest recovery (0 when its events were never recovered)."""
+        query = select(func.max(batches.c.recovery)).where(batches.c.subscription_id == subscription_id)
+        return int(self._connection.execute(query).scalar() or 0)

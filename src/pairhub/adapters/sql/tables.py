@@ -241,6 +241,11 @@ events = Table(
     Column("rendered_v1", Text),
     Column("rendered_v2", Text),
     Index("ix_events_org_seq", "organization_id", "seq"),
+    # The feed's filters: by unit, asset, reason, and registration time (replay since a moment).
+    Index("ix_events_org_unit_seq", "organization_id", "unit_id", "seq"),
+    Index("ix_events_org_asset_seq", "organization_id", "asset_id", "seq"),
+    Index("ix_events_org_reason_seq", "organization_id", "reason", "seq"),
+    Index("ix_events_org_registered", "organization_id", "registered_at"),
     # Cursors must never be reused, even if old events are deleted one day.
     sqlite_autoincrement=True,
 )
@@ -312,8 +317,11 @@ batches = Table(
     Column("last_status", Integer),
     Column("last_error", String(500)),
     Column("completed_at", BigInteger),
-    # Batches of a subscription cover disjoint seq ranges, so first_seq orders and pages the log.
-    UniqueConstraint("subscription_id", "first_seq"),
+    # 0 for a batch cut from the cursor; n for the n-th recovery of the subscription (events sent again).
+    Column("recovery", Integer, nullable=False, server_default="0"),
+    # The batches of one cut or one recovery cover disjoint seq ranges: (first_seq, recovery) orders
+    # and pages the log.
+    UniqueConstraint("subscription_id", "first_seq", "recovery"),
     Index("ix_batches_sub_status_first", "subscription_id", "status", "first_seq"),
 )
 
@@ -352,4 +360,20 @@ feeds = Table(
     Column("last_polled_at", BigInteger),
     Column("drained", Boolean, nullable=False),
     Index("ix_feeds_org_id", "organization_id", "id"),
+)
+
+# Idempotency keys of POST requests: the first answer to a key, kept for 24 hours.
+idempotency_keys = Table(
+    "idempotency_keys",
+    metadata,
+    # `admin`, `ingest` or `org:<organization id>`: keys of one organization share one namespace.
+    Column("scope", String(80), primary_key=True),
+    Column("key", String(255), primary_key=True),
+    Column("fingerprint", String(64), nullable=False),
+    Column("created_at", BigInteger, nullable=False),
+    # NULL while the first request runs.
+    Column("status", Integer),
+    # Headers and body, sealed with the deployment's secret key: an answer may carry a secret.
+    Column("answer", Text),
+    Index("ix_idempotency_keys_created", "created_at"),
 )

@@ -17,6 +17,7 @@ from pairhub.adapters.sql.diagnoses import SqlDiagnoses
 from pairhub.adapters.sql.engine import Database
 from pairhub.adapters.sql.events import SqlEvents
 from pairhub.adapters.sql.feeds import SqlFeeds
+from pairhub.adapters.sql.idempotency import SqlIdempotencyKeys
 from pairhub.adapters.sql.organizations import SqlApiKeys, SqlOrganizations, SqlSessions
 from pairhub.adapters.sql.pairings import SqlPairings
 from pairhub.adapters.sql.people import SqlInvitations, SqlMemberships, SqlPeople
@@ -113,6 +114,11 @@ class SqlUnitOfWork:
     def feeds(self) -> SqlFeeds:
         """Datahub feeds."""
         return SqlFeeds(self.connection)
+
+    @cached_property
+    def idempotency_keys(self) -> SqlIdempotencyKeys:
+        """Idempotency keys and their answers."""
+        return SqlIdempotencyKeys(self.connection, self._sealed.box)
 
     def apply(self, transitions: Sequence[Transition]) -> list[PairingRecord]:
         """Persist unit transitions in bulk (see `adapters/transitions.py`); the history entries closed."""

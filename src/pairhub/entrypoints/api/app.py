@@ -16,11 +16,13 @@ from starlette.types import ASGIApp, Message, Receive, Scope, Send
 from pairhub import __version__
 from pairhub.bootstrap import Container
 from pairhub.entrypoints.api import deps, openapi, problems, webhooks_doc
+from pairhub.entrypoints.api.idempotency import Idempotency
 from pairhub.entrypoints.api.metrics import HTTP_LATENCY, HTTP_REQUESTS
 from pairhub.entrypoints.api.request_ids import RequestIds
 from pairhub.entrypoints.api.routers import (
     assets,
     audit,
+    event_types,
     events,
     feeds,
     ops,
@@ -28,6 +30,7 @@ from pairhub.entrypoints.api.routers import (
     overview,
     pairings,
     people,
+    recovery,
     subscriptions,
     unit_messages,
     units,
@@ -224,20 +227,25 @@ def create_app(container: Container, start_background: BackgroundStarter | None 
         units,
         pairings,
         events,
+        event_types,
         unit_messages,
         subscriptions,
+        recovery,
         feeds,
         overview,
         people,
         audit,
     )
+    # One check for every operation of the API (not the UI's pages): no query parameter goes unread.
+    strict_query = [Depends(deps.refuse_unread_input)]
     for module in routers:
-        app.include_router(module.router)
-    app.include_router(subscriptions.keys_router)
-    app.include_router(people.accept_router)
+        app.include_router(module.router, dependencies=strict_query)
+    app.include_router(subscriptions.keys_router, dependencies=strict_query)
+    app.include_router(people.accept_router, dependencies=strict_query)
     ui.install(app)
     _install_docs(app)
 
+    app.add_middleware(Idempotency)
     app.add_middleware(RequestIds)
     app.add_middleware(RequestMetrics)
     app.add_middleware(RefuseNul)

@@ -5,6 +5,8 @@ from __future__ import annotations
 from typing import Annotated
 
 from fastapi import Depends, Path, Query, Request
+from fastapi.dependencies.models import Dependant
+from fastapi.routing import APIRoute
 from fastapi.security import HTTPBearer
 from starlette.concurrency import run_in_threadpool
 
@@ -104,6 +106,49 @@ async def require_organization(org_id: Annotated[str, Path(max_length=64)], _: P
 
 
 OrgIdDep = Annotated[str, Depends(require_organization)]
+
+_DECLARED: dict[int, frozenset[str]] = {}
+
+
+def _declared_query(route: APIRoute) -> frozenset[str]:
+    """The query parameters a route and its dependencies declare (worked out once per route)."""
+    found = _DECLARED.get(id(route))
+    if found is None:
+        names: set[str] = set()
+        waiting: list[Dependant] = [route.dependant]
+        while waiting:
+            dependant = waiting.pop()
+            names.update(param.alias for param in dependant.query_params)
+            waiting.extend(dependant.dependencies)
+        found = _DECLARED[id(route)] = frozenset(names)
+    return found
+
+
+async def refuse_unread_input(request: Request) -> None:
+    """422 for input the operation would not read: `unknown_parameter` for a query parameter it does not
+    declare, `unexpected_body` for a body sent to an operation that takes none.
+
+    A misspelt filter (`?eventtype=`) would otherwise answer the whole unfiltered list as if applied, and
+    a body of settings sent to an action (`{"secret": …}` before rotation took one) would seem obeyed.
+    """
+    route = request.scope.get("route")
+    if not isinstance(route, APIRoute):
+        return
+    unknown = (
+        sorted(set(request.query_params.keys()) - _declared_query(route)) if request.query_params else []
+    )
+    if unknown:
+        allowed = ", ".join(f"`{name}`" for name in sorted(_declared_query(route))) or "none"
+        raise ApiError(
+            422,
+            "unknown_parameter",
+            f"Unknown query parameter `{unknown[0]}`; this operation takes {allowed}.",
+            parameters=unknown[:20],
+        )
+    if route.body_field is None and "requestBody" not in (route.openapi_extra or {}) and await request.body():
+        raise ApiError(422, "unexpected_body", "This operation takes no request body; send none.")
+
+
 LimitDep = Annotated[int, Query(ge=1, le=MAX_LIMIT, description="Page size.")]
 AfterDep = Annotated[str | None, Query(max_length=200, description="Cursor from `nextCursor`.")]
 

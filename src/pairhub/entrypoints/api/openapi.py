@@ -9,7 +9,7 @@ from fastapi.openapi.utils import get_openapi
 from pydantic import BaseModel
 from pydantic.json_schema import models_json_schema
 
-from pairhub.entrypoints.api import openapi_clients
+from pairhub.entrypoints.api import openapi_clients, openapi_document
 
 PROBLEM_SCHEMA: dict[str, Any] = {
     "title": "Problem",
@@ -41,6 +41,7 @@ _UNAUTHENTICATED = {
     "/readyz": {"413"},
     "/metrics": {"413"},
     "/v1/subscriptions/{sub_id}/jwks.json": {"404", "413", "422"},
+    "/v1/event-types": {"413", "422"},
 }
 """Operations without a token, with the problem statuses they can still answer."""
 
@@ -92,6 +93,7 @@ def install(app: FastAPI, body_models: tuple[type[BaseModel], ...] = ()) -> None
                         continue
                     responses[status] = _problem_response(description)
         openapi_clients.refine(document)
+        openapi_document.complete(document, app.state.container.settings.public_url)
         app.openapi_schema = document
         return document
 

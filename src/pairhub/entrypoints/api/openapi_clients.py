@@ -30,6 +30,11 @@ PROBLEM_EXTRAS: dict[str, Any] = {
     "vin": {"type": "string", "description": "The VIN a refusal is about (`duplicate_vin`, `invalid_vin`)."},
     "eventName": {"type": "string", "description": "`event_not_offered`: the event name refused."},
     "header": {"type": "string", "description": "`reserved_header`, `invalid_signature_header`: the name."},
+    "parameters": {
+        "type": "array",
+        "items": {"type": "string"},
+        "description": "`unknown_parameter`: the query parameters the operation does not take.",
+    },
     "errors": {
         "type": "array",
         "description": "`validation_error`, `unknown_field`: one entry per refused value.",

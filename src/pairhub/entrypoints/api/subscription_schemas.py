@@ -7,7 +7,7 @@ from typing import Any, Literal
 from pydantic import BaseModel, Field
 
 from pairhub.domain.delivery import SubscriptionState
-from pairhub.domain.subscriptions import Attempt, OAuth2ClientCredentials, SubscriptionChanges
+from pairhub.domain.subscriptions import DEFAULTS, Attempt, OAuth2ClientCredentials, SubscriptionChanges
 from pairhub.entrypoints.api.presenters import iso
 from pairhub.entrypoints.api.schemas import Strict
 from pairhub.services.delivery_log import BatchView
@@ -61,6 +61,12 @@ class OAuth2ClientCredentialsOut(BaseModel):
     scope: str | None
 
 
+_SECRET_DOC = (
+    "Bring your own HMAC signing secret: `whsec_` + base64 of 32 random bytes (422 `invalid_secret` "
+    "otherwise, and for ed25519 subscriptions). Without it pairhub makes one."
+)
+
+
 class SubscriptionIn(Strict):
     """Create a webhook subscription."""
 
@@ -68,8 +74,8 @@ class SubscriptionIn(Strict):
     eventGroup: Literal["asset"] = "asset"
     eventVersion: Literal[1, 2] = 1
     eventNames: list[EventName] = Field(min_length=1, max_length=2)
-    maxBatchSize: int = Field(100, ge=1, le=500)
-    maxWaitMs: int = Field(500, ge=0, le=60_000)
+    maxBatchSize: int = Field(DEFAULTS.max_batch_size, ge=1, le=DEFAULTS.batch_size_cap)
+    maxWaitMs: int = Field(DEFAULTS.max_wait_ms, ge=0, le=DEFAULTS.wait_cap_ms)
     customHeaders: dict[str, str] = Field(
         default_factory=dict,
         description="At most 5, sent with every request. Values are write-only: responses name the headers "
@@ -77,10 +83,17 @@ class SubscriptionIn(Strict):
     )
     description: str | None = Field(None, max_length=500)
     signatureHeader: str = Field(
-        "X-Signature-256", min_length=3, max_length=64, description=_SIGNATURE_HEADER_DOC
+        DEFAULTS.signature_header, min_length=3, max_length=64, description=_SIGNATURE_HEADER_DOC
     )
     signatureAlgorithm: SignatureAlgorithmName = Field("hmac-sha256", description=_SIGNATURE_ALGORITHM_DOC)
     auth: OAuth2ClientCredentialsIn | None = Field(None, description="How pairhub authenticates to the URL.")
+    secret: str | None = Field(None, max_length=100, description=_SECRET_DOC)
+
+
+class SecretIn(Strict):
+    """Rotate the signing secret: to one pairhub makes, or to the one given."""
+
+    secret: str | None = Field(None, max_length=100, description=_SECRET_DOC)
 
 
 class SubscriptionPatch(Strict):
@@ -89,8 +102,8 @@ class SubscriptionPatch(Strict):
     url: str | None = Field(None, min_length=1, max_length=2048)
     eventVersion: Literal[1, 2] | None = None
     eventNames: list[EventName] | None = Field(None, min_length=1, max_length=2)
-    maxBatchSize: int | None = Field(None, ge=1, le=500)
-    maxWaitMs: int | None = Field(None, ge=0, le=60_000)
+    maxBatchSize: int | None = Field(None, ge=1, le=DEFAULTS.batch_size_cap)
+    maxWaitMs: int | None = Field(None, ge=0, le=DEFAULTS.wait_cap_ms)
     customHeaders: dict[str, str | None] | None = Field(
         None,
         description="A patch of the write-only headers: a value sets or replaces the header of that name "
@@ -202,6 +215,9 @@ class BatchOut(BaseModel):
     lastStatusCode: int | None
     lastError: str | None
     completedAt: str | None
+    recovery: int = Field(
+        description="0 for a batch cut as events came; n for a batch of the subscription's n-th recovery."
+    )
     attemptLog: list[AttemptOut]
 
 
@@ -222,8 +238,10 @@ class TestDeliveryOut(BaseModel):
     error: str | None
 
 
-def subscription(view: SubscriptionView, secret: str | None = None) -> dict[str, Any]:
-    """A subscription as the API shows it."""
+def subscription(
+    view: SubscriptionView, secret: str | None = None, public_url: str | None = None
+) -> dict[str, Any]:
+    """A subscription as the API shows it; `jwksUrl` is absolute under `public_url` when it is set."""
     sub = view.record
     shown: dict[str, Any] = {
         "id": sub.id,
@@ -239,7 +257,7 @@ def subscription(view: SubscriptionView, secret: str | None = None) -> dict[str,
         "signatureAlgorithm": sub.signature_algorithm.value,
         "publicKey": view.public_key,
         "previousPublicKey": view.previous_public_key,
-        "jwksUrl": jwks_path(sub.id) if view.public_key else None,
+        "jwksUrl": jwks_path(sub.id, public_url) if view.public_key else None,
         "auth": _auth(sub.auth),
         "description": sub.description,
         "state": sub.state.value,
@@ -263,9 +281,9 @@ def subscription(view: SubscriptionView, secret: str | None = None) -> dict[str,
     return shown
 
 
-def jwks_path(subscription_id: str) -> str:
-    """Where the JWK Set of an ed25519 subscription is published."""
-    return f"/v1/subscriptions/{subscription_id}/jwks.json"
+def jwks_path(subscription_id: str, public_url: str | None = None) -> str:
+    """Where the JWK Set of an ed25519 subscription is published (absolute under `PAIRHUB_PUBLIC_URL`)."""
+    return f"{public_url or ''}/v1/subscriptions/{subscription_id}/jwks.json"
 
 
 def _auth(auth: OAuth2ClientCredentials | None) -> dict[str, Any] | None:
@@ -309,6 +327,7 @@ def batch(view: BatchView, with_body: bool = False) -> dict[str, Any]:
         "lastStatusCode": record.last_status,
         "lastError": record.last_error,
         "completedAt": iso(record.completed_at),
+        "recovery": record.recovery,
         "attemptLog": [attempt(a) for a in view.attempts],
     }
     if with_body:

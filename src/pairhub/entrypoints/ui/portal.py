@@ -9,16 +9,9 @@ from fastapi.responses import Response
 
 from pairhub.bootstrap import Container
 from pairhub.contract.render import EVENTS_BY_VERSION
-from pairhub.domain.delivery import (
-    MAX_BATCH_SIZE,
-    MAX_CUSTOM_HEADERS,
-    MAX_WAIT_MS,
-    BatchStatus,
-    SignatureAlgorithm,
-    is_success,
-)
+from pairhub.domain.delivery import BatchStatus, SignatureAlgorithm, is_success
 from pairhub.domain.errors import DomainError, Invalid
-from pairhub.domain.subscriptions import SubscriptionChanges
+from pairhub.domain.subscriptions import DEFAULTS, SubscriptionChanges
 from pairhub.entrypoints.api.problems import status_of
 from pairhub.entrypoints.api.subscription_schemas import jwks_path
 from pairhub.entrypoints.ui.web import (
@@ -44,7 +37,11 @@ EVENT_VERSIONS = {
     name: " ".join(str(version) for version, names in EVENTS_BY_VERSION.items() if name in names)
     for name in ALL_EVENTS
 }
-LIMITS = {"max_batch_size": MAX_BATCH_SIZE, "max_wait_ms": MAX_WAIT_MS, "max_headers": MAX_CUSTOM_HEADERS}
+LIMITS = {
+    "max_batch_size": DEFAULTS.batch_size_cap,
+    "max_wait_ms": DEFAULTS.wait_cap_ms,
+    "max_headers": DEFAULTS.custom_headers_cap,
+}
 
 
 def parse_headers(text: str) -> dict[str, str]:
@@ -79,11 +76,11 @@ def posted_form(
     url: FormStr = "",
     version: FormStr = "1",
     event_names_: Annotated[list[str], Form(alias="event_names")] = [],  # noqa: B006 - FastAPI copies it
-    batch_size: FormStr = "100",
-    max_wait_ms: FormStr = "500",
+    batch_size: FormStr = str(DEFAULTS.max_batch_size),
+    max_wait_ms: FormStr = str(DEFAULTS.max_wait_ms),
     headers: FormStr = "",
     description: FormStr = "",
-    signature_header: FormStr = "X-Signature-256",
+    signature_header: FormStr = DEFAULTS.signature_header,
     remove_headers: FormList = [],  # noqa: B006 - FastAPI copies it
     header_names: FormList = [],  # noqa: B006 - FastAPI copies it
     signature_algorithm: FormStr = SignatureAlgorithm.HMAC_SHA256.value,
@@ -117,7 +114,8 @@ def _settings(form: dict[str, Any]) -> dict[str, Any]:
         "max_wait_ms": _int(form["max_wait_ms"], "The wait"),
         "headers": parse_headers(form["headers"]),
         "description": form_text(form["description"], "The description")[:500] or None,
-        "signature_header": form_text(form["signature_header"], "The signature header") or "X-Signature-256",
+        "signature_header": form_text(form["signature_header"], "The signature header")
+        or DEFAULTS.signature_header,
     }
 
 
@@ -152,13 +150,13 @@ NEW_FORM = {
     "url": "",
     "version": "1",
     "names": list(ALL_EVENTS),
-    "batch_size": "100",
-    "max_wait_ms": "500",
+    "batch_size": str(DEFAULTS.max_batch_size),
+    "max_wait_ms": str(DEFAULTS.max_wait_ms),
     "headers": "",
     "header_names": [],
     "remove": [],
     "description": "",
-    "signature_header": "X-Signature-256",
+    "signature_header": DEFAULTS.signature_header,
     "signature_algorithm": SignatureAlgorithm.HMAC_SHA256.value,
 }
 
@@ -197,7 +195,7 @@ def create_subscription(
         "subscription": view,
         "secret": secret,
         "rotated": False,
-        "jwks_url": jwks_path(view.record.id),
+        "jwks_url": jwks_path(view.record.id, container_of(request).settings.public_url),
     }
     return render(request, "subscription_secret.html", context, viewer=viewer)
 
@@ -244,7 +242,7 @@ def _detail(
         "error": error,
         "limits": LIMITS,
         "all_events": EVENT_VERSIONS,
-        "jwks_url": jwks_path(view.record.id),
+        "jwks_url": jwks_path(view.record.id, container_of(request).settings.public_url),
     }
     # The state, counters and delivery log refresh themselves through htmx, asking for that part only.
     template = "subscription_live.html" if request.headers.get("hx-target") == "live" else "subscription.html"
@@ -327,7 +325,12 @@ def rotate(request: Request, viewer: OrgViewerDep, subscription_id: str, confirm
         view, secret = subscriptions.rotate_secret(viewer.org_id, subscription_id)
     except DomainError as error:
         return _detail(request, viewer, subscription_id, error=error.detail, code=status_of(error))
-    context = {"subscription": view, "secret": secret, "rotated": True, "jwks_url": jwks_path(view.record.id)}
+    context = {
+        "subscription": view,
+        "secret": secret,
+        "rotated": True,
+        "jwks_url": jwks_path(view.record.id, container_of(request).settings.public_url),
+    }
     return render(request, "subscription_secret.html", context, viewer=viewer)
 
 

@@ -14,7 +14,7 @@ from pairhub.domain.access import Action, Decision, decide
 from pairhub.domain.errors import DomainError, Invalid, NotFound
 from pairhub.domain.events import Reason
 from pairhub.domain.people import email_key
-from pairhub.entrypoints.ui import feeds, inventory, overview, people, portal
+from pairhub.entrypoints.ui import feeds, inventory, overview, people, portal, recovery
 from pairhub.entrypoints.ui.session import SessionCodec, new_session
 from pairhub.entrypoints.ui.web import (
     HERE,
@@ -49,6 +49,7 @@ def install(app: FastAPI) -> None:
     app.include_router(router)
     app.include_router(inventory.router)
     app.include_router(portal.router)
+    app.include_router(recovery.router)
     app.include_router(feeds.router)
     app.include_router(overview.router)
     app.include_router(people.router)

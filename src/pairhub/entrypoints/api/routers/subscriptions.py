@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Path, Query, Response
+from fastapi.responses import JSONResponse
 
 from pairhub.domain.delivery import SignatureAlgorithm, is_success
 from pairhub.entrypoints.api import subscription_schemas as shapes
@@ -13,6 +14,13 @@ from pairhub.entrypoints.api.problems import ApiError
 from pairhub.entrypoints.api.schemas import PageOut
 
 router = APIRouter(prefix="/v1/organizations/{org_id}/subscriptions", tags=["subscriptions"])
+
+
+class JwkSetResponse(JSONResponse):
+    """JSON served as `application/jwk-set+json`."""
+
+    media_type = "application/jwk-set+json"
+
 
 SubId = Annotated[str, Path(max_length=64)]
 BatchId = Annotated[str, Path(max_length=64)]
@@ -35,8 +43,9 @@ def create_subscription(body: shapes.SubscriptionIn, org_id: OrgIdDep, c: Contai
         signature_header=body.signatureHeader,
         signature_algorithm=SignatureAlgorithm(body.signatureAlgorithm),
         auth=body.auth.credentials() if body.auth is not None else None,
+        secret=body.secret,
     )
-    return shapes.subscription(view, secret)
+    return shapes.subscription(view, secret, c.settings.public_url)
 
 
 @router.get("", response_model=PageOut[shapes.SubscriptionOut])
@@ -45,13 +54,16 @@ def list_subscriptions(
 ) -> dict[str, Any]:
     """The organization's subscriptions."""
     page = c.subscriptions.list(org_id, after, limit)
-    return {"data": [shapes.subscription(v) for v in page.items], "nextCursor": page.next_cursor}
+    return {
+        "data": [shapes.subscription(v, None, c.settings.public_url) for v in page.items],
+        "nextCursor": page.next_cursor,
+    }
 
 
 @router.get("/{sub_id}", response_model=shapes.SubscriptionOut)
 def get_subscription(sub_id: SubId, org_id: OrgIdDep, c: ContainerDep) -> dict[str, Any]:
     """One subscription with its state, backlog and delivery counters."""
-    return shapes.subscription(c.subscriptions.get(org_id, sub_id))
+    return shapes.subscription(c.subscriptions.get(org_id, sub_id), None, c.settings.public_url)
 
 
 @router.patch("/{sub_id}", response_model=shapes.SubscriptionOut)
@@ -62,7 +74,8 @@ def update_subscription(
     given = body.model_dump(exclude_unset=True)
     if any(value is None for key, value in given.items() if key not in ("description", "auth")):
         raise ApiError(422, "validation_error", "Only `description` and `auth` may be set to null.")
-    return shapes.subscription(c.subscriptions.update(org_id, sub_id, shapes.patch_changes(given)))
+    view = c.subscriptions.update(org_id, sub_id, shapes.patch_changes(given))
+    return shapes.subscription(view, None, c.settings.public_url)
 
 
 @router.delete("/{sub_id}", status_code=204)
@@ -75,16 +88,19 @@ def delete_subscription(sub_id: SubId, org_id: OrgIdDep, c: ContainerDep) -> Res
 @router.post(
     "/{sub_id}/rotate-secret", response_model=shapes.SubscriptionSecretOut, response_model_exclude_unset=True
 )
-def rotate_secret(sub_id: SubId, org_id: OrgIdDep, c: ContainerDep) -> dict[str, Any]:
-    """A new secret (shown once) or key pair; the previous one keeps signing beside it for 24 hours."""
-    view, secret = c.subscriptions.rotate_secret(org_id, sub_id)
-    return shapes.subscription(view, secret)
+def rotate_secret(
+    sub_id: SubId, org_id: OrgIdDep, c: ContainerDep, body: shapes.SecretIn | None = None
+) -> dict[str, Any]:
+    """A new secret (shown once; yours when the body gives one) or key pair; the previous one keeps
+    signing beside it for 24 hours."""
+    view, secret = c.subscriptions.rotate_secret(org_id, sub_id, body.secret if body else None)
+    return shapes.subscription(view, secret, c.settings.public_url)
 
 
 @router.post("/{sub_id}/resume", response_model=shapes.SubscriptionOut)
 def resume(sub_id: SubId, org_id: OrgIdDep, c: ContainerDep) -> dict[str, Any]:
     """Resume a paused, on-hold or disabled subscription at once."""
-    return shapes.subscription(c.subscriptions.resume(org_id, sub_id))
+    return shapes.subscription(c.subscriptions.resume(org_id, sub_id), None, c.settings.public_url)
 
 
 @router.post("/{sub_id}/test", response_model=shapes.TestDeliveryOut)
@@ -131,7 +147,18 @@ def redeliver(sub_id: SubId, batch_id: BatchId, org_id: OrgIdDep, c: ContainerDe
 keys_router = APIRouter(tags=["subscriptions"])
 
 
-@keys_router.get("/v1/subscriptions/{sub_id}/jwks.json", response_model=shapes.JwkSetOut)
+JWK_SET_MEDIA_TYPE = "application/jwk-set+json"
+"""RFC 7517's media type of a JWK Set."""
+
+
+@keys_router.get(
+    "/v1/subscriptions/{sub_id}/jwks.json",
+    response_model=shapes.JwkSetOut,
+    response_class=JwkSetResponse,
+    responses={
+        200: {"content": {JWK_SET_MEDIA_TYPE: {"schema": {"$ref": "#/components/schemas/JwkSetOut"}}}}
+    },
+)
 def subscription_jwks(sub_id: SubId, c: ContainerDep, response: Response) -> dict[str, Any]:
     """The public keys of an ed25519 subscription as a JWK Set; no token needed, receivers fetch it."""
     # Short enough to see a rotation soon; the previous key keeps signing for 24 h meanwhile.

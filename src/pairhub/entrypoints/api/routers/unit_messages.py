@@ -18,7 +18,7 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError
 from pairhub.bootstrap import Container
 from pairhub.domain.events import Location
 from pairhub.domain.model import is_valid_unit_id
-from pairhub.domain.vin import ReportedVin
+from pairhub.domain.vin import MAX_REPORTED_VIN_LENGTH, ReportedVin, is_text
 from pairhub.entrypoints.api.deps import ContainerDep, IngestDep
 from pairhub.entrypoints.api.schemas import Strict
 from pairhub.entrypoints.parsing import has_nul
@@ -60,7 +60,11 @@ class UnitMessageIn(Strict):
         examples=["2025-05-12T22:20:00.000Z"],
     )
     vin: str | None = Field(
-        None, max_length=200, strict=True, description="As read from the TBS/EBS.", examples=["F3A000001"]
+        None,
+        max_length=MAX_REPORTED_VIN_LENGTH,
+        strict=True,
+        description="As read from the TBS/EBS.",
+        examples=["F3A000001"],
     )
     location: LocationIn | None = None
 
@@ -99,6 +103,10 @@ def _schema_rejection(index: int, error: ValidationError) -> Rejection:
     if first.get("type") == "extra_forbidden":
         return Rejection(index, "unknown_field", f"Unknown field `{'.'.join(map(str, location))}`.")
     field = str(location[0]) if location else ""
+    if field == "vin" and first.get("type") == "string_too_long":
+        # Its own code: the VIN is well-formed but longer than the published schemas let `sensorVIN` be.
+        detail = f"vin: a reported VIN is at most {MAX_REPORTED_VIN_LENGTH} characters."
+        return Rejection(index, "vin_too_long", detail)
     code = _FIELD_CODES.get(field, "invalid_message")
     where = ".".join(map(str, location)) or "message"
     return Rejection(index, code, f"{where}: {first.get('msg', 'invalid')}")
@@ -152,7 +160,7 @@ def _quick(index: int, raw: object) -> UnitMessage | None:
         if timestamp_ms is None:
             return None
     vin = raw.get("vin")
-    if vin is not None and (type(vin) is not str or len(vin) > 200):
+    if vin is not None and (type(vin) is not str or len(vin) > MAX_REPORTED_VIN_LENGTH):
         return None
     location = None
     if raw.get("location") is not None:
@@ -171,7 +179,11 @@ def _quick(index: int, raw: object) -> UnitMessage | None:
 def parse_message(index: int, raw: object) -> UnitMessage | Rejection:
     """Validate one message of the request on its own."""
     quick = _quick(index, raw)
-    return _explained(index, raw) if quick is None else quick
+    parsed = _explained(index, raw) if quick is None else quick
+    if isinstance(parsed, UnitMessage) and parsed.vin is not None and not is_text(parsed.vin.raw or ""):
+        # Python's JSON parser (the fallback) lets `\ud800` through: no event could carry it.
+        return Rejection(index, "invalid_vin", "vin: not Unicode text (it holds a lone surrogate).")
+    return parsed
 
 
 def _explained(index: int, raw: object) -> UnitMessage | Rejection:
@@ -214,7 +226,9 @@ class _HotMessage(msgspec.Struct, forbid_unknown_fields=True, gc=False):
     # The unit id's pattern is checked in Python: msgspec's own pattern check costs twice as much.
     unitId: Annotated[str, msgspec.Meta(max_length=100)]
     timestamp: Annotated[str, msgspec.Meta(max_length=64)] | None = None
-    vin: Annotated[str, msgspec.Meta(max_length=200)] | msgspec.UnsetType | None = msgspec.UNSET
+    vin: Annotated[str, msgspec.Meta(max_length=MAX_REPORTED_VIN_LENGTH)] | msgspec.UnsetType | None = (
+        msgspec.UNSET
+    )
     location: _HotLocation | None = None
 
 
