@@ -5,7 +5,7 @@ paired_at) index that the "as of" reads use finds it; the dropped index cost eve
 tenth of the CPU time of its writes (measured with the bench's L-write, one index dropped at a time).
 
 Revision ID: 0014_pairing_rows
-Revises: 0010_people
+Revises: 0012_idempotency
 Create Date: 2026-12-07
 """
 
@@ -14,7 +14,7 @@ from __future__ import annotations
 from alembic import op
 
 revision = "0014_pairing_rows"
-down_revision = "0010_people"
+down_revision = "0012_idempotency"
 branch_labels = None
 depends_on = None
 
