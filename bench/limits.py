@@ -9,7 +9,7 @@ import subprocess
 import sys
 import tempfile
 import time
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from pathlib import Path
 
@@ -157,13 +157,14 @@ def l_commit(seconds: float = 2.0) -> float:
         return rate
 
 
-def l_write(seconds: float = 3.0, units_per_transaction: int = 1000) -> float:
+def l_write(seconds: float = 3.0, units_per_transaction: int = 1000, without: Sequence[str] = ()) -> float:
     """Units/s a bare loop writes with what a pairing writes, one transaction per 1,000 units.
 
     Per unit: the unit's UPDATE (the columns an exact pairing changes), a pairing history row, an
     event row (with its rendered payloads) and a diagnosis row, on pairhub's migrated schema (so
     with exactly its indexes), through the sqlite3 driver and pairhub's durability pragmas; the rows
-    are built before the clock starts, so nothing but the writes is timed.
+    are built before the clock starts, so nothing but the writes is timed. `without` names indexes to
+    drop first: what each index costs a pairing.
     """
     # Imported here: the other limits need nothing of pairhub's schema.
     from bench import setup
@@ -247,6 +248,8 @@ def l_write(seconds: float = 3.0, units_per_transaction: int = 1000) -> float:
         connection = sqlite3.connect(path, isolation_level=None)
         for pragma in SQLITE_PRAGMAS:
             connection.execute(pragma)
+        for index in without:
+            connection.execute(f"DROP INDEX {index}")
         done = 0
         started = time.perf_counter()
         while time.perf_counter() - started < seconds:

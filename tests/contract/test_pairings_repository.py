@@ -19,7 +19,7 @@ def test_entries_open_close_and_read_oldest_first(storage: Storage, organization
             uow.units.add(unit)
         uow.pairings.open(paired, paired_by="AutoPair", paired_via="auto")
     with storage.write() as uow:
-        closed = uow.pairings.close("tp:1", 50, "ManualUnpair", "api")
+        closed = uow.pairings.close(org, "tp:1", 50, "ManualUnpair", "api")
         uow.pairings.open([paired[0]], paired_by="ManualPair", paired_via="ui")
     with storage.read() as uow:
         entries = uow.pairings.search(org, None, 0, 10)
@@ -54,7 +54,7 @@ def test_as_of_answers_the_entries_in_force_at_an_instant(
         uow.units.add(second)
         uow.pairings.open([first, second], paired_by="AutoPair", paired_via="auto")
     with storage.write() as uow:
-        uow.pairings.close("tp:1", 200, "ManualUnpair", "api")
+        uow.pairings.close(org, "tp:1", 200, "ManualUnpair", "api")
         uow.pairings.open([Unit("tp:1", org, 0, S.PAIRED, asset_id="a2", paired_at=200)], "ManualPair", "api")
 
     def at(instant: int, after: str | None = None, limit: int = 10) -> list[tuple[str, str]]:

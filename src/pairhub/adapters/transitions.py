@@ -55,6 +55,7 @@ def _history(transitions: Sequence[Transition], pairings: PairingRepository) -> 
             flush()  # an entry opened earlier in the same call must exist before it is closed
             closed.append(
                 pairings.close(
+                    transition.before.organization_id,
                     transition.before.id,
                     transition.unpaired_at,
                     unpaired_by=transition.unpaired_by,

@@ -335,7 +335,9 @@ class PairingRepository(Protocol):
         """Start the entries of these just-paired units (their asset and pairing time)."""
         ...
 
-    def close(self, unit_id: str, at: int, unpaired_by: str, unpaired_via: str) -> PairingRecord:
+    def close(
+        self, organization_id: str, unit_id: str, at: int, unpaired_by: str, unpaired_via: str
+    ) -> PairingRecord:
         """End the unit's open entry and return it."""
         ...
 

@@ -36,13 +36,17 @@ class MemoryPairings:
                 )
             )
 
-    def close(self, unit_id: str, at: int, unpaired_by: str, unpaired_via: str) -> PairingRecord:
+    def close(
+        self, organization_id: str, unit_id: str, at: int, unpaired_by: str, unpaired_via: str
+    ) -> PairingRecord:
         """End the unit's open entry and return it."""
         rows = self._rows
         position = next(
             index
             for index, entry in enumerate(rows)
-            if entry.unit_id == unit_id and entry.unpaired_at is None
+            if entry.organization_id == organization_id
+            and entry.unit_id == unit_id
+            and entry.unpaired_at is None
         )
         rows[position] = replace(
             rows[position], unpaired_at=at, unpaired_by=unpaired_by, unpaired_via=unpaired_via

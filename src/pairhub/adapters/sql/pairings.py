@@ -47,9 +47,15 @@ class SqlPairings:
             ],
         )
 
-    def close(self, unit_id: str, at: int, unpaired_by: str, unpaired_via: str) -> PairingRecord:
+    def close(
+        self, organization_id: str, unit_id: str, at: int, unpaired_by: str, unpaired_via: str
+    ) -> PairingRecord:
         """End the unit's open entry and return it."""
-        open_entry = pairings.c.unit_id == unit_id, pairings.c.unpaired_at.is_(None)
+        open_entry = (
+            pairings.c.organization_id == organization_id,
+            pairings.c.unit_id == unit_id,
+            pairings.c.unpaired_at.is_(None),
+        )
         seq = self._connection.execute(select(pairings.c.seq).where(*open_entry)).scalar_one()
         self._connection.execute(
             update(pairings)

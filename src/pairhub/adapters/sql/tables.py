@@ -194,8 +194,8 @@ pairings = Table(
     Column("unpaired_by", String(32)),
     Column("unpaired_via", String(32)),
     Index("ix_pairings_org_seq", "organization_id", "seq"),
-    Index("ix_pairings_unit_open", "unit_id", "unpaired_at"),
-    # "As of" reads one organization's entries that began before an instant, by unit id.
+    # "As of" reads one organization's entries that began before an instant, by unit id; closing a
+    # unit's open entry finds it here too (migration 0014 dropped a unit-wide index for that).
     Index("ix_pairings_org_unit_paired", "organization_id", "unit_id", "paired_at"),
     sqlite_autoincrement=True,
 )
