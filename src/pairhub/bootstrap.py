@@ -16,13 +16,13 @@ from pairhub.adapters import secret_keys
 from pairhub.adapters.clock import SystemClock
 from pairhub.adapters.http.sender import AiohttpSender
 from pairhub.adapters.http.ssrf import Resolver, TargetGuard, system_resolver
-from pairhub.adapters.mqtt.broker import BrokerStatus
+from pairhub.adapters.mqtt.broker import Broker, BrokerStatus
 from pairhub.adapters.secret_box import SecretBox
 from pairhub.adapters.sql import migrate
-from pairhub.adapters.sql.engine import Database, make_engine
+from pairhub.adapters.sql.engine import Database, check_url, make_engine
 from pairhub.adapters.sql.notifications import ChangeListener
 from pairhub.adapters.sql.uow import SqlStorage
-from pairhub.config import Settings
+from pairhub.config import SettingError, Settings
 from pairhub.ports import Clock, Sender, Storage
 from pairhub.services.assets import Assets
 from pairhub.services.auth import Authenticator, Sessions
@@ -174,6 +174,16 @@ def _serve_worker_metrics(port: int) -> None:
     start_http_server(port)
 
 
+def check_settings(settings: Settings) -> None:
+    """SettingError (one line naming it) for a setting that parses but cannot work."""
+    check_url(settings.database_url)
+    if settings.mqtt_url:
+        try:
+            Broker.parse(settings.mqtt_url)
+        except ValueError as error:
+            raise SettingError("PAIRHUB_MQTT_URL", str(error).removeprefix("PAIRHUB_MQTT_URL ")) from None
+
+
 def build(
     settings: Settings | None = None,
     clock: Clock | None = None,
@@ -187,9 +197,10 @@ def build(
 
     Tests inject a `Clock`, a `Sender`, a DNS `resolver`, the retry `jitter` or the VIN `matcher` here
     instead of patching a built container. Raises SecretKeyError (one line to show) when the secret key
-    is missing on PostgreSQL or malformed.
+    is missing on PostgreSQL or malformed, SettingError when another setting cannot work.
     """
     settings = settings or Settings()
+    check_settings(settings)
     admin_token = settings.admin_token or secrets.token_urlsafe(24)
     keys = secret_keys.load(settings.secret_key, settings.database_url)
     if keys.created:

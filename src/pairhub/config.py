@@ -8,10 +8,27 @@ from pydantic import Field, field_validator
 from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
 
 
+class SettingError(ValueError):
+    """A setting that cannot work (a bad URL, a value out of range); the message is one line naming it."""
+
+    def __init__(self, setting: str, reason: str) -> None:
+        super().__init__(f"{setting}: {reason}")
+        self.setting = setting
+        self.reason = reason
+
+
+ENV_PREFIX = "PAIRHUB_"
+
+
+def variable_of(field: str) -> str:
+    """The environment variable of a settings field (`mqtt_url` -> `PAIRHUB_MQTT_URL`)."""
+    return ENV_PREFIX + field.upper()
+
+
 class Settings(BaseSettings):
     """Every knob of pairhub; durations are seconds and accept fractions."""
 
-    model_config = SettingsConfigDict(env_prefix="PAIRHUB_", extra="ignore")
+    model_config = SettingsConfigDict(env_prefix=ENV_PREFIX, extra="ignore")
 
     database_url: str = "sqlite:///./pairhub.db"
     admin_token: str | None = None

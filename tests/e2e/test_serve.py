@@ -89,8 +89,8 @@ def test_a_second_serve_on_a_taken_port_says_so_and_never_claims_to_listen(tmp_p
         )
     finally:
         output = stop(first)
-    assert second.returncode == 3
-    assert "Cannot listen on 127.0.0.1:" + port in second.stderr
+    assert second.returncode == 2
+    assert "cannot listen on 127.0.0.1:" + port in second.stderr
     assert "listening" not in second.stderr + second.stdout
     assert f"Database: {tmp_path / 'pairhub.db'}" in output
     assert f"Sign in at {base_url}/ui" in output

@@ -16,11 +16,12 @@ from rich.console import Console
 
 from pairhub import __version__, bootstrap
 from pairhub.adapters import logging as pairhub_logging
-from pairhub.adapters.secret_box import SecretKeyError, new_key
+from pairhub.adapters.secret_box import new_key
 from pairhub.adapters.sql.engine import safe_url, sqlite_path
 from pairhub.config import Settings
 from pairhub.contract import schemas
 from pairhub.domain.errors import DomainError
+from pairhub.entrypoints.startup import EXIT_MISCONFIGURED, refusing_misconfiguration, say
 
 app = typer.Typer(
     help="pairhub: pair telematics units with assets, deliver Datahub webhooks.",
@@ -47,14 +48,17 @@ def secret_key() -> None:
 
 
 def _started(settings: Settings | None = None) -> bootstrap.Container:
-    """A container on a migrated database; a secret key problem is one line and exit 2, not a traceback."""
-    try:
+    """A container on a migrated database; a misconfiguration is one line and exit 2, not a traceback."""
+    with refusing_misconfiguration():
         container = bootstrap.build(settings)
         container.migrate()
-    except SecretKeyError as error:
-        console.print(f"[red]Cannot start:[/red] {error}", soft_wrap=True, highlight=False)
-        raise typer.Exit(2) from None
     return container
+
+
+def _settings() -> Settings:
+    """The settings of the environment; a bad one is one line naming it and exit 2."""
+    with refusing_misconfiguration():
+        return Settings()
 
 
 @app.command()
@@ -80,14 +84,15 @@ def serve(
     if demo and workers:
         console.print("[red]--demo runs in one process:[/red] leave out --workers.", soft_wrap=True)
         raise typer.Exit(2)
-    # Bind before anything else: a second `serve` on the same port says so at once, and "listening"
-    # is printed only once it is true.
+    # The demo runs on a compressed clock and delivers to its own built-in receiver on loopback.
+    with refusing_misconfiguration():
+        settings = demo_mode.demo_settings() if demo else Settings()
+    # Bind before connecting to anything: a second `serve` on the same port says so at once, and
+    # "listening" is printed only once it is true.
     listener = _bind(host, port)
     if workers:
-        _serve_processes(listener, workers, f"http://{host}:{port}")
+        _serve_processes(listener, workers, settings, f"http://{host}:{port}")
         return
-    # The demo runs on a compressed clock and delivers to its own built-in receiver on loopback.
-    settings = demo_mode.demo_settings() if demo else Settings()
     pairhub_logging.configure(settings.log_format)
     container = _started(settings)
     base_url = f"http://{host}:{port}"
@@ -106,17 +111,16 @@ def serve(
     serve_api(application, listener)
 
 
-def _serve_processes(listener: socket.socket, workers: int, base_url: str) -> None:
+def _serve_processes(listener: socket.socket, workers: int, settings: Settings, base_url: str) -> None:
     """`serve --workers N`: migrate once, then run N API processes and one background process."""
     from pairhub.entrypoints import processes
 
-    settings = Settings()
     if sqlite_path(settings.database_url) is not None:
         # Another process's unpairing cannot be heard on SQLite: API processes read every unit.
         os.environ["PAIRHUB_PAIRED_UNITS_CACHE"] = "false"
     pairhub_logging.configure(settings.log_format)
-    container = bootstrap.build(settings)
-    container.migrate()
+    # The parent finds every misconfiguration before any child starts: one line, not one per child.
+    container = _started(settings)
     container.close()
     # The children read the same environment: they must agree on the secrets generated here.
     os.environ["PAIRHUB_ADMIN_TOKEN"] = container.admin_token
@@ -127,6 +131,8 @@ def _serve_processes(listener: socket.socket, workers: int, base_url: str) -> No
         console.print(f"{workers} API process(es) and one delivery/scheduler process.", soft_wrap=True)
 
     code = processes.run(listener, workers, started)
+    if code == EXIT_MISCONFIGURED:
+        raise typer.Exit(code)
     if code:
         console.print("[red]A pairhub process ended unexpectedly; stopped the others.[/red]")
         raise typer.Exit(code)
@@ -136,12 +142,11 @@ def _bind(host: str, port: int) -> socket.socket:
     try:
         return socket.create_server((host, port), family=_family(host))
     except OSError as error:
-        console.print(
-            f"[red]Cannot listen on {host}:{port}:[/red] {os.strerror(error.errno or 0)}. "
-            "Is another pairhub running there? Choose another port with --port.",
-            soft_wrap=True,
+        say(
+            f"--port {port}: cannot listen on {host}:{port} ({os.strerror(error.errno or 0)}); is another "
+            "pairhub running there? Choose another port with --port (or another --host)."
         )
-        raise typer.Exit(3) from error
+        raise typer.Exit(EXIT_MISCONFIGURED) from None
 
 
 def _family(host: str) -> socket.AddressFamily:
@@ -177,7 +182,7 @@ def _describe_database(url: str) -> str:
 
 def _existing_database() -> bootstrap.Container:
     """A container on the configured database, refusing to create a new SQLite file as a side effect."""
-    settings = Settings()
+    settings = _settings()
     path = sqlite_path(settings.database_url)
     if path is not None and not path.exists():
         console.print(
@@ -192,7 +197,7 @@ def _existing_database() -> bootstrap.Container:
 @app.command()
 def worker() -> None:
     """Run only the delivery worker and the scheduler (scale-out on PostgreSQL)."""
-    settings = Settings()
+    settings = _settings()
     pairhub_logging.configure(settings.log_format)
     container = _started(settings)
     from pairhub.entrypoints.worker import run_forever
@@ -203,7 +208,7 @@ def worker() -> None:
 @db_app.command("upgrade")
 def db_upgrade() -> None:
     """Migrate the database to the newest schema."""
-    _started()
+    _started(_settings())
     console.print("Database is at the newest revision.")
 
 

@@ -29,6 +29,8 @@ from pairhub.ports.storage import (
     RenderedEvent,
     Storage,
     StorageFull,
+    StorageOutage,
+    StorageUnavailable,
     StoredEvent,
     UnitOfWork,
 )
@@ -52,6 +54,8 @@ __all__ = [
     "SessionRepository",
     "Storage",
     "StorageFull",
+    "StorageOutage",
+    "StorageUnavailable",
     "StoredEvent",
     "SubscriptionRepository",
     "UnitOfWork",

@@ -20,7 +20,7 @@ import structlog
 from pairhub.domain.events import Location
 from pairhub.domain.units import Activity, MessageAction, Standing, decide_on_message
 from pairhub.domain.vin import ReportedVin
-from pairhub.ports import Clock, Storage, StorageFull
+from pairhub.ports import Clock, Storage, StorageOutage
 from pairhub.services.auto_pairing import AutoPairing, MessageToAct
 from pairhub.services.paired_units import PairedUnits
 
@@ -221,7 +221,7 @@ class Ingest:
     def _act(self, messages: list[MessageToAct], now: int) -> None:
         try:
             self._auto_pairing.on_messages(messages, now)
-        except StorageFull:
+        except StorageOutage:
             raise  # nothing was taken: the caller hears 503 and sends the messages again
         except Exception:
             # The messages are still taken: nothing was recorded for their VINs, so the units' next

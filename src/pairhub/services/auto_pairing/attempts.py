@@ -13,7 +13,7 @@ from pairhub.domain.events import PairingEvent, Reason
 from pairhub.domain.reminders import AutoPairingPolicy
 from pairhub.domain.units import Activity, MessageAction, Standing, Step, Unit
 from pairhub.domain.vin import MatchKind, MatchResult
-from pairhub.ports import Storage, StorageFull, UnitOfWork
+from pairhub.ports import Storage, StorageOutage, UnitOfWork
 from pairhub.services.auto_pairing import diagnoses
 from pairhub.services.auto_pairing.resolve import Prefetched, Resolver, switches
 
@@ -68,8 +68,8 @@ class Attempts:
             try:
                 with uow.savepoint():
                     paired = self._pair_exact_matches(uow, first_steps, now)
-            except StorageFull:
-                raise  # the whole request fails, not one unit: see StorageFull
+            except StorageOutage:
+                raise  # the whole request fails, not one unit: see StorageOutage
             except Exception:
                 # Every unit then takes the per-unit path, where a failure becomes its own Unknown.
                 log.exception("auto_pairing_exact_batch_failed", units=len(current))
@@ -90,7 +90,7 @@ class Attempts:
                 try:
                     with uow.savepoint():
                         step = self._act(uow, message, unit, first_steps.get(position), enabled, now)
-                except StorageFull:
+                except StorageOutage:
                     raise
                 except Exception:
                     # Nothing is recorded for this VIN, so the unit's next message attempts again.

@@ -13,7 +13,7 @@ from pairhub.domain.events import Reason
 from pairhub.domain.reminders import AutoPairingPolicy
 from pairhub.domain.units import Step, Unit
 from pairhub.domain.vin import MatchResult, decide_among, is_usable_sensor_vin
-from pairhub.ports import StorageFull, UnitOfWork, VinCandidates
+from pairhub.ports import StorageOutage, UnitOfWork, VinCandidates
 
 log = structlog.get_logger("pairhub.auto_pairing")
 
@@ -91,7 +91,7 @@ class Resolver:
                 result = self.matcher(uow.assets, unit.organization_id, sensor_vin)
                 step = outcome(unit, result, result.asset_vin)
                 apply(uow, unit, step)
-        except StorageFull:
+        except StorageOutage:
             raise  # a full disk is no matching error: the unit must not end as Unknown for it
         except Exception:
             # The savepoint undid whatever the failed outcome wrote, but the transaction goes on: the
