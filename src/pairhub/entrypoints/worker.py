@@ -14,6 +14,8 @@ import structlog
 from pairhub.bootstrap import Container
 from pairhub.entrypoints import mqtt
 from pairhub.entrypoints.processes import freeze_startup_heap
+from pairhub.ports import StorageOutage
+from pairhub.services.outage import Outage
 from pairhub.worker import loops
 
 Stopper = Callable[[], Awaitable[None]]
@@ -37,17 +39,35 @@ def background_loops(deliver: bool = True, mqtt_ingest: bool = False, role: str 
     return running
 
 
+RECOVERED_AFTER_S = 5.0
+"""A loop restarted after a storage outage that runs this long without failing has resumed."""
+
+
 async def _guarded(loop: Loop, container: Container, stopping: asyncio.Event) -> None:
     # A loop that crashes is restarted after a pause: one bad row must not stop delivery for good.
+    name = str(getattr(loop, "__name__", None) or getattr(getattr(loop, "func", None), "__name__", loop))
+    outage = Outage(name)
+
+    def resumed_if_running(task: asyncio.Future[None]) -> None:
+        if not task.done():
+            outage.succeeded()
+
     while not stopping.is_set():
+        pause = 1.0
+        running = asyncio.ensure_future(loop(container, stopping))
+        if outage.ongoing:
+            # The loop says nothing when it works again: still running after a while, it has resumed.
+            asyncio.get_running_loop().call_later(RECOVERED_AFTER_S, resumed_if_running, running)
         try:
-            await loop(container, stopping)
+            await running
         except asyncio.CancelledError:
             raise
+        except StorageOutage as error:
+            pause = outage.failed(error)
         except Exception:
-            log.exception("background_loop_crashed", loop=getattr(loop, "__name__", str(loop)))
-            with contextlib.suppress(TimeoutError):
-                await asyncio.wait_for(stopping.wait(), timeout=1.0)
+            log.exception("background_loop_crashed", loop=name)
+        with contextlib.suppress(TimeoutError):
+            await asyncio.wait_for(stopping.wait(), timeout=pause)
 
 
 async def start_background(container: Container, deliver: bool = True, role: str = "serve") -> Stopper:

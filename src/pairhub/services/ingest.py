@@ -22,6 +22,7 @@ from pairhub.domain.units import Activity, MessageAction, Standing, decide_on_me
 from pairhub.domain.vin import ReportedVin
 from pairhub.ports import Clock, Storage, StorageOutage
 from pairhub.services.auto_pairing import AutoPairing, MessageToAct
+from pairhub.services.outage import Outage
 from pairhub.services.paired_units import PairedUnits
 
 log = structlog.get_logger("pairhub.ingest")
@@ -141,6 +142,7 @@ class Ingest:
         self._auto_pairing = auto_pairing
         self.buffer = ActivityBuffer() if buffer is None else buffer
         self.paired_units = PairedUnits(enabled=False) if paired_units is None else paired_units
+        self.flush_outage = Outage("activity_flush")
 
     def accept(self, messages: Sequence[UnitMessage]) -> IngestResult:
         """Take well-formed messages; unknown units and future timestamps are refused one by one."""
@@ -239,8 +241,13 @@ class Ingest:
         try:
             with self._storage.write() as uow:
                 uow.units.record_activity(taken)
+        except StorageOutage as error:
+            self.buffer.restore(taken)
+            self.flush_outage.failed(error)
+            return 0
         except Exception:
             self.buffer.restore(taken)
             log.exception("unit_activity_flush_failed", units=len(taken))
             return 0
+        self.flush_outage.succeeded()
         return len(taken)

@@ -14,8 +14,9 @@ from collections.abc import Callable
 
 import structlog
 
-from pairhub.ports import Clock, Sender, Storage
+from pairhub.ports import Clock, Sender, Storage, StorageOutage
 from pairhub.services.delivery import Delivery, DeliveryConfig, Job
+from pairhub.services.outage import Outage
 from pairhub.worker import gauges
 from pairhub.worker.coordinator import Coordinator
 from pairhub.worker.step import Step, StepRequest
@@ -55,6 +56,7 @@ class DeliveryWorker:
         self._gauges_at: int | None = None
         self._gauges_thread: threading.Thread | None = None
         self._wake: tuple[asyncio.AbstractEventLoop, asyncio.Event] | None = None
+        self._gauges_outage = Outage("delivery_gauges")
         storage.on_outbox_commit(self._events_committed)
 
     @property
@@ -126,5 +128,9 @@ class DeliveryWorker:
     def _refresh_gauges(self) -> None:
         try:
             gauges.refresh(self._storage)
+        except StorageOutage as error:
+            self._gauges_outage.failed(error)
         except Exception:
             log.exception("delivery_gauges_failed")
+        else:
+            self._gauges_outage.succeeded()

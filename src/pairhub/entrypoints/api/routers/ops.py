@@ -9,6 +9,7 @@ from prometheus_client import CONTENT_TYPE_LATEST, generate_latest
 from pairhub.adapters.sql import migrate
 from pairhub.entrypoints.api.deps import ContainerDep
 from pairhub.entrypoints.api.schemas import Health
+from pairhub.ports import StorageOutage
 
 router = APIRouter(tags=["operations"])
 
@@ -29,19 +30,26 @@ def readyz(c: ContainerDep) -> JSONResponse:
         at_head = migrate.is_at_head(c.database.engine)
         checks["migrations"] = "ok" if at_head else "behind"
     except Exception as error:  # readiness reports any failure instead of raising it
-        checks["database"] = f"unavailable: {type(error).__name__}"
+        checks["database"] = f"unavailable: {_reason(error)}"
     if checks.get("database") == "ok":
         try:
             c.database.ping_write()
             checks["databaseWrite"] = "ok"
         except Exception as error:  # a refused write is a state to report, not an error to raise
-            checks["databaseWrite"] = f"unavailable: {type(error).__name__}"
+            checks["databaseWrite"] = f"unavailable: {_reason(error)}"
     if c.mqtt_status.configured:
         status = c.mqtt_status
         checks["mqtt"] = "ok" if status.connected else f"unavailable: {status.last_error}"
     ready = all(value == "ok" for value in checks.values()) and "migrations" in checks
     body = {"status": "ok" if ready else "unavailable", "checks": checks}
     return JSONResponse(body, status_code=200 if ready else 503)
+
+
+def _reason(error: Exception) -> str:
+    """Why the database is not ready, in words when it is an outage pairhub knows (never a secret)."""
+    if isinstance(error, StorageOutage):
+        return f"{type(error).__name__}: {error}"
+    return type(error).__name__
 
 
 @router.get("/metrics", response_class=Response)
