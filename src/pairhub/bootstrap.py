@@ -8,6 +8,7 @@ import secrets
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 import structlog
 from prometheus_client import start_http_server
@@ -18,8 +19,9 @@ from pairhub.adapters.http.sender import AiohttpSender
 from pairhub.adapters.http.ssrf import Resolver, TargetGuard, system_resolver
 from pairhub.adapters.mqtt.broker import Broker, BrokerStatus
 from pairhub.adapters.secret_box import SecretBox
-from pairhub.adapters.sql import migrate
+from pairhub.adapters.sql import heartbeats, migrate
 from pairhub.adapters.sql.engine import Database, check_url, make_engine
+from pairhub.adapters.sql.heartbeats import Heartbeat
 from pairhub.adapters.sql.notifications import ChangeListener
 from pairhub.adapters.sql.uow import SqlStorage
 from pairhub.config import SettingError, Settings
@@ -148,6 +150,19 @@ class Container:
         listener = ChangeListener(self.database, on_live=lambda live: cache.enable(live and enabled))
         listener.start()
         return listener.stop
+
+    def write_heartbeat(self, role: str, state: dict[str, Any]) -> None:
+        """Say how this process's delivery and MQTT subscriber are doing (read by `/readyz` anywhere)."""
+        beat = Heartbeat(self.delivery_worker.worker_id, role, self.clock.now_ms(), state)
+        heartbeats.beat(self.database, beat)
+
+    def forget_heartbeat(self) -> None:
+        """Remove this process's heartbeat (it stops)."""
+        heartbeats.forget(self.database, self.delivery_worker.worker_id)
+
+    def heartbeats(self) -> list[Heartbeat]:
+        """Every delivering process's last heartbeat, newest first."""
+        return heartbeats.latest(self.database)
 
     def migrate(self) -> None:
         """Bring the schema to the newest revision; SecretKeyError when the key cannot open the secrets."""

@@ -13,9 +13,11 @@ import ctypes
 import gc
 import multiprocessing
 import os
+import shutil
 import signal
 import socket
 import sys
+import tempfile
 import threading
 import time
 from collections.abc import Callable
@@ -28,6 +30,7 @@ import uvicorn
 
 from pairhub import bootstrap
 from pairhub.adapters import logging as pairhub_logging
+from pairhub.adapters import metrics
 from pairhub.config import Settings
 from pairhub.entrypoints.startup import EXIT_MISCONFIGURED, refusing_misconfiguration
 
@@ -109,6 +112,18 @@ def _background_process(parent_pid: int) -> None:
 def run(listener: socket.socket, api_processes: int, on_started: Callable[[], None]) -> int:
     """Run the children until SIGTERM/SIGINT (exit code 0) or until one of them dies (1; 2 when it
     could not start as configured)."""
+    own_metrics = metrics.shared_directory() is None
+    if own_metrics:
+        # The children share their metrics through files: the API processes' /metrics shows all of them.
+        os.environ[metrics.MULTIPROCESS_VARIABLE] = tempfile.mkdtemp(prefix="pairhub-metrics-")
+    try:
+        return _run(listener, api_processes, on_started)
+    finally:
+        if own_metrics:
+            shutil.rmtree(os.environ.pop(metrics.MULTIPROCESS_VARIABLE), ignore_errors=True)
+
+
+def _run(listener: socket.socket, api_processes: int, on_started: Callable[[], None]) -> int:
     context = multiprocessing.get_context("spawn")
     parent = os.getpid()
     children: list[BaseProcess] = [
@@ -149,3 +164,5 @@ def _stop(children: list[BaseProcess]) -> None:
         if child.exitcode is None:
             child.kill()
             child.join()
+        if child.pid is not None:
+            metrics.process_ended(child.pid)  # also when it could not say so itself (killed)

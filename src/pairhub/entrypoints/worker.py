@@ -36,7 +36,36 @@ def background_loops(deliver: bool = True, mqtt_ingest: bool = False, role: str 
         running.append(Container.deliver_webhooks)
     if mqtt_ingest:
         running.append(partial(mqtt.subscriber_loop, role=role))
+    if deliver or mqtt_ingest:
+        running.append(partial(heartbeat_loop, role=role, delivers=deliver))
     return running
+
+
+HEARTBEAT_S = 2.0
+"""How often a delivering process writes its heartbeat; `/readyz` finds it stale after a few misses."""
+
+
+async def heartbeat_loop(container: Container, stopping: asyncio.Event, role: str, delivers: bool) -> None:
+    """Write this process's delivery and MQTT state every HEARTBEAT_S, and remove it when stopping."""
+    try:
+        while not stopping.is_set():
+            status = container.mqtt_status
+            state = {
+                "delivery": container.delivery_worker.health if delivers else None,
+                "mqtt": {
+                    "configured": status.configured,
+                    "connected": status.connected,
+                    "error": status.last_error,
+                },
+            }
+            # An outage is reported by the loops that do the work; the heartbeat just waits for it.
+            with contextlib.suppress(StorageOutage):
+                await asyncio.to_thread(container.write_heartbeat, role, state)
+            with contextlib.suppress(TimeoutError):
+                await asyncio.wait_for(stopping.wait(), timeout=HEARTBEAT_S)
+    finally:
+        with contextlib.suppress(StorageOutage):
+            await asyncio.to_thread(container.forget_heartbeat)
 
 
 RECOVERED_AFTER_S = 5.0
