@@ -23,6 +23,7 @@ from pairhub.adapters.sql import heartbeats, migrate
 from pairhub.adapters.sql.engine import Database, check_url, make_engine
 from pairhub.adapters.sql.heartbeats import Heartbeat
 from pairhub.adapters.sql.notifications import ChangeListener
+from pairhub.adapters.sql.retention import SqlPruner
 from pairhub.adapters.sql.uow import SqlStorage
 from pairhub.config import SettingError, Settings
 from pairhub.ports import Clock, Sender, Storage
@@ -41,6 +42,7 @@ from pairhub.services.paired_units import PairedUnits
 from pairhub.services.pairing import Pairing
 from pairhub.services.subscriptions import Subscriptions
 from pairhub.services.units import Units
+from pairhub.worker.retention import Retention, RetentionPolicy
 from pairhub.worker.runner import DeliveryWorker
 
 log = structlog.get_logger("pairhub")
@@ -81,6 +83,7 @@ class Container:
     delivery_worker: DeliveryWorker = field(init=False)
     auto_pairing: AutoPairing = field(init=False)
     ingest: Ingest = field(init=False)
+    retention: Retention = field(init=False)
 
     def __post_init__(self) -> None:
         self.cursors = Cursors(self.secret_box)
@@ -112,6 +115,14 @@ class Container:
         )
         self.overview = Overview(self.storage, self.clock)
         self._wire_delivery()
+        settings = self.settings
+        policy = RetentionPolicy(
+            delivered_events_ms=round(settings.delivered_event_retention * 1000),
+            attempts_ms=round(settings.attempt_retention * 1000),
+            diagnoses_per_unit=settings.diagnoses_per_unit,
+            batch=settings.retention_batch,
+        )
+        self.retention = Retention(SqlPruner(self.database), self.clock, policy)
 
     def _wire_delivery(self) -> None:
         settings = self.settings

@@ -69,6 +69,15 @@ class Settings(BaseSettings):
     mqtt_topic: str = "pairhub/units/+/messages"
     mqtt_client_id: str | None = None
     max_body_bytes: int = Field(2 * 1024 * 1024, gt=0)
+    # Retention (docs/operations.md): delivered events, the attempt log, diagnoses per unit; the job's
+    # pace: how often it runs and how many rows one short transaction deletes.
+    delivered_event_retention: float = Field(90 * 86400.0, gt=0)
+    attempt_retention: float = Field(30 * 86400.0, gt=0)
+    diagnoses_per_unit: int = Field(20, ge=1)
+    retention_interval: float = Field(3600.0, gt=0)
+    retention_batch: int = Field(500, ge=1, le=100_000)
+    # prometheus_client's multiprocess directory shared by `serve` and `pairhub worker` on one machine.
+    metrics_dir: str | None = None
 
     @field_validator("retry_schedule", mode="before")
     @classmethod

@@ -17,6 +17,7 @@ from pairhub.entrypoints.processes import freeze_startup_heap
 from pairhub.ports import StorageOutage
 from pairhub.services.outage import Outage
 from pairhub.worker import loops
+from pairhub.worker.retention import retention_loop
 
 Stopper = Callable[[], Awaitable[None]]
 Loop = Callable[[Container, asyncio.Event], Coroutine[Any, Any, None]]
@@ -31,7 +32,7 @@ def background_loops(deliver: bool = True, mqtt_ingest: bool = False, role: str 
     """
     if role == "api":
         return [loops.flush_loop]
-    running: list[Loop] = [loops.flush_loop, loops.reminder_loop]
+    running: list[Loop] = [loops.flush_loop, loops.reminder_loop, prune_loop]
     if deliver:
         running.append(Container.deliver_webhooks)
     if mqtt_ingest:
@@ -39,6 +40,11 @@ def background_loops(deliver: bool = True, mqtt_ingest: bool = False, role: str 
     if deliver or mqtt_ingest:
         running.append(partial(heartbeat_loop, role=role, delivers=deliver))
     return running
+
+
+async def prune_loop(container: Container, stopping: asyncio.Event) -> None:
+    """The retention job (worker/retention.py), every PAIRHUB_RETENTION_INTERVAL."""
+    await retention_loop(container.retention, container.settings.retention_interval, stopping)
 
 
 HEARTBEAT_S = 2.0
