@@ -1,4 +1,4 @@
-"""Retention on SQLite and PostgreSQL with a manual clock: what is past its horizon goes, nothing owed does."""
+"""Retention on SQLite and PostgreSQL with a manual clock: past the horizon goes, nothing owed does."""
 
 from __future__ import annotations
 
