@@ -23,6 +23,7 @@ from pairhub.adapters.sql import heartbeats, migrate
 from pairhub.adapters.sql.engine import Database, check_url, make_engine
 from pairhub.adapters.sql.heartbeats import Heartbeat
 from pairhub.adapters.sql.notifications import ChangeListener
+from pairhub.adapters.sql.organization_data import OrganizationData
 from pairhub.adapters.sql.retention import SqlPruner
 from pairhub.adapters.sql.uow import SqlStorage
 from pairhub.config import SettingError, Settings
@@ -84,6 +85,7 @@ class Container:
     auto_pairing: AutoPairing = field(init=False)
     ingest: Ingest = field(init=False)
     retention: Retention = field(init=False)
+    organization_data: OrganizationData = field(init=False)
 
     def __post_init__(self) -> None:
         self.cursors = Cursors(self.secret_box)
@@ -123,6 +125,15 @@ class Container:
             batch=settings.retention_batch,
         )
         self.retention = Retention(SqlPruner(self.database), self.clock, policy)
+        self.organization_data = OrganizationData(self.database)
+
+    def erase_organization(self, organization_id: str) -> dict[str, int]:
+        """Erase an organization and all its data (404 first when there is none); rows removed per table."""
+        self.organizations.get(organization_id)
+        removed = self.organization_data.erase(organization_id)
+        # Its units are gone: no process may take their messages as those of paired units any more.
+        self.database.units_changed(None)
+        return removed
 
     def _wire_delivery(self) -> None:
         settings = self.settings

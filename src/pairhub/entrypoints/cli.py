@@ -32,6 +32,8 @@ db_app = typer.Typer(help="Database maintenance.", rich_markup_mode=None)
 admin_app = typer.Typer(help="Administration without the HTTP API.", rich_markup_mode=None)
 app.add_typer(db_app, name="db")
 app.add_typer(admin_app, name="admin")
+org_app = typer.Typer(help="One organization's data.", rich_markup_mode=None)
+app.add_typer(org_app, name="org")
 console = Console(stderr=True)
 
 
@@ -259,6 +261,19 @@ def admin_create_unit(organization_id: str, unit_id: str) -> None:
     with _refusals():
         container.units.provision(organization_id, unit_id)
     typer.echo(unit_id)
+
+
+@org_app.command("export")
+def org_export(organization_id: Annotated[str, typer.Argument(metavar="ORG")]) -> None:
+    """Print all of an organization's data as JSON Lines (secrets never)."""
+    import orjson
+
+    container = _existing_database()
+    with _refusals():
+        container.organizations.get(organization_id)
+    out = typer.get_binary_stream("stdout")
+    for item in container.organization_data.export(organization_id):
+        out.write(orjson.dumps(item) + b"\n")
 
 
 @app.command()
