@@ -214,6 +214,30 @@ def db_upgrade() -> None:
     console.print("Database is at the newest revision.")
 
 
+@db_app.command("backup")
+def db_backup(
+    target: Annotated[Path, typer.Argument(metavar="FILE", help="The new backup file.")],
+) -> None:
+    """Copy a SQLite database while pairhub runs (SQLite's online backup API); pg_dump for PostgreSQL."""
+    from pairhub.adapters.sql.backup import backup_sqlite
+
+    settings = _settings()
+    source = sqlite_path(settings.database_url)
+    if source is None or not source.exists():
+        console.print(
+            "[red]pairhub db backup copies a SQLite database file;[/red] for PostgreSQL use pg_dump "
+            "(docs/deploy.md).",
+            soft_wrap=True,
+        )
+        raise typer.Exit(2)
+    try:
+        pages = backup_sqlite(source, target)
+    except FileExistsError as error:
+        console.print(f"[red]{error}[/red]", soft_wrap=True)
+        raise typer.Exit(2) from None
+    console.print(f"Backed up {source} to {target} ({pages} pages). Keep the secret key with it, apart.")
+
+
 @app.command("schemas")
 def write_schemas(
     out: Annotated[Path, typer.Option(help="Directory to write the JSON Schemas into.", metavar="DIR")],
