@@ -33,8 +33,9 @@ lint: $(STAMP)
 	$(BIN)/mypy
 	$(BIN)/lint-imports
 
+# One test process per core (pytest-xdist); `worksteal` evens out the slow modules at the end.
 test: lint $(GENERATOR_STAMP)
-	$(BIN)/python -m pytest
+	$(BIN)/python -m pytest -n auto --dist worksteal
 
 format: $(STAMP)
 	$(BIN)/ruff format src tests bench

@@ -16,7 +16,9 @@ from prometheus_client import start_http_server
 from pairhub.adapters import secret_keys
 from pairhub.adapters.clock import SystemClock
 from pairhub.adapters.http.sender import AiohttpSender
+from pairhub.adapters.http.signing import StandardWebhookKeys, StandardWebhookSigner
 from pairhub.adapters.http.ssrf import Resolver, TargetGuard, system_resolver
+from pairhub.adapters.mail import SmtpMailer, parse_smtp_url
 from pairhub.adapters.mqtt.broker import Broker, BrokerStatus
 from pairhub.adapters.secret_box import SecretBox
 from pairhub.adapters.sql import heartbeats, migrate
@@ -27,21 +29,27 @@ from pairhub.adapters.sql.organization_data import OrganizationData
 from pairhub.adapters.sql.retention import SqlPruner
 from pairhub.adapters.sql.uow import SqlStorage
 from pairhub.config import SettingError, Settings
-from pairhub.ports import Clock, Sender, Storage
+from pairhub.domain.subscriptions import SubscriptionSettings
+from pairhub.ports import Clock, Mailer, Sender, Storage
 from pairhub.services.assets import Assets
+from pairhub.services.audit import AuditLog
 from pairhub.services.auth import Authenticator, Sessions
 from pairhub.services.auto_pairing import AutoPairing, AutoPairingPolicy
 from pairhub.services.auto_pairing.resolve import Matcher, match
 from pairhub.services.delivery import Delivery, DeliveryConfig
+from pairhub.services.delivery_log import DeliveryLog
 from pairhub.services.feed import Feed
 from pairhub.services.feeds import Feeds
 from pairhub.services.ingest import Ingest
+from pairhub.services.notices import Notices
 from pairhub.services.organizations import Organizations
 from pairhub.services.overview import Overview
 from pairhub.services.pagination import Cursors
 from pairhub.services.paired_units import PairedUnits
 from pairhub.services.pairing import Pairing
+from pairhub.services.people import People
 from pairhub.services.subscriptions import Subscriptions
+from pairhub.services.throttle import SignInThrottle
 from pairhub.services.units import Units
 from pairhub.worker.retention import Retention, RetentionPolicy
 from pairhub.worker.runner import DeliveryWorker
@@ -69,9 +77,15 @@ class Container:
     matcher: Matcher = match
     """VIN lookups of auto pairing; tests inject a failing one to reach the Unknown outcome."""
     mqtt_status: BrokerStatus = field(default_factory=BrokerStatus)
+    mailer: Mailer | None = None
+    """Sends invitation and password-reset links (`PAIRHUB_SMTP_URL`); none: links are only shown."""
     cursors: Cursors = field(init=False)
     authenticator: Authenticator = field(init=False)
     sessions: Sessions = field(init=False)
+    people: People = field(init=False)
+    audit: AuditLog = field(init=False)
+    sign_in_throttle: SignInThrottle = field(init=False)
+    notices: Notices = field(init=False)
     organizations: Organizations = field(init=False)
     assets: Assets = field(init=False)
     units: Units = field(init=False)
@@ -80,6 +94,7 @@ class Container:
     feeds: Feeds = field(init=False)
     overview: Overview = field(init=False)
     subscriptions: Subscriptions = field(init=False)
+    delivery_log: DeliveryLog = field(init=False)
     delivery: Delivery = field(init=False)
     delivery_worker: DeliveryWorker = field(init=False)
     auto_pairing: AutoPairing = field(init=False)
@@ -89,8 +104,14 @@ class Container:
 
     def __post_init__(self) -> None:
         self.cursors = Cursors(self.secret_box)
-        self.authenticator = Authenticator(self.storage, self.admin_token, self.settings.ingest_token)
-        self.sessions = Sessions(self.storage, self.clock)
+        self.authenticator = Authenticator(
+            self.storage, self.clock, self.admin_token, self.settings.ingest_token
+        )
+        self.sessions = Sessions(self.storage, self.clock, self.admin_token)
+        self.people = People(self.storage, self.clock)
+        self.audit = AuditLog(self.storage)
+        self.sign_in_throttle = SignInThrottle(self.clock)
+        self.notices = Notices(self.mailer)
         self.auto_pairing = AutoPairing(
             self.storage,
             self.clock,
@@ -123,6 +144,7 @@ class Container:
             attempts_ms=round(settings.attempt_retention * 1000),
             diagnoses_per_unit=settings.diagnoses_per_unit,
             batch=settings.retention_batch,
+            audit_ms=round(settings.audit_retention * 1000),
         )
         self.retention = Retention(SqlPruner(self.database), self.clock, policy)
         self.organization_data = OrganizationData(self.database)
@@ -137,7 +159,14 @@ class Container:
 
     def _wire_delivery(self) -> None:
         settings = self.settings
-        self.subscriptions = Subscriptions(self.storage, self.clock, self.target_guard, self.cursors)
+        self.subscriptions = Subscriptions(
+            self.storage,
+            self.clock,
+            self.target_guard,
+            StandardWebhookKeys(),
+            SubscriptionSettings(per_organization=settings.max_subscriptions_per_organization),
+        )
+        self.delivery_log = DeliveryLog(self.storage, self.clock, self.cursors)
         config = DeliveryConfig(
             schedule_ms=tuple(round(seconds * 1000) for seconds in settings.retry_schedule),
             timeout_s=settings.delivery_timeout,
@@ -148,7 +177,15 @@ class Container:
             poll_interval_s=settings.delivery_poll_interval,
             concurrency=settings.delivery_concurrency,
         )
-        self.delivery = Delivery(self.subscriptions, self.clock, SystemClock(), config, self.sender_factory)
+        self.delivery = Delivery(
+            self.subscriptions,
+            self.delivery_log,
+            self.clock,
+            SystemClock(),
+            config,
+            self.sender_factory,
+            StandardWebhookSigner(),
+        )
         self.delivery_worker = DeliveryWorker(self.storage, self.clock, self.delivery, jitter=self.jitter)
 
     async def deliver_webhooks(self, stopping: asyncio.Event) -> None:
@@ -191,8 +228,9 @@ class Container:
         migrate.upgrade(self.database.engine, self.secret_box)
 
     def close(self) -> None:
-        """Write buffered unit activity, then release database connections."""
+        """Write buffered unit activity and key uses, then release database connections."""
         self.ingest.flush()
+        self.authenticator.usage.flush()
         self.storage.close()
 
 
@@ -261,4 +299,7 @@ def build(
         secret_key_file=keys.key_file,
         jitter=jitter,
         matcher=matcher,
+        mailer=SmtpMailer(parse_smtp_url(settings.smtp_url), settings.smtp_from)
+        if settings.smtp_url
+        else None,
     )

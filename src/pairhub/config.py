@@ -49,6 +49,9 @@ class Settings(BaseSettings):
     # One batch in flight per subscription already spares each receiver: the limit is the worker's memory
     # (a job holds its body) and sockets, and slow receivers need many in flight to keep the rest moving.
     delivery_concurrency: int = Field(128, ge=1, le=1000)
+    # Each organization may have this many webhook subscriptions: every one is a cursor the worker
+    # reads and a slot of its organization's share of the delivery pool.
+    max_subscriptions_per_organization: int = Field(50, ge=1, le=10_000)
     worker_metrics_port: int | None = Field(None, ge=1, le=65535)
     # False when separate `pairhub worker` processes deliver and `serve` should only answer requests.
     serve_delivery: bool = True
@@ -73,11 +76,17 @@ class Settings(BaseSettings):
     # pace: how often it runs and how many rows one short transaction deletes.
     delivered_event_retention: float = Field(90 * 86400.0, gt=0)
     attempt_retention: float = Field(30 * 86400.0, gt=0)
+    audit_retention: float = Field(400 * 86400.0, gt=0)
     diagnoses_per_unit: int = Field(20, ge=1)
     retention_interval: float = Field(3600.0, gt=0)
     retention_batch: int = Field(500, ge=1, le=100_000)
     # prometheus_client's multiprocess directory shared by `serve` and `pairhub worker` on one machine.
     metrics_dir: str | None = None
+    # Invitation and password-reset links are mailed when set: smtp://user:pass@host:25 or smtps://.
+    smtp_url: str | None = Field(
+        None, pattern=r"^smtps?://([^\s@/]+@)?[^\s@/:]+(:[0-9]{1,5})?/?$", repr=False
+    )
+    smtp_from: str = "pairhub@localhost"
 
     @field_validator("retry_schedule", mode="before")
     @classmethod

@@ -73,7 +73,13 @@ def test_retention_keeps_what_is_owed_and_prunes_the_rest(
         ).scalar_one()
     assert kept == 5, "the newest 20 diagnoses stay"
     assert count(container, ui_sessions) == 1, removed
-    assert removed == {"attempts": 1, "events": 1, "batches": 1, "pairing_diagnoses": 5, "ui_sessions": 1}
+    assert {table: removed[table] for table in ("attempts", "events", "batches", "pairing_diagnoses")} == {
+        "attempts": 1,
+        "events": 1,
+        "batches": 1,
+        "pairing_diagnoses": 5,
+    }
+    assert removed["ui_sessions"] == 1
     assert pruned("events") == events_before + 1
     # The new event is still delivered after the job ran.
     assert asyncio.run(drain(container.delivery_worker)) == 1

@@ -17,6 +17,7 @@ from pairhub.entrypoints.processes import freeze_startup_heap
 from pairhub.ports import StorageOutage
 from pairhub.services.outage import Outage
 from pairhub.worker import loops
+from pairhub.worker.key_usage import key_usage_loop
 from pairhub.worker.retention import retention_loop
 
 Stopper = Callable[[], Awaitable[None]]
@@ -31,8 +32,8 @@ def background_loops(deliver: bool = True, mqtt_ingest: bool = False, role: str 
     its background process delivers, schedules and subscribes.
     """
     if role == "api":
-        return [loops.flush_loop]
-    running: list[Loop] = [loops.flush_loop, loops.reminder_loop, prune_loop]
+        return [loops.flush_loop, key_usage_loop]
+    running: list[Loop] = [loops.flush_loop, key_usage_loop, loops.reminder_loop, prune_loop]
     if deliver:
         running.append(Container.deliver_webhooks)
     if mqtt_ingest:

@@ -8,7 +8,7 @@ of the domain, never rows.
 
 from __future__ import annotations
 
-from pairhub.ports.outside import Clock, Sealer, Sender, SendResult
+from pairhub.ports.outside import Clock, Mailer, Sealer, Sender, SendResult
 from pairhub.ports.repositories import (
     ApiKeyRepository,
     AssetRepository,
@@ -45,6 +45,7 @@ __all__ = [
     "EventQuery",
     "EventStore",
     "FeedRepository",
+    "Mailer",
     "OrganizationRepository",
     "PairingRepository",
     "RenderedEvent",

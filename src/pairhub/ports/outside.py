@@ -54,3 +54,11 @@ class Sealer(Protocol):
     def unseal(self, sealed: str, context: bytes) -> bytes | None:
         """What `seal` sealed for `context`, or None for any other text."""
         ...
+
+
+class Mailer(Protocol):
+    """Sends one plain-text mail (invitations and password resets)."""
+
+    def send(self, to: str, subject: str, body: str) -> None:
+        """Hand the mail to the server; raises OSError (or smtplib's errors) when it refuses."""
+        ...

@@ -12,11 +12,15 @@ from pairhub.ports.repositories import (
     ApiKeyRepository,
     AssetRepository,
     AttemptRepository,
+    AuditRepository,
     BatchRepository,
     DiagnosisRepository,
     FeedRepository,
+    InvitationRepository,
+    MembershipRepository,
     OrganizationRepository,
     PairingRepository,
+    PersonRepository,
     SessionRepository,
     SubscriptionRepository,
     UnitRepository,
@@ -118,6 +122,26 @@ class UnitOfWork(Protocol):
     @property
     def sessions(self) -> SessionRepository:
         """Signed-in UI sessions."""
+        ...
+
+    @property
+    def people(self) -> PersonRepository:
+        """People."""
+        ...
+
+    @property
+    def memberships(self) -> MembershipRepository:
+        """People's roles in organizations."""
+        ...
+
+    @property
+    def audit(self) -> AuditRepository:
+        """The audit log."""
+        ...
+
+    @property
+    def invitations(self) -> InvitationRepository:
+        """One-time links: invitations and password resets."""
         ...
 
     @property

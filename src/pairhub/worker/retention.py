@@ -48,6 +48,14 @@ class Pruner(Protocol):
         """Expired UI sessions."""
         ...
 
+    def invitations(self, now_ms: int, limit: int) -> int:
+        """Expired invitation and password-reset links."""
+        ...
+
+    def audit(self, before_ms: int, limit: int) -> int:
+        """Audit entries recorded before `before_ms`."""
+        ...
+
 
 @dataclass(frozen=True)
 class RetentionPolicy:
@@ -57,6 +65,7 @@ class RetentionPolicy:
     attempts_ms: int
     diagnoses_per_unit: int
     batch: int
+    audit_ms: int = 400 * DAY_MS
 
 
 class Retention:
@@ -76,6 +85,8 @@ class Retention:
             ("batches", lambda: pruner.batches(now - policy.delivered_events_ms, policy.batch)),
             ("pairing_diagnoses", lambda: pruner.diagnoses(policy.diagnoses_per_unit, policy.batch)),
             ("ui_sessions", lambda: pruner.sessions(now, policy.batch)),
+            ("invitations", lambda: pruner.invitations(now, policy.batch)),
+            ("audit_log", lambda: pruner.audit(now - policy.audit_ms, policy.batch)),
         ]
 
     async def run(self) -> dict[str, int]:

@@ -12,9 +12,11 @@ from sqlalchemy.sql import ColumnElement, Select
 from pairhub.adapters.sql.engine import Database
 from pairhub.adapters.sql.tables import (
     attempts,
+    audit_log,
     batches,
     events,
     feeds,
+    invitations,
     pairing_diagnoses,
     subscriptions,
     ui_sessions,
@@ -116,6 +118,18 @@ class SqlPruner:
         """UI sessions that expired."""
         chosen = select(ui_sessions.c.token_hash).where(ui_sessions.c.expires_at < now_ms).limit(limit)
         return self._delete(ui_sessions, ui_sessions.c.token_hash, chosen)
+
+    def invitations(self, now_ms: int, limit: int) -> int:
+        """Invitation and password-reset links that expired (used or not)."""
+        chosen = select(invitations.c.id).where(invitations.c.expires_at < now_ms).limit(limit)
+        return self._delete(invitations, invitations.c.id, chosen)
+
+    def audit(self, before_ms: int, limit: int) -> int:
+        """Audit entries recorded before `before_ms`."""
+        chosen = (
+            select(audit_log.c.id).where(audit_log.c.at < before_ms).order_by(audit_log.c.id).limit(limit)
+        )
+        return self._delete(audit_log, audit_log.c.id, chosen)
 
     def oldest_event_seq(self, organization_id: str) -> int | None:
         """The oldest event position an organization still holds (None when it holds none)."""

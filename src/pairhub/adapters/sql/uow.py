@@ -11,12 +11,14 @@ from sqlalchemy import Connection
 from pairhub.adapters.secret_box import SecretBox
 from pairhub.adapters.sql.assets import SqlAssets
 from pairhub.adapters.sql.attempts import SqlAttempts
+from pairhub.adapters.sql.audit import SqlAudit
 from pairhub.adapters.sql.diagnoses import SqlDiagnoses
 from pairhub.adapters.sql.engine import Database
 from pairhub.adapters.sql.events import SqlEvents
 from pairhub.adapters.sql.feeds import SqlFeeds
 from pairhub.adapters.sql.organizations import SqlApiKeys, SqlOrganizations, SqlSessions
 from pairhub.adapters.sql.pairings import SqlPairings
+from pairhub.adapters.sql.people import SqlInvitations, SqlMemberships, SqlPeople
 from pairhub.adapters.sql.secret_columns import SecretColumns, reseal_all
 from pairhub.adapters.sql.subscriptions import SqlBatches, SqlSubscriptions
 from pairhub.adapters.sql.units import SqlUnits
@@ -48,6 +50,26 @@ class SqlUnitOfWork:
     def sessions(self) -> SqlSessions:
         """Signed-in UI sessions."""
         return SqlSessions(self.connection)
+
+    @cached_property
+    def people(self) -> SqlPeople:
+        """People."""
+        return SqlPeople(self.connection)
+
+    @cached_property
+    def memberships(self) -> SqlMemberships:
+        """People's roles in organizations."""
+        return SqlMemberships(self.connection)
+
+    @cached_property
+    def audit(self) -> SqlAudit:
+        """The audit log."""
+        return SqlAudit(self.connection)
+
+    @cached_property
+    def invitations(self) -> SqlInvitations:
+        """One-time links: invitations and password resets."""
+        return SqlInvitations(self.connection)
 
     @cached_property
     def units(self) -> SqlUnits:

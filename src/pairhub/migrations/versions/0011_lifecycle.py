@@ -1,7 +1,7 @@
 """Lifecycle: the heartbeats of delivering processes, read by `/readyz` in every process.
 
 Revision ID: 0011_lifecycle
-Revises: 0009
+Revises: 0010_people
 Create Date: 2026-12-07
 """
 
@@ -11,7 +11,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision = "0011_lifecycle"
-down_revision = "0009"
+down_revision = "0010_people"
 branch_labels = None
 depends_on = None
 
