@@ -126,3 +126,23 @@ def _diagnosis(organization_id: str, unit_id: str, n: int) -> dict[str, object]:
 
 def _session(token: str, expires_at: int) -> dict[str, object]:
     return {"token_hash": token.ljust(64, "0"), "role": "admin", "created_at": 0, "expires_at": expires_at}
+
+
+def test_db_stats_counts_rows_sizes_and_the_oldest_row(
+    container: Container, clock: ManualClock, receiver: Receiver
+) -> None:
+    from pairhub.adapters.sql.stats import table_stats
+
+    org = container.organizations.create("Stats", False, True)
+    first = clock.now_ms()
+    paired_event(container, org.id, "tp:1", "1HGCM82633A000001")
+    clock.advance(60)
+    paired_event(container, org.id, "tp:2", "1HGCM82633A000002")
+
+    stats = {table.name: table for table in table_stats(container.database)}
+
+    assert stats["events"].rows == 2
+    assert stats["events"].oldest_ms == first
+    assert stats["organizations"].rows == 1
+    assert stats["events"].bytes is not None and stats["events"].bytes > 0
+    assert stats["attempts"].rows == 0 and stats["attempts"].oldest_ms is None

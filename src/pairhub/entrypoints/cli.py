@@ -215,6 +215,29 @@ def db_upgrade() -> None:
     console.print("Database is at the newest revision.")
 
 
+@db_app.command("stats")
+def db_stats() -> None:
+    """Print each table's rows, size on disk (indexes included) and oldest row."""
+    from datetime import UTC, datetime
+
+    from pairhub.adapters.sql.stats import table_stats
+
+    container = _existing_database()
+    out = Console(highlight=False, soft_wrap=True)
+    out.print(f"{'table':<24} {'rows':>12} {'size':>12}  oldest row")
+    total = 0
+    for stats in table_stats(container.database):
+        total += stats.bytes or 0
+        size = "?" if stats.bytes is None else f"{stats.bytes / 1_048_576:.1f} MiB"
+        oldest = (
+            "-"
+            if stats.oldest_ms is None
+            else datetime.fromtimestamp(stats.oldest_ms / 1000, UTC).isoformat()
+        )
+        out.print(f"{stats.name:<24} {stats.rows:>12} {size:>12}  {oldest}")
+    out.print(f"{'total':<24} {'':>12} {total / 1_048_576:>8.1f} MiB")
+
+
 @db_app.command("backup")
 def db_backup(
     target: Annotated[Path, typer.Argument(metavar="FILE", help="The new backup file.")],
