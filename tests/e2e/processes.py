@@ -60,7 +60,13 @@ def start_serve(
             stderr=subprocess.STDOUT,
         )
     base_url = f"http://127.0.0.1:{port}"
-    wait_until_healthy(base_url, process, within_s)
+    try:
+        wait_until_healthy(base_url, process, within_s)
+    except AssertionError:
+        # A server that never answered must not outlive the test (and load the machine for the next).
+        process.kill()
+        process.wait()
+        raise
     return process, base_url
 
 
