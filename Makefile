@@ -22,8 +22,10 @@ $(GENERATOR_STAMP): $(STAMP)
 
 install: $(STAMP)
 
+PORT ?= 8000
+
 run: $(STAMP)
-	$(BIN)/pairhub serve --demo
+	$(BIN)/pairhub serve --demo --port $(PORT)
 
 lint: $(STAMP)
 	$(BIN)/ruff check src tests bench

@@ -8,6 +8,7 @@ import secrets
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 import structlog
 from prometheus_client import start_http_server
@@ -19,14 +20,17 @@ from pairhub.adapters.http.signing import StandardWebhookKeys, StandardWebhookSi
 from pairhub.adapters.http.ssrf import Resolver, TargetGuard, system_resolver
 from pairhub.adapters.mail import SmtpMailer, parse_smtp_url
 from pairhub.adapters.memory.readiness import MemoryReadiness
-from pairhub.adapters.mqtt.broker import BrokerStatus
+from pairhub.adapters.mqtt.broker import Broker, BrokerStatus
 from pairhub.adapters.secret_box import SecretBox, new_key
-from pairhub.adapters.sql import migrate
-from pairhub.adapters.sql.engine import Database, make_engine
+from pairhub.adapters.sql import heartbeats, migrate
+from pairhub.adapters.sql.engine import Database, check_url, make_engine
+from pairhub.adapters.sql.heartbeats import Heartbeat
 from pairhub.adapters.sql.notifications import ChangeListener
+from pairhub.adapters.sql.organization_data import OrganizationData
 from pairhub.adapters.sql.readiness import SqlReadiness
+from pairhub.adapters.sql.retention import SqlPruner
 from pairhub.adapters.sql.uow import SqlStorage
-from pairhub.config import Settings
+from pairhub.config import SettingError, Settings
 from pairhub.domain.subscriptions import SubscriptionSettings
 from pairhub.ports import Clock, Mailer, ReadinessProbe, Sender, Storage
 from pairhub.services.assets import Assets
@@ -52,6 +56,7 @@ from pairhub.services.subscriptions import Subscriptions
 from pairhub.services.taken_messages import TakenMessages
 from pairhub.services.throttle import SignInThrottle
 from pairhub.services.units import Units
+from pairhub.worker.retention import Retention, RetentionPolicy
 from pairhub.worker.runner import DeliveryWorker
 
 log = structlog.get_logger("pairhub")
@@ -104,6 +109,8 @@ class Container:
     auto_pairing: AutoPairing = field(init=False)
     ingest: Ingest = field(init=False)
     taken_messages: TakenMessages = field(init=False)
+    retention: Retention = field(init=False)
+    organization_data: OrganizationData = field(init=False)
 
     def __post_init__(self) -> None:
         self.cursors = Cursors(self.secret_box)
@@ -152,6 +159,34 @@ class Container:
         )
         self.overview = Overview(self.storage, self.clock)
         self._wire_delivery()
+        settings = self.settings
+        policy = RetentionPolicy(
+            delivered_events_ms=round(settings.delivered_event_retention * 1000),
+            attempts_ms=round(settings.attempt_retention * 1000),
+            diagnoses_per_unit=settings.diagnoses_per_unit,
+            batch=settings.retention_batch,
+            audit_ms=round(settings.audit_retention * 1000),
+        )
+        if self.database is not None:
+            # Pruning, export and erasure work on the SQL schema itself; the in-memory storage of the
+            # handler tests has neither.
+            self.retention = Retention(SqlPruner(self.database), self.clock, policy)
+            self.organization_data = OrganizationData(self.database)
+
+    @property
+    def sql_database(self) -> Database:
+        """The SQL database behind the storage: heartbeats, retention, export and erasure need one."""
+        if self.database is None:
+            raise RuntimeError("this container runs on the in-memory storage")
+        return self.database
+
+    def erase_organization(self, organization_id: str) -> dict[str, int]:
+        """Erase an organization and all its data (404 first when there is none); rows removed per table."""
+        self.organizations.get(organization_id)
+        removed = self.organization_data.erase(organization_id)
+        # Its units are gone: no process may take their messages as those of paired units any more.
+        self.sql_database.units_changed(None)
+        return removed
 
     def _wire_delivery(self) -> None:
         settings = self.settings
@@ -210,6 +245,19 @@ class Container:
         listener.start()
         return listener.stop
 
+    def write_heartbeat(self, role: str, state: dict[str, Any]) -> None:
+        """Say how this process's delivery and MQTT subscriber are doing (read by `/readyz` anywhere)."""
+        beat = Heartbeat(self.delivery_worker.worker_id, role, self.clock.now_ms(), state)
+        heartbeats.beat(self.sql_database, beat)
+
+    def forget_heartbeat(self) -> None:
+        """Remove this process's heartbeat (it stops)."""
+        heartbeats.forget(self.sql_database, self.delivery_worker.worker_id)
+
+    def heartbeats(self) -> list[Heartbeat]:
+        """Every delivering process's last heartbeat, newest first."""
+        return heartbeats.latest(self.sql_database)
+
     def migrate(self) -> None:
         """Bring the schema to the newest revision; SecretKeyError when the key cannot open the secrets."""
         if self.database is not None:
@@ -244,6 +292,16 @@ def _serve_worker_metrics(port: int) -> None:
     start_http_server(port)
 
 
+def check_settings(settings: Settings) -> None:
+    """SettingError (one line naming it) for a setting that parses but cannot work."""
+    check_url(settings.database_url)
+    if settings.mqtt_url:
+        try:
+            Broker.parse(settings.mqtt_url)
+        except ValueError as error:
+            raise SettingError("PAIRHUB_MQTT_URL", str(error).removeprefix("PAIRHUB_MQTT_URL ")) from None
+
+
 def build(
     settings: Settings | None = None,
     clock: Clock | None = None,
@@ -257,9 +315,10 @@ def build(
 
     Tests inject a `Clock`, a `Sender`, a DNS `resolver`, the retry `jitter` or the VIN `matcher` here
     instead of patching a built container. Raises SecretKeyError (one line to show) when the secret key
-    is missing on PostgreSQL or malformed.
+    is missing on PostgreSQL or malformed, SettingError when another setting cannot work.
     """
     settings = settings or Settings()
+    check_settings(settings)
     keys = secret_keys.load(settings.secret_key, settings.database_url)
     if keys.created:
         log.warning(

@@ -8,10 +8,27 @@ from pydantic import Field, field_validator
 from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
 
 
+class SettingError(ValueError):
+    """A setting that cannot work (a bad URL, a value out of range); the message is one line naming it."""
+
+    def __init__(self, setting: str, reason: str) -> None:
+        super().__init__(f"{setting}: {reason}")
+        self.setting = setting
+        self.reason = reason
+
+
+ENV_PREFIX = "PAIRHUB_"
+
+
+def variable_of(field: str) -> str:
+    """The environment variable of a settings field (`mqtt_url` -> `PAIRHUB_MQTT_URL`)."""
+    return ENV_PREFIX + field.upper()
+
+
 class Settings(BaseSettings):
     """Every knob of pairhub; durations are seconds and accept fractions."""
 
-    model_config = SettingsConfigDict(env_prefix="PAIRHUB_", extra="ignore")
+    model_config = SettingsConfigDict(env_prefix=ENV_PREFIX, extra="ignore")
 
     database_url: str = "sqlite:///./pairhub.db"
     admin_token: str | None = None
@@ -64,6 +81,16 @@ class Settings(BaseSettings):
     # subscriptions across its restarts (docs/mqtt.md).
     mqtt_share_group: str | None = Field(None, pattern=r"^[^/+#$]+$")
     max_body_bytes: int = Field(2 * 1024 * 1024, gt=0)
+    # Retention (docs/operations.md): delivered events, the attempt log, diagnoses per unit; the job's
+    # pace: how often it runs and how many rows one short transaction deletes.
+    delivered_event_retention: float = Field(90 * 86400.0, gt=0)
+    attempt_retention: float = Field(30 * 86400.0, gt=0)
+    audit_retention: float = Field(400 * 86400.0, gt=0)
+    diagnoses_per_unit: int = Field(20, ge=1)
+    retention_interval: float = Field(3600.0, gt=0)
+    retention_batch: int = Field(500, ge=1, le=100_000)
+    # prometheus_client's multiprocess directory shared by `serve` and `pairhub worker` on one machine.
+    metrics_dir: str | None = None
     # Invitation and password-reset links are mailed when set: smtp://user:pass@host:25 or smtps://.
     smtp_url: str | None = Field(
         None, pattern=r"^smtps?://([^\s@/]+@)?[^\s@/:]+(:[0-9]{1,5})?/?$", repr=False

@@ -43,6 +43,7 @@ def start_serve(
     port: int | None = None,
     *args: str,
     log: Path | None = None,
+    within_s: float = 30,
 ) -> tuple[subprocess.Popen[bytes], str]:
     """Run `pairhub serve` in `workdir` with only `env` (plus PATH/HOME) and wait until it is up.
 
@@ -59,7 +60,13 @@ def start_serve(
             stderr=subprocess.STDOUT,
         )
     base_url = f"http://127.0.0.1:{port}"
-    wait_until_healthy(base_url, process)
+    try:
+        wait_until_healthy(base_url, process, within_s)
+    except AssertionError:
+        # A server that never answered must not outlive the test (and load the machine for the next).
+        process.kill()
+        process.wait()
+        raise
     return process, base_url
 
 

@@ -16,12 +16,13 @@ from rich.console import Console
 
 from pairhub import __version__, bootstrap
 from pairhub.adapters import logging as pairhub_logging
-from pairhub.adapters.secret_box import SecretKeyError, new_key
+from pairhub.adapters.secret_box import new_key
 from pairhub.adapters.sql.engine import safe_url, sqlite_path
 from pairhub.config import Settings
 from pairhub.contract import schemas
 from pairhub.domain.errors import DomainError
 from pairhub.entrypoints import cli_people
+from pairhub.entrypoints.startup import EXIT_MISCONFIGURED, refusing_misconfiguration, say
 
 app = typer.Typer(
     help="pairhub: pair telematics units with assets, deliver Datahub webhooks.",
@@ -32,6 +33,8 @@ db_app = typer.Typer(help="Database maintenance.", rich_markup_mode=None)
 admin_app = typer.Typer(help="Administration without the HTTP API.", rich_markup_mode=None)
 app.add_typer(db_app, name="db")
 app.add_typer(admin_app, name="admin")
+org_app = typer.Typer(help="One organization's data.", rich_markup_mode=None)
+app.add_typer(org_app, name="org")
 console = Console(stderr=True)
 
 
@@ -48,14 +51,17 @@ def secret_key() -> None:
 
 
 def _started(settings: Settings | None = None) -> bootstrap.Container:
-    """A container on a migrated database; a secret key problem is one line and exit 2, not a traceback."""
-    try:
+    """A container on a migrated database; a misconfiguration is one line and exit 2, not a traceback."""
+    with refusing_misconfiguration():
         container = bootstrap.build(settings)
         container.migrate()
-    except SecretKeyError as error:
-        console.print(f"[red]Cannot start:[/red] {error}", soft_wrap=True, highlight=False)
-        raise typer.Exit(2) from None
     return container
+
+
+def _settings() -> Settings:
+    """The settings of the environment; a bad one is one line naming it and exit 2."""
+    with refusing_misconfiguration():
+        return Settings()
 
 
 @app.command()
@@ -81,14 +87,15 @@ def serve(
     if demo and workers:
         console.print("[red]--demo runs in one process:[/red] leave out --workers.", soft_wrap=True)
         raise typer.Exit(2)
-    # Bind before anything else: a second `serve` on the same port says so at once, and "listening"
-    # is printed only once it is true.
+    # The demo runs on a compressed clock and delivers to its own built-in receiver on loopback.
+    with refusing_misconfiguration():
+        settings = demo_mode.demo_settings() if demo else Settings()
+    # Bind before connecting to anything: a second `serve` on the same port says so at once, and
+    # "listening" is printed only once it is true.
     listener = _bind(host, port)
     if workers:
-        _serve_processes(listener, workers, f"http://{host}:{port}")
+        _serve_processes(listener, workers, settings, f"http://{host}:{port}")
         return
-    # The demo runs on a compressed clock and delivers to its own built-in receiver on loopback.
-    settings = demo_mode.demo_settings() if demo else Settings()
     pairhub_logging.configure(settings.log_format)
     container = _started(settings)
     base_url = f"http://{host}:{port}"
@@ -107,17 +114,16 @@ def serve(
     serve_api(application, listener)
 
 
-def _serve_processes(listener: socket.socket, workers: int, base_url: str) -> None:
+def _serve_processes(listener: socket.socket, workers: int, settings: Settings, base_url: str) -> None:
     """`serve --workers N`: migrate once, then run N API processes and one background process."""
     from pairhub.entrypoints import processes
 
-    settings = Settings()
     if sqlite_path(settings.database_url) is not None:
         # Another process's unpairing cannot be heard on SQLite: API processes read every unit.
         os.environ["PAIRHUB_PAIRED_UNITS_CACHE"] = "false"
     pairhub_logging.configure(settings.log_format)
-    container = bootstrap.build(settings)
-    container.migrate()
+    # The parent finds every misconfiguration before any child starts: one line, not one per child.
+    container = _started(settings)
     container.close()
     # The children read the same environment: they must agree on the secrets generated here.
     os.environ["PAIRHUB_ADMIN_TOKEN"] = container.admin_token
@@ -128,6 +134,8 @@ def _serve_processes(listener: socket.socket, workers: int, base_url: str) -> No
         console.print(f"{workers} API process(es) and one delivery/scheduler process.", soft_wrap=True)
 
     code = processes.run(listener, workers, started)
+    if code == EXIT_MISCONFIGURED:
+        raise typer.Exit(code)
     if code:
         console.print("[red]A pairhub process ended unexpectedly; stopped the others.[/red]")
         raise typer.Exit(code)
@@ -137,12 +145,11 @@ def _bind(host: str, port: int) -> socket.socket:
     try:
         return socket.create_server((host, port), family=_family(host))
     except OSError as error:
-        console.print(
-            f"[red]Cannot listen on {host}:{port}:[/red] {os.strerror(error.errno or 0)}. "
-            "Is another pairhub running there? Choose another port with --port.",
-            soft_wrap=True,
+        say(
+            f"--port {port}: cannot listen on {host}:{port} ({os.strerror(error.errno or 0)}); is another "
+            "pairhub running there? Choose another port with --port (or another --host)."
         )
-        raise typer.Exit(3) from error
+        raise typer.Exit(EXIT_MISCONFIGURED) from None
 
 
 def _family(host: str) -> socket.AddressFamily:
@@ -181,7 +188,7 @@ def _describe_database(url: str) -> str:
 
 def _existing_database() -> bootstrap.Container:
     """A container on the configured database, refusing to create a new SQLite file as a side effect."""
-    settings = Settings()
+    settings = _settings()
     path = sqlite_path(settings.database_url)
     if path is not None and not path.exists():
         console.print(
@@ -196,7 +203,7 @@ def _existing_database() -> bootstrap.Container:
 @app.command()
 def worker() -> None:
     """Run only the delivery worker and the scheduler (scale-out on PostgreSQL)."""
-    settings = Settings()
+    settings = _settings()
     pairhub_logging.configure(settings.log_format)
     container = _started(settings)
     from pairhub.entrypoints.worker import run_forever
@@ -207,8 +214,55 @@ def worker() -> None:
 @db_app.command("upgrade")
 def db_upgrade() -> None:
     """Migrate the database to the newest schema."""
-    _started()
+    _started(_settings())
     console.print("Database is at the newest revision.")
+
+
+@db_app.command("stats")
+def db_stats() -> None:
+    """Print each table's rows, size on disk (indexes included) and oldest row."""
+    from datetime import UTC, datetime
+
+    from pairhub.adapters.sql.stats import table_stats
+
+    container = _existing_database()
+    out = Console(highlight=False, soft_wrap=True)
+    out.print(f"{'table':<24} {'rows':>12} {'size':>12}  oldest row")
+    total = 0
+    for stats in table_stats(container.sql_database):
+        total += stats.bytes or 0
+        size = "?" if stats.bytes is None else f"{stats.bytes / 1_048_576:.1f} MiB"
+        oldest = (
+            "-"
+            if stats.oldest_ms is None
+            else datetime.fromtimestamp(stats.oldest_ms / 1000, UTC).isoformat()
+        )
+        out.print(f"{stats.name:<24} {stats.rows:>12} {size:>12}  {oldest}")
+    out.print(f"{'total':<24} {'':>12} {total / 1_048_576:>8.1f} MiB")
+
+
+@db_app.command("backup")
+def db_backup(
+    target: Annotated[Path, typer.Argument(metavar="FILE", help="The new backup file.")],
+) -> None:
+    """Copy a SQLite database while pairhub runs (SQLite's online backup API); pg_dump for PostgreSQL."""
+    from pairhub.adapters.sql.backup import backup_sqlite
+
+    settings = _settings()
+    source = sqlite_path(settings.database_url)
+    if source is None or not source.exists():
+        console.print(
+            "[red]pairhub db backup copies a SQLite database file;[/red] for PostgreSQL use pg_dump "
+            "(docs/deploy.md).",
+            soft_wrap=True,
+        )
+        raise typer.Exit(2)
+    try:
+        pages = backup_sqlite(source, target)
+    except FileExistsError as error:
+        console.print(f"[red]{error}[/red]", soft_wrap=True)
+        raise typer.Exit(2) from None
+    console.print(f"Backed up {source} to {target} ({pages} pages). Keep the secret key with it, apart.")
 
 
 @app.command("schemas")
@@ -258,6 +312,19 @@ def admin_create_unit(organization_id: str, unit_id: str) -> None:
     with _refusals():
         container.units.provision(organization_id, unit_id)
     typer.echo(unit_id)
+
+
+@org_app.command("export")
+def org_export(organization_id: Annotated[str, typer.Argument(metavar="ORG")]) -> None:
+    """Print all of an organization's data as JSON Lines (secrets never)."""
+    import orjson
+
+    container = _existing_database()
+    with _refusals():
+        container.organizations.get(organization_id)
+    out = typer.get_binary_stream("stdout")
+    for item in container.organization_data.export(organization_id):
+        out.write(orjson.dumps(item) + b"\n")
 
 
 @app.command()

@@ -9,12 +9,17 @@ SIGTERM/SIGINT on; when any child dies it stops the others and exits with an err
 
 from __future__ import annotations
 
+import ctypes
 import gc
 import multiprocessing
 import os
+import shutil
 import signal
 import socket
+import sys
+import tempfile
 import threading
+import time
 from collections.abc import Callable
 from functools import partial
 from multiprocessing.process import BaseProcess
@@ -25,24 +30,55 @@ import uvicorn
 
 from pairhub import bootstrap
 from pairhub.adapters import logging as pairhub_logging
+from pairhub.adapters import metrics
 from pairhub.config import Settings
 from pairhub.entrypoints import http_limits
+from pairhub.entrypoints.startup import EXIT_MISCONFIGURED, refusing_misconfiguration
 
 if TYPE_CHECKING:
     from fastapi import FastAPI
 
 STOP_TIMEOUT_S = 20.0
 """How long children get to finish in-flight requests and deliveries after SIGTERM."""
+ORPHAN_GRACE_S = 1.5
+"""How long a child whose parent died may drain before it ends anyway (children end within 2 s)."""
+PARENT_WATCH_S = 0.1
+PR_SET_PDEATHSIG = 1
 
 
-def _api_process(listener: socket.socket) -> None:
+def die_with_parent(parent_pid: int) -> None:
+    """End this process soon after `parent_pid` dies, whatever signal killed it (even SIGKILL).
+
+    On Linux the kernel sends SIGTERM at the parent's death (`PR_SET_PDEATHSIG`), which starts the
+    usual drain; everywhere, a thread that sees the parent gone does the same. Either way the process
+    ends within ORPHAN_GRACE_S: an orphan must not keep the port nor answer `/readyz` for a pairhub
+    that is no longer there.
+    """
+    if sys.platform == "linux":
+        libc = ctypes.CDLL(None, use_errno=True)
+        libc.prctl(PR_SET_PDEATHSIG, signal.SIGTERM)
+    threading.Thread(target=_watch_parent, args=(parent_pid,), name="parent-watch", daemon=True).start()
+
+
+def _watch_parent(parent_pid: int) -> None:
+    # The parent may have died before prctl took effect: the watch covers that window too.
+    while os.getppid() == parent_pid:
+        time.sleep(PARENT_WATCH_S)
+    os.kill(os.getpid(), signal.SIGTERM)
+    time.sleep(ORPHAN_GRACE_S)
+    os._exit(1)
+
+
+def _api_process(listener: socket.socket, parent_pid: int) -> None:
     """One API process: requests on the shared socket, its own activity flush, no delivery."""
     from pairhub.entrypoints.api.app import create_app
     from pairhub.entrypoints.worker import start_background
 
-    settings = Settings()
-    pairhub_logging.configure(settings.log_format)
-    container = bootstrap.build(settings)
+    die_with_parent(parent_pid)
+    with refusing_misconfiguration():
+        settings = Settings()
+        pairhub_logging.configure(settings.log_format)
+        container = bootstrap.build(settings)
     serve_api(create_app(container, partial(start_background, role="api")), listener)
 
 
@@ -66,23 +102,40 @@ def serve_api(application: FastAPI, listener: socket.socket) -> None:
     uvicorn.Server(config).run(sockets=[listener])
 
 
-def _background_process() -> None:
+def _background_process(parent_pid: int) -> None:
     """The delivery worker, the reminder scheduler and the MQTT subscriber."""
     from pairhub.entrypoints.worker import run_forever
 
-    settings = Settings()
-    pairhub_logging.configure(settings.log_format)
-    run_forever(bootstrap.build(settings))
+    die_with_parent(parent_pid)
+    with refusing_misconfiguration():
+        settings = Settings()
+        pairhub_logging.configure(settings.log_format)
+        container = bootstrap.build(settings)
+    run_forever(container)
 
 
 def run(listener: socket.socket, api_processes: int, on_started: Callable[[], None]) -> int:
-    """Run the children until SIGTERM/SIGINT (exit code 0) or until one of them dies (1)."""
+    """Run the children until SIGTERM/SIGINT (exit code 0) or until one of them dies (1; 2 when it
+    could not start as configured)."""
+    own_metrics = metrics.shared_directory() is None
+    if own_metrics:
+        # The children share their metrics through files: the API processes' /metrics shows all of them.
+        os.environ[metrics.MULTIPROCESS_VARIABLE] = tempfile.mkdtemp(prefix="pairhub-metrics-")
+    try:
+        return _run(listener, api_processes, on_started)
+    finally:
+        if own_metrics:
+            shutil.rmtree(os.environ.pop(metrics.MULTIPROCESS_VARIABLE), ignore_errors=True)
+
+
+def _run(listener: socket.socket, api_processes: int, on_started: Callable[[], None]) -> int:
     context = multiprocessing.get_context("spawn")
+    parent = os.getpid()
     children: list[BaseProcess] = [
-        context.Process(target=_api_process, args=(listener,), name=f"pairhub-api-{n + 1}")
+        context.Process(target=_api_process, args=(listener, parent), name=f"pairhub-api-{n + 1}")
         for n in range(api_processes)
     ]
-    children.append(context.Process(target=_background_process, name="pairhub-background"))
+    children.append(context.Process(target=_background_process, args=(parent,), name="pairhub-background"))
     stopping = threading.Event()
 
     def on_signal(_signum: int, _frame: FrameType | None) -> None:
@@ -93,15 +146,18 @@ def run(listener: socket.socket, api_processes: int, on_started: Callable[[], No
     for child in children:
         child.start()
     on_started()
-    failed = False
+    failed: int | None = None
     while not stopping.is_set():
-        if any(child.exitcode is not None for child in children):
-            failed = True
+        ended = [child.exitcode for child in children if child.exitcode is not None]
+        if ended:
+            failed = ended[0]
             break
         stopping.wait(0.2)
     _stop(children)
     # Ctrl-C reaches the whole process group: children ending on it did not fail.
-    return 1 if failed and not stopping.is_set() else 0
+    if failed is None or stopping.is_set():
+        return 0
+    return EXIT_MISCONFIGURED if failed == EXIT_MISCONFIGURED else 1
 
 
 def _stop(children: list[BaseProcess]) -> None:
@@ -113,3 +169,5 @@ def _stop(children: list[BaseProcess]) -> None:
         if child.exitcode is None:
             child.kill()
             child.join()
+        if child.pid is not None:
+            metrics.process_ended(child.pid)  # also when it could not say so itself (killed)

@@ -14,8 +14,11 @@ import structlog
 from pairhub.bootstrap import Container
 from pairhub.entrypoints import mqtt
 from pairhub.entrypoints.processes import freeze_startup_heap
+from pairhub.ports import StorageOutage
+from pairhub.services.outage import Outage
 from pairhub.worker import loops
 from pairhub.worker.key_usage import key_usage_loop
+from pairhub.worker.retention import retention_loop
 
 Stopper = Callable[[], Awaitable[None]]
 Loop = Callable[[Container, asyncio.Event], Coroutine[Any, Any, None]]
@@ -30,25 +33,77 @@ def background_loops(deliver: bool = True, mqtt_ingest: bool = False, role: str 
     """
     if role == "api":
         return [loops.flush_loop, key_usage_loop]
-    running: list[Loop] = [loops.flush_loop, key_usage_loop, loops.reminder_loop]
+    running: list[Loop] = [loops.flush_loop, key_usage_loop, loops.reminder_loop, prune_loop]
     if deliver:
         running.append(Container.deliver_webhooks)
     if mqtt_ingest:
         running.append(partial(mqtt.subscriber_loop, role=role))
+    if deliver or mqtt_ingest:
+        running.append(partial(heartbeat_loop, role=role, delivers=deliver))
     return running
+
+
+async def prune_loop(container: Container, stopping: asyncio.Event) -> None:
+    """The retention job (worker/retention.py), every PAIRHUB_RETENTION_INTERVAL."""
+    await retention_loop(container.retention, container.settings.retention_interval, stopping)
+
+
+HEARTBEAT_S = 2.0
+"""How often a delivering process writes its heartbeat; `/readyz` finds it stale after a few misses."""
+
+
+async def heartbeat_loop(container: Container, stopping: asyncio.Event, role: str, delivers: bool) -> None:
+    """Write this process's delivery and MQTT state every HEARTBEAT_S, and remove it when stopping."""
+    try:
+        while not stopping.is_set():
+            status = container.mqtt_status
+            state = {
+                "delivery": container.delivery_worker.health if delivers else None,
+                "mqtt": {
+                    "configured": status.configured,
+                    "connected": status.connected,
+                    "error": status.last_error,
+                },
+            }
+            # An outage is reported by the loops that do the work; the heartbeat just waits for it.
+            with contextlib.suppress(StorageOutage):
+                await asyncio.to_thread(container.write_heartbeat, role, state)
+            with contextlib.suppress(TimeoutError):
+                await asyncio.wait_for(stopping.wait(), timeout=HEARTBEAT_S)
+    finally:
+        with contextlib.suppress(StorageOutage):
+            await asyncio.to_thread(container.forget_heartbeat)
+
+
+RECOVERED_AFTER_S = 5.0
+"""A loop restarted after a storage outage that runs this long without failing has resumed."""
 
 
 async def _guarded(loop: Loop, container: Container, stopping: asyncio.Event) -> None:
     # A loop that crashes is restarted after a pause: one bad row must not stop delivery for good.
+    name = str(getattr(loop, "__name__", None) or getattr(getattr(loop, "func", None), "__name__", loop))
+    outage = Outage(name)
+
+    def resumed_if_running(task: asyncio.Future[None]) -> None:
+        if not task.done():
+            outage.succeeded()
+
     while not stopping.is_set():
+        pause = 1.0
+        running = asyncio.ensure_future(loop(container, stopping))
+        if outage.ongoing:
+            # The loop says nothing when it works again: still running after a while, it has resumed.
+            asyncio.get_running_loop().call_later(RECOVERED_AFTER_S, resumed_if_running, running)
         try:
-            await loop(container, stopping)
+            await running
         except asyncio.CancelledError:
             raise
+        except StorageOutage as error:
+            pause = outage.failed(error)
         except Exception:
-            log.exception("background_loop_crashed", loop=getattr(loop, "__name__", str(loop)))
-            with contextlib.suppress(TimeoutError):
-                await asyncio.wait_for(stopping.wait(), timeout=1.0)
+            log.exception("background_loop_crashed", loop=name)
+        with contextlib.suppress(TimeoutError):
+            await asyncio.wait_for(stopping.wait(), timeout=pause)
 
 
 async def start_background(container: Container, deliver: bool = True, role: str = "serve") -> Stopper:

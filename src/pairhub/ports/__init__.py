@@ -31,6 +31,8 @@ from pairhub.ports.storage import (
     RenderedEvent,
     Storage,
     StorageFull,
+    StorageOutage,
+    StorageUnavailable,
     StoredEvent,
     UnitOfWork,
 )
@@ -57,6 +59,8 @@ __all__ = [
     "SessionRepository",
     "Storage",
     "StorageFull",
+    "StorageOutage",
+    "StorageUnavailable",
     "StoredEvent",
     "SubscriptionRepository",
     "TakenMessageRepository",

@@ -31,12 +31,20 @@ from pairhub.ports.repositories import (
 )
 
 
-class StorageFull(Exception):
-    """The storage refused a write for lack of space; the transaction was rolled back whole.
+class StorageOutage(Exception):
+    """The storage cannot take this request now (full, or out of reach); nothing of it was kept.
 
     Not an error of one unit or one subscription: the isolation that turns failures into their own
     outcomes lets it pass, so that the request answers 503 and the caller sends it again later.
     """
+
+
+class StorageUnavailable(StorageOutage):
+    """The database cannot be reached (stopped, restarting, network down, refused the login)."""
+
+
+class StorageFull(StorageOutage):
+    """The storage refused a write for lack of space; the transaction was rolled back whole."""
 
 
 class StoredEvent(NamedTuple):

@@ -20,8 +20,9 @@ import structlog
 from pairhub.domain.events import Location
 from pairhub.domain.units import Activity, MessageAction, Standing, decide_on_message
 from pairhub.domain.vin import ReportedVin
-from pairhub.ports import Clock, Storage, StorageFull
+from pairhub.ports import Clock, Storage, StorageOutage
 from pairhub.services.auto_pairing import AutoPairing, MessageToAct
+from pairhub.services.outage import Outage
 from pairhub.services.paired_units import PairedUnits
 
 log = structlog.get_logger("pairhub.ingest")
@@ -141,6 +142,7 @@ class Ingest:
         self._auto_pairing = auto_pairing
         self.buffer = ActivityBuffer() if buffer is None else buffer
         self.paired_units = PairedUnits(enabled=False) if paired_units is None else paired_units
+        self.flush_outage = Outage("activity_flush")
 
     def accept(self, messages: Sequence[UnitMessage]) -> IngestResult:
         """Take well-formed messages; unknown units and future timestamps are refused one by one."""
@@ -221,7 +223,7 @@ class Ingest:
     def _act(self, messages: list[MessageToAct], now: int) -> None:
         try:
             self._auto_pairing.on_messages(messages, now)
-        except StorageFull:
+        except StorageOutage:
             raise  # nothing was taken: the caller hears 503 and sends the messages again
         except Exception:
             # The messages are still taken: nothing was recorded for their VINs, so the units' next
@@ -239,8 +241,13 @@ class Ingest:
         try:
             with self._storage.write() as uow:
                 uow.units.record_activity(taken)
+        except StorageOutage as error:
+            self.buffer.restore(taken)
+            self.flush_outage.failed(error)
+            return 0
         except Exception:
             self.buffer.restore(taken)
             log.exception("unit_activity_flush_failed", units=len(taken))
             return 0
+        self.flush_outage.succeeded()
         return len(taken)

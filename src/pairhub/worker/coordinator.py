@@ -17,8 +17,9 @@ import structlog
 
 from pairhub.domain import delivery, fair_shares
 from pairhub.domain.fair_shares import Candidate
-from pairhub.ports import SendResult
+from pairhub.ports import SendResult, StorageOutage
 from pairhub.services.delivery import Job
+from pairhub.services.outage import Outage
 from pairhub.worker.step import PER_STEP, Finished, StepRequest
 
 log = structlog.get_logger("pairhub.delivery")
@@ -73,6 +74,7 @@ class Coordinator:
         self._wakes_at_start: dict[str, int] = {}
         self.attempts = 0
         self.attempts_finished = 0
+        self.outage = Outage("delivery")
 
     @property
     def step_due(self) -> bool:
@@ -106,10 +108,14 @@ class Coordinator:
                     woken.clear()
                 try:
                     await self.advance(claim=True)
-                except Exception as error:  # the database is unavailable: leases expire, batches stay
+                except StorageOutage as error:  # leases expire, batches stay; one log line per outage
+                    await _first_of((stopping,), max(poll_interval_s, self.outage.failed(error)))
+                    continue
+                except Exception as error:
                     log.error("delivery_failed", error=repr(error))
                     await _first_of((stopping,), poll_interval_s)
                     continue
+                self.outage.succeeded()
                 if not self._ready.is_set():
                     # A slow receiver holds back nobody: any finished attempt starts the next step.
                     await _first_of((stopping, woken, self._ready), poll_interval_s)

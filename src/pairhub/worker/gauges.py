@@ -7,8 +7,16 @@ from prometheus_client import Gauge
 from pairhub.domain.delivery import SubscriptionState
 from pairhub.ports import Storage
 
-BACKLOG = Gauge("pairhub_webhook_backlog_events", "Events waiting for delivery, all subscriptions.")
-ON_HOLD = Gauge("pairhub_webhook_subscriptions_on_hold", "Subscriptions on hold.")
+# Across processes (adapters/metrics.py) the largest live value: every delivering process counts the
+# same backlog, and the API processes' gauges stay at zero.
+BACKLOG = Gauge(
+    "pairhub_webhook_backlog_events",
+    "Events waiting for delivery, all subscriptions.",
+    multiprocess_mode="livemax",
+)
+ON_HOLD = Gauge(
+    "pairhub_webhook_subscriptions_on_hold", "Subscriptions on hold.", multiprocess_mode="livemax"
+)
 
 PAGE = 1000
 

@@ -8,8 +8,10 @@ from typing import Protocol
 
 import structlog
 
+from pairhub.ports import StorageOutage
 from pairhub.services.auto_pairing import AutoPairing
 from pairhub.services.ingest import FLUSH_INTERVAL_SECONDS, Ingest
+from pairhub.services.outage import Outage
 
 log = structlog.get_logger("pairhub.worker")
 
@@ -31,12 +33,20 @@ class Host(Protocol):
 async def reminder_loop(host: Host, stopping: asyncio.Event) -> None:
     """Run due NotFound reminders until `stopping` is set (a background loop of every worker)."""
     service = host.auto_pairing
+    outage = Outage("reminders")
     while not stopping.is_set():
-        handled = await asyncio.to_thread(service.run_due_reminders, service.clock.now_ms())
-        if handled:
-            log.info("reminders_handled", count=handled)
+        pause = service.policy.poll_interval_seconds
+        try:
+            handled = await asyncio.to_thread(service.run_due_reminders, service.clock.now_ms())
+        except StorageOutage as error:
+            # Due reminders stay due: they are sent once the database is back.
+            pause = min(pause, outage.failed(error))
+        else:
+            outage.succeeded()
+            if handled:
+                log.info("reminders_handled", count=handled)
         with contextlib.suppress(TimeoutError):
-            await asyncio.wait_for(stopping.wait(), timeout=service.policy.poll_interval_seconds)
+            await asyncio.wait_for(stopping.wait(), timeout=pause)
 
 
 async def flush_loop(host: Host, stopping: asyncio.Event) -> None:

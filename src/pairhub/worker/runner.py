@@ -14,8 +14,9 @@ from collections.abc import Callable
 
 import structlog
 
-from pairhub.ports import Clock, Sender, Storage
+from pairhub.ports import Clock, Sender, Storage, StorageOutage
 from pairhub.services.delivery import Delivery, DeliveryConfig, Job
+from pairhub.services.outage import Outage
 from pairhub.worker import gauges
 from pairhub.worker.bodies import Bodies
 from pairhub.worker.coordinator import Coordinator
@@ -57,12 +58,22 @@ class DeliveryWorker:
         self._gauges_at: int | None = None
         self._gauges_thread: threading.Thread | None = None
         self._wake: tuple[asyncio.AbstractEventLoop, asyncio.Event] | None = None
+        self._gauges_outage = Outage("delivery_gauges")
+        self._running: Coordinator | None = None
         storage.on_outbox_commit(self._events_committed)
 
     @property
     def config(self) -> DeliveryConfig:
         """The delivery settings."""
         return self.delivery.config
+
+    @property
+    def health(self) -> str:
+        """The delivery loop's state for `/readyz`: "ok", "stopped", or the outage it waits out."""
+        running = self._running
+        if running is None:
+            return "stopped"
+        return "waiting for the database" if running.outage.ongoing else "ok"
 
     def _events_committed(self) -> None:
         # Called from whichever thread committed events: wake a running loop of this process at once
@@ -98,8 +109,10 @@ class DeliveryWorker:
         self._wake = (asyncio.get_running_loop(), woken)
         try:
             async with self.delivery.sender() as sender:
-                await self._coordinator(sender).run(stopping, woken, self.config.poll_interval_s)
+                self._running = self._coordinator(sender)
+                await self._running.run(stopping, woken, self.config.poll_interval_s)
         finally:
+            self._running = None
             self._wake = None
             await self._gauges_done()
 
@@ -129,5 +142,9 @@ class DeliveryWorker:
     def _refresh_gauges(self) -> None:
         try:
             gauges.refresh(self._storage)
+        except StorageOutage as error:
+            self._gauges_outage.failed(error)
         except Exception:
             log.exception("delivery_gauges_failed")
+        else:
+            self._gauges_outage.succeeded()

@@ -20,7 +20,7 @@ from pairhub.domain import delivery, fair_shares
 from pairhub.domain import subscriptions as rules
 from pairhub.domain.delivery import Outcome, SubscriptionState
 from pairhub.domain.subscriptions import Attempt, Batch, Subscription
-from pairhub.ports import SendResult, Storage, StorageFull, UnitOfWork
+from pairhub.ports import SendResult, Storage, StorageOutage, UnitOfWork
 from pairhub.services.delivery import DeliveryConfig, Job, job_of
 from pairhub.worker.bodies import Bodies
 from pairhub.worker.cut import EXPIRED, cut
@@ -207,7 +207,7 @@ class Step:
         try:
             with uow.savepoint():
                 return run(items), frozenset()
-        except StorageFull:
+        except StorageOutage:
             raise  # the whole step fails: leases expire and the batches are sent again, same ids
         except Exception as error:
             log.warning("delivery_step_isolating", error=repr(error), subscriptions=len(items))
@@ -221,7 +221,7 @@ class Step:
                 with uow.savepoint():
                     done = run(group)
                 results.extend(done)
-            except StorageFull:
+            except StorageOutage:
                 raise
             except Exception as error:
                 failed.add(subscription_id)

@@ -13,7 +13,11 @@ from paho.mqtt.packettypes import PacketTypes
 from paho.mqtt.properties import Properties
 from prometheus_client import Gauge
 
-CONNECTED = Gauge("pairhub_mqtt_connected", "1 while the MQTT subscriber is connected to the broker.")
+CONNECTED = Gauge(
+    "pairhub_mqtt_connected",
+    "1 while the MQTT subscriber is connected to the broker.",
+    multiprocess_mode="livemax",  # across processes: 1 when any subscriber is connected
+)
 
 
 @dataclass(frozen=True)

@@ -12,9 +12,11 @@ from typing import Any
 
 from sqlalchemy import Connection, Engine, create_engine, event, text
 from sqlalchemy.engine import ExceptionContext, make_url
+from sqlalchemy.exc import ArgumentError, NoSuchModuleError
 
 from pairhub.adapters.sql.doorbell import Doorbell
-from pairhub.ports import StorageFull
+from pairhub.config import SettingError
+from pairhub.ports import StorageFull, StorageOutage, StorageUnavailable
 
 SQLITE_BUSY_TIMEOUT_MS = 10_000
 SQLITE_PRAGMAS = (
@@ -42,6 +44,31 @@ def _configure_sqlite(engine: Engine) -> None:
         # writer can fail with "database is locked" instead of waiting for the busy timeout.
         mode = connection.get_execution_options().get("sqlite_begin", "DEFERRED")
         connection.exec_driver_sql(f"BEGIN {mode}")
+
+
+DATABASE_SETTING = "PAIRHUB_DATABASE_URL"
+
+
+def check_url(url: str) -> None:
+    """SettingError unless `url` names a database pairhub can use (SQLite or PostgreSQL with psycopg)."""
+    try:
+        parsed = make_url(url)
+    except ArgumentError:
+        raise SettingError(
+            DATABASE_SETTING,
+            "is not a database URL (sqlite:///./pairhub.db, postgresql://user:password@host/name)",
+        ) from None
+    if parsed.get_backend_name() not in ("sqlite", "postgresql"):
+        raise SettingError(
+            DATABASE_SETTING, f"names {parsed.get_backend_name()!r}; pairhub runs on SQLite or PostgreSQL"
+        )
+    try:
+        parsed.get_dialect()
+    except NoSuchModuleError:
+        raise SettingError(
+            DATABASE_SETTING,
+            f"names the driver {parsed.drivername!r}, which is not installed; use postgresql+psycopg://",
+        ) from None
 
 
 def sqlite_path(url: str) -> Path | None:
@@ -75,6 +102,48 @@ def storage_full(context: ExceptionContext) -> StorageFull | None:
     return None
 
 
+SQLITE_CANTOPEN = 14
+"""SQLite's primary result code for "unable to open database file" (a missing folder, no permission)."""
+POSTGRES_UNAVAILABLE_CLASSES = ("08", "57P", "53300")
+"""SQLSTATEs of a server out of reach: connection exceptions, shutting down or starting up, too many
+connections."""
+POSTGRES_REFUSED_LOGIN = ("28", "3D000")
+"""SQLSTATEs of a login refused (bad password, unknown role) or an unknown database."""
+
+
+def storage_unavailable(context: ExceptionContext) -> StorageUnavailable | None:
+    """The StorageUnavailable to raise instead of a driver's "cannot reach the database" error, or None."""
+    error = context.original_exception
+    if isinstance(error, StorageOutage):
+        return None
+    first_line = str(error).strip().splitlines()[0] if str(error).strip() else type(error).__name__
+    sqlite_code = getattr(error, "sqlite_errorcode", None)
+    if isinstance(sqlite_code, int) and sqlite_code & 0xFF == SQLITE_CANTOPEN:
+        return StorageUnavailable(f"SQLite: {first_line}")
+    if context.dialect is not None and context.dialect.name == "sqlite":
+        return None
+    sqlstate = getattr(error, "sqlstate", None) or ""
+    unreachable = sqlstate.startswith(POSTGRES_UNAVAILABLE_CLASSES + POSTGRES_REFUSED_LOGIN)
+    # psycopg reports a failed connect (refused, timed out, unknown host) as an OperationalError
+    # without SQLSTATE; a connection lost in use is a "disconnect" to SQLAlchemy.
+    lost = context.is_disconnect or (
+        type(error).__name__ == "OperationalError" and not sqlstate and context.connection is None
+    )
+    if unreachable or lost:
+        return StorageUnavailable(f"PostgreSQL: {_without_prefix(first_line)}")
+    return None
+
+
+def _without_prefix(message: str) -> str:
+    # psycopg prefixes each attempt with the address it tried; the reason is what an operator needs.
+    return message.split(": FATAL:  ", 1)[-1] if "FATAL:" in message else message
+
+
+def translate_error(context: ExceptionContext) -> StorageOutage | None:
+    """The outage a driver's error stands for (a full disk, a database out of reach), or None."""
+    return storage_full(context) or storage_unavailable(context)
+
+
 def make_engine(url: str) -> Engine:
     """An engine for `url`, configured for pairhub's durability and locking needs."""
     parsed = make_url(url)
@@ -84,7 +153,7 @@ def make_engine(url: str) -> Engine:
     else:
         engine = create_engine(url, pool_pre_ping=True, pool_size=10, max_overflow=20)
     # Translated where every statement and commit fails, so that services never see a driver error.
-    event.listen(engine, "handle_error", storage_full)
+    event.listen(engine, "handle_error", translate_error)
     return engine
 
 

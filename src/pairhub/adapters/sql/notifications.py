@@ -54,7 +54,10 @@ class ChangeListener:
                 failures = 0
             except psycopg.Error as error:
                 failures += 1
-                log.warning("listen_failed", error=str(error))
+                if failures == 1:  # once per outage: the reconnects that follow say nothing new
+                    log.warning(
+                        "listen_failed", error=str(error).strip().splitlines()[0] if str(error) else ""
+                    )
             finally:
                 self._on_live(False)
             self._stopping.wait(min(MAX_BACKOFF_S, 0.2 * 2**failures) if failures else 0)

@@ -389,3 +389,14 @@ mqtt_taken = Table(
     Column("taken_at", BigInteger, nullable=False),
     Index("ix_mqtt_taken_taken_at", "taken_at"),
 )
+
+# What each delivering process last said about itself (MQTT, delivery loop), for `/readyz` of any
+# process; a row is rewritten every few seconds and deleted when its process stops.
+process_heartbeats = Table(
+    "process_heartbeats",
+    metadata,
+    Column("id", String(120), primary_key=True),
+    Column("role", String(16), nullable=False),
+    Column("beat_at", BigInteger, nullable=False),
+    Column("state", Text, nullable=False),
+)

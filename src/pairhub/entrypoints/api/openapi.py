@@ -34,7 +34,8 @@ _PROBLEM_STATUSES = {
     "409": "The request contradicts the current state.",
     "413": "The request body is too large.",
     "422": "The request is well-formed but breaks a rule; unknown fields are refused.",
-    "503": "The database has no room for writes (`storage_full`); send it again after `Retry-After`.",
+    "503": "The database has no room for writes (`storage_full`) or cannot be reached "
+    "(`storage_unavailable`); send it again after `Retry-After`.",
 }
 _UNAUTHENTICATED = {
     "/healthz": {"413"},

@@ -14,7 +14,7 @@ from fastapi.responses import JSONResponse
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from pairhub.domain.errors import DomainError, ErrorKind, TooSoon
-from pairhub.ports import StorageFull
+from pairhub.ports import StorageFull, StorageUnavailable
 
 PROBLEM_TYPE_BASE = "https://pairhub.dev/problems/"
 log = structlog.get_logger("pairhub.api")
@@ -78,6 +78,7 @@ PROBLEM_CODES = frozenset(
         "organization_not_found",
         "reserved_header",
         "storage_full",
+        "storage_unavailable",
         "subscription_limit_reached",
         "subscription_not_found",
         "token_url_refused",
@@ -114,6 +115,8 @@ class UndeclaredProblemCode(UserWarning):
 
 STORAGE_FULL_RETRY_AFTER_S = 30
 """How long a caller is asked to wait after a write refused for lack of space."""
+STORAGE_UNAVAILABLE_RETRY_AFTER_S = 10
+"""How long a caller is asked to wait while the database cannot be reached (a restart takes seconds)."""
 
 STATUS_BY_KIND = {
     ErrorKind.BAD_REQUEST: 400,
@@ -256,6 +259,17 @@ def install(app: FastAPI) -> None:
             "storage_full",
             "The database has no space for this write; nothing of the request was kept. Send it again later.",
             headers={"Retry-After": str(STORAGE_FULL_RETRY_AFTER_S)},
+        )
+
+    @app.exception_handler(StorageUnavailable)
+    async def _storage_unavailable(_: Request, exc: StorageUnavailable) -> JSONResponse:
+        # Each refused request logs one short line, never a traceback: the outage is the news, once.
+        log.warning("storage_unavailable", error=str(exc))
+        return problem(
+            503,
+            "storage_unavailable",
+            "The database cannot be reached; nothing of the request was kept. Send it again later.",
+            headers={"Retry-After": str(STORAGE_UNAVAILABLE_RETRY_AFTER_S)},
         )
 
     @app.exception_handler(Exception)

@@ -2,7 +2,7 @@
 recovery mark of batches sent again on request.
 
 Revision ID: 0012_idempotency
-Revises: 0010_people
+Revises: 0011_lifecycle
 Create Date: 2026-12-07
 """
 
@@ -15,7 +15,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision = "0012_idempotency"
-down_revision = "0010_people"
+down_revision = "0011_lifecycle"
 branch_labels = None
 depends_on = None
 

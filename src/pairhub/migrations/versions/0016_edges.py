@@ -1,7 +1,7 @@
 """MQTT messages taken, by digest, so that a message the broker sends again is not applied twice.
 
 Revision ID: 0016_edges
-Revises: 0012_idempotency
+Revises: 0014_pairing_rows
 Create Date: 2026-12-07
 """
 
@@ -11,7 +11,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision = "0016_edges"
-down_revision = "0012_idempotency"
+down_revision = "0014_pairing_rows"
 branch_labels = None
 depends_on = None
 

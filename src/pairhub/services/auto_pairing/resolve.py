@@ -20,7 +20,7 @@ from pairhub.domain.reminders import AutoPairingPolicy
 from pairhub.domain.transitions import Transition
 from pairhub.domain.units import Step, Unit
 from pairhub.domain.vin import MatchKind, MatchResult, ReportedVin, decide_among, is_usable_sensor_vin
-from pairhub.ports import StorageFull, UnitOfWork, VinCandidates
+from pairhub.ports import StorageOutage, UnitOfWork, VinCandidates
 from pairhub.services.auto_pairing import diagnoses
 
 log = structlog.get_logger("pairhub.auto_pairing")
@@ -136,8 +136,8 @@ class Resolver:
         try:
             with uow.savepoint():
                 return Candidates.read(uow, wanted)
-        except StorageFull:
-            raise  # a full disk is no matching error: see StorageFull
+        except StorageOutage:
+            raise  # a full disk or a lost database is no matching error: see StorageOutage
         except Exception:
             log.exception("auto_pairing_lookup_failed", vins=len(wanted))
             return None
@@ -163,7 +163,7 @@ class Resolver:
                 with uow.savepoint():
                     result = self.matcher(uow.assets, unit.organization_id, sensor_vin)
             return outcome(unit, result, result.asset_vin)
-        except StorageFull:
+        except StorageOutage:
             raise
         except Exception:
             # The failure itself is state (retry later) and an event the customer must see.
@@ -219,8 +219,8 @@ def persist(uow: UnitOfWork, resolver: Resolver, planned: Sequence[Planned], now
         with uow.savepoint():
             uow.apply([item.transition for item in planned])
         return
-    except StorageFull:
-        raise  # the whole request fails, not one unit: see StorageFull
+    except StorageOutage:
+        raise  # the whole request fails, not one unit: see StorageOutage
     except Exception:
         log.exception("auto_pairing_bulk_write_failed", transitions=len(planned))
     by_unit: dict[str, list[Planned]] = defaultdict(list)
@@ -244,7 +244,7 @@ def _write_alone(uow: UnitOfWork, alone: Transition) -> bool:
     try:
         with uow.savepoint():
             uow.apply([alone])
-    except StorageFull:
+    except StorageOutage:
         raise
     except Exception:
         log.exception("auto_pairing_write_failed", unit_id=alone.after.id)

@@ -4,10 +4,13 @@ from __future__ import annotations
 
 from fastapi import APIRouter, Response
 from fastapi.responses import JSONResponse
-from prometheus_client import CONTENT_TYPE_LATEST, generate_latest
 
+from pairhub.adapters.metrics import exposition
+from pairhub.adapters.sql.heartbeats import Heartbeat
+from pairhub.bootstrap import Container
 from pairhub.entrypoints.api.deps import ContainerDep
 from pairhub.entrypoints.api.schemas import Health
+from pairhub.ports import StorageOutage
 
 router = APIRouter(tags=["operations"])
 
@@ -28,14 +31,17 @@ def readyz(c: ContainerDep) -> JSONResponse:
         at_head = c.readiness.schema_current()
         checks["migrations"] = "ok" if at_head else "behind"
     except Exception as error:  # readiness reports any failure instead of raising it
-        checks["database"] = f"unavailable: {type(error).__name__}"
+        checks["database"] = f"unavailable: {_reason(error)}"
     if checks.get("database") == "ok":
         try:
             c.readiness.ping_write()
             checks["databaseWrite"] = "ok"
         except Exception as error:  # a refused write is a state to report, not an error to raise
-            checks["databaseWrite"] = f"unavailable: {type(error).__name__}"
-    if c.mqtt_status.configured:
+            checks["databaseWrite"] = f"unavailable: {_reason(error)}"
+    beats = _heartbeats(c) if checks.get("database") == "ok" else []
+    if beats:
+        checks.update(_delivering_processes(beats, c.clock.now_ms()))
+    elif c.mqtt_status.configured:
         status = c.mqtt_status
         checks["mqtt"] = "ok" if status.connected else f"unavailable: {status.last_error}"
     ready = all(value == "ok" for value in checks.values()) and "migrations" in checks
@@ -43,7 +49,43 @@ def readyz(c: ContainerDep) -> JSONResponse:
     return JSONResponse(body, status_code=200 if ready else 503)
 
 
+STALE_AFTER_MS = 10_000
+"""A heartbeat older than this (five missed beats) is a delivering process that stopped answering."""
+
+
+def _heartbeats(c: Container) -> list[Heartbeat]:
+    try:
+        return c.heartbeats()
+    except Exception:  # the database checks above already say why
+        return []
+
+
+def _delivering_processes(beats: list[Heartbeat], now_ms: int) -> dict[str, str]:
+    """The `delivery` and `mqtt` checks from the heartbeats the delivering processes write."""
+    fresh = [beat for beat in beats if now_ms - beat.beat_at <= STALE_AFTER_MS]
+    checks: dict[str, str] = {}
+    if not fresh:
+        age = round((now_ms - beats[0].beat_at) / 1000)
+        return {"delivery": f"unavailable: no delivering process has reported for {age} s"}
+    loops = [beat.state.get("delivery") for beat in fresh if beat.state.get("delivery")]
+    if loops:
+        checks["delivery"] = "ok" if "ok" in loops else f"unavailable: {loops[0]}"
+    subscribers = [beat.state["mqtt"] for beat in fresh if (beat.state.get("mqtt") or {}).get("configured")]
+    if subscribers:
+        connected = any(subscriber.get("connected") for subscriber in subscribers)
+        checks["mqtt"] = "ok" if connected else f"unavailable: {subscribers[0].get('error')}"
+    return checks
+
+
+def _reason(error: Exception) -> str:
+    """Why the database is not ready, in words when it is an outage pairhub knows (never a secret)."""
+    if isinstance(error, StorageOutage):
+        return f"{type(error).__name__}: {error}"
+    return type(error).__name__
+
+
 @router.get("/metrics", response_class=Response)
 def metrics() -> Response:
-    """Prometheus text exposition."""
-    return Response(generate_latest(), media_type=CONTENT_TYPE_LATEST)
+    """Prometheus text exposition of every process of this pairhub (see adapters/metrics.py)."""
+    body, content_type = exposition()
+    return Response(body, media_type=content_type)

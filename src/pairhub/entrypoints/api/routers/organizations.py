@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from typing import Any
 
-from fastapi import APIRouter
+import orjson
+from fastapi import APIRouter, Response
+from fastapi.responses import StreamingResponse
 
 from pairhub.domain.access import Action, allowed
 from pairhub.entrypoints.api import presenters
@@ -73,3 +76,27 @@ def update_organization(
         datahub_subscription_active=given.get("datahubSubscriptionActive"),
     )
     return presenters.organization(changed)
+
+
+@router.delete("/{org_id}", status_code=204)
+def erase_organization(org_id: str, _: AdminDep, c: ContainerDep) -> Response:
+    """Erase an organization and all its data, in batches (admin); it answers 404 afterwards."""
+    c.erase_organization(org_id)
+    return Response(status_code=204)
+
+
+@router.get(
+    "/{org_id}/export",
+    response_class=StreamingResponse,
+    responses={200: {"content": {"application/x-ndjson": {}}}},
+)
+def export_organization(org_id: OrgIdDep, c: ContainerDep) -> StreamingResponse:
+    """All of the organization's data as JSON Lines (`{"table", "row"}` per line); secrets never."""
+    c.organizations.get(org_id)
+
+    def lines() -> Iterator[bytes]:
+        for item in c.organization_data.export(org_id):
+            yield orjson.dumps(item) + b"\n"
+
+    headers = {"Cache-Control": "no-store", "Content-Disposition": f'attachment; filename="{org_id}.jsonl"'}
+    return StreamingResponse(lines(), media_type="application/x-ndjson", headers=headers)

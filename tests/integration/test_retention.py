@@ -1,0 +1,148 @@
+"""Retention on SQLite and PostgreSQL with a manual clock: past the horizon goes, nothing owed does."""
+
+from __future__ import annotations
+
+import asyncio
+
+from prometheus_client import REGISTRY
+from sqlalchemy import func, insert, select
+
+from pairhub.adapters.clock import ManualClock
+from pairhub.adapters.sql.tables import attempts, events, pairing_diagnoses, ui_sessions
+from pairhub.bootstrap import Container
+from tests.delivery_support import Receiver, drain
+
+DAY_MS = 86_400_000
+
+
+def pruned(table: str) -> float:
+    """The value of pairhub_pruned_rows_total for `table`."""
+    return REGISTRY.get_sample_value("pairhub_pruned_rows_total", {"table": table}) or 0.0
+
+
+def count(container: Container, table: object, *where: object) -> int:
+    """Rows of a table (matching `where`)."""
+    statement = select(func.count()).select_from(table).where(*where)  # type: ignore[arg-type]
+    with container.database.read() as connection:
+        return int(connection.execute(statement).scalar_one())
+
+
+def paired_event(container: Container, organization_id: str, unit_id: str, vin: str) -> None:
+    """Provision a unit and pair it manually with a new asset: one `unit.paired` event."""
+    asset = container.assets.create(organization_id, vin, None)
+    container.units.provision(organization_id, unit_id)
+    container.pairing.pair(organization_id, unit_id, asset.asset.id)
+
+
+def test_retention_keeps_what_is_owed_and_prunes_the_rest(
+    container: Container, clock: ManualClock, receiver: Receiver
+) -> None:
+    delivered = container.organizations.create("Delivered", False, True)
+    container.subscriptions.create(
+        delivered.id, url=receiver.url(), event_version=2, names=["unit.paired"], max_wait_ms=0
+    )
+    polled = container.organizations.create("Feed reader", False, True)
+    container.feeds.create(polled.id, 2, ["unit.paired"])
+    paired_event(container, delivered.id, "tp:old", "1HGCM82633A000001")
+    paired_event(container, polled.id, "tp:unread", "1HGCM82633A000002")
+    assert asyncio.run(drain(container.delivery_worker)) == 1
+    with container.database.write() as connection:
+        for n in range(25):
+            connection.execute(insert(pairing_diagnoses).values(_diagnosis(delivered.id, "tp:chatty", n)))
+        for n in range(3):
+            connection.execute(insert(pairing_diagnoses).values(_diagnosis(delivered.id, "tp:quiet", n)))
+        now = clock.now_ms()
+        connection.execute(insert(ui_sessions).values(_session("expired", now + DAY_MS)))
+        connection.execute(insert(ui_sessions).values(_session("current", now + 100 * DAY_MS)))
+    events_before = pruned("events")
+
+    clock.advance(91 * DAY_MS / 1000)
+    paired_event(container, delivered.id, "tp:new", "1HGCM82633A000003")
+    removed = asyncio.run(container.retention.run())
+
+    # The delivered old event went; the new one (not yet sent) and the unread feed's one stayed.
+    assert count(container, events) == 2
+    assert count(container, events, events.c.unit_id == "tp:old") == 0
+    assert count(container, events, events.c.unit_id == "tp:unread") == 1
+    assert count(container, attempts) == 0
+    assert count(container, pairing_diagnoses, pairing_diagnoses.c.unit_id == "tp:chatty") == 20
+    assert count(container, pairing_diagnoses, pairing_diagnoses.c.unit_id == "tp:quiet") == 3
+    with container.database.read() as connection:
+        kept = connection.execute(
+            select(func.min(pairing_diagnoses.c.at)).where(pairing_diagnoses.c.unit_id == "tp:chatty")
+        ).scalar_one()
+    assert kept == 5, "the newest 20 diagnoses stay"
+    assert count(container, ui_sessions) == 1, removed
+    assert {table: removed[table] for table in ("attempts", "events", "batches", "pairing_diagnoses")} == {
+        "attempts": 1,
+        "events": 1,
+        "batches": 1,
+        "pairing_diagnoses": 5,
+    }
+    assert removed["ui_sessions"] == 1
+    assert pruned("events") == events_before + 1
+    # The new event is still delivered after the job ran.
+    assert asyncio.run(drain(container.delivery_worker)) == 1
+
+
+def test_delivery_goes_on_while_the_job_deletes_in_small_batches(
+    container: Container, clock: ManualClock, receiver: Receiver
+) -> None:
+    org = container.organizations.create("Busy", False, True)
+    container.subscriptions.create(
+        org.id, url=receiver.url(), event_version=2, names=["unit.paired"], max_wait_ms=0
+    )
+    with container.database.write() as connection:
+        connection.execute(
+            insert(pairing_diagnoses), [_diagnosis(org.id, "tp:chatty", n) for n in range(300)]
+        )
+    paired_event(container, org.id, "tp:1", "1HGCM82633A000001")
+    small = type(container.retention.policy)(**{**container.retention.policy.__dict__, "batch": 7})
+    container.retention.policy = small
+
+    async def both() -> tuple[dict[str, int], int]:
+        return await asyncio.gather(container.retention.run(), drain(container.delivery_worker))
+
+    removed, delivered = asyncio.run(both())
+
+    assert delivered == 1 and len(receiver.bodies()) == 1
+    assert removed["pairing_diagnoses"] == 280
+    assert count(container, pairing_diagnoses) == 20
+
+
+def _diagnosis(organization_id: str, unit_id: str, n: int) -> dict[str, object]:
+    return {
+        "organization_id": organization_id,
+        "unit_id": unit_id,
+        "at": n,
+        "outcome": "NotFound",
+        "rule": "P1",
+        "raw_vin": None,
+        "normalized_vin": "",
+        "removed": "",
+        "candidates": "[]",
+    }
+
+
+def _session(token: str, expires_at: int) -> dict[str, object]:
+    return {"token_hash": token.ljust(64, "0"), "role": "admin", "created_at": 0, "expires_at": expires_at}
+
+
+def test_db_stats_counts_rows_sizes_and_the_oldest_row(
+    container: Container, clock: ManualClock, receiver: Receiver
+) -> None:
+    from pairhub.adapters.sql.stats import table_stats
+
+    org = container.organizations.create("Stats", False, True)
+    first = clock.now_ms()
+    paired_event(container, org.id, "tp:1", "1HGCM82633A000001")
+    clock.advance(60)
+    paired_event(container, org.id, "tp:2", "1HGCM82633A000002")
+
+    stats = {table.name: table for table in table_stats(container.database)}
+
+    assert stats["events"].rows == 2
+    assert stats["events"].oldest_ms == first
+    assert stats["organizations"].rows == 1
+    assert stats["events"].bytes is not None and stats["events"].bytes > 0
+    assert stats["attempts"].rows == 0 and stats["attempts"].oldest_ms is None
