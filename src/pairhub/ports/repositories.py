@@ -11,7 +11,7 @@ from pairhub.domain.diagnosis import Diagnosis
 from pairhub.domain.feeds import Feed
 from pairhub.domain.model import AutoPairingState
 from pairhub.domain.organizations import ApiKey, Organization, Session
-from pairhub.domain.overview import AssetOrder, DeliveryHour, Latency, UnitOrder
+from pairhub.domain.overview import AssetOrder, DeliveryBucket, Latency, UnitOrder
 from pairhub.domain.pairings import PairingRecord
 from pairhub.domain.subscriptions import Attempt, Batch, Subscription
 from pairhub.domain.units import Activity, Standing, Unit
@@ -350,8 +350,10 @@ class AttemptRepository(Protocol):
         """The latest `per_batch` attempts of each batch, oldest first."""
         ...
 
-    def hourly(self, subscription_id: str, start: int, end: int, hour_ms: int) -> dict[int, DeliveryHour]:
-        """A subscription's attempts in [start, end) summed per hour, keyed by the hour's start."""
+    def per_bucket(
+        self, subscription_id: str, start: int, end: int, bucket_ms: int
+    ) -> dict[int, DeliveryBucket]:
+        """A subscription's attempts in [start, end) summed per bucket, keyed by the bucket's start."""
         ...
 
     def latency(self, subscription_id: str, start: int, end: int) -> Latency:

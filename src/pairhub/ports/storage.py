@@ -63,6 +63,8 @@ class EventQuery:
     before: int | None = None
     reason: str | None = None
     unit_id: str | None = None
+    unit_id_contains: str | None = None
+    """Any part of the unit id, case-insensitive (the console's search)."""
 
 
 class EventStore(Protocol):
@@ -86,6 +88,12 @@ class EventStore(Protocol):
 
     def count_after(self, organization_id: str, after: int, event_types: Sequence[str]) -> int:
         """How many events of these types follow `after`."""
+        ...
+
+    def outcomes_per_bucket(
+        self, organization_id: str, start: int, end: int, bucket_ms: int
+    ) -> dict[int, dict[str, int]]:
+        """Events registered in [start, end) per bucket and outcome (the `reason`, or the event type)."""
         ...
 
 
