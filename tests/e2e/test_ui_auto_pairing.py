@@ -63,7 +63,7 @@ def test_fixing_an_asset_vin_pairs_the_unit_that_found_no_asset(page: Page, serv
     expect(page.get_by_test_id("pairing-state")).to_contain_text("Paired with Typo trailer")
     expect(page.get_by_test_id("ap-state")).to_have_text("Paired")
     history = page.get_by_role("table", name="Pairing history, newest first")
-    expect(history).to_contain_text("AutoPair")
+    expect(history).to_contain_text("automatically")
 
 
 def test_invalid_data_shows_the_raw_reported_value(page: Page, server: Server) -> None:

@@ -120,8 +120,9 @@ class UnitRepository(Protocol):
         after: str | None,
         limit: int,
         order: UnitOrder = UnitOrder.ID,
+        text: str | None = None,
     ) -> list[Unit]:
-        """Units of an organization in `order` after the unit `after`, filtered by pairing or state."""
+        """Units of an organization in `order` after the unit `after`, by pairing, state or part of the id."""
         ...
 
     def count_by_state(self, organization_id: str) -> dict[tuple[bool, AutoPairingState], int]:

@@ -61,11 +61,12 @@ class Units:
         after: str | None = None,
         limit: int = 100,
         order: UnitOrder = UnitOrder.ID,
+        search: str | None = None,
     ) -> Page[Unit]:
-        """Units in `order` (by id unless told), filtered by pairing or auto-pairing state."""
+        """Units in `order` (by id unless told), by pairing, auto-pairing state or any part of the id."""
         with self._storage.read() as uow:
             organizations.require(uow, organization_id)
-            found = uow.units.search(organization_id, paired, state, after, limit + 1, order)
+            found = uow.units.search(organization_id, paired, state, after, limit + 1, order, search or None)
         return paginate(found, limit, lambda unit: unit.id)
 
     def counts(self, organization_id: str) -> UnitCounts:

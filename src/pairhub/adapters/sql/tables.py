@@ -172,6 +172,8 @@ events = Table(
     Column("rendered_v1", Text),
     Column("rendered_v2", Text),
     Index("ix_events_org_seq", "organization_id", "seq"),
+    # The overview's pairing activity: one organization's events of a time range.
+    Index("ix_events_org_registered_at", "organization_id", "registered_at"),
     # Cursors must never be reused, even if old events are deleted one day.
     sqlite_autoincrement=True,
 )
@@ -283,4 +285,16 @@ feeds = Table(
     Column("last_polled_at", BigInteger),
     Column("drained", Boolean, nullable=False),
     Index("ix_feeds_org_id", "organization_id", "id"),
+)
+
+unknown_units = Table(
+    "unknown_units",
+    metadata,
+    # Unit ids that reported without being provisioned; bounded, the least recently seen evicted.
+    Column("unit_id", String(100), primary_key=True),
+    Column("first_seen", BigInteger, nullable=False),
+    Column("last_seen", BigInteger, nullable=False),
+    Column("messages", BigInteger, nullable=False),
+    Column("source", String(8), nullable=False),
+    Index("ix_unknown_units_last_seen", "last_seen"),
 )

@@ -169,10 +169,11 @@ def units_page(
     as_of: str = "",
     tz_offset: str = "",
     as_of_after: str = "",
+    q: str = "",
 ) -> Response:
-    """Units sorted by id, state or last report, filtered by where they stand; the pairings as of a time."""
+    """Units by id, state or last report, filtered by state or part of the id; the pairings as of a time."""
     as_of_found = pairings_as_of(request, viewer, as_of, tz_offset, as_of_after)
-    context = {**units_list(request, viewer, show, after, sort), "as_of": as_of_found}
+    context = {**units_list(request, viewer, show, after, sort, q), "as_of": as_of_found}
     return render(request, "units.html", context, status=400 if as_of_found.error else 200, viewer=viewer)
 
 
