@@ -1,4 +1,4 @@
-"""Search by any part of an id, VIN or name, case-insensitive, on both backends; and the index that answers it."""
+"""Search by any part of an id, VIN or name, case-insensitive, on both backends, and its indexes."""
 
 from __future__ import annotations
 
