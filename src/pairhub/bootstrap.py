@@ -39,6 +39,7 @@ from pairhub.services.paired_units import PairedUnits
 from pairhub.services.pairing import Pairing
 from pairhub.services.subscriptions import Subscriptions
 from pairhub.services.units import Units
+from pairhub.services.unknown_units import UnknownUnits, UnknownUnitsBuffer
 from pairhub.worker.runner import DeliveryWorker
 
 log = structlog.get_logger("pairhub")
@@ -79,6 +80,7 @@ class Container:
     delivery_worker: DeliveryWorker = field(init=False)
     auto_pairing: AutoPairing = field(init=False)
     ingest: Ingest = field(init=False)
+    unknown_units: UnknownUnits = field(init=False)
 
     def __post_init__(self) -> None:
         self.cursors = Cursors(self.secret_box)
@@ -96,7 +98,14 @@ class Container:
         )
         # On PostgreSQL the set stays off until this process hears other processes' commits.
         cache_on = self.settings.paired_units_cache and self.database.is_sqlite
-        self.ingest = Ingest(self.storage, self.clock, self.auto_pairing, paired_units=PairedUnits(cache_on))
+        self.ingest = Ingest(
+            self.storage,
+            self.clock,
+            self.auto_pairing,
+            paired_units=PairedUnits(cache_on),
+            unknown=UnknownUnitsBuffer(self.settings.unknown_units_limit),
+        )
+        self.unknown_units = UnknownUnits(self.storage)
         self.database.on_units_changed(self.ingest.paired_units.forget)
         self.organizations = Organizations(
             self.storage, self.clock, on_auto_pairing_switch=self.auto_pairing.switch_organization

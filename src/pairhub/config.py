@@ -52,6 +52,8 @@ class Settings(BaseSettings):
     mqtt_topic: str = "pairhub/units/+/messages"
     mqtt_client_id: str | None = None
     max_body_bytes: int = Field(2 * 1024 * 1024, gt=0)
+    # Unit ids refused at ingest as not provisioned, kept for the console; the least recently seen go.
+    unknown_units_limit: int = Field(10_000, ge=1, le=1_000_000)
 
     @field_validator("retry_schedule", mode="before")
     @classmethod

@@ -21,6 +21,7 @@ from pairhub.ports.repositories import (
     SessionRepository,
     SubscriptionRepository,
     UnitRepository,
+    UnknownUnitRepository,
     VinCandidates,
 )
 from pairhub.ports.storage import (
@@ -56,5 +57,6 @@ __all__ = [
     "SubscriptionRepository",
     "UnitOfWork",
     "UnitRepository",
+    "UnknownUnitRepository",
     "VinCandidates",
 ]

@@ -15,6 +15,7 @@ from pairhub.domain.overview import AssetOrder, DeliveryBucket, Latency, UnitOrd
 from pairhub.domain.pairings import PairingRecord
 from pairhub.domain.subscriptions import Attempt, Batch, Subscription
 from pairhub.domain.units import Activity, Standing, Unit
+from pairhub.domain.unknown_units import UnknownUnit
 
 
 class OrganizationRepository(Protocol):
@@ -383,4 +384,20 @@ class FeedRepository(Protocol):
 
     def list(self, organization_id: str, after: str | None, limit: int) -> list[Feed]:
         """The organization's feeds by id after `after`."""
+        ...
+
+
+class UnknownUnitRepository(Protocol):
+    """Unit ids refused at ingest as not provisioned, bounded in number."""
+
+    def note(self, seen: Sequence[UnknownUnit], limit: int) -> int:
+        """Add these sightings; keep at most `limit` ids (the least recently seen go); returns the evicted."""
+        ...
+
+    def list(self, after: str | None, limit: int) -> list[UnknownUnit]:
+        """The ids not provisioned since, most recently seen first, after the id `after`."""
+        ...
+
+    def forget(self, unit_id: str) -> None:
+        """Drop one id (it was provisioned)."""
         ...

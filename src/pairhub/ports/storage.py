@@ -20,6 +20,7 @@ from pairhub.ports.repositories import (
     SessionRepository,
     SubscriptionRepository,
     UnitRepository,
+    UnknownUnitRepository,
 )
 
 
@@ -138,6 +139,11 @@ class UnitOfWork(Protocol):
     @property
     def diagnoses(self) -> DiagnosisRepository:
         """The diagnoses of auto-pairing attempts."""
+        ...
+
+    @property
+    def unknown_units(self) -> UnknownUnitRepository:
+        """Unit ids refused at ingest as not provisioned."""
         ...
 
     @property

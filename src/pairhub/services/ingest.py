@@ -23,6 +23,7 @@ from pairhub.domain.vin import ReportedVin
 from pairhub.ports import Clock, Storage, StorageFull
 from pairhub.services.auto_pairing import AutoPairing, MessageToAct
 from pairhub.services.paired_units import PairedUnits
+from pairhub.services.unknown_units import UnknownUnitsBuffer
 
 log = structlog.get_logger("pairhub.ingest")
 
@@ -135,12 +136,14 @@ class Ingest:
         auto_pairing: AutoPairing,
         buffer: ActivityBuffer | None = None,
         paired_units: PairedUnits | None = None,
+        unknown: UnknownUnitsBuffer | None = None,
     ) -> None:
         self._storage = storage
         self._clock = clock
         self._auto_pairing = auto_pairing
         self.buffer = ActivityBuffer() if buffer is None else buffer
         self.paired_units = PairedUnits(enabled=False) if paired_units is None else paired_units
+        self.unknown = UnknownUnitsBuffer() if unknown is None else unknown
 
     def accept(self, messages: Sequence[UnitMessage]) -> IngestResult:
         """Take well-formed messages; unknown units and future timestamps are refused one by one."""
@@ -177,6 +180,7 @@ class Ingest:
                 continue
             found = known.get(unit_id)
             if found is None:
+                self.unknown.note(unit_id, now)
                 rejected.append(
                     Rejection(message.index, "unknown_unit", f"Unit {unit_id} is not provisioned.")
                 )
@@ -233,6 +237,7 @@ class Ingest:
 
         A failed write is logged and retried on the next flush; it never raises.
         """
+        self.unknown.flush(self._storage)
         taken = self.buffer.drain()
         if not taken:
             return 0

@@ -45,6 +45,7 @@ class Units:
             )
             if not uow.units.add(unit):
                 raise Conflict("unit_exists", f"Unit {unit_id} is already provisioned.")
+            uow.unknown_units.forget(unit_id)  # no longer unknown, in the same transaction
             return unit
 
     def get(self, organization_id: str, unit_id: str) -> Unit:

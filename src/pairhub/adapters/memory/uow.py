@@ -15,6 +15,7 @@ from pairhub.adapters.memory.pairings import MemoryPairings
 from pairhub.adapters.memory.state import MemoryState
 from pairhub.adapters.memory.subscriptions import MemoryAttempts, MemoryBatches, MemorySubscriptions
 from pairhub.adapters.memory.units import MemoryUnits
+from pairhub.adapters.memory.unknown_units import MemoryUnknownUnits
 
 
 class MemoryUnitOfWork:
@@ -51,6 +52,11 @@ class MemoryUnitOfWork:
     def units(self) -> MemoryUnits:
         """Units."""
         return MemoryUnits(self.state)
+
+    @cached_property
+    def unknown_units(self) -> MemoryUnknownUnits:
+        """Unit ids refused at ingest as not provisioned."""
+        return MemoryUnknownUnits(self.state)
 
     @cached_property
     def assets(self) -> MemoryAssets:

@@ -295,6 +295,5 @@ unknown_units = Table(
     Column("first_seen", BigInteger, nullable=False),
     Column("last_seen", BigInteger, nullable=False),
     Column("messages", BigInteger, nullable=False),
-    Column("source", String(8), nullable=False),
     Index("ix_unknown_units_last_seen", "last_seen"),
 )

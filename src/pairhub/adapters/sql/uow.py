@@ -20,6 +20,7 @@ from pairhub.adapters.sql.pairings import SqlPairings
 from pairhub.adapters.sql.secret_columns import SecretColumns, reseal_all
 from pairhub.adapters.sql.subscriptions import SqlBatches, SqlSubscriptions
 from pairhub.adapters.sql.units import SqlUnits
+from pairhub.adapters.sql.unknown_units import SqlUnknownUnits
 
 
 class SqlUnitOfWork:
@@ -53,6 +54,11 @@ class SqlUnitOfWork:
     def units(self) -> SqlUnits:
         """Units."""
         return SqlUnits(self.connection)
+
+    @cached_property
+    def unknown_units(self) -> SqlUnknownUnits:
+        """Unit ids refused at ingest as not provisioned."""
+        return SqlUnknownUnits(self.connection)
 
     @cached_property
     def assets(self) -> SqlAssets:

@@ -29,6 +29,7 @@ from pairhub.entrypoints.api.routers import (
     subscriptions,
     unit_messages,
     units,
+    unknown_units,
 )
 from pairhub.entrypoints.ui import routes as ui
 
@@ -224,6 +225,7 @@ def create_app(container: Container, start_background: BackgroundStarter | None 
         subscriptions,
         feeds,
         overview,
+        unknown_units,
     )
     for module in routers:
         app.include_router(module.router)

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from fastapi import APIRouter, Request
 from fastapi.responses import Response
 
@@ -12,6 +14,8 @@ from pairhub.entrypoints.ui.charts import delivery_chart, pairing_chart
 from pairhub.entrypoints.ui.web import OrgViewerDep, container_of, render
 
 router = APIRouter(prefix="/ui", include_in_schema=False)
+UNKNOWN_SHOWN = 3
+"""Unknown units named in the admin's notice on the overview."""
 
 
 def _range(raw: str | None) -> Range:
@@ -32,7 +36,7 @@ def overview_page(request: Request, viewer: OrgViewerDep, range: str | None = No
         health.subscription.record.id: delivery_chart(found.window, health.buckets, f"delivery-chart-{index}")
         for index, health in enumerate(found.subscriptions)
     }
-    context = {
+    context: dict[str, Any] = {
         "overview": found,
         "charts": charts,
         "pairing_chart": pairing_chart(found.window, found.pairing, "pairing-chart"),
@@ -42,5 +46,12 @@ def overview_page(request: Request, viewer: OrgViewerDep, range: str | None = No
         "states": [state for state in AutoPairingState if state not in WAITING_OUTCOMES],
         "waiting": WAITING_OUTCOMES,
         "mqtt": container.mqtt_status if container.mqtt_status.configured else None,
+        "unknown_units": [],
+        "unknown_more": False,
     }
+    if viewer.is_admin:
+        # Unknown units belong to no organization: only the admin, who may add them anywhere, sees them.
+        found_unknown = container.unknown_units.list(None, UNKNOWN_SHOWN)
+        context["unknown_units"] = found_unknown.items
+        context["unknown_more"] = found_unknown.next_cursor is not None
     return render(request, "overview.html", context, viewer=viewer)

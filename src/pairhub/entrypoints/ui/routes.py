@@ -12,7 +12,7 @@ from fastapi.staticfiles import StaticFiles
 
 from pairhub.domain.errors import DomainError, Invalid
 from pairhub.domain.events import Reason
-from pairhub.entrypoints.ui import feeds, inventory, overview, portal
+from pairhub.entrypoints.ui import feeds, inventory, overview, portal, unknown_units
 from pairhub.entrypoints.ui.session import SessionCodec, new_session
 from pairhub.entrypoints.ui.web import (
     HERE,
@@ -49,6 +49,7 @@ def install(app: FastAPI) -> None:
     app.include_router(portal.router)
     app.include_router(feeds.router)
     app.include_router(overview.router)
+    app.include_router(unknown_units.router)
     app.mount("/ui/static", StaticFiles(directory=HERE / "static"), name="ui-static")
 
 
@@ -244,7 +245,7 @@ def events_page(
             limit=EVENT_PAGE,
             event_type=filters["event_type"] or None,
             reason=filters["reason"] or None,
-            unit_id=filters["unit"] or None,
+            unit_id_contains=filters["unit"] or None,
         )
 
     try:

@@ -55,7 +55,6 @@ def upgrade() -> None:
         sa.Column("first_seen", sa.BigInteger, nullable=False),
         sa.Column("last_seen", sa.BigInteger, nullable=False),
         sa.Column("messages", sa.BigInteger, nullable=False),
-        sa.Column("source", sa.String(8), nullable=False),
     )
     op.create_index("ix_unknown_units_last_seen", "unknown_units", ["last_seen"])
     op.create_index("ix_events_org_registered_at", "events", ["organization_id", "registered_at"])
