@@ -34,9 +34,12 @@ def _page(
             request, "error.html", {"title": "Admin only", "message": message}, status=403, viewer=viewer
         )
     container = container_of(request)
+    # The organization the admin acts on comes first, chosen: the usual target of "Add this unit".
+    acting = [viewer.organization] if viewer.organization else []
+    others = container.organizations.list(None, None, ORGANIZATIONS_OFFERED).items
     context = {
         "page": container.unknown_units.list(after, PAGE),
-        "organizations": container.organizations.list(None, None, ORGANIZATIONS_OFFERED).items,
+        "organizations": [*acting, *(org for org in others if org not in acting)],
         "after": after,
         "error": error,
         "limit": container.settings.unknown_units_limit,
