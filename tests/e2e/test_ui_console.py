@@ -212,3 +212,28 @@ def test_a_refused_form_brings_its_reason_into_view_and_focus(
     if size == "phone":  # the form is far below the top there: the page scrolled to the reason
         assert page.evaluate("() => window.scrollY") > 0
     _look(page, f"{size}-subscription-refused", tmp_path)
+
+
+def test_an_asset_carrying_two_units_says_so(sized: tuple[str, Page], server: Server, tmp_path: Path) -> None:
+    size, page = sized
+    org = server.new_org("Two Unit Trailers", autoPairingEnabled=True)
+    asset = org.asset(vin="WDB9634031L738192", name="Curtainsider 9")
+    ebs, tracker = new_unit_id(), new_unit_id()
+    for unit_id in (ebs, tracker):
+        org.unit(unit_id)
+    server.unit_messages({"unitId": ebs, "vin": "WDB9634031L738192"})
+    server.unit_messages({"unitId": tracker, "vin": "31L738192"})  # the end of the same VIN
+    sign_in(page, org.key)
+
+    page.goto(f"/ui/assets/{asset['id']}")
+    expect(page.get_by_test_id("several-units")).to_contain_text("This asset carries 2 units.")
+    units = page.get_by_test_id("paired-unit")
+    expect(units).to_have_count(2)
+    expect(units.nth(0)).to_contain_text(ebs)
+    expect(units.nth(0)).to_contain_text("reports this VIN")
+    expect(units.nth(1)).to_contain_text(tracker)
+    expect(units.nth(1)).to_contain_text("reports 31L738192 · unit 2 of 2")
+    expect(page.get_by_test_id("check-digit")).to_have_text(
+        "check digit: not used (VIN made outside North America)"
+    )
+    _look(page, f"{size}-asset-two-units", tmp_path)

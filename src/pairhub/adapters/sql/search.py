@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from sqlalchemy import ColumnElement, Connection, false, literal_column, select, table
+from sqlalchemy import ColumnElement, Connection, false
 
 from pairhub.domain import vin as vins
 
@@ -52,13 +52,19 @@ def fts_phrase(part: str) -> str:
     return '"' + part.replace('"', '""') + '"'
 
 
+FTS_CANDIDATES = 5_000
+"""Past this many index hits a fragment is too common for the index to help: it scans instead."""
+
+
 def asset_text_filter(
     connection: Connection, vin_column: Any, name_column: Any, rowid: Any, part: str
 ) -> Any:
     """Assets whose VIN holds `part` (normalized as a VIN) or whose name holds it, ignoring case.
 
     On SQLite a fragment of three characters or more is looked up in the trigram index first, and the
-    few rows it names are checked again against the table (an index entry can never add a wrong row).
+    rows it names are checked again against the table (an index entry can never add a wrong row). The
+    hits are read before the query and handed to it as a list of rowids: given the index as a subquery,
+    SQLite's planner walked the whole organization by id to answer `ORDER BY id LIMIT 51`.
     """
     normalized = vins.normalize_vin(part)
     plain = (vin_column.contains(normalized, autoescape=True) if normalized else false()) | contains(
@@ -71,9 +77,10 @@ def asset_text_filter(
         phrases.append(f"vin : {fts_phrase(normalized)}")
     elif normalized:
         return plain  # a VIN fragment too short for the index: scan
-    found: Any = (
-        select(literal_column("rowid"))
-        .select_from(table(ASSET_SEARCH))
-        .where(literal_column(ASSET_SEARCH).op("MATCH")(" OR ".join(phrases)))
-    )
-    return rowid.in_(found.scalar_subquery()) & plain
+    hits = connection.exec_driver_sql(
+        f"SELECT rowid FROM {ASSET_SEARCH} WHERE {ASSET_SEARCH} MATCH ? LIMIT ?",
+        (" OR ".join(phrases), FTS_CANDIDATES + 1),
+    ).all()
+    if len(hits) > FTS_CANDIDATES:
+        return plain
+    return rowid.in_([hit[0] for hit in hits]) & plain

@@ -96,7 +96,19 @@ def _asset_page(
     free_units = container.units.list(viewer.org_id, paired=False, limit=100).items
     # A refused edit shows what was typed, next to the reason, rather than the stored values.
     form = typed or {"vin": view.asset.vin or "", "name": view.asset.name or ""}
-    context = {**_asset_context(view), "free_units": free_units, "error": error, "form": form}
+    # Each paired unit with when it was paired and the VIN it reports: two units reporting this
+    # asset's VIN are both paired (docs/auto-pairing.md), and the page says so.
+    paired = sorted(
+        (container.units.get(viewer.org_id, unit_id) for unit_id in view.unit_ids),
+        key=lambda unit: (unit.paired_at or 0, unit.id),
+    )
+    context = {
+        **_asset_context(view),
+        "free_units": free_units,
+        "error": error,
+        "form": form,
+        "paired_units": paired,
+    }
     return render(request, "asset.html", context, status=status, viewer=viewer)
 
 
