@@ -80,7 +80,7 @@ def test_one_bar_per_bucket_stacked_by_result_and_scaled_to_the_busiest() -> Non
     assert heights(3) == (plot * 30 / 40, plot * 6 / 40, plot * 4 / 40)
     assert heights(10) == (plot / 2, 0.0, 0.0)
     assert heights(0) == (0.0, 0.0, 0.0)
-    assert svg.findtext(f"{SVG}text[@class='scale']") == "40"
+    assert [text.text for text in svg.findall(f"{SVG}text[@class='scale']")] == ["0", "40"]
 
 
 def test_titles_speak_the_vocabulary_and_the_current_bucket_is_labelled_now() -> None:
@@ -134,6 +134,7 @@ def test_a_quiet_day_draws_empty_bars_without_dividing_by_zero() -> None:
     svg = _parse(charts.delivery_chart(window, every_bucket(window, {}), "quiet"))
 
     assert len(svg.findall(f"{SVG}g")) == 24
+    assert [text.text for text in svg.findall(f"{SVG}text[@class='scale']")] == ["0"]  # no "0" atop "0"
     assert {rect.get("height") for rect in svg.iter(f"{SVG}rect") if rect.get("class") != "target"} == {
         "0.00"
     }

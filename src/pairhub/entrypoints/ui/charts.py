@@ -59,9 +59,10 @@ def _stacked(
         f'<title id="{chart_id}-title">{escape(title)}</title>',
         f'<desc id="{chart_id}-desc">{escape(summary)}</desc>',
         f'<line class="axis" x1="{LEFT}" y1="{base}" x2="{WIDTH}" y2="{base}"/>',
-        f'<text class="scale" x="{LEFT - 6}" y="{TOP + 10}" text-anchor="end">{busiest}</text>',
         f'<text class="scale" x="{LEFT - 6}" y="{base}" text-anchor="end">0</text>',
     ]
+    if busiest:
+        parts.append(f'<text class="scale" x="{LEFT - 6}" y="{TOP + 10}" text-anchor="end">{busiest}</text>')
     every = max(1, window.buckets // LABELS)
     last = window.buckets - 1
     for index, start in enumerate(window.starts):
