@@ -12,7 +12,7 @@ GENERATOR_STAMP := $(GENERATOR)/.installed
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --upgrade pip
-	$(BIN)/python -m pip install --quiet -e '.[test]'
+	$(BIN)/python -m pip install --quiet -e '.[test,bench]'
 	touch $(STAMP)
 
 $(GENERATOR_STAMP): $(STAMP)
@@ -31,8 +31,9 @@ lint: $(STAMP)
 	$(BIN)/mypy
 	$(BIN)/lint-imports
 
+# One test process per core (pytest-xdist); `worksteal` evens out the slow modules at the end.
 test: lint $(GENERATOR_STAMP)
-	$(BIN)/python -m pytest
+	$(BIN)/python -m pytest -n auto --dist worksteal
 
 format: $(STAMP)
 	$(BIN)/ruff format src tests bench

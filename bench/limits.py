@@ -155,3 +155,106 @@ def l_commit(seconds: float = 2.0) -> float:
         rate = done / (time.perf_counter() - started)
         connection.close()
         return rate
+
+
+def l_write(seconds: float = 3.0, units_per_transaction: int = 1000) -> float:
+    """Units/s a bare loop writes with what a pairing writes, one transaction per 1,000 units.
+
+    Per unit: the unit's UPDATE (the columns an exact pairing changes), a pairing history row, an
+    event row (with its rendered payloads) and a diagnosis row, on pairhub's migrated schema (so
+    with exactly its indexes), through the sqlite3 driver and pairhub's durability pragmas; the rows
+    are built before the clock starts, so nothing but the writes is timed.
+    """
+    # Imported here: the other limits need nothing of pairhub's schema.
+    from bench import setup
+    from pairhub.adapters.sql import migrate
+    from pairhub.adapters.sql.engine import make_engine
+    from pairhub.adapters.sql.events import RENDERED_COLUMNS, rendered_columns
+    from pairhub.domain import events
+    from pairhub.domain.events import Location
+
+    with tempfile.TemporaryDirectory() as directory:
+        path = Path(directory) / "write.db"
+        engine = make_engine(f"sqlite:///{path}")
+        migrate.upgrade(engine)
+        organization_id = "00000000-0000-0000-0000-00000000000a"
+        with engine.begin() as connection:
+            connection.exec_driver_sql(
+                "INSERT INTO organizations (id, name, auto_pairing_enabled, datahub_subscription_active,"
+                " created_at) VALUES (?, 'L-write', 1, 1, 0)",
+                (organization_id,),
+            )
+        asset_ids = setup.insert_assets(engine, organization_id, units_per_transaction)
+        unit_ids = [f"lw:{n}" for n in range(units_per_transaction)]
+        setup.insert_units(engine, organization_id, unit_ids)
+        engine.dispose()
+        here = Location(50.869, 2.8942)
+        vins = [setup.vin_for(n) for n in range(units_per_transaction)]
+        unit_rows = [
+            (vin, vin, asset_id, 1, "paired", 1, vin, vin, here.latitude, here.longitude, unit_id)
+            for unit_id, asset_id, vin in zip(unit_ids, asset_ids, vins, strict=True)
+        ]
+        history_rows = [
+            (organization_id, unit_id, asset_id, 1, "AutoPair", "auto")
+            for unit_id, asset_id in zip(unit_ids, asset_ids, strict=True)
+        ]
+        event_rows = []
+        for unit_id, asset_id, vin in zip(unit_ids, asset_ids, vins, strict=True):
+            event = events.auto_pair(organization_id, unit_id, asset_id, vin, vin, here, 1)
+            rendered = tuple(rendered_columns(event).values())
+            event_rows.append(
+                (
+                    *(organization_id, "unit.paired", "AutoPair", unit_id, asset_id, vin, vin, None),
+                    *(here.latitude, here.longitude, 1, *rendered),
+                )
+            )
+        diagnosis_rows = [
+            (
+                *(organization_id, unit_id, 1, "AutoPair", "exact", vin, vin, "[]", None),
+                *(f'[["{asset_id}","{vin}","exact",null]]', 1, asset_id),
+            )
+            for unit_id, asset_id, vin in zip(unit_ids, asset_ids, vins, strict=True)
+        ]
+        rendered_names = ", ".join(RENDERED_COLUMNS)
+        statements = (
+            (
+                "UPDATE units SET ap_vin = ?, ap_sensor_vin = ?, asset_id = ?, paired_at = ?, ap_state = ?,"
+                " last_seen_at = ?, last_vin_raw = ?, last_vin = ?, last_latitude = ?, last_longitude = ?"
+                " WHERE id = ?",
+                unit_rows,
+            ),
+            (
+                "INSERT INTO pairings (organization_id, unit_id, asset_id, paired_at, paired_by, paired_via)"
+                " VALUES (?, ?, ?, ?, ?, ?)",
+                history_rows,
+            ),
+            (
+                "INSERT INTO events (organization_id, event_type, reason, unit_id, asset_id, asset_vin,"
+                " sensor_vin, candidate_asset_ids, latitude, longitude, registered_at, "
+                + rendered_names
+                + ") VALUES ("
+                + ", ".join("?" * len(event_rows[0]))
+                + ")",
+                event_rows,
+            ),
+            (
+                "INSERT INTO pairing_diagnoses (organization_id, unit_id, at, outcome, rule, raw_vin,"
+                " normalized_vin, removed, invalid_reason, candidates, check_digit_valid, asset_id)"
+                " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                diagnosis_rows,
+            ),
+        )
+        connection = sqlite3.connect(path, isolation_level=None)
+        for pragma in SQLITE_PRAGMAS:
+            connection.execute(pragma)
+        done = 0
+        started = time.perf_counter()
+        while time.perf_counter() - started < seconds:
+            connection.execute("BEGIN IMMEDIATE")
+            for statement, rows in statements:
+                connection.executemany(statement, rows)
+            connection.execute("COMMIT")
+            done += units_per_transaction
+        rate = done / (time.perf_counter() - started)
+        connection.close()
+        return rate

@@ -125,6 +125,8 @@ def write(
         " in flight as pairhub's worker keeps by default (requests/s).",
         "- **L-post-batch**: the same loop posting the same 500-event body (requests/s; x 500 events).",
         "- **L-commit**: SQLite commits/s with pairhub's durability settings, one small row each.",
+        "- **L-write**: units/s of a bare sqlite3 loop writing, in one transaction per 1,000 units, the",
+        "  rows a pairing writes (unit update, history, event, diagnosis) on the migrated schema.",
         "- **L-http**: requests/s of pairhub's empty endpoint (`/healthz`) on the same ASGI stack.",
         "- **L-ingest**: a bare endpoint on the same server stack (uvicorn) that parses the same",
         "  1,000-message body with orjson and answers 202 (requests/s; x 1,000 messages).",

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import threading
 import time
+import uuid
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
@@ -26,6 +27,18 @@ class Org:
         return {"Authorization": f"Bearer {self.key}"}
 
 
+PASSWORD = "correct horse battery staple"
+"""Every person the tests make has this password."""
+
+
+@dataclass(frozen=True)
+class Person:
+    """A person made for a test (password `PASSWORD`)."""
+
+    id: str
+    email: str
+
+
 class Api:
     """Thin wrapper over the test client with the admin token at hand."""
 
@@ -41,6 +54,20 @@ class Api:
         key = self.client.post(f"/v1/organizations/{org_id}/api-keys", headers=self.admin)
         assert key.status_code == 201, key.text
         return Org(org_id, key.json()["key"])
+
+    def new_person(self, org: Org, role: str = "owner", email: str | None = None) -> Person:
+        """A person with `role` in the organization: invited with the admin token, accepted by API."""
+        email = email or f"{role}-{uuid.uuid4().hex[:8]}@example.com"
+        invited = self.client.post(
+            f"/v1/organizations/{org.id}/invitations", json={"email": email, "role": role}, headers=self.admin
+        )
+        assert invited.status_code == 201, invited.text
+        token = invited.json()["url"].rsplit("/", 1)[-1]
+        accepted = self.client.post(
+            f"/v1/invitations/{token}/accept", json={"name": role.title(), "password": PASSWORD}
+        )
+        assert accepted.status_code == 201, accepted.text
+        return Person(accepted.json()["userId"], email)
 
     def new_asset(self, org: Org, vin: str | None = None, name: str | None = None) -> dict[str, Any]:
         """Create an asset and return it."""

@@ -32,6 +32,9 @@ class Settings(BaseSettings):
     # One batch in flight per subscription already spares each receiver: the limit is the worker's memory
     # (a job holds its body) and sockets, and slow receivers need many in flight to keep the rest moving.
     delivery_concurrency: int = Field(128, ge=1, le=1000)
+    # Each organization may have this many webhook subscriptions: every one is a cursor the worker
+    # reads and a slot of its organization's share of the delivery pool.
+    max_subscriptions_per_organization: int = Field(50, ge=1, le=10_000)
     worker_metrics_port: int | None = Field(None, ge=1, le=65535)
     # False when separate `pairhub worker` processes deliver and `serve` should only answer requests.
     serve_delivery: bool = True
@@ -52,6 +55,11 @@ class Settings(BaseSettings):
     mqtt_topic: str = "pairhub/units/+/messages"
     mqtt_client_id: str | None = None
     max_body_bytes: int = Field(2 * 1024 * 1024, gt=0)
+    # Invitation and password-reset links are mailed when set: smtp://user:pass@host:25 or smtps://.
+    smtp_url: str | None = Field(
+        None, pattern=r"^smtps?://([^\s@/]+@)?[^\s@/:]+(:[0-9]{1,5})?/?$", repr=False
+    )
+    smtp_from: str = "pairhub@localhost"
     # Unit ids refused at ingest as not provisioned, kept for the console; the least recently seen go.
     unknown_units_limit: int = Field(10_000, ge=1, le=1_000_000)
 

@@ -3,13 +3,15 @@
 from __future__ import annotations
 
 import uuid
+from collections.abc import Collection
 from dataclasses import replace
 
 from pairhub.domain import events
 from pairhub.domain.delivery import BatchStatus, SignatureAlgorithm, SubscriptionState
+from pairhub.domain.fair_shares import Candidate
 from pairhub.domain.organizations import Organization
 from pairhub.domain.subscriptions import Attempt, Batch, OAuth2ClientCredentials, Subscription
-from pairhub.ports import EventQuery, Storage
+from pairhub.ports import EventQuery, Storage, UnitOfWork
 from pairhub.worker.cut import freeze
 
 NOW = 1_000_000
@@ -51,6 +53,14 @@ def _batch(storage: Storage, sub: Subscription, count: int = 2, **changes: objec
         uow.events.record([events.manual_pair(org, f"tp:{n}", "a", None, 5 + n) for n in range(count)])
         window = uow.events.rendered(EventQuery(org, sub.event_names, count, after=start), sub.event_version)
     return replace(freeze(sub, window, 20), next_attempt_at=NOW, **changes)  # type: ignore[arg-type]
+
+
+def _claim(
+    uow: UnitOfWork, worker: str, now: int, lease_ms: int, limit: int, busy: Collection[str]
+) -> list[str]:
+    """Lease up to `limit` of the candidates, as a worker with nothing in flight does."""
+    found = uow.subscriptions.candidates(now, busy, limit, limit)
+    return uow.subscriptions.lease([c.subscription_id for c in found], worker, now, now + lease_ms)
 
 
 def _attempt(batch: Batch, at: int, outcome: str = "retry") -> Attempt:
@@ -133,14 +143,54 @@ def test_claim_leases_subscriptions_with_due_work_once(storage: Storage) -> None
             uow.subscriptions.add(sub)
 
     with storage.write() as uow:
-        claimed = uow.subscriptions.claim("w1", NOW, LEASE, 10, {busy.id})
+        claimed = _claim(uow, "w1", NOW, LEASE, 10, {busy.id})
     with storage.write() as uow:
-        again = uow.subscriptions.claim("w2", NOW, LEASE, 10, ())
+        again = _claim(uow, "w2", NOW, LEASE, 10, ())
         held = uow.subscriptions.leased([new_events.id, busy.id, caught_up.id], "w1")
 
     assert sorted(claimed) == sorted([new_events.id, retry_due.id, probe_due.id])
     assert again == [busy.id]  # the others are leased by w1 until their lease expires
     assert held == {new_events.id: new_events}
+
+
+def test_candidates_come_in_turns_across_organizations_and_lease_takes_only_free_ones(
+    storage: Storage,
+) -> None:
+    big, small = _organization(storage), _organization(storage)
+    subs = [_subscription(big, n, next_attempt_at=NOW) for n in range(1, 5)]
+    subs.append(_subscription(small, 9, next_attempt_at=NOW))
+    with storage.write() as uow:
+        for sub in subs:
+            uow.subscriptions.add(sub)
+        uow.subscriptions.lease([subs[0].id], "w0", NOW - LEASE, NOW - 1)  # ran out: its turn is later
+
+    with storage.write() as uow:
+        found = uow.subscriptions.candidates(NOW, (), 3, 10)
+        capped = uow.subscriptions.candidates(NOW, (), 3, 2)
+        first = uow.subscriptions.lease([subs[1].id], "w1", NOW, NOW + LEASE)
+    with storage.write() as uow:
+        again = uow.subscriptions.lease([subs[1].id, subs[2].id, "missing"], "w2", NOW, NOW + LEASE)
+        after = uow.subscriptions.candidates(NOW, (subs[3].id,), 3, 10)
+
+    assert found == [
+        Candidate(subs[1].id, big),
+        Candidate(subs[4].id, small),
+        Candidate(subs[2].id, big),
+        Candidate(subs[3].id, big),
+    ]
+    assert capped == found[:2]
+    assert (first, again) == ([subs[1].id], [subs[2].id])
+    assert after == [Candidate(subs[4].id, small), Candidate(subs[0].id, big)]
+
+
+def test_an_organization_counts_its_subscriptions(storage: Storage) -> None:
+    org, other = _organization(storage), _organization(storage)
+    with storage.write() as uow:
+        for number in range(3):
+            uow.subscriptions.add(_subscription(org, number))
+        uow.subscriptions.add(_subscription(other, 7))
+    with storage.read() as uow:
+        assert (uow.subscriptions.count(org), uow.subscriptions.count(other)) == (3, 1)
 
 
 def test_leases_are_renewed_released_and_taken_over_when_expired(storage: Storage) -> None:
@@ -151,7 +201,7 @@ def test_leases_are_renewed_released_and_taken_over_when_expired(storage: Storag
     with storage.write() as uow:
         uow.subscriptions.add(sub)
         uow.subscriptions.add(idle)
-        assert uow.subscriptions.claim("w1", NOW, LEASE, 1, ()) == [sub.id]
+        assert _claim(uow, "w1", NOW, LEASE, 1, ()) == [sub.id]
         # Leased subscriptions of an organization whose Datahub subscription ended are not served.
         assert uow.subscriptions.leased([sub.id], "w1", served_only=True) == {sub.id: sub}
 
@@ -161,17 +211,17 @@ def test_leases_are_renewed_released_and_taken_over_when_expired(storage: Storag
         uow.subscriptions.save_many([replace(moved, cursor_seq=99)], "w2", NOW)  # not w2's: ignored
     with storage.write() as uow:
         # Renewed: still w1's after the first lease would have run out.
-        assert uow.subscriptions.claim("w2", NOW + LEASE + 5, LEASE, 1, ()) == []
+        assert _claim(uow, "w2", NOW + LEASE + 5, LEASE, 1, ()) == []
         assert uow.subscriptions.leased([sub.id], "w1") == {sub.id: moved}
     with storage.write() as uow:
-        assert uow.subscriptions.claim("w2", NOW + 2 * LEASE, LEASE, 1, ()) == [sub.id]
+        assert _claim(uow, "w2", NOW + 2 * LEASE, LEASE, 1, ()) == [sub.id]
         assert uow.subscriptions.leased([sub.id], "w1") == {}
         uow.subscriptions.release([sub.id], "w1")  # not w1's any more: nothing happens
         assert uow.subscriptions.leased([sub.id], "w2") == {sub.id: moved}
         uow.subscriptions.release([sub.id], "w2")
         assert uow.subscriptions.leased([sub.id], "w2") == {}
     with storage.write() as uow:
-        assert uow.subscriptions.claim("w3", NOW + 2 * LEASE, LEASE, 5, ()) == [sub.id]
+        assert _claim(uow, "w3", NOW + 2 * LEASE, LEASE, 5, ()) == [sub.id]
 
 
 def test_batches_pending_in_order_saved_listed_and_counted(storage: Storage) -> None:

@@ -12,7 +12,7 @@ import sys
 import time
 import uuid
 from collections.abc import Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
@@ -25,27 +25,26 @@ from tests.conftest import ADMIN_TOKEN, INGEST_TOKEN
 CHROMIUM = Path(os.environ.get("PAIRHUB_TEST_CHROMIUM", "/usr/bin/chromium"))
 SCREENSHOTS = Path(__file__).resolve().parents[2] / "test-artifacts" / "screenshots"
 DESKTOP = {"width": 1280, "height": 900}
+PAIRHUB = [sys.executable, "-c", "from pairhub.entrypoints.cli import main; main()"]
 PHONE = {"width": 390, "height": 844}
 
 
 MISSING_BROWSER = f"{CHROMIUM} not found (apt-get install chromium)"
-_ignored_modules: list[str] = []
+UI_MODULES = sorted(path.name for path in Path(__file__).parent.glob("test_ui_*.py"))
 
 
 def pytest_ignore_collect(collection_path: Path, config: pytest.Config) -> bool | None:
     """Without the browser, leave the UI test modules out (the summary says so in one line)."""
-    if collection_path.name.startswith("test_ui_") and not CHROMIUM.exists():
-        _ignored_modules.append(collection_path.name)
+    if collection_path.name in UI_MODULES and not CHROMIUM.exists():
         return True
     return None
 
 
 def pytest_terminal_summary(terminalreporter: Any) -> None:
-    """The one line that explains the missing UI tests."""
-    if _ignored_modules:
-        count = len(_ignored_modules)
+    """The one line that explains the missing UI tests (printed by the controller under pytest-xdist too)."""
+    if not CHROMIUM.exists():
         terminalreporter.write_line(
-            f"SKIPPED {count} UI end-to-end test modules: {MISSING_BROWSER}", yellow=True
+            f"SKIPPED {len(UI_MODULES)} UI end-to-end test modules: {MISSING_BROWSER}", yellow=True
         )
 
 
@@ -69,12 +68,61 @@ def _free_port() -> int:
         return port
 
 
+@dataclass(frozen=True)
+class Person:
+    """A person the tests made, who signs in with `PASSWORD`."""
+
+    id: str
+    email: str
+    name: str
+
+
 @dataclass
 class Server:
     """The running pairhub server and an HTTP client of its API."""
 
     base_url: str
     api: httpx.Client
+    env: dict[str, str] = field(default_factory=dict)
+    workdir: Path | None = None
+    _admin: Person | None = None
+
+    def platform_admin(self) -> Person:
+        """The server's platform admin, made once with `pairhub admin create-user --platform-admin`."""
+        if self._admin is None:
+            email = f"admin-{uuid.uuid4().hex[:8]}@example.com"
+            made = subprocess.run(
+                [
+                    *PAIRHUB,
+                    "admin",
+                    "create-user",
+                    "--platform-admin",
+                    "--name",
+                    "Platform Admin",
+                    "--password-stdin",
+                    email,
+                ],
+                input=PASSWORD + "\n",
+                env=self.env,
+                cwd=self.workdir,
+                capture_output=True,
+                text=True,
+                check=True,
+            )
+            self._admin = Person(made.stdout.strip(), email, "Platform Admin")
+        return self._admin
+
+    def invite(self, org_id: str, role: str, name: str) -> Person:
+        """A new person with `role` in the organization: invited with the admin token, accepted by API."""
+        email = f"{name.lower().replace(' ', '.')}-{uuid.uuid4().hex[:8]}@example.com"
+        invited = self.api.post(
+            f"/v1/organizations/{org_id}/invitations", json={"email": email, "role": role}
+        )
+        assert invited.status_code == 201, invited.text
+        token = invited.json()["url"].rsplit("/", 1)[-1]
+        accepted = self.api.post(f"/v1/invitations/{token}/accept", json={"name": name, "password": PASSWORD})
+        assert accepted.status_code == 201, accepted.text
+        return Person(accepted.json()["userId"], email, name)
 
     def new_org(self, name: str = "Acme Trailers", **fields: Any) -> Org:
         """Create an organization (admin token) and an API key for it."""
@@ -107,6 +155,13 @@ class Org:
     key: str
     key_id: str
     server: Server
+    people: dict[str, Person] = field(default_factory=dict)
+
+    def person(self, role: str = "owner") -> Person:
+        """The organization's person with `role` (made on first use)."""
+        if role not in self.people:
+            self.people[role] = self.server.invite(self.id, role, f"{role.title()} of {self.name}")
+        return self.people[role]
 
     def call(self, method: str, path: str, **kwargs: Any) -> httpx.Response:
         """Call the API as this organization (`path` below /v1/organizations/{id})."""
@@ -166,7 +221,7 @@ def server(tmp_path_factory: pytest.TempPathFactory, _chromium: Path) -> Iterato
     api = httpx.Client(base_url=base_url, headers={"Authorization": f"Bearer {ADMIN_TOKEN}"}, timeout=10)
     try:
         _wait_until_ready(api, process, workdir / "server.log")
-        yield Server(base_url, api)
+        yield Server(base_url, api, env, workdir)
     finally:
         api.close()
         process.terminate()
@@ -193,14 +248,19 @@ def _wait_until_ready(api: httpx.Client, process: subprocess.Popen[bytes], log: 
     raise RuntimeError(f"pairhub serve did not become ready:\n{log.read_text()}")
 
 
-@pytest.fixture(scope="session")
+@pytest.fixture(scope="module")
 def playwright() -> Iterator[Playwright]:
-    """The Playwright driver."""
+    """The Playwright driver, open for one module at a time.
+
+    While it is open it keeps its event loop registered as the running one, which breaks any asyncio
+    test run meanwhile in the same process; under pytest-xdist a worker runs other modules after this
+    one, so the driver closes with each module.
+    """
     with sync_playwright() as driver:
         yield driver
 
 
-@pytest.fixture(scope="session")
+@pytest.fixture(scope="module")
 def browser(playwright: Playwright, _chromium: Path) -> Iterator[Browser]:
     """Debian's headless Chromium."""
     launched = playwright.chromium.launch(
@@ -231,10 +291,27 @@ def shot(page: Page, name: str, directory: Path = SCREENSHOTS) -> Path:
     return path
 
 
-def sign_in(page: Page, token: str) -> None:
-    """Sign in through the form."""
+PASSWORD = "correct horse battery staple"
+"""Every person the UI tests make signs in with this password."""
+
+
+def sign_in(page: Page, who: Org | Server, role: str = "owner") -> Person:
+    """Sign in through the form as a person: one with `role` in the organization `who`, or, given the
+    server, its platform admin. The person is made on first use (an invitation accepted through the API)."""
+    if isinstance(who, str):
+        # People sign in as themselves: `sign_in(page, org.key)` is now `sign_in(page, org)`, and
+        # `sign_in(page, ADMIN_TOKEN)` is `sign_in(page, server)`.
+        raise TypeError("sign_in takes the Org (or the Server for its platform admin), not a key or token")
+    person = who.person(role) if isinstance(who, Org) else who.platform_admin()
+    sign_in_with(page, person.email, PASSWORD)
+    return person
+
+
+def sign_in_with(page: Page, email: str, password: str) -> None:
+    """Fill the sign-in form with these credentials and send it."""
     page.goto("/ui/sign-in")
-    page.get_by_label("Organization key or admin token").fill(token)
+    page.get_by_label("Email").fill(email)
+    page.get_by_label("Password").fill(password)
     # The form's answer is a new document; a test that reloads or navigates before it arrives races it.
     with page.expect_navigation():
-        page.get_by_role("button", name="Sign in").click()
+        page.get_by_role("button", name="Sign in", exact=True).click()

@@ -26,6 +26,7 @@ def test_bench_smoke_run_writes_both_reports(tmp_path: Path) -> None:
     ids = {figure["id"] for figure in report["figures"]}
     expected = {
         "L-commit",
+        "L-write",
         "L-http",
         "L-post",
         "L-post-batch",
@@ -46,6 +47,8 @@ def test_bench_smoke_run_writes_both_reports(tmp_path: Path) -> None:
     assert expected <= ids, expected - ids
     if shutil.which("mosquitto") or Path("/usr/sbin/mosquitto").exists():
         assert {"L-mqtt", "ingest_mqtt"} <= ids
+    if shutil.which("redis-server"):
+        assert {"peer_celery_delivery", "delivery_vs_celery"} <= ids
     for figure in report["figures"]:
         assert set(figure) >= {"id", "name", "value", "unit", "limit_id", "limit_value", "ratio", "meets"}
         assert figure["value"] > 0

@@ -26,7 +26,8 @@ from tests.conftest import SECRET_KEY, make_settings, postgres_url
 from tests.delivery_support import Receiver, pair_units
 from tests.e2e.processes import PAIRHUB, start_serve, stop
 
-ROLE = "pairhub_percent_url"
+ROLE = f"pairhub_percent_url_{uuid.uuid4().hex[:8]}"
+"""A role of this run only: test runs of other checkouts may share the server."""
 PASSWORD = "p@ss%w:rd/#?é"
 """Every character here has a meaning in a URL or in an INI file, so each is percent-encoded."""
 

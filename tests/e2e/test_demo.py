@@ -200,6 +200,7 @@ def test_demo_shows_every_outcome_at_the_built_in_receiver(start_demo: Callable[
 
     output = server.output()
     assert "Demo organization key: phk_" in output
+    assert "sign in as demo@pairhub.example with the password " in output
     assert f"{server.base_url}/ui" in output
     assert f"{server.base_url}/demo/batches" in output
 

@@ -18,7 +18,7 @@ def test_resolve_a_multiple_match_by_clicking_the_right_candidate(page: Page, se
     unit = new_unit_id("krone")
     org.unit(unit)
     server.unit_messages({"unitId": unit, "vin": "F3D000001", "location": LOCATION})
-    sign_in(page, org.key)
+    sign_in(page, org)
 
     page.get_by_role("link", name="Units", exact=True).click()
     page.get_by_label("Show").select_option("multipleMatchFound")
@@ -45,7 +45,7 @@ def test_fixing_an_asset_vin_pairs_the_unit_that_found_no_asset(page: Page, serv
     unit = new_unit_id()
     org.unit(unit)
     server.unit_messages({"unitId": unit, "vin": "1hgcm82633a000009", "location": LOCATION})
-    sign_in(page, org.key)
+    sign_in(page, org)
 
     page.goto(f"/ui/units/{unit}")
     expect(page.get_by_test_id("ap-state")).to_have_text("VIN not found")
@@ -71,7 +71,7 @@ def test_invalid_data_shows_the_raw_reported_value(page: Page, server: Server) -
     unit = new_unit_id()
     org.unit(unit)
     server.unit_messages({"unitId": unit, "vin": "wdb-ooo*\xff\xff"})
-    sign_in(page, org.key)
+    sign_in(page, org)
 
     page.goto(f"/ui/units/{unit}")
     expect(page.get_by_test_id("ap-state")).to_have_text("Unusable VIN")
@@ -92,7 +92,7 @@ def test_the_events_page_filters_and_renders_both_versions(page: Page, server: S
     server.unit_messages({"unitId": unit, "vin": "1HGCM82633A000009", "location": LOCATION})
     assert org.call("POST", "/pairings", json={"unitId": unit, "assetId": asset["id"]}).is_success
     assert org.call("DELETE", f"/pairings/{unit}").is_success
-    sign_in(page, org.key)
+    sign_in(page, org)
 
     page.get_by_role("link", name="Events", exact=True).click()
     events = page.locator("ol.events > li")

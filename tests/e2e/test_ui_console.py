@@ -15,7 +15,7 @@ from typing import Any
 import pytest
 from playwright.sync_api import Browser, Page, expect
 
-from tests.conftest import ADMIN_TOKEN, INGEST_TOKEN
+from tests.conftest import INGEST_TOKEN
 from tests.e2e.conftest import DESKTOP, PHONE, Server, new_unit_id, shot, sign_in
 
 OVERFLOW = "() => document.documentElement.scrollWidth - window.innerWidth"
@@ -54,7 +54,7 @@ def test_an_empty_organization_sees_its_first_steps_each_linked(
 ) -> None:
     size, page = sized
     org = server.new_org("Empty Trailers")
-    sign_in(page, org.key)
+    sign_in(page, org)
 
     steps = page.get_by_test_id("first-steps")
     expect(steps).to_be_visible()
@@ -91,7 +91,7 @@ def test_the_charts_read_in_the_viewers_zone_with_a_range_selector(
         org.unit(unit_id)
         vin = "1HGCM82633A004352" if number == 0 else f"YV2AS02A6CB12345{number}"
         server.unit_messages({"unitId": unit_id, "vin": vin})
-    sign_in(page, org.key)
+    sign_in(page, org)
 
     expect(page.get_by_test_id("first-steps")).to_have_count(0)
     expect(page.locator("[data-zone]")).to_have_text(re.compile(r"^America/New_York \((EST|EDT|GMT-[45])\)$"))
@@ -132,7 +132,7 @@ def test_units_and_events_are_found_by_a_partial_id_in_any_case(
         org.unit(unit_id)
     server.unit_messages({"unitId": wanted, "vin": "WDB9634031L738192"})
     part = wanted.upper()[:9]  # "TP:" and the first serial digits, in capitals
-    sign_in(page, org.key)
+    sign_in(page, org)
 
     page.goto("/ui/units")
     page.get_by_label("Search by unit id").fill(part)
@@ -168,7 +168,7 @@ def test_an_unknown_unit_is_added_from_its_notice(
         lambda: any(u["unitId"] == stranger for u in server.api.get("/v1/unknown-units").json()["data"]),
         "the unknown unit to be written",
     )
-    sign_in(page, ADMIN_TOKEN)
+    sign_in(page, server)
     page.goto("/ui/organizations")
     page.get_by_role("button", name=f"Act on {org.name}").click()
 
@@ -196,7 +196,7 @@ def test_a_refused_form_brings_its_reason_into_view_and_focus(
 ) -> None:
     size, page = sized
     org = server.new_org("Refused Trailers")
-    sign_in(page, org.key)
+    sign_in(page, org)
     page.goto("/ui/subscriptions")
     # The form sits below the list; a link above the list leads to it.
     page.get_by_test_id("new-subscription-link").click()
@@ -223,7 +223,7 @@ def test_an_asset_carrying_two_units_says_so(sized: tuple[str, Page], server: Se
         org.unit(unit_id)
     server.unit_messages({"unitId": ebs, "vin": "WDB9634031L738192"})
     server.unit_messages({"unitId": tracker, "vin": "31L738192"})  # the end of the same VIN
-    sign_in(page, org.key)
+    sign_in(page, org)
 
     page.goto(f"/ui/assets/{asset['id']}")
     expect(page.get_by_test_id("several-units")).to_contain_text("This asset carries 2 units.")

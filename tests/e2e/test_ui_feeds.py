@@ -26,7 +26,7 @@ def _poll(org: Org, feed_id: str) -> tuple[int, dict[str, object]]:
 def test_create_poll_pause_resume_and_delete_a_feed(page: Page, server: Server) -> None:
     org = server.new_org("Feed Trailers")
     unit = _pair(org)
-    sign_in(page, org.key)
+    sign_in(page, org)
 
     page.get_by_role("link", name="Feeds").click()
     expect(page.get_by_role("cell", name="No feeds yet.")).to_be_visible()
@@ -73,7 +73,7 @@ def test_create_poll_pause_resume_and_delete_a_feed(page: Page, server: Server) 
 
 def test_an_organization_without_the_datahub_sees_why_it_has_no_feeds(page: Page, server: Server) -> None:
     org = server.new_org("Dormant Trailers", datahubSubscriptionActive=False)
-    sign_in(page, org.key)
+    sign_in(page, org)
 
     page.goto("/ui/feeds")
 

@@ -6,8 +6,7 @@ from urllib.parse import urlsplit
 
 from playwright.sync_api import Page, Route, expect
 
-from tests.conftest import ADMIN_TOKEN
-from tests.e2e.conftest import shot, sign_in
+from tests.e2e.conftest import Server, shot, sign_in
 
 
 def _loopback_only(page: Page) -> list[str]:
@@ -35,9 +34,9 @@ def test_the_api_docs_render_their_operations_offline(page: Page) -> None:
     assert refused == []
 
 
-def test_ui_pages_load_nothing_from_another_host(page: Page) -> None:
+def test_ui_pages_load_nothing_from_another_host(page: Page, server: Server) -> None:
     refused = _loopback_only(page)
-    sign_in(page, ADMIN_TOKEN)
+    sign_in(page, server)
     page.goto("/ui/organizations")
     expect(page.get_by_role("heading", name="Organizations")).to_be_visible()
     styled = page.evaluate("getComputedStyle(document.querySelector('header.top')).display")

@@ -104,7 +104,7 @@ def test_the_overview_is_the_first_page_and_charts_one_bar_per_hour(
 ) -> None:
     size, page = sized
     org, units = _fleet(server, receiver)
-    sign_in(page, org.key)
+    sign_in(page, org)
 
     expect(page).to_have_url(re.compile(r"/ui/overview$"))
     expect(page.get_by_test_id("units-total")).to_have_text("5")
@@ -156,7 +156,7 @@ def test_units_list_names_assets_labels_states_sorts_and_counts(
 ) -> None:
     size, page = sized
     org, units = _fleet(server, receiver)
-    sign_in(page, org.key)
+    sign_in(page, org)
     page.goto("/ui/units")
 
     rows = page.get_by_test_id("unit-row")
@@ -192,7 +192,7 @@ def test_times_show_in_local_time_with_utc_on_hover(
     size, page = sized
     org = server.new_org("Clock Trailers")
     asset = org.asset(vin="1HGCM82633A000001", name="Local time trailer")
-    sign_in(page, org.key)
+    sign_in(page, org)
     page.goto(f"/ui/assets/{asset['id']}")
 
     created = page.locator("dt:text-is('Created') + dd time")
@@ -208,7 +208,7 @@ def test_an_invalid_vin_edit_keeps_what_was_typed(
     size, page = sized
     org = server.new_org("Typo Trailers")
     asset = org.asset(vin="1HGCM82633A000001", name="Typo trailer")
-    sign_in(page, org.key)
+    sign_in(page, org)
     page.goto(f"/ui/assets/{asset['id']}")
 
     page.get_by_label("VIN", exact=True).fill("1HGCM82633A00000I")
@@ -229,7 +229,7 @@ def test_the_not_found_countdown_counts_down(sized: tuple[str, Page], server: Se
     unit = new_unit_id()
     org.unit(unit)
     server.unit_messages({"unitId": unit, "vin": "YV2AS02A6CB123456"})
-    sign_in(page, org.key)
+    sign_in(page, org)
     page.goto(f"/ui/units/{unit}")
 
     countdown = page.get_by_test_id("next-reminder").locator("[data-countdown-to]")
@@ -250,7 +250,7 @@ def test_events_are_cards_with_a_time_and_the_payload_folded(
         unit = new_unit_id()
         org.unit(unit)
         assert org.call("POST", "/pairings", json={"unitId": unit, "assetId": asset["id"]}).is_success
-    sign_in(page, org.key)
+    sign_in(page, org)
     page.goto("/ui/events")
 
     cards = page.get_by_test_id("event")
@@ -276,7 +276,7 @@ def test_pairings_as_of_a_local_time(sized: tuple[str, Page], server: Server, tm
     paired = org.call("POST", "/pairings", json={"unitId": unit, "assetId": asset["id"]})
     assert paired.status_code == 201, paired.text
     paired_at = datetime.fromisoformat(paired.json()["pairedAt"])
-    sign_in(page, org.key)
+    sign_in(page, org)
 
     for path in ("/ui/units", "/ui/assets"):
         page.goto(path)
@@ -303,7 +303,7 @@ def test_assets_list_sorts_and_counts(sized: tuple[str, Page], server: Server, t
     org = server.new_org("Sorted Trailers")
     for name, vin in (("bravo", "WDB9634031L738192"), ("Alpha", None), (None, "1HGCM82633A000001")):
         org.asset(vin=vin, name=name)
-    sign_in(page, org.key)
+    sign_in(page, org)
     page.goto("/ui/assets")
 
     names = page.get_by_test_id("asset-row").locator("td:first-child a")
@@ -329,7 +329,7 @@ def test_scripts_are_static_files_under_a_self_only_policy(
         policy = answer.headers["content-security-policy"]
         assert "script-src 'self'" in policy
         assert "style-src 'self'" in policy
-        sign_in(page, org.key)
+        sign_in(page, org)
         page.goto("/ui/subscriptions")
         assert page.locator("[onclick], [onsubmit], [onchange], script:not([src])").count() == 0
         page.get_by_label("Webhook URL").fill(receiver.url())
@@ -347,7 +347,7 @@ def test_without_script_a_v2_refusal_reads_without_backticks(browser: Browser, s
     context = _context(browser, server, DESKTOP, java_script_enabled=False)
     page = context.new_page()
     try:
-        sign_in(page, org.key)
+        sign_in(page, org)
         page.goto("/ui/subscriptions")
         page.get_by_label("Webhook URL").fill("http://127.0.0.1:9/hook")
         page.get_by_label("Event version").select_option("2")
@@ -373,11 +373,11 @@ def test_the_overview_shows_the_mqtt_broker_state(browser: Browser, size: str, t
         try:
             admin = {"Authorization": f"Bearer {ADMIN_TOKEN}"}
             with httpx.Client(base_url=base_url, headers=admin, timeout=10) as api:
-                org_id = api.post("/v1/organizations", json={"name": "MQTT Trailers"}).json()["id"]
-                key = api.post(f"/v1/organizations/{org_id}/api-keys").json()["key"]
+                org = Server(base_url, api).new_org("MQTT Trailers")
+                org.person()
             context = browser.new_context(base_url=base_url, viewport=SIZES[size], timezone_id="Asia/Kolkata")
             page = context.new_page()
-            sign_in(page, key)
+            sign_in(page, org)
             badge = page.get_by_test_id("mqtt-card").locator(".badge")
             # The subscriber connects in the background; the page says so once it has.
             _until(lambda: page.goto("/ui/") and badge.inner_text() == "connected", "the MQTT connection")

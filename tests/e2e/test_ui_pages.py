@@ -7,7 +7,6 @@ import re
 import pytest
 from playwright.sync_api import Browser, Page, expect
 
-from tests.conftest import ADMIN_TOKEN
 from tests.delivery_support import Receiver
 from tests.e2e.conftest import DESKTOP, PHONE, Org, Server, new_unit_id, shot, sign_in
 
@@ -85,7 +84,7 @@ def test_every_page_fits_and_labels_its_controls(
     try:
         page.goto("/ui/sign-in")
         _check(page, f"{size}-sign-in")
-        sign_in(page, org.key)
+        sign_in(page, org)
         expect(page.get_by_role("heading", name="Overview")).to_be_visible()
         for name, path in pages.items():
             page.goto(path)
@@ -117,12 +116,20 @@ def test_every_page_fits_and_labels_its_controls(
         _check(page, f"{size}-confirm-unpair")
 
         page.get_by_role("button", name="Sign out").click()
-        sign_in(page, ADMIN_TOKEN)
+        sign_in(page, server)
         expect(page.get_by_role("heading", name="Organizations")).to_be_visible()
         _check(page, f"{size}-admin-organizations")
-        page.get_by_role("button", name="Create an API key for Gallery Trailers").first.click()
+        page.get_by_role("button", name="Act on Gallery Trailers").first.click()
+        page.get_by_role("link", name="API keys", exact=True).click()
+        _check(page, f"{size}-api-keys")
+        page.get_by_label("Name").fill("gateway")
+        page.get_by_role("button", name="Create API key").click()
         expect(page.get_by_label("New API key")).to_have_value(re.compile(r"^phk_"))
         _check(page, f"{size}-admin-new-key")
+        page.get_by_role("link", name="People", exact=True).click()
+        _check(page, f"{size}-members")
+        page.get_by_test_id("signed-in-as").click()
+        _check(page, f"{size}-account")
         # Every script and style came from this server: the self-only policy refused nothing.
         assert refused == []
     finally:
@@ -131,7 +138,7 @@ def test_every_page_fits_and_labels_its_controls(
 
 def test_keyboard_users_can_skip_to_the_content(page: Page, server: Server) -> None:
     org = server.new_org("Keyboard Trailers")
-    sign_in(page, org.key)
+    sign_in(page, org)
     page.goto("/ui/assets")
     expect(page.get_by_role("heading", name="Assets")).to_be_visible()
 

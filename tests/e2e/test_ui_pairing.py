@@ -15,7 +15,7 @@ VIN = "1HGCM82633A000001"
 def test_create_an_asset_and_a_unit_then_pair_and_unpair(page: Page, server: Server) -> None:
     org = server.new_org("Pairing Trailers")
     unit = new_unit_id()
-    sign_in(page, org.key)
+    sign_in(page, org)
     page.get_by_role("link", name="Assets", exact=True).click()
 
     page.get_by_label("VIN (17 characters, optional)").fill("1hgcm8-2633a000001")
@@ -76,7 +76,7 @@ def test_conflicts_and_invalid_input_are_explained_in_words(page: Page, server: 
     org.asset(vin="WDB9634031L738192", name="Second trailer")
     org.unit(unit)
     assert org.call("POST", "/pairings", json={"unitId": unit, "assetId": first["id"]}).is_success
-    sign_in(page, org.key)
+    sign_in(page, org)
 
     page.goto("/ui/assets?q=Second")
     page.get_by_role("link", name="Second trailer").click()
@@ -119,7 +119,7 @@ def test_search_and_filter_assets_with_keyset_pages(page: Page, server: Server) 
     org.unit(unit)
     paired = org.asset(vin="YV2AS02A6CB123456", name="Volvo tractor")
     assert org.call("POST", "/pairings", json={"unitId": unit, "assetId": paired["id"]}).is_success
-    sign_in(page, org.key)
+    sign_in(page, org)
     page.goto("/ui/assets")
 
     rows = page.get_by_role("table", name="Assets").locator("tbody tr")
@@ -142,7 +142,7 @@ def test_search_and_filter_assets_with_keyset_pages(page: Page, server: Server) 
 
 def test_switch_auto_pairing_on_and_off(page: Page, server: Server) -> None:
     org = server.new_org("Switch Trailers")
-    sign_in(page, org.key)
+    sign_in(page, org)
     page.get_by_role("link", name="Settings", exact=True).click()
     expect(page.get_by_test_id("auto-pairing-state")).to_have_text("off")
     expect(page.get_by_test_id("datahub-state")).to_have_text("active")

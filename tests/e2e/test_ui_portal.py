@@ -7,7 +7,6 @@ import re
 
 from playwright.sync_api import Page, expect
 
-from tests.conftest import ADMIN_TOKEN
 from tests.delivery_support import Receiver
 from tests.e2e.conftest import Org, Server, new_unit_id, shot, sign_in
 
@@ -38,7 +37,7 @@ def test_create_a_subscription_test_it_watch_a_batch_and_redeliver_it(
     page: Page, server: Server, receiver: Receiver
 ) -> None:
     org = server.new_org("Portal Trailers")
-    sign_in(page, org.key)
+    sign_in(page, org)
     secret = _create_subscription(page, receiver.url())
     expect(page.get_by_role("button", name="Copy")).to_be_visible()
     shot(page, "subscription-secret")
@@ -80,7 +79,7 @@ def test_pause_resume_rotate_edit_and_delete_a_subscription(
     page: Page, server: Server, receiver: Receiver
 ) -> None:
     org = server.new_org("Settings Portal Trailers")
-    sign_in(page, org.key)
+    sign_in(page, org)
     first_secret = _create_subscription(page, receiver.url(), description="ERP")
     page.get_by_role("link", name="Go to the subscription").click()
 
@@ -137,7 +136,7 @@ def test_a_failing_receiver_puts_the_subscription_on_hold_until_resumed(
     page: Page, server: Server, receiver: Receiver
 ) -> None:
     org = server.new_org("OnHold Trailers")
-    sign_in(page, org.key)
+    sign_in(page, org)
     _create_subscription(page, receiver.url(), description="Flaky receiver")
     page.get_by_role("link", name="Go to the subscription").click()
     receiver.always("/hook", 503)
@@ -159,7 +158,7 @@ def test_a_failing_receiver_puts_the_subscription_on_hold_until_resumed(
 
 def test_the_datahub_subscription_gates_the_portal(page: Page, server: Server) -> None:
     org = server.new_org("Inactive Trailers", datahubSubscriptionActive=False)
-    sign_in(page, org.key)
+    sign_in(page, org)
     page.get_by_role("link", name="Datahub portal", exact=True).click()
     expect(page.get_by_role("alert")).to_contain_text("need an active Datahub subscription")
     expect(page.get_by_text("Ask your administrator to activate it.")).to_be_visible()
@@ -168,7 +167,7 @@ def test_the_datahub_subscription_gates_the_portal(page: Page, server: Server) -
     expect(page.get_by_role("button", name="Activate the Datahub subscription")).to_have_count(0)
 
     page.get_by_role("button", name="Sign out").click()
-    sign_in(page, ADMIN_TOKEN)
+    sign_in(page, server)
     page.get_by_role("button", name="Act on Inactive Trailers").click()
     page.get_by_role("link", name="Settings", exact=True).click()
     page.get_by_role("button", name="Activate the Datahub subscription").click()
@@ -181,7 +180,7 @@ def test_an_ed25519_subscription_shows_its_public_keys_and_links_its_jwk_set(
     page: Page, server: Server, receiver: Receiver
 ) -> None:
     org = server.new_org("Ed25519 Portal Trailers")
-    sign_in(page, org.key)
+    sign_in(page, org)
     page.get_by_role("link", name="Datahub portal").click()
     page.get_by_label("Webhook URL").fill(receiver.url())
     page.get_by_label("Signature algorithm").select_option("ed25519")
@@ -222,7 +221,7 @@ def test_the_receiver_credentials_show_without_the_client_secret(
     body = {"url": receiver.url(), "eventNames": ["unit.paired"], "auth": auth}
     created = org.call("POST", "/subscriptions", json=body)
     assert created.status_code == 201, created.text
-    sign_in(page, org.key)
+    sign_in(page, org)
 
     page.goto(f"/ui/subscriptions/{created.json()['id']}")
 

@@ -6,24 +6,24 @@ import re
 
 from playwright.sync_api import Page, expect
 
-from tests.conftest import ADMIN_TOKEN, INGEST_TOKEN
-from tests.e2e.conftest import Server, new_unit_id, shot, sign_in
+from tests.e2e.conftest import PASSWORD, Server, new_unit_id, shot, sign_in, sign_in_with
 
 
-def test_sign_in_with_an_organization_key_and_sign_out(page: Page, server: Server) -> None:
+def test_sign_in_as_a_person_and_sign_out(page: Page, server: Server) -> None:
     org = server.new_org("Session Trailers")
 
     page.goto("/ui/assets")
     expect(page).to_have_url(re.compile(r"/ui/sign-in$"))
     shot(page, "sign-in")
-    sign_in(page, org.key)
+    person = sign_in(page, org)
 
     expect(page).to_have_url(re.compile(r"/ui/overview$"))
     expect(page.get_by_test_id("acting-org")).to_contain_text("Session Trailers")
+    expect(page.get_by_test_id("signed-in-as")).to_have_text(person.name)
     cookie = next(c for c in page.context.cookies() if c["name"] == "pairhub_ui")
     assert cookie["httpOnly"] is True
     assert cookie["sameSite"] == "Lax"
-    assert org.key not in cookie["value"]
+    assert PASSWORD not in cookie["value"] and person.email not in cookie["value"]
 
     page.get_by_role("button", name="Sign out").click()
     expect(page).to_have_url(re.compile(r"/ui/sign-in$"))
@@ -37,23 +37,30 @@ def test_sign_in_with_an_organization_key_and_sign_out(page: Page, server: Serve
     expect(page).to_have_url(re.compile(r"/ui/sign-in$"))
 
 
-def test_unknown_key_and_ingest_token_are_refused_in_words(page: Page, server: Server) -> None:
-    sign_in(page, "phk_not-a-real-key")
-    expect(page.get_by_role("alert")).to_have_text("That key or token is unknown or has been revoked.")
+def test_a_wrong_password_an_unknown_email_and_an_api_key_are_refused_in_words(
+    page: Page, server: Server
+) -> None:
+    org = server.new_org("Refused Trailers")
+    person = org.person("viewer")
+    sign_in_with(page, person.email, "not the password at all")
+    expect(page.get_by_role("alert")).to_have_text("The email or the password is not right.")
     shot(page, "sign-in-refused")
 
-    sign_in(page, INGEST_TOKEN)
-    expect(page.get_by_role("alert")).to_contain_text("only posts unit messages")
+    sign_in_with(page, "nobody@example.com", PASSWORD)
+    expect(page.get_by_role("alert")).to_have_text("The email or the password is not right.")
+    # People sign in as themselves: an organization key opens no session.
+    sign_in_with(page, person.email, org.key)
+    expect(page.get_by_role("alert")).to_have_text("The email or the password is not right.")
 
 
-def test_revoking_the_key_ends_the_session(page: Page, server: Server) -> None:
-    org = server.new_org("Revoked Trailers")
-    sign_in(page, org.key)
+def test_removing_the_person_from_the_organization_ends_the_session(page: Page, server: Server) -> None:
+    org = server.new_org("Removed Trailers")
+    person = sign_in(page, org, "operator")
     expect(page).to_have_url(re.compile(r"/ui/overview$"))
     copied = next(c for c in page.context.cookies() if c["name"] == "pairhub_ui")
 
-    revoked = server.api.delete(f"/v1/organizations/{org.id}/api-keys/{org.key_id}")
-    assert revoked.status_code in (200, 204), revoked.text
+    removed = server.api.delete(f"/v1/organizations/{org.id}/members/{person.id}")
+    assert removed.status_code == 204, removed.text
     page.goto("/ui/units")
 
     expect(page).to_have_url(re.compile(r"/ui/sign-in$"))
@@ -68,7 +75,7 @@ def test_admin_picks_an_organization_to_act_on(page: Page, server: Server) -> No
     org = server.new_org("Admin Pick Trailers")
     org.asset(vin="WDB9634031L738192", name="Picked trailer")
 
-    sign_in(page, ADMIN_TOKEN)
+    sign_in(page, server)
     expect(page).to_have_url(re.compile(r"/ui/organizations$"))
     shot(page, "organizations")
     page.get_by_role("button", name="Act on Admin Pick Trailers").click()
@@ -81,7 +88,7 @@ def test_admin_picks_an_organization_to_act_on(page: Page, server: Server) -> No
 
 def test_a_form_posted_without_its_csrf_token_is_refused(page: Page, server: Server) -> None:
     org = server.new_org("Csrf Trailers")
-    sign_in(page, org.key)
+    sign_in(page, org)
     page.goto("/ui/settings")
 
     # Strip the token from the form, as a forged cross-site form would lack it.
@@ -104,7 +111,7 @@ def test_another_organizations_objects_are_not_shown(page: Page, server: Server)
     their_unit = new_unit_id()
     theirs.unit(their_unit)
 
-    sign_in(page, mine.key)
+    sign_in(page, mine)
     page.goto(f"/ui/assets/{their_asset['id']}")
     expect(page.get_by_role("heading", name="Not found")).to_be_visible()
     page.goto(f"/ui/units/{their_unit}")

@@ -2,35 +2,57 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
 import pytest
 
+from pairhub import bootstrap
 from pairhub.adapters.clock import ManualClock
+from pairhub.adapters.http.ssrf import TargetGuard, static_resolver
 from pairhub.adapters.memory.uow import MemoryStorage
 from pairhub.adapters.secret_box import SecretBox
+from pairhub.bootstrap import Container
 from pairhub.domain.events import EventType, Location, PairingEvent
 from pairhub.domain.reminders import AutoPairingPolicy
 from pairhub.domain.units import Unit
 from pairhub.domain.vin import ReportedVin
-from pairhub.ports import EventQuery
-from pairhub.services.assets import Assets
-from pairhub.services.auto_pairing import AutoPairing
-from pairhub.services.ingest import Ingest, IngestResult, UnitMessage
-from pairhub.services.organizations import Organizations
+from pairhub.ports import EventQuery, SendResult
+from pairhub.services.ingest import IngestResult, UnitMessage
 from pairhub.services.pagination import Cursors
-from pairhub.services.pairing import Pairing
-from pairhub.services.units import Units
-from tests.conftest import SECRET_KEY
+from tests.conftest import SECRET_KEY, make_settings
 
 HOUR = 3600
-POLICY = AutoPairingPolicy.from_seconds(
-    reminder_interval=HOUR, reminder_window=48 * HOUR, unknown_retry_after=60
-)
+POLICY_SECONDS = (HOUR, 48 * HOUR, 60)
+"""Reminder interval, reminder window and Unknown retry of these tests."""
+POLICY = AutoPairingPolicy.from_seconds(*POLICY_SECONDS)
 CURSORS = Cursors(SecretBox.from_setting(SECRET_KEY))
 NO_VIN: Any = object()
 """Marks a message without a `vin` key (a position report)."""
+
+
+class RefusingSender:
+    """A sender for use cases that must not send (these handler tests deliver nothing)."""
+
+    async def send(self, url: str, body: bytes, headers: Mapping[str, str], **_: Any) -> SendResult:
+        """Fail the test: nothing here delivers."""
+        raise AssertionError(f"unexpected delivery to {url}")
+
+    async def close(self) -> None:
+        """Nothing to release."""
+
+
+def wired(clock: ManualClock, storage: MemoryStorage | None = None) -> Container:
+    """The application's use cases wired on the in-memory storage, as `bootstrap.build` wires SQL."""
+    settings = make_settings(
+        "sqlite://",
+        reminder_interval=POLICY_SECONDS[0],
+        reminder_window=POLICY_SECONDS[1],
+        unknown_retry_after=POLICY_SECONDS[2],
+    )
+    guard = TargetGuard(static_resolver({}), allow_private=True, allow_insecure=True)
+    return bootstrap.wire(storage or MemoryStorage(), clock, RefusingSender, guard, settings=settings)
 
 
 @dataclass
@@ -41,14 +63,13 @@ class Hub:
     storage: MemoryStorage = field(default_factory=MemoryStorage)
 
     def __post_init__(self) -> None:
-        self.auto_pairing = AutoPairing(self.storage, self.clock, POLICY)
-        self.ingest = Ingest(self.storage, self.clock, self.auto_pairing)
-        self.organizations = Organizations(
-            self.storage, self.clock, on_auto_pairing_switch=self.auto_pairing.switch_organization
-        )
-        self.assets = Assets(self.storage, self.clock, on_vin_change=self.auto_pairing.rematch_organization)
-        self.units = Units(self.storage, self.clock, CURSORS)
-        self.pairing = Pairing(self.storage, self.clock, CURSORS)
+        self.container = wired(self.clock, self.storage)
+        self.auto_pairing = self.container.auto_pairing
+        self.ingest = self.container.ingest
+        self.organizations = self.container.organizations
+        self.assets = self.container.assets
+        self.units = self.container.units
+        self.pairing = self.container.pairing
 
     def org(self, auto_pairing: bool = True) -> str:
         """A new organization's id."""

@@ -8,12 +8,12 @@ from pairhub.adapters.clock import ManualClock
 from pairhub.adapters.memory.uow import MemoryStorage
 from pairhub.contract.render import render_event
 from pairhub.domain import events
+from pairhub.domain.access import ADMIN, ActorType, Principal, Role
 from pairhub.domain.errors import Forbidden, Invalid, NotFound, TooSoon
 from pairhub.domain.events import Location
 from pairhub.domain.feeds import FeedState
 from pairhub.domain.organizations import Organization
 from pairhub.ports import EventQuery
-from pairhub.services.auth import Principal, Role
 from pairhub.services.feed import event_cursor
 from pairhub.services.feeds import Feeds
 from tests.handlers.conftest import CURSORS
@@ -21,9 +21,8 @@ from tests.handlers.conftest import CURSORS
 ORG = "00000000-0000-0000-0000-0000000000aa"
 OTHER = "00000000-0000-0000-0000-0000000000bb"
 INACTIVE = "00000000-0000-0000-0000-0000000000cc"
-OWNER = Principal(Role.ORGANIZATION, organization_id=ORG)
-STRANGER = Principal(Role.ORGANIZATION, organization_id=OTHER)
-ADMIN = Principal(Role.ADMIN)
+OWNER = Principal(ActorType.API_KEY, roles={ORG: Role.OPERATOR}, key_id="key-1")
+STRANGER = Principal(ActorType.API_KEY, roles={OTHER: Role.OPERATOR}, key_id="key-2")
 MIN_INTERVAL_MS = 5_000
 VIN = "1HGCM82633A000001"
 

@@ -8,15 +8,22 @@ from collections.abc import Mapping
 import pytest
 
 from pairhub.adapters.clock import ManualClock
+from pairhub.adapters.http.signing import StandardWebhookKeys, StandardWebhookSigner
 from pairhub.adapters.http.ssrf import TargetGuard, static_resolver
 from pairhub.adapters.memory.uow import MemoryStorage
 from pairhub.domain import events
 from pairhub.domain.delivery import BatchStatus, SignatureAlgorithm, SubscriptionState
-from pairhub.domain.errors import Forbidden, Invalid, NotFound
+from pairhub.domain.errors import Conflict, Forbidden, Invalid, NotFound
 from pairhub.domain.organizations import Organization
-from pairhub.domain.subscriptions import Batch, OAuth2ClientCredentials, SubscriptionChanges
+from pairhub.domain.subscriptions import (
+    Batch,
+    OAuth2ClientCredentials,
+    SubscriptionChanges,
+    SubscriptionSettings,
+)
 from pairhub.ports import SendResult
 from pairhub.services.delivery import Delivery, DeliveryConfig
+from pairhub.services.delivery_log import DeliveryLog
 from pairhub.services.subscriptions import Subscriptions
 from pairhub.worker.runner import DeliveryWorker
 from tests.handlers.conftest import CURSORS
@@ -48,7 +55,13 @@ def subscriptions(storage: MemoryStorage, clock: ManualClock) -> Subscriptions:
     """The use cases over the in-memory storage (the URL guard resolves one public host)."""
     resolver = static_resolver({"hooks.example.com": ["93.184.216.34"]})
     guard = TargetGuard(resolver, allow_private=False, allow_insecure=False)
-    return Subscriptions(storage, clock, guard, CURSORS)
+    return Subscriptions(storage, clock, guard, StandardWebhookKeys())
+
+
+@pytest.fixture
+def delivery_log(storage: MemoryStorage, clock: ManualClock) -> DeliveryLog:
+    """The delivery log and redelivery over the in-memory storage."""
+    return DeliveryLog(storage, clock, CURSORS)
 
 
 def record_pairings(storage: MemoryStorage, count: int, at: int) -> None:
@@ -129,7 +142,7 @@ def test_pause_resume_rotate_and_delete(subscriptions: Subscriptions, clock: Man
 
 
 def test_redeliver_queues_a_finished_batch_with_a_fresh_schedule(
-    storage: MemoryStorage, subscriptions: Subscriptions, clock: ManualClock
+    storage: MemoryStorage, subscriptions: Subscriptions, delivery_log: DeliveryLog, clock: ManualClock
 ) -> None:
     view, _ = subscriptions.create(ORG, url=URL, event_version=1, names=["unit.paired"])
     sub_id = view.record.id
@@ -137,15 +150,15 @@ def test_redeliver_queues_a_finished_batch_with_a_fresh_schedule(
     with storage.write() as uow:
         uow.batches.add_many([done])
 
-    again = subscriptions.redeliver(ORG, sub_id, "b1").record
+    again = delivery_log.redeliver(ORG, sub_id, "b1").record
 
     assert (again.status, again.next_attempt_at) == (BatchStatus.PENDING, clock.now_ms())
     assert (again.attempts, again.scheduled_attempts) == (1, 0)
     assert subscriptions.get(ORG, sub_id).record.next_attempt_at == clock.now_ms()
-    page = subscriptions.batches(ORG, sub_id, "pending", None, 10)
+    page = delivery_log.batches(ORG, sub_id, "pending", None, 10)
     assert [b.record.id for b in page.items] == ["b1"]
     with pytest.raises(NotFound):
-        subscriptions.redeliver(ORG, sub_id, "other")
+        delivery_log.redeliver(ORG, sub_id, "other")
 
 
 class RecordingSender:
@@ -166,10 +179,11 @@ class RecordingSender:
 
 
 async def test_the_worker_delivers_retries_and_holds_on_memory(
-    storage: MemoryStorage, subscriptions: Subscriptions, clock: ManualClock
+    storage: MemoryStorage, subscriptions: Subscriptions, delivery_log: DeliveryLog, clock: ManualClock
 ) -> None:
     sender = RecordingSender([503, 503, 503])
-    delivery = Delivery(subscriptions, clock, clock, CONFIG, lambda: sender)
+    signer = StandardWebhookSigner()
+    delivery = Delivery(subscriptions, delivery_log, clock, clock, CONFIG, lambda: sender, signer)
     worker = DeliveryWorker(storage, clock, delivery, worker_id="w", jitter=lambda: 0.0)
     view, _ = subscriptions.create(ORG, url=URL, event_version=1, names=["unit.paired"], max_wait_ms=0)
     sub_id = view.record.id
@@ -189,7 +203,7 @@ async def test_the_worker_delivers_retries_and_holds_on_memory(
     assert subscriptions.get(ORG, sub_id).record.events_delivered == 2
     assert resumed.backlog == 2
     assert len({json.loads(body)["eventBatchId"] for body in sender.sent}) == 1  # one batch, four tries
-    [batch] = subscriptions.batches(ORG, sub_id, None, None, 10).items
+    [batch] = delivery_log.batches(ORG, sub_id, None, None, 10).items
     assert [a.outcome for a in batch.attempts] == ["retry", "retry", "onHold", "delivered"]
     assert "Retry-After '²' ignored" in (batch.attempts[0].error or "")
 
@@ -233,3 +247,20 @@ def test_receiver_credentials_are_checked_on_create_and_change(subscriptions: Su
 
     assert refused.value.code == "token_url_refused" and clash.value.code == "invalid_custom_header"
     assert view.record.auth == public and removed.record.auth is None
+
+
+def test_creating_past_the_cap_of_an_organization_is_refused(
+    storage: MemoryStorage, clock: ManualClock
+) -> None:
+    guard = TargetGuard(
+        static_resolver({"hooks.example.com": ["93.184.216.34"]}), allow_private=False, allow_insecure=False
+    )
+    capped = Subscriptions(
+        storage, clock, guard, StandardWebhookKeys(), SubscriptionSettings(per_organization=1)
+    )
+    capped.create(ORG, url=URL, event_version=1, names=["unit.paired"])
+
+    with pytest.raises(Conflict) as refused:
+        capped.create(ORG, url=URL, event_version=1, names=["unit.paired"])
+
+    assert refused.value.code == "subscription_limit_reached" and refused.value.extra == {"limit": 1}

@@ -57,6 +57,24 @@ FUZZ_TALLIES: dict[str, RequestTally] = {}
 """The schemathesis run's tally per database backend, printed at the end of the session."""
 
 
+def pytest_sessionfinish(session: pytest.Session) -> None:
+    """Under pytest-xdist, hand this worker's tallies to the controller, which prints them."""
+    workeroutput = getattr(session.config, "workeroutput", None)
+    if workeroutput is not None:
+        workeroutput["fuzz_tallies"] = {
+            backend: (tally.requests, tally.server_errors) for backend, tally in FUZZ_TALLIES.items()
+        }
+
+
+@pytest.hookimpl(optionalhook=True)
+def pytest_testnodedown(node: Any, error: Any) -> None:
+    """Add up the tallies a pytest-xdist worker handed over (the hook exists only with pytest-xdist)."""
+    for backend, (requests, server_errors) in node.workeroutput.get("fuzz_tallies", {}).items():
+        tally = FUZZ_TALLIES.setdefault(backend, RequestTally.empty())
+        tally.requests += requests
+        tally.server_errors += server_errors
+
+
 def pytest_terminal_summary(terminalreporter: pytest.TerminalReporter) -> None:
     """Print what schemathesis sent to each database and how many 5xx came back."""
     for backend, tally in sorted(FUZZ_TALLIES.items()):

@@ -114,7 +114,7 @@ def test_migration_0013_indexes_the_assets_stored_before_it(database_url: str) -
     try:
         with engine.begin() as connection:
             config.attributes["connection"] = connection
-            command.downgrade(config, "0009")
+            command.downgrade(config, "0010_people")
             connection.execute(text("INSERT INTO organizations VALUES ('o1', 'Acme', false, true, 0)"))
             connection.execute(
                 text(

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import threading
-import time
+from types import TracebackType
 from typing import Any
 
 from sqlalchemy import event, text
@@ -11,6 +11,22 @@ from sqlalchemy import event, text
 from pairhub.adapters.sql.engine import Database, make_engine
 
 TOUCH = text("UPDATE alembic_version SET version_num = version_num")
+
+
+class ObservedLock:
+    """The process's write lock, saying when a writer finds it taken and starts to wait."""
+
+    def __init__(self, lock: Any) -> None:
+        self._lock = lock
+        self.contended = threading.Event()
+
+    def __enter__(self) -> None:
+        if not self._lock.acquire(blocking=False):
+            self.contended.set()
+            self._lock.acquire()
+
+    def __exit__(self, *_: type[BaseException] | BaseException | TracebackType | None) -> None:
+        self._lock.release()
 
 
 def test_a_second_writer_waits_for_the_first_to_commit_not_for_the_busy_timeout(sqlite_url: str) -> None:
@@ -22,6 +38,8 @@ def test_a_second_writer_waits_for_the_first_to_commit_not_for_the_busy_timeout(
         dbapi_connection.execute("PRAGMA busy_timeout=1")
 
     database = Database(engine)
+    lock = ObservedLock(database._sqlite_writer)
+    database._sqlite_writer = lock  # type: ignore[assignment]
     holding = threading.Event()
     failures: list[BaseException] = []
     committed: list[str] = []
@@ -41,7 +59,8 @@ def test_a_second_writer_waits_for_the_first_to_commit_not_for_the_busy_timeout(
         with database.write() as connection:
             connection.execute(TOUCH)
             holding.set()
-            time.sleep(0.2)  # the second writer tries meanwhile (nothing here measures time)
+            # The first writer commits only once the second one waits for the lock.
+            assert lock.contended.wait(10), "the second writer never asked for the lock"
         committed.append("first")
     finally:
         other.join(10)

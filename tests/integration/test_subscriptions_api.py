@@ -267,3 +267,27 @@ def test_another_organization_gets_404_on_every_endpoint(api: Api, container: Co
         f"/v1/organizations/{owner.id}/subscriptions/{sub['id']}", headers=owner.headers
     )
     assert untouched.json()["description"] is None
+
+
+def test_an_organization_may_have_as_many_subscriptions_as_the_setting_allows(
+    database_url: str, clock: ManualClock
+) -> None:
+    settings = make_settings(database_url, max_subscriptions_per_organization=2)
+    built = bootstrap.build(settings, clock, resolver=static_resolver(PUBLIC_DNS))
+    try:
+        with TestClient(create_app(built)) as test_client:
+            api = Api(test_client, ADMIN_TOKEN)
+            org, other = api.new_org(), api.new_org("Other")
+            first, second, third = (create(api, org) for _ in range(3))
+            elsewhere = create(api, other)
+            deleted = api.client.delete(
+                f"/v1/organizations/{org.id}/subscriptions/{first.json()['id']}", headers=org.headers
+            )
+            again = create(api, org)
+    finally:
+        built.close()
+
+    assert [first.status_code, second.status_code, elsewhere.status_code] == [201, 201, 201]
+    assert third.status_code == 409
+    assert third.json()["code"] == "subscription_limit_reached" and third.json()["limit"] == 2
+    assert deleted.status_code == 204 and again.status_code == 201

@@ -18,7 +18,7 @@ POLL_S = 3600.0
 
 
 def _job(drains: bool) -> Job:
-    return Job("s1", "https://example.com", {}, ("secret",), "b1", b"{}", 1, drains=drains)
+    return Job("s1", "o1", "https://example.com", {}, ("secret",), "b1", b"{}", 1, drains=drains)
 
 
 class Steps:

@@ -12,6 +12,10 @@ from dataclasses import dataclass, replace
 from typing import Any, TypeVar
 
 from pairhub.domain.delivery import (
+    DEFAULT_SIGNATURE_HEADER,
+    MAX_BATCH_SIZE,
+    MAX_CUSTOM_HEADERS,
+    MAX_WAIT_MS,
     ROTATION_OVERLAP_MS,
     BatchStatus,
     Decision,
@@ -33,6 +37,23 @@ GONE_REASON = "The receiver answered 410 Gone."
 def clip_error(error: str | None) -> str | None:
     """An error text as stored: None when empty, cut to `ERROR_CHARS`."""
     return error[:ERROR_CHARS] if error else None
+
+
+@dataclass(frozen=True)
+class SubscriptionSettings:
+    """The defaults and caps of a subscription's settings: each number in one place."""
+
+    max_batch_size: int = 100
+    max_wait_ms: int = 500
+    signature_header: str = DEFAULT_SIGNATURE_HEADER
+    batch_size_cap: int = MAX_BATCH_SIZE
+    wait_cap_ms: int = MAX_WAIT_MS
+    custom_headers_cap: int = MAX_CUSTOM_HEADERS
+    per_organization: int = 50
+    """How many subscriptions one organization may have (`PAIRHUB_MAX_SUBSCRIPTIONS_PER_ORGANIZATION`)."""
+
+
+DEFAULTS = SubscriptionSettings()
 
 
 @dataclass(frozen=True)
@@ -73,7 +94,7 @@ class Subscription:
     events_delivered: int = 0
     events_failed: int = 0
     events_expired: int = 0
-    signature_header: str = "X-Signature-256"
+    signature_header: str = DEFAULT_SIGNATURE_HEADER
     """The header that carries `sha256=<hex HMAC of the body>` (see `delivery.signature_header_refusal`)."""
     signature_algorithm: SignatureAlgorithm = SignatureAlgorithm.HMAC_SHA256
     """With ed25519, `secret` and `previous_secret` hold `whsk_` private keys instead of `whsec_` secrets."""

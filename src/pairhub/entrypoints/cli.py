@@ -22,6 +22,7 @@ from pairhub.adapters.sql.engine import safe_url, sqlite_path
 from pairhub.config import Settings
 from pairhub.contract import schemas
 from pairhub.domain.errors import DomainError
+from pairhub.entrypoints import cli_people
 
 app = typer.Typer(
     help="pairhub: pair telematics units with assets, deliver Datahub webhooks.",
@@ -372,6 +373,9 @@ def import_assets_command(
     out.print(f"{report.created} created, {report.existing} already present, {len(report.refused)} refused")
     if report.refused:
         raise typer.Exit(1)
+
+
+cli_people.install(admin_app, app, _existing_database, _refusals)
 
 
 def main() -> None:

@@ -15,6 +15,7 @@ from pairhub.bootstrap import Container
 from pairhub.entrypoints import mqtt
 from pairhub.entrypoints.processes import freeze_startup_heap
 from pairhub.worker import loops
+from pairhub.worker.key_usage import key_usage_loop
 
 Stopper = Callable[[], Awaitable[None]]
 Loop = Callable[[Container, asyncio.Event], Coroutine[Any, Any, None]]
@@ -28,8 +29,8 @@ def background_loops(deliver: bool = True, mqtt_ingest: bool = False, role: str 
     its background process delivers, schedules and subscribes.
     """
     if role == "api":
-        return [loops.flush_loop]
-    running: list[Loop] = [loops.flush_loop, loops.reminder_loop]
+        return [loops.flush_loop, key_usage_loop]
+    running: list[Loop] = [loops.flush_loop, key_usage_loop, loops.reminder_loop]
     if deliver:
         running.append(Container.deliver_webhooks)
     if mqtt_ingest:

@@ -8,7 +8,7 @@ of the domain, never rows.
 
 from __future__ import annotations
 
-from pairhub.ports.outside import Clock, Sealer, Sender, SendResult
+from pairhub.ports.outside import Clock, Mailer, ReadinessProbe, Sealer, Sender, SendResult
 from pairhub.ports.repositories import (
     ApiKeyRepository,
     AssetRepository,
@@ -44,8 +44,10 @@ __all__ = [
     "EventQuery",
     "EventStore",
     "FeedRepository",
+    "Mailer",
     "OrganizationRepository",
     "PairingRepository",
+    "ReadinessProbe",
     "RenderedEvent",
     "Sealer",
     "SendResult",

@@ -54,3 +54,27 @@ class Sealer(Protocol):
     def unseal(self, sealed: str, context: bytes) -> bytes | None:
         """What `seal` sealed for `context`, or None for any other text."""
         ...
+
+
+class Mailer(Protocol):
+    """Sends one plain-text mail (invitations and password resets)."""
+
+    def send(self, to: str, subject: str, body: str) -> None:
+        """Hand the mail to the server; raises OSError (or smtplib's errors) when it refuses."""
+        ...
+
+
+class ReadinessProbe(Protocol):
+    """What `/readyz` asks of the storage: does it answer, take a write, and is its schema current."""
+
+    def ping(self) -> None:
+        """Raise unless the storage answers a read."""
+        ...
+
+    def ping_write(self) -> None:
+        """Raise unless the storage takes a write (rolled back: nothing changes)."""
+        ...
+
+    def schema_current(self) -> bool:
+        """True when the stored schema is the code's newest revision."""
+        ...

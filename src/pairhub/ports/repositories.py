@@ -6,13 +6,16 @@ from collections.abc import Collection, Mapping, Sequence
 from typing import Protocol
 
 from pairhub.domain.assets import Asset
+from pairhub.domain.audit import AuditEntry, AuditQuery
 from pairhub.domain.delivery import BatchStatus
 from pairhub.domain.diagnosis import Diagnosis
+from pairhub.domain.fair_shares import Candidate
 from pairhub.domain.feeds import Feed
 from pairhub.domain.model import AutoPairingState
 from pairhub.domain.organizations import ApiKey, Organization, Session
 from pairhub.domain.overview import AssetOrder, DeliveryBucket, Latency, UnitOrder
 from pairhub.domain.pairings import PairingRecord
+from pairhub.domain.people import Invitation, Membership, Person
 from pairhub.domain.subscriptions import Attempt, Batch, Subscription
 from pairhub.domain.units import Activity, Standing, Unit
 from pairhub.domain.unknown_units import UnknownUnit
@@ -57,6 +60,14 @@ class ApiKeyRepository(Protocol):
         """Write back a changed key."""
         ...
 
+    def list(self, organization_id: str, after: str | None, limit: int) -> list[ApiKey]:
+        """The organization's unrevoked keys by id after `after`."""
+        ...
+
+    def touch(self, used: Mapping[str, int]) -> None:
+        """Record when keys were last used (an older time never overwrites a newer)."""
+        ...
+
 
 class SessionRepository(Protocol):
     """Signed-in UI sessions, by the hash of their token."""
@@ -77,8 +88,108 @@ class SessionRepository(Protocol):
         """End every session signed in with this API key."""
         ...
 
+    def delete_of_person(self, person_id: str, keep: str | None = None) -> None:
+        """End a person's sessions, but `keep` (a token hash: the session that made the change)."""
+        ...
+
     def delete_expired(self, now: int) -> None:
         """Forget sessions that expired."""
+        ...
+
+
+class PersonRepository(Protocol):
+    """People, unique by lower-cased email."""
+
+    def add(self, person: Person) -> None:
+        """Insert a new person."""
+        ...
+
+    def get(self, person_id: str) -> Person | None:
+        """One person, or None."""
+        ...
+
+    def find_by_email(self, email_key: str) -> Person | None:
+        """The person with this (lower-cased) email, or None."""
+        ...
+
+    def save(self, person: Person) -> None:
+        """Write back a changed person."""
+        ...
+
+    def has_platform_admin(self) -> bool:
+        """True once any platform admin exists."""
+        ...
+
+    def named(self, person_ids: list[str]) -> dict[str, Person]:
+        """The people with these ids."""
+        ...
+
+
+class AuditRepository(Protocol):
+    """The audit log: appended in the transaction of each change."""
+
+    def record(self, entries: Sequence[AuditEntry]) -> None:
+        """Append entries."""
+        ...
+
+    def list(self, query: AuditQuery, limit: int) -> list[AuditEntry]:
+        """Entries matching the query, newest first."""
+        ...
+
+    def latest_of(self, organization_id: str, target_ids: Collection[str]) -> dict[str, AuditEntry]:
+        """The newest entry of each of these targets."""
+        ...
+
+
+class InvitationRepository(Protocol):
+    """One-time links: invitations and password resets."""
+
+    def add(self, invitation: Invitation) -> None:
+        """Insert a new link."""
+        ...
+
+    def get(self, invitation_id: str) -> Invitation | None:
+        """One link by id, or None."""
+        ...
+
+    def find(self, token_hash: str) -> Invitation | None:
+        """The link with this token hash, or None."""
+        ...
+
+    def mark_used(self, invitation_id: str, used_at: int) -> None:
+        """Spend a link (accepted or withdrawn)."""
+        ...
+
+    def open_of(self, organization_id: str, now: int, after: str | None, limit: int) -> list[Invitation]:
+        """The organization's invitations that can still be accepted, by id after `after`."""
+        ...
+
+
+class MembershipRepository(Protocol):
+    """People's roles in organizations."""
+
+    def add(self, membership: Membership) -> None:
+        """Insert a new membership."""
+        ...
+
+    def get(self, person_id: str, organization_id: str) -> Membership | None:
+        """A person's membership in an organization, or None."""
+        ...
+
+    def save(self, membership: Membership) -> None:
+        """Write back a changed role."""
+        ...
+
+    def delete(self, person_id: str, organization_id: str) -> None:
+        """Remove a person from an organization."""
+        ...
+
+    def of_person(self, person_id: str) -> list[Membership]:
+        """Every organization a person belongs to."""
+        ...
+
+    def of_organization(self, organization_id: str, after: str | None, limit: int) -> list[Membership]:
+        """The organization's members by person id after `after`."""
         ...
 
 
@@ -281,8 +392,15 @@ class SubscriptionRepository(Protocol):
         """Remove a subscription with its batches and attempt log."""
         ...
 
-    def claim(self, worker: str, now: int, lease_ms: int, limit: int, busy: Collection[str]) -> list[str]:
-        """Lease up to `limit` subscriptions with due work and no live lease, never one in `busy`."""
+    def candidates(
+        self, now: int, busy: Collection[str], per_organization: int, limit: int
+    ) -> list[Candidate]:
+        """Subscriptions with due work and no live lease, not leased: each organization's first, then
+        each one's second, … (at most `per_organization` each), least recently leased first."""
+        ...
+
+    def lease(self, subscription_ids: Collection[str], worker: str, now: int, until: int) -> list[str]:
+        """Lease those of these subscriptions that are still free; return their ids."""
         ...
 
     def leased(
@@ -296,6 +414,10 @@ class SubscriptionRepository(Protocol):
 
     def release(self, subscription_ids: Collection[str], worker: str) -> None:
         """Give leases back."""
+        ...
+
+    def count(self, organization_id: str) -> int:
+        """How many subscriptions an organization has."""
         ...
 
     def count_on_hold(self) -> int:

@@ -8,15 +8,21 @@ from dataclasses import dataclass
 from typing import NamedTuple, Protocol
 
 from pairhub.domain.events import PairingEvent
+from pairhub.domain.pairings import PairingRecord
+from pairhub.domain.transitions import Transition
 from pairhub.ports.repositories import (
     ApiKeyRepository,
     AssetRepository,
     AttemptRepository,
+    AuditRepository,
     BatchRepository,
     DiagnosisRepository,
     FeedRepository,
+    InvitationRepository,
+    MembershipRepository,
     OrganizationRepository,
     PairingRepository,
+    PersonRepository,
     SessionRepository,
     SubscriptionRepository,
     UnitRepository,
@@ -122,6 +128,26 @@ class UnitOfWork(Protocol):
         ...
 
     @property
+    def people(self) -> PersonRepository:
+        """People."""
+        ...
+
+    @property
+    def memberships(self) -> MembershipRepository:
+        """People's roles in organizations."""
+        ...
+
+    @property
+    def audit(self) -> AuditRepository:
+        """The audit log."""
+        ...
+
+    @property
+    def invitations(self) -> InvitationRepository:
+        """One-time links: invitations and password resets."""
+        ...
+
+    @property
     def units(self) -> UnitRepository:
         """Units."""
         ...
@@ -168,6 +194,11 @@ class UnitOfWork(Protocol):
 
     def savepoint(self) -> AbstractContextManager[None]:
         """A nested scope: what it wrote is undone when it raises (the error propagates)."""
+        ...
+
+    def apply(self, transitions: Sequence[Transition]) -> list[PairingRecord]:
+        """Persist unit transitions in bulk: each unit's last record, the history entries they open and
+        close, their events (in this order) and diagnoses. Returns the history entries it closed."""
         ...
 
 

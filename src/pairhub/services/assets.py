@@ -9,10 +9,11 @@ from dataclasses import dataclass, replace
 from pairhub.domain import assets as asset_rules
 from pairhub.domain import vin as vins
 from pairhub.domain.assets import Asset, normalize_asset_vin
+from pairhub.domain.audit import AuditAction
 from pairhub.domain.errors import Invalid, NotFound
 from pairhub.domain.overview import AssetOrder
 from pairhub.ports import Clock, Storage, UnitOfWork
-from pairhub.services import organizations
+from pairhub.services import audit, organizations
 from pairhub.services.pagination import Page, paginate
 
 RematchHook = Callable[[UnitOfWork, str, int], None]
@@ -97,6 +98,14 @@ class Assets:
                 raise asset_rules.duplicate_vin(normalized or "")
             if normalized:
                 self._vin_changed(uow, organization_id, now)
+            audit.note(
+                uow,
+                now,
+                organization_id,
+                AuditAction.ASSET_CREATED,
+                ("asset", asset.id),
+                after={"vin": asset.vin, "name": asset.name},
+            )
             return _with_units(uow, [asset])[0]
 
     def create_many(
@@ -143,6 +152,14 @@ class Assets:
                 outcomes[index] = BulkOutcome(index, "created", asset_id=asset.id)
             if new:
                 uow.assets.add_many(new)
+                audit.note(
+                    uow,
+                    now,
+                    organization_id,
+                    AuditAction.ASSET_IMPORTED,
+                    ("organization", organization_id),
+                    after={"created": len(new)},
+                )
             if any(asset.vin is not None for asset in new):
                 self._vin_changed(uow, organization_id, now)
         return [outcomes[index] for index in sorted(outcomes)]
@@ -201,6 +218,15 @@ class Assets:
                 raise asset_rules.duplicate_vin(normalized or "")
             if vin_changed and normalized:
                 self._vin_changed(uow, organization_id, now)
+            audit.note(
+                uow,
+                now,
+                organization_id,
+                AuditAction.ASSET_UPDATED,
+                ("asset", asset_id),
+                {"vin": current.vin, "name": current.name},
+                {"vin": changed.vin, "name": changed.name},
+            )
             return _with_units(uow, [changed])[0]
 
     def delete(self, organization_id: str, asset_id: str) -> None:
@@ -209,3 +235,11 @@ class Assets:
             asset = require(uow, organization_id, asset_id)
             asset_rules.check_deletable(asset, uow.units.ids_by_asset([asset.id]).get(asset.id, ()))
             uow.assets.delete(asset_id)
+            audit.note(
+                uow,
+                self._clock.now_ms(),
+                organization_id,
+                AuditAction.ASSET_DELETED,
+                ("asset", asset_id),
+                {"vin": asset.vin, "name": asset.name},
+            )

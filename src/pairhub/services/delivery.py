@@ -16,12 +16,13 @@ import orjson
 from prometheus_client import Histogram
 
 from pairhub import __version__
-from pairhub.adapters.http.signing import signature_headers
 from pairhub.contract.render import render_envelope
 from pairhub.domain import delivery
 from pairhub.domain.events import EventType, manual_pair, manual_unpair
 from pairhub.domain.subscriptions import OAuth2ClientCredentials, Subscription
 from pairhub.ports import Clock, Sender, SendResult
+from pairhub.ports.webhooks import Signer
+from pairhub.services.delivery_log import DeliveryLog
 from pairhub.services.receiver_tokens import ReceiverTokens
 from pairhub.services.subscriptions import Subscriptions
 
@@ -50,6 +51,7 @@ class Job:
     """One attempt to make: a frozen batch and everything needed to sign and send it."""
 
     subscription_id: str
+    organization_id: str
     url: str
     headers: dict[str, str]
     secrets: tuple[str, ...]
@@ -69,6 +71,7 @@ def job_of(
     """The job that sends `body` to this subscription, signed with the secrets valid at `now`."""
     return Job(
         subscription_id=subscription.id,
+        organization_id=subscription.organization_id,
         url=subscription.url,
         headers=dict(subscription.custom_headers),
         secrets=delivery.signing_secrets(
@@ -100,12 +103,16 @@ class Delivery:
     def __init__(
         self,
         subscriptions: Subscriptions,
+        log: DeliveryLog,
         clock: Clock,
         wall_clock: Clock,
         config: DeliveryConfig,
         sender_factory: Callable[[], Sender],
+        signer: Signer,
     ) -> None:
         self._subscriptions = subscriptions
+        self._log = log
+        self._signer = signer
         self._clock = clock
         # Signing timestamps are checked by receivers against their own clock, so they are always
         # real time, even when scheduling runs on a compressed or manual clock.
@@ -131,7 +138,7 @@ class Delivery:
             **job.headers,
             "Content-Type": "application/json",
             "User-Agent": self.config.user_agent,
-            **signature_headers(job.secrets, job.batch_id, timestamp, job.body, job.signature_header),
+            **self._signer.headers(job.secrets, job.batch_id, timestamp, job.body, job.signature_header),
         }
         if job.auth is None:
             result = await sender.send(job.url, job.body, headers)
@@ -152,7 +159,7 @@ class Delivery:
         async with self.sender() as sender:
             result = await self.send(sender, job)
         if delivery.is_success(result.status):
-            await asyncio.to_thread(self._subscriptions.receiver_answers, organization_id, subscription_id)
+            await asyncio.to_thread(self._log.receiver_answers, organization_id, subscription_id)
         return TestDelivery(job.batch_id, result)
 
     def _test_job(self, organization_id: str, subscription_id: str) -> Job:

@@ -10,11 +10,12 @@ from typing import Any
 
 from pairhub.contract.render import render_event
 from pairhub.domain import feeds as rules
+from pairhub.domain.access import Action, Decision, Principal, decide
+from pairhub.domain.audit import AuditAction
 from pairhub.domain.errors import NotFound, TooSoon
 from pairhub.domain.feeds import Feed, FeedState
 from pairhub.ports import Clock, EventQuery, Storage, UnitOfWork
-from pairhub.services import organizations
-from pairhub.services.auth import Principal
+from pairhub.services import audit, organizations
 from pairhub.services.feed import event_cursor
 from pairhub.services.pagination import Cursors, Page, paginate
 from pairhub.services.subscriptions import check_events
@@ -39,6 +40,10 @@ class Poll:
 
 def _missing(feed_id: str) -> NotFound:
     return NotFound("feed_not_found", f"Feed {feed_id} does not exist.")
+
+
+def _facts(feed: Feed) -> dict[str, object]:
+    return {"eventVersion": feed.event_version, "eventNames": list(feed.event_names)}
 
 
 class Feeds:
@@ -80,6 +85,9 @@ class Feeds:
         with self._storage.write() as uow:
             organizations.require_datahub(uow, organization_id)
             uow.feeds.add(feed)
+            audit.note(
+                uow, now, organization_id, AuditAction.FEED_CREATED, ("feed", feed.id), after=_facts(feed)
+            )
             return self._view(uow, feed)
 
     def list(self, organization_id: str, after: str | None, limit: int) -> Page[FeedView]:
@@ -99,6 +107,7 @@ class Feeds:
         with self._storage.write() as uow:
             feed = rules.pause(self._load(uow, organization_id, feed_id, lock=True), self._clock.now_ms())
             uow.feeds.save(feed)
+            audit.note(uow, feed.updated_at, organization_id, AuditAction.FEED_PAUSED, ("feed", feed_id))
             return self._view(uow, feed)
 
     def resume(self, organization_id: str, feed_id: str) -> FeedView:
@@ -106,13 +115,16 @@ class Feeds:
         with self._storage.write() as uow:
             feed = rules.resume(self._load(uow, organization_id, feed_id, lock=True), self._clock.now_ms())
             uow.feeds.save(feed)
+            audit.note(uow, feed.updated_at, organization_id, AuditAction.FEED_RESUMED, ("feed", feed_id))
             return self._view(uow, feed)
 
     def delete(self, organization_id: str, feed_id: str) -> None:
         """Delete a feed; polling it answers 404 from now on."""
         with self._storage.write() as uow:
-            self._load(uow, organization_id, feed_id, lock=True)
+            gone = self._load(uow, organization_id, feed_id, lock=True)
             uow.feeds.delete(feed_id)
+            now = self._clock.now_ms()
+            audit.note(uow, now, organization_id, AuditAction.FEED_DELETED, ("feed", feed_id), _facts(gone))
 
     def poll(self, caller: Principal, feed_id: str, limit: int) -> Poll:
         """The next events after the feed's position, and the position moved past them, in one commit."""
@@ -121,7 +133,11 @@ class Feeds:
             # the first one wrote, and no event is handed out twice or skipped.
             feed = uow.feeds.get(feed_id, lock=True)
             # Paused answers like deleted, as the Datahub's feed does; another organization's like neither.
-            if feed is None or feed.state is FeedState.PAUSED or not caller.may_access(feed.organization_id):
+            if (
+                feed is None
+                or feed.state is FeedState.PAUSED
+                or decide(caller, Action.FEED_POLL, feed.organization_id) is not Decision.ALLOW
+            ):
                 raise _missing(feed_id)
             organizations.require_datahub(uow, feed.organization_id)
             now = self._clock.now_ms()

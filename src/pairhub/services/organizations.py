@@ -6,9 +6,11 @@ import uuid
 from collections.abc import Callable
 from dataclasses import replace
 
-from pairhub.domain.errors import Forbidden, NotFound
-from pairhub.domain.organizations import ApiKey, Organization
+from pairhub.domain.audit import AuditAction
+from pairhub.domain.errors import Forbidden, Invalid, NotFound
+from pairhub.domain.organizations import ApiKey, KeyScope, Organization
 from pairhub.ports import Clock, Storage, UnitOfWork
+from pairhub.services import audit
 from pairhub.services.auth import hash_key, new_api_key
 from pairhub.services.pagination import Page, paginate
 
@@ -33,6 +35,14 @@ def require_datahub(uow: UnitOfWork, organization_id: str) -> Organization:
             "Webhook subscriptions and feeds need an active Datahub subscription for this organization.",
         )
     return organization
+
+
+def _settings(organization: Organization) -> dict[str, object]:
+    return {
+        "name": organization.name,
+        "autoPairingEnabled": organization.auto_pairing_enabled,
+        "datahubSubscriptionActive": organization.datahub_subscription_active,
+    }
 
 
 class Organizations:
@@ -92,6 +102,15 @@ class Organizations:
             )
             if changed != current:
                 uow.organizations.save(changed)
+                audit.note(
+                    uow,
+                    self._clock.now_ms(),
+                    organization_id,
+                    AuditAction.ORGANIZATION_UPDATED,
+                    ("organization", organization_id),
+                    _settings(current),
+                    _settings(changed),
+                )
             if self._on_auto_pairing_switch and changed.auto_pairing_enabled != current.auto_pairing_enabled:
                 # Units follow the switch in the same transaction: reminders stop with it.
                 self._on_auto_pairing_switch(
@@ -99,14 +118,50 @@ class Organizations:
                 )
             return changed
 
-    def create_api_key(self, organization_id: str) -> tuple[ApiKey, str]:
+    def create_api_key(
+        self,
+        organization_id: str,
+        *,
+        name: str = "",
+        scope: KeyScope = KeyScope.FULL,
+        expires_at: int | None = None,
+        created_by: str | None = None,
+    ) -> tuple[ApiKey, str]:
         """A new key for the organization; the clear key is returned once and stored hashed."""
         clear = new_api_key()
-        key = ApiKey(str(uuid.uuid4()), organization_id, hash_key(clear), clear[:12], self._clock.now_ms())
+        now = self._clock.now_ms()
+        if expires_at is not None and expires_at <= now:
+            raise Invalid("expiry_in_the_past", "A key's expiry must lie in the future.")
+        key = ApiKey(
+            str(uuid.uuid4()),
+            organization_id,
+            hash_key(clear),
+            clear[:12],
+            now,
+            name=name,
+            scope=scope,
+            created_by=created_by,
+            expires_at=expires_at,
+        )
         with self._storage.write() as uow:
             require(uow, organization_id)
             uow.api_keys.add(key)
+            audit.note(
+                uow,
+                now,
+                organization_id,
+                AuditAction.API_KEY_CREATED,
+                ("apiKey", key.id),
+                after={"name": name, "scope": scope.value, "prefix": key.prefix},
+            )
         return key, clear
+
+    def api_keys(self, organization_id: str, after: str | None, limit: int) -> Page[ApiKey]:
+        """The organization's keys that are not revoked (expired ones too, marked by their expiry)."""
+        with self._storage.read() as uow:
+            require(uow, organization_id)
+            found = uow.api_keys.list(organization_id, after, limit + 1)
+        return paginate(found, limit, lambda key: key.id)
 
     def revoke_api_key(self, organization_id: str, key_id: str) -> None:
         """Revoke a key; it stops working at once, and the UI sessions signed in with it end."""
@@ -116,4 +171,12 @@ class Organizations:
             if key is None or key.organization_id != organization_id or not key.active:
                 raise NotFound("api_key_not_found", f"API key {key_id} does not exist.")
             uow.api_keys.save(replace(key, revoked_at=self._clock.now_ms()))
+            audit.note(
+                uow,
+                self._clock.now_ms(),
+                organization_id,
+                AuditAction.API_KEY_REVOKED,
+                ("apiKey", key_id),
+                {"name": key.name, "scope": key.scope.value},
+            )
             uow.sessions.delete_of_key(key_id)

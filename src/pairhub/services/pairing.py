@@ -5,11 +5,12 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from pairhub.domain import units as unit_rules
-from pairhub.domain.events import Reason
-from pairhub.domain.pairings import MANUAL_UNPAIR, PairingRecord
+from pairhub.domain.audit import AuditAction
+from pairhub.domain.pairings import PairingRecord
+from pairhub.domain.transitions import Transition
 from pairhub.domain.units import Unit
 from pairhub.ports import Clock, Storage
-from pairhub.services import assets, organizations, units
+from pairhub.services import assets, audit, organizations, units
 from pairhub.services.pagination import CursorKind, Cursors, Page, paginate
 
 
@@ -37,9 +38,16 @@ class Pairing:
             step = unit_rules.on_manual_pair(unit, asset.id, asset.vin, self._clock.now_ms())
             if step is None:
                 return PairResult(unit, False)
-            uow.units.save(step.unit)
-            uow.pairings.open([step.unit], paired_by=Reason.MANUAL_PAIR.value, paired_via=via)
-            uow.events.record(step.events)
+            uow.apply([Transition(unit, step.unit, step.events, via=via)])
+            audit.note(
+                uow,
+                self._clock.now_ms(),
+                organization_id,
+                AuditAction.PAIRING_CREATED,
+                ("unit", unit_id),
+                {"assetId": unit.asset_id},
+                {"assetId": asset.id},
+            )
             return PairResult(step.unit, True)
 
     def unpair(self, organization_id: str, unit_id: str, via: str = "api") -> PairingRecord:
@@ -51,9 +59,16 @@ class Pairing:
                 asset_vin = assets.require(uow, organization_id, unit.asset_id).vin
             now = self._clock.now_ms()
             step = unit_rules.on_unpair(unit, asset_vin, now)
-            uow.units.save(step.unit)
-            entry = uow.pairings.close(unit_id, now, unpaired_by=MANUAL_UNPAIR, unpaired_via=via)
-            uow.events.record(step.events)
+            [entry] = uow.apply([Transition(unit, step.unit, step.events, via=via)])
+            audit.note(
+                uow,
+                now,
+                organization_id,
+                AuditAction.PAIRING_DELETED,
+                ("unit", unit_id),
+                {"assetId": unit.asset_id},
+                {"assetId": None},
+            )
             return entry
 
     def snapshot(self, organization_id: str, after: str | None, limit: int) -> Page[Unit]:

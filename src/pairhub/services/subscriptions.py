@@ -1,4 +1,7 @@
-"""Webhook subscriptions of the Datahub portal: create, change, pause, resume, rotate, the delivery log."""
+"""Webhook subscriptions of the Datahub portal: create, change, pause, resume, rotate, delete.
+
+The delivery log and redelivery are `services/delivery_log.py`.
+"""
 
 from __future__ import annotations
 
@@ -6,26 +9,25 @@ import uuid
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, replace
 
-from pairhub.adapters.http.signing import jwk, new_secret, public_key
-from pairhub.adapters.http.ssrf import TargetGuard, TargetRefused
 from pairhub.contract.render import EVENTS_BY_VERSION, offers
 from pairhub.domain import delivery
 from pairhub.domain import subscriptions as rules
+from pairhub.domain.audit import AuditAction
 from pairhub.domain.delivery import BatchStatus, SignatureAlgorithm, SubscriptionState
-from pairhub.domain.errors import Invalid, NotFound
+from pairhub.domain.errors import Conflict, Invalid, NotFound
 from pairhub.domain.subscriptions import (
-    Attempt,
-    Batch,
+    DEFAULTS,
     OAuth2ClientCredentials,
     Subscription,
     SubscriptionChanges,
+    SubscriptionSettings,
 )
 from pairhub.ports import Clock, EventQuery, Storage, UnitOfWork
-from pairhub.services import organizations
-from pairhub.services.pagination import CursorKind, Cursors, Page, paginate
+from pairhub.ports.webhooks import SigningKeys, TargetRefused, UrlGuard
+from pairhub.services import audit, organizations
+from pairhub.services.pagination import Page, paginate
 
 EVENT_GROUP = "asset"
-ATTEMPTS_SHOWN_PER_BATCH = 10
 PENDING_READ = 50
 
 
@@ -39,16 +41,6 @@ class SubscriptionView:
     public_key: str | None = None
     previous_public_key: str | None = None
     """The public key that still signs beside the current one after a rotation, while it does."""
-
-
-@dataclass(frozen=True)
-class BatchView:
-    """A batch of the delivery log, its latest attempts and the feed cursors of its first and last event."""
-
-    record: Batch
-    attempts: Sequence[Attempt]
-    first_cursor: str
-    last_cursor: str
 
 
 def view_of(uow: UnitOfWork, sub: Subscription) -> SubscriptionView:
@@ -69,6 +61,15 @@ def view_of(uow: UnitOfWork, sub: Subscription) -> SubscriptionView:
 
 def _missing(subscription_id: str) -> NotFound:
     return NotFound("subscription_not_found", f"Subscription {subscription_id} does not exist.")
+
+
+def load(uow: UnitOfWork, organization_id: str, subscription_id: str, lock: bool = False) -> Subscription:
+    """A subscription of an organization that may receive webhooks; NotFound for any other."""
+    organizations.require_datahub(uow, organization_id)
+    found = uow.subscriptions.get(subscription_id, lock=lock)
+    if found is None or found.organization_id != organization_id:
+        raise _missing(subscription_id)
+    return found
 
 
 def check_events(version: int, names: Sequence[str]) -> None:
@@ -139,17 +140,19 @@ def _shown_secret(sub: Subscription) -> str | None:
 class Subscriptions:
     """Use cases of the webhook subscriptions of an organization."""
 
-    def __init__(self, storage: Storage, clock: Clock, guard: TargetGuard, cursors: Cursors) -> None:
+    def __init__(
+        self,
+        storage: Storage,
+        clock: Clock,
+        guard: UrlGuard,
+        keys: SigningKeys,
+        settings: SubscriptionSettings = DEFAULTS,
+    ) -> None:
         self._storage = storage
         self._clock = clock
         self._guard = guard
-        self._cursors = cursors
-
-    def _batch_view(self, organization_id: str, batch: Batch, attempts: Sequence[Attempt]) -> BatchView:
-        def cursor(seq: int) -> str:
-            return self._cursors.encode(CursorKind.EVENTS, organization_id, seq)
-
-        return BatchView(batch, attempts, cursor(batch.first_seq), cursor(batch.last_seq))
+        self._keys = keys
+        self.settings = settings
 
     def _check_url(self, url: str) -> None:
         try:
@@ -167,18 +170,18 @@ class Subscriptions:
         except TargetRefused as refused:
             raise Invalid("token_url_refused", f"The token URL is refused: {refused.reason}.") from None
 
+    def _check_room(self, uow: UnitOfWork, organization_id: str) -> None:
+        most = self.settings.per_organization
+        if uow.subscriptions.count(organization_id) >= most:
+            raise Conflict(
+                "subscription_limit_reached",
+                f"An organization may have {most} subscriptions; delete one to create another.",
+                limit=most,
+            )
+
     @staticmethod
     def _organization(uow: UnitOfWork, organization_id: str) -> None:
         organizations.require_datahub(uow, organization_id)
-
-    def _load(
-        self, uow: UnitOfWork, organization_id: str, subscription_id: str, lock: bool = False
-    ) -> Subscription:
-        self._organization(uow, organization_id)
-        found = uow.subscriptions.get(subscription_id, lock=lock)
-        if found is None or found.organization_id != organization_id:
-            raise _missing(subscription_id)
-        return found
 
     def _signing_keys(self, sub: Subscription) -> tuple[str, ...]:
         return delivery.signing_secrets(
@@ -189,7 +192,7 @@ class Subscriptions:
         view = view_of(uow, sub)
         if sub.signature_algorithm is not SignatureAlgorithm.ED25519:
             return view
-        public = [public_key(key) for key in self._signing_keys(sub)]
+        public = [self._keys.public_key(key) for key in self._signing_keys(sub)]
         return replace(view, public_key=public[0], previous_public_key=public[1] if len(public) > 1 else None)
 
     def jwks(self, subscription_id: str) -> list[dict[str, str]]:
@@ -199,7 +202,7 @@ class Subscriptions:
         if sub is None or sub.signature_algorithm is not SignatureAlgorithm.ED25519:
             # The same answer for both, so that this unauthenticated URL cannot probe for ids.
             raise NotFound("jwks_not_found", f"No subscription {subscription_id} signs with ed25519.")
-        return [jwk(key) for key in self._signing_keys(sub)]
+        return [self._keys.jwk(key) for key in self._signing_keys(sub)]
 
     def create(
         self,
@@ -230,10 +233,11 @@ class Subscriptions:
             self._organization(uow, organization_id)
         self._check_url(url)
         self._check_token_url(auth)
-        secret = new_secret(signature_algorithm)
+        secret = self._keys.new_secret(signature_algorithm)
         now = self._clock.now_ms()
         with self._storage.write() as uow:
             self._organization(uow, organization_id)
+            self._check_room(uow, organization_id)
             sub = Subscription(
                 id=str(uuid.uuid4()),
                 organization_id=organization_id,
@@ -256,6 +260,7 @@ class Subscriptions:
                 cursor_seq=uow.events.heads([organization_id]).get(organization_id, 0),
             )
             uow.subscriptions.add(sub)
+            audit.note_subscription(uow, sub.created_at, AuditAction.SUBSCRIPTION_CREATED, None, sub)
             return self._view(uow, sub), _shown_secret(sub)
 
     def list(self, organization_id: str, after: str | None, limit: int) -> Page[SubscriptionView]:
@@ -269,7 +274,7 @@ class Subscriptions:
     def get(self, organization_id: str, subscription_id: str) -> SubscriptionView:
         """One subscription."""
         with self._storage.read() as uow:
-            return self._view(uow, self._load(uow, organization_id, subscription_id))
+            return self._view(uow, load(uow, organization_id, subscription_id))
 
     def update(
         self, organization_id: str, subscription_id: str, changes: SubscriptionChanges
@@ -280,7 +285,7 @@ class Subscriptions:
         if changes.set_auth:
             self._check_token_url(changes.auth)
         with self._storage.write() as uow:
-            sub = self._load(uow, organization_id, subscription_id, lock=True)
+            sub = before = load(uow, organization_id, subscription_id, lock=True)
             version = changes.event_version if changes.event_version is not None else sub.event_version
             names = changes.event_names if changes.event_names is not None else sub.event_names
             check_events(version, names)
@@ -300,6 +305,7 @@ class Subscriptions:
             elif changes.state is SubscriptionState.ACTIVE:
                 sub = self._activate(uow, sub, now)
             uow.subscriptions.save(sub)
+            audit.note_subscription(uow, now, audit.change_to(changes.state), before, sub)
             return self._view(uow, sub)
 
     def pause(self, organization_id: str, subscription_id: str) -> SubscriptionView:
@@ -311,8 +317,9 @@ class Subscriptions:
     def delete(self, organization_id: str, subscription_id: str) -> None:
         """Delete a subscription and its delivery log; nothing more is sent to it."""
         with self._storage.write() as uow:
-            self._load(uow, organization_id, subscription_id, lock=True)
+            gone = load(uow, organization_id, subscription_id, lock=True)
             uow.subscriptions.delete(subscription_id)
+            audit.note_subscription(uow, self._clock.now_ms(), AuditAction.SUBSCRIPTION_DELETED, gone, None)
 
     def rotate_secret(
         self, organization_id: str, subscription_id: str
@@ -322,79 +329,23 @@ class Subscriptions:
         Returns the new HMAC secret, shown this once (None for ed25519: the view has the public key).
         """
         with self._storage.write() as uow:
-            sub = self._load(uow, organization_id, subscription_id, lock=True)
-            sub = rules.rotate(sub, new_secret(sub.signature_algorithm), self._clock.now_ms())
+            sub = load(uow, organization_id, subscription_id, lock=True)
+            sub = rules.rotate(sub, self._keys.new_secret(sub.signature_algorithm), self._clock.now_ms())
             uow.subscriptions.save(sub)
+            audit.note_subscription(uow, sub.updated_at, AuditAction.SUBSCRIPTION_SECRET_ROTATED, None, sub)
             return self._view(uow, sub), _shown_secret(sub)
 
     def resume(self, organization_id: str, subscription_id: str) -> SubscriptionView:
         """Back to active at once: a held batch is sent now with a fresh retry schedule."""
         with self._storage.write() as uow:
-            sub = self._load(uow, organization_id, subscription_id, lock=True)
-            sub = self._activate(uow, sub, self._clock.now_ms())
+            sub = load(uow, organization_id, subscription_id, lock=True)
+            before, sub = sub, self._activate(uow, sub, self._clock.now_ms())
             uow.subscriptions.save(sub)
+            audit.note_subscription(uow, self._clock.now_ms(), AuditAction.SUBSCRIPTION_RESUMED, before, sub)
             return self._view(uow, sub)
-
-    def receiver_answers(self, organization_id: str, subscription_id: str) -> None:
-        """After a delivered test send: a batch waiting for its retry or probe is due at once."""
-        with self._storage.write() as uow:
-            sub = self._load(uow, organization_id, subscription_id, lock=True)
-            pending = uow.batches.pending_of([sub.id])[sub.id]
-            sub, due_now = rules.receiver_answers(sub, pending, self._clock.now_ms())
-            uow.batches.save_many(due_now)
-            uow.subscriptions.save(sub)
 
     @staticmethod
     def _activate(uow: UnitOfWork, sub: Subscription, now: int) -> Subscription:
         sub, batches = rules.resume(sub, uow.batches.pending_of([sub.id])[sub.id], now)
         uow.batches.save_many(batches)
         return sub
-
-    def batches(
-        self,
-        organization_id: str,
-        subscription_id: str,
-        status: str | None,
-        after: str | None,
-        limit: int,
-    ) -> Page[BatchView]:
-        """The delivery log, newest batch first from the cursor on, each with its latest attempts."""
-        wanted = BatchStatus(status) if status else None
-        before = self._cursors.decode(CursorKind.BATCHES, organization_id, after)
-        with self._storage.read() as uow:
-            self._load(uow, organization_id, subscription_id)
-            found = uow.batches.list(subscription_id, wanted, before, limit + 1)
-            attempts = uow.attempts.latest([b.id for b in found[:limit]], ATTEMPTS_SHOWN_PER_BATCH)
-        views = [self._batch_view(organization_id, b, attempts.get(b.id, [])) for b in found]
-        return paginate(
-            views,
-            limit,
-            lambda view: self._cursors.encode(CursorKind.BATCHES, organization_id, view.record.first_seq),
-        )
-
-    @staticmethod
-    def _batch(uow: UnitOfWork, subscription_id: str, batch_id: str) -> Batch:
-        found = uow.batches.get(batch_id)
-        if found is None or found.subscription_id != subscription_id:
-            raise NotFound("batch_not_found", f"Batch {batch_id} does not exist.")
-        return found
-
-    def batch(self, organization_id: str, subscription_id: str, batch_id: str) -> BatchView:
-        """One batch with its frozen body and its latest attempts."""
-        with self._storage.read() as uow:
-            self._load(uow, organization_id, subscription_id)
-            found = self._batch(uow, subscription_id, batch_id)
-            attempts = uow.attempts.latest([batch_id], 100)[batch_id]
-        return self._batch_view(organization_id, found, attempts)
-
-    def redeliver(self, organization_id: str, subscription_id: str, batch_id: str) -> BatchView:
-        """Queue a batch to be sent again with the same `eventBatchId` and the same bytes."""
-        with self._storage.write() as uow:
-            sub = self._load(uow, organization_id, subscription_id, lock=True)
-            sub, again = rules.redeliver(
-                sub, self._batch(uow, subscription_id, batch_id), self._clock.now_ms()
-            )
-            uow.batches.save_many([again])
-            uow.subscriptions.save(sub)
-            attempts = uow.attempts.latest([batch_id], ATTEMPTS_SHOWN_PER_BATCH)[batch_id]
-        return self._batch_view(organization_id, again, attempts)

@@ -3,13 +3,14 @@
 from __future__ import annotations
 
 from pairhub.domain import units as unit_rules
+from pairhub.domain.audit import AuditAction
 from pairhub.domain.diagnosis import Diagnosis
 from pairhub.domain.errors import Conflict, Invalid, NotFound
 from pairhub.domain.model import is_valid_unit_id
 from pairhub.domain.overview import UnitCounts, UnitOrder, unit_counts
 from pairhub.domain.units import Unit
 from pairhub.ports import Clock, Storage, UnitOfWork
-from pairhub.services import organizations
+from pairhub.services import audit, organizations
 from pairhub.services.pagination import CursorKind, Cursors, Page, paginate
 
 
@@ -46,6 +47,7 @@ class Units:
             if not uow.units.add(unit):
                 raise Conflict("unit_exists", f"Unit {unit_id} is already provisioned.")
             uow.unknown_units.forget(unit_id)  # no longer unknown, in the same transaction
+            audit.note(uow, unit.created_at, organization_id, AuditAction.UNIT_CREATED, ("unit", unit_id))
             return unit
 
     def get(self, organization_id: str, unit_id: str) -> Unit:
@@ -94,3 +96,6 @@ class Units:
             unit_rules.check_deletable(require(uow, organization_id, unit_id, lock=True))
             uow.units.delete(unit_id)
             uow.diagnoses.delete_of_unit(unit_id)
+            audit.note(
+                uow, self._clock.now_ms(), organization_id, AuditAction.UNIT_DELETED, ("unit", unit_id)
+            )

@@ -9,11 +9,13 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+from collections import Counter
 from collections.abc import Awaitable, Callable, Sequence
 
 import structlog
 
-from pairhub.domain import delivery
+from pairhub.domain import delivery, fair_shares
+from pairhub.domain.fair_shares import Candidate
 from pairhub.ports import SendResult
 from pairhub.services.delivery import Job
 from pairhub.worker.step import Finished, StepRequest
@@ -39,6 +41,8 @@ class Coordinator:
         self._send = send
         self._concurrency = concurrency
         self._in_flight: dict[str, asyncio.Task[None]] = {}
+        self._organizations: Counter[str] = Counter()
+        """Attempts in flight per organization: the slots each one holds."""
         self._finished: list[Finished] = []
         self._served: dict[str, int] = {}
         self._ready = asyncio.Event()
@@ -102,15 +106,25 @@ class Coordinator:
         """One transaction: record what finished, start the next jobs; return how many started."""
         finished, self._finished = self._finished, []
         self._ready.clear()
-        keep: list[str] = []
+        going_on: list[Candidate] = []
         give_back: list[str] = []
         for item in finished:
             job = item.job
             done = closing or self._served.get(job.subscription_id, 0) >= BATCHES_PER_LEASE
-            (give_back if done else keep).append(job.subscription_id)
-        capacity = self._concurrency - len(self._in_flight) - len(keep) if claim else 0
+            if done:
+                give_back.append(job.subscription_id)
+            else:
+                going_on.append(Candidate(job.subscription_id, job.organization_id))
+        keep = [c.subscription_id for c in going_on]
+        if claim:
+            # A subscription goes on only within its organization's share (or a slot lent to it).
+            keep = fair_shares.admit(self._concurrency, self._organizations, going_on)
+            kept = set(keep)
+            give_back += [c.subscription_id for c in going_on if c.subscription_id not in kept]
+        holding = self._organizations.copy()
+        holding.update(c.organization_id for c in going_on if c.subscription_id in set(keep))
         busy = frozenset(self._in_flight).union(keep)
-        request = StepRequest(finished, keep, give_back, max(0, capacity), busy)
+        request = StepRequest(finished, keep, give_back, self._concurrency if claim else 0, busy, holding)
         try:
             jobs = await asyncio.to_thread(self._step, request)
         finally:
@@ -125,6 +139,7 @@ class Coordinator:
         self._served[subscription_id] = self._served.get(subscription_id, 0) + 1
         self.attempts += 1
         self._in_flight[subscription_id] = asyncio.create_task(self._attempt(job))
+        self._organizations[job.organization_id] += 1
         self._wakes_at_start[subscription_id] = self._wakes
 
     def _quiet_since(self, wakes_at_start: int | None) -> bool:
@@ -138,6 +153,9 @@ class Coordinator:
         except Exception as error:  # a sender bug must not leave the subscription stuck
             result = SendResult(status=None, excerpt="", duration_ms=0, error=repr(error))
         del self._in_flight[job.subscription_id]
+        self._organizations[job.organization_id] -= 1
+        if not self._organizations[job.organization_id]:
+            del self._organizations[job.organization_id]
         wakes_at_start = self._wakes_at_start.pop(job.subscription_id, None)
         finished = Finished(job, result)
         self._finished.append(finished)

@@ -9,14 +9,14 @@ costs that subscription alone: it gets an attempt logged with the error, the oth
 
 from __future__ import annotations
 
-from collections.abc import Callable, Collection, Iterable, Sequence
-from dataclasses import dataclass
+from collections.abc import Callable, Collection, Iterable, Mapping, Sequence
+from dataclasses import dataclass, field
 from typing import TypeVar
 
 import structlog
 from prometheus_client import Counter, Histogram
 
-from pairhub.domain import delivery
+from pairhub.domain import delivery, fair_shares
 from pairhub.domain import subscriptions as rules
 from pairhub.domain.delivery import Outcome, SubscriptionState
 from pairhub.domain.subscriptions import Attempt, Batch, Subscription
@@ -51,6 +51,7 @@ STEP_SECONDS = Histogram(
 )
 
 MAX_STATUS = 999
+CANDIDATES_PER_SLOT = 4
 MAX_RETRY_AFTER_SHOWN = 40
 
 T = TypeVar("T")
@@ -76,9 +77,11 @@ class StepRequest:
     give_back: Sequence[str]
     """Leased subscriptions (among the finished) to release after recording."""
     claim: int
-    """How many more subscriptions to lease and prepare."""
+    """The pool to lease more subscriptions into (0: lease none), shared by organization."""
     busy: frozenset[str]
     """Subscriptions with an attempt in flight here: never claimed again, whatever their lease says."""
+    in_flight: Mapping[str, int] = field(default_factory=dict)
+    """Slots each organization holds already: attempts in flight and subscriptions in `keep`."""
 
 
 @dataclass(frozen=True)
@@ -159,9 +162,7 @@ class Step:
                 [sub_id for sub_id in request.give_back if sub_id not in failed], worker
             )
             keep = [sub_id for sub_id in request.keep if sub_id not in failed]
-            claimed = uow.subscriptions.claim(
-                worker, now, self.config.lease_ms, request.claim, request.busy | failed
-            )
+            claimed = self._claim(uow, request, failed, now)
             serve = [*keep, *claimed]
             jobs, not_prepared = self._isolated(
                 uow, serve, lambda sub_id: sub_id, lambda group: self._prepare(uow, group, now), None
@@ -169,6 +170,17 @@ class Step:
             idle = set(serve).difference(job.subscription_id for job in jobs).difference(not_prepared)
             uow.subscriptions.release(idle, worker)
         return jobs
+
+    def _claim(self, uow: UnitOfWork, request: StepRequest, failed: frozenset[str], now: int) -> list[str]:
+        """Lease subscriptions with due work into the pool, each organization its share."""
+        pool = request.claim
+        if pool <= 0:
+            return []
+        # An organization never gets more than the pool; looking past a few pools' worth of
+        # candidates would only find organizations whose turn comes in a later step.
+        found = uow.subscriptions.candidates(now, request.busy | failed, pool, CANDIDATES_PER_SLOT * pool)
+        chosen = fair_shares.admit(pool, request.in_flight, found)
+        return uow.subscriptions.lease(chosen, self.worker_id, now, now + self.config.lease_ms)
 
     def _isolated(
         self,

@@ -15,7 +15,7 @@ from prometheus_client.parser import text_string_to_metric_families
 from pairhub.adapters.clock import ManualClock
 from pairhub.bootstrap import Container
 from tests.delivery_support import Receiver, Reply, drain, pair_units, subscribe
-from tests.support import Api, Org
+from tests.support import PASSWORD, Api, Org
 
 PATH = "/hook"
 
@@ -41,9 +41,10 @@ def _shown(html: str, testid: str) -> int:
 
 
 def _ui(api: Api, org: Org, path: str) -> str:
+    person = api.new_person(org, "viewer")
     sign_in_page = api.client.get("/ui/sign-in")
     csrf = sign_in_page.text.split('name="csrf_token" value="', 1)[1].split('"', 1)[0]
-    api.client.post("/ui/sign-in", data={"token": org.key, "csrf_token": csrf})
+    api.client.post("/ui/sign-in", data={"email": person.email, "password": PASSWORD, "csrf_token": csrf})
     page = api.client.get(path)
     assert page.status_code == 200, page.text[:300]
     return page.text

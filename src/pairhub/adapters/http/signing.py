@@ -25,6 +25,8 @@ SIGNING_KEY_PREFIX = "whsk_"
 SECRET_BYTES = 32
 
 __all__ = [
+    "StandardWebhookKeys",
+    "StandardWebhookSigner",
     "body_signature",
     "jwk",
     "new_secret",
@@ -100,3 +102,29 @@ def signature_headers(
     if not secrets_in_use[0].startswith(SIGNING_KEY_PREFIX):
         headers[body_header] = body_signature(secrets_in_use[0], body)
     return headers
+
+
+class StandardWebhookKeys:
+    """`SigningKeys` of Standard Webhooks: `whsec_` secrets, `whsk_` ed25519 keys, their JWKs."""
+
+    def new_secret(self, algorithm: SignatureAlgorithm) -> str:
+        """A fresh `whsec_` HMAC secret, or a fresh `whsk_` ed25519 private key."""
+        return new_secret(algorithm)
+
+    def public_key(self, signing_key: str) -> str:
+        """The `whpk_` public key of a `whsk_` private key."""
+        return public_key(signing_key)
+
+    def jwk(self, signing_key: str) -> dict[str, str]:
+        """The public half of a `whsk_` key as a JWK."""
+        return jwk(signing_key)
+
+
+class StandardWebhookSigner:
+    """`Signer` of Standard Webhooks (`webhook-signature`) and the one-value body signature header."""
+
+    def headers(
+        self, secrets: Sequence[str], message_id: str, timestamp: int, body: bytes, body_header: str
+    ) -> dict[str, str]:
+        """The signing headers of one request (see `signature_headers`)."""
+        return signature_headers(secrets, message_id, timestamp, body, body_header)

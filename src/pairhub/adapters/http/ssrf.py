@@ -9,6 +9,9 @@ from dataclasses import dataclass
 
 from yarl import URL
 
+# Raised here, caught by the use cases through the port.
+from pairhub.ports.webhooks import TargetRefused as TargetRefused
+
 IPAddress = ipaddress.IPv4Address | ipaddress.IPv6Address
 Resolver = Callable[[str, int], list[str]]
 """Resolves a host name and port to IP address strings (blocking; run it off the event loop)."""
@@ -22,14 +25,6 @@ METADATA_ADDRESSES = frozenset(
 )
 _NAT64 = ipaddress.ip_network("64:ff9b::/96")
 _IPV4_COMPATIBLE = ipaddress.ip_network("::/96")
-
-
-class TargetRefused(Exception):
-    """The webhook URL or the address it resolves to is not allowed."""
-
-    def __init__(self, reason: str) -> None:
-        super().__init__(reason)
-        self.reason = reason
 
 
 def system_resolver(host: str, port: int) -> list[str]:

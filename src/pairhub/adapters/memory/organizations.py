@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
+from dataclasses import replace
+
 from pairhub.adapters.memory.state import MemoryState
 from pairhub.domain.organizations import ApiKey, Organization, Session
 
@@ -67,6 +70,21 @@ class MemoryApiKeys:
         """Write back a changed key."""
         self._rows[key.id] = key
 
+    def list(self, organization_id: str, after: str | None, limit: int) -> list[ApiKey]:
+        """The organization's unrevoked keys by id after `after`."""
+        found = sorted(
+            (k for k in self._rows.values() if k.organization_id == organization_id and k.active),
+            key=lambda k: k.id,
+        )
+        return [k for k in found if not after or k.id > after][:limit]
+
+    def touch(self, used: Mapping[str, int]) -> None:
+        """Record when keys were last used (an older time never overwrites a newer)."""
+        for key_id, used_at in used.items():
+            key = self._rows.get(key_id)
+            if key is not None and (key.last_used_at is None or key.last_used_at < used_at):
+                self._rows[key_id] = replace(key, last_used_at=used_at)
+
 
 class MemorySessions:
     """UI sessions by token hash."""
@@ -101,6 +119,11 @@ class MemorySessions:
     def delete_of_key(self, key_id: str) -> None:
         """End every session signed in with this API key."""
         for token_hash in [h for h, s in self._rows.items() if s.key_id == key_id]:
+            del self._rows[token_hash]
+
+    def delete_of_person(self, person_id: str, keep: str | None = None) -> None:
+        """End a person's sessions, but `keep` (a token hash: the session that made the change)."""
+        for token_hash in [h for h, s in self._rows.items() if s.person_id == person_id and h != keep]:
             del self._rows[token_hash]
 
     def delete_expired(self, now: int) -> None:

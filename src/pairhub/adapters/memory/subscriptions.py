@@ -7,6 +7,7 @@ from dataclasses import dataclass, replace
 
 from pairhub.adapters.memory.state import MemoryState
 from pairhub.domain.delivery import BatchStatus, SubscriptionState
+from pairhub.domain.fair_shares import Candidate
 from pairhub.domain.organizations import Organization
 from pairhub.domain.overview import DeliveryBucket, Latency, add_attempts, nearest_rank
 from pairhub.domain.subscriptions import Attempt, Batch, Subscription
@@ -84,20 +85,38 @@ class MemorySubscriptions:
         organization = organizations.get(sub.organization_id)
         return organization is not None and organization.datahub_subscription_active
 
-    def claim(self, worker: str, now: int, lease_ms: int, limit: int, busy: Collection[str]) -> list[str]:
-        """Lease up to `limit` subscriptions with due work and no live lease, least recently leased first."""
+    def candidates(
+        self, now: int, busy: Collection[str], per_organization: int, limit: int
+    ) -> list[Candidate]:
+        """Subscriptions with due work and no live lease, in turns across organizations (not leased)."""
         if limit <= 0:
             return []
-        free = []
+        by_organization: dict[str, list[tuple[int, str]]] = {}
         for sub in self._rows.values():
-            lease = self._leases.get(sub.id, Lease(None, None))
-            live = lease.owner is not None and (lease.expires_at or 0) > now
-            if not live and sub.id not in busy and self._served(sub) and self._has_work(sub, now):
-                free.append((lease.expires_at or 0, sub.id))
-        ids = [subscription_id for _, subscription_id in sorted(free)[:limit]]
-        for subscription_id in ids:
-            self._leases[subscription_id] = Lease(worker, now + lease_ms)
-        return ids
+            if (
+                sub.id not in busy
+                and self._free(sub.id, now)
+                and self._served(sub)
+                and self._has_work(sub, now)
+            ):
+                turn = self._leases.get(sub.id, Lease(None, None)).expires_at or 0
+                by_organization.setdefault(sub.organization_id, []).append((turn, sub.id))
+        ranked = []
+        for organization_id, subs in by_organization.items():
+            for rank, (turn, sub_id) in enumerate(sorted(subs)[:per_organization]):
+                ranked.append((rank, turn, sub_id, organization_id))
+        return [Candidate(sub_id, org) for _, _, sub_id, org in sorted(ranked)[:limit]]
+
+    def _free(self, subscription_id: str, now: int) -> bool:
+        lease = self._leases.get(subscription_id)
+        return lease is None or lease.owner is None or (lease.expires_at or 0) <= now
+
+    def lease(self, subscription_ids: Collection[str], worker: str, now: int, until: int) -> list[str]:
+        """Lease those of these subscriptions that are still free; return their ids."""
+        taken = [sub_id for sub_id in subscription_ids if sub_id in self._rows and self._free(sub_id, now)]
+        for subscription_id in taken:
+            self._leases[subscription_id] = Lease(worker, until)
+        return taken
 
     def leased(
         self, subscription_ids: Collection[str], worker: str, *, served_only: bool = False
@@ -117,6 +136,10 @@ class MemorySubscriptions:
             lease = self._leases.get(subscription_id)
             if lease is not None and lease.owner == worker:
                 self._leases[subscription_id] = Lease(None, lease.expires_at)
+
+    def count(self, organization_id: str) -> int:
+        """How many subscriptions an organization has."""
+        return sum(1 for sub in self._rows.values() if sub.organization_id == organization_id)
 
     def count_on_hold(self) -> int:
         """How many subscriptions are on hold."""

@@ -2,20 +2,25 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from functools import cached_property
 
+from pairhub.adapters import transitions as transitions_module
 from pairhub.adapters.memory.assets import MemoryAssets
+from pairhub.adapters.memory.audit import MemoryAudit
 from pairhub.adapters.memory.diagnoses import MemoryDiagnoses
 from pairhub.adapters.memory.events import MemoryEvents
 from pairhub.adapters.memory.feeds import MemoryFeeds
 from pairhub.adapters.memory.organizations import MemoryApiKeys, MemoryOrganizations, MemorySessions
 from pairhub.adapters.memory.pairings import MemoryPairings
+from pairhub.adapters.memory.people import MemoryInvitations, MemoryMemberships, MemoryPeople
 from pairhub.adapters.memory.state import MemoryState
 from pairhub.adapters.memory.subscriptions import MemoryAttempts, MemoryBatches, MemorySubscriptions
 from pairhub.adapters.memory.units import MemoryUnits
 from pairhub.adapters.memory.unknown_units import MemoryUnknownUnits
+from pairhub.domain.pairings import PairingRecord
+from pairhub.domain.transitions import Transition
 
 
 class MemoryUnitOfWork:
@@ -47,6 +52,26 @@ class MemoryUnitOfWork:
     def sessions(self) -> MemorySessions:
         """Signed-in UI sessions."""
         return MemorySessions(self.state)
+
+    @cached_property
+    def people(self) -> MemoryPeople:
+        """People."""
+        return MemoryPeople(self.state)
+
+    @cached_property
+    def memberships(self) -> MemoryMemberships:
+        """People's roles in organizations."""
+        return MemoryMemberships(self.state)
+
+    @cached_property
+    def audit(self) -> MemoryAudit:
+        """The audit log."""
+        return MemoryAudit(self.state)
+
+    @cached_property
+    def invitations(self) -> MemoryInvitations:
+        """One-time links: invitations and password resets."""
+        return MemoryInvitations(self.state)
 
     @cached_property
     def units(self) -> MemoryUnits:
@@ -92,6 +117,10 @@ class MemoryUnitOfWork:
     def feeds(self) -> MemoryFeeds:
         """Datahub feeds."""
         return MemoryFeeds(self.state)
+
+    def apply(self, transitions: Sequence[Transition]) -> list[PairingRecord]:
+        """Persist unit transitions in bulk (see `adapters/transitions.py`); the history entries closed."""
+        return transitions_module.apply(transitions, self.units, self.pairings, self.events, self.diagnoses)
 
     @contextmanager
     def savepoint(self) -> Iterator[None]:

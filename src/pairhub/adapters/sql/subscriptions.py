@@ -15,6 +15,7 @@ from typing import Any
 from sqlalchemy import (
     BigInteger,
     BindParameter,
+    ColumnElement,
     Connection,
     RowMapping,
     Select,
@@ -37,6 +38,7 @@ from pairhub.adapters.sql.secret_columns import SecretColumns
 from pairhub.adapters.sql.tables import attempts, batches, events, organizations, subscriptions
 from pairhub.contract.render import envelope_json
 from pairhub.domain.delivery import BatchStatus, Outcome, SubscriptionState
+from pairhub.domain.fair_shares import Candidate
 from pairhub.domain.subscriptions import Batch, Subscription
 from pairhub.ports import EventQuery
 
@@ -118,8 +120,8 @@ _BATCHES_BY_ID = (
 )
 
 
-def _claim_statement() -> Select[tuple[str]]:
-    """Subscriptions with due work and no live lease, least recently leased first (see `claim`)."""
+def _due_and_free() -> tuple[ColumnElement[bool], ...]:
+    """Subscriptions with due work and no live lease, of organizations that may receive webhooks."""
     s = subscriptions.c
     now = bindparam("now", type_=BigInteger)
     has_new_events = exists().where(
@@ -135,27 +137,52 @@ def _claim_statement() -> Select[tuple[str]]:
         ),
         and_(s.state == ON_HOLD, s.next_attempt_at <= now),
     )
-    free = or_(s.lease_owner.is_(None), s.lease_expires_at <= now)
-    return (
-        select(s.id)
+    return due, _free(now), organizations.c.datahub_subscription_active.is_(True)
+
+
+def _free(now: BindParameter[int]) -> ColumnElement[bool]:
+    s = subscriptions.c
+    return or_(s.lease_owner.is_(None), s.lease_expires_at <= now)
+
+
+def _candidates_statement() -> Select[tuple[str, str]]:
+    """Candidates to lease, taken in turns across organizations (see `candidates`)."""
+    s = subscriptions.c
+    turn = func.coalesce(s.lease_expires_at, 0)
+    # Least recently leased first within an organization, so busy subscriptions cannot starve the others.
+    rank = func.row_number().over(partition_by=s.organization_id, order_by=(turn, s.id))
+    ranked = (
+        select(s.id, s.organization_id, turn.label("turn"), rank.label("rank"))
         .join(organizations, organizations.c.id == s.organization_id)
-        .where(due, free, organizations.c.datahub_subscription_active.is_(True))
+        .where(*_due_and_free())
         .where(s.id.not_in(bindparam("busy", expanding=True)))
-        # Least recently leased first, so busy subscriptions cannot starve the others.
-        .order_by(func.coalesce(s.lease_expires_at, 0), s.id)
+        .subquery()
+    )
+    return (
+        select(ranked.c.id, ranked.c.organization_id)
+        .where(ranked.c.rank <= bindparam("per_organization"))
+        .order_by(ranked.c.rank, ranked.c.turn, ranked.c.id)
         .limit(bindparam("limit"))
-        .with_for_update(skip_locked=True, of=subscriptions)
     )
 
 
 # Built once: a step claims and releases every time it runs, and building a statement costs more than
 # SQLAlchemy's cached execution of it.
-_CLAIM = _claim_statement()
+_CANDIDATES = _candidates_statement()
 _IDS: BindParameter[str] = bindparam("ids", expanding=True)
 _LEASE = (
     update(subscriptions)
-    .where(subscriptions.c.id.in_(_IDS))
+    .where(
+        subscriptions.c.id.in_(
+            # Read without locks, the candidates may have been leased by another worker since: only
+            # those still free are taken, and rows another worker is claiming right now are skipped.
+            select(subscriptions.c.id)
+            .where(subscriptions.c.id.in_(_IDS), _free(bindparam("now", type_=BigInteger)))
+            .with_for_update(skip_locked=True)
+        )
+    )
     .values(lease_owner=bindparam("worker"), lease_expires_at=bindparam("until"))
+    .returning(subscriptions.c.id)
 )
 _RELEASE = (
     update(subscriptions)
@@ -222,23 +249,36 @@ class SqlSubscriptions:
         connection.execute(delete(batches).where(batches.c.subscription_id == subscription_id))
         connection.execute(delete(subscriptions).where(subscriptions.c.id == subscription_id))
 
-    def claim(self, worker: str, now: int, lease_ms: int, limit: int, busy: Collection[str]) -> list[str]:
-        """Lease up to `limit` subscriptions that have due work and no live lease; return their ids.
+    def candidates(
+        self, now: int, busy: Collection[str], per_organization: int, limit: int
+    ) -> list[Candidate]:
+        """Subscriptions with due work and no live lease, in turns across organizations (not leased).
 
-        `busy` are subscriptions the caller has an attempt in flight for: never claimed again meanwhile,
-        even if their lease ran out, so that one process never sends two batches of one at once.
+        Each organization's first candidate, then each one's second, and so on (at most
+        `per_organization` each), least recently leased first: the order `fair_shares.admit` takes
+        them in. `busy` are subscriptions the caller has an attempt in flight for.
 
-        On PostgreSQL `FOR UPDATE SKIP LOCKED` lets concurrent workers pass over rows another worker is
-        claiming at this instant; the lease columns then keep the subscription theirs after commit.
-        SQLite has one writer at a time (the caller's transaction is IMMEDIATE), which serializes claims.
+        Read without locks, so that concurrent workers on PostgreSQL do not pass over every due row
+        another one merely looked at; `lease` takes what is still free.
         """
         if limit <= 0:
             return []
-        params = {"now": now, "limit": limit, "busy": list(busy)}
-        ids = [row.id for row in self._connection.execute(_CLAIM, params)]
-        if ids:
-            self._connection.execute(_LEASE, {"ids": ids, "worker": worker, "until": now + lease_ms})
-        return ids
+        params = {"now": now, "busy": list(busy), "per_organization": per_organization, "limit": limit}
+        return [
+            Candidate(row.id, row.organization_id) for row in self._connection.execute(_CANDIDATES, params)
+        ]
+
+    def lease(self, subscription_ids: Collection[str], worker: str, now: int, until: int) -> list[str]:
+        """Lease those of these subscriptions that are still free; return their ids.
+
+        On PostgreSQL `FOR UPDATE SKIP LOCKED` passes over rows another worker is leasing at this
+        instant; the lease columns then keep the subscription theirs after commit. SQLite has one writer
+        at a time (the caller's transaction is IMMEDIATE), which serializes leases.
+        """
+        if not subscription_ids:
+            return []
+        params = {"ids": list(subscription_ids), "worker": worker, "now": now, "until": until}
+        return [row.id for row in self._connection.execute(_LEASE, params)]
 
     def leased(
         self, subscription_ids: Collection[str], worker: str, *, served_only: bool = False
@@ -257,6 +297,12 @@ class SqlSubscriptions:
         """Give leases back; lease_expires_at stays, to order the next claims fairly."""
         if subscription_ids:
             self._connection.execute(_RELEASE, {"ids": list(subscription_ids), "worker": worker})
+
+    def count(self, organization_id: str) -> int:
+        """How many subscriptions an organization has."""
+        query = select(func.count()).select_from(subscriptions)
+        query = query.where(subscriptions.c.organization_id == organization_id)
+        return int(self._connection.execute(query).scalar() or 0)
 
     def count_on_hold(self) -> int:
         """How many subscriptions are on hold, all organizations."""

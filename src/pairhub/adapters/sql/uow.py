@@ -2,25 +2,30 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from functools import cached_property
 
 from sqlalchemy import Connection
 
+from pairhub.adapters import transitions as transitions_module
 from pairhub.adapters.secret_box import SecretBox
 from pairhub.adapters.sql.assets import SqlAssets
 from pairhub.adapters.sql.attempts import SqlAttempts
+from pairhub.adapters.sql.audit import SqlAudit
 from pairhub.adapters.sql.diagnoses import SqlDiagnoses
 from pairhub.adapters.sql.engine import Database
 from pairhub.adapters.sql.events import SqlEvents
 from pairhub.adapters.sql.feeds import SqlFeeds
 from pairhub.adapters.sql.organizations import SqlApiKeys, SqlOrganizations, SqlSessions
 from pairhub.adapters.sql.pairings import SqlPairings
+from pairhub.adapters.sql.people import SqlInvitations, SqlMemberships, SqlPeople
 from pairhub.adapters.sql.secret_columns import SecretColumns, reseal_all
 from pairhub.adapters.sql.subscriptions import SqlBatches, SqlSubscriptions
 from pairhub.adapters.sql.units import SqlUnits
 from pairhub.adapters.sql.unknown_units import SqlUnknownUnits
+from pairhub.domain.pairings import PairingRecord
+from pairhub.domain.transitions import Transition
 
 
 class SqlUnitOfWork:
@@ -49,6 +54,26 @@ class SqlUnitOfWork:
     def sessions(self) -> SqlSessions:
         """Signed-in UI sessions."""
         return SqlSessions(self.connection)
+
+    @cached_property
+    def people(self) -> SqlPeople:
+        """People."""
+        return SqlPeople(self.connection)
+
+    @cached_property
+    def memberships(self) -> SqlMemberships:
+        """People's roles in organizations."""
+        return SqlMemberships(self.connection)
+
+    @cached_property
+    def audit(self) -> SqlAudit:
+        """The audit log."""
+        return SqlAudit(self.connection)
+
+    @cached_property
+    def invitations(self) -> SqlInvitations:
+        """One-time links: invitations and password resets."""
+        return SqlInvitations(self.connection)
 
     @cached_property
     def units(self) -> SqlUnits:
@@ -94,6 +119,10 @@ class SqlUnitOfWork:
     def feeds(self) -> SqlFeeds:
         """Datahub feeds."""
         return SqlFeeds(self.connection)
+
+    def apply(self, transitions: Sequence[Transition]) -> list[PairingRecord]:
+        """Persist unit transitions in bulk (see `adapters/transitions.py`); the history entries closed."""
+        return transitions_module.apply(transitions, self.units, self.pairings, self.events, self.diagnoses)
 
     @contextmanager
     def savepoint(self) -> Iterator[None]:

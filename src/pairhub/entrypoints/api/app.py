@@ -7,7 +7,7 @@ from collections.abc import AsyncIterator, Awaitable, Callable
 from contextlib import asynccontextmanager, suppress
 from pathlib import Path
 
-from fastapi import FastAPI
+from fastapi import Depends, FastAPI
 from fastapi.openapi.docs import get_swagger_ui_html
 from fastapi.responses import FileResponse, HTMLResponse
 from fastapi.staticfiles import StaticFiles
@@ -15,17 +15,19 @@ from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from pairhub import __version__
 from pairhub.bootstrap import Container
-from pairhub.entrypoints.api import openapi, problems, webhooks_doc
+from pairhub.entrypoints.api import deps, openapi, problems, webhooks_doc
 from pairhub.entrypoints.api.metrics import HTTP_LATENCY, HTTP_REQUESTS
 from pairhub.entrypoints.api.request_ids import RequestIds
 from pairhub.entrypoints.api.routers import (
     assets,
+    audit,
     events,
     feeds,
     ops,
     organizations,
     overview,
     pairings,
+    people,
     subscriptions,
     unit_messages,
     units,
@@ -209,6 +211,8 @@ def create_app(container: Container, start_background: BackgroundStarter | None 
         docs_url=None,
         redoc_url=None,
         openapi_url="/openapi.json",
+        # The policy table decides every operation before anything else runs.
+        dependencies=[Depends(deps.authorize)],
     )
     app.state.container = container
     problems.install(app)
@@ -225,11 +229,14 @@ def create_app(container: Container, start_background: BackgroundStarter | None 
         subscriptions,
         feeds,
         overview,
+        people,
+        audit,
         unknown_units,
     )
     for module in routers:
         app.include_router(module.router)
     app.include_router(subscriptions.keys_router)
+    app.include_router(people.accept_router)
     ui.install(app)
     _install_docs(app)
 

@@ -1,18 +1,27 @@
-"""Dependencies shared by the routers: the container, the caller, and organization scoping."""
+"""Dependencies shared by the routers: the container, the caller, its authorization, organization scoping."""
 
 from __future__ import annotations
 
 from typing import Annotated
 
 from fastapi import Depends, Path, Query, Request
-from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
+from fastapi.security import HTTPBearer
+from starlette.concurrency import run_in_threadpool
 
 from pairhub.bootstrap import Container
+from pairhub.domain.access import Action, Decision, Principal, decide
 from pairhub.entrypoints.api.problems import ApiError
-from pairhub.services.auth import Principal, Role
+from pairhub.entrypoints.policies import action_of
+from pairhub.services import audit
+from pairhub.services.auth import API_KEY_PREFIX
 from pairhub.services.pagination import DEFAULT_LIMIT, MAX_LIMIT
 
+# Declared so that the OpenAPI document shows the bearer scheme; the token is read in `authorize`.
 _bearer = HTTPBearer(auto_error=False, description="Admin token, organization API key or ingest token.")
+_REFUSALS = {
+    Action.PLATFORM_MANAGE: ("admin_only", "Only the admin may do this."),
+    Action.UNIT_MESSAGES_POST: ("ingest_only", "Only the ingest or admin token may post unit messages."),
+}
 
 
 async def get_container(request: Request) -> Container:
@@ -25,54 +34,72 @@ async def get_container(request: Request) -> Container:
 ContainerDep = Annotated[Container, Depends(get_container)]
 
 
-def get_principal(
-    container: ContainerDep,
-    credentials: Annotated[HTTPAuthorizationCredentials | None, Depends(_bearer)],
-) -> Principal:
-    """The authenticated caller, or 401."""
-    if credentials is None or not credentials.credentials:
-        raise ApiError(401, "unauthorized", "Send `Authorization: Bearer <token>`.")
-    principal = container.authenticator.authenticate(credentials.credentials)
+def _bearer_token(request: Request) -> str | None:
+    header = request.headers.get("authorization", "")
+    scheme, _, token = header.partition(" ")
+    return token.strip() if scheme.lower() == "bearer" and token.strip() else None
+
+
+async def authorize(request: Request) -> None:
+    """Decide the request by the policy table: its route's action, its caller, its organization.
+
+    Runs before every route; the UI's pages are decided by the UI's own function, on its session.
+    """
+    route = request.scope.get("route")
+    path: str = getattr(route, "path", "")
+    action = action_of(request.method, path)
+    if path.startswith("/ui"):
+        # The UI's pages decide on the session instead of a bearer token (it reads the database).
+        audit.act_as(await run_in_threadpool(request.app.state.ui_authorize, request, action))
+        return
+    if action is None:
+        # Fail closed: an operation nobody declared an action for is nobody's.
+        raise ApiError(403, "forbidden", "This operation has no access policy.")
+    token = _bearer_token(request)
+    principal = None
+    if token is not None:
+        authenticator = request.app.state.container.authenticator
+        # Only an API key is looked up in the database; the tokens are compared in memory, on the loop.
+        if token.startswith(API_KEY_PREFIX):
+            principal = await run_in_threadpool(authenticator.authenticate, token)
+        else:
+            principal = authenticator.authenticate(token)
+    request.state.principal = principal
+    org_id = request.path_params.get("org_id")
+    decision = decide(principal, action, org_id)
+    if decision is Decision.ALLOW:
+        # The changes this request makes are recorded in the audit log as this caller's.
+        audit.act_as(principal)
+        return
+    if decision is Decision.UNAUTHENTICATED:
+        if token is None:
+            raise ApiError(401, "unauthorized", "Send `Authorization: Bearer <token>`.")
+        raise ApiError(401, "unauthorized", "The token is unknown, expired or has been revoked.")
+    if decision is Decision.NOT_FOUND:
+        # Another organization's id answers exactly like an id that does not exist, so keys cannot probe.
+        raise ApiError(404, "organization_not_found", f"Organization {org_id} does not exist.")
+    code, detail = _REFUSALS.get(action, ("forbidden", f"This key or token may not take `{action}`."))
+    raise ApiError(403, code, detail)
+
+
+async def get_principal(request: Request, _: Annotated[object, Depends(_bearer)]) -> Principal:
+    """The caller `authorize` let through (401 when a route that needs one has none)."""
+    # async, as `get_container`: `authorize` already did the work.
+    principal: Principal | None = getattr(request.state, "principal", None)
     if principal is None:
-        raise ApiError(401, "unauthorized", "The token is unknown or has been revoked.")
+        raise ApiError(401, "unauthorized", "Send `Authorization: Bearer <token>`.")
     return principal
 
 
 PrincipalDep = Annotated[Principal, Depends(get_principal)]
+AdminDep = PrincipalDep
+"""Routes of the platform admin (the policy table says who passes)."""
+IngestDep = PrincipalDep
+"""The unit-message route (the policy table says who passes)."""
 
 
-async def require_admin(principal: PrincipalDep) -> Principal:
-    """Only the admin token passes."""
-    # async, as `get_container`: a check in memory needs no thread of its own.
-    if not principal.is_admin:
-        raise ApiError(403, "admin_only", "Only the admin token may do this.")
-    return principal
-
-
-AdminDep = Annotated[Principal, Depends(require_admin)]
-
-
-async def require_ingest(principal: PrincipalDep) -> Principal:
-    """The ingest token or the admin token."""
-    # async, as `require_admin`.
-    if principal.role not in (Role.INGEST, Role.ADMIN):
-        raise ApiError(403, "ingest_only", "Only the ingest or admin token may post unit messages.")
-    return principal
-
-
-IngestDep = Annotated[Principal, Depends(require_ingest)]
-
-
-async def require_organization(principal: PrincipalDep, org_id: Annotated[str, Path(max_length=64)]) -> str:
-    """The organization in the path, when the caller may touch it.
-
-    Another organization's id answers exactly like an id that does not exist, so keys cannot probe.
-    """
-    # async, as `require_admin`.
-    if principal.role is Role.INGEST:
-        raise ApiError(403, "forbidden", "The ingest token may only post unit messages.")
-    if not principal.may_access(org_id):
-        raise ApiError(404, "organization_not_found", f"Organization {org_id} does not exist.")
+async def require_organization(org_id: Annotated[str, Path(max_length=64)], _: PrincipalDep) -> str:
+    """The organization in the path (`authorize` decided whether the caller may touch it)."""
     return org_id
 
 

@@ -64,16 +64,6 @@ class OrganizationOut(BaseModel):
     createdAt: str
 
 
-class ApiKeyOut(BaseModel):
-    """A new API key; `key` is shown this once and stored hashed."""
-
-    id: str
-    organizationId: str
-    key: str
-    prefix: str
-    createdAt: str
-
-
 class AssetIn(Strict):
     """Create an asset."""
 

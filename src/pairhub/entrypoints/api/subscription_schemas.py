@@ -10,7 +10,8 @@ from pairhub.domain.delivery import SubscriptionState
 from pairhub.domain.subscriptions import Attempt, OAuth2ClientCredentials, SubscriptionChanges
 from pairhub.entrypoints.api.presenters import iso
 from pairhub.entrypoints.api.schemas import Strict
-from pairhub.services.subscriptions import EVENT_GROUP, BatchView, SubscriptionView
+from pairhub.services.delivery_log import BatchView
+from pairhub.services.subscriptions import EVENT_GROUP, SubscriptionView
 
 EventName = Literal["unit.paired", "unit.unpaired"]
 State = Literal["active", "paused", "onHold", "disabled"]

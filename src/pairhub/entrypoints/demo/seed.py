@@ -2,13 +2,19 @@
 
 from __future__ import annotations
 
+import secrets
+
 from rich.console import Console
 
 from pairhub.bootstrap import Container
+from pairhub.domain.people import MemberRole
 from pairhub.entrypoints.demo.fleet import ASSETS, ORGANIZATION_NAME, UNITS, DemoPlan
 from pairhub.entrypoints.demo.receiver import BATCHES_PATH, RECEIVER_PATH
 from pairhub.entrypoints.demo.script import SCRIPT
 from pairhub.entrypoints.demo.settings import demo_speed, loopback_url
+
+DEMO_EMAIL = "demo@pairhub.example"
+"""The demo's person, an owner of the demo organization (the password is made and printed at seeding)."""
 
 
 def seed_demo(container: Container, base_url: str, console: Console) -> DemoPlan | None:
@@ -27,7 +33,11 @@ def seed_demo(container: Container, base_url: str, console: Console) -> DemoPlan
         return None
     speed = demo_speed()
     org = container.organizations.create(ORGANIZATION_NAME, True, True)
-    _, key = container.organizations.create_api_key(org.id)
+    _, key = container.organizations.create_api_key(org.id, name="demo", created_by="demo")
+    password = secrets.token_urlsafe(12)
+    person = container.people.create(
+        DEMO_EMAIL, "Demo Owner", password, organization_id=org.id, role=MemberRole.OWNER
+    )
     asset_ids = {
         asset.role: container.assets.create(org.id, asset.vin, asset.name).asset.id for asset in ASSETS
     }
@@ -46,7 +56,7 @@ def seed_demo(container: Container, base_url: str, console: Console) -> DemoPlan
         f"{len(UNITS)} units and auto pairing on."
     )
     say(f"Demo organization key: {key}")
-    say(f"UI: {base_url}/ui  (sign in with the key above or the admin token)")
+    say(f"UI: {base_url}/ui  (sign in as {person.email} with the password {password})")
     say(f"Received webhooks: {base_url}{BATCHES_PATH}  (JSON: {base_url}{RECEIVER_PATH})")
     say(
         "Simulated units start reporting once the server is up; the scripted outcomes take "

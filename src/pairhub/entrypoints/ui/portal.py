@@ -205,14 +205,14 @@ def create_subscription(
 def _log(container: Container, viewer: Viewer, subscription_id: str, status: str, before: str) -> Any:
     wanted = status if status in {s.value for s in BatchStatus} else None
     try:
-        return container.subscriptions.batches(
+        return container.delivery_log.batches(
             viewer.org_id, subscription_id, wanted, before.strip(), LOG_PAGE
         )
     except Invalid as refused:
         if refused.code != "invalid_cursor":
             raise
         # A cursor edited in the address bar shows the newest batches rather than an error.
-        return container.subscriptions.batches(viewer.org_id, subscription_id, wanted, None, LOG_PAGE)
+        return container.delivery_log.batches(viewer.org_id, subscription_id, wanted, None, LOG_PAGE)
 
 
 def _detail(
@@ -376,7 +376,7 @@ def delete_subscription(
 def batch_page(request: Request, viewer: OrgViewerDep, subscription_id: str, batch_id: str) -> Response:
     """One batch: its exact body and every attempt."""
     try:
-        batch = container_of(request).subscriptions.batch(viewer.org_id, subscription_id, batch_id)
+        batch = container_of(request).delivery_log.batch(viewer.org_id, subscription_id, batch_id)
     except DomainError as error:
         problem = {"title": "Not found", "message": error.detail}
         return render(request, "error.html", problem, status=status_of(error), viewer=viewer)
@@ -388,7 +388,7 @@ def batch_page(request: Request, viewer: OrgViewerDep, subscription_id: str, bat
 def redeliver(request: Request, viewer: OrgViewerDep, subscription_id: str, batch_id: str) -> Response:
     """Send a batch again with the same `eventBatchId`."""
     try:
-        container_of(request).subscriptions.redeliver(viewer.org_id, subscription_id, batch_id)
+        container_of(request).delivery_log.redeliver(viewer.org_id, subscription_id, batch_id)
     except DomainError as error:
         return _detail(request, viewer, subscription_id, error=error.detail, code=status_of(error))
     flash(request, f"Batch {batch_id} is queued for redelivery.")

@@ -10,15 +10,17 @@ from fastapi import APIRouter, Depends, FastAPI, Form, Request
 from fastapi.responses import Response
 from fastapi.staticfiles import StaticFiles
 
-from pairhub.domain.errors import DomainError, Invalid
+from pairhub.domain.access import Action, Decision, decide
+from pairhub.domain.errors import DomainError, Invalid, NotFound
 from pairhub.domain.events import Reason
-from pairhub.entrypoints.ui import feeds, inventory, overview, portal, unknown_units
+from pairhub.domain.people import email_key
+from pairhub.entrypoints.ui import feeds, inventory, overview, people, portal, unknown_units
 from pairhub.entrypoints.ui.session import SessionCodec, new_session
 from pairhub.entrypoints.ui.web import (
     HERE,
     OrgViewerDep,
-    Viewer,
     ViewerDep,
+    authorize_ui,
     container_of,
     csrf_guard,
     flash,
@@ -29,7 +31,6 @@ from pairhub.entrypoints.ui.web import (
     session_of,
     update_session,
 )
-from pairhub.services.auth import Role
 from pairhub.services.pagination import Page
 
 router = APIRouter(prefix="/ui", include_in_schema=False, dependencies=[Depends(csrf_guard)])
@@ -43,12 +44,14 @@ def install(app: FastAPI) -> None:
     # restart signs everyone out.
     configured = app.state.container.settings.ui_session_key
     app.state.ui_sessions = SessionCodec(bytes.fromhex(configured) if configured else secrets.token_bytes(32))
+    app.state.ui_authorize = authorize_ui
     install_handlers(app)
     app.include_router(router)
     app.include_router(inventory.router)
     app.include_router(portal.router)
     app.include_router(feeds.router)
     app.include_router(overview.router)
+    app.include_router(people.router)
     app.include_router(unknown_units.router)
     app.mount("/ui/static", StaticFiles(directory=HERE / "static"), name="ui-static")
 
@@ -60,38 +63,73 @@ def home(request: Request) -> Response:
     session = session_of(request)
     if not session.signed_in:
         return redirect(request, "/ui/sign-in")
-    if session.is_admin and session.organization_id is None:
-        return redirect(request, "/ui/organizations")
-    return redirect(request, "/ui/overview")
+    return redirect(request, "/ui/overview" if session.organization_id else "/ui/organizations")
 
 
 @router.get("/sign-in")
 def sign_in_form(request: Request) -> Response:
-    """The sign-in form."""
-    return render(request, "sign_in.html")
+    """The sign-in form (with the admin token's field only until a platform admin exists)."""
+    return render(request, "sign_in.html", _sign_in_context(request))
 
 
-@router.post("/sign-in")
-def sign_in(request: Request, token: FormStr = "") -> Response:
-    """Exchange an organization key or the admin token for a session (the token is not kept)."""
-    principal = container_of(request).authenticator.authenticate(token.strip()) if token.strip() else None
-    if principal is None or principal.role is Role.INGEST:
-        message = (
-            "The ingest token only posts unit messages; sign in with an organization key or the admin token."
-            if principal is not None
-            else "That key or token is unknown or has been revoked."
-        )
-        return render(request, "sign_in.html", {"error": message}, status=401)
+def _sign_in_context(request: Request, **extra: Any) -> dict[str, Any]:
+    return {"bootstrap": not container_of(request).people.has_platform_admin(), **extra}
+
+
+def _refused(request: Request, message: str) -> Response:
+    return render(request, "sign_in.html", _sign_in_context(request, error=message), status=401)
+
+
+def _start(request: Request, token: str, organization_id: str | None, is_admin: bool) -> Response:
     # A fresh CSRF token at sign-in: a token planted before sign-in is worth nothing after it.
     session = replace(
         new_session(container_of(request).clock.now_ms() // 1000),
-        role=principal.role.value,
-        organization_id=principal.organization_id,
-        key_id=principal.key_id,
-        token=container_of(request).sessions.start(principal),
+        role="admin" if is_admin else "person",
+        organization_id=organization_id,
+        token=token,
     )
     update_session(request, session)
-    return redirect(request, "/ui/organizations" if principal.is_admin else "/ui/overview")
+    return redirect(request, "/ui/overview" if organization_id else "/ui/organizations")
+
+
+@router.post("/sign-in")
+def sign_in(request: Request, email: FormStr = "", password: FormStr = "", token: FormStr = "") -> Response:
+    """Sign a person in with email and password (or the admin token, until a platform admin exists)."""
+    container = container_of(request)
+    if token.strip():
+        if container.people.has_platform_admin():
+            return _refused(
+                request, "The admin token signs in to the API only, now that a platform admin exists."
+            )
+        if not container.authenticator.is_admin_token(token.strip()):
+            return _refused(request, "That is not the admin token.")
+        return _start(request, container.sessions.start_admin(), None, is_admin=True)
+    account, address = email_key(email), request.client.host if request.client else "unknown"
+    wait_s = container.sign_in_throttle.retry_after_s(account, address)
+    if wait_s is not None:
+        # Refused whatever the password: trying during the lock teaches nothing and resets nothing.
+        response = render(
+            request,
+            "sign_in.html",
+            _sign_in_context(request, error=f"Too many failed sign-ins: try again in {wait_s} s."),
+            status=429,
+        )
+        response.headers["retry-after"] = str(wait_s)
+        return response
+    person = container.people.check_password(email, password) if email.strip() and password else None
+    if person is None:
+        container.sign_in_throttle.failed(account, address)
+        return _refused(request, "The email or the password is not right.")
+    container.sign_in_throttle.succeeded(account)
+    memberships = container.people.organizations_of(person.id)
+    # One organization: straight to it; several (or a platform admin): pick one first.
+    only = memberships[0].organization_id if len(memberships) == 1 and not person.platform_admin else None
+    return _start(request, container.sessions.start_person(person.id), only, is_admin=person.platform_admin)
+
+
+def _signed_out(request: Request, message: str) -> Response:
+    update_session(request, new_session(container_of(request).clock.now_ms() // 1000).with_flash(message))
+    return redirect(request, "/ui/sign-in")
 
 
 @router.post("/sign-out")
@@ -100,41 +138,37 @@ def sign_out(request: Request) -> Response:
     token = session_of(request).token
     if token is not None:
         container_of(request).sessions.end(token)
-    update_session(
-        request,
-        new_session(container_of(request).clock.now_ms() // 1000).with_flash("You are signed out."),
-    )
-    return redirect(request, "/ui/sign-in")
+    return _signed_out(request, "You are signed out.")
 
 
-def _forbidden(request: Request, viewer: Viewer) -> Response:
-    return render(
-        request,
-        "error.html",
-        {"title": "Admin only", "message": "Only the admin token may manage organizations."},
-        status=403,
-        viewer=viewer,
-    )
+@router.post("/sign-out-everywhere")
+def sign_out_everywhere(request: Request, viewer: ViewerDep) -> Response:
+    """End every session of this person, in every browser."""
+    person_id = viewer.principal.person_id
+    if person_id is not None:
+        container_of(request).sessions.end_all_of(person_id)
+    elif viewer.session.token is not None:
+        container_of(request).sessions.end(viewer.session.token)
+    return _signed_out(request, "You are signed out everywhere.")
 
 
 @router.get("/organizations")
 def organizations_page(request: Request, viewer: ViewerDep, after: str | None = None) -> Response:
-    """The admin's list of organizations, to pick the one to act on or create one."""
-    if not viewer.is_admin:
-        return _forbidden(request, viewer)
-    page = container_of(request).organizations.list(None, after, 50)
-    return render(
-        request, "organizations.html", {"page": page, "after": after, "new_key": None}, viewer=viewer
-    )
+    """The organizations to act on: every one for an admin (who may create more), one's own for others."""
+    container = container_of(request)
+    if viewer.is_admin:
+        page = container.organizations.list(None, after, 50)
+    else:
+        ids = [m.organization_id for m in container.people.organizations_of(viewer.principal.person_id or "")]
+        page = Page([container.organizations.get(org_id) for org_id in sorted(ids)], None)
+    return render(request, "organizations.html", {"page": page, "after": after}, viewer=viewer)
 
 
 @router.post("/organizations")
 def create_organization(
     request: Request, viewer: ViewerDep, name: FormStr = "", auto_pairing: FormStr = ""
 ) -> Response:
-    """Create an organization (admin) and act on it."""
-    if not viewer.is_admin:
-        return _forbidden(request, viewer)
+    """Create an organization (platform admin) and act on it."""
     try:
         name = form_text(name, "An organization's name")
     except Invalid as refused:
@@ -151,36 +185,18 @@ def create_organization(
 
 @router.post("/organizations/select")
 def select_organization(request: Request, viewer: ViewerDep, organization_id: FormStr = "") -> Response:
-    """Choose the organization the admin acts on."""
-    if not viewer.is_admin:
-        return _forbidden(request, viewer)
+    """Choose the organization to act on (one the viewer may read)."""
     try:
-        row = container_of(request).organizations.get(form_text(organization_id, "The organization id"))
+        chosen = form_text(organization_id, "The organization id")
+        if decide(viewer.principal, Action.ORGANIZATION_READ, chosen) is not Decision.ALLOW:
+            raise NotFound("organization_not_found", f"Organization {chosen} does not exist.")
+        row = container_of(request).organizations.get(chosen)
     except DomainError as error:
         flash(request, error.detail, "error")
         return redirect(request, "/ui/organizations")
     update_session(request, replace(session_of(request), organization_id=row.id))
     flash(request, f"You are acting on {row.name}.")
     return redirect(request, "/ui/overview")
-
-
-@router.post("/organizations/{organization_id}/api-keys")
-def create_api_key(request: Request, viewer: ViewerDep, organization_id: str) -> Response:
-    """Create an API key for an organization (admin); the key is shown on this page only."""
-    if not viewer.is_admin:
-        return _forbidden(request, viewer)
-    container = container_of(request)
-    try:
-        organization = container.organizations.get(organization_id)
-        key_row, key = container.organizations.create_api_key(organization_id)
-    except DomainError as error:
-        flash(request, error.detail, "error")
-        return redirect(request, "/ui/organizations")
-    page = container.organizations.list(None, None, 50)
-    new_key = {"organization": organization, "key": key, "id": key_row.id}
-    return render(
-        request, "organizations.html", {"page": page, "after": None, "new_key": new_key}, viewer=viewer
-    )
 
 
 @router.get("/settings")
@@ -200,15 +216,7 @@ def set_auto_pairing(request: Request, viewer: OrgViewerDep, enabled: FormStr = 
 
 @router.post("/settings/datahub")
 def set_datahub(request: Request, viewer: OrgViewerDep, active: FormStr = "") -> Response:
-    """Activate or deactivate the organization's Datahub subscription (admin only)."""
-    if not viewer.is_admin:
-        return render(
-            request,
-            "error.html",
-            {"title": "Admin only", "message": "Only the admin can change the Datahub subscription."},
-            status=403,
-            viewer=viewer,
-        )
+    """Activate or deactivate the organization's Datahub subscription (platform admin)."""
     on = active == "true"
     container_of(request).organizations.update(viewer.org_id, datahub_subscription_active=on)
     flash(request, f"The Datahub subscription is now {'active' if on else 'inactive'}.")

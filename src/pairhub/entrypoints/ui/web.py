@@ -15,6 +15,7 @@ from fastapi.templating import Jinja2Templates
 from markupsafe import Markup, escape
 
 from pairhub.bootstrap import Container
+from pairhub.domain.access import ORGANIZATION_ACTIONS, Action, Decision, Principal, decide
 from pairhub.domain.errors import DomainError, Invalid
 from pairhub.domain.organizations import Organization
 from pairhub.domain.vocabulary import how, plural
@@ -127,6 +128,9 @@ templates.env.filters["visible"] = visible
 templates.env.filters["pretty"] = pretty_json
 templates.env.filters["prose"] = prose
 templates.env.globals["countdown"] = countdown
+templates.env.globals["last_change"] = lambda request, viewer, target_id: last_change(
+    request, viewer, target_id
+)
 templates.env.globals["label_of"] = label_of
 templates.env.globals["count_word"] = count_word
 templates.env.globals["plural"] = plural
@@ -135,6 +139,18 @@ templates.env.globals["attempt_text"] = attempt_text
 templates.env.globals["check_digit_text"] = check_digit_text
 templates.env.globals["rule_word"] = rule_word
 templates.env.filters["reason_text"] = reason_text
+
+
+def last_change(request: Request, viewer: Viewer | None, target_id: str) -> Markup:
+    """`Last changed by Ada Lovelace · <time>` from the audit log, or nothing when no change is recorded."""
+    if viewer is None or viewer.organization is None:
+        return Markup("")
+    latest = container_of(request).audit.latest_of(viewer.org_id, [target_id]).get(target_id)
+    if latest is None:
+        return Markup("")
+    return Markup('<p class="muted" data-testid="last-change">Last changed by {} ({}) · {}</p>').format(
+        latest.actor.name, latest.action.value, format_time(latest.at)
+    )
 
 
 class Redirect(Exception):
@@ -209,15 +225,26 @@ def redirect(request: Request, location: str) -> Response:
 
 @dataclass(frozen=True)
 class Viewer:
-    """The signed-in person and the organization their pages show."""
+    """The signed-in person (or admin) and the organization their pages show."""
 
     session: UiSession
     organization: Organization | None
+    principal: Principal
 
     @property
     def is_admin(self) -> bool:
-        """True for the admin token."""
-        return self.session.is_admin
+        """True for the admin token and platform admins."""
+        return self.principal.is_admin
+
+    @property
+    def name(self) -> str:
+        """Who is signed in, as the header shows it."""
+        return self.principal.actor_name
+
+    def may(self, action: str) -> bool:
+        """True when the policy lets this viewer take `action` here (to show or hide a link or a form)."""
+        org = self.organization.id if self.organization else None
+        return decide(self.principal, Action(action), org) is Decision.ALLOW
 
     @property
     def org_id(self) -> str:
@@ -252,36 +279,68 @@ def render(
     return _store(request, response)
 
 
-def _signed_in(request: Request) -> UiSession:
+class UiForbidden(Exception):
+    """The policy refuses this page or form to the signed-in viewer."""
+
+
+def _principal_of(request: Request) -> Principal | None:
+    """The caller of this request's session while the session stands (looked up once per request)."""
+    if hasattr(request.state, "ui_principal"):
+        cached: Principal | None = request.state.ui_principal
+        return cached
     session = session_of(request)
-    if not session.signed_in:
-        raise Redirect("/ui/sign-in")
-    # The server decides: a signed-out session, or one of a revoked key, is over even in a copied cookie.
-    if session.token is None or not container_of(request).sessions.active(session.token):
+    active = None
+    if session.signed_in and session.token is not None:
+        active = container_of(request).sessions.active(session.token)
+    if session.signed_in and active is None:
+        # The server decides: a signed-out session, or one whose ground went, is over in every copied cookie.
         update_session(request, new_session(_now_s(request)).with_flash("Please sign in again.", "error"))
+    request.state.ui_principal = None if active is None else active.principal
+    return request.state.ui_principal  # type: ignore[no-any-return]
+
+
+def authorize_ui(request: Request, action: Action | None) -> Principal | None:
+    """Decide a UI page or form by the policy table, on the organization the viewer acts on; the caller."""
+    principal = _principal_of(request)
+    if action is None:
+        raise UiForbidden("no policy")  # fail closed: a page nobody declared an action for is nobody's
+    if action is Action.PUBLIC:
+        return principal
+    if principal is None:
         raise Redirect("/ui/sign-in")
-    return session
+    organization_id = session_of(request).organization_id
+    if action in ORGANIZATION_ACTIONS and organization_id is None:
+        raise Redirect("/ui/organizations")
+    decision = decide(principal, action, organization_id)
+    if decision is Decision.NOT_FOUND:
+        # No longer a member of the organization the cookie names: pick another one.
+        update_session(request, replace(session_of(request), organization_id=None))
+        raise Redirect("/ui/organizations")
+    if decision is not Decision.ALLOW:
+        raise UiForbidden(action)
+    return principal
 
 
 def current_viewer(request: Request) -> Viewer:
-    """The signed-in viewer, organization optional (admin pages)."""
-    session = _signed_in(request)
+    """The signed-in viewer, organization optional (pages outside an organization)."""
+    principal = _principal_of(request)
+    if principal is None:
+        raise Redirect("/ui/sign-in")
+    session = session_of(request)
     organization = None
     if session.organization_id is not None:
         try:
             organization = container_of(request).organizations.get(session.organization_id)
         except DomainError:
             organization = None
-    return Viewer(session, organization)
+    return Viewer(session, organization, principal)
 
 
 def org_viewer(request: Request) -> Viewer:
-    """The signed-in viewer with an organization to act on; an admin without one picks one first."""
+    """The signed-in viewer with an organization to act on; without one, they pick one first."""
     viewer = current_viewer(request)
     if viewer.organization is None:
-        if viewer.is_admin:
-            raise Redirect("/ui/organizations")
-        raise Redirect("/ui/sign-in")
+        raise Redirect("/ui/organizations")
     return viewer
 
 
@@ -330,8 +389,15 @@ def install_handlers(app: FastAPI) -> None:
     async def _csrf(request: Request, _: Exception) -> Response:
         return render(request, "error.html", {"title": "Request refused", "kind": "csrf"}, status=403)
 
+    def _forbidden(request: Request, exc: Exception) -> Response:
+        viewer = current_viewer(request)
+        message = "Your role in this organization does not allow this. Ask an owner of the organization."
+        context = {"title": "Not allowed", "message": message, "action": str(exc)}
+        return render(request, "error.html", context, status=403, viewer=viewer)
+
     app.add_exception_handler(Redirect, _redirect)
     app.add_exception_handler(CsrfRejected, _csrf)
+    app.add_exception_handler(UiForbidden, _forbidden)
 
 
 Listed = TypeVar("Listed")

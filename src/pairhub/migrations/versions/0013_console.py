@@ -9,7 +9,7 @@
 - `ix_events_org_registered_at`: the overview's pairing activity reads a time range per organization.
 
 Revision ID: 0013_console
-Revises: 0009
+Revises: 0010_people
 Create Date: 2026-12-07
 """
 
@@ -21,7 +21,7 @@ from alembic import op
 from pairhub.adapters.sql.search import SQLITE_ASSET_SEARCH_DDL, SQLITE_ASSET_SEARCH_DROP
 
 revision = "0013_console"
-down_revision = "0009"
+down_revision = "0010_people"
 branch_labels = None
 depends_on = None
 

@@ -1,34 +1,37 @@
-"""Events of auto-pairing attempts recorded with their diagnoses, in the caller's transaction."""
+"""The diagnoses of auto-pairing attempts, built beside their events (the unit of work writes both)."""
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Iterable, Mapping
 
-from pairhub.domain.diagnosis import AUTO_REASONS, diagnose
+from pairhub.domain.diagnosis import AUTO_REASONS, Diagnosis, diagnose
 from pairhub.domain.events import EventType, PairingEvent, Reason
+from pairhub.domain.vin import ReportedVin
 from pairhub.ports import UnitOfWork
 
 
-def record(uow: UnitOfWork, events: Sequence[PairingEvent], raws: Sequence[str | None] | None = None) -> None:
-    """Record `events`, and beside them the diagnosis of each auto-pairing attempt among them.
+def of(
+    events: Iterable[PairingEvent], reported: ReportedVin | None, asset_vins: Mapping[str, str | None]
+) -> tuple[Diagnosis, ...]:
+    """The diagnosis of each auto-pairing attempt among `events`.
 
-    `raws` holds each event's VIN as reported (aligned with `events`); without it (reminders,
-    re-matches) the stored normalized VIN stands for it. One bulk insert, in the same transaction as
-    the outcome, so a diagnosis exists exactly when its outcome committed.
+    `reported` is the VIN as the message reported it; None (reminders, re-matches, a position
+    report) lets the event's normalized VIN stand for it. `asset_vins` holds the VINs of the assets
+    an ambiguous outcome names.
     """
-    uow.events.record(events)
-    attempts = [
-        (event, raws[index] if raws is not None else event.sensor_vin)
-        for index, event in enumerate(events)
+    return tuple(
+        diagnose(event, event.sensor_vin if reported is None else reported.raw, asset_vins)
+        for event in events
         if event.event_type is EventType.PAIRED and event.reason in AUTO_REASONS
-    ]
-    if not attempts:
-        return
-    asset_vins: dict[str, str | None] = {}
-    for event, _ in attempts:
-        # Only an ambiguous outcome names assets whose VINs the event does not carry: a few lookups.
+    )
+
+
+def candidate_vins(uow: UnitOfWork, events: Iterable[PairingEvent]) -> dict[str, str | None]:
+    """The VINs of the assets that ambiguous outcomes name, read now (few: only MultipleMatchFound)."""
+    found: dict[str, str | None] = {}
+    for event in events:
         if event.reason is Reason.MULTIPLE_MATCH_FOUND:
             for asset_id in event.candidate_asset_ids:
                 asset = uow.assets.get(event.organization_id, asset_id)
-                asset_vins[asset_id] = None if asset is None else asset.vin
-    uow.diagnoses.add_many([diagnose(event, raw, asset_vins) for event, raw in attempts])
+                found[asset_id] = None if asset is None else asset.vin
+    return found

@@ -3,12 +3,18 @@
 from __future__ import annotations
 
 from pairhub.domain import units as unit_rules
-from pairhub.domain.events import PairingEvent
 from pairhub.domain.units import Step, Unit
 from pairhub.domain.vin import MatchResult
 from pairhub.ports import Storage, UnitOfWork
-from pairhub.services.auto_pairing import diagnoses
-from pairhub.services.auto_pairing.resolve import Resolver, switches
+from pairhub.services.auto_pairing.resolve import (
+    Candidates,
+    Planned,
+    Resolver,
+    Tried,
+    persist,
+    switches,
+    transition,
+)
 
 DEFAULT_BATCH_SIZE = 100
 
@@ -38,23 +44,34 @@ class Reminders:
                 if not due:
                     return handled
                 enabled = switches(uow, {unit.organization_id for unit in due})
-                emitted: list[PairingEvent] = []
-                for unit in due:
-                    emitted += self._remind(uow, unit, enabled[unit.organization_id], now).events
-                diagnoses.record(uow, emitted)
+                policy = self._resolver.policy
+                steps = [
+                    unit_rules.on_reminder(unit, enabled[unit.organization_id], policy, now) for unit in due
+                ]
+                wanted = [(s.unit.organization_id, s.match_vin) for s in steps if s.match_vin is not None]
+                candidates = self._resolver.prefetch(uow, wanted)
+                planned = [
+                    self._remind(uow, candidates, unit, step, now)
+                    for unit, step in zip(due, steps, strict=True)
+                ]
+                persist(uow, self._resolver, [found for found in planned if found is not None], now)
             handled += len(due)
             # Every handled unit is now due later or never, so a short batch means nothing is left.
             if len(due) < self._batch_size:
                 return handled
 
-    def _remind(self, uow: UnitOfWork, unit: Unit, enabled: bool, now: int) -> Step:
+    def _remind(
+        self, uow: UnitOfWork, candidates: Candidates | None, unit: Unit, step: Step, now: int
+    ) -> Planned | None:
+        """The due unit's transition: re-matched first, then reminded (or paired, or its schedule ended)."""
         policy = self._resolver.policy
-        step = unit_rules.on_reminder(unit, enabled, policy, now)
-        if step.match_vin is None:
-            uow.units.save(step.unit)
-            return step
+        tried = None
+        if step.match_vin is not None:
+            tried = Tried(unit, step.match_vin)
 
-        def outcome(waiting: Unit, result: MatchResult, asset_vin: str | None) -> Step:
-            return unit_rules.on_reminder_match(waiting, result, asset_vin, policy, now)
+            def outcome(waiting: Unit, result: MatchResult, asset_vin: str | None) -> Step:
+                return unit_rules.on_reminder_match(waiting, result, asset_vin, policy, now)
 
-        return self._resolver.resolve(uow, unit, step.match_vin, outcome, now)
+            step = self._resolver.decide(uow, candidates, unit, step.match_vin, outcome, now)
+        found = transition(uow, candidates, unit, step)
+        return None if found is None else Planned(found, tried)

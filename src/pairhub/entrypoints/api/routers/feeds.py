@@ -19,7 +19,6 @@ from pairhub.entrypoints.api.deps import (
 from pairhub.entrypoints.api.problems import ApiError
 from pairhub.entrypoints.api.schemas import PageOut
 from pairhub.entrypoints.parsing import sequence_number
-from pairhub.services.auth import Role
 
 router = APIRouter(tags=["feeds"])
 FEEDS = "/v1/organizations/{org_id}/feeds"
@@ -130,8 +129,6 @@ def poll_feed(
     limit: PollLimit = None,
 ) -> dict[str, Any]:
     """The events after the feed's position, which moves past them; the organization's key reads it."""
-    if principal.role is Role.INGEST:
-        raise ApiError(403, "forbidden", "The ingest token may only post unit messages.")
     poll = c.feeds.poll(principal, feed_id, parse_poll_limit(limit))
     if poll.cursor is not None:
         response.headers["Feed-Cursor"] = poll.cursor

@@ -6,7 +6,6 @@ from fastapi import APIRouter, Response
 from fastapi.responses import JSONResponse
 from prometheus_client import CONTENT_TYPE_LATEST, generate_latest
 
-from pairhub.adapters.sql import migrate
 from pairhub.entrypoints.api.deps import ContainerDep
 from pairhub.entrypoints.api.schemas import Health
 
@@ -24,15 +23,15 @@ def readyz(c: ContainerDep) -> JSONResponse:
     """The database answers and takes a write, its schema is at head, and the MQTT broker is connected."""
     checks: dict[str, str] = {}
     try:
-        c.database.ping()
+        c.readiness.ping()
         checks["database"] = "ok"
-        at_head = migrate.is_at_head(c.database.engine)
+        at_head = c.readiness.schema_current()
         checks["migrations"] = "ok" if at_head else "behind"
     except Exception as error:  # readiness reports any failure instead of raising it
         checks["database"] = f"unavailable: {type(error).__name__}"
     if checks.get("database") == "ok":
         try:
-            c.database.ping_write()
+            c.readiness.ping_write()
             checks["databaseWrite"] = "ok"
         except Exception as error:  # a refused write is a state to report, not an error to raise
             checks["databaseWrite"] = f"unavailable: {type(error).__name__}"

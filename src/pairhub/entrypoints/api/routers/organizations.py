@@ -1,11 +1,12 @@
-"""Organizations and API keys."""
+"""Organizations."""
 
 from __future__ import annotations
 
 from typing import Any
 
-from fastapi import APIRouter, Response
+from fastapi import APIRouter
 
+from pairhub.domain.access import Action, allowed
 from pairhub.entrypoints.api import presenters
 from pairhub.entrypoints.api.deps import (
     DEFAULT_LIMIT,
@@ -18,13 +19,11 @@ from pairhub.entrypoints.api.deps import (
 )
 from pairhub.entrypoints.api.problems import ApiError
 from pairhub.entrypoints.api.schemas import (
-    ApiKeyOut,
     OrganizationIn,
     OrganizationOut,
     OrganizationPatch,
     PageOut,
 )
-from pairhub.services.auth import Role
 
 router = APIRouter(prefix="/v1/organizations", tags=["organizations"])
 
@@ -44,8 +43,6 @@ def list_organizations(
     limit: LimitDep = DEFAULT_LIMIT,
 ) -> dict[str, Any]:
     """All organizations for the admin; an organization key sees its own."""
-    if principal.role is Role.INGEST:
-        raise ApiError(403, "forbidden", "The ingest token may only post unit messages.")
     page = c.organizations.list(principal.organization_id, after, limit)
     return {
         "data": [presenters.organization(r) for r in page.items],
@@ -67,7 +64,7 @@ def update_organization(
     given = body.model_dump(exclude_unset=True)
     if any(value is None for value in given.values()):
         raise ApiError(422, "validation_error", "Fields of an organization cannot be null.")
-    if not principal.is_admin and set(given) - {"autoPairingEnabled"}:
+    if set(given) - {"autoPairingEnabled"} and not allowed(principal.role_in(org_id), Action.PLATFORM_MANAGE):
         raise ApiError(403, "admin_only", "Only the admin may change these fields.")
     changed = c.organizations.update(
         org_id,
@@ -76,23 +73,3 @@ def update_organization(
         datahub_subscription_active=given.get("datahubSubscriptionActive"),
     )
     return presenters.organization(changed)
-
-
-@router.post("/{org_id}/api-keys", status_code=201, response_model=ApiKeyOut)
-def create_api_key(org_id: str, _: AdminDep, c: ContainerDep) -> dict[str, Any]:
-    """Create an organization API key; the key is shown once."""
-    created, key = c.organizations.create_api_key(org_id)
-    return {
-        "id": created.id,
-        "organizationId": created.organization_id,
-        "key": key,
-        "prefix": created.prefix,
-        "createdAt": presenters.iso(created.created_at),
-    }
-
-
-@router.delete("/{org_id}/api-keys/{key_id}", status_code=204)
-def revoke_api_key(org_id: str, key_id: str, _: AdminDep, c: ContainerDep) -> Response:
-    """Revoke an API key."""
-    c.organizations.revoke_api_key(org_id, key_id)
-    return Response(status_code=204)

@@ -17,7 +17,7 @@ _EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
 router = APIRouter(prefix="/v1/organizations/{org_id}/pairings", tags=["pairings"])
 
 
-def parse_instant(value: str) -> int:
+def parse_instant(value: str, name: str = "asOf") -> int:
     """An ISO 8601 time with an offset as epoch milliseconds, or 400 `invalid_time`."""
     try:
         moment = datetime.fromisoformat(value)
@@ -25,7 +25,7 @@ def parse_instant(value: str) -> int:
         moment = None
     # Without an offset the instant depends on the reader's zone; refuse rather than guess UTC.
     if moment is None or moment.tzinfo is None:
-        raise ApiError(400, "invalid_time", "`asOf` must be an ISO 8601 time with an offset, e.g. `Z`.")
+        raise ApiError(400, "invalid_time", f"`{name}` must be an ISO 8601 time with an offset, e.g. `Z`.")
     return (moment - _EPOCH) // timedelta(milliseconds=1)
 
 

@@ -112,20 +112,20 @@ def list_batches(
     limit: LimitDep = DEFAULT_LIMIT,
 ) -> dict[str, Any]:
     """The delivery log, newest batch first, with each batch's latest attempts."""
-    page = c.subscriptions.batches(org_id, sub_id, status, after, limit)
+    page = c.delivery_log.batches(org_id, sub_id, status, after, limit)
     return {"data": [shapes.batch(v) for v in page.items], "nextCursor": page.next_cursor}
 
 
 @router.get("/{sub_id}/batches/{batch_id}", response_model=shapes.BatchDetailOut)
 def get_batch(sub_id: SubId, batch_id: BatchId, org_id: OrgIdDep, c: ContainerDep) -> dict[str, Any]:
     """One batch with the exact body it is sent with."""
-    return shapes.batch(c.subscriptions.batch(org_id, sub_id, batch_id), with_body=True)
+    return shapes.batch(c.delivery_log.batch(org_id, sub_id, batch_id), with_body=True)
 
 
 @router.post("/{sub_id}/batches/{batch_id}/redeliver", status_code=202, response_model=shapes.BatchOut)
 def redeliver(sub_id: SubId, batch_id: BatchId, org_id: OrgIdDep, c: ContainerDep) -> dict[str, Any]:
     """Send a batch again, same `eventBatchId` and bytes, as soon as the subscription's turn comes."""
-    return shapes.batch(c.subscriptions.redeliver(org_id, sub_id, batch_id))
+    return shapes.batch(c.delivery_log.redeliver(org_id, sub_id, batch_id))
 
 
 keys_router = APIRouter(tags=["subscriptions"])

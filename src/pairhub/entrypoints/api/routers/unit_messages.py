@@ -309,7 +309,21 @@ def _messages_of(document: object) -> list[Any]:
         ) from error
 
 
-def _accept(c: Container, document: object, body: bytes) -> bytes:
+def _own_units_only(c: Container, organization_id: str, messages: list[UnitMessage]) -> list[Rejection]:
+    """An organization's ingest key posts for its own units: the others' messages are refused as unknown."""
+    with c.storage.read() as uow:
+        known = uow.units.with_switch({message.unit_id for message in messages})
+    foreign = [
+        m
+        for m in messages
+        if m.unit_id not in known or known[m.unit_id][0].organization_id != organization_id
+    ]
+    for message in foreign:
+        messages.remove(message)
+    return [Rejection(m.index, "unknown_unit", f"Unit {m.unit_id} is not provisioned.") for m in foreign]
+
+
+def _accept(c: Container, document: object, body: bytes, organization_id: str | None = None) -> bytes:
     """Parse every message on its own, ingest the well-formed ones, and render the answer."""
     messages = _hot_messages(document) if isinstance(document, _HotBody) else None
     refused: list[Rejection] = []
@@ -320,6 +334,9 @@ def _accept(c: Container, document: object, body: bytes) -> bytes:
         parsed = [parse_message(index, raw) for index, raw in enumerate(_messages_of(document))]
         messages = [item for item in parsed if isinstance(item, UnitMessage)]
         refused = [item for item in parsed if isinstance(item, Rejection)]
+    if organization_id is not None:
+        messages = list(messages)
+        refused = refused + _own_units_only(c, organization_id, messages)
     result = c.ingest.accept(messages)
     rejected = refused + list(result.rejected)
     return orjson.dumps(
@@ -344,11 +361,11 @@ def _accept(c: Container, document: object, body: bytes) -> bytes:
         }
     },
 )
-async def post_unit_messages(request: Request, _: IngestDep, c: ContainerDep) -> Response:
+async def post_unit_messages(request: Request, principal: IngestDep, c: ContainerDep) -> Response:
     """Take unit messages (ingest or admin token); auto pairing runs when a message calls for it."""
     # The hot path decodes the common shape with msgspec (orjson and hand checks otherwise): pydantic
     # validating a thousand messages cost more than everything else of a request (bench/analysis.md).
     body = await request.body()
     document = _request_document(request, body)
-    answer = await run_in_threadpool(_accept, c, document, body)
+    answer = await run_in_threadpool(_accept, c, document, body, principal.organization_id)
     return Response(answer, status_code=202, media_type="application/json")

@@ -1,0 +1,123 @@
+"""People and their memberships in memory."""
+
+from __future__ import annotations
+
+from dataclasses import replace
+
+from pairhub.adapters.memory.state import MemoryState
+from pairhub.domain.people import Invitation, LinkKind, Membership, Person
+
+
+class MemoryPeople:
+    """People by id."""
+
+    def __init__(self, state: MemoryState) -> None:
+        self._state = state
+
+    @property
+    def _rows(self) -> dict[str, Person]:
+        return self._state.table("people", dict)
+
+    def add(self, person: Person) -> None:
+        """Insert a new person; a second person with the same email is refused as the unique index does."""
+        if self.find_by_email(person.email_key) is not None:
+            raise ValueError(f"duplicate email {person.email_key}")
+        self._rows[person.id] = person
+
+    def get(self, person_id: str) -> Person | None:
+        """One person, or None."""
+        return self._rows.get(person_id)
+
+    def find_by_email(self, email_key: str) -> Person | None:
+        """The person with this (lower-cased) email, or None."""
+        return next((p for p in self._rows.values() if p.email_key == email_key), None)
+
+    def save(self, person: Person) -> None:
+        """Write back a changed person."""
+        self._rows[person.id] = person
+
+    def has_platform_admin(self) -> bool:
+        """True once any platform admin exists."""
+        return any(p.platform_admin for p in self._rows.values())
+
+    def named(self, person_ids: list[str]) -> dict[str, Person]:
+        """The people with these ids."""
+        return {pid: self._rows[pid] for pid in person_ids if pid in self._rows}
+
+
+class MemoryMemberships:
+    """Memberships by (person, organization)."""
+
+    def __init__(self, state: MemoryState) -> None:
+        self._state = state
+
+    @property
+    def _rows(self) -> dict[tuple[str, str], Membership]:
+        return self._state.table("memberships", dict)
+
+    def add(self, membership: Membership) -> None:
+        """Insert a new membership."""
+        self._rows[(membership.person_id, membership.organization_id)] = membership
+
+    def get(self, person_id: str, organization_id: str) -> Membership | None:
+        """A person's membership in an organization, or None."""
+        return self._rows.get((person_id, organization_id))
+
+    def save(self, membership: Membership) -> None:
+        """Write back a changed role."""
+        self._rows[(membership.person_id, membership.organization_id)] = membership
+
+    def delete(self, person_id: str, organization_id: str) -> None:
+        """Remove a person from an organization."""
+        self._rows.pop((person_id, organization_id), None)
+
+    def of_person(self, person_id: str) -> list[Membership]:
+        """Every organization a person belongs to."""
+        return [m for (pid, _), m in self._rows.items() if pid == person_id]
+
+    def of_organization(self, organization_id: str, after: str | None, limit: int) -> list[Membership]:
+        """The organization's members by person id after `after`."""
+        found = sorted(
+            (m for m in self._rows.values() if m.organization_id == organization_id),
+            key=lambda m: m.person_id,
+        )
+        return [m for m in found if not after or m.person_id > after][:limit]
+
+
+class MemoryInvitations:
+    """One-time links by id."""
+
+    def __init__(self, state: MemoryState) -> None:
+        self._state = state
+
+    @property
+    def _rows(self) -> dict[str, Invitation]:
+        return self._state.table("invitations", dict)
+
+    def add(self, invitation: Invitation) -> None:
+        """Insert a new link."""
+        self._rows[invitation.id] = invitation
+
+    def get(self, invitation_id: str) -> Invitation | None:
+        """One link by id, or None."""
+        return self._rows.get(invitation_id)
+
+    def find(self, token_hash: str) -> Invitation | None:
+        """The link with this token hash, or None."""
+        return next((i for i in self._rows.values() if i.token_hash == token_hash), None)
+
+    def mark_used(self, invitation_id: str, used_at: int) -> None:
+        """Spend a link (accepted or withdrawn)."""
+        self._rows[invitation_id] = replace(self._rows[invitation_id], used_at=used_at)
+
+    def open_of(self, organization_id: str, now: int, after: str | None, limit: int) -> list[Invitation]:
+        """The organization's invitations that can still be accepted, by id after `after`."""
+        found = sorted(
+            (
+                i
+                for i in self._rows.values()
+                if i.organization_id == organization_id and i.kind is LinkKind.INVITATION and i.open_at(now)
+            ),
+            key=lambda i: i.id,
+        )
+        return [i for i in found if not after or i.id > after][:limit]

@@ -1,0 +1,324 @@
+"""People: accounts, memberships with roles, invitations and password resets, and password sign-in."""
+
+from __future__ import annotations
+
+import secrets
+import uuid
+from dataclasses import dataclass, replace
+
+from pairhub.domain.access import ActorType
+from pairhub.domain.audit import Actor, AuditAction
+from pairhub.domain.errors import Conflict, Invalid, NotFound
+from pairhub.domain.people import (
+    INVITATION_LIFETIME_MS,
+    Invitation,
+    LinkKind,
+    MemberRole,
+    Membership,
+    Person,
+    email_key,
+    email_problem,
+    password_problem,
+)
+from pairhub.ports import Clock, Storage, UnitOfWork
+from pairhub.services import audit
+from pairhub.services import organizations as orgs
+from pairhub.services.auth import hash_key
+from pairhub.services.pagination import Page, paginate
+from pairhub.services.passwords import hash_password, verify_password
+
+
+@dataclass(frozen=True)
+class Member:
+    """A person as one organization sees them."""
+
+    person: Person
+    membership: Membership
+
+
+def _checked_password(password: str) -> str:
+    problem = password_problem(password)
+    if problem is not None:
+        raise Invalid("password_too_weak", problem)
+    return hash_password(password)
+
+
+def _checked_email(email: str) -> str:
+    problem = email_problem(email)
+    if problem is not None:
+        raise Invalid("invalid_email", problem)
+    return email.strip()
+
+
+def _member(uow: UnitOfWork, organization_id: str, person_id: str) -> Membership:
+    membership = uow.memberships.get(person_id, organization_id)
+    if membership is None:
+        raise NotFound("member_not_found", f"No member {person_id} in this organization.")
+    return membership
+
+
+class People:
+    """Use cases on people, their roles and their one-time links."""
+
+    def __init__(self, storage: Storage, clock: Clock) -> None:
+        self._storage = storage
+        self._clock = clock
+
+    def create(
+        self,
+        email: str,
+        display_name: str,
+        password: str | None,
+        *,
+        platform_admin: bool = False,
+        organization_id: str | None = None,
+        role: MemberRole | None = None,
+    ) -> Person:
+        """A new person (optionally a platform admin, optionally a member of one organization)."""
+        email = _checked_email(email)
+        hashed = None if password is None else _checked_password(password)
+        now = self._clock.now_ms()
+        person = Person(str(uuid.uuid4()), email, display_name.strip() or email, hashed, platform_admin, now)
+        with self._storage.write() as uow:
+            if uow.people.find_by_email(email_key(email)) is not None:
+                raise Conflict("person_exists", f"A person with the email {email} exists already.")
+            if organization_id is not None:
+                orgs.require(uow, organization_id)
+            uow.people.add(person)
+            if organization_id is not None:
+                uow.memberships.add(Membership(person.id, organization_id, role or MemberRole.VIEWER, now))
+        return person
+
+    def has_platform_admin(self) -> bool:
+        """True once a platform admin exists (the admin token then signs in to the API only)."""
+        with self._storage.read() as uow:
+            return uow.people.has_platform_admin()
+
+    def check_password(self, email: str, password: str) -> Person | None:
+        """The person when the password is theirs, else None (an unknown email costs the same time)."""
+        with self._storage.read() as uow:
+            person = uow.people.find_by_email(email_key(email))
+        stored = None if person is None else person.password_hash
+        if verify_password(stored, password) and person is not None:
+            return person
+        return None
+
+    def get(self, person_id: str) -> Person:
+        """One person."""
+        with self._storage.read() as uow:
+            person = uow.people.get(person_id)
+        if person is None:
+            raise NotFound("member_not_found", f"No person {person_id}.")
+        return person
+
+    def organizations_of(self, person_id: str) -> list[Membership]:
+        """The organizations a person belongs to, with their role there."""
+        with self._storage.read() as uow:
+            return uow.memberships.of_person(person_id)
+
+    def members(self, organization_id: str, after: str | None, limit: int) -> Page[Member]:
+        """The organization's people and roles, by person id."""
+        with self._storage.read() as uow:
+            orgs.require(uow, organization_id)
+            found = uow.memberships.of_organization(organization_id, after, limit + 1)
+            named = uow.people.named([m.person_id for m in found])
+        members = [Member(named[m.person_id], m) for m in found if m.person_id in named]
+        return paginate(members, limit, lambda member: member.person.id)
+
+    def member(self, organization_id: str, person_id: str) -> Member:
+        """One member of the organization."""
+        with self._storage.read() as uow:
+            membership = _member(uow, organization_id, person_id)
+            person = uow.people.get(person_id)
+        assert person is not None, "a membership without its person"
+        return Member(person, membership)
+
+    def change_role(self, organization_id: str, person_id: str, role: MemberRole) -> Member:
+        """Give a member another role; their sessions end (they sign in again under the new role)."""
+        with self._storage.write() as uow:
+            current = _member(uow, organization_id, person_id)
+            changed = replace(current, role=role)
+            if changed != current:
+                self._keep_an_owner(uow, current, role)
+                uow.memberships.save(changed)
+                uow.sessions.delete_of_person(person_id)
+                audit.note(
+                    uow,
+                    self._clock.now_ms(),
+                    organization_id,
+                    AuditAction.MEMBER_UPDATED,
+                    ("person", person_id),
+                    {"role": current.role.value},
+                    {"role": role.value},
+                )
+            person = uow.people.get(person_id)
+        assert person is not None, "a membership without its person"
+        return Member(person, changed)
+
+    def remove(self, organization_id: str, person_id: str) -> None:
+        """Take a person out of the organization; their sessions end."""
+        with self._storage.write() as uow:
+            current = _member(uow, organization_id, person_id)
+            self._keep_an_owner(uow, current, None)
+            uow.memberships.delete(person_id, organization_id)
+            uow.sessions.delete_of_person(person_id)
+            audit.note(
+                uow,
+                self._clock.now_ms(),
+                organization_id,
+                AuditAction.MEMBER_REMOVED,
+                ("person", person_id),
+                {"role": current.role.value},
+            )
+
+    @staticmethod
+    def _keep_an_owner(uow: UnitOfWork, current: Membership, new_role: MemberRole | None) -> None:
+        # An organization whose last owner leaves could no longer manage its people and keys.
+        if current.role is not MemberRole.OWNER or new_role is MemberRole.OWNER:
+            return
+        owners = [
+            m
+            for m in uow.memberships.of_organization(current.organization_id, None, 10_000)
+            if m.role is MemberRole.OWNER
+        ]
+        if len(owners) <= 1:
+            raise Conflict("last_owner", "An organization keeps at least one owner.")
+
+    def invite(
+        self, organization_id: str, email: str, role: MemberRole, created_by: str
+    ) -> tuple[Invitation, str]:
+        """A one-time invitation link's record and token (the token is shown once, stored hashed)."""
+        email = _checked_email(email)
+        token = secrets.token_urlsafe(32)
+        now = self._clock.now_ms()
+        invitation = Invitation(
+            id=str(uuid.uuid4()),
+            kind=LinkKind.INVITATION,
+            organization_id=organization_id,
+            email=email,
+            role=role,
+            token_hash=hash_key(token),
+            created_by=created_by,
+            created_at=now,
+            expires_at=now + INVITATION_LIFETIME_MS,
+        )
+        with self._storage.write() as uow:
+            orgs.require(uow, organization_id)
+            person = uow.people.find_by_email(email_key(email))
+            if person is not None and uow.memberships.get(person.id, organization_id) is not None:
+                raise Conflict("member_exists", f"{email} is a member of this organization already.")
+            uow.invitations.add(invitation)
+            audit.note(
+                uow,
+                now,
+                organization_id,
+                AuditAction.MEMBER_INVITED,
+                ("invitation", invitation.id),
+                after={"email": email, "role": role.value},
+            )
+        return invitation, token
+
+    def invitations(self, organization_id: str, after: str | None, limit: int) -> Page[Invitation]:
+        """The organization's invitations that can still be accepted."""
+        with self._storage.read() as uow:
+            orgs.require(uow, organization_id)
+            found = uow.invitations.open_of(organization_id, self._clock.now_ms(), after, limit + 1)
+        return paginate(found, limit, lambda invitation: invitation.id)
+
+    def withdraw(self, organization_id: str, invitation_id: str) -> None:
+        """Withdraw an invitation: its link no longer works."""
+        now = self._clock.now_ms()
+        with self._storage.write() as uow:
+            invitation = uow.invitations.get(invitation_id)
+            if (
+                invitation is None
+                or invitation.organization_id != organization_id
+                or not invitation.open_at(now)
+            ):
+                raise NotFound("invitation_not_found", f"No open invitation {invitation_id}.")
+            uow.invitations.mark_used(invitation_id, now)
+
+    def accept(self, token: str, display_name: str, password: str) -> Person:
+        """Follow an invitation link: the person is made (or found by email) and joins with the role."""
+        now = self._clock.now_ms()
+        with self._storage.write() as uow:
+            invitation = uow.invitations.find(hash_key(token))
+            if (
+                invitation is None
+                or invitation.kind is not LinkKind.INVITATION
+                or not invitation.open_at(now)
+            ):
+                raise NotFound("invitation_not_found", "This invitation link is unknown, used or expired.")
+            assert invitation.organization_id is not None and invitation.role is not None
+            person = uow.people.find_by_email(email_key(invitation.email))
+            if person is None:
+                name = display_name.strip() or invitation.email
+                person = Person(
+                    str(uuid.uuid4()), invitation.email, name, _checked_password(password), False, now
+                )
+                uow.people.add(person)
+            elif not verify_password(person.password_hash, password):
+                raise Invalid(
+                    "wrong_password", "This email has an account: accept with that account's password."
+                )
+            if uow.memberships.get(person.id, invitation.organization_id) is None:
+                uow.memberships.add(Membership(person.id, invitation.organization_id, invitation.role, now))
+            uow.invitations.mark_used(invitation.id, now)
+            with audit.acting_as(Actor(ActorType.PERSON, person.id, person.display_name)):
+                audit.note(
+                    uow,
+                    now,
+                    invitation.organization_id,
+                    AuditAction.MEMBER_JOINED,
+                    ("person", person.id),
+                    after={"email": person.email, "role": invitation.role.value},
+                )
+        return person
+
+    def reset_link(self, organization_id: str, person_id: str, created_by: str) -> tuple[Invitation, str]:
+        """A one-time link for a member to set a new password (shown once, stored hashed)."""
+        token = secrets.token_urlsafe(32)
+        now = self._clock.now_ms()
+        with self._storage.write() as uow:
+            _member(uow, organization_id, person_id)
+            person = uow.people.get(person_id)
+            assert person is not None, "a membership without its person"
+            link = Invitation(
+                id=str(uuid.uuid4()),
+                kind=LinkKind.PASSWORD_RESET,
+                organization_id=organization_id,
+                email=person.email,
+                role=None,
+                token_hash=hash_key(token),
+                created_by=created_by,
+                created_at=now,
+                expires_at=now + INVITATION_LIFETIME_MS,
+            )
+            uow.invitations.add(link)
+        return link, token
+
+    def reset_password(self, token: str, password: str) -> Person:
+        """Follow a password-reset link: the new password is set and every session of the person ends."""
+        hashed = _checked_password(password)
+        now = self._clock.now_ms()
+        with self._storage.write() as uow:
+            link = uow.invitations.find(hash_key(token))
+            if link is None or link.kind is not LinkKind.PASSWORD_RESET or not link.open_at(now):
+                raise NotFound("invitation_not_found", "This link is unknown, used or expired.")
+            person = uow.people.find_by_email(email_key(link.email))
+            if person is None:
+                raise NotFound("invitation_not_found", "This link is unknown, used or expired.")
+            uow.people.save(replace(person, password_hash=hashed))
+            uow.invitations.mark_used(link.id, now)
+            uow.sessions.delete_of_person(person.id)
+        return person
+
+    def change_password(self, person_id: str, current: str, new: str, keep_token: str | None) -> None:
+        """Set a new password; every other session of the person ends."""
+        hashed = _checked_password(new)
+        with self._storage.write() as uow:
+            person = uow.people.get(person_id)
+            if person is None or not verify_password(person.password_hash, current):
+                raise Invalid("wrong_password", "The current password is not right.")
+            uow.people.save(replace(person, password_hash=hashed))
+            uow.sessions.delete_of_person(person_id, hash_key(keep_token) if keep_token else None)

@@ -1,0 +1,142 @@
+"""Every change is recorded in the audit log in its own transaction, with who made it and the fields
+before and after (never a secret); the log is filtered, paged and read by owners and the admin only."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from pairhub.adapters.clock import ManualClock
+from tests.support import Api, Org
+
+VIN = "1HGCM82633A004352"
+OTHER_VIN = "WDB9634031L738192"
+HOOK = "http://127.0.0.1:9/hook"
+
+
+def _log(api: Api, org: Org, **filters: str) -> list[dict[str, Any]]:
+    answer = api.client.get(f"/v1/organizations/{org.id}/audit-log", params=filters, headers=api.admin)
+    assert answer.status_code == 200, answer.text
+    entries: list[dict[str, Any]] = answer.json()["data"]
+    return entries
+
+
+def _key(api: Api, org: Org, name: str) -> tuple[str, dict[str, str]]:
+    created = api.client.post(
+        f"/v1/organizations/{org.id}/api-keys", json={"name": name}, headers=api.admin
+    ).json()
+    return created["id"], {"Authorization": f"Bearer {created['key']}"}
+
+
+def test_changes_name_the_key_or_admin_that_made_them(api: Api) -> None:
+    org = api.new_org()
+    key_id, gateway = _key(api, org, "gateway")
+    base = f"/v1/organizations/{org.id}"
+    asset = api.client.post(f"{base}/assets", json={"vin": VIN, "name": "Trailer 7"}, headers=gateway).json()
+    api.client.patch(f"{base}/assets/{asset['id']}", json={"vin": OTHER_VIN}, headers=gateway)
+    api.client.post(f"{base}/units", json={"unitId": "tp:000000000000007"}, headers=gateway)
+    paired = api.client.post(
+        f"{base}/pairings", json={"unitId": "tp:000000000000007", "assetId": asset["id"]}, headers=api.admin
+    )
+    assert paired.status_code == 201, paired.text
+
+    entries = _log(api, org)
+
+    actions = [(e["action"], e["actor"]["type"], e["actor"]["name"]) for e in entries]
+    assert actions[:4] == [
+        ("pairing.created", "admin", "admin"),
+        ("unit.created", "apiKey", "gateway"),
+        ("asset.updated", "apiKey", "gateway"),
+        ("asset.created", "apiKey", "gateway"),
+    ]
+    updated = entries[2]
+    assert updated["actor"]["id"] == key_id
+    assert updated["target"] == {"type": "asset", "id": asset["id"]}
+    assert updated["changes"] == {"vin": [VIN, OTHER_VIN]}
+    assert entries[0]["changes"] == {"assetId": [None, asset["id"]]}
+
+
+def test_secrets_never_reach_the_log(api: Api) -> None:
+    org = api.new_org()
+    base = f"/v1/organizations/{org.id}/subscriptions"
+    created = api.client.post(
+        base,
+        json={"url": HOOK, "eventNames": ["unit.paired"], "customHeaders": {"X-Api-Key": "hush-hush-value"}},
+        headers=org.headers,
+    )
+    assert created.status_code == 201, created.text
+    sub = created.json()
+    rotated = api.client.post(f"{base}/{sub['id']}/rotate-secret", headers=org.headers).json()
+    api.client.patch(f"{base}/{sub['id']}", json={"state": "paused"}, headers=org.headers)
+
+    entries = _log(api, org)
+
+    assert [e["action"] for e in entries[:3]] == [
+        "subscription.paused",
+        "subscription.secretRotated",
+        "subscription.created",
+    ]
+    assert entries[0]["changes"] == {"state": ["active", "paused"]}
+    text = str(entries)
+    for secret in (sub["secret"], rotated["secret"], "hush-hush-value"):
+        assert secret not in text
+    assert "X-Api-Key" in text  # the header's name is shown, never its value
+
+
+def test_a_refused_change_leaves_no_entry(api: Api) -> None:
+    org = api.new_org()
+    base = f"/v1/organizations/{org.id}/assets"
+    api.client.post(base, json={"vin": VIN}, headers=org.headers)
+    duplicate = api.client.post(base, json={"vin": VIN}, headers=org.headers)
+    assert duplicate.status_code == 409
+
+    assert [e["action"] for e in _log(api, org, action="asset.created")] == ["asset.created"]
+
+
+def test_filters_and_pages(api: Api, clock: ManualClock) -> None:
+    org = api.new_org()
+    key_id, gateway = _key(api, org, "gateway")
+    base = f"/v1/organizations/{org.id}"
+    first = api.client.post(f"{base}/assets", json={"name": "first"}, headers=gateway).json()
+    clock.advance(60)
+    second = api.client.post(f"{base}/assets", json={"name": "second"}, headers=org.headers).json()
+
+    assert [e["target"]["id"] for e in _log(api, org, actor=key_id, action="asset.created")] == [first["id"]]
+    assert [e["target"]["id"] for e in _log(api, org, targetId=second["id"])] == [second["id"]]
+    since = _log(api, org, targetId=second["id"])[0]["time"]
+    assert [e["target"]["id"] for e in _log(api, org, action="asset.created", since=since)] == [second["id"]]
+    assert [e["target"]["id"] for e in _log(api, org, action="asset.created", until=since)] == [first["id"]]
+
+    page = api.client.get(
+        f"{base}/audit-log", params={"action": "asset.created", "limit": 1}, headers=api.admin
+    ).json()
+    assert [e["target"]["id"] for e in page["data"]] == [second["id"]]
+    rest = api.client.get(
+        f"{base}/audit-log",
+        params={"action": "asset.created", "limit": 1, "after": page["nextCursor"]},
+        headers=api.admin,
+    ).json()
+    assert [e["target"]["id"] for e in rest["data"]] == [first["id"]]
+    assert rest["nextCursor"] is None
+    bad = api.client.get(f"{base}/audit-log", params={"after": "²"}, headers=api.admin)
+    assert bad.status_code == 400
+    assert bad.json()["code"] == "invalid_cursor"
+
+
+def test_people_changes_are_recorded(api: Api) -> None:
+    org = api.new_org()
+    person = api.new_person(org, "viewer")
+    members = f"/v1/organizations/{org.id}/members/{person.id}"
+    api.client.patch(members, json={"role": "operator"}, headers=api.admin)
+    api.client.delete(members, headers=api.admin)
+
+    entries = _log(api, org)
+
+    assert [(e["action"], e["actor"]["type"]) for e in entries[:4]] == [
+        ("member.removed", "admin"),
+        ("member.updated", "admin"),
+        ("member.joined", "person"),
+        ("member.invited", "admin"),
+    ]
+    assert entries[1]["changes"] == {"role": ["viewer", "operator"]}
+    assert entries[2]["actor"]["id"] == person.id
+    assert "correct horse" not in str(entries)

@@ -1,0 +1,179 @@
+"""Invitation and password-reset links: one-time, expiring after 7 days, shown once and mailed through
+a real SMTP server (aiosmtpd, started by the test on a free port) when `PAIRHUB_SMTP_URL` is set."""
+
+from __future__ import annotations
+
+import re
+import socket
+from collections.abc import Iterator
+from email import message_from_bytes
+from email.message import Message
+
+import httpx
+import pytest
+from aiosmtpd.controller import Controller
+from aiosmtpd.handlers import Message as MessageHandler
+from fastapi.testclient import TestClient
+
+from pairhub import bootstrap
+from pairhub.adapters.clock import ManualClock
+from pairhub.entrypoints.api.app import create_app
+from pairhub.entrypoints.ui.session import COOKIE_NAME
+from tests.conftest import ADMIN_TOKEN, make_settings
+from tests.support import PASSWORD, Api
+
+SEVEN_DAYS_S = 7 * 24 * 3600
+
+
+class Inbox(MessageHandler):
+    """Keeps every mail the server receives."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.mails: list[Message] = []
+
+    def handle_message(self, message: Message) -> None:
+        """Keep the mail."""
+        self.mails.append(message_from_bytes(message.as_bytes()))
+
+
+def _free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        port: int = probe.getsockname()[1]
+        return port
+
+
+@pytest.fixture
+def inbox() -> Iterator[tuple[Inbox, int]]:
+    """A real SMTP server on a free loopback port."""
+    handler = Inbox()
+    port = _free_port()
+    controller = Controller(handler, hostname="127.0.0.1", port=port)
+    controller.start()
+    yield handler, port
+    controller.stop()
+
+
+@pytest.fixture
+def mailing(database_url: str, clock: ManualClock, inbox: tuple[Inbox, int]) -> Iterator[Api]:
+    """The API of a pairhub that mails its links to the test's SMTP server."""
+    settings = make_settings(
+        database_url, smtp_url=f"smtp://127.0.0.1:{inbox[1]}", smtp_from="ops@example.com"
+    )
+    built = bootstrap.build(settings, clock)
+    with TestClient(create_app(built)) as client:
+        yield Api(client, ADMIN_TOKEN)
+    built.close()
+
+
+def _link(mail: Message) -> str:
+    body = mail.get_payload(decode=True)
+    assert isinstance(body, bytes)
+    found = re.search(r"http://\S+", body.decode())
+    assert found, body
+    return found.group(0)
+
+
+def _csrf(page: httpx.Response) -> str:
+    return page.text.split('name="csrf_token" value="', 1)[1].split('"', 1)[0]
+
+
+def _sign_in(client: TestClient, email: str, password: str) -> int:
+    client.cookies.clear()
+    csrf = _csrf(client.get("/ui/sign-in"))
+    answer = client.post(
+        "/ui/sign-in", data={"email": email, "password": password, "csrf_token": csrf}, follow_redirects=False
+    )
+    return answer.status_code
+
+
+def test_an_invitation_is_mailed_accepted_once_and_expires(
+    mailing: Api, inbox: tuple[Inbox, int], clock: ManualClock
+) -> None:
+    api, (handler, _) = mailing, inbox
+    org = api.new_org("Mail Trailers")
+    base = f"/v1/organizations/{org.id}/invitations"
+    invited = api.client.post(
+        base, json={"email": "grace@example.com", "role": "operator"}, headers=api.admin
+    )
+    assert invited.status_code == 201
+    assert invited.headers["cache-control"] == "no-store"
+
+    assert len(handler.mails) == 1
+    mail = handler.mails[0]
+    assert (mail["To"], mail["From"]) == ("grace@example.com", "ops@example.com")
+    assert "Mail Trailers" in mail["Subject"]
+    link = _link(mail)
+    assert link == invited.json()["url"]
+    listed = api.client.get(base, headers=api.admin).json()["data"]
+    assert [i["email"] for i in listed] == ["grace@example.com"]
+    assert "url" not in listed[0]
+
+    token = link.rsplit("/", 1)[-1]
+    accept = f"/v1/invitations/{token}/accept"
+    weak = api.client.post(accept, json={"name": "Grace", "password": "short"})
+    assert weak.status_code == 422
+    assert weak.json()["code"] == "password_too_weak"
+    accepted = api.client.post(accept, json={"name": "Grace", "password": PASSWORD})
+    assert accepted.status_code == 201
+    again = api.client.post(accept, json={"name": "Grace", "password": PASSWORD})
+    assert again.status_code == 404
+    assert again.json()["code"] == "invitation_not_found"
+    assert _sign_in(api.client, "grace@example.com", PASSWORD) == 303
+
+    late = api.client.post(base, json={"email": "late@example.com", "role": "viewer"}, headers=api.admin)
+    clock.advance(SEVEN_DAYS_S)
+    expired = api.client.post(
+        f"/v1/invitations/{late.json()['url'].rsplit('/', 1)[-1]}/accept",
+        json={"name": "L", "password": PASSWORD},
+    )
+    assert expired.status_code == 404
+
+
+def test_a_password_reset_link_sets_a_new_password_and_ends_every_session(
+    mailing: Api, inbox: tuple[Inbox, int]
+) -> None:
+    api, (handler, _) = mailing, inbox
+    org = api.new_org()
+    person = api.new_person(org, "viewer", email="ada@example.com")
+    assert _sign_in(api.client, person.email, PASSWORD) == 303
+    old_cookie = api.client.cookies.get(COOKIE_NAME)
+
+    made = api.client.post(
+        f"/v1/organizations/{org.id}/members/{person.id}/password-reset", headers=api.admin
+    )
+    assert made.status_code == 201
+    mail = handler.mails[-1]
+    assert mail["To"] == "ada@example.com"
+    link = _link(mail)
+    assert link == made.json()["url"]
+
+    api.client.cookies.clear()
+    form = api.client.get(link)
+    assert form.status_code == 200
+    set_password = api.client.post(
+        link, data={"password": "a brand new password", "csrf_token": _csrf(form)}, follow_redirects=False
+    )
+    assert set_password.status_code == 303
+
+    api.client.cookies.clear()
+    api.client.cookies.set(COOKIE_NAME, old_cookie or "")
+    assert api.client.get("/ui/assets", follow_redirects=False).status_code == 303
+    assert _sign_in(api.client, person.email, PASSWORD) == 401
+    assert _sign_in(api.client, person.email, "a brand new password") == 303
+    api.client.cookies.clear()
+    reused = api.client.get(link)
+    replay = api.client.post(link, data={"password": "yet another password", "csrf_token": _csrf(reused)})
+    assert replay.status_code == 422
+
+
+def test_without_a_mail_server_the_link_is_only_shown(api: Api) -> None:
+    org = api.new_org()
+    invited = api.client.post(
+        f"/v1/organizations/{org.id}/invitations",
+        json={"email": "x@example.com", "role": "viewer"},
+        headers=api.admin,
+    )
+    assert invited.status_code == 201
+    assert invited.json()["url"].startswith("http://testserver/ui/invitations/")
