@@ -33,6 +33,7 @@ from sqlalchemy.engine import make_url
 from pairhub.adapters.sql import matching, migrate
 from pairhub.adapters.sql.assets import SqlAssets
 from pairhub.adapters.sql.engine import make_engine
+from pairhub.adapters.sql.search import SQLITE_ASSET_SEARCH_DDL, SQLITE_ASSET_SEARCH_DROP
 from pairhub.adapters.sql.tables import assets, organizations
 from pairhub.domain import vin as vins
 from pairhub.domain.vin import MatchKind
@@ -61,14 +62,14 @@ def fleet_vins(count: int, seed: int) -> list[str]:
 
 def asset_rows(organization_id: str, fleet: Sequence[str]) -> Iterator[dict[str, Any]]:
     """Rows for the assets table, derived columns included."""
-    for vin in fleet:
+    for number, vin in enumerate(fleet):
         yield {
             "id": str(uuid.uuid4()),
             "organization_id": organization_id,
             "vin": vin,
             "vin_reversed": vins.reversed_vin(vin),
             "vin_serial": vins.serial_part(vin),
-            "name": None,
+            "name": f"Trailer {number:07d}",
             "created_at": 0,
             "updated_at": 0,
         }
@@ -83,6 +84,10 @@ def load(engine: Engine, fleet: Sequence[str]) -> str:
     organization_id = str(uuid.uuid4())
     postgres = engine.dialect.name == "postgresql"
     with engine.begin() as connection:
+        if not postgres:
+            # The search index is rebuilt once after the load, as the VIN indexes are.
+            for statement in SQLITE_ASSET_SEARCH_DROP:
+                connection.exec_driver_sql(statement)
         for index in assets.indexes:
             index.drop(connection)
         if postgres:
@@ -111,6 +116,9 @@ def load(engine: Engine, fleet: Sequence[str]) -> str:
                 cursor.executemany(sql, chunk)
         for index in assets.indexes:
             index.create(connection)
+        if not postgres:
+            for statement in SQLITE_ASSET_SEARCH_DDL:
+                connection.exec_driver_sql(statement)
         connection.execute(text("ANALYZE"))
     if not postgres:
         with engine.connect() as connection:

@@ -16,7 +16,7 @@ import time
 import urllib.request
 import uuid
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any
 
@@ -25,7 +25,7 @@ import orjson
 from sqlalchemy import Engine, create_engine, func, select, text
 from sqlalchemy.engine import make_url
 
-from bench import limits, machine, match_latency, profile, setup
+from bench import limits, machine, match_latency, profile, search_latency, setup
 from bench import mqtt as bench_mqtt
 from bench.report import Figure, write
 from pairhub.adapters.secret_box import new_key
@@ -695,6 +695,24 @@ def figure_match_latency(postgres_url: str | None, sizes: Sizes) -> list[Figure]
     ]
 
 
+def figure_search_latency(postgres_url: str | None, sizes: Sizes) -> list[Figure]:
+    """The console's search (a page and its total) by part of a VIN or name, `stored_assets` assets."""
+    scratch = (
+        match_latency.postgres_engine(postgres_url) if postgres_url else match_latency.sqlite_engine(None)
+    )
+    with scratch as engine:
+        p99 = search_latency.warm_p99(engine, sizes.stored_assets, lookups=min(1000, sizes.stored_assets))
+    return [
+        Figure(
+            "search_p99",
+            f"search latency p99 (page and total), {sizes.stored_assets:,} assets",
+            p99,
+            "ms",
+            target_value=50.0,
+        )
+    ]
+
+
 class Workers:
     """Separate `pairhub worker` processes (PostgreSQL scale-out)."""
 
@@ -732,7 +750,7 @@ def reset_postgres(url: str) -> tuple[str, Engine]:
     return bench_url, engine
 
 
-GROUPS = ("delivery", "peer", "pairing", "partial", "latency", "mqtt", "match")
+GROUPS = ("delivery", "peer", "pairing", "partial", "latency", "mqtt", "match", "search")
 """Groups of figures `--only` may pick; `pairing` holds auto pairing by exact VINs and ingest; `peer`
 holds the unbatched delivery and the Celery peer measured beside it."""
 
@@ -793,6 +811,8 @@ def run_sqlite(
         receiver.stop()
     if "match" in only:
         figures.extend(timed(figure_match_latency, None, sizes))
+    if "search" in only:
+        figures.extend(timed(figure_search_latency, None, sizes))
     return figures
 
 
@@ -843,6 +863,7 @@ def run_postgres(url: str, workdir: Path, sizes: Sizes) -> list[Figure]:
     figures.extend(scaling(figures))
     figures.extend(timed(figure_pg_workers, url, workdir, sizes))
     figures.extend(timed(figure_match_latency, url, sizes))
+    figures.extend(timed(figure_search_latency, url, sizes))
     return figures
 
 
@@ -949,8 +970,15 @@ def main() -> None:
         choices=GROUPS,
         help="measure only these groups (repeatable; SQLite); the report files are then left alone",
     )
+    parser.add_argument(
+        "--scale",
+        type=float,
+        default=1.0,
+        help="stored assets (match and search figures) times this: 0.1 on a machine too busy for a million",
+    )
     args = parser.parse_args()
     sizes = SMOKE if args.smoke else Sizes()
+    sizes = replace(sizes, stored_assets=max(1000, round(sizes.stored_assets * args.scale)))
     command = "make bench" + (f" ARGS='--postgres {args.postgres}'" if args.postgres else "")
     workdir = Path(tempfile.mkdtemp(prefix="pairhub-bench-"))
     profiling = not (args.no_profile or args.smoke)

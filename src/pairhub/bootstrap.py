@@ -56,6 +56,7 @@ from pairhub.services.subscriptions import Subscriptions
 from pairhub.services.taken_messages import TakenMessages
 from pairhub.services.throttle import SignInThrottle
 from pairhub.services.units import Units
+from pairhub.services.unknown_units import UnknownUnits, UnknownUnitsBuffer
 from pairhub.worker.retention import Retention, RetentionPolicy
 from pairhub.worker.runner import DeliveryWorker
 
@@ -111,6 +112,7 @@ class Container:
     taken_messages: TakenMessages = field(init=False)
     retention: Retention = field(init=False)
     organization_data: OrganizationData = field(init=False)
+    unknown_units: UnknownUnits = field(init=False)
 
     def __post_init__(self) -> None:
         self.cursors = Cursors(self.secret_box)
@@ -136,7 +138,14 @@ class Container:
         # memory nothing tells it of unpairings, so it stays off there.
         database = self.database
         cache_on = self.settings.paired_units_cache and database is not None and database.is_sqlite
-        self.ingest = Ingest(self.storage, self.clock, self.auto_pairing, paired_units=PairedUnits(cache_on))
+        self.ingest = Ingest(
+            self.storage,
+            self.clock,
+            self.auto_pairing,
+            paired_units=PairedUnits(cache_on),
+            unknown=UnknownUnitsBuffer(self.settings.unknown_units_limit),
+        )
+        self.unknown_units = UnknownUnits(self.storage)
         if database is not None:
             database.on_units_changed(self.ingest.paired_units.forget)
         self.taken_messages = TakenMessages(self.storage, self.clock)

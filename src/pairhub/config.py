@@ -121,6 +121,9 @@ class Settings(BaseSettings):
             raise ValueError("the partition number is at most the partition count (k/n with k <= n)")
         return value
 
+    # Unit ids refused at ingest as not provisioned, kept for the console; the least recently seen go.
+    unknown_units_limit: int = Field(10_000, ge=1, le=1_000_000)
+
     @field_validator("retry_schedule", mode="before")
     @classmethod
     def _parse_schedule(cls, value: object) -> object:

@@ -7,7 +7,7 @@ from dataclasses import replace
 from pairhub.domain.assets import Asset
 from pairhub.domain.model import AutoPairingState as S
 from pairhub.domain.organizations import Organization
-from pairhub.domain.overview import HOUR_MS, AssetOrder, DeliveryHour, Latency, UnitOrder
+from pairhub.domain.overview import HOUR_MS, AssetOrder, DeliveryBucket, Latency, UnitOrder
 from pairhub.domain.subscriptions import Attempt
 from pairhub.domain.units import Unit
 from pairhub.ports import Storage
@@ -143,13 +143,20 @@ def test_attempts_are_summed_per_hour_with_latency_percentiles(storage: Storage)
         uow.attempts.add_many(logged)
     end = START + 4 * HOUR_MS
     with storage.read() as uow:
-        assert uow.attempts.hourly(sub.id, START, end, HOUR_MS) == {
-            START: DeliveryHour(START, events_delivered=7, events_failed=9, attempts=3),
-            START + 3 * HOUR_MS: DeliveryHour(
-                START + 3 * HOUR_MS, events_delivered=2, events_failed=2, attempts=2
+        assert uow.attempts.per_bucket(sub.id, START, end, HOUR_MS) == {
+            START: DeliveryBucket(
+                START,
+                events_delivered=7,
+                attempts_succeeded=1,
+                attempts_retried=1,
+                attempts_refused=1,
+                attempts=3,
+            ),
+            START + 3 * HOUR_MS: DeliveryBucket(
+                START + 3 * HOUR_MS, events_delivered=2, attempts_succeeded=1, attempts_retried=1, attempts=2
             ),
         }
         # Durations 10, 20, 30, 40, 50: the median is the 3rd, the 95th percentile the 5th.
         assert uow.attempts.latency(sub.id, START, end) == Latency(5, 30, 50)
         assert uow.attempts.latency(sub.id, end + 1, end + HOUR_MS) == Latency(0, None, None)
-        assert uow.attempts.hourly("nothing", START, end, HOUR_MS) == {}
+        assert uow.attempts.per_bucket("nothing", START, end, HOUR_MS) == {}

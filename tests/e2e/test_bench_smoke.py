@@ -42,6 +42,7 @@ def test_bench_smoke_run_writes_both_reports(tmp_path: Path) -> None:
         "match_p99_exact",
         "match_p99_p1",
         "match_p99_p2",
+        "search_p99",
     }
     assert expected <= ids, expected - ids
     if shutil.which("mosquitto") or Path("/usr/sbin/mosquitto").exists():

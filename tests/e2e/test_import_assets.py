@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import os
 import subprocess
 import urllib.request
 from pathlib import Path
@@ -101,8 +102,11 @@ def test_extra_columns_are_warned_about_and_a_line_without_vin_is_an_asset_witho
     finally:
         stop(process)
 
-    assert "line 3: warning: 3 columns, the header has 2; ignored: 2" in first.stdout, first.stdout
-    assert "line 6: warning: 3 columns, the header has 2; ignored: only a note" in first.stdout
+    assert (
+        "line 3: warning: 3 columns, only vin and name are read; ignored: ' 2' "
+        "(quote a name that holds the separator)" in first.stdout
+    ), first.stdout
+    assert "line 6: warning: 3 columns, only vin and name are read; ignored: 'only a note'" in first.stdout
     assert "line 5: (no VIN): duplicate_name: same name, no VIN, as line 4" in first.stdout
     assert "line 6: (no VIN): missing_vin_and_name" in first.stdout
     assert "3 created, 0 already present, 2 refused" in first.stdout
@@ -112,3 +116,52 @@ def test_extra_columns_are_warned_about_and_a_line_without_vin_is_an_asset_witho
         ("1HGCM82633A000001", "Trailer 1"),
         ("1HGCM82633A000002", "Trailer"),
     ]
+
+
+def test_quoted_commas_a_byte_order_mark_a_semicolon_file_and_a_401(tmp_path: Path) -> None:
+    quoted = tmp_path / "quoted.csv"
+    quoted.write_text('vin,name\n1HGCM82633A000011,"Reefer, north"\n"1HGCM82633A000012","Box ""7"""\n')
+    bom = tmp_path / "bom.csv"
+    bom.write_bytes("vin,name\r\n1HGCM82633A000021,Tautliner\r\n".encode("utf-8-sig"))
+    semicolons = tmp_path / "semicolons.csv"
+    semicolons.write_text(
+        'vin;name;note\n1HGCM82633A000031;Flatbed, 13,6 m;left, front\n"1HGCM82633A000032";"A;B";\n'
+    )
+    process, base_url = start_serve(tmp_path, {"PAIRHUB_ADMIN_TOKEN": ADMIN})
+    try:
+        org_id = _create_org(base_url)
+        results = [_import(base_url, org_id, path) for path in (quoted, bom, semicolons)]
+        refused = subprocess.run(
+            [PAIRHUB, "import-assets", "--url", base_url, "--token", "wrong", org_id, str(quoted)],
+            capture_output=True,
+            text=True,
+            timeout=60,
+            env={**os.environ, "COLUMNS": "40"},
+        )
+        stored = _assets(base_url, org_id)
+    finally:
+        stop(process)
+
+    for result in results:
+        assert result.returncode == 0, result.stdout + result.stderr
+    assert "2 created" in results[0].stdout
+    assert "1 created" in results[1].stdout
+    assert "2 created" in results[2].stdout
+    assert "line 1: warning: columns after vin,name are ignored: 'note'" in results[2].stdout
+    assert (
+        "line 2: warning: 3 columns, only vin and name are read; ignored: 'left, front'" in results[2].stdout
+    )
+    assert "line 3: warning" not in results[2].stdout  # an empty third value is not a value
+    assert sorted((asset["vin"], asset["name"]) for asset in stored) == [
+        ("1HGCM82633A000011", "Reefer, north"),
+        ("1HGCM82633A000012", 'Box "7"'),
+        ("1HGCM82633A000021", "Tautliner"),
+        ("1HGCM82633A000031", "Flatbed, 13,6 m"),
+        ("1HGCM82633A000032", "A;B"),
+    ]
+    # A refused token: one line, the server's words and code, not raw JSON wrapped at 40 columns.
+    assert refused.returncode == 2
+    [line] = refused.stderr.strip().splitlines()
+    assert line.startswith("Import failed: the server answered 401: "), line
+    assert line.endswith("(unauthorized)"), line
+    assert "{" not in line

@@ -63,7 +63,7 @@ def test_fixing_an_asset_vin_pairs_the_unit_that_found_no_asset(page: Page, serv
     expect(page.get_by_test_id("pairing-state")).to_contain_text("Paired with Typo trailer")
     expect(page.get_by_test_id("ap-state")).to_have_text("Paired")
     history = page.get_by_role("table", name="Pairing history, newest first")
-    expect(history).to_contain_text("AutoPair")
+    expect(history).to_contain_text("automatically")
 
 
 def test_invalid_data_shows_the_raw_reported_value(page: Page, server: Server) -> None:
@@ -78,7 +78,7 @@ def test_invalid_data_shows_the_raw_reported_value(page: Page, server: Server) -
     expect(page.get_by_test_id("raw-vin")).to_have_text("wdb-ooo*\\xff\\xff")
     attempts = page.get_by_role("table", name="The last auto-pairing attempts, newest first")
     expect(attempts.get_by_test_id("attempt-rule")).to_have_text(
-        "invalid: characters outside the VIN alphabet: 'O'"
+        "unusable VIN: characters outside the VIN alphabet: 'O'"
     )
     expect(attempts).to_contain_text("removed: everything from the '*' terminator on (3 characters)")
     shot(page, "unit-invalid-data")

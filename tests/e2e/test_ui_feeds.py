@@ -43,7 +43,7 @@ def test_create_poll_pause_resume_and_delete_a_feed(page: Page, server: Server) 
     feed_id = re.search(r"/v1/feed/([0-9a-f-]{36})", row.inner_text()).group(1)  # type: ignore[union-attr]
     expect(row.get_by_test_id("feed-state")).to_have_text("active")
     expect(row.get_by_test_id("feed-backlog")).to_have_text("1")  # the feed covers the past
-    expect(row).to_contain_text("v2: unit.paired")
+    expect(row).to_contain_text("Version 2: unit.paired")
     expect(row).to_contain_text("never")
     shot(page, "feeds")
 

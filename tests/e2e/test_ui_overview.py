@@ -88,7 +88,7 @@ def _fleet(server: Server, receiver: Receiver) -> tuple[Org, dict[str, str]]:
     _until(lambda: _overview(org)["subscriptions"][0]["eventsDelivered"] == 1, "the first delivery")
     receiver.always("/hook", 400)  # refused: the next batch fails without retries
     server.unit_messages({"unitId": units["not-found"], "vin": "YV2AS02A6CB123456"})
-    _until(lambda: _overview(org)["subscriptions"][0]["eventsFailed"] == 1, "the refused batch")
+    _until(lambda: _overview(org)["subscriptions"][0]["eventsRefused"] == 1, "the refused batch")
     receiver.always("/hook", 200)
     server.unit_messages(
         {"unitId": units["garbage"], "vin": "0000000000"},
@@ -114,26 +114,33 @@ def test_the_overview_is_the_first_page_and_charts_one_bar_per_hour(
     expect(page.get_by_test_id("waiting-multipleMatchFound")).to_have_text("1")
     health = page.get_by_test_id("subscription-health")
     expect(health).to_have_count(1)
-    expect(health.get_by_test_id("day-failed")).to_have_text("1")
+    expect(health.get_by_test_id("range-refused")).to_have_text("1")
+    expect(health.get_by_test_id("range-succeeded")).to_have_text("2")
+    expect(health.get_by_test_id("range-delivered")).to_have_text("3")
+    expect(health).not_to_contain_text("failed")
     expect(health.get_by_test_id("latency")).to_have_text(re.compile(r"^\d+ / \d+ ms$"))
-    chart = health.get_by_test_id("delivery-chart")
-    # One bar per hour of the last 24, each with its numbers as a tooltip; the day's sums below.
-    bars = chart.locator("g.hour")
+    chart = health.get_by_test_id("delivery-chart-0")
+    # One bar per hour of the last 24, each with its numbers as a tooltip in the viewer's zone.
+    bars = chart.locator("g.bucket")
     expect(bars).to_have_count(24)
-    hour_title = (
-        r"^\d{4}-\d\d-\d\d \d\d:00 to \d\d:00 UTC: \d+ events delivered, \d+ failed \(\d+ attempts?\)$"
+    bucket_title = (
+        r"^\d{4}-\d\d-\d\d \d\d:30 to \d{4}-\d\d-\d\d \d\d:30 GMT\+5:30: \d+ events? delivered; "
+        r"attempts: \d+ succeeded, \d+ retried, \d+ refused$"
     )
     for title in bars.locator("title").all_text_contents():
-        assert re.fullmatch(hour_title, title), title
+        assert re.fullmatch(bucket_title, title), title
     heights = [
         float(h or 0)
-        for h in bars.locator("rect.delivered").evaluate_all("rs => rs.map(r => r.getAttribute('height'))")
+        for h in bars.locator("rect.succeeded").evaluate_all("rs => rs.map(r => r.getAttribute('height'))")
     ]
     assert len(heights) == 24
     assert heights[-1] > 0 or heights[-2] > 0  # the deliveries just made (this hour, or the last one)
     expect(chart.locator("desc")).to_have_text(
-        "Events per hour over the last 24 hours: 3 delivered, 1 failed; the busiest hour carried 4."
+        "Delivery attempts: 2 attempts succeeded, 0 retried, 1 refused; the busiest bar holds 3 attempts."
     )
+    expect(chart.locator("text.time-label.current")).to_have_text("now")
+    # The zone is named (ICU may call Kolkata by its older name).
+    expect(page.locator("[data-zone]")).to_have_text(re.compile(r"^Asia/(Kolkata|Calcutta) \(GMT\+5:30\)$"))
     _look(page, f"{size}-overview", tmp_path)
 
     # Each waiting outcome links to the units waiting in it.

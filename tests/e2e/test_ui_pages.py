@@ -93,7 +93,7 @@ def test_every_page_fits_and_labels_its_controls(
         # The delivery log of the pairing made above, and that batch's own page.
         page.goto(pages["subscription"])
         expect(page.get_by_test_id("batch-row")).to_have_count(1)
-        expect(page.get_by_test_id("batch-row")).to_contain_text("delivered")
+        expect(page.get_by_test_id("batch-row")).to_contain_text("succeeded")
         _check(page, f"{size}-subscription-log")
         page.get_by_test_id("batch-row").get_by_role("link").click()
         expect(page.get_by_role("heading", name=re.compile("^Batch "))).to_be_visible()

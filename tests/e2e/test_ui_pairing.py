@@ -57,7 +57,7 @@ def test_create_an_asset_and_a_unit_then_pair_and_unpair(page: Page, server: Ser
     page.get_by_role("link", name=unit).click()
     history = page.get_by_role("table", name="Pairing history, newest first")
     expect(history.get_by_role("row")).to_have_count(3)
-    expect(history).to_contain_text("ManualPair (ui)")
+    expect(history).to_contain_text("by hand in the console")
     reasons = [item["eventData"].get("reason", "unpaired") for item in _feed(org)]
     assert reasons == ["ManualPair", "unpaired", "ManualPair"]
 

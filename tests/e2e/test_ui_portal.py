@@ -54,7 +54,7 @@ def test_create_a_subscription_test_it_watch_a_batch_and_redeliver_it(
     _pair_through_the_api(org)
     rows = page.get_by_test_id("batch-row")
     expect(rows).to_have_count(1)
-    expect(rows.first).to_contain_text("delivered")
+    expect(rows.first).to_contain_text("succeeded")
     expect(rows.first.get_by_test_id("attempt")).to_have_count(1)
     expect(page.get_by_test_id("delivered")).to_have_text("1")
     batch_id = receiver.bodies()[-1]["eventBatchId"]
@@ -153,7 +153,7 @@ def test_a_failing_receiver_puts_the_subscription_on_hold_until_resumed(
     receiver.always("/hook", 200)
     banner.get_by_role("button", name="Resume now").click()
     expect(page.get_by_test_id("subscription-state")).to_have_text("Active")
-    expect(page.get_by_test_id("batch-row").first).to_contain_text("delivered")
+    expect(page.get_by_test_id("batch-row").first).to_contain_text("succeeded")
 
 
 def test_the_datahub_subscription_gates_the_portal(page: Page, server: Server) -> None:

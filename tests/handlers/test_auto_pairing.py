@@ -261,3 +261,24 @@ def test_each_message_is_decided_once(hub: Hub, monkeypatch: pytest.MonkeyPatch)
 
     assert sorted(decided) == ["tp:0", "tp:1", "tp:1", "tp:2"]
     assert hub.reasons(org) == ["AutoPair", "AutoPair"]
+
+
+def test_a_second_unit_reporting_a_paired_assets_vin_is_paired_to_it_too(hub: Hub) -> None:
+    # The rule (docs/auto-pairing.md, "Several units on one asset"): an asset may carry several units,
+    # so a unit whose VIN matches is paired whatever else the asset carries; the asset's page says so.
+    org = hub.org()
+    asset = hub.asset(org, VIN)
+    hub.units.provision(org, "tp:ebs")
+    hub.units.provision(org, "tp:tracker")
+    hub.send("tp:ebs", VIN)
+
+    hub.send("tp:tracker", VIN[-8:])  # a truncated VIN (P1) of the same asset
+
+    first, second = hub.events(org)
+    assert (first.unit_id, first.reason, first.asset_id) == ("tp:ebs", Reason.AUTO_PAIR, asset)
+    assert (second.unit_id, second.reason, second.asset_id) == ("tp:tracker", Reason.AUTO_PAIR, asset)
+    assert hub.assets.get(org, asset).unit_ids == ("tp:ebs", "tp:tracker")
+    # Each keeps its own pairing: unpairing one leaves the other on the asset.
+    hub.pairing.unpair(org, "tp:ebs")
+    assert hub.assets.get(org, asset).unit_ids == ("tp:tracker",)
+    assert hub.unit(org, "tp:tracker").state is S.PAIRED

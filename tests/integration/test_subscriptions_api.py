@@ -69,7 +69,7 @@ def test_create_applies_defaults_and_shows_the_secret_once(api: Api) -> None:
     assert body["maxBatchSize"] == 100
     assert body["maxWaitMs"] == 500
     assert body["state"] == "active"
-    assert body["counters"] == {"eventsDelivered": 0, "eventsFailed": 0, "eventsExpired": 0}
+    assert body["counters"] == {"eventsDelivered": 0, "eventsRefused": 0, "eventsExpired": 0}
     assert body["secret"].startswith("whsec_")
     assert len(base64.b64decode(body["secret"].removeprefix("whsec_"))) == 32
     shown = api.client.get(f"/v1/organizations/{org.id}/subscriptions/{body['id']}", headers=org.headers)

@@ -1,15 +1,15 @@
-"""The fleet at a glance: units by state, and each subscription's delivery health hour by hour."""
+"""The fleet at a glance: units by state, pairing activity, and delivery health over a range."""
 
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from enum import StrEnum
 
 from pairhub.domain.model import AutoPairingState
+from pairhub.domain.vocabulary import AttemptResult, result_of
 
 HOUR_MS = 3_600_000
-HOURS_SHOWN = 24
 
 WAITING_OUTCOMES = (
     AutoPairingState.NOT_FOUND,
@@ -71,17 +71,56 @@ def unit_counts(grouped: Mapping[tuple[bool, AutoPairingState], int]) -> UnitCou
     return UnitCounts(by_state, paired)
 
 
+class Range(StrEnum):
+    """The span an overview chart covers, as the range selector offers it."""
+
+    DAY = "24h"
+    WEEK = "7d"
+    MONTH = "30d"
+
+
 @dataclass(frozen=True)
-class DeliveryHour:
-    """One hour of a subscription's delivery log: what its attempts carried and how they ended."""
+class RangeShape:
+    """How a range is cut: this many buckets of this length, the newest holding now."""
+
+    bucket_ms: int
+    buckets: int
+    label: str
+
+
+RANGES: dict[Range, RangeShape] = {
+    Range.DAY: RangeShape(HOUR_MS, 24, "24 hours"),
+    Range.WEEK: RangeShape(6 * HOUR_MS, 28, "7 days"),
+    Range.MONTH: RangeShape(24 * HOUR_MS, 30, "30 days"),
+}
+
+
+@dataclass(frozen=True)
+class DeliveryBucket:
+    """A bucket of a subscription's delivery log: the events its attempts delivered, attempts by result."""
 
     start: int
-    """The hour's first millisecond (epoch)."""
+    """The bucket's first millisecond (epoch)."""
     events_delivered: int = 0
-    """Events in batches a successful attempt of this hour delivered."""
-    events_failed: int = 0
-    """Events in batches an attempt of this hour failed to deliver (each failed attempt counts)."""
+    """Events in batches a successful attempt of this bucket delivered."""
+    attempts_succeeded: int = 0
+    attempts_retried: int = 0
+    attempts_refused: int = 0
     attempts: int = 0
+    """Every attempt, those whose answer was not recorded (a lost lease) included."""
+
+
+@dataclass(frozen=True)
+class PairingBucket:
+    """One bucket of an organization's pairing activity: events per outcome (`reason`, or unpaired)."""
+
+    start: int
+    by_outcome: Mapping[str, int]
+
+    @property
+    def total(self) -> int:
+        """Every pairing event of the bucket."""
+        return sum(self.by_outcome.values())
 
 
 @dataclass(frozen=True)
@@ -94,27 +133,53 @@ class Latency:
 
 
 @dataclass(frozen=True)
-class HourWindow:
-    """The last 24 clock hours up to now: `start` of the oldest hour, `end` just after now."""
+class Window:
+    """A range's buckets up to now: `start` of the oldest bucket, `end` just after now."""
 
     start: int
     end: int
+    bucket_ms: int
+    buckets: int
 
     @property
-    def hours(self) -> tuple[int, ...]:
-        """The first millisecond of each hour, oldest first."""
-        return tuple(self.start + index * HOUR_MS for index in range(HOURS_SHOWN))
+    def starts(self) -> tuple[int, ...]:
+        """The first millisecond of each bucket, oldest first."""
+        return tuple(self.start + index * self.bucket_ms for index in range(self.buckets))
+
+    @property
+    def current(self) -> int:
+        """The start of the bucket that holds now."""
+        return self.start + (self.buckets - 1) * self.bucket_ms
 
 
-def window_ending_at(now: int) -> HourWindow:
-    """The window whose newest hour is the clock hour (UTC) that holds `now`."""
-    current = now - now % HOUR_MS
-    return HourWindow(current - (HOURS_SHOWN - 1) * HOUR_MS, now + 1)
+def window_ending_at(now: int, span: Range = Range.DAY) -> Window:
+    """The range's window whose newest bucket (aligned on UTC) holds `now`."""
+    shape = RANGES[span]
+    current = now - now % shape.bucket_ms
+    return Window(current - (shape.buckets - 1) * shape.bucket_ms, now + 1, shape.bucket_ms, shape.buckets)
 
 
-def every_hour(window: HourWindow, found: Mapping[int, DeliveryHour]) -> tuple[DeliveryHour, ...]:
-    """One entry per hour of the window, empty where the log has nothing."""
-    return tuple(found.get(start, DeliveryHour(start)) for start in window.hours)
+def every_bucket(window: Window, found: Mapping[int, DeliveryBucket]) -> tuple[DeliveryBucket, ...]:
+    """One entry per bucket of the window, empty where the log has nothing."""
+    return tuple(found.get(start, DeliveryBucket(start)) for start in window.starts)
+
+
+def add_attempts(bucket: DeliveryBucket, outcome: str, count: int, events_sent: int) -> DeliveryBucket:
+    """A bucket with `count` more attempts of this outcome, each carrying `events_sent` events in all."""
+    result = result_of(outcome)
+    return replace(
+        bucket,
+        attempts=bucket.attempts + count,
+        events_delivered=bucket.events_delivered + (events_sent if result is AttemptResult.SUCCEEDED else 0),
+        attempts_succeeded=bucket.attempts_succeeded + (count if result is AttemptResult.SUCCEEDED else 0),
+        attempts_retried=bucket.attempts_retried + (count if result is AttemptResult.RETRIED else 0),
+        attempts_refused=bucket.attempts_refused + (count if result is AttemptResult.REFUSED else 0),
+    )
+
+
+def every_pairing_bucket(window: Window, found: Mapping[int, Mapping[str, int]]) -> tuple[PairingBucket, ...]:
+    """One entry per bucket of the window, empty where nothing happened."""
+    return tuple(PairingBucket(start, dict(found.get(start, {}))) for start in window.starts)
 
 
 def nearest_rank(count: int, percentile: int) -> int:

@@ -72,6 +72,16 @@ def check_digit_valid(vin: str) -> bool:
     return vin[8] == ("X" if remainder == 10 else str(remainder))
 
 
+NORTH_AMERICAN_REGIONS = frozenset("12345")
+"""The first character of a VIN made for North America (United States, Canada, Mexico), where the
+check digit in position 9 is mandatory; elsewhere (Europe's `W`, `V`, `Z`, …) it is not used."""
+
+
+def check_digit_applies(vin: str) -> bool:
+    """True for a full VIN of a North American maker, whose position 9 must be the check digit."""
+    return is_valid_asset_vin(vin) and vin[0] in NORTH_AMERICAN_REGIONS
+
+
 def is_usable_sensor_vin(vin: str) -> bool:
     """True when a normalized sensor VIN may be matched; False means the InvalidData outcome."""
     return (

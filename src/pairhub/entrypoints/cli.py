@@ -13,6 +13,7 @@ from typing import Annotated
 
 import typer
 from rich.console import Console
+from rich.markup import escape
 
 from pairhub import __version__, bootstrap
 from pairhub.adapters import logging as pairhub_logging
@@ -26,11 +27,10 @@ from pairhub.entrypoints.startup import EXIT_MISCONFIGURED, refusing_misconfigur
 
 app = typer.Typer(
     help="pairhub: pair telematics units with assets, deliver Datahub webhooks.",
-    # Plain help: the rich formatter of this Typer release prints every flag as taking a `<bool>`.
-    rich_markup_mode=None,
+    rich_markup_mode="rich",
 )
-db_app = typer.Typer(help="Database maintenance.", rich_markup_mode=None)
-admin_app = typer.Typer(help="Administration without the HTTP API.", rich_markup_mode=None)
+db_app = typer.Typer(help="Database maintenance.", rich_markup_mode="rich")
+admin_app = typer.Typer(help="Administration without the HTTP API.", rich_markup_mode="rich")
 app.add_typer(db_app, name="db")
 app.add_typer(admin_app, name="admin")
 org_app = typer.Typer(help="One organization's data.", rich_markup_mode=None)
@@ -428,8 +428,8 @@ def simulate(
 
 @app.command("import-assets")
 def import_assets_command(
-    organization_id: Annotated[str, typer.Argument(metavar="ORG")],
-    file: Annotated[Path, typer.Argument(metavar="FILE.csv", exists=True, dir_okay=False)],
+    organization_id: Annotated[str, typer.Argument(metavar="ORG", help="The organization's id.")],
+    file: Annotated[Path, typer.Argument(metavar="FILE", exists=True, dir_okay=False, help="The CSV file.")],
     url: Annotated[str, typer.Option(help="Base URL of the pairhub API.", metavar="URL")] = (
         "http://127.0.0.1:8000"
     ),
@@ -446,7 +446,8 @@ def import_assets_command(
     try:
         report = import_assets(url, token, organization_id, file, console)
     except ImportFailed as error:
-        console.print(f"[red]Import failed:[/red] {error}")
+        # One line whatever the terminal's width: the server's message is never wrapped mid-word.
+        console.print(f"[red]Import failed:[/red] {escape(str(error))}", soft_wrap=True)
         raise typer.Exit(2) from error
     for line, warning in report.warnings:
         out.print(f"line {line}: warning: {warning}")

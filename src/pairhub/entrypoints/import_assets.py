@@ -42,26 +42,58 @@ class Row:
     name: str
 
 
+DELIMITERS = ",;\t"
+"""Spreadsheets write `,`, or `;` where the comma is the decimal mark, or tabs."""
+
+
+class _Separated(csv.excel):
+    """A spreadsheet's CSV (quotes doubled inside quoted fields) with the file's own separator."""
+
+
+def _dialect(first_line: str) -> type[csv.Dialect]:
+    """The file's dialect: the separator told by its header line (`vin,name`, `vin;name`), else `,`.
+
+    Only the separator is taken from the sniffer: from one line it cannot tell how quotes are escaped.
+    """
+    try:
+        delimiter = csv.Sniffer().sniff(first_line, delimiters=DELIMITERS).delimiter
+    except csv.Error:
+        return csv.excel
+    return type("Sniffed", (_Separated,), {"delimiter": delimiter})
+
+
+def _ignored(values: list[str]) -> str:
+    """Every ignored value, quoted, so that an empty one or one with a comma reads unambiguously."""
+    return ", ".join(repr(value) for value in values)
+
+
 def read_rows(path: Path, warnings: list[tuple[int, str]]) -> Iterator[Row]:
-    """Every data row; the header must start with `vin,name`; ignored columns are warned about by line."""
+    """Every data row; the header must start with `vin,name`; every ignored value is named, by line.
+
+    The `csv` module reads the file: quoted fields (a name with a comma), a byte order mark, and a `;`
+    or tab separator, told by the header line.
+    """
     with path.open(newline="", encoding="utf-8-sig") as handle:
-        reader = csv.reader(handle)
+        dialect = _dialect(handle.readline())
+        handle.seek(0)  # utf-8-sig drops a byte order mark again after the seek
+        reader = csv.reader(handle, dialect)
         header = [cell.strip().lower() for cell in next(reader, [])]
         if header[:2] != ["vin", "name"]:
-            raise ImportFailed(f"{path}: the header row must be `vin,name`, not {','.join(header)!r}")
+            shown = getattr(dialect, "delimiter", ",").join(header)
+            raise ImportFailed(f"{path}: the header row must be `vin,name` (or `vin;name`), not {shown!r}")
         if len(header) > 2:
-            warnings.append((reader.line_num, f"columns after vin,name are ignored: {','.join(header[2:])}"))
+            warnings.append((reader.line_num, f"columns after vin,name are ignored: {_ignored(header[2:])}"))
         for row in reader:
             if not any(cell.strip() for cell in row):
                 continue
-            extra = [cell.strip() for cell in row[len(header) :] if cell.strip()]
-            if extra:
-                # A stray comma inside a name shifts the columns: say so rather than import silently.
-                count = len(row)
+            extra = row[2:]
+            if any(cell.strip() for cell in extra):
+                # A stray comma inside an unquoted name shifts the columns: name what is left out.
                 warnings.append(
                     (
                         reader.line_num,
-                        f"{count} columns, the header has {len(header)}; ignored: {','.join(extra)}",
+                        f"{len(row)} columns, only vin and name are read; ignored: {_ignored(extra)} "
+                        "(quote a name that holds the separator)",
                     )
                 )
             padded = [*row, "", ""]
@@ -86,10 +118,24 @@ def _post(url: str, token: str, body: dict[str, Any]) -> dict[str, Any]:
             answer: dict[str, Any] = json.load(response)
             return answer
     except urllib.error.HTTPError as error:
-        detail = error.read().decode(errors="replace")
-        raise ImportFailed(f"the server answered {error.code}: {detail}") from error
+        raise ImportFailed(f"the server answered {error.code}: {_problem(error.read())}") from error
     except urllib.error.URLError as error:
         raise ImportFailed(f"cannot reach {url}: {error.reason}") from error
+
+
+def _problem(body: bytes) -> str:
+    """A problem document (RFC 9457) in one line: its detail and code; any other body, shortened."""
+    text = body.decode(errors="replace")
+    try:
+        problem = json.loads(text)
+    except ValueError:
+        problem = None
+    if isinstance(problem, dict):
+        words = str(problem.get("detail") or problem.get("title") or "")
+        code = problem.get("code")
+        text = f"{words} ({code})" if code else words
+    one_line = " ".join(text.split())
+    return one_line if len(one_line) <= 300 else one_line[:299] + "…"
 
 
 def import_assets(

@@ -23,6 +23,7 @@ from pairhub.ports.repositories import (
     SubscriptionRepository,
     TakenMessageRepository,
     UnitRepository,
+    UnknownUnitRepository,
     VinCandidates,
 )
 from pairhub.ports.storage import (
@@ -66,5 +67,6 @@ __all__ = [
     "TakenMessageRepository",
     "UnitOfWork",
     "UnitRepository",
+    "UnknownUnitRepository",
     "VinCandidates",
 ]

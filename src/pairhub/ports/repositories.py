@@ -14,11 +14,12 @@ from pairhub.domain.feeds import Feed
 from pairhub.domain.idempotency import StoredAnswer
 from pairhub.domain.model import AutoPairingState
 from pairhub.domain.organizations import ApiKey, Organization, Session
-from pairhub.domain.overview import AssetOrder, DeliveryHour, Latency, UnitOrder
+from pairhub.domain.overview import AssetOrder, DeliveryBucket, Latency, UnitOrder
 from pairhub.domain.pairings import PairingRecord
 from pairhub.domain.people import Invitation, Membership, Person
 from pairhub.domain.subscriptions import Attempt, Batch, Subscription
 from pairhub.domain.units import Activity, Standing, Unit
+from pairhub.domain.unknown_units import UnknownUnit
 
 
 class OrganizationRepository(Protocol):
@@ -232,8 +233,9 @@ class UnitRepository(Protocol):
         after: str | None,
         limit: int,
         order: UnitOrder = UnitOrder.ID,
+        text: str | None = None,
     ) -> list[Unit]:
-        """Units of an organization in `order` after the unit `after`, filtered by pairing or state."""
+        """Units of an organization in `order` after the unit `after`, by pairing, state or part of the id."""
         ...
 
     def count_by_state(self, organization_id: str) -> dict[tuple[bool, AutoPairingState], int]:
@@ -483,8 +485,10 @@ class AttemptRepository(Protocol):
         """The latest `per_batch` attempts of each batch, oldest first."""
         ...
 
-    def hourly(self, subscription_id: str, start: int, end: int, hour_ms: int) -> dict[int, DeliveryHour]:
-        """A subscription's attempts in [start, end) summed per hour, keyed by the hour's start."""
+    def per_bucket(
+        self, subscription_id: str, start: int, end: int, bucket_ms: int
+    ) -> dict[int, DeliveryBucket]:
+        """A subscription's attempts in [start, end) summed per bucket, keyed by the bucket's start."""
         ...
 
     def latency(self, subscription_id: str, start: int, end: int) -> Latency:
@@ -545,4 +549,20 @@ class TakenMessageRepository(Protocol):
 
     def keep_newest(self, count: int) -> int:
         """Forget all but the `count` newest digests; how many were forgotten."""
+        ...
+
+
+class UnknownUnitRepository(Protocol):
+    """Unit ids refused at ingest as not provisioned, bounded in number."""
+
+    def note(self, seen: Sequence[UnknownUnit], limit: int) -> int:
+        """Add these sightings; keep at most `limit` ids (the least recently seen go); returns the evicted."""
+        ...
+
+    def list(self, after: str | None, limit: int) -> list[UnknownUnit]:
+        """The ids not provisioned since, most recently seen first, after the id `after`."""
+        ...
+
+    def forget(self, unit_id: str) -> None:
+        """Drop one id (it was provisioned)."""
         ...

@@ -28,6 +28,7 @@ from pairhub.ports.repositories import (
     SubscriptionRepository,
     TakenMessageRepository,
     UnitRepository,
+    UnknownUnitRepository,
 )
 
 
@@ -84,6 +85,8 @@ class EventQuery:
     """Only events registered at or after this instant (epoch milliseconds)."""
     until_ms: int | None = None
     """Only events registered before this instant (epoch milliseconds)."""
+    unit_id_contains: str | None = None
+    """Any part of the unit id, case-insensitive (the console's search)."""
 
 
 class EventStore(Protocol):
@@ -107,6 +110,12 @@ class EventStore(Protocol):
 
     def count_after(self, organization_id: str, after: int, event_types: Sequence[str]) -> int:
         """How many events of these types follow `after`."""
+        ...
+
+    def outcomes_per_bucket(
+        self, organization_id: str, start: int, end: int, bucket_ms: int
+    ) -> dict[int, dict[str, int]]:
+        """Events registered in [start, end) per bucket and outcome (the `reason`, or the event type)."""
         ...
 
 
@@ -171,6 +180,11 @@ class UnitOfWork(Protocol):
     @property
     def diagnoses(self) -> DiagnosisRepository:
         """The diagnoses of auto-pairing attempts."""
+        ...
+
+    @property
+    def unknown_units(self) -> UnknownUnitRepository:
+        """Unit ids refused at ingest as not provisioned."""
         ...
 
     @property

@@ -67,8 +67,9 @@ class Feed:
         event_type: str | None = None,
         reason: str | None = None,
         unit_id: str | None = None,
+        unit_id_contains: str | None = None,
     ) -> Page[dict[str, Any]]:
-        """The newest events first (for people browsing), optionally by type, reason or unit."""
+        """The newest events first (for people browsing), by type, reason, unit or any part of its id."""
         event_types = [name for name in EVENTS_BY_VERSION[version] if event_type in (None, name)]
         query = EventQuery(
             organization_id,
@@ -78,6 +79,7 @@ class Feed:
             before=self._cursors.decode(CursorKind.EVENTS, organization_id, before),
             reason=reason,
             unit_id=unit_id,
+            unit_id_contains=unit_id_contains,
         )
         return self._page(organization_id, query, version, limit)
 

@@ -24,6 +24,7 @@ from pairhub.ports import Clock, Storage, StorageOutage
 from pairhub.services.auto_pairing import AutoPairing, MessageToAct
 from pairhub.services.outage import Outage
 from pairhub.services.paired_units import PairedUnits
+from pairhub.services.unknown_units import UnknownUnitsBuffer
 
 log = structlog.get_logger("pairhub.ingest")
 
@@ -136,6 +137,7 @@ class Ingest:
         auto_pairing: AutoPairing,
         buffer: ActivityBuffer | None = None,
         paired_units: PairedUnits | None = None,
+        unknown: UnknownUnitsBuffer | None = None,
     ) -> None:
         self._storage = storage
         self._clock = clock
@@ -143,6 +145,7 @@ class Ingest:
         self.buffer = ActivityBuffer() if buffer is None else buffer
         self.paired_units = PairedUnits(enabled=False) if paired_units is None else paired_units
         self.flush_outage = Outage("activity_flush")
+        self.unknown = UnknownUnitsBuffer() if unknown is None else unknown
 
     def accept(self, messages: Sequence[UnitMessage]) -> IngestResult:
         """Take well-formed messages; unknown units and future timestamps are refused one by one."""
@@ -179,6 +182,7 @@ class Ingest:
                 continue
             found = known.get(unit_id)
             if found is None:
+                self.unknown.note(unit_id, now)
                 rejected.append(
                     Rejection(message.index, "unknown_unit", f"Unit {unit_id} is not provisioned.")
                 )
@@ -235,6 +239,7 @@ class Ingest:
 
         A failed write is logged and retried on the next flush; it never raises.
         """
+        self.unknown.flush(self._storage)
         taken = self.buffer.drain()
         if not taken:
             return 0

@@ -46,6 +46,7 @@ class Units:
             )
             if not uow.units.add(unit):
                 raise Conflict("unit_exists", f"Unit {unit_id} is already provisioned.")
+            uow.unknown_units.forget(unit_id)  # no longer unknown, in the same transaction
             audit.note(uow, unit.created_at, organization_id, AuditAction.UNIT_CREATED, ("unit", unit_id))
             return unit
 
@@ -63,12 +64,13 @@ class Units:
         after: str | None = None,
         limit: int = 100,
         order: UnitOrder = UnitOrder.ID,
+        search: str | None = None,
     ) -> Page[Unit]:
-        """Units in `order` (by id unless told), filtered by pairing or auto-pairing state."""
+        """Units in `order` (by id unless told), by pairing, auto-pairing state or any part of the id."""
         with self._storage.read() as uow:
             organizations.require(uow, organization_id)
             last = self._cursors.decode_id(CursorKind.UNITS, organization_id, after)
-            found = uow.units.search(organization_id, paired, state, last, limit + 1, order)
+            found = uow.units.search(organization_id, paired, state, last, limit + 1, order, search or None)
         return self._cursors.paginate_by_id(
             CursorKind.UNITS, organization_id, found, limit, lambda unit: unit.id
         )

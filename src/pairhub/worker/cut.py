@@ -12,11 +12,17 @@ from pairhub.contract.render import envelope_json
 from pairhub.domain import delivery
 from pairhub.domain import subscriptions as rules
 from pairhub.domain.subscriptions import Batch, Subscription, batch_time_ns
+from pairhub.domain.vocabulary import EventCount
 from pairhub.ports import EventQuery, EventStore, RenderedEvent
 
 log = structlog.get_logger("pairhub.delivery")
 
-EXPIRED = Counter("pairhub_webhook_events_expired_total", "Events that expired before delivery.")
+EVENTS = Counter(
+    "pairhub_webhook_events_total",
+    "Events whose delivery ended, by result: delivered, refused (their batch, for good) or expired.",
+    ["result"],
+)
+EXPIRED = EVENTS.labels(EventCount.EXPIRED.value)
 
 FULL_BATCH_RECHECK_MS = 1000
 """While a partial batch waits for `maxWaitMs`, look this often whether it has filled up meanwhile."""

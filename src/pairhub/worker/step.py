@@ -20,19 +20,31 @@ from pairhub.domain import delivery, fair_shares
 from pairhub.domain import subscriptions as rules
 from pairhub.domain.delivery import Outcome, SubscriptionState
 from pairhub.domain.subscriptions import Attempt, Batch, Subscription
+from pairhub.domain.vocabulary import EventCount, result_of
 from pairhub.ports import SendResult, Storage, StorageOutage, UnitOfWork
 from pairhub.services.delivery import DeliveryConfig, Job, job_of
 from pairhub.worker.bodies import Bodies
-from pairhub.worker.cut import EXPIRED, cut
+from pairhub.worker.cut import EVENTS, EXPIRED, cut
 
 log = structlog.get_logger("pairhub.delivery")
 
-ATTEMPTS = Counter("pairhub_webhook_attempts_total", "Webhook delivery attempts by outcome.", ["outcome"])
+NOT_RECORDED = "notRecorded"
+"""The result of an attempt whose answer was not applied (a lost lease, a failed recording)."""
+ATTEMPTS = Counter(
+    "pairhub_webhook_attempts_total",
+    "Webhook delivery attempts by result (succeeded, retried, refused, notRecorded) and detailed outcome.",
+    ["result", "outcome"],
+)
 _COUNTED = {
-    name: ATTEMPTS.labels(name)
+    name: ATTEMPTS.labels(str(result_of(name) or NOT_RECORDED), name)
     for name in (*(outcome.value for outcome in Outcome), rules.LEASE_LOST, rules.RECORDING_FAILED)
 }
 """One child per outcome, looked up once: `labels()` takes a lock and costs more than the increment."""
+
+_ENDED = {
+    delivery.BatchStatus.DELIVERED: EVENTS.labels(EventCount.DELIVERED.value),
+    delivery.BatchStatus.FAILED: EVENTS.labels(EventCount.REFUSED.value),
+}
 
 STEP_SECONDS = Histogram(
     "pairhub_delivery_step_seconds",
@@ -313,6 +325,8 @@ class Step:
         )
         outcome = decision.outcome
         _COUNTED[outcome.value].inc()
+        if new_batch.status is not batch.status and new_batch.status in _ENDED:
+            _ENDED[new_batch.status].inc(batch.event_count)
         if outcome is not Outcome.DELIVERED:
             log.info(
                 "webhook_attempt",

@@ -53,7 +53,7 @@ async def test_delivers_a_signed_batch_that_standard_webhooks_verifies(
     assert request.headers["X-Signature-256"] == body_signature(sub["secret"], request.body)
     assert request.headers["X-Tenant"] == "acme"
     shown = api.client.get(sub_url(api, org.id, sub["id"]), headers=org.headers).json()
-    assert shown["counters"] == {"eventsDelivered": 2, "eventsFailed": 0, "eventsExpired": 0}
+    assert shown["counters"] == {"eventsDelivered": 2, "eventsRefused": 0, "eventsExpired": 0}
     assert shown["backlogEvents"] == 0
     log = api.client.get(sub_url(api, org.id, sub["id"], "/batches"), headers=org.headers).json()
     [batch] = log["data"]

@@ -178,7 +178,7 @@ async def test_metrics_count_attempts_by_outcome(api: Api, container: Container,
 
     text = api.client.get("/metrics").text
 
-    assert 'pairhub_webhook_attempts_total{outcome="delivered"}' in text
+    assert 'pairhub_webhook_attempts_total{outcome="delivered",result="succeeded"}' in text
     assert "pairhub_webhook_backlog_events" in text
     assert "pairhub_webhook_subscriptions_on_hold" in text
 

@@ -136,7 +136,7 @@ async def test_other_4xx_and_3xx_fail_the_batch_and_delivery_goes_on(
     assert [b["status"] for b in batches(api, org, sub["id"])] == ["delivered", "failed", "failed"]
     assert subscription(api, org, sub["id"])["counters"] == {
         "eventsDelivered": 1,
-        "eventsFailed": 2,
+        "eventsRefused": 2,
         "eventsExpired": 0,
     }
 
@@ -244,7 +244,7 @@ async def test_events_older_than_the_retention_expire_counted_and_visible(
     await drain(container.delivery_worker)
 
     shown = subscription(api, org, sub["id"])
-    assert shown["counters"] == {"eventsDelivered": 0, "eventsFailed": 0, "eventsExpired": 5}
+    assert shown["counters"] == {"eventsDelivered": 0, "eventsRefused": 0, "eventsExpired": 5}
     assert shown["backlogEvents"] == 0
     [expired] = batches(api, org, sub["id"], status="expired")
     assert expired["eventCount"] == 2

@@ -68,13 +68,17 @@ async def test_overview_counts_units_and_charts_each_hour_of_delivery(
         "2025-04-30T08:00:00.000Z": {
             "start": "2025-04-30T08:00:00.000Z",
             "eventsDelivered": 2,
-            "eventsFailed": 0,
+            "attemptsSucceeded": 1,
+            "attemptsRetried": 0,
+            "attemptsRefused": 0,
             "attempts": 1,
         },
         "2025-04-30T10:00:00.000Z": {
             "start": "2025-04-30T10:00:00.000Z",
             "eventsDelivered": 1,
-            "eventsFailed": 1,
+            "attemptsSucceeded": 1,
+            "attemptsRetried": 1,
+            "attemptsRefused": 0,
             "attempts": 2,
         },
     }

@@ -105,9 +105,9 @@ async def test_a_refused_batch_delivered_on_redelivery_moves_from_failed_to_deli
     waiting = _counters(api, org, sub["id"])
     await drain(container.delivery_worker)
 
-    assert (refused["eventsFailed"], refused["eventsDelivered"]) == (3, 0)
-    assert (waiting["eventsFailed"], waiting["eventsDelivered"]) == (0, 0)
+    assert (refused["eventsRefused"], refused["eventsDelivered"]) == (3, 0)
+    assert (waiting["eventsRefused"], waiting["eventsDelivered"]) == (0, 0)
     delivered = _counters(api, org, sub["id"])
-    assert (delivered["eventsFailed"], delivered["eventsDelivered"]) == (0, 3)
+    assert (delivered["eventsRefused"], delivered["eventsDelivered"]) == (0, 3)
     assert _batch(api, org, sub["id"], batch_id)["attempts"] == 2
     assert _attempts_on_the_batch_page(api, org, sub["id"], batch_id) == (2, 2)

@@ -49,7 +49,7 @@ async def test_a_datahub_receiver_accepts_every_request_of_a_subscription_so_con
     assert tested["statusCode"] == 200
     shown = api.client.get(f"/v1/organizations/{org.id}/subscriptions/{sub['id']}", headers=org.headers)
     assert shown.json()["signatureHeader"] == "X-SCALAR-Signature"
-    assert shown.json()["counters"] == {"eventsDelivered": 3, "eventsFailed": 0, "eventsExpired": 0}
+    assert shown.json()["counters"] == {"eventsDelivered": 3, "eventsRefused": 0, "eventsExpired": 0}
 
 
 async def test_the_same_receiver_refuses_the_default_header(
@@ -65,7 +65,7 @@ async def test_the_same_receiver_refuses_the_default_header(
 
     assert sub["signatureHeader"] == "X-Signature-256"
     shown = api.client.get(f"/v1/organizations/{org.id}/subscriptions/{sub['id']}", headers=org.headers)
-    assert shown.json()["counters"]["eventsFailed"] == 1
+    assert shown.json()["counters"]["eventsRefused"] == 1
 
 
 async def test_a_patch_moves_the_signature_to_another_header(

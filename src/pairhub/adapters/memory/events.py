@@ -7,6 +7,7 @@ from collections.abc import Callable, Collection, Sequence
 from pairhub.adapters.memory.state import MemoryState
 from pairhub.contract.render import render_fragment
 from pairhub.domain.events import PairingEvent
+from pairhub.domain.vocabulary import outcome_of
 from pairhub.ports import EventQuery, RenderedEvent, StoredEvent
 
 
@@ -44,6 +45,10 @@ class MemoryEvents:
             and (query.asset_id is None or stored.event.asset_id == query.asset_id)
             and (query.since_ms is None or stored.event.registered_at_ms >= query.since_ms)
             and (query.until_ms is None or stored.event.registered_at_ms < query.until_ms)
+            and (
+                query.unit_id_contains is None
+                or query.unit_id_contains.casefold() in stored.event.unit_id.casefold()
+            )
         ]
         return found[: query.limit]
 
@@ -74,3 +79,17 @@ class MemoryEvents:
             and stored.seq > after
             and stored.event.event_type in event_types
         )
+
+    def outcomes_per_bucket(
+        self, organization_id: str, start: int, end: int, bucket_ms: int
+    ) -> dict[int, dict[str, int]]:
+        """Events registered in [start, end) per bucket and outcome (the `reason`, or the event type)."""
+        found: dict[int, dict[str, int]] = {}
+        for stored in self._rows:
+            event = stored.event
+            if event.organization_id == organization_id and start <= event.registered_at_ms < end:
+                at = start + (event.registered_at_ms - start) // bucket_ms * bucket_ms
+                outcome = outcome_of(event.event_type.value, event.reason)
+                bucket = found.setdefault(at, {})
+                bucket[outcome] = bucket.get(outcome, 0) + 1
+        return found

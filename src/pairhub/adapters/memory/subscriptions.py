@@ -6,10 +6,10 @@ from collections.abc import Collection, Sequence
 from dataclasses import dataclass, replace
 
 from pairhub.adapters.memory.state import MemoryState
-from pairhub.domain.delivery import BatchStatus, Outcome, SubscriptionState
+from pairhub.domain.delivery import BatchStatus, SubscriptionState
 from pairhub.domain.fair_shares import Candidate
 from pairhub.domain.organizations import Organization
-from pairhub.domain.overview import DeliveryHour, Latency, nearest_rank
+from pairhub.domain.overview import DeliveryBucket, Latency, add_attempts, nearest_rank
 from pairhub.domain.subscriptions import Attempt, Batch, Subscription
 from pairhub.ports import StoredEvent
 
@@ -258,22 +258,17 @@ class MemoryAttempts:
                 found[attempt.batch_id].append(attempt)
         return {batch_id: logged[-per_batch:] if per_batch else [] for batch_id, logged in found.items()}
 
-    def hourly(self, subscription_id: str, start: int, end: int, hour_ms: int) -> dict[int, DeliveryHour]:
-        """A subscription's attempts in [start, end) summed per hour, keyed by the hour's start."""
+    def per_bucket(
+        self, subscription_id: str, start: int, end: int, bucket_ms: int
+    ) -> dict[int, DeliveryBucket]:
+        """A subscription's attempts in [start, end) summed per bucket, keyed by the bucket's start."""
         batches: dict[str, Batch] = self._state.table("batches", dict)
-        found: dict[int, DeliveryHour] = {}
+        found: dict[int, DeliveryBucket] = {}
         for attempt in self._window(subscription_id, start, end):
-            at = start + (attempt.attempted_at - start) // hour_ms * hour_ms
-            hour = found.get(at, DeliveryHour(at))
+            at = start + (attempt.attempted_at - start) // bucket_ms * bucket_ms
             batch = batches.get(attempt.batch_id)
             sent = batch.event_count if batch is not None else 0
-            ok = attempt.outcome == Outcome.DELIVERED.value
-            found[at] = replace(
-                hour,
-                attempts=hour.attempts + 1,
-                events_delivered=hour.events_delivered + (sent if ok else 0),
-                events_failed=hour.events_failed + (0 if ok else sent),
-            )
+            found[at] = add_attempts(found.get(at, DeliveryBucket(at)), attempt.outcome, 1, sent)
         return found
 
     def latency(self, subscription_id: str, start: int, end: int) -> Latency:

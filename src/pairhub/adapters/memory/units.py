@@ -81,14 +81,17 @@ class MemoryUnits:
         after: str | None,
         limit: int,
         order: UnitOrder = UnitOrder.ID,
+        text: str | None = None,
     ) -> list[Unit]:
-        """Units of an organization in `order` after the unit `after`, filtered by pairing or state."""
+        """Units of an organization in `order` after the unit `after`, by pairing, state or part of the id."""
+        part = (text or "").casefold()
         found = (
             unit
             for unit in self._rows.values()
             if unit.organization_id == organization_id
             and (paired is None or unit.paired == paired)
             and (state is None or unit.state.value == state)
+            and part in unit.id.casefold()
         )
         return page_after(found, self._rows, _UNIT_KEYS[order], after, limit)
 

@@ -20,6 +20,7 @@ from pairhub.adapters.memory.state import MemoryState
 from pairhub.adapters.memory.subscriptions import MemoryAttempts, MemoryBatches, MemorySubscriptions
 from pairhub.adapters.memory.taken_messages import MemoryTakenMessages
 from pairhub.adapters.memory.units import MemoryUnits
+from pairhub.adapters.memory.unknown_units import MemoryUnknownUnits
 from pairhub.domain.pairings import PairingRecord
 from pairhub.domain.transitions import Transition
 
@@ -78,6 +79,11 @@ class MemoryUnitOfWork:
     def units(self) -> MemoryUnits:
         """Units."""
         return MemoryUnits(self.state)
+
+    @cached_property
+    def unknown_units(self) -> MemoryUnknownUnits:
+        """Unit ids refused at ingest as not provisioned."""
+        return MemoryUnknownUnits(self.state)
 
     @cached_property
     def assets(self) -> MemoryAssets:

@@ -5,10 +5,22 @@ from __future__ import annotations
 from collections.abc import Collection, Sequence
 from typing import Any
 
-from sqlalchemy import Connection, RowMapping, Select, bindparam, delete, exists, func, insert, select, update
+from sqlalchemy import (
+    Connection,
+    RowMapping,
+    Select,
+    bindparam,
+    delete,
+    exists,
+    func,
+    insert,
+    literal_column,
+    select,
+    update,
+)
 from sqlalchemy.exc import IntegrityError
 
-from pairhub.adapters.sql import matching, ordering
+from pairhub.adapters.sql import matching, ordering, search
 from pairhub.adapters.sql.tables import assets, units
 from pairhub.domain import vin as vins
 from pairhub.domain.assets import Asset
@@ -139,9 +151,9 @@ class SqlAssets:
     ) -> Select[Any]:
         query = query.where(assets.c.organization_id == organization_id)
         if text:
+            rowid: Any = literal_column("assets.rowid")
             query = query.where(
-                assets.c.vin.contains(vins.normalize_vin(text), autoescape=True)
-                | assets.c.name.icontains(text, autoescape=True)
+                search.asset_text_filter(self._connection, assets.c.vin, assets.c.name, rowid, text)
             )
         if paired is not None:
             has_units = exists().where(units.c.asset_id == assets.c.id)

@@ -1,20 +1,17 @@
-"""The delivery attempt log on SQL: appended in bulk, read per batch and summed per hour."""
+"""The delivery attempt log on SQL: appended in bulk, read per batch and summed per bucket of time."""
 
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import replace
 
-from sqlalchemy import Connection, case, func, insert, select
+from sqlalchemy import Connection, func, insert, select
 
 from pairhub.adapters.sql import subscription_rows as convert
 from pairhub.adapters.sql.precompiled import PrecompiledWrite
 from pairhub.adapters.sql.tables import attempts, batches
-from pairhub.domain.delivery import Outcome
-from pairhub.domain.overview import DeliveryHour, Latency, nearest_rank
+from pairhub.domain.overview import DeliveryBucket, Latency, add_attempts, nearest_rank
 from pairhub.domain.subscriptions import Attempt
 
-DELIVERED = Outcome.DELIVERED.value
 _ADD = PrecompiledWrite(
     insert(attempts),
     (
@@ -71,27 +68,23 @@ class SqlAttempts:
             found[batch_id] = rows[::-1]
         return found
 
-    def hourly(self, subscription_id: str, start: int, end: int, hour_ms: int) -> dict[int, DeliveryHour]:
-        """A subscription's attempts in [start, end) summed per hour (one GROUP BY on the time index)."""
+    def per_bucket(
+        self, subscription_id: str, start: int, end: int, bucket_ms: int
+    ) -> dict[int, DeliveryBucket]:
+        """A subscription's attempts in [start, end) summed per bucket (one GROUP BY on the time index)."""
         a = attempts.c
-        hour = (a.attempted_at - start) // hour_ms
-        delivered = case((a.outcome == DELIVERED, 1), else_=0)
+        bucket = (a.attempted_at - start) // bucket_ms
         query = (
-            select(hour, delivered, func.count(), func.sum(batches.c.event_count))
+            select(bucket, a.outcome, func.count(), func.sum(batches.c.event_count))
             .select_from(attempts.join(batches, batches.c.id == a.batch_id))
             .where(a.subscription_id == subscription_id, a.attempted_at >= start, a.attempted_at < end)
-            .group_by(hour, delivered)
+            .group_by(bucket, a.outcome)
         )
-        found: dict[int, DeliveryHour] = {}
-        for index, ok, count, events_sent in self._connection.execute(query):
-            at = start + int(index) * hour_ms
-            so_far = found.get(at, DeliveryHour(at))
-            sent = int(events_sent or 0)
-            found[at] = replace(
-                so_far,
-                attempts=so_far.attempts + int(count),
-                events_delivered=so_far.events_delivered + (sent if ok else 0),
-                events_failed=so_far.events_failed + (0 if ok else sent),
+        found: dict[int, DeliveryBucket] = {}
+        for index, outcome, count, events_sent in self._connection.execute(query):
+            at = start + int(index) * bucket_ms
+            found[at] = add_attempts(
+                found.get(at, DeliveryBucket(at)), outcome, int(count), int(events_sent or 0)
             )
         return found
 

@@ -11,9 +11,11 @@ from sqlalchemy import Connection, bindparam, func, insert, select, text
 
 from pairhub.adapters.sql.engine import OUTBOX_WRITTEN
 from pairhub.adapters.sql.precompiled import Precompiled, PrecompiledWrite
+from pairhub.adapters.sql.search import contains
 from pairhub.adapters.sql.tables import events, organizations
 from pairhub.contract.render import SUPPORTED_VERSIONS, render_fragment
 from pairhub.domain.events import EventType, Location, PairingEvent, Reason
+from pairhub.domain.vocabulary import outcome_of
 from pairhub.ports import EventQuery, RenderedEvent, StoredEvent
 
 
@@ -182,7 +184,14 @@ def render_unrendered(connection: Connection, chunk: int = 5000) -> int:
 
 def _plain(query: EventQuery) -> bool:
     """True for an oldest-first range with no filter beyond the event types: the window's shape."""
-    filtered = (query.reason, query.unit_id, query.asset_id, query.since_ms, query.until_ms)
+    filtered = (
+        query.reason,
+        query.unit_id,
+        query.unit_id_contains,
+        query.asset_id,
+        query.since_ms,
+        query.until_ms,
+    )
     return not query.newest_first and query.before is None and filtered == (None,) * len(filtered)
 
 
@@ -230,6 +239,8 @@ class SqlEvents:
             statement = statement.where(events.c.registered_at >= query.since_ms)
         if query.until_ms is not None:
             statement = statement.where(events.c.registered_at < query.until_ms)
+        if query.unit_id_contains is not None:
+            statement = statement.where(contains(events.c.unit_id, query.unit_id_contains))
         order = events.c.seq.desc() if query.newest_first else events.c.seq
         rows = self._connection.execute(statement.order_by(order).limit(query.limit)).fetchall()
         return [_stored(row) for row in rows]
@@ -266,3 +277,22 @@ class SqlEvents:
             events.c.event_type.in_(list(event_types)),
         )
         return int(self._connection.execute(query).scalar() or 0)
+
+    def outcomes_per_bucket(
+        self, organization_id: str, start: int, end: int, bucket_ms: int
+    ) -> dict[int, dict[str, int]]:
+        """Events registered in [start, end) per bucket and outcome: one GROUP BY on the time index."""
+        e = events.c
+        bucket = (e.registered_at - start) // bucket_ms
+        query = (
+            select(bucket, e.event_type, e.reason, func.count())
+            .where(e.organization_id == organization_id, e.registered_at >= start, e.registered_at < end)
+            .group_by(bucket, e.event_type, e.reason)
+        )
+        found: dict[int, dict[str, int]] = {}
+        for index, event_type, reason, count in self._connection.execute(query):
+            at = start + int(index) * bucket_ms
+            outcome = outcome_of(event_type, reason)
+            found.setdefault(at, {})
+            found[at][outcome] = found[at].get(outcome, 0) + int(count)
+        return found

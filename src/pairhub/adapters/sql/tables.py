@@ -400,3 +400,14 @@ process_heartbeats = Table(
     Column("beat_at", BigInteger, nullable=False),
     Column("state", Text, nullable=False),
 )
+
+unknown_units = Table(
+    "unknown_units",
+    metadata,
+    # Unit ids that reported without being provisioned; bounded, the least recently seen evicted.
+    Column("unit_id", String(100), primary_key=True),
+    Column("first_seen", BigInteger, nullable=False),
+    Column("last_seen", BigInteger, nullable=False),
+    Column("messages", BigInteger, nullable=False),
+    Index("ix_unknown_units_last_seen", "last_seen"),
+)

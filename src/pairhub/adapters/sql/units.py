@@ -26,7 +26,7 @@ from sqlalchemy import (
 )
 from sqlalchemy.exc import IntegrityError
 
-from pairhub.adapters.sql import ordering
+from pairhub.adapters.sql import ordering, search
 from pairhub.adapters.sql.engine import PAIRING_CHANGED
 from pairhub.adapters.sql.precompiled import PrecompiledWrite
 from pairhub.adapters.sql.tables import organizations, units
@@ -321,9 +321,12 @@ class SqlUnits:
         after: str | None,
         limit: int,
         order: UnitOrder = UnitOrder.ID,
+        text: str | None = None,
     ) -> list[Unit]:
-        """Units of an organization in `order` after the unit `after`, filtered by pairing or state."""
+        """Units of an organization in `order` after the unit `after`, by pairing, state or part of the id."""
         query = select(units).where(units.c.organization_id == organization_id).limit(limit)
+        if text:
+            query = query.where(search.contains(units.c.id, text))
         if paired is not None:
             query = query.where(units.c.asset_id.is_not(None) if paired else units.c.asset_id.is_(None))
         if state is not None:

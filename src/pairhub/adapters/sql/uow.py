@@ -25,6 +25,7 @@ from pairhub.adapters.sql.secret_columns import SecretColumns, reseal_all
 from pairhub.adapters.sql.subscriptions import SqlBatches, SqlSubscriptions
 from pairhub.adapters.sql.taken_messages import SqlTakenMessages
 from pairhub.adapters.sql.units import SqlUnits
+from pairhub.adapters.sql.unknown_units import SqlUnknownUnits
 from pairhub.domain.pairings import PairingRecord
 from pairhub.domain.transitions import Transition
 
@@ -80,6 +81,11 @@ class SqlUnitOfWork:
     def units(self) -> SqlUnits:
         """Units."""
         return SqlUnits(self.connection)
+
+    @cached_property
+    def unknown_units(self) -> SqlUnknownUnits:
+        """Unit ids refused at ingest as not provisioned."""
+        return SqlUnknownUnits(self.connection)
 
     @cached_property
     def assets(self) -> SqlAssets:

@@ -36,6 +36,7 @@ from pairhub.entrypoints.api.routers import (
     subscriptions,
     unit_messages,
     units,
+    unknown_units,
 )
 from pairhub.entrypoints.ui import routes as ui
 
@@ -307,6 +308,7 @@ def create_app(container: Container, start_background: BackgroundStarter | None 
         overview,
         people,
         audit,
+        unknown_units,
     )
     # One check for every operation of the API (not the UI's pages): no query parameter goes unread.
     strict_query = [Depends(deps.refuse_unread_input)]

@@ -29,10 +29,12 @@ class DeliveryHourOut(BaseModel):
 
     start: str = Field(description="The hour's first instant, UTC.")
     eventsDelivered: int = Field(description="Events in batches a successful attempt of this hour delivered.")
-    eventsFailed: int = Field(
-        description="Events in batches an attempt of this hour failed to deliver; each failed attempt counts."
+    attemptsSucceeded: int = Field(description="Attempts the receiver answered with 2xx.")
+    attemptsRetried: int = Field(description="Attempts that failed and leave the batch to be sent again.")
+    attemptsRefused: int = Field(description="Attempts the receiver refused for good (4xx, 410).")
+    attempts: int = Field(
+        description="Every attempt of the hour, those whose answer was not recorded included."
     )
-    attempts: int
 
 
 class LatencyOut(BaseModel):
@@ -63,7 +65,7 @@ class SubscriptionHealthOut(BaseModel):
     backlog: int = Field(description="Events waiting to be delivered.")
     oldestWaitingEventAt: str | None = Field(description="When the oldest waiting event was registered.")
     eventsDelivered: int
-    eventsFailed: int
+    eventsRefused: int = Field(description="Events in batches the receiver refused for good.")
     eventsExpired: int
     lastDay: LastDayOut
 

@@ -122,7 +122,7 @@ class CountersOut(BaseModel):
     """What became of the subscription's events so far; expiries are never silent."""
 
     eventsDelivered: int
-    eventsFailed: int
+    eventsRefused: int = Field(description="Events in batches the receiver refused for good (not retried).")
     eventsExpired: int
 
 
@@ -272,7 +272,7 @@ def subscription(
         "backlogEvents": view.backlog,
         "counters": {
             "eventsDelivered": sub.events_delivered,
-            "eventsFailed": sub.events_failed,
+            "eventsRefused": sub.events_failed,
             "eventsExpired": sub.events_expired,
         },
     }

@@ -96,7 +96,19 @@ def _asset_page(
     free_units = container.units.list(viewer.org_id, paired=False, limit=100).items
     # A refused edit shows what was typed, next to the reason, rather than the stored values.
     form = typed or {"vin": view.asset.vin or "", "name": view.asset.name or ""}
-    context = {**_asset_context(view), "free_units": free_units, "error": error, "form": form}
+    # Each paired unit with when it was paired and the VIN it reports: two units reporting this
+    # asset's VIN are both paired (docs/auto-pairing.md), and the page says so.
+    paired = sorted(
+        (container.units.get(viewer.org_id, unit_id) for unit_id in view.unit_ids),
+        key=lambda unit: (unit.paired_at or 0, unit.id),
+    )
+    context = {
+        **_asset_context(view),
+        "free_units": free_units,
+        "error": error,
+        "form": form,
+        "paired_units": paired,
+    }
     return render(request, "asset.html", context, status=status, viewer=viewer)
 
 
@@ -169,10 +181,11 @@ def units_page(
     as_of: str = "",
     tz_offset: str = "",
     as_of_after: str = "",
+    q: str = "",
 ) -> Response:
-    """Units sorted by id, state or last report, filtered by where they stand; the pairings as of a time."""
+    """Units by id, state or last report, filtered by state or part of the id; the pairings as of a time."""
     as_of_found = pairings_as_of(request, viewer, as_of, tz_offset, as_of_after)
-    context = {**units_list(request, viewer, show, after, sort), "as_of": as_of_found}
+    context = {**units_list(request, viewer, show, after, sort, q), "as_of": as_of_found}
     return render(request, "units.html", context, status=400 if as_of_found.error else 200, viewer=viewer)
 
 

@@ -6,6 +6,18 @@ from typing import NamedTuple
 
 from pairhub.domain.delivery import BatchStatus, SubscriptionState
 from pairhub.domain.model import AutoPairingState
+from pairhub.domain.vin import check_digit_applies, check_digit_valid, is_valid_asset_vin
+from pairhub.domain.vocabulary import (
+    ATTEMPT_WORDS,
+    EVENT_WORDS,
+    PAIRING_OUTCOMES,
+    RULES,
+    UNPAIRED,
+    AttemptResult,
+    EventCount,
+    Word,
+    result_of,
+)
 
 
 class Label(NamedTuple):
@@ -39,7 +51,7 @@ UNIT_STATES: dict[str, Label] = {
     ),
     AutoPairingState.MULTIPLE_MATCH_FOUND: Label(
         "Several matching assets",
-        "The reported VIN matches several assets partially; pick the right one on the unit's page.",
+        "The reported VIN matches several assets partially; one of them must be picked by hand.",
     ),
     AutoPairingState.UNKNOWN: Label(
         "Error, will retry", "An unexpected error stopped the attempt; it is tried again on a later message."
@@ -73,3 +85,37 @@ def label_of(kind: str, state: object) -> Label:
     """The label of a unit, subscription or batch state; an unexpected value is shown as it is."""
     value = str(getattr(state, "value", state))
     return _KINDS[kind].get(value, Label(value, value))
+
+
+def count_word(noun: str, word: str) -> Word:
+    """The vocabulary's word for what became of events (`delivered`…) or attempts (`succeeded`…)."""
+    if noun == "events":
+        return EVENT_WORDS[EventCount(word)]
+    return ATTEMPT_WORDS[AttemptResult(word)]
+
+
+def reason_text(reason: str | None) -> str:
+    """A pairing event's outcome in words: `paired automatically`, `VIN not found`, `unpaired`."""
+    word = PAIRING_OUTCOMES.get(reason or UNPAIRED)
+    return word.text if word else str(reason)
+
+
+def rule_word(rule: object) -> Word:
+    """A matching rule in words, its definition as the meaning."""
+    value = str(getattr(rule, "value", rule))
+    return RULES.get(value, Word(value, value))
+
+
+def check_digit_text(vin: str | None) -> str:
+    """The check-digit verdict where a check digit applies (North American VINs), and why not elsewhere."""
+    if not vin or not is_valid_asset_vin(vin):
+        return "not checked (not a full VIN)"
+    if not check_digit_applies(vin):
+        return "not used (VIN made outside North America)"
+    return "valid" if check_digit_valid(vin) else "invalid"
+
+
+def attempt_text(outcome: str) -> str:
+    """An attempt's outcome in the vocabulary: `succeeded`, `retried`, `refused` (or `not recorded`)."""
+    result = result_of(outcome)
+    return ATTEMPT_WORDS[result].text if result else "not recorded"

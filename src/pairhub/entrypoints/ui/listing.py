@@ -95,7 +95,7 @@ def assets_list(
 
 
 def units_list(
-    request: Request, viewer: Viewer, show: str = "", after: str = "", sort: str = ""
+    request: Request, viewer: Viewer, show: str = "", after: str = "", sort: str = "", q: str = ""
 ) -> dict[str, Any]:
     """The units list's context: a keyset page in the chosen order, the assets it names, the total."""
     container = container_of(request)
@@ -104,8 +104,15 @@ def units_list(
     # "paired" is both a filter of its own and a state's name: the filter wins.
     state = choice(show, AutoPairingState) if paired is None else None
     order = choice(sort, UnitOrder) or UnitOrder.ID
+    q = q.strip()
     page = container.units.list(
-        viewer.org_id, paired=paired, state=state, after=after or None, limit=PAGE_SIZE, order=order
+        viewer.org_id,
+        paired=paired,
+        state=state,
+        after=after or None,
+        limit=PAGE_SIZE,
+        order=order,
+        search=q or None,
     )
     counts = container.units.counts(viewer.org_id)
     total = {None: counts.total, True: counts.paired, False: counts.not_paired}[paired]
@@ -119,6 +126,7 @@ def units_list(
         "filters": UNIT_FILTERS,
         "total": counts.of(state) if state is not None else total,
         "all_units": counts.total,
+        "q": q,
         "assets": assets,
         "form_error": None,
     }

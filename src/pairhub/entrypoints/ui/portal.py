@@ -243,6 +243,7 @@ def _detail(
         "limits": LIMITS,
         "all_events": EVENT_VERSIONS,
         "jwks_url": jwks_path(view.record.id, container_of(request).settings.public_url),
+        "day": container.overview.delivery_of(view.record.id),
     }
     # The state, counters and delivery log refresh themselves through htmx, asking for that part only.
     template = "subscription_live.html" if request.headers.get("hx-target") == "live" else "subscription.html"

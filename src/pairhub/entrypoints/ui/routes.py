@@ -14,7 +14,7 @@ from pairhub.domain.access import Action, Decision, decide
 from pairhub.domain.errors import DomainError, Invalid, NotFound
 from pairhub.domain.events import Reason
 from pairhub.domain.people import email_key
-from pairhub.entrypoints.ui import feeds, inventory, overview, people, portal, recovery
+from pairhub.entrypoints.ui import feeds, inventory, overview, people, portal, recovery, unknown_units
 from pairhub.entrypoints.ui.session import SessionCodec, new_session
 from pairhub.entrypoints.ui.web import (
     HERE,
@@ -53,6 +53,7 @@ def install(app: FastAPI) -> None:
     app.include_router(feeds.router)
     app.include_router(overview.router)
     app.include_router(people.router)
+    app.include_router(unknown_units.router)
     app.mount("/ui/static", StaticFiles(directory=HERE / "static"), name="ui-static")
 
 
@@ -253,7 +254,7 @@ def events_page(
             limit=EVENT_PAGE,
             event_type=filters["event_type"] or None,
             reason=filters["reason"] or None,
-            unit_id=filters["unit"] or None,
+            unit_id_contains=filters["unit"] or None,
         )
 
     try:

@@ -18,8 +18,16 @@ from pairhub.bootstrap import Container
 from pairhub.domain.access import ORGANIZATION_ACTIONS, Action, Decision, Principal, decide
 from pairhub.domain.errors import DomainError, Invalid
 from pairhub.domain.organizations import Organization
+from pairhub.domain.vocabulary import how, plural
 from pairhub.entrypoints.parsing import has_control
-from pairhub.entrypoints.ui.labels import label_of
+from pairhub.entrypoints.ui.labels import (
+    attempt_text,
+    check_digit_text,
+    count_word,
+    label_of,
+    reason_text,
+    rule_word,
+)
 from pairhub.entrypoints.ui.session import (
     COOKIE_NAME,
     MAX_AGE_S,
@@ -124,6 +132,13 @@ templates.env.globals["last_change"] = lambda request, viewer, target_id: last_c
     request, viewer, target_id
 )
 templates.env.globals["label_of"] = label_of
+templates.env.globals["count_word"] = count_word
+templates.env.globals["plural"] = plural
+templates.env.globals["how"] = how
+templates.env.globals["attempt_text"] = attempt_text
+templates.env.globals["check_digit_text"] = check_digit_text
+templates.env.globals["rule_word"] = rule_word
+templates.env.filters["reason_text"] = reason_text
 
 
 def last_change(request: Request, viewer: Viewer | None, target_id: str) -> Markup:

@@ -52,7 +52,9 @@ def list_assets(
     c: ContainerDep,
     vin: Annotated[str | None, Query(max_length=64)] = None,
     paired: bool | None = None,
-    q: Annotated[str | None, Query(max_length=64, description="VIN or name fragment.")] = None,
+    q: Annotated[
+        str | None, Query(max_length=64, description="Any part of the VIN or the name, case-insensitive.")
+    ] = None,
     after: AfterDep = None,
     limit: LimitDep = DEFAULT_LIMIT,
 ) -> dict[str, Any]:

@@ -26,19 +26,21 @@ def _health(health: DeliveryHealth, overview: FleetOverview) -> dict[str, Any]:
         "backlog": health.subscription.backlog,
         "oldestWaitingEventAt": iso(health.subscription.oldest_waiting_at),
         "eventsDelivered": sub.events_delivered,
-        "eventsFailed": sub.events_failed,
+        "eventsRefused": sub.events_failed,
         "eventsExpired": sub.events_expired,
         "lastDay": {
             "start": iso(overview.window.start),
             "end": iso(overview.window.end),
             "hours": [
                 {
-                    "start": iso(hour.start),
-                    "eventsDelivered": hour.events_delivered,
-                    "eventsFailed": hour.events_failed,
-                    "attempts": hour.attempts,
+                    "start": iso(bucket.start),
+                    "eventsDelivered": bucket.events_delivered,
+                    "attemptsSucceeded": bucket.attempts_succeeded,
+                    "attemptsRetried": bucket.attempts_retried,
+                    "attemptsRefused": bucket.attempts_refused,
+                    "attempts": bucket.attempts,
                 }
-                for hour in health.hours
+                for bucket in health.buckets
             ],
             "latencyMs": {
                 "attempts": health.latency.attempts,

@@ -37,11 +37,14 @@ def list_units(
     c: ContainerDep,
     paired: bool | None = None,
     state: Annotated[StateFilter | None, Query(description="Auto-pairing state.")] = None,
+    q: Annotated[
+        str | None, Query(max_length=100, description="Any part of the unit id, case-insensitive.")
+    ] = None,
     after: AfterDep = None,
     limit: LimitDep = DEFAULT_LIMIT,
 ) -> dict[str, Any]:
-    """Units, filtered by pairing or auto-pairing state."""
-    page = c.units.list(org_id, paired=paired, state=state, after=after, limit=limit)
+    """Units, filtered by pairing, auto-pairing state or any part of the id."""
+    page = c.units.list(org_id, paired=paired, state=state, after=after, limit=limit, search=q)
     return {"data": [presenters.unit(r) for r in page.items], "nextCursor": page.next_cursor}
 
 

@@ -44,8 +44,17 @@
   document.addEventListener("submit", (event) => {
     if (event.target.matches("form[data-as-of]")) sendOffset(event.target);
   });
+  // A refused form is drawn again with its reason: bring the reason into view and give it the focus,
+  // wherever the form sits on the page (a screen reader reads it at once, the typed values are kept).
+  function focusError() {
+    const error = document.querySelector("[data-focus-error]");
+    if (!error) return;
+    error.scrollIntoView({ block: "center" });
+    error.focus({ preventScroll: true });
+  }
   document.addEventListener("DOMContentLoaded", () => {
     document.querySelectorAll("select[data-event-version]").forEach(offerEvents);
+    focusError();
   });
 
   // The delivery log refreshes itself every 2 s, unless switched off or while the keyboard is inside it.

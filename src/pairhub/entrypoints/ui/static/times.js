@@ -18,11 +18,42 @@
     return `${day} ${time} ${zoneName(date)}`.trim();
   }
 
+  const short = (date) => `${date.getFullYear()}-${pad(date.getMonth() + 1)}-${pad(date.getDate())} ${pad(date.getHours())}:${pad(date.getMinutes())}`;
+
+  function zoneLabel() {
+    const named = Intl.DateTimeFormat().resolvedOptions().timeZone || "";
+    const offset = zoneName(new Date());
+    return named && named !== offset ? `${named} (${offset})` : offset;
+  }
+
+  // Charts are drawn on the server in UTC; their axis labels and bar titles carry the instant.
+  function localizeCharts(root) {
+    root.querySelectorAll("svg.chart text[data-at]").forEach((element) => {
+      const date = new Date(Number(element.dataset.at));
+      element.textContent = element.dataset.format === "day"
+        ? `${pad(date.getMonth() + 1)}-${pad(date.getDate())}`
+        : `${pad(date.getHours())}:${pad(date.getMinutes())}`;
+    });
+    root.querySelectorAll("svg.chart g[data-start]").forEach((group) => {
+      const title = group.querySelector("title");
+      if (!title) return;
+      const rest = title.textContent.split(" UTC: ").slice(1).join(" UTC: ");
+      if (!rest) return;
+      const from = new Date(Number(group.dataset.start));
+      const to = new Date(Number(group.dataset.end));
+      title.textContent = `${short(from)} to ${short(to)} ${zoneName(from)}: ${rest}`;
+    });
+    root.querySelectorAll("[data-zone]").forEach((element) => {
+      element.textContent = zoneLabel();
+    });
+  }
+
   function localize(root) {
     root.querySelectorAll("time[data-local]").forEach((element) => {
       const date = new Date(element.getAttribute("datetime"));
       if (!Number.isNaN(date.getTime())) element.textContent = localText(date);
     });
+    localizeCharts(root);
   }
 
   // The same words as the server's `duration` filter, with seconds while under an hour.
