@@ -81,8 +81,12 @@ def test_conflicts_and_invalid_input_are_explained_in_words(page: Page, server: 
     page.goto("/ui/assets?q=Second")
     page.get_by_role("link", name="Second trailer").click()
     page.get_by_label("Unit id").fill(unit)
-    page.get_by_role("button", name="Pair unit…").click()
+    # The form's answer is a new document: without waiting for it, the check below that no "Yes, pair"
+    # is offered would pass on the asset page the click is leaving.
+    with page.expect_navigation():
+        page.get_by_role("button", name="Pair unit…").click()
     # The conflict is said at once, not after a "Pair…?" that could only be refused.
+    expect(page.get_by_role("heading", name="Pair a unit", level=1)).to_be_visible()
     expect(page.get_by_role("button", name="Yes, pair")).to_have_count(0)
     expect(page.get_by_test_id("action-error")).to_contain_text(
         f"Unit {unit} is paired with another asset; unpair it first."
@@ -98,16 +102,24 @@ def test_conflicts_and_invalid_input_are_explained_in_words(page: Page, server: 
     )
     expect(page.get_by_role("button", name="Delete asset…")).to_have_count(0)
     page.goto("/ui/assets?q=Second")
-    page.get_by_role("link", name="Second trailer").click()
+    with page.expect_navigation():
+        page.get_by_role("link", name="Second trailer").click()
+    expect(page.get_by_role("heading", name="Second trailer")).to_be_visible()
     expect(page.get_by_test_id("delete-refused")).to_have_count(0)
     expect(page.get_by_role("button", name="Delete asset…")).to_be_visible()
 
     page.goto("/ui/assets")
     page.get_by_label("VIN (17 characters, optional)").fill(VIN)
-    page.get_by_role("button", name="Create asset").click()
+    # Each refusal is a new document whose scripts give the reason the focus once it has loaded; the
+    # next fill waits for that load, so that it types into the field and not before the page is ready.
+    with page.expect_navigation():
+        page.get_by_role("button", name="Create asset").click()
     expect(page.get_by_role("alert")).to_have_text(f"Another asset of this organization has VIN {VIN}.")
+    expect(page.get_by_role("alert")).to_be_focused()
     page.get_by_label("VIN (17 characters, optional)").fill("1HGCM82633A00000I")
-    page.get_by_role("button", name="Create asset").click()
+    expect(page.get_by_label("VIN (17 characters, optional)")).to_have_value("1HGCM82633A00000I")
+    with page.expect_navigation():
+        page.get_by_role("button", name="Create asset").click()
     expect(page.get_by_role("alert")).to_contain_text("An asset VIN must have 17 characters")
 
 

@@ -46,9 +46,13 @@
   });
   // A refused form is drawn again with its reason: bring the reason into view and give it the focus,
   // wherever the form sits on the page (a screen reader reads it at once, the typed values are kept).
+  // Someone already in a field (typing while the page's scripts still loaded) keeps the focus: taking
+  // it away there would send the rest of their typing nowhere, and the field would keep its old value.
   function focusError() {
     const error = document.querySelector("[data-focus-error]");
     if (!error) return;
+    const active = document.activeElement;
+    if (active && active !== document.body && active !== document.documentElement) return;
     error.scrollIntoView({ block: "center" });
     error.focus({ preventScroll: true });
   }
