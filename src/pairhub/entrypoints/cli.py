@@ -23,17 +23,18 @@ from pairhub.config import Settings
 from pairhub.contract import schemas
 from pairhub.domain.errors import DomainError
 from pairhub.entrypoints import cli_people
+from pairhub.entrypoints.cli_help import Typer
 from pairhub.entrypoints.startup import EXIT_MISCONFIGURED, refusing_misconfiguration, say
 
-app = typer.Typer(
+app = Typer(
     help="pairhub: pair telematics units with assets, deliver Datahub webhooks.",
     rich_markup_mode="rich",
 )
-db_app = typer.Typer(help="Database maintenance.", rich_markup_mode="rich")
-admin_app = typer.Typer(help="Administration without the HTTP API.", rich_markup_mode="rich")
+db_app = Typer(help="Database maintenance.", rich_markup_mode="rich")
+admin_app = Typer(help="Administration without the HTTP API.", rich_markup_mode="rich")
 app.add_typer(db_app, name="db")
 app.add_typer(admin_app, name="admin")
-org_app = typer.Typer(help="One organization's data.", rich_markup_mode=None)
+org_app = Typer(help="One organization's data.", rich_markup_mode=None)
 app.add_typer(org_app, name="org")
 console = Console(stderr=True)
 
@@ -286,7 +287,7 @@ def _refusals() -> Iterator[None]:
 
 @admin_app.command("create-organization")
 def admin_create_organization(
-    name: str,
+    name: Annotated[str, typer.Argument(metavar="NAME", help="The organization's name.")],
     auto_pairing: Annotated[bool, typer.Option("--auto-pairing", help="Enable auto pairing.")] = False,
 ) -> None:
     """Create an organization and print its id."""
@@ -297,7 +298,9 @@ def admin_create_organization(
 
 
 @admin_app.command("create-key")
-def admin_create_key(organization_id: str) -> None:
+def admin_create_key(
+    organization_id: Annotated[str, typer.Argument(metavar="ORG", help="The organization's id.")],
+) -> None:
     """Create an API key for an organization and print it (shown once)."""
     container = _existing_database()
     with _refusals():
@@ -306,7 +309,10 @@ def admin_create_key(organization_id: str) -> None:
 
 
 @admin_app.command("create-unit")
-def admin_create_unit(organization_id: str, unit_id: str) -> None:
+def admin_create_unit(
+    organization_id: Annotated[str, typer.Argument(metavar="ORG", help="The organization's id.")],
+    unit_id: Annotated[str, typer.Argument(metavar="UNIT", help="The unit's id.")],
+) -> None:
     """Provision a unit for an organization."""
     container = _existing_database()
     with _refusals():
@@ -315,7 +321,9 @@ def admin_create_unit(organization_id: str, unit_id: str) -> None:
 
 
 @org_app.command("export")
-def org_export(organization_id: Annotated[str, typer.Argument(metavar="ORG")]) -> None:
+def org_export(
+    organization_id: Annotated[str, typer.Argument(metavar="ORG", help="The organization's id.")],
+) -> None:
     """Print all of an organization's data as JSON Lines (secrets never)."""
     import orjson
 

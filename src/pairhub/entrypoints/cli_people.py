@@ -13,8 +13,9 @@ import typer
 from pairhub import bootstrap
 from pairhub.domain.organizations import KeyScope
 from pairhub.domain.people import MemberRole
+from pairhub.entrypoints.cli_help import Typer
 
-keys_app = typer.Typer(help="An organization's API keys: list, create, revoke.", rich_markup_mode=None)
+keys_app = Typer(help="An organization's API keys: list, create, revoke.", rich_markup_mode=None)
 Opener = Callable[[], bootstrap.Container]
 Refusals = Callable[[], AbstractContextManager[None]]
 
@@ -31,7 +32,7 @@ def _read_password(from_stdin: bool) -> str:
     return str(typer.prompt("Password", hide_input=True, confirmation_prompt=True))
 
 
-def install(admin_app: typer.Typer, app: typer.Typer, open_database: Opener, refusals: Refusals) -> None:
+def install(admin_app: Typer, app: Typer, open_database: Opener, refusals: Refusals) -> None:
     """Add these commands to the `pairhub` command line."""
 
     @contextmanager
@@ -45,7 +46,7 @@ def install(admin_app: typer.Typer, app: typer.Typer, open_database: Opener, ref
 
     @admin_app.command("create-user")
     def create_user(
-        email: str,
+        email: Annotated[str, typer.Argument(metavar="EMAIL", help="The person's email, to sign in with.")],
         platform_admin: Annotated[
             bool, typer.Option("--platform-admin", help="May manage every organization and person.")
         ] = False,
@@ -72,7 +73,9 @@ def install(admin_app: typer.Typer, app: typer.Typer, open_database: Opener, ref
         typer.echo(person.id)
 
     @keys_app.command("list")
-    def list_keys(organization_id: str) -> None:
+    def list_keys(
+        organization_id: Annotated[str, typer.Argument(metavar="ORG", help="The organization's id.")],
+    ) -> None:
         """List the organization's keys (never the keys themselves)."""
         with opened() as container, refusals():
             page = container.organizations.api_keys(organization_id, None, 1000)
@@ -85,7 +88,7 @@ def install(admin_app: typer.Typer, app: typer.Typer, open_database: Opener, ref
 
     @keys_app.command("create")
     def create_key(
-        organization_id: str,
+        organization_id: Annotated[str, typer.Argument(metavar="ORG", help="The organization's id.")],
         name: Annotated[str, typer.Option(help="A name to recognise the key by.")] = "",
         scope: Annotated[KeyScope, typer.Option(help="full, read or ingest.")] = KeyScope.FULL,
         expires_in_days: Annotated[
@@ -103,7 +106,10 @@ def install(admin_app: typer.Typer, app: typer.Typer, open_database: Opener, ref
         typer.echo(key)
 
     @keys_app.command("revoke")
-    def revoke_key(organization_id: str, key_id: str) -> None:
+    def revoke_key(
+        organization_id: Annotated[str, typer.Argument(metavar="ORG", help="The organization's id.")],
+        key_id: Annotated[str, typer.Argument(metavar="KEY_ID", help="The key's id (from keys list).")],
+    ) -> None:
         """Revoke a key: refused from the next request on."""
         with opened() as container, refusals():
             container.organizations.revoke_api_key(organization_id, key_id)
