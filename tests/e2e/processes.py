@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+import json
 import os
 import socket
 import subprocess
 import sys
 import time
+import urllib.error
 import urllib.request
 from pathlib import Path
 
@@ -35,6 +37,26 @@ def wait_until_healthy(base_url: str, process: subprocess.Popen[bytes], within_s
         except OSError:
             time.sleep(0.05)
     raise AssertionError(f"pairhub did not answer {base_url}/healthz")
+
+
+def ready_with_delivery(base_url: str, within_s: float = 30) -> dict[str, object]:
+    """Poll /readyz until the delivering process has written its first heartbeat; return that body.
+
+    `serve` answers before its background loops have started, so an early /readyz has no `delivery` check yet.
+    """
+    deadline = time.monotonic() + within_s
+    body: dict[str, object] = {}
+    while time.monotonic() < deadline:
+        try:
+            with urllib.request.urlopen(f"{base_url}/readyz", timeout=5) as response:
+                body = json.load(response)
+        except urllib.error.HTTPError as refusal:
+            body = json.load(refusal)
+        checks = body.get("checks")
+        if isinstance(checks, dict) and "delivery" in checks:
+            return body
+        time.sleep(0.05)
+    raise AssertionError(f"/readyz never reported a delivering process: {body}")
 
 
 def start_serve(

@@ -6,10 +6,8 @@ Alembic reads its configuration with INI interpolation, where `%` is special: a 
 
 from __future__ import annotations
 
-import json
 import os
 import subprocess
-import urllib.request
 import uuid
 from collections.abc import Iterator
 from pathlib import Path
@@ -24,7 +22,7 @@ from pairhub.adapters.sql import migrate
 from pairhub.adapters.sql.engine import make_engine
 from tests.conftest import SECRET_KEY, make_settings, postgres_url
 from tests.delivery_support import Receiver, pair_units
-from tests.e2e.processes import PAIRHUB, start_serve, stop
+from tests.e2e.processes import PAIRHUB, ready_with_delivery, start_serve, stop
 
 ROLE = f"pairhub_percent_url_{uuid.uuid4().hex[:8]}"
 """A role of this run only: test runs of other checkouts may share the server."""
@@ -82,11 +80,10 @@ def test_db_upgrade_serve_and_worker_take_a_percent_encoded_password(
 
     process, base_url = start_serve(tmp_path, _env(percent_url, tmp_path))
     try:
-        with urllib.request.urlopen(f"{base_url}/readyz", timeout=10) as response:
-            ready = json.load(response)
+        ready = ready_with_delivery(base_url)
     finally:
         stop(process)
-    assert ready["checks"] == {"database": "ok", "migrations": "ok", "databaseWrite": "ok"}
+    assert ready["checks"] == {"database": "ok", "migrations": "ok", "databaseWrite": "ok", "delivery": "ok"}
 
     with Receiver() as receiver:
         _deliver_one_batch_with_a_worker(percent_url, tmp_path, receiver)

@@ -9,7 +9,7 @@ import subprocess
 import urllib.request
 from pathlib import Path
 
-from tests.e2e.processes import PAIRHUB, start_serve, stop
+from tests.e2e.processes import PAIRHUB, ready_with_delivery, start_serve, stop
 
 README = Path(__file__).resolve().parents[2] / "README.md"
 
@@ -19,13 +19,13 @@ def test_serve_without_configuration_starts_on_sqlite_and_is_ready(tmp_path: Pat
     try:
         with urllib.request.urlopen(f"{base_url}/healthz") as response:
             health = json.load(response)
-        with urllib.request.urlopen(f"{base_url}/readyz") as response:
-            ready = json.load(response)
+        ready = ready_with_delivery(base_url)
     finally:
         output = stop(process)
 
     assert health["status"] == "ok"
-    assert ready == {"status": "ok", "checks": {"database": "ok", "databaseWrite": "ok", "migrations": "ok"}}
+    checks = {"database": "ok", "databaseWrite": "ok", "migrations": "ok", "delivery": "ok"}
+    assert ready == {"status": "ok", "checks": checks}, "no MQTT check without PAIRHUB_MQTT_URL"
     assert (tmp_path / "pairhub.db").exists(), "the default database is ./pairhub.db"
     assert "Admin token" in output, "a generated admin token is printed"
 

@@ -12,7 +12,7 @@ import pytest
 from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 
-from tests.support import Api, Org
+from tests.support import PASSWORD, Api, Org, Person
 
 EXAMPLES = 50
 any_bytes = st.one_of(
@@ -32,6 +32,12 @@ http_settings = settings(
 def org(api: Api) -> Org:
     """An organization with a key."""
     return api.new_org()
+
+
+@pytest.fixture
+def person(api: Api, org: Org) -> Person:
+    """A viewer of the organization, who signs in to the UI."""
+    return api.new_person(org, "viewer")
 
 
 def _refused_or_served(status: int, refusals: set[int]) -> bool:
@@ -85,11 +91,16 @@ def test_any_unit_id_in_a_path_or_a_query_is_found_or_a_problem(api: Api, org: O
 @given(raw=any_bytes)
 @example(raw="²".encode())
 @example(raw=b"9" * 30)
-def test_any_before_on_the_ui_pages_shows_a_page(api: Api, org: Org, raw: bytes) -> None:
+def test_any_before_on_the_ui_pages_shows_a_page(api: Api, person: Person, raw: bytes) -> None:
     if "pairhub_ui" not in api.client.cookies:
         sign_in = api.client.get("/ui/sign-in").text
         csrf = sign_in.split('name="csrf_token" value="', 1)[1].split('"', 1)[0]
-        api.client.post("/ui/sign-in", data={"token": org.key, "csrf_token": csrf})
+        signed_in = api.client.post(
+            "/ui/sign-in",
+            data={"email": person.email, "password": PASSWORD, "csrf_token": csrf},
+            follow_redirects=False,
+        )
+        assert signed_in.status_code == 303, signed_in.text
     page = api.client.get(f"/ui/events?before={quote_from_bytes(raw)}", follow_redirects=False)
     # NUL is refused for every URL (400) before any page parses it.
     assert page.status_code == 200 or (b"\x00" in raw and page.status_code == 400), page.text[:300]

@@ -99,7 +99,7 @@ def test_create_applies_defaults_and_shows_the_secret_once(api: Api) -> None:
         ({"customHeaders": {"X-Signature-256": "sha256=0"}}, "reserved_header"),
         ({"customHeaders": {"Bad Name": "x"}}, "invalid_custom_header"),
         ({"customHeaders": {"X-Split": "a\r\nInjected: 1"}}, "invalid_custom_header"),
-        ({"secret": "whsec_mine"}, "unknown_field"),
+        ({"signingKey": "whsec_mine"}, "unknown_field"),
     ],
 )
 def test_create_refuses_invalid_subscriptions(api: Api, fields: dict[str, Any], code: str) -> None:

@@ -5,18 +5,21 @@ from __future__ import annotations
 import httpx
 import pytest
 
-from tests.support import Api
+from tests.support import PASSWORD, Api
 
 VIN = "WDB9634031L738152"
 HOSTILE = ["nul\x00here", "bell\x07", "\x1b[31mred", "del\x7f", "line\nbreak", "c1\x85", "\x00"]
 REFUSED = "cannot contain control characters"
 
 
-def _signed_in(api: Api, token: str) -> str:
-    """Sign in through the form; the session's CSRF token."""
+def _signed_in(api: Api, **credentials: str) -> str:
+    """Sign in through the form (admin token, or a person's email and password); the session's CSRF token."""
     page = api.client.get("/ui/sign-in")
     csrf = page.text.split('name="csrf_token" value="', 1)[1].split('"', 1)[0]
-    api.client.post("/ui/sign-in", data={"token": token, "csrf_token": csrf})
+    signed_in = api.client.post(
+        "/ui/sign-in", data={**credentials, "csrf_token": csrf}, follow_redirects=False
+    )
+    assert signed_in.status_code == 303, signed_in.text
     page = api.client.get("/ui/settings")
     return page.text.split('name="csrf_token" value="', 1)[1].split('"', 1)[0]
 
@@ -29,7 +32,7 @@ def _post(api: Api, path: str, csrf: str, **fields: str) -> httpx.Response:
 
 @pytest.mark.parametrize("text", HOSTILE)
 def test_the_admin_forms_answer_control_characters_with_their_message(api: Api, text: str) -> None:
-    csrf = _signed_in(api, api.admin["Authorization"].removeprefix("Bearer "))
+    csrf = _signed_in(api, token=api.admin["Authorization"].removeprefix("Bearer "))
 
     created = _post(api, "/ui/organizations", csrf, name=text)
     selected = _post(api, "/ui/organizations/select", csrf, organization_id=text)
@@ -45,7 +48,8 @@ def test_the_inventory_and_portal_forms_answer_control_characters_with_their_mes
     org = api.new_org()
     asset = api.new_asset(org, vin=VIN, name="Trailer 7")
     api.new_unit(org, "tp:1")
-    csrf = _signed_in(api, org.key)
+    person = api.new_person(org, "owner")
+    csrf = _signed_in(api, email=person.email, password=PASSWORD)
     subscription = {"url": "https://hooks.example.com/x", "version": "1", "event_names": "unit.paired"}
 
     refusals = [

@@ -17,7 +17,7 @@ from pairhub.adapters.clock import ManualClock
 from pairhub.adapters.mqtt.broker import Broker as BrokerAddress
 from pairhub.bootstrap import Container
 from pairhub.entrypoints.api.app import create_app
-from pairhub.entrypoints.mqtt import MqttIngest
+from pairhub.entrypoints.mqtt import MqttIngest, Subscription
 from pairhub.services.unknown_units import UnknownUnitsBuffer
 from tests.conftest import ADMIN_TOKEN, INGEST_TOKEN, make_settings
 from tests.mqtt_support import publish, running_broker, unit_topic
@@ -144,7 +144,8 @@ def test_the_buffer_folds_repeated_ids_and_keeps_what_a_failed_write_took() -> N
 
 async def test_refusals_over_mqtt_are_counted_too(api: Api, container: Container, tmp_path: Path) -> None:
     with running_broker(tmp_path) as broker:
-        ingest = MqttIngest(container, BrokerAddress.parse(broker.url), "pairhub/units/+/messages", "unknown")
+        subscription = Subscription("pairhub/units/+/messages", "pairhub-test-unknown")
+        ingest = MqttIngest(container, BrokerAddress.parse(broker.url), subscription)
         stopping = asyncio.Event()
         task = asyncio.create_task(ingest.run(stopping))
         deadline = time.monotonic() + 20

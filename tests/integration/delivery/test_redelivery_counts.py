@@ -8,7 +8,7 @@ from typing import Any
 from pairhub.adapters.clock import ManualClock
 from pairhub.bootstrap import Container
 from tests.delivery_support import Receiver, drain, pair_units, subscribe
-from tests.support import Api, Org
+from tests.support import PASSWORD, Api, Org
 
 PATH = "/hook"
 
@@ -36,9 +36,15 @@ def _redeliver(api: Api, org: Org, sub_id: str, batch_id: str) -> None:
 
 def _attempts_on_the_batch_page(api: Api, org: Org, sub_id: str, batch_id: str) -> tuple[int, int]:
     """(the "Attempts" figure, the rows of the attempts table) of the batch page in the UI."""
+    person = api.new_person(org, "viewer")
     sign_in = api.client.get("/ui/sign-in")
     csrf = sign_in.text.split('name="csrf_token" value="', 1)[1].split('"', 1)[0]
-    api.client.post("/ui/sign-in", data={"token": org.key, "csrf_token": csrf})
+    signed_in = api.client.post(
+        "/ui/sign-in",
+        data={"email": person.email, "password": PASSWORD, "csrf_token": csrf},
+        follow_redirects=False,
+    )
+    assert signed_in.status_code == 303, signed_in.text
     page = api.client.get(f"/ui/subscriptions/{sub_id}/batches/{batch_id}")
     assert page.status_code == 200, page.text
     figure = re.search(r"<dt>Attempts</dt><dd>(\d+)</dd>", page.text)

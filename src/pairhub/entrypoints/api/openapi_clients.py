@@ -18,6 +18,8 @@ from pairhub.entrypoints.api.problems import PROBLEM_CODES
 
 _UUID_NAMES = {"id", "organizationId", "assetId", "subscriptionId", "eventBatchId", "eventSubscriptionId"}
 _TIME_SUFFIXES = ("At", "Since")
+_FREE_FORM_IDS = {"AuditEntryOut", "ActorOut", "TargetOut"}
+"""Schemas whose `id` is no uuid: an audit entry's sequence number, a unit id or an actor of any kind."""
 _REF = "#/components/schemas/"
 
 PROBLEM_EXTRAS: dict[str, Any] = {
@@ -118,9 +120,9 @@ def _string_schemas(schema: dict[str, Any]) -> list[dict[str, Any]]:
 
 
 def _formats(schemas: dict[str, Any]) -> None:
-    for schema in schemas.values():
+    for title, schema in schemas.items():
         for name, prop in schema.get("properties", {}).items():
-            if name in _UUID_NAMES:
+            if name in _UUID_NAMES and not (name == "id" and title in _FREE_FORM_IDS):
                 wanted = "uuid"
             elif name.endswith(_TIME_SUFFIXES) or name == "at":
                 wanted = "date-time"
