@@ -69,7 +69,14 @@ async def test_the_installed_distribution_verifies_dedupes_and_parses_real_deliv
 ) -> None:
     org = api.new_org()
     hmac = subscribe(api, org, receiver.url("/hmac"))
-    signed = subscribe(api, org, receiver.url("/ed25519"), signatureAlgorithm="ed25519", eventVersion=2)
+    signed = subscribe(
+        api,
+        org,
+        receiver.url("/ed25519"),
+        signatureAlgorithm="ed25519",
+        eventVersion=2,
+        eventNames=["unit.paired"],
+    )
     stranger = subscribe(api, org, receiver.url("/stranger"), signatureAlgorithm="ed25519")
     units = pair_units(container, org.id, 2, prefix="rx")
     container.pairing.unpair(org.id, units[0])
@@ -120,6 +127,9 @@ async def test_the_installed_distribution_verifies_dedupes_and_parses_real_deliv
     # HMAC requests carry the body hash too, and it checks out; ed25519 requests send none.
     assert all(result["bodySignature"] is True for result in hmac_results)
     assert all(result["bodySignature"] is None for result in signed_results)
-    # The pairings view, fed every batch, leaves the unit that was not unpaired on the one asset.
+    # A pairings view per subscription, fed its batches: the v1 one saw the unpairing, v2 does not carry it.
     [asset_id] = {event["assetId"] for result in results for event in result["events"]}
-    assert seen["assetOf"] == {units[1]: asset_id}
+    assert seen["assetOf"] == {
+        hmac["id"]: {units[1]: asset_id},
+        signed["id"]: {units[0]: asset_id, units[1]: asset_id},
+    }

@@ -37,14 +37,14 @@ def _event(event: PairedEvent | UnpairedEvent) -> dict[str, Any]:
     }
 
 
-def check(delivery: dict[str, Any], view: PairingsView) -> dict[str, Any]:
+def check(delivery: dict[str, Any], views: dict[str, PairingsView]) -> dict[str, Any]:
     """Verify, parse, deduplicate one delivery; try it forged and under another key."""
     headers: dict[str, str] = delivery["headers"]
     body = base64.b64decode(delivery["body"])
     receiver = Receiver([delivery["key"]])
     batch = receiver.receive(headers, body)
     assert batch is not None
-    view.apply(batch.events)
+    views.setdefault(batch.subscription_id, PairingsView()).apply(batch.events)
     body_header = headers.get("X-Signature-256")
     return {
         "batchId": batch.batch_id,
@@ -60,11 +60,11 @@ def check(delivery: dict[str, Any], view: PairingsView) -> dict[str, Any]:
 
 
 def main(path: str) -> None:
-    """Print the outcome of every delivery in `path`, and the pairings they leave."""
+    """Print the outcome of every delivery in `path`, and the pairings they leave per subscription."""
     with open(path, encoding="utf-8") as source:
         deliveries = json.load(source)["deliveries"]
-    view = PairingsView()
-    results = [check(delivery, view) for delivery in deliveries]
+    views: dict[str, PairingsView] = {}
+    results = [check(delivery, views) for delivery in deliveries]
     print(
         json.dumps(
             {
@@ -72,7 +72,7 @@ def main(path: str) -> None:
                 # The distribution stands alone: nothing of pairhub is installed beside it.
                 "pairhubInstalled": importlib.util.find_spec("pairhub") is not None,
                 "results": results,
-                "assetOf": view.asset_of,
+                "assetOf": {subscription: view.asset_of for subscription, view in views.items()},
             }
         )
     )
