@@ -125,7 +125,12 @@ def _run(command: list[str], cwd: Path, path: Path) -> None:
         cwd=cwd,
         capture_output=True,
         text=True,
-        env={"PATH": f"{path}{os.pathsep}{os.environ.get('PATH', '')}", "HOME": str(cwd)},
+        # No ruff cache: it would land in the generated package.
+        env={
+            "PATH": f"{path}{os.pathsep}{os.environ.get('PATH', '')}",
+            "HOME": str(cwd),
+            "RUFF_NO_CACHE": "true",
+        },
         check=False,
     )
     if result.returncode != 0:

@@ -79,7 +79,7 @@ def test_the_python_sdk_in_a_fresh_venv_pairs_reads_the_feed_and_meets_a_problem
 
     seen = json.loads(_run(python, FLOWS / "python_flow.py", pairhub, ADMIN_TOKEN, cwd=tmp_path))
 
-    assert seen["pairing"] == {"unitId": "tp:python-sdk", "assetId": seen["assetId"]}
+    assert seen["pairing"] == {"unitId": "tp:python1", "assetId": seen["assetId"]}
     assert seen["problem"] == {
         "status": 409,
         "type": "Problem",
@@ -91,7 +91,7 @@ def test_the_python_sdk_in_a_fresh_venv_pairs_reads_the_feed_and_meets_a_problem
             "type": "V2UnitPairedFeedItem",
             "eventType": "unit.paired",
             "eventDataType": "UnitPairedManualPairEventDataV2",
-            "unitId": "tp:python-sdk",
+            "unitId": "tp:python1",
             "assetVIN": VIN,
         }
     ]
@@ -149,7 +149,7 @@ def test_the_typescript_sdk_packed_installed_compiled_and_run_pairs_reads_the_fe
 
     seen = json.loads(_run("node", app / "out" / "flow.js", pairhub, ADMIN_TOKEN, cwd=app, env=env))
 
-    assert seen["pairing"] == {"unitId": "tp:typescript-sdk", "assetId": seen["assetId"]}
+    assert seen["pairing"] == {"unitId": "tp:typescript1", "assetId": seen["assetId"]}
     assert seen["problem"] == {
         "status": 409,
         "contentType": "application/problem+json",
@@ -161,7 +161,7 @@ def test_the_typescript_sdk_packed_installed_compiled_and_run_pairs_reads_the_fe
             "eventType": "unit.paired",
             "eventVersion": 2,
             "reason": "ManualPair",
-            "unitId": "tp:typescript-sdk",
+            "unitId": "tp:typescript1",
             "assetVIN": VIN,
         }
     ]

@@ -33,7 +33,7 @@ async function main(): Promise<void> {
   const path = { org_id: orgId };
   const asset = await createAsset({ client, path, body: { vin: "1HGCM82633A004352" }, throwOnError: true });
   const other = await createAsset({ client, path, body: { name: "Reefer 7" }, throwOnError: true });
-  const unit = await provisionUnit({ client, path, body: { unitId: "tp:typescript-sdk" }, throwOnError: true });
+  const unit = await provisionUnit({ client, path, body: { unitId: "tp:typescript1" }, throwOnError: true });
   const paired = await pair({
     client,
     path,

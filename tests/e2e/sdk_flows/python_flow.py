@@ -41,7 +41,7 @@ def main(base_url: str, admin_token: str) -> None:
     with AuthenticatedClient(base_url=base_url, token=key.key) as client:
         asset = create_asset.sync(org_id, client=client, body=AssetIn(vin="1HGCM82633A004352"))
         other = create_asset.sync(org_id, client=client, body=AssetIn(name="Reefer 7"))
-        unit = provision_unit.sync(org_id, client=client, body=UnitIn(unit_id="tp:python-sdk"))
+        unit = provision_unit.sync(org_id, client=client, body=UnitIn(unit_id="tp:python1"))
         paired = pair.sync(org_id, client=client, body=PairingIn(unit_id=unit.unit_id, asset_id=asset.id))
         assert isinstance(paired, PairingOut), paired
 
