@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import argparse
 import difflib
+import fcntl
 import json
 import os
 import shutil
@@ -110,12 +111,14 @@ def install_npm_tools() -> None:
     if shutil.which("npm") is None:
         raise SystemExit("npm is missing: install nodejs and npm (`apt-get install nodejs npm`)")
     NPM_DIR.mkdir(parents=True, exist_ok=True)
-    subprocess.run(
-        ["npm", "install", "--prefix", str(NPM_DIR), "--no-save", "--no-audit", "--no-fund", *NPM_PACKAGES],
-        check=True,
-        stdout=subprocess.DEVNULL,
-    )
-    stamp.write_text(" ".join(NPM_PACKAGES))
+    # Test processes run side by side: one installs, the others wait for it and find the stamp.
+    with (NPM_DIR / ".lock").open("w") as lock:
+        fcntl.flock(lock, fcntl.LOCK_EX)
+        if stamp.exists() and stamp.read_text() == " ".join(NPM_PACKAGES):
+            return
+        command = ["npm", "install", "--prefix", str(NPM_DIR), "--no-save", "--no-audit", "--no-fund"]
+        subprocess.run([*command, *NPM_PACKAGES], check=True, stdout=subprocess.DEVNULL)
+        stamp.write_text(" ".join(NPM_PACKAGES))
 
 
 def _run(command: list[str], cwd: Path, path: Path) -> None:
