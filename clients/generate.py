@@ -198,7 +198,8 @@ def differences(fresh: Path, committed: Path, parts: tuple[Path, ...] = GENERATE
             before = old.get(name, b"").decode(errors="replace").splitlines()
             after = new.get(name, b"").decode(errors="replace").splitlines()
             diff = difflib.unified_diff(before, after, f"committed/{name}", f"generated/{name}", lineterm="")
-            lines.extend(list(diff)[:40] or [f"{name}: differs"])
+            # Generated lines can be very long (an index of every name): show their start.
+            lines.extend([line[:200] for line in list(diff)[:40]] or [f"{name}: differs"])
     return lines
 
 
