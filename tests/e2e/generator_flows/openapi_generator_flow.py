@@ -16,10 +16,12 @@ def main() -> None:
     given = json.loads(sys.argv[1])
     og: Any = importlib.import_module("pairhub_og")
     org = given["orgId"]
-    configuration = og.Configuration(host=given["baseUrl"], access_token=given["key"])
-    with og.ApiClient(configuration) as client:
+    admin = og.Configuration(host=given["baseUrl"], access_token=given["adminToken"])
+    with og.ApiClient(admin) as client:
         # The optional body left out: a key with the server's defaults.
         key = og.PeopleAndKeysApi(client).create_api_key(org)
+    configuration = og.Configuration(host=given["baseUrl"], access_token=key.key)
+    with og.ApiClient(configuration) as client:
         pairings = og.PairingsApi(client)
         paired = pairings.pair(org, og.PairingIn(unit_id=given["unitId"], asset_id=given["assetId"]))
         page = og.EventsApi(client).feed(org, event_version=1, unit_id=given["unitId"])

@@ -20,9 +20,11 @@ def main() -> None:
     given = json.loads(sys.argv[1])
     models = _module("models")
     org = given["orgId"]
-    with _module("client").AuthenticatedClient(base_url=given["baseUrl"], token=given["key"]) as client:
+    clients = _module("client")
+    with clients.AuthenticatedClient(base_url=given["baseUrl"], token=given["adminToken"]) as admin:
         # The optional body left out: a key with the server's defaults.
-        key = _module("api.people_and_keys.create_api_key").sync(org, client=client)
+        key = _module("api.people_and_keys.create_api_key").sync(org, client=admin)
+    with clients.AuthenticatedClient(base_url=given["baseUrl"], token=key.key) as client:
         pair = _module("api.pairings.pair")
         paired = pair.sync(
             org, client=client, body=models.PairingIn(unit_id=given["unitId"], asset_id=given["assetId"])

@@ -13,6 +13,13 @@ from pairhub.domain.events import Reason
 from pairhub.entrypoints.policies import action_of
 
 _BEARER = [{"HTTPBearer": []}]
+INFO_DESCRIPTION = (
+    "Pair telematics units with assets, by hand or from the VINs units report, and receive every pairing "
+    "event as a signed webhook batch (`webhooks` below), from the event feed or from a Datahub feed. "
+    "Calls take `Authorization: Bearer <token>` (an organization's API key, or the admin token); errors "
+    "are RFC 9457 problem documents whose `code` is meant for programs. Integrators' guide: "
+    "docs/integrators.md; the API: docs/api.md."
+)
 
 TAGS = {
     "organizations": "Organizations (admin), their settings and API keys.",
@@ -199,6 +206,7 @@ def _defaults(document: dict[str, Any]) -> None:
 def complete(document: dict[str, Any], public_url: str | None) -> None:
     """Add servers, tags, licence and contact; mark public operations; order path parameters."""
     document["servers"] = [{"url": public_url or "/", "description": "This pairhub."}]
+    document["info"]["description"] = INFO_DESCRIPTION
     document["info"]["license"] = {"name": "MIT", "identifier": "MIT"}
     document["info"]["contact"] = {"name": "pairhub", "url": "https://pairhub.dev"}
     used = {

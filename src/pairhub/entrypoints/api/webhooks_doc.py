@@ -69,6 +69,9 @@ def _examples(version: int) -> dict[str, Any]:
 def _operation(version: int) -> dict[str, Any]:
     envelope = {k: v for k, v in schemas.envelope(version).items() if k not in ("$schema", "$id")}
     return {
+        # Requests pairhub sends, not operations a client calls: generators that make an API method of
+        # every webhook (openapi-generator, whose methods do not even compile) leave them out.
+        "x-internal": True,
         "parameters": [
             {"name": name, "in": "header", "required": required, "description": text, "schema": schema}
             for name, required, text, schema in _HEADERS
