@@ -12,7 +12,7 @@ from pairhub.domain.access import Action
 from pairhub.domain.events import Reason
 from pairhub.entrypoints.policies import action_of
 
-_BEARER = [{"HTTPBearer": []}]
+_BEARER: list[dict[str, list[str]]] = [{"HTTPBearer": []}]
 INFO_DESCRIPTION = (
     "Pair telematics units with assets, by hand or from the VINs units report, and receive every pairing "
     "event as a signed webhook batch (`webhooks` below), from the event feed or from a Datahub feed. "
