@@ -8,6 +8,7 @@ into `.venv/openapi-generator`. Each part skips with one reason when its tool ca
 
 from __future__ import annotations
 
+import fcntl
 import json
 import os
 import shutil
@@ -16,6 +17,7 @@ import sys
 import urllib.request
 import uuid
 from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -160,6 +162,15 @@ def _run(command: list[str], cwd: Path, env: dict[str, str] | None = None, timeo
 # Tool caches
 
 
+@contextmanager
+def _locked(directory: Path) -> Iterator[None]:
+    """One installer at a time: test workers share the caches."""
+    directory.parent.mkdir(parents=True, exist_ok=True)
+    with (directory.parent / f".{directory.name}.lock").open("w") as handle:
+        fcntl.flock(handle, fcntl.LOCK_EX)
+        yield
+
+
 def _node_tools() -> Path:
     """`node_modules/.bin` of the pinned npm packages, installed once; skips with the reason otherwise."""
     node, npm = shutil.which("node"), shutil.which("npm")
@@ -171,22 +182,28 @@ def _node_tools() -> Path:
         pytest.skip(f"Node.js {version.strip()} is older than the pinned tools need (20.19)")
     wanted = json.dumps(NPM_PACKAGES, sort_keys=True)
     stamp = NPM_DIR / ".installed"
-    if not stamp.exists() or stamp.read_text() != wanted:
-        NPM_DIR.mkdir(parents=True, exist_ok=True)
-        (NPM_DIR / "package.json").write_text(json.dumps({"name": "pairhub-openapi-tools", "private": True}))
-        specs = [f"{name}@{version}" for name, version in NPM_PACKAGES.items()]
-        result = subprocess.run(
-            [npm, "install", "--no-audit", "--no-fund", "--loglevel=error", "--save-exact", *specs],
-            cwd=NPM_DIR,
-            capture_output=True,
-            text=True,
-            timeout=900,
-            check=False,
-        )
-        if result.returncode != 0:
-            pytest.skip(f"npm could not install {', '.join(specs)}: {result.stderr.strip()[-300:]}")
-        stamp.write_text(wanted)
+    with _locked(NPM_DIR):
+        if not stamp.exists() or stamp.read_text() != wanted:
+            _npm_install(npm, stamp, wanted)
     return NPM_DIR / "node_modules" / ".bin"
+
+
+def _npm_install(npm: str, stamp: Path, wanted: str) -> None:
+    """Install the pinned npm packages into the cache; skips with npm's reason when it cannot."""
+    NPM_DIR.mkdir(parents=True, exist_ok=True)
+    (NPM_DIR / "package.json").write_text(json.dumps({"name": "pairhub-openapi-tools", "private": True}))
+    specs = [f"{name}@{version}" for name, version in NPM_PACKAGES.items()]
+    result = subprocess.run(
+        [npm, "install", "--no-audit", "--no-fund", "--loglevel=error", "--save-exact", *specs],
+        cwd=NPM_DIR,
+        capture_output=True,
+        text=True,
+        timeout=900,
+        check=False,
+    )
+    if result.returncode != 0:
+        pytest.skip(f"npm could not install {', '.join(specs)}: {result.stderr.strip()[-300:]}")
+    stamp.write_text(wanted)
 
 
 def _openapi_generator() -> Path:
@@ -198,19 +215,25 @@ def _openapi_generator() -> Path:
     python = OPENAPI_GENERATOR_VENV / "bin" / "python"
     stamp = OPENAPI_GENERATOR_VENV / ".installed"
     wanted = "\n".join(OPENAPI_GENERATOR_PACKAGES)
-    if not stamp.exists() or stamp.read_text() != wanted:
-        subprocess.run([sys.executable, "-m", "venv", str(OPENAPI_GENERATOR_VENV)], check=True)
-        result = subprocess.run(
-            [str(python), "-m", "pip", "install", "--quiet", *OPENAPI_GENERATOR_PACKAGES],
-            capture_output=True,
-            text=True,
-            timeout=900,
-            check=False,
-        )
-        if result.returncode != 0:
-            pytest.skip(f"pip could not install openapi-generator-cli: {result.stderr.strip()[-300:]}")
-        stamp.write_text(wanted)
+    with _locked(OPENAPI_GENERATOR_VENV):
+        if not stamp.exists() or stamp.read_text() != wanted:
+            _pip_install(python, stamp, wanted)
     return OPENAPI_GENERATOR_VENV / "bin" / "openapi-generator-cli"
+
+
+def _pip_install(python: Path, stamp: Path, wanted: str) -> None:
+    """Make the venv of openapi-generator; skips with pip's reason when it cannot."""
+    subprocess.run([sys.executable, "-m", "venv", str(OPENAPI_GENERATOR_VENV)], check=True)
+    result = subprocess.run(
+        [str(python), "-m", "pip", "install", "--quiet", *OPENAPI_GENERATOR_PACKAGES],
+        capture_output=True,
+        text=True,
+        timeout=900,
+        check=False,
+    )
+    if result.returncode != 0:
+        pytest.skip(f"pip could not install openapi-generator-cli: {result.stderr.strip()[-300:]}")
+    stamp.write_text(wanted)
 
 
 def _typescript_project(workdir: Path, flow: str) -> Path:
