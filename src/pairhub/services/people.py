@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import secrets
 import uuid
+from collections.abc import Mapping
 from dataclasses import dataclass, replace
 
 from pairhub.domain.access import ActorType
@@ -102,6 +103,37 @@ class People:
         if verify_password(stored, password) and person is not None:
             return person
         return None
+
+    def find_by_email(self, email: str) -> Person | None:
+        """The person with this email (compared without regard to case), or None."""
+        with self._storage.read() as uow:
+            return uow.people.find_by_email(email_key(email))
+
+    def join_by_sso(self, email: str, display_name: str, grants: Mapping[str, MemberRole]) -> Person | None:
+        """A person made on their first single sign-on, a member of the organizations granted that exist;
+        None when none does (nobody is made). A person with this email already is returned as is."""
+        now = self._clock.now_ms()
+        with self._storage.write() as uow:
+            existing = uow.people.find_by_email(email_key(email))
+            if existing is not None:
+                return existing  # signed in twice at once: the first one made them
+            granted = {org: role for org, role in sorted(grants.items()) if uow.organizations.get(org)}
+            if not granted:
+                return None
+            person = Person(str(uuid.uuid4()), email, display_name.strip() or email, None, False, now)
+            uow.people.add(person)
+            with audit.acting_as(Actor(ActorType.PERSON, person.id, person.display_name)):
+                for organization_id, role in granted.items():
+                    uow.memberships.add(Membership(person.id, organization_id, role, now))
+                    audit.note(
+                        uow,
+                        now,
+                        organization_id,
+                        AuditAction.MEMBER_JOINED,
+                        ("person", person.id),
+                        after={"email": email, "role": role.value, "via": "sso"},
+                    )
+        return person
 
     def get(self, person_id: str) -> Person:
         """One person."""
