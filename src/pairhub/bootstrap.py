@@ -125,7 +125,7 @@ class Container:
             self.storage, self.clock, self.admin_token, self.settings.ingest_token
         )
         self.sessions = Sessions(self.storage, self.clock, self.admin_token)
-        self.people = People(self.storage, self.clock)
+        self.people = People(self.storage, self.clock, self.cursors)
         self.audit = AuditLog(self.storage)
         self.sign_in_throttle = SignInThrottle(self.clock)
         self.notices = Notices(self.mailer)

@@ -25,7 +25,7 @@ from pairhub.ports import Clock, Storage, UnitOfWork
 from pairhub.services import audit
 from pairhub.services import organizations as orgs
 from pairhub.services.auth import hash_key
-from pairhub.services.pagination import Page, paginate
+from pairhub.services.pagination import CursorKind, Cursors, Page
 from pairhub.services.passwords import hash_password, verify_password
 
 
@@ -61,9 +61,10 @@ def _member(uow: UnitOfWork, organization_id: str, person_id: str) -> Membership
 class People:
     """Use cases on people, their roles and their one-time links."""
 
-    def __init__(self, storage: Storage, clock: Clock) -> None:
+    def __init__(self, storage: Storage, clock: Clock, cursors: Cursors) -> None:
         self._storage = storage
         self._clock = clock
+        self._cursors = cursors
 
     def create(
         self,
@@ -149,13 +150,16 @@ class People:
             return uow.memberships.of_person(person_id)
 
     def members(self, organization_id: str, after: str | None, limit: int) -> Page[Member]:
-        """The organization's people and roles, by person id."""
+        """The organization's people and roles, by person id (the cursor sealed like every list's)."""
         with self._storage.read() as uow:
             orgs.require(uow, organization_id)
-            found = uow.memberships.of_organization(organization_id, after, limit + 1)
+            last = self._cursors.decode_id(CursorKind.MEMBERS, organization_id, after)
+            found = uow.memberships.of_organization(organization_id, last, limit + 1)
             named = uow.people.named([m.person_id for m in found])
         members = [Member(named[m.person_id], m) for m in found if m.person_id in named]
-        return paginate(members, limit, lambda member: member.person.id)
+        return self._cursors.paginate_by_id(
+            CursorKind.MEMBERS, organization_id, members, limit, lambda member: member.person.id
+        )
 
     def member(self, organization_id: str, person_id: str) -> Member:
         """One member of the organization."""
@@ -254,8 +258,11 @@ class People:
         """The organization's invitations that can still be accepted."""
         with self._storage.read() as uow:
             orgs.require(uow, organization_id)
-            found = uow.invitations.open_of(organization_id, self._clock.now_ms(), after, limit + 1)
-        return paginate(found, limit, lambda invitation: invitation.id)
+            last = self._cursors.decode_id(CursorKind.INVITATIONS, organization_id, after)
+            found = uow.invitations.open_of(organization_id, self._clock.now_ms(), last, limit + 1)
+        return self._cursors.paginate_by_id(
+            CursorKind.INVITATIONS, organization_id, found, limit, lambda invitation: invitation.id
+        )
 
     def withdraw(self, organization_id: str, invitation_id: str) -> None:
         """Withdraw an invitation: its link no longer works."""
