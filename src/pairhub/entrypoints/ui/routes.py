@@ -170,9 +170,13 @@ def sso_begin(request: Request) -> Response:
 
 def _attempt(kept: dict[str, Any] | None) -> SsoAttempt | None:
     try:
-        return SsoAttempt(**kept) if kept else None
+        attempt = SsoAttempt(**kept) if kept else None
     except TypeError:
         return None
+    if attempt is None or not isinstance(attempt.started_at_s, int):
+        return None
+    texts = (attempt.state, attempt.nonce, attempt.verifier)
+    return attempt if all(isinstance(text, str) for text in texts) else None
 
 
 @router.get("/sign-in/oidc/callback")
