@@ -56,13 +56,12 @@ def _provider_package() -> Path:
     return CACHE
 
 
-def _wait_for_discovery(issuer: str, process: subprocess.Popen[bytes]) -> None:
+def _wait_for_discovery(issuer: str, process: subprocess.Popen[bytes], log: Path) -> None:
     # Readiness polling, not a timing assertion: the loop ends as soon as the provider answers.
     deadline = time.monotonic() + 30
     while time.monotonic() < deadline:
         if process.poll() is not None:
-            output = process.stdout.read().decode() if process.stdout else ""
-            raise AssertionError(f"the OpenID provider exited:\n{output}")
+            raise AssertionError(f"the OpenID provider exited:\n{log.read_text()}")
         try:
             with urllib.request.urlopen(f"{issuer}/.well-known/openid-configuration", timeout=1) as answer:
                 if answer.status == 200:
@@ -86,16 +85,13 @@ class Sso:
     workdir: Path
 
 
-def _create_organization(name: str, env: dict[str, str], workdir: Path) -> str:
-    made = subprocess.run(
-        [*PAIRHUB, "admin", "create-organization", name],
-        env={**os.environ, **env},
-        cwd=workdir,
-        capture_output=True,
-        text=True,
-        check=True,
+def _pairhub(env: dict[str, str], workdir: Path, *args: str) -> str:
+    """Run a `pairhub` command on the test's database and return what it printed."""
+    done = subprocess.run(
+        [*PAIRHUB, *args], env={**os.environ, **env}, cwd=workdir, capture_output=True, text=True, check=False
     )
-    return made.stdout.strip().splitlines()[-1]
+    assert done.returncode == 0, done.stdout + done.stderr
+    return done.stdout
 
 
 @pytest.fixture(scope="module")
@@ -106,20 +102,32 @@ def sso(tmp_path_factory: pytest.TempPathFactory, _chromium: Path) -> Iterator[S
     provider_port, pairhub_port = free_port(), free_port()
     issuer = f"http://127.0.0.1:{provider_port}"
     callback = f"http://127.0.0.1:{pairhub_port}/ui/sign-in/oidc/callback"
-    provider = subprocess.Popen(
-        ["node", str(PROVIDER_SCRIPT), str(package), str(provider_port), CLIENT_ID, CLIENT_SECRET, callback],
-        stdout=subprocess.PIPE,
-        stderr=subprocess.STDOUT,
-    )
+    provider_log = workdir / "provider.log"
+    with provider_log.open("wb") as sink:
+        provider = subprocess.Popen(
+            [
+                "node",
+                str(PROVIDER_SCRIPT),
+                str(package),
+                str(provider_port),
+                CLIENT_ID,
+                CLIENT_SECRET,
+                callback,
+            ],
+            stdout=sink,
+            stderr=subprocess.STDOUT,
+        )
     try:
-        _wait_for_discovery(issuer, provider)
+        _wait_for_discovery(issuer, provider, provider_log)
         env = {
             "PAIRHUB_DATABASE_URL": f"sqlite:///{workdir / 'pairhub.db'}",
             "PAIRHUB_ADMIN_TOKEN": ADMIN_TOKEN,
             "PAIRHUB_LOG_FORMAT": "json",
         }
-        fleet = _create_organization("Fleet Trailers", env, workdir)
-        partners = _create_organization("Partner Trailers", env, workdir)
+        # The organizations exist before the server starts: the maps name them.
+        _pairhub(env, workdir, "db", "upgrade")
+        fleet = _pairhub(env, workdir, "admin", "create-organization", "Fleet Trailers").split()[-1]
+        partners = _pairhub(env, workdir, "admin", "create-organization", "Partner Trailers").split()[-1]
         env |= {
             "PAIRHUB_OIDC_ISSUER": issuer,
             "PAIRHUB_OIDC_CLIENT_ID": CLIENT_ID,
