@@ -39,6 +39,12 @@ def _provider_package() -> Path:
         pytest.skip(
             "single sign-on tests skipped: Node.js and npm are not installed (apt-get install nodejs npm)"
         )
+    version = subprocess.run([node, "--version"], capture_output=True, text=True, check=False).stdout.strip()
+    major = re.match(r"v(\d+)\.", version)
+    if major is None or int(major.group(1)) < 20:
+        pytest.skip(
+            f"single sign-on tests skipped: {PROVIDER_PACKAGE} needs Node.js 20 or later, not {version}"
+        )
     if not (CACHE / "node_modules" / "oidc-provider" / "package.json").exists():
         CACHE.mkdir(parents=True, exist_ok=True)
         installed = subprocess.run(
