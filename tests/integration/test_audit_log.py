@@ -7,7 +7,7 @@ from typing import Any
 
 from pairhub.adapters.clock import ManualClock
 from tests.delivery_support import Receiver, subscribe
-from tests.support import Api, Org
+from tests.support import PASSWORD, Api, Org
 
 VIN = "1HGCM82633A004352"
 OTHER_VIN = "WDB9634031L738192"
@@ -190,3 +190,27 @@ def test_a_test_send_is_recorded_by_who_sent_it(api: Api, receiver: Receiver) ->
     ]
     assert entries[1]["actor"]["id"] == key_id
     assert entries[0]["actor"]["id"] != key_id
+
+
+def _csrf(html: str) -> str:
+    return html.split('name="csrf_token" value="', 1)[1].split('"', 1)[0]
+
+
+def test_a_test_send_from_the_console_names_the_person(api: Api, receiver: Receiver) -> None:
+    org = api.new_org()
+    person = api.new_person(org, "operator")
+    sub = subscribe(api, org, receiver.url("/console"))
+    form = {
+        "email": person.email,
+        "password": PASSWORD,
+        "csrf_token": _csrf(api.client.get("/ui/sign-in").text),
+    }
+    assert api.client.post("/ui/sign-in", data=form).status_code == 200
+    page = api.client.get(f"/ui/subscriptions/{sub['id']}")
+
+    sent = api.client.post(f"/ui/subscriptions/{sub['id']}/test", data={"csrf_token": _csrf(page.text)})
+
+    assert sent.status_code == 200, sent.text
+    [entry] = _log(api, org, action="subscription.tested")
+    assert (entry["actor"]["type"], entry["actor"]["id"]) == ("person", person.id)
+    assert entry["changes"] == {"delivered": [None, True], "status": [None, 200]}
