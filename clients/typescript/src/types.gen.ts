@@ -14,6 +14,8 @@ export type Webhooks = ReceiveAssetEventsV1WebhookRequest | ReceiveAssetEventsV2
 export type AcceptIn = {
     /**
      * Name
+     *
+     * Default: `""`.
      */
     name?: string;
     /**
@@ -68,10 +70,14 @@ export type ActorOut = {
 export type ApiKeyIn = {
     /**
      * Name
+     *
+     * Default: `""`.
      */
     name?: string;
     /**
      * Scope
+     *
+     * Default: `"full"`.
      */
     scope?: 'full' | 'read' | 'ingest';
     /**
@@ -727,8 +733,10 @@ export type EventTypesOut = {
     data: Array<EventTypeOut>;
     /**
      * Nextcursor
+     *
+     * Always null: the catalogue is one page.
      */
-    nextCursor?: null;
+    nextCursor?: string | null;
 };
 
 /**
@@ -746,6 +754,8 @@ export type FeedEventOut = V1UnitPairedEvent | V1UnitUnpairedEvent | V2UnitPaire
 export type FeedIn = {
     /**
      * Eventversion
+     *
+     * Default: `1`.
      */
     eventVersion?: 1 | 2;
     /**
@@ -836,7 +846,7 @@ export type Health = {
     /**
      * Checks
      */
-    checks?: {
+    checks: {
         [key: string]: string;
     };
 };
@@ -1192,10 +1202,14 @@ export type OrganizationIn = {
     name: string;
     /**
      * Autopairingenabled
+     *
+     * Default: `false`.
      */
     autoPairingEnabled?: boolean;
     /**
      * Datahubsubscriptionactive
+     *
+     * Default: `true`.
      */
     datahubSubscriptionActive?: boolean;
 };
@@ -1738,10 +1752,14 @@ export type SubscriptionIn = {
     url: string;
     /**
      * Eventgroup
+     *
+     * Default: `"asset"`.
      */
     eventGroup?: 'asset';
     /**
      * Eventversion
+     *
+     * Default: `1`.
      */
     eventVersion?: 1 | 2;
     /**
@@ -1750,10 +1768,14 @@ export type SubscriptionIn = {
     eventNames: Array<'unit.paired' | 'unit.unpaired'>;
     /**
      * Maxbatchsize
+     *
+     * Default: `100`.
      */
     maxBatchSize?: number;
     /**
      * Maxwaitms
+     *
+     * Default: `500`.
      */
     maxWaitMs?: number;
     /**
@@ -1771,13 +1793,13 @@ export type SubscriptionIn = {
     /**
      * Signatureheader
      *
-     * The header that carries `sha256=<hex HMAC-SHA256 of the raw body>`: any `X-` name pairhub does not set otherwise, e.g. `X-SCALAR-Signature` for a receiver written for the Datahub.
+     * The header that carries `sha256=<hex HMAC-SHA256 of the raw body>`: any `X-` name pairhub does not set otherwise, e.g. `X-SCALAR-Signature` for a receiver written for the Datahub. Default: `"X-Signature-256"`.
      */
     signatureHeader?: string;
     /**
      * Signaturealgorithm
      *
-     * `hmac-sha256`: `webhook-signature: v1,<base64 HMAC>` and the body hash header, with the `secret`. `ed25519`: `webhook-signature: v1a,<base64 ed25519 signature>` only, verified with `publicKey` or the JWK Set at `jwksUrl`. Chosen at creation; it cannot be changed (create a new subscription).
+     * `hmac-sha256`: `webhook-signature: v1,<base64 HMAC>` and the body hash header, with the `secret`. `ed25519`: `webhook-signature: v1a,<base64 ed25519 signature>` only, verified with `publicKey` or the JWK Set at `jwksUrl`. Chosen at creation; it cannot be changed (create a new subscription). Default: `"hmac-sha256"`.
      */
     signatureAlgorithm?: 'hmac-sha256' | 'ed25519';
     /**
@@ -2375,15 +2397,18 @@ export type UnitMessageIn = {
     /**
      * Timestamp
      *
-     * ISO 8601 with a UTC offset; the time of receipt when absent.
+     * ISO 8601 with a UTC offset; the time of receipt when absent. Default: `null`.
      */
     timestamp?: string | null;
     /**
      * Vin
      *
-     * As read from the TBS/EBS.
+     * As read from the TBS/EBS. Default: `null`.
      */
     vin?: string | null;
+    /**
+     * Default: `null`.
+     */
     location?: LocationIn | null;
 };
 
@@ -2741,7 +2766,9 @@ export type V2EventBatch = {
      * UTC, 7 fractional digits.
      */
     eventBatchTime: string;
-    eventsData: Array<V2UnitPairedEvent>;
+    eventsData: Array<{
+        eventType: 'unit.paired';
+    } & V2UnitPairedEvent>;
 };
 
 /**
@@ -2792,10 +2819,14 @@ export type SubscriptionInWritable = {
     url: string;
     /**
      * Eventgroup
+     *
+     * Default: `"asset"`.
      */
     eventGroup?: 'asset';
     /**
      * Eventversion
+     *
+     * Default: `1`.
      */
     eventVersion?: 1 | 2;
     /**
@@ -2804,10 +2835,14 @@ export type SubscriptionInWritable = {
     eventNames: Array<'unit.paired' | 'unit.unpaired'>;
     /**
      * Maxbatchsize
+     *
+     * Default: `100`.
      */
     maxBatchSize?: number;
     /**
      * Maxwaitms
+     *
+     * Default: `500`.
      */
     maxWaitMs?: number;
     /**
@@ -2825,13 +2860,13 @@ export type SubscriptionInWritable = {
     /**
      * Signatureheader
      *
-     * The header that carries `sha256=<hex HMAC-SHA256 of the raw body>`: any `X-` name pairhub does not set otherwise, e.g. `X-SCALAR-Signature` for a receiver written for the Datahub.
+     * The header that carries `sha256=<hex HMAC-SHA256 of the raw body>`: any `X-` name pairhub does not set otherwise, e.g. `X-SCALAR-Signature` for a receiver written for the Datahub. Default: `"X-Signature-256"`.
      */
     signatureHeader?: string;
     /**
      * Signaturealgorithm
      *
-     * `hmac-sha256`: `webhook-signature: v1,<base64 HMAC>` and the body hash header, with the `secret`. `ed25519`: `webhook-signature: v1a,<base64 ed25519 signature>` only, verified with `publicKey` or the JWK Set at `jwksUrl`. Chosen at creation; it cannot be changed (create a new subscription).
+     * `hmac-sha256`: `webhook-signature: v1,<base64 HMAC>` and the body hash header, with the `secret`. `ed25519`: `webhook-signature: v1a,<base64 ed25519 signature>` only, verified with `publicKey` or the JWK Set at `jwksUrl`. Chosen at creation; it cannot be changed (create a new subscription). Default: `"hmac-sha256"`.
      */
     signatureAlgorithm?: 'hmac-sha256' | 'ed25519';
     /**
@@ -4844,10 +4879,7 @@ export type UpdateSubscriptionResponses = {
 export type UpdateSubscriptionResponse = UpdateSubscriptionResponses[keyof UpdateSubscriptionResponses];
 
 export type RotateSecretData = {
-    /**
-     * Body
-     */
-    body?: SecretIn | null;
+    body?: SecretIn;
     path: {
         /**
          * Org Id
@@ -5881,10 +5913,7 @@ export type ListApiKeysResponses = {
 export type ListApiKeysResponse = ListApiKeysResponses[keyof ListApiKeysResponses];
 
 export type CreateApiKeyData = {
-    /**
-     * Body
-     */
-    body?: ApiKeyIn | null;
+    body?: ApiKeyIn;
     path: {
         /**
          * Org Id

@@ -58,6 +58,10 @@ from .invitation_in_role import InvitationInRole
 from .invitation_out import InvitationOut
 from .invitation_out_role import InvitationOutRole
 from .jwk_out import JwkOut
+from .jwk_out_alg import JwkOutAlg
+from .jwk_out_crv import JwkOutCrv
+from .jwk_out_kty import JwkOutKty
+from .jwk_out_use import JwkOutUse
 from .jwk_set_out import JwkSetOut
 from .last_day_out import LastDayOut
 from .latency_out import LatencyOut
@@ -75,7 +79,9 @@ from .new_api_key_out_scope import NewApiKeyOutScope
 from .new_invitation_out import NewInvitationOut
 from .new_invitation_out_role import NewInvitationOutRole
 from .o_auth_2_client_credentials_in import OAuth2ClientCredentialsIn
+from .o_auth_2_client_credentials_in_type import OAuth2ClientCredentialsInType
 from .o_auth_2_client_credentials_out import OAuth2ClientCredentialsOut
+from .o_auth_2_client_credentials_out_type import OAuth2ClientCredentialsOutType
 from .organization_in import OrganizationIn
 from .organization_out import OrganizationOut
 from .organization_patch import OrganizationPatch
@@ -111,10 +117,12 @@ from .subscription_health_out import SubscriptionHealthOut
 from .subscription_in import SubscriptionIn
 from .subscription_in_customheaders import SubscriptionInCustomheaders
 from .subscription_in_event_names_item import SubscriptionInEventNamesItem
+from .subscription_in_eventgroup import SubscriptionInEventgroup
 from .subscription_in_eventversion import SubscriptionInEventversion
 from .subscription_in_signaturealgorithm import SubscriptionInSignaturealgorithm
 from .subscription_out import SubscriptionOut
 from .subscription_out_event_names_item import SubscriptionOutEventNamesItem
+from .subscription_out_eventgroup import SubscriptionOutEventgroup
 from .subscription_out_eventversion import SubscriptionOutEventversion
 from .subscription_out_signaturealgorithm import SubscriptionOutSignaturealgorithm
 from .subscription_out_state import SubscriptionOutState
@@ -127,6 +135,7 @@ from .subscription_secret_out import SubscriptionSecretOut
 from .subscription_secret_out_event_names_item import (
     SubscriptionSecretOutEventNamesItem,
 )
+from .subscription_secret_out_eventgroup import SubscriptionSecretOutEventgroup
 from .subscription_secret_out_eventversion import SubscriptionSecretOutEventversion
 from .subscription_secret_out_signaturealgorithm import (
     SubscriptionSecretOutSignaturealgorithm,
@@ -257,14 +266,20 @@ from .v1_unit_paired_event import V1UnitPairedEvent
 from .v1_unit_paired_event_event_type import V1UnitPairedEventEventType
 from .v1_unit_paired_event_event_version import V1UnitPairedEventEventVersion
 from .v1_unit_paired_feed_item import V1UnitPairedFeedItem
+from .v1_unit_paired_feed_item_event_type import V1UnitPairedFeedItemEventType
+from .v1_unit_paired_feed_item_event_version import V1UnitPairedFeedItemEventVersion
 from .v1_unit_unpaired_event import V1UnitUnpairedEvent
 from .v1_unit_unpaired_event_event_type import V1UnitUnpairedEventEventType
 from .v1_unit_unpaired_event_event_version import V1UnitUnpairedEventEventVersion
 from .v1_unit_unpaired_feed_item import V1UnitUnpairedFeedItem
+from .v1_unit_unpaired_feed_item_event_type import V1UnitUnpairedFeedItemEventType
+from .v1_unit_unpaired_feed_item_event_version import V1UnitUnpairedFeedItemEventVersion
 from .v2_unit_paired_event import V2UnitPairedEvent
 from .v2_unit_paired_event_event_type import V2UnitPairedEventEventType
 from .v2_unit_paired_event_event_version import V2UnitPairedEventEventVersion
 from .v2_unit_paired_feed_item import V2UnitPairedFeedItem
+from .v2_unit_paired_feed_item_event_type import V2UnitPairedFeedItemEventType
+from .v2_unit_paired_feed_item_event_version import V2UnitPairedFeedItemEventVersion
 from .waiting_out import WaitingOut
 
 __all__ = (
@@ -324,6 +339,10 @@ __all__ = (
     "InvitationOut",
     "InvitationOutRole",
     "JwkOut",
+    "JwkOutAlg",
+    "JwkOutCrv",
+    "JwkOutKty",
+    "JwkOutUse",
     "JwkSetOut",
     "LastDayOut",
     "LatencyOut",
@@ -341,7 +360,9 @@ __all__ = (
     "NewInvitationOut",
     "NewInvitationOutRole",
     "OAuth2ClientCredentialsIn",
+    "OAuth2ClientCredentialsInType",
     "OAuth2ClientCredentialsOut",
+    "OAuth2ClientCredentialsOutType",
     "OrganizationIn",
     "OrganizationOut",
     "OrganizationPatch",
@@ -377,10 +398,12 @@ __all__ = (
     "SubscriptionIn",
     "SubscriptionInCustomheaders",
     "SubscriptionInEventNamesItem",
+    "SubscriptionInEventgroup",
     "SubscriptionInEventversion",
     "SubscriptionInSignaturealgorithm",
     "SubscriptionOut",
     "SubscriptionOutEventNamesItem",
+    "SubscriptionOutEventgroup",
     "SubscriptionOutEventversion",
     "SubscriptionOutSignaturealgorithm",
     "SubscriptionOutState",
@@ -391,6 +414,7 @@ __all__ = (
     "SubscriptionPatchState",
     "SubscriptionSecretOut",
     "SubscriptionSecretOutEventNamesItem",
+    "SubscriptionSecretOutEventgroup",
     "SubscriptionSecretOutEventversion",
     "SubscriptionSecretOutSignaturealgorithm",
     "SubscriptionSecretOutState",
@@ -455,13 +479,19 @@ __all__ = (
     "V1UnitPairedEventEventType",
     "V1UnitPairedEventEventVersion",
     "V1UnitPairedFeedItem",
+    "V1UnitPairedFeedItemEventType",
+    "V1UnitPairedFeedItemEventVersion",
     "V1UnitUnpairedEvent",
     "V1UnitUnpairedEventEventType",
     "V1UnitUnpairedEventEventVersion",
     "V1UnitUnpairedFeedItem",
+    "V1UnitUnpairedFeedItemEventType",
+    "V1UnitUnpairedFeedItemEventVersion",
     "V2UnitPairedEvent",
     "V2UnitPairedEventEventType",
     "V2UnitPairedEventEventVersion",
     "V2UnitPairedFeedItem",
+    "V2UnitPairedFeedItemEventType",
+    "V2UnitPairedFeedItemEventVersion",
     "WaitingOut",
 )

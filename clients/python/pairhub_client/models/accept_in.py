@@ -16,11 +16,11 @@ class AcceptIn:
 
     Attributes:
         password (str):
-        name (str | Unset):  Default: ''.
+        name (str | Unset): Default: `""`.
     """
 
     password: str
-    name: str | Unset = ""
+    name: str | Unset = UNSET
 
     def to_dict(self) -> dict[str, Any]:
         password = self.password

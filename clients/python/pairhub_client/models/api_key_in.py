@@ -17,13 +17,13 @@ class ApiKeyIn:
     """Create an API key: a name to recognise it by, what it may do, and when it stops working.
 
     Attributes:
-        name (str | Unset):  Default: ''.
-        scope (ApiKeyInScope | Unset):  Default: ApiKeyInScope.FULL.
+        name (str | Unset): Default: `""`.
+        scope (ApiKeyInScope | Unset): Default: `"full"`.
         expires_at (datetime.datetime | None | Unset): ISO 8601 with an offset; none: never.
     """
 
-    name: str | Unset = ""
-    scope: ApiKeyInScope | Unset = ApiKeyInScope.FULL
+    name: str | Unset = UNSET
+    scope: ApiKeyInScope | Unset = UNSET
     expires_at: datetime.datetime | None | Unset = UNSET
 
     def to_dict(self) -> dict[str, Any]:

@@ -18,11 +18,11 @@ class FeedIn:
 
     Attributes:
         event_names (list[FeedInEventNamesItem]):
-        event_version (FeedInEventversion | Unset):  Default: FeedInEventversion.VALUE_1.
+        event_version (FeedInEventversion | Unset): Default: `1`.
     """
 
     event_names: list[FeedInEventNamesItem]
-    event_version: FeedInEventversion | Unset = FeedInEventversion.VALUE_1
+    event_version: FeedInEventversion | Unset = UNSET
 
     def to_dict(self) -> dict[str, Any]:
         event_names = []

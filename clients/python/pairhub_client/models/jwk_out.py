@@ -1,16 +1,15 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
-from typing import (
-    Any,
-    Literal,
-    Self,
-    TypeVar,
-    cast,
-)
+from typing import Any, Self, TypeVar
 
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
+
+from ..models.jwk_out_alg import JwkOutAlg
+from ..models.jwk_out_crv import JwkOutCrv
+from ..models.jwk_out_kty import JwkOutKty
+from ..models.jwk_out_use import JwkOutUse
 
 T = TypeVar("T", bound="JwkOut")
 
@@ -20,34 +19,34 @@ class JwkOut:
     """An ed25519 public key as a JWK (RFC 8037); `kid` is its RFC 7638 thumbprint.
 
     Attributes:
-        kty (Literal['OKP']):
-        crv (Literal['Ed25519']):
+        kty (JwkOutKty):
+        crv (JwkOutCrv):
         x (str): The 32-byte public key, base64url without padding.
         kid (str):
-        use (Literal['sig']):
-        alg (Literal['EdDSA']):
+        use (JwkOutUse):
+        alg (JwkOutAlg):
     """
 
-    kty: Literal["OKP"]
-    crv: Literal["Ed25519"]
+    kty: JwkOutKty
+    crv: JwkOutCrv
     x: str
     kid: str
-    use: Literal["sig"]
-    alg: Literal["EdDSA"]
+    use: JwkOutUse
+    alg: JwkOutAlg
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
-        kty = self.kty
+        kty = self.kty.value
 
-        crv = self.crv
+        crv = self.crv.value
 
         x = self.x
 
         kid = self.kid
 
-        use = self.use
+        use = self.use.value
 
-        alg = self.alg
+        alg = self.alg.value
 
         field_dict: dict[str, Any] = {}
         field_dict.update(self.additional_properties)
@@ -67,25 +66,17 @@ class JwkOut:
     @classmethod
     def from_dict(cls, src_dict: Mapping[str, Any]) -> Self:
         d = dict(src_dict)
-        kty = cast(Literal["OKP"], d.pop("kty"))
-        if kty != "OKP":
-            raise ValueError(f"kty must match const 'OKP', got '{kty}'")
+        kty = JwkOutKty(d.pop("kty"))
 
-        crv = cast(Literal["Ed25519"], d.pop("crv"))
-        if crv != "Ed25519":
-            raise ValueError(f"crv must match const 'Ed25519', got '{crv}'")
+        crv = JwkOutCrv(d.pop("crv"))
 
         x = d.pop("x")
 
         kid = d.pop("kid")
 
-        use = cast(Literal["sig"], d.pop("use"))
-        if use != "sig":
-            raise ValueError(f"use must match const 'sig', got '{use}'")
+        use = JwkOutUse(d.pop("use"))
 
-        alg = cast(Literal["EdDSA"], d.pop("alg"))
-        if alg != "EdDSA":
-            raise ValueError(f"alg must match const 'EdDSA', got '{alg}'")
+        alg = JwkOutAlg(d.pop("alg"))
 
         jwk_out = cls(
             kty=kty,

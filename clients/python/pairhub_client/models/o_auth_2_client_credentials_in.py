@@ -1,16 +1,11 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
-from typing import (
-    Any,
-    Literal,
-    Self,
-    TypeVar,
-    cast,
-)
+from typing import Any, Self, TypeVar, cast
 
 from attrs import define as _attrs_define
 
+from ..models.o_auth_2_client_credentials_in_type import OAuth2ClientCredentialsInType
 from ..types import UNSET, Unset
 
 T = TypeVar("T", bound="OAuth2ClientCredentialsIn")
@@ -21,21 +16,21 @@ class OAuth2ClientCredentialsIn:
     """OAuth2 client credentials: pairhub fetches a bearer token from `tokenUrl` for every receiver call.
 
     Attributes:
-        type_ (Literal['oauth2ClientCredentials']):
+        type_ (OAuth2ClientCredentialsInType):
         token_url (str): The token endpoint; the webhook URL's rules apply.
         client_id (str):
         client_secret (str): Sent with client_secret_basic; write-only, never shown again.
         scope (None | str | Unset): Space-separated scopes.
     """
 
-    type_: Literal["oauth2ClientCredentials"]
+    type_: OAuth2ClientCredentialsInType
     token_url: str
     client_id: str
     client_secret: str
     scope: None | str | Unset = UNSET
 
     def to_dict(self) -> dict[str, Any]:
-        type_ = self.type_
+        type_ = self.type_.value
 
         token_url = self.token_url
 
@@ -67,11 +62,7 @@ class OAuth2ClientCredentialsIn:
     @classmethod
     def from_dict(cls, src_dict: Mapping[str, Any]) -> Self:
         d = dict(src_dict)
-        type_ = cast(Literal["oauth2ClientCredentials"], d.pop("type"))
-        if type_ != "oauth2ClientCredentials":
-            raise ValueError(
-                f"type must match const 'oauth2ClientCredentials', got '{type_}'"
-            )
+        type_ = OAuth2ClientCredentialsInType(d.pop("type"))
 
         token_url = d.pop("tokenUrl")
 

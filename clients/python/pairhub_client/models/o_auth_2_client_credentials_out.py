@@ -1,16 +1,12 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
-from typing import (
-    Any,
-    Literal,
-    Self,
-    TypeVar,
-    cast,
-)
+from typing import Any, Self, TypeVar, cast
 
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
+
+from ..models.o_auth_2_client_credentials_out_type import OAuth2ClientCredentialsOutType
 
 T = TypeVar("T", bound="OAuth2ClientCredentialsOut")
 
@@ -20,20 +16,20 @@ class OAuth2ClientCredentialsOut:
     """The receiver's OAuth2 settings as shown: the client secret is write-only.
 
     Attributes:
-        type_ (Literal['oauth2ClientCredentials']):
+        type_ (OAuth2ClientCredentialsOutType):
         token_url (str):
         client_id (str):
         scope (None | str):
     """
 
-    type_: Literal["oauth2ClientCredentials"]
+    type_: OAuth2ClientCredentialsOutType
     token_url: str
     client_id: str
     scope: None | str
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
-        type_ = self.type_
+        type_ = self.type_.value
 
         token_url = self.token_url
 
@@ -58,11 +54,7 @@ class OAuth2ClientCredentialsOut:
     @classmethod
     def from_dict(cls, src_dict: Mapping[str, Any]) -> Self:
         d = dict(src_dict)
-        type_ = cast(Literal["oauth2ClientCredentials"], d.pop("type"))
-        if type_ != "oauth2ClientCredentials":
-            raise ValueError(
-                f"type must match const 'oauth2ClientCredentials', got '{type_}'"
-            )
+        type_ = OAuth2ClientCredentialsOutType(d.pop("type"))
 
         token_url = d.pop("tokenUrl")
 

@@ -16,13 +16,13 @@ class OrganizationIn:
 
     Attributes:
         name (str):
-        auto_pairing_enabled (bool | Unset):  Default: False.
-        datahub_subscription_active (bool | Unset):  Default: True.
+        auto_pairing_enabled (bool | Unset): Default: `false`.
+        datahub_subscription_active (bool | Unset): Default: `true`.
     """
 
     name: str
-    auto_pairing_enabled: bool | Unset = False
-    datahub_subscription_active: bool | Unset = True
+    auto_pairing_enabled: bool | Unset = UNSET
+    datahub_subscription_active: bool | Unset = UNSET
 
     def to_dict(self) -> dict[str, Any]:
         name = self.name

@@ -1,18 +1,12 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
-from typing import (
-    TYPE_CHECKING,
-    Any,
-    Literal,
-    Self,
-    TypeVar,
-    cast,
-)
+from typing import TYPE_CHECKING, Any, Self, TypeVar, cast
 
 from attrs import define as _attrs_define
 
 from ..models.subscription_in_event_names_item import SubscriptionInEventNamesItem
+from ..models.subscription_in_eventgroup import SubscriptionInEventgroup
 from ..models.subscription_in_eventversion import SubscriptionInEventversion
 from ..models.subscription_in_signaturealgorithm import SubscriptionInSignaturealgorithm
 from ..types import UNSET, Unset
@@ -32,20 +26,20 @@ class SubscriptionIn:
     Attributes:
         url (str): https:// endpoint that receives batches.
         event_names (list[SubscriptionInEventNamesItem]):
-        event_group (Literal['asset'] | Unset):  Default: 'asset'.
-        event_version (SubscriptionInEventversion | Unset):  Default: SubscriptionInEventversion.VALUE_1.
-        max_batch_size (int | Unset):  Default: 100.
-        max_wait_ms (int | Unset):  Default: 500.
+        event_group (SubscriptionInEventgroup | Unset): Default: `"asset"`.
+        event_version (SubscriptionInEventversion | Unset): Default: `1`.
+        max_batch_size (int | Unset): Default: `100`.
+        max_wait_ms (int | Unset): Default: `500`.
         custom_headers (SubscriptionInCustomheaders | Unset): At most 5, sent with every request. Values are write-only:
             responses name the headers (`customHeaderNames`), never their values.
         description (None | str | Unset):
         signature_header (str | Unset): The header that carries `sha256=<hex HMAC-SHA256 of the raw body>`: any `X-`
             name pairhub does not set otherwise, e.g. `X-SCALAR-Signature` for a receiver written for the Datahub. Default:
-            'X-Signature-256'.
+            `"X-Signature-256"`.
         signature_algorithm (SubscriptionInSignaturealgorithm | Unset): `hmac-sha256`: `webhook-signature: v1,<base64
             HMAC>` and the body hash header, with the `secret`. `ed25519`: `webhook-signature: v1a,<base64 ed25519
             signature>` only, verified with `publicKey` or the JWK Set at `jwksUrl`. Chosen at creation; it cannot be
-            changed (create a new subscription). Default: SubscriptionInSignaturealgorithm.HMAC_SHA256.
+            changed (create a new subscription). Default: `"hmac-sha256"`.
         auth (None | OAuth2ClientCredentialsIn | Unset): How pairhub authenticates to the URL.
         secret (None | str | Unset): Bring your own HMAC signing secret: `whsec_` + base64 of 32 random bytes (422
             `invalid_secret` otherwise, and for ed25519 subscriptions). Without it pairhub makes one.
@@ -53,18 +47,14 @@ class SubscriptionIn:
 
     url: str
     event_names: list[SubscriptionInEventNamesItem]
-    event_group: Literal["asset"] | Unset = "asset"
-    event_version: SubscriptionInEventversion | Unset = (
-        SubscriptionInEventversion.VALUE_1
-    )
-    max_batch_size: int | Unset = 100
-    max_wait_ms: int | Unset = 500
+    event_group: SubscriptionInEventgroup | Unset = UNSET
+    event_version: SubscriptionInEventversion | Unset = UNSET
+    max_batch_size: int | Unset = UNSET
+    max_wait_ms: int | Unset = UNSET
     custom_headers: SubscriptionInCustomheaders | Unset = UNSET
     description: None | str | Unset = UNSET
-    signature_header: str | Unset = "X-Signature-256"
-    signature_algorithm: SubscriptionInSignaturealgorithm | Unset = (
-        SubscriptionInSignaturealgorithm.HMAC_SHA256
-    )
+    signature_header: str | Unset = UNSET
+    signature_algorithm: SubscriptionInSignaturealgorithm | Unset = UNSET
     auth: None | OAuth2ClientCredentialsIn | Unset = UNSET
     secret: None | str | Unset = UNSET
 
@@ -78,7 +68,9 @@ class SubscriptionIn:
             event_names_item = event_names_item_data.value
             event_names.append(event_names_item)
 
-        event_group = self.event_group
+        event_group: str | Unset = UNSET
+        if not isinstance(self.event_group, Unset):
+            event_group = self.event_group.value
 
         event_version: int | Unset = UNSET
         if not isinstance(self.event_version, Unset):
@@ -164,11 +156,12 @@ class SubscriptionIn:
 
             event_names.append(event_names_item)
 
-        event_group = cast(Literal["asset"] | Unset, d.pop("eventGroup", UNSET))
-        if event_group != "asset" and not isinstance(event_group, Unset):
-            raise ValueError(
-                f"eventGroup must match const 'asset', got '{event_group}'"
-            )
+        _event_group = d.pop("eventGroup", UNSET)
+        event_group: SubscriptionInEventgroup | Unset
+        if isinstance(_event_group, Unset):
+            event_group = UNSET
+        else:
+            event_group = SubscriptionInEventgroup(_event_group)
 
         _event_version = d.pop("eventVersion", UNSET)
         event_version: SubscriptionInEventversion | Unset

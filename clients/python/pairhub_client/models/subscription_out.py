@@ -2,20 +2,14 @@ from __future__ import annotations
 
 import datetime
 from collections.abc import Mapping
-from typing import (
-    TYPE_CHECKING,
-    Any,
-    Literal,
-    Self,
-    TypeVar,
-    cast,
-)
+from typing import TYPE_CHECKING, Any, Self, TypeVar, cast
 from uuid import UUID
 
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
 from ..models.subscription_out_event_names_item import SubscriptionOutEventNamesItem
+from ..models.subscription_out_eventgroup import SubscriptionOutEventgroup
 from ..models.subscription_out_eventversion import SubscriptionOutEventversion
 from ..models.subscription_out_signaturealgorithm import (
     SubscriptionOutSignaturealgorithm,
@@ -38,7 +32,7 @@ class SubscriptionOut:
         id (UUID):
         organization_id (UUID):
         url (str):
-        event_group (Literal['asset']):
+        event_group (SubscriptionOutEventgroup):
         event_version (SubscriptionOutEventversion):
         event_names (list[SubscriptionOutEventNamesItem]):
         max_batch_size (int):
@@ -72,7 +66,7 @@ class SubscriptionOut:
     id: UUID
     organization_id: UUID
     url: str
-    event_group: Literal["asset"]
+    event_group: SubscriptionOutEventgroup
     event_version: SubscriptionOutEventversion
     event_names: list[SubscriptionOutEventNamesItem]
     max_batch_size: int
@@ -107,7 +101,7 @@ class SubscriptionOut:
 
         url = self.url
 
-        event_group = self.event_group
+        event_group = self.event_group.value
 
         event_version = self.event_version.value
 
@@ -232,11 +226,7 @@ class SubscriptionOut:
 
         url = d.pop("url")
 
-        event_group = cast(Literal["asset"], d.pop("eventGroup"))
-        if event_group != "asset":
-            raise ValueError(
-                f"eventGroup must match const 'asset', got '{event_group}'"
-            )
+        event_group = SubscriptionOutEventgroup(d.pop("eventGroup"))
 
         event_version = SubscriptionOutEventversion(d.pop("eventVersion"))
 

@@ -2,14 +2,7 @@ from __future__ import annotations
 
 import datetime
 from collections.abc import Mapping
-from typing import (
-    TYPE_CHECKING,
-    Any,
-    Literal,
-    Self,
-    TypeVar,
-    cast,
-)
+from typing import TYPE_CHECKING, Any, Self, TypeVar, cast
 from uuid import UUID
 
 from attrs import define as _attrs_define
@@ -18,6 +11,7 @@ from attrs import field as _attrs_field
 from ..models.subscription_secret_out_event_names_item import (
     SubscriptionSecretOutEventNamesItem,
 )
+from ..models.subscription_secret_out_eventgroup import SubscriptionSecretOutEventgroup
 from ..models.subscription_secret_out_eventversion import (
     SubscriptionSecretOutEventversion,
 )
@@ -43,7 +37,7 @@ class SubscriptionSecretOut:
         id (UUID):
         organization_id (UUID):
         url (str):
-        event_group (Literal['asset']):
+        event_group (SubscriptionSecretOutEventgroup):
         event_version (SubscriptionSecretOutEventversion):
         event_names (list[SubscriptionSecretOutEventNamesItem]):
         max_batch_size (int):
@@ -78,7 +72,7 @@ class SubscriptionSecretOut:
     id: UUID
     organization_id: UUID
     url: str
-    event_group: Literal["asset"]
+    event_group: SubscriptionSecretOutEventgroup
     event_version: SubscriptionSecretOutEventversion
     event_names: list[SubscriptionSecretOutEventNamesItem]
     max_batch_size: int
@@ -114,7 +108,7 @@ class SubscriptionSecretOut:
 
         url = self.url
 
-        event_group = self.event_group
+        event_group = self.event_group.value
 
         event_version = self.event_version.value
 
@@ -247,11 +241,7 @@ class SubscriptionSecretOut:
 
         url = d.pop("url")
 
-        event_group = cast(Literal["asset"], d.pop("eventGroup"))
-        if event_group != "asset":
-            raise ValueError(
-                f"eventGroup must match const 'asset', got '{event_group}'"
-            )
+        event_group = SubscriptionSecretOutEventgroup(d.pop("eventGroup"))
 
         event_version = SubscriptionSecretOutEventversion(d.pop("eventVersion"))
 

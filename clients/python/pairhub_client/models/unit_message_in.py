@@ -20,9 +20,9 @@ class UnitMessageIn:
 
     Attributes:
         unit_id (str):
-        timestamp (None | str | Unset): ISO 8601 with a UTC offset; the time of receipt when absent.
-        vin (None | str | Unset): As read from the TBS/EBS.
-        location (LocationIn | None | Unset):
+        timestamp (None | str | Unset): ISO 8601 with a UTC offset; the time of receipt when absent. Default: `null`.
+        vin (None | str | Unset): As read from the TBS/EBS. Default: `null`.
+        location (LocationIn | None | Unset): Default: `null`.
     """
 
     unit_id: str

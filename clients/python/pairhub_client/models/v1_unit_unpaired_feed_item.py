@@ -1,16 +1,16 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
-from typing import (
-    TYPE_CHECKING,
-    Any,
-    Literal,
-    Self,
-    TypeVar,
-    cast,
-)
+from typing import TYPE_CHECKING, Any, Self, TypeVar
 
 from attrs import define as _attrs_define
+
+from ..models.v1_unit_unpaired_feed_item_event_type import (
+    V1UnitUnpairedFeedItemEventType,
+)
+from ..models.v1_unit_unpaired_feed_item_event_version import (
+    V1UnitUnpairedFeedItemEventVersion,
+)
 
 if TYPE_CHECKING:
     from ..models.unit_unpaired_event_data_v1 import UnitUnpairedEventDataV1
@@ -24,22 +24,22 @@ class V1UnitUnpairedFeedItem:
     """
     Attributes:
         cursor (str):
-        event_type (Literal['unit.unpaired']):
-        event_version (Literal[1]):
+        event_type (V1UnitUnpairedFeedItemEventType):
+        event_version (V1UnitUnpairedFeedItemEventVersion):
         event_data (UnitUnpairedEventDataV1):
     """
 
     cursor: str
-    event_type: Literal["unit.unpaired"]
-    event_version: Literal[1]
+    event_type: V1UnitUnpairedFeedItemEventType
+    event_version: V1UnitUnpairedFeedItemEventVersion
     event_data: UnitUnpairedEventDataV1
 
     def to_dict(self) -> dict[str, Any]:
         cursor = self.cursor
 
-        event_type = self.event_type
+        event_type = self.event_type.value
 
-        event_version = self.event_version
+        event_version = self.event_version.value
 
         event_data = self.event_data.to_dict()
 
@@ -63,15 +63,9 @@ class V1UnitUnpairedFeedItem:
         d = dict(src_dict)
         cursor = d.pop("cursor")
 
-        event_type = cast(Literal["unit.unpaired"], d.pop("eventType"))
-        if event_type != "unit.unpaired":
-            raise ValueError(
-                f"eventType must match const 'unit.unpaired', got '{event_type}'"
-            )
+        event_type = V1UnitUnpairedFeedItemEventType(d.pop("eventType"))
 
-        event_version = cast(Literal[1], d.pop("eventVersion"))
-        if event_version != 1:
-            raise ValueError(f"eventVersion must match const 1, got '{event_version}'")
+        event_version = V1UnitUnpairedFeedItemEventVersion(d.pop("eventVersion"))
 
         event_data = UnitUnpairedEventDataV1.from_dict(d.pop("eventData"))
 

@@ -1,16 +1,14 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
-from typing import (
-    TYPE_CHECKING,
-    Any,
-    Literal,
-    Self,
-    TypeVar,
-    cast,
-)
+from typing import TYPE_CHECKING, Any, Self, TypeVar
 
 from attrs import define as _attrs_define
+
+from ..models.v2_unit_paired_feed_item_event_type import V2UnitPairedFeedItemEventType
+from ..models.v2_unit_paired_feed_item_event_version import (
+    V2UnitPairedFeedItemEventVersion,
+)
 
 if TYPE_CHECKING:
     from ..models.unit_paired_auto_pair_event_data_v2 import (
@@ -39,15 +37,15 @@ class V2UnitPairedFeedItem:
     """
     Attributes:
         cursor (str):
-        event_type (Literal['unit.paired']):
-        event_version (Literal[2]):
+        event_type (V2UnitPairedFeedItemEventType):
+        event_version (V2UnitPairedFeedItemEventVersion):
         event_data (UnitPairedAutoPairEventDataV2 | UnitPairedInvalidDataEventDataV2 | UnitPairedManualPairEventDataV2 |
             UnitPairedMultipleMatchFoundEventDataV2 | UnitPairedNotFoundEventDataV2 | UnitPairedUnknownEventDataV2):
     """
 
     cursor: str
-    event_type: Literal["unit.paired"]
-    event_version: Literal[2]
+    event_type: V2UnitPairedFeedItemEventType
+    event_version: V2UnitPairedFeedItemEventVersion
     event_data: (
         UnitPairedAutoPairEventDataV2
         | UnitPairedInvalidDataEventDataV2
@@ -76,9 +74,9 @@ class V2UnitPairedFeedItem:
 
         cursor = self.cursor
 
-        event_type = self.event_type
+        event_type = self.event_type.value
 
-        event_version = self.event_version
+        event_version = self.event_version.value
 
         event_data: dict[str, Any]
         if (
@@ -129,15 +127,9 @@ class V2UnitPairedFeedItem:
         d = dict(src_dict)
         cursor = d.pop("cursor")
 
-        event_type = cast(Literal["unit.paired"], d.pop("eventType"))
-        if event_type != "unit.paired":
-            raise ValueError(
-                f"eventType must match const 'unit.paired', got '{event_type}'"
-            )
+        event_type = V2UnitPairedFeedItemEventType(d.pop("eventType"))
 
-        event_version = cast(Literal[2], d.pop("eventVersion"))
-        if event_version != 2:
-            raise ValueError(f"eventVersion must match const 2, got '{event_version}'")
+        event_version = V2UnitPairedFeedItemEventVersion(d.pop("eventVersion"))
 
         def _parse_event_data(
             data: object,

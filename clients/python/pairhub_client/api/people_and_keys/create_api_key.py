@@ -15,7 +15,7 @@ from ...types import UNSET, Response, Unset
 def _get_kwargs(
     org_id: str,
     *,
-    body: ApiKeyIn | None | Unset = UNSET,
+    body: ApiKeyIn | Unset = UNSET,
 ) -> dict[str, Any]:
     headers: dict[str, Any] = {}
 
@@ -26,10 +26,8 @@ def _get_kwargs(
         ),
     }
 
-    if isinstance(body, ApiKeyIn):
+    if not isinstance(body, Unset):
         _kwargs["json"] = body.to_dict()
-    else:
-        _kwargs["json"] = body
 
     headers["Content-Type"] = "application/json"
 
@@ -106,7 +104,7 @@ def sync_detailed(
     org_id: str,
     *,
     client: AuthenticatedClient,
-    body: ApiKeyIn | None | Unset = UNSET,
+    body: ApiKeyIn | Unset = UNSET,
 ) -> Response[NewApiKeyOut | Problem]:
     """Create an API key
 
@@ -114,7 +112,8 @@ def sync_detailed(
 
     Args:
         org_id (str):
-        body (ApiKeyIn | None | Unset):
+        body (ApiKeyIn | Unset): Create an API key: a name to recognise it by, what it may do, and
+            when it stops working.
 
     Raises:
         errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
@@ -140,7 +139,7 @@ def sync(
     org_id: str,
     *,
     client: AuthenticatedClient,
-    body: ApiKeyIn | None | Unset = UNSET,
+    body: ApiKeyIn | Unset = UNSET,
 ) -> NewApiKeyOut | Problem | None:
     """Create an API key
 
@@ -148,7 +147,8 @@ def sync(
 
     Args:
         org_id (str):
-        body (ApiKeyIn | None | Unset):
+        body (ApiKeyIn | Unset): Create an API key: a name to recognise it by, what it may do, and
+            when it stops working.
 
     Raises:
         errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
@@ -169,7 +169,7 @@ async def asyncio_detailed(
     org_id: str,
     *,
     client: AuthenticatedClient,
-    body: ApiKeyIn | None | Unset = UNSET,
+    body: ApiKeyIn | Unset = UNSET,
 ) -> Response[NewApiKeyOut | Problem]:
     """Create an API key
 
@@ -177,7 +177,8 @@ async def asyncio_detailed(
 
     Args:
         org_id (str):
-        body (ApiKeyIn | None | Unset):
+        body (ApiKeyIn | Unset): Create an API key: a name to recognise it by, what it may do, and
+            when it stops working.
 
     Raises:
         errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
@@ -201,7 +202,7 @@ async def asyncio(
     org_id: str,
     *,
     client: AuthenticatedClient,
-    body: ApiKeyIn | None | Unset = UNSET,
+    body: ApiKeyIn | Unset = UNSET,
 ) -> NewApiKeyOut | Problem | None:
     """Create an API key
 
@@ -209,7 +210,8 @@ async def asyncio(
 
     Args:
         org_id (str):
-        body (ApiKeyIn | None | Unset):
+        body (ApiKeyIn | Unset): Create an API key: a name to recognise it by, what it may do, and
+            when it stops working.
 
     Raises:
         errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.

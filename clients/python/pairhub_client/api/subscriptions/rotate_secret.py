@@ -16,7 +16,7 @@ def _get_kwargs(
     org_id: str,
     sub_id: str,
     *,
-    body: None | SecretIn | Unset = UNSET,
+    body: SecretIn | Unset = UNSET,
 ) -> dict[str, Any]:
     headers: dict[str, Any] = {}
 
@@ -28,10 +28,8 @@ def _get_kwargs(
         ),
     }
 
-    if isinstance(body, SecretIn):
+    if not isinstance(body, Unset):
         _kwargs["json"] = body.to_dict()
-    else:
-        _kwargs["json"] = body
 
     headers["Content-Type"] = "application/json"
 
@@ -109,7 +107,7 @@ def sync_detailed(
     sub_id: str,
     *,
     client: AuthenticatedClient,
-    body: None | SecretIn | Unset = UNSET,
+    body: SecretIn | Unset = UNSET,
 ) -> Response[Problem | SubscriptionSecretOut]:
     """Rotate a subscription's signing secret or key
 
@@ -119,7 +117,8 @@ def sync_detailed(
     Args:
         org_id (str):
         sub_id (str):
-        body (None | SecretIn | Unset):
+        body (SecretIn | Unset): Rotate the signing secret: to one pairhub makes, or to the one
+            given.
 
     Raises:
         errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
@@ -147,7 +146,7 @@ def sync(
     sub_id: str,
     *,
     client: AuthenticatedClient,
-    body: None | SecretIn | Unset = UNSET,
+    body: SecretIn | Unset = UNSET,
 ) -> Problem | SubscriptionSecretOut | None:
     """Rotate a subscription's signing secret or key
 
@@ -157,7 +156,8 @@ def sync(
     Args:
         org_id (str):
         sub_id (str):
-        body (None | SecretIn | Unset):
+        body (SecretIn | Unset): Rotate the signing secret: to one pairhub makes, or to the one
+            given.
 
     Raises:
         errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
@@ -180,7 +180,7 @@ async def asyncio_detailed(
     sub_id: str,
     *,
     client: AuthenticatedClient,
-    body: None | SecretIn | Unset = UNSET,
+    body: SecretIn | Unset = UNSET,
 ) -> Response[Problem | SubscriptionSecretOut]:
     """Rotate a subscription's signing secret or key
 
@@ -190,7 +190,8 @@ async def asyncio_detailed(
     Args:
         org_id (str):
         sub_id (str):
-        body (None | SecretIn | Unset):
+        body (SecretIn | Unset): Rotate the signing secret: to one pairhub makes, or to the one
+            given.
 
     Raises:
         errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
@@ -216,7 +217,7 @@ async def asyncio(
     sub_id: str,
     *,
     client: AuthenticatedClient,
-    body: None | SecretIn | Unset = UNSET,
+    body: SecretIn | Unset = UNSET,
 ) -> Problem | SubscriptionSecretOut | None:
     """Rotate a subscription's signing secret or key
 
@@ -226,7 +227,8 @@ async def asyncio(
     Args:
         org_id (str):
         sub_id (str):
-        body (None | SecretIn | Unset):
+        body (SecretIn | Unset): Rotate the signing secret: to one pairhub makes, or to the one
+            given.
 
     Raises:
         errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
