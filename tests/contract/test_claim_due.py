@@ -6,6 +6,7 @@ The SQL claim states "due" in SQL (it runs over every subscription, in the datab
 
 from __future__ import annotations
 
+import itertools
 import uuid
 from dataclasses import dataclass, replace
 
@@ -21,7 +22,9 @@ from pairhub.ports import Storage
 NOW = 5_000_000
 LEASE = 30_000
 
-AROUND_NOW = st.one_of(st.none(), st.sampled_from([0, NOW - LEASE, NOW - 1, NOW, NOW + 1, NOW + LEASE]))
+MOMENTS = (None, 0, NOW - LEASE, NOW - 1, NOW, NOW + 1, NOW + LEASE)
+"""Values of `next_attempt_at` around the claim's `now`."""
+BEHIND = (-1, 0, 1, 2)
 
 
 @dataclass(frozen=True)
@@ -42,8 +45,8 @@ SUBSCRIPTIONS = st.lists(
     st.builds(
         Drawn,
         state=st.sampled_from(list(SubscriptionState)),
-        next_attempt_at=AROUND_NOW,
-        behind_head=st.integers(-1, 2),
+        next_attempt_at=st.sampled_from(MOMENTS),
+        behind_head=st.sampled_from(BEHIND),
         lease=st.sampled_from(["none", "live", "expired"]),
         busy=st.booleans(),
     ),
@@ -72,12 +75,10 @@ def _subscription(organization_id: str, drawn: Drawn, cursor: int) -> Subscripti
     )
 
 
-@settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
-@given(drawn=SUBSCRIPTIONS, event_count=st.integers(0, 3), served=st.booleans())
-def test_the_claim_takes_exactly_the_due_subscriptions(
+def _store(
     storage: Storage, drawn: list[Drawn], event_count: int, served: bool
-) -> None:
-    # A fresh organization per example: the storage is shared by the examples of one backend.
+) -> tuple[str, int, list[Subscription]]:
+    """A fresh organization (examples share the storage of a backend) with events and these subscriptions."""
     org = str(uuid.uuid4())
     with storage.write() as uow:
         uow.organizations.add(Organization(org, "Fleet", False, served, 1))
@@ -91,20 +92,46 @@ def test_the_claim_takes_exactly_the_due_subscriptions(
                 uow.subscriptions.lease([sub.id], "other", NOW, NOW + LEASE)
             elif d.lease == "expired":
                 uow.subscriptions.lease([sub.id], "other", NOW - 2 * LEASE, NOW - LEASE)
-    busy = {sub.id for sub, d in zip(subs, drawn, strict=True) if d.busy}
+    return org, head, subs
 
+
+def _claimed(storage: Storage, org: str, busy: set[str]) -> tuple[set[str], list[str]]:
+    """The organization's candidates for a worker with `busy` in flight, and what leasing them all took."""
     with storage.write() as uow:
         found = uow.subscriptions.candidates(NOW, busy, 1_000, 100_000)
-        claimed = uow.subscriptions.lease([c.subscription_id for c in found], "w1", NOW, NOW + LEASE)
+        leased = uow.subscriptions.lease([c.subscription_id for c in found], "w1", NOW, NOW + LEASE)
+    return {c.subscription_id for c in found if c.organization_id == org}, leased
+
+
+def test_the_claim_takes_every_state_due_calls_due_and_no_other(storage: Storage) -> None:
+    """Every combination of what `due` reads: state, next attempt, cursor against the head."""
+    combinations = itertools.product(SubscriptionState, MOMENTS, BEHIND)
+    drawn = [Drawn(state, at, behind, "none", False) for state, at, behind in combinations]
+    org, head, subs = _store(storage, drawn, 3, True)
+
+    ours, leased = _claimed(storage, org, set())
+
+    expected = {sub.id for sub in subs if due(sub, NOW, head)}
+    assert ours == expected and expected <= set(leased)
+    assert 0 < len(expected) < len(subs)
+
+
+@settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(drawn=SUBSCRIPTIONS, event_count=st.integers(0, 3), served=st.booleans())
+def test_the_claim_takes_the_due_subscriptions_that_are_free_and_served(
+    storage: Storage, drawn: list[Drawn], event_count: int, served: bool
+) -> None:
+    org, head, subs = _store(storage, drawn, event_count, served)
+    busy = {sub.id for sub, d in zip(subs, drawn, strict=True) if d.busy}
+
+    ours, leased = _claimed(storage, org, busy)
 
     expected = {
         sub.id
         for sub, d in zip(subs, drawn, strict=True)
         if served and due(sub, NOW, head) and d.lease != "live" and not d.busy
     }
-    ours = {c.subscription_id for c in found if c.organization_id == org}
-    assert ours == expected
-    assert expected <= set(claimed)
+    assert ours == expected and expected <= set(leased)
 
 
 def test_due_reads_the_head_only_without_a_next_attempt() -> None:
