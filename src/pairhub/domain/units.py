@@ -15,7 +15,6 @@ from pairhub.domain import events
 from pairhub.domain.errors import Conflict
 from pairhub.domain.events import Location, PairingEvent, Reason
 from pairhub.domain.model import AutoPairingState
-from pairhub.domain.records import evolve
 from pairhub.domain.reminders import AutoPairingPolicy, decide_due, first_reminder_at
 from pairhub.domain.vin import MatchKind, MatchResult, ReportedVin, is_usable_sensor_vin
 
@@ -144,25 +143,42 @@ def decide_on_message(unit: Unit | Standing, vin: str | None, enabled: bool, now
     return MessageAction.ATTEMPT if changed else MessageAction.NOTHING
 
 
-def _settled(unit: Unit, state: AutoPairingState, **changes: object) -> Unit:
+def _settled(
+    unit: Unit,
+    state: AutoPairingState,
+    attempted_vin: str | None,
+    sensor_vin: str | None,
+    *,
+    candidates: tuple[str, ...] = (),
+    first_failed_at: int | None = None,
+    next_reminder_at: int | None = None,
+    retry_after: int | None = None,
+    reminders_sent: int | None = None,
+) -> Unit:
     """The unit with an unpaired outcome: no candidates, no retry, no reminder schedule unless given."""
-    cleared: dict[str, object] = {
-        "candidates": (),
-        "retry_after": None,
-        "first_failed_at": None,
-        "next_reminder_at": None,
-    }
-    return evolve(unit, {**cleared, **changes, "state": state})
+    return replace(
+        unit,
+        state=state,
+        attempted_vin=attempted_vin,
+        sensor_vin=sensor_vin,
+        candidates=candidates,
+        first_failed_at=first_failed_at,
+        next_reminder_at=next_reminder_at,
+        retry_after=retry_after,
+        reminders_sent=unit.reminders_sent if reminders_sent is None else reminders_sent,
+    )
 
 
 def with_activity(unit: Unit, activity: Activity) -> Unit:
     """The unit after a message's activity: seen time never goes back, reported values replace."""
-    changes: dict[str, object] = {"last_seen_at": max(unit.last_seen_at or 0, activity.seen_at)}
-    if activity.vin is not None:
-        changes.update(last_vin_raw=activity.vin.raw, last_vin=activity.vin.normalized)
-    if activity.location is not None:
-        changes["last_location"] = activity.location
-    return evolve(unit, changes)
+    vin, location = activity.vin, activity.location
+    return replace(
+        unit,
+        last_seen_at=max(unit.last_seen_at or 0, activity.seen_at),
+        last_vin_raw=unit.last_vin_raw if vin is None else vin.raw,
+        last_vin=unit.last_vin if vin is None else vin.normalized,
+        last_location=unit.last_location if location is None else location,
+    )
 
 
 def on_message(unit: Unit, activity: Activity, action: MessageAction, now: int) -> Step:
@@ -181,9 +197,7 @@ def on_message(unit: Unit, activity: Activity, action: MessageAction, now: int) 
     if is_usable_sensor_vin(vin.normalized):
         return Step(seen, match_vin=vin.normalized)
     sensor_vin = vin.event_sensor_vin
-    invalid = _settled(
-        seen, AutoPairingState.INVALID_DATA, attempted_vin=vin.normalized, sensor_vin=sensor_vin
-    )
+    invalid = _settled(seen, AutoPairingState.INVALID_DATA, vin.normalized, sensor_vin)
     event = events.auto_pair_failed(
         Reason.INVALID_DATA, unit.organization_id, unit.id, sensor_vin, seen.last_location, now
     )
@@ -210,10 +224,11 @@ def on_match(
         )
         paired = _attached(unit, result.asset_id, now, sensor_vin)
         return Step(paired, (event,))
-    tried = {"attempted_vin": sensor_vin, "sensor_vin": sensor_vin}
     if result.kind is MatchKind.MULTIPLE:
         candidates = result.candidate_asset_ids
-        multiple = _settled(unit, AutoPairingState.MULTIPLE_MATCH_FOUND, candidates=candidates, **tried)
+        multiple = _settled(
+            unit, AutoPairingState.MULTIPLE_MATCH_FOUND, sensor_vin, sensor_vin, candidates=candidates
+        )
         event = events.auto_pair_failed(
             Reason.MULTIPLE_MATCH_FOUND, unit.organization_id, unit.id, sensor_vin, location, now, candidates
         )
@@ -221,10 +236,11 @@ def on_match(
     not_found = _settled(
         unit,
         AutoPairingState.NOT_FOUND,
+        sensor_vin,
+        sensor_vin,
         first_failed_at=now,
         reminders_sent=0,
         next_reminder_at=first_reminder_at(policy.reminders, now),
-        **tried,
     )
     event = events.auto_pair_failed(
         Reason.NOT_FOUND, unit.organization_id, unit.id, sensor_vin, location, now
@@ -237,8 +253,8 @@ def on_failure(unit: Unit, sensor_vin: str, policy: AutoPairingPolicy, now: int)
     unknown = _settled(
         unit,
         AutoPairingState.UNKNOWN,
-        attempted_vin=sensor_vin,
-        sensor_vin=sensor_vin,
+        sensor_vin,
+        sensor_vin,
         retry_after=now + policy.unknown_retry_after_ms,
     )
     event = events.auto_pair_failed(
@@ -328,7 +344,9 @@ def on_switch(unit: Unit, enabled: bool) -> Unit:
 
 def _disabled(unit: Unit) -> Unit:
     """Auto pairing off: reminders end; the last outcome's VIN and candidates stay for `_reenabled`."""
-    return _settled(unit, AutoPairingState.DISABLED, candidates=unit.candidates)
+    return _settled(
+        unit, AutoPairingState.DISABLED, unit.attempted_vin, unit.sensor_vin, candidates=unit.candidates
+    )
 
 
 def _reenabled(unit: Unit) -> Unit:
@@ -347,19 +365,17 @@ def _attached(unit: Unit, asset_id: str, now: int, sensor_vin: str | None = None
 
     `sensor_vin` is the VIN an automatic pairing matched (one copy: this runs per unit of a request).
     """
-    return evolve(
+    return replace(
         unit,
-        {
-            "attempted_vin": unit.attempted_vin if sensor_vin is None else sensor_vin,
-            "sensor_vin": unit.sensor_vin if sensor_vin is None else sensor_vin,
-            "asset_id": asset_id,
-            "paired_at": now,
-            "state": AutoPairingState.PAIRED,
-            "candidates": (),
-            "first_failed_at": None,
-            "next_reminder_at": None,
-            "retry_after": None,
-        },
+        attempted_vin=unit.attempted_vin if sensor_vin is None else sensor_vin,
+        sensor_vin=unit.sensor_vin if sensor_vin is None else sensor_vin,
+        asset_id=asset_id,
+        paired_at=now,
+        state=AutoPairingState.PAIRED,
+        candidates=(),
+        first_failed_at=None,
+        next_reminder_at=None,
+        retry_after=None,
     )
 
 
@@ -381,9 +397,8 @@ def on_unpair(unit: Unit, asset_vin: str | None, now: int) -> Step:
     """Unpair by hand; auto pairing stays suppressed until the unit reports a VIN other than its last."""
     if unit.asset_id is None:
         raise Conflict("unit_not_paired", f"Unit {unit.id} is not paired.")
-    unpaired = _settled(
-        unit, AutoPairingState.SUPPRESSED, asset_id=None, paired_at=None, attempted_vin=unit.last_vin
-    )
+    detached = replace(unit, asset_id=None, paired_at=None)
+    unpaired = _settled(detached, AutoPairingState.SUPPRESSED, unit.last_vin, unit.sensor_vin)
     event = events.manual_unpair(unit.organization_id, unit.id, unit.asset_id, asset_vin, now)
     return Step(unpaired, (event,))
 

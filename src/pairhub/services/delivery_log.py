@@ -5,11 +5,10 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from pairhub.domain import subscriptions as rules
+from pairhub.domain import delivery_machine as rules
 from pairhub.domain.audit import AuditAction
-from pairhub.domain.delivery import BatchStatus
 from pairhub.domain.errors import NotFound
-from pairhub.domain.subscriptions import Attempt, Batch
+from pairhub.domain.subscriptions import Attempt, Batch, BatchStatus
 from pairhub.ports import Clock, Storage, UnitOfWork
 from pairhub.services import audit
 from pairhub.services.pagination import CursorKind, Cursors, Page, paginate

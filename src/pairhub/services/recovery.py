@@ -13,11 +13,16 @@ from dataclasses import dataclass
 
 from pairhub.contract.render import envelope_json
 from pairhub.domain import delivery
-from pairhub.domain import subscriptions as rules
+from pairhub.domain import delivery_machine as rules
 from pairhub.domain.audit import AuditAction
-from pairhub.domain.delivery import SubscriptionState
 from pairhub.domain.errors import Conflict, NotFound
-from pairhub.domain.subscriptions import RECOVERIES_PER_EVENT, Batch, Subscription, batch_time_ns
+from pairhub.domain.subscriptions import (
+    RECOVERIES_PER_EVENT,
+    Batch,
+    Subscription,
+    SubscriptionState,
+    batch_time_ns,
+)
 from pairhub.ports import Clock, EventQuery, RenderedEvent, Storage, UnitOfWork
 from pairhub.services import audit, organizations
 
