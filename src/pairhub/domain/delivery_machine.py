@@ -9,9 +9,10 @@ worker load, call one of these, and save.
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Sequence
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 
 from pairhub.domain.delivery import Decision, Outcome, hold_reason
+from pairhub.domain.records import copy_with
 from pairhub.domain.subscriptions import Batch, BatchStatus, Subscription, SubscriptionState, clip_error
 
 GONE_REASON = "The receiver answered 410 Gone."
@@ -19,7 +20,7 @@ GONE_REASON = "The receiver answered 410 Gone."
 
 def pause(subscription: Subscription) -> Subscription:
     """Stop delivering; events keep buffering behind the cursor."""
-    return replace(subscription, state=SubscriptionState.PAUSED, on_hold_since=None, on_hold_reason=None)
+    return copy_with(subscription, state=SubscriptionState.PAUSED, on_hold_since=None, on_hold_reason=None)
 
 
 def resume(
@@ -27,7 +28,7 @@ def resume(
 ) -> tuple[Subscription, list[Batch]]:
     """Back to active at once: the held batches are due now, with a fresh retry schedule."""
     batches = [_fresh_schedule(batch, now) for batch in pending]
-    resumed = replace(
+    resumed = copy_with(
         subscription,
         state=SubscriptionState.ACTIVE,
         on_hold_since=None,
@@ -50,12 +51,12 @@ def receiver_answers(
     if subscription.state not in (SubscriptionState.ACTIVE, SubscriptionState.ON_HOLD) or not pending:
         return subscription, []
     waiting = [b for b in pending if b.next_attempt_at is None or b.next_attempt_at > now]
-    return replace(subscription, next_attempt_at=now), [replace(b, next_attempt_at=now) for b in waiting]
+    return copy_with(subscription, next_attempt_at=now), [copy_with(b, next_attempt_at=now) for b in waiting]
 
 
 def _fresh_schedule(batch: Batch, now: int) -> Batch:
     """The batch due now on a new retry schedule; its attempts so far stay counted."""
-    return replace(batch, earlier_attempts=batch.attempts, next_attempt_at=now)
+    return copy_with(batch, earlier_attempts=batch.attempts, next_attempt_at=now)
 
 
 def redeliver(subscription: Subscription, batch: Batch, now: int) -> tuple[Subscription, Batch]:
@@ -65,12 +66,12 @@ def redeliver(subscription: Subscription, batch: Batch, now: int) -> tuple[Subsc
     its counter, and its next outcome counts it again (a redelivered batch is not delivered twice).
     """
     if batch.status is BatchStatus.PENDING:
-        again = replace(batch, next_attempt_at=now)
+        again = copy_with(batch, next_attempt_at=now)
     else:
         subscription = _uncounted(subscription, batch)
-        again = replace(_fresh_schedule(batch, now), status=BatchStatus.PENDING, completed_at=None)
+        again = copy_with(_fresh_schedule(batch, now), status=BatchStatus.PENDING, completed_at=None)
     if subscription.state is SubscriptionState.ACTIVE:
-        subscription = replace(subscription, next_attempt_at=now)
+        subscription = copy_with(subscription, next_attempt_at=now)
     return subscription, again
 
 
@@ -79,34 +80,34 @@ def _uncounted(subscription: Subscription, batch: Batch) -> Subscription:
     # Never below zero: counts written before a repair of the history may hold less than the batch.
     count, sub = batch.event_count, subscription
     if batch.status is BatchStatus.DELIVERED:
-        return replace(sub, events_delivered=max(0, sub.events_delivered - count))
+        return copy_with(sub, events_delivered=max(0, sub.events_delivered - count))
     if batch.status is BatchStatus.FAILED:
-        return replace(sub, events_failed=max(0, sub.events_failed - count))
+        return copy_with(sub, events_failed=max(0, sub.events_failed - count))
     if batch.status is BatchStatus.EXPIRED:
-        return replace(sub, events_expired=max(0, sub.events_expired - count))
+        return copy_with(sub, events_expired=max(0, sub.events_expired - count))
     return sub  # a pending batch is in no counter
 
 
 def expire(subscription: Subscription, batch: Batch, now: int) -> tuple[Subscription, Batch]:
     """A pending batch whose events waited past the retention: finished as expired, and counted."""
-    expired = replace(batch, status=BatchStatus.EXPIRED, completed_at=now, next_attempt_at=None)
-    counted = replace(subscription, events_expired=subscription.events_expired + batch.event_count)
+    expired = copy_with(batch, status=BatchStatus.EXPIRED, completed_at=now, next_attempt_at=None)
+    counted = copy_with(subscription, events_expired=subscription.events_expired + batch.event_count)
     return counted, expired
 
 
 def skip_expired(subscription: Subscription, count: int, cursor: int) -> Subscription:
     """Events not yet in a batch that waited past the retention: stepped over, and counted."""
-    return replace(subscription, cursor_seq=cursor, events_expired=subscription.events_expired + count)
+    return copy_with(subscription, cursor_seq=cursor, events_expired=subscription.events_expired + count)
 
 
 def advance(subscription: Subscription, cursor: int, due_at: int | None) -> Subscription:
     """The cursor moved past a cut batch (or past events it does not ask for)."""
-    return replace(subscription, cursor_seq=cursor, next_attempt_at=due_at)
+    return copy_with(subscription, cursor_seq=cursor, next_attempt_at=due_at)
 
 
 def wait_until(subscription: Subscription, at: int | None) -> Subscription:
     """Nothing to send now: the subscription is due again at `at` (None: when events arrive)."""
-    return replace(subscription, next_attempt_at=at)
+    return copy_with(subscription, next_attempt_at=at)
 
 
 def apply(
@@ -157,7 +158,7 @@ def apply(
         if not finished:
             waiting.append(decision.next_attempt_at)
         next_at = min((at for at in waiting if at is not None), default=None)
-    new_sub = replace(
+    new_sub = copy_with(
         sub,
         state=state,
         next_attempt_at=next_at,
@@ -168,7 +169,7 @@ def apply(
         events_delivered=delivered,
         events_failed=failed,
     )
-    new_batch = replace(
+    new_batch = copy_with(
         batch,
         attempts=batch.attempts + 1,
         last_attempt_at=now,
@@ -183,7 +184,7 @@ def apply(
 
 def deferred(subscription: Subscription, batch: Batch, at: int) -> tuple[Subscription, Batch]:
     """When an outcome could not be applied: the batch stays pending and is tried again at `at`."""
-    return replace(subscription, next_attempt_at=at), replace(batch, next_attempt_at=at)
+    return copy_with(subscription, next_attempt_at=at), copy_with(batch, next_attempt_at=at)
 
 
 def due(subscription: Subscription, now: int, head: int) -> bool:

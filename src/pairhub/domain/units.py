@@ -8,13 +8,14 @@ answers with `on_match` (or `on_failure` when the lookup broke).
 
 from __future__ import annotations
 
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 from enum import StrEnum
 
 from pairhub.domain import events
 from pairhub.domain.errors import Conflict
 from pairhub.domain.events import Location, PairingEvent, Reason
 from pairhub.domain.model import AutoPairingState
+from pairhub.domain.records import copy_with
 from pairhub.domain.reminders import AutoPairingPolicy, decide_due, first_reminder_at
 from pairhub.domain.vin import MatchKind, MatchResult, ReportedVin, is_usable_sensor_vin
 
@@ -156,7 +157,7 @@ def _settled(
     reminders_sent: int | None = None,
 ) -> Unit:
     """The unit with an unpaired outcome: no candidates, no retry, no reminder schedule unless given."""
-    return replace(
+    return copy_with(
         unit,
         state=state,
         attempted_vin=attempted_vin,
@@ -172,7 +173,7 @@ def _settled(
 def with_activity(unit: Unit, activity: Activity) -> Unit:
     """The unit after a message's activity: seen time never goes back, reported values replace."""
     vin, location = activity.vin, activity.location
-    return replace(
+    return copy_with(
         unit,
         last_seen_at=max(unit.last_seen_at or 0, activity.seen_at),
         last_vin_raw=unit.last_vin_raw if vin is None else vin.raw,
@@ -279,7 +280,7 @@ def on_reminder(unit: Unit, enabled: bool, policy: AutoPairingPolicy, now: int) 
         if decide_due(policy.reminders, unit.first_failed_at, unit.next_reminder_at, now).emit:
             return Step(unit, match_vin=unit.sensor_vin)
     # The schedule is over (window passed) or no longer applies; the unit stays as it is.
-    return Step(replace(unit, next_reminder_at=None))
+    return Step(copy_with(unit, next_reminder_at=None))
 
 
 def on_reminder_match(
@@ -291,7 +292,7 @@ def on_reminder_match(
     if result.kind is not MatchKind.NONE:
         return on_match(unit, unit.sensor_vin, result, asset_vin, policy, now)
     decision = decide_due(policy.reminders, unit.first_failed_at, unit.next_reminder_at, now)
-    reminded = replace(unit, reminders_sent=unit.reminders_sent + 1, next_reminder_at=decision.next_at)
+    reminded = copy_with(unit, reminders_sent=unit.reminders_sent + 1, next_reminder_at=decision.next_at)
     event = events.auto_pair_failed(
         Reason.NOT_FOUND, unit.organization_id, unit.id, unit.sensor_vin, unit.last_location, now
     )
@@ -353,11 +354,11 @@ def _reenabled(unit: Unit) -> Unit:
     """On again: InvalidData and MultipleMatchFound are announced once per VIN; others start afresh."""
     vin = unit.attempted_vin
     if vin is not None and not is_usable_sensor_vin(vin):
-        return replace(unit, state=AutoPairingState.INVALID_DATA, candidates=())
+        return copy_with(unit, state=AutoPairingState.INVALID_DATA, candidates=())
     if vin is not None and unit.candidates:  # the re-match after the switch emits only changes
-        return replace(unit, state=AutoPairingState.MULTIPLE_MATCH_FOUND)
+        return copy_with(unit, state=AutoPairingState.MULTIPLE_MATCH_FOUND)
     # NotFound and Unknown are attempted again: their reminders and retries ended with the switch.
-    return replace(unit, state=AutoPairingState.IDLE, attempted_vin=None, candidates=())
+    return copy_with(unit, state=AutoPairingState.IDLE, attempted_vin=None, candidates=())
 
 
 def _attached(unit: Unit, asset_id: str, now: int, sensor_vin: str | None = None) -> Unit:
@@ -365,7 +366,7 @@ def _attached(unit: Unit, asset_id: str, now: int, sensor_vin: str | None = None
 
     `sensor_vin` is the VIN an automatic pairing matched (one copy: this runs per unit of a request).
     """
-    return replace(
+    return copy_with(
         unit,
         attempted_vin=unit.attempted_vin if sensor_vin is None else sensor_vin,
         sensor_vin=unit.sensor_vin if sensor_vin is None else sensor_vin,
@@ -397,7 +398,7 @@ def on_unpair(unit: Unit, asset_vin: str | None, now: int) -> Step:
     """Unpair by hand; auto pairing stays suppressed until the unit reports a VIN other than its last."""
     if unit.asset_id is None:
         raise Conflict("unit_not_paired", f"Unit {unit.id} is not paired.")
-    detached = replace(unit, asset_id=None, paired_at=None)
+    detached = copy_with(unit, asset_id=None, paired_at=None)
     unpaired = _settled(detached, AutoPairingState.SUPPRESSED, unit.last_vin, unit.sensor_vin)
     event = events.manual_unpair(unit.organization_id, unit.id, unit.asset_id, asset_vin, now)
     return Step(unpaired, (event,))
