@@ -200,12 +200,19 @@ class Assets:
         with self._storage.read() as uow:
             return uow.assets.get_many(organization_id, asset_ids)
 
-    def count(self, organization_id: str, *, paired: bool | None = None, search: str | None = None) -> int:
-        """How many assets `list` finds with these filters, on all its pages."""
+    def count(
+        self,
+        organization_id: str,
+        *,
+        paired: bool | None = None,
+        search: str | None = None,
+        most: int | None = None,
+    ) -> int:
+        """How many assets `list` finds with these filters, on all its pages; past `most`, `most` + 1."""
         text = search.strip() if search else None
         with self._storage.read() as uow:
             organizations.require(uow, organization_id)
-            return uow.assets.count(organization_id, paired, text or None)
+            return uow.assets.count(organization_id, paired, text or None, most)
 
     def update(self, organization_id: str, asset_id: str, changes: AssetChanges) -> AssetView:
         """Change the name and/or VIN; a new VIN re-matches the organization's waiting units."""

@@ -151,10 +151,7 @@ class SqlAssets:
     ) -> Select[Any]:
         query = query.where(assets.c.organization_id == organization_id)
         if text:
-            rowid: Any = literal_column("assets.rowid")
-            query = query.where(
-                search.asset_text_filter(self._connection, assets.c.vin, assets.c.name, rowid, text)
-            )
+            query = query.where(search.asset_text_filter(self._connection, organization_id, text))
         if paired is not None:
             has_units = exists().where(units.c.asset_id == assets.c.id)
             query = query.where(has_units if paired else ~has_units)
@@ -186,7 +183,15 @@ class SqlAssets:
         query = ordering.page_after(query, assets, self._order(order), after)
         return [_asset(row) for row in self._connection.execute(query).mappings()]
 
-    def count(self, organization_id: str, paired: bool | None, text: str | None) -> int:
-        """How many assets `search` finds with these filters, on all pages."""
-        query = self._filtered(select(func.count()).select_from(assets), organization_id, paired, text)
+    def count(
+        self, organization_id: str, paired: bool | None, text: str | None, most: int | None = None
+    ) -> int:
+        """How many assets `search` finds with these filters, on all pages; past `most`, `most` + 1."""
+        matching_ = self._filtered(
+            select(literal_column("1")).select_from(assets), organization_id, paired, text
+        )
+        if most is not None:
+            # A common fragment matches most of a large organization: stop counting once past `most`.
+            matching_ = matching_.limit(most + 1)
+        query = select(func.count()).select_from(matching_.subquery())
         return int(self._connection.execute(query).scalar() or 0)
