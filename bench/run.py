@@ -988,8 +988,8 @@ def main() -> None:
         metavar="GROUP",
         action="append",
         choices=GROUPS,
-        help="measure only these groups (repeatable; with --postgres: match and search); the report files are "
-        "then left alone",
+        help="measure only these groups (repeatable; with --postgres: match and search); the report "
+        "files are then left alone",
     )
     parser.add_argument(
         "--scale",

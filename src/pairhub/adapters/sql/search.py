@@ -1,7 +1,8 @@
 """Search by any part of a text, case-insensitive, the same on SQLite and PostgreSQL.
 
 On PostgreSQL `ILIKE '%part%'` is answered by the `pg_trgm` GIN indexes of migration 0013 (where the
-extension is available); on SQLite `LIKE` already ignores ASCII case (ids, VINs and most names).
+extension is available); on SQLite by the FTS5 trigram table `assets_search`. An asset search reads the
+organization's matches first, up to `CANDIDATES` (see `asset_text_filter`).
 """
 
 from __future__ import annotations
@@ -69,6 +70,14 @@ CANDIDATES = 5_000
 a page of matches within a few rows) and the count stops (see `SqlAssets.count`)."""
 
 
+_FTS_HITS = (
+    f"SELECT assets.rowid FROM {ASSET_SEARCH} CROSS JOIN assets ON assets.rowid = {ASSET_SEARCH}.rowid "
+    f"WHERE {ASSET_SEARCH} MATCH ? AND assets.organization_id = ? LIMIT ?"
+)
+"""The organization's index hits: the join drops other organizations' before they count towards the
+limit, and CROSS JOIN keeps SQLite reading the index first (never each asset, probing the index)."""
+
+
 def asset_text_filter(connection: Connection, organization_id: str, part: str) -> Any:
     """Assets whose VIN holds `part` (normalized as a VIN) or whose name holds it, ignoring case.
 
@@ -105,11 +114,8 @@ def _candidates(
         phrases = [f"name : {fts_phrase(part)}"]
         if normalized:
             phrases.append(f"vin : {fts_phrase(normalized)}")
-        # The join drops other organizations' hits before they count towards the limit.
         rows = connection.exec_driver_sql(
-            f"SELECT assets.rowid FROM {ASSET_SEARCH} JOIN assets ON assets.rowid = {ASSET_SEARCH}.rowid "
-            f"WHERE {ASSET_SEARCH} MATCH ? AND assets.organization_id = ? LIMIT ?",
-            (" OR ".join(phrases), organization_id, CANDIDATES + 1),
+            _FTS_HITS, (" OR ".join(phrases), organization_id, CANDIDATES + 1)
         ).all()
     else:
         # PostgreSQL: the trigram indexes (a bitmap scan); a fragment of one or two characters: a scan
