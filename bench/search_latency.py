@@ -2,9 +2,9 @@
 
 Run by hand (not part of `make test`), or as the `search` group of `make bench`:
 
-    .venv/bin/python bench/search_latency.py                      # SQLite, 1,000,000 assets
-    .venv/bin/python bench/search_latency.py --postgres postgresql+psycopg://postgres@127.0.0.1:5432/postgres
-    .venv/bin/python bench/search_latency.py --assets 20000 --lookups 200   # a quick smoke run
+    .venv/bin/python -m bench.search_latency                      # SQLite, 1,000,000 assets
+    .venv/bin/python -m bench.search_latency --postgres postgresql+psycopg://postgres@127.0.0.1:5432/postgres
+    .venv/bin/python -m bench.search_latency --assets 20000 --lookups 200   # a quick smoke run
 
 Each search is what the assets page runs for a typed fragment: the first page (51 rows, by id) and the
 total that matches (counted up to 5,000, as the page shows it), with a fragment of a VIN (5 to 10

@@ -155,3 +155,16 @@ def test_common_and_rare_fragments_find_the_same_rows_in_order(
         assert count(organization.id, None, "reefer", 5) == 1
         assert count(organization.id, None, "zz", 5) == 0
         assert count(other.id, None, "reefer") == 6
+
+
+def test_a_count_after_a_search_and_a_write_sees_the_write(
+    storage: Storage, organization: Organization
+) -> None:
+    with storage.write() as uow:
+        uow.assets.add(asset(organization, "a1", None, "Reefer 1"))
+        assert [a.id for a in uow.assets.search(organization.id, None, None, "reefer", None, 10)] == ["a1"]
+        uow.assets.add(asset(organization, "a2", None, "Reefer 2"))
+        assert uow.assets.count(organization.id, None, "reefer") == 2
+        uow.assets.delete("a1")
+        assert uow.assets.count(organization.id, None, "reefer") == 1
+        assert uow.assets.count(organization.id, True, "reefer") == 0

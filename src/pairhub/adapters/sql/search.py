@@ -2,11 +2,12 @@
 
 On PostgreSQL `ILIKE '%part%'` is answered by the `pg_trgm` GIN indexes of migration 0013 (where the
 extension is available); on SQLite by the FTS5 trigram table `assets_search`. An asset search reads the
-organization's matches first, up to `CANDIDATES` (see `asset_text_filter`).
+organization's matches first, up to `CANDIDATES` (see `asset_matches`).
 """
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from typing import Any
 
 from sqlalchemy import (
@@ -78,7 +79,25 @@ _FTS_HITS = (
 limit, and CROSS JOIN keeps SQLite reading the index first (never each asset, probing the index)."""
 
 
-def asset_text_filter(connection: Connection, organization_id: str, part: str) -> Any:
+@dataclass(frozen=True)
+class AssetMatches:
+    """A fragment's condition on the assets table and, unless the fragment is common, its matches' keys."""
+
+    condition: Any
+    keys: list[Any] | None
+
+    def where(self, connection: Connection) -> Any:
+        """The condition for a query: among the matches when they are known, else as it is."""
+        if self.keys is None:
+            return self.condition
+        if connection.dialect.name == "sqlite":
+            return literal_column("assets.rowid").in_(self.keys) & self.condition
+        # One array parameter rather than thousands of them.
+        keys = bindparam("search_candidates", self.keys, type_=ARRAY(String))
+        return (assets.c.id == any_(keys)) & self.condition
+
+
+def asset_matches(connection: Connection, organization_id: str, part: str) -> AssetMatches:
     """Assets whose VIN holds `part` (normalized as a VIN) or whose name holds it, ignoring case.
 
     The organization's matches are read first, at most `CANDIDATES` + 1 of them, and handed to the
@@ -97,13 +116,7 @@ def asset_text_filter(connection: Connection, organization_id: str, part: str) -
         vin, name = func.upper(vin), func.lower(name)
     plain = (vin.contains(normalized, autoescape=True) if normalized else false()) | contains(name, part)
     key: Any = literal_column("assets.rowid") if sqlite else assets.c.id
-    found = _candidates(connection, organization_id, part, normalized, plain, key)
-    if found is None:
-        return plain
-    if sqlite:
-        return key.in_(found) & plain
-    # One array parameter rather than thousands of them.
-    return (key == any_(bindparam("search_candidates", found, type_=ARRAY(String)))) & plain
+    return AssetMatches(plain, _candidates(connection, organization_id, part, normalized, plain, key))
 
 
 def _candidates(

@@ -80,11 +80,16 @@ def assets_list(
     paired_filter = {"yes": True, "no": False}.get(paired)
     search = q.strip()[:100] or None
     order = choice(sort, AssetOrder) or AssetOrder.NAME
-    page = container.assets.list(
-        viewer.org_id, search=search, paired=paired_filter, after=after or None, limit=PAGE_SIZE, order=order
-    )
     most = SEARCH_TOTAL_MOST if search else None
-    total = container.assets.count(viewer.org_id, paired=paired_filter, search=search, most=most)
+    page, total = container.assets.list_counted(
+        viewer.org_id,
+        search=search,
+        paired=paired_filter,
+        after=after or None,
+        limit=PAGE_SIZE,
+        order=order,
+        most=most,
+    )
     return {
         "page": page,
         "q": q,
