@@ -264,9 +264,9 @@ class SqlEvents:
             raise ValueError("rendered events are read in plain oldest-first ranges of a known version")
         params = {**_window_params(query), "first_type": types[0], "second_type": types[-1]}
         rows = _RENDERED_WINDOWS[version].rows(self._connection, params)
-        if any(data is None for _, _, data in rows):
+        if None in [row[2] for row in rows]:
             raise ValueError(f"payload version {version} does not carry every event type asked for")
-        return [RenderedEvent(*row) for row in rows]
+        return list(map(RenderedEvent._make, rows))
 
     def heads(self, organization_ids: Collection[str]) -> dict[str, int]:
         """The newest seq of each organization (0 when it has none)."""
