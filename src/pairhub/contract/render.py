@@ -32,8 +32,7 @@ def format_registered_on(epoch_ms: int) -> str:
 def format_batch_time(epoch_ns: int) -> str:
     """UTC with 7 fractional digits (100 ns ticks) and `Z`, as the seed's `eventBatchTime`."""
     seconds, remainder_ns = divmod(epoch_ns, 1_000_000_000)
-    moment = datetime.fromtimestamp(seconds, tz=UTC)
-    return f"{moment:%Y-%m-%dT%H:%M:%S}.{remainder_ns // 100:07d}Z"
+    return f"{_utc_second(seconds)}.{remainder_ns // 100:07d}Z"
 
 
 def offers(version: int, event_type: str) -> bool:

@@ -59,13 +59,13 @@ def cut(events: EventStore, sub: Subscription, head: int, now: int, cutoff: int)
         oldest = min(rendered.registered_at_ms for rendered in window)
         if not delivery.batch_ready(len(window), size, oldest, sub.max_wait_ms, now):
             return Cut(sub, wake_at=min(oldest + sub.max_wait_ms, now + FULL_BATCH_RECHECK_MS))
-        batch = freeze(sub, window, now)
+        batch = freeze(sub, window, now, oldest)
         return Cut(rules.advance(sub, head if not full else window[-1].seq, now), batch, drains=not full)
     return Cut(sub, wake_at=now)
 
 
-def freeze(sub: Subscription, window: list[RenderedEvent], now: int) -> Batch:
-    """A new batch of these events: its id and body never change again."""
+def freeze(sub: Subscription, window: list[RenderedEvent], now: int, oldest: int | None = None) -> Batch:
+    """A new batch of these events: its id and body never change again (`oldest`: their oldest time)."""
     batch_id = str(uuid.uuid4())
     return Batch(
         id=batch_id,
@@ -73,7 +73,7 @@ def freeze(sub: Subscription, window: list[RenderedEvent], now: int) -> Batch:
         first_seq=window[0].seq,
         last_seq=window[-1].seq,
         event_count=len(window),
-        oldest_event_at=min(rendered.registered_at_ms for rendered in window),
+        oldest_event_at=min(rendered.registered_at_ms for rendered in window) if oldest is None else oldest,
         body=envelope_json(batch_id, sub.id, batch_time_ns(now), [rendered.data for rendered in window]),
         created_at=now,
         next_attempt_at=now,

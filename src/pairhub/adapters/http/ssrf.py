@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import ipaddress
 import socket
 from collections.abc import Callable, Mapping
@@ -135,6 +136,12 @@ def parse_target(url: str, allow_insecure: bool) -> Target:
     return Target(scheme, host.lower(), port or (443 if scheme == "https" else 80), literal)
 
 
+_parsed = functools.lru_cache(maxsize=4096)(parse_target)
+"""`parse_target` kept per URL for the check before each request: a worker posts to the same few URLs
+thousands of times, and parsing one (yarl, the character scan, the address literal) costs more than the
+rest of signing and sending it. A refused URL raises each time (exceptions are not cached)."""
+
+
 class TargetGuard:
     """Applies the URL rules; `allow_private` lifts the address checks (development and tests)."""
 
@@ -182,7 +189,7 @@ class TargetGuard:
 
     def check_before_connect(self, url: str) -> Target:
         """The checks made before each request; host names are checked by the resolver at connect time."""
-        target = parse_target(url, self.allow_insecure)
+        target = _parsed(url, self.allow_insecure)
         if target.literal is not None:
             self.check_address(str(target.literal))
         return target

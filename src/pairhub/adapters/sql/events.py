@@ -205,6 +205,18 @@ def _window_params(query: EventQuery) -> dict[str, Any]:
     }
 
 
+# One indexed max() per organization (a GROUP BY would scan every event of each organization). Built
+# once: every delivery step reads the heads of the organizations it serves.
+_HEADS = Precompiled(
+    select(
+        organizations.c.id,
+        select(func.max(events.c.seq))
+        .where(events.c.organization_id == organizations.c.id)
+        .scalar_subquery(),
+    ).where(organizations.c.id.in_(bindparam("ids", expanding=True)))
+)
+
+
 class SqlEvents:
     """The outbox of one SQL transaction."""
 
@@ -252,22 +264,16 @@ class SqlEvents:
             raise ValueError("rendered events are read in plain oldest-first ranges of a known version")
         params = {**_window_params(query), "first_type": types[0], "second_type": types[-1]}
         rows = _RENDERED_WINDOWS[version].rows(self._connection, params)
-        if any(data is None for _, _, data in rows):
+        if None in [row[2] for row in rows]:
             raise ValueError(f"payload version {version} does not carry every event type asked for")
-        return [RenderedEvent(*row) for row in rows]
+        return list(map(RenderedEvent._make, rows))
 
     def heads(self, organization_ids: Collection[str]) -> dict[str, int]:
         """The newest seq of each organization (0 when it has none)."""
         if not organization_ids:
             return {}
-        # One indexed max() per organization (a GROUP BY would scan every event of each organization).
-        newest = (
-            select(func.max(events.c.seq))
-            .where(events.c.organization_id == organizations.c.id)
-            .scalar_subquery()
-        )
-        query = select(organizations.c.id, newest).where(organizations.c.id.in_(list(organization_ids)))
-        return {organization_id: int(seq or 0) for organization_id, seq in self._connection.execute(query)}
+        rows = _HEADS.rows(self._connection, {"ids": list(organization_ids)})
+        return {organization_id: int(seq or 0) for organization_id, seq in rows}
 
     def count_after(self, organization_id: str, after: int, event_types: Sequence[str]) -> int:
         """How many events of these types follow `after`."""

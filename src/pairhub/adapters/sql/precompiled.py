@@ -20,31 +20,100 @@ Row = tuple[Any, ...]
 
 
 class Precompiled:
-    """A SELECT (no expanding parameters) compiled once per dialect; rows are plain tuples."""
+    """A SELECT compiled once per dialect; rows are plain tuples.
+
+    A list given for an expanding parameter (`bindparam(..., expanding=True)`, as `in_` makes) is
+    spelled out as that many placeholders; the SQL is kept per dialect and list length, so a step
+    that reads its few leased subscriptions does not pay SQLAlchemy's compile-cache lookup and
+    post-compile processing every time. A driver's error is translated like any statement's.
+    """
 
     def __init__(self, statement: Select[Any]) -> None:
         self._statement = statement
-        self._compiled: dict[str, tuple[str, tuple[str, ...] | None, dict[str, Any]]] = {}
+        self._compiled: dict[str, tuple[str, tuple[str, ...] | None, dict[str, Any], frozenset[str]]] = {}
+        self._expanded: dict[tuple[str, tuple[int, ...]], str] = {}
 
     def rows(self, connection: Connection, params: Mapping[str, Any]) -> list[tuple[Any, ...]]:
         """Run it in `connection`'s transaction with these parameters."""
-        sql, order, defaults = self._compiled.get(connection.dialect.name) or self._compile(connection)
+        return self._run(connection, params)[1]
+
+    def mappings(self, connection: Connection, params: Mapping[str, Any]) -> list[dict[str, Any]]:
+        """Run it and return each row as a dictionary by column name."""
+        names, rows = self._run(connection, params)
+        return [dict(zip(names, row, strict=True)) for row in rows]
+
+    def _run(
+        self, connection: Connection, params: Mapping[str, Any]
+    ) -> tuple[list[str], list[tuple[Any, ...]]]:
+        dialect = connection.dialect
+        sql, order, defaults, expanding = self._compiled.get(dialect.name) or self._compile(dialect)
         given = {**defaults, **params}  # e.g. SQLite's LIMIT takes an OFFSET parameter of its own
+        if expanding:
+            sql, given = self._expand(dialect, sql, given, expanding)
+        args: Any = given if order is None else tuple(_flat(given, order, expanding))
         cursor = connection.connection.cursor()
         try:
-            cursor.execute(sql, given if order is None else tuple(given[name] for name in order))
-            return list(cursor.fetchall())
+            cursor.execute(sql, args)
+            names = [column[0] for column in cursor.description or ()]
+            return names, list(cursor.fetchall())
+        except Exception as error:
+            # What SQLAlchemy does with a failed statement: the engine's `handle_error` hook turns a
+            # full disk or a lost database into the storage outage the services expect.
+            connection._handle_dbapi_exception(error, sql, args, cursor, None)
         finally:
             cursor.close()
 
-    def _compile(self, connection: Connection) -> tuple[str, tuple[str, ...] | None, dict[str, Any]]:
-        dialect = connection.dialect
+    def _expand(
+        self, dialect: Dialect, sql: str, given: dict[str, Any], expanding: frozenset[str]
+    ) -> tuple[str, dict[str, Any]]:
+        lengths = tuple(len(given[name]) for name in sorted(expanding))
+        if 0 in lengths:
+            raise ValueError("an expanding parameter needs at least one value")
+        positional = dialect.paramstyle in ("qmark", "format")
+        key = (dialect.name, lengths)
+        expanded = self._expanded.get(key)
+        if expanded is None:
+            expanded = sql
+            for name, length in zip(sorted(expanding), lengths, strict=True):
+                if positional:
+                    marks = ", ".join(["?" if dialect.paramstyle == "qmark" else "%s"] * length)
+                else:
+                    marks = ", ".join(f"%({name}_{n})s" for n in range(length))
+                expanded = expanded.replace(f"__[POSTCOMPILE_{name}]", marks)
+            self._expanded[key] = expanded
+        if not positional:
+            given = dict(given)
+            for name in expanding:
+                given.update((f"{name}_{n}", value) for n, value in enumerate(given.pop(name)))
+        return expanded, given
+
+    def _compile(
+        self, dialect: Dialect
+    ) -> tuple[str, tuple[str, ...] | None, dict[str, Any], frozenset[str]]:
+        if dialect.paramstyle == "numeric":
+            raise ValueError("numeric parameters are not supported")
         compiled = self._statement.compile(dialect=dialect)
-        positional = dialect.paramstyle in ("qmark", "numeric", "format")
+        positional = dialect.paramstyle in ("qmark", "format")
         order = tuple(compiled.positiontup or ()) if positional else None
-        defaults = {name: value for name, value in compiled.params.items() if value is not None}
-        self._compiled[dialect.name] = (compiled.string, order, defaults)
+        expanding = frozenset(name for name, bind in compiled.binds.items() if bind.expanding)
+        defaults = {
+            name: value
+            for name, value in compiled.params.items()
+            if value is not None and name not in expanding
+        }
+        self._compiled[dialect.name] = (compiled.string, order, defaults, expanding)
         return self._compiled[dialect.name]
+
+
+def _flat(given: Mapping[str, Any], order: Sequence[str], expanding: frozenset[str]) -> list[Any]:
+    """The positional arguments: each expanding parameter's values in its place."""
+    args: list[Any] = []
+    for name in order:
+        if name in expanding:
+            args.extend(given[name])
+        else:
+            args.append(given[name])
+    return args
 
 
 class PrecompiledWrite:

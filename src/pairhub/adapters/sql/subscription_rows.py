@@ -4,10 +4,8 @@ from __future__ import annotations
 
 import functools
 import json
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from typing import Any
-
-from sqlalchemy import RowMapping
 
 from pairhub.adapters.sql.secret_columns import SECRET_COLUMNS, SecretColumns
 from pairhub.domain.delivery import SignatureAlgorithm
@@ -22,6 +20,9 @@ from pairhub.domain.subscriptions import (
 
 OAUTH2_CLIENT_CREDENTIALS = "oauth2ClientCredentials"
 
+Row = Mapping[Any, Any]
+"""A row by column name: SQLAlchemy's mapping, or a dictionary from a precompiled read."""
+
 
 def _auth_columns(auth: OAuth2ClientCredentials | None, sub_id: str, sealed: SecretColumns) -> dict[str, Any]:
     """The receiver's credentials as the `auth` JSON and the client secret's own column."""
@@ -34,7 +35,7 @@ def _auth_columns(auth: OAuth2ClientCredentials | None, sub_id: str, sealed: Sec
     return {"auth": json.dumps(settings), "auth_client_secret": secret}
 
 
-def _auth(row: RowMapping, sealed: SecretColumns) -> OAuth2ClientCredentials | None:
+def _auth(row: Row, sealed: SecretColumns) -> OAuth2ClientCredentials | None:
     if row["auth"] is None:
         return None
     settings = json.loads(row["auth"])
@@ -140,7 +141,7 @@ def _event_names(text: str) -> tuple[str, ...]:
     return tuple(json.loads(text))
 
 
-def to_subscription(row: RowMapping, sealed: SecretColumns) -> Subscription:
+def to_subscription(row: Row, sealed: SecretColumns) -> Subscription:
     """A subscription from its row, its secrets decrypted."""
     sub_id = row["id"]
     return Subscription(
@@ -178,7 +179,7 @@ def to_subscription(row: RowMapping, sealed: SecretColumns) -> Subscription:
     )
 
 
-def to_batch(row: RowMapping, with_body: bool = True) -> Batch:
+def to_batch(row: Row, with_body: bool = True) -> Batch:
     """A batch from its row (an empty body when it was read without)."""
     return Batch(
         id=row["id"],
@@ -203,7 +204,7 @@ def to_batch(row: RowMapping, with_body: bool = True) -> Batch:
     )
 
 
-def to_attempt(row: RowMapping) -> Attempt:
+def to_attempt(row: Row) -> Attempt:
     """An attempt from its row."""
     return Attempt(
         batch_id=row["batch_id"],

@@ -33,7 +33,7 @@ from sqlalchemy import (
 
 from pairhub.adapters.sql import subscription_rows as convert
 from pairhub.adapters.sql.events import SqlEvents
-from pairhub.adapters.sql.precompiled import PrecompiledWrite
+from pairhub.adapters.sql.precompiled import Precompiled, PrecompiledWrite
 from pairhub.adapters.sql.secret_columns import SecretColumns
 from pairhub.adapters.sql.tables import attempts, batches, events, organizations, subscriptions
 from pairhub.contract.render import envelope_json
@@ -88,7 +88,7 @@ _ADD_BATCH = PrecompiledWrite(
         *convert.BATCH_STATE,
     ),
 )
-_LEASED = (
+_LEASED = Precompiled(
     select(subscriptions)
     .where(
         subscriptions.c.id.in_(bindparam("ids", expanding=True)),
@@ -98,7 +98,7 @@ _LEASED = (
     .order_by(subscriptions.c.id)
     .with_for_update(of=subscriptions)
 )
-_SERVED = (
+_SERVED = Precompiled(
     select(subscriptions)
     .join(organizations, organizations.c.id == subscriptions.c.organization_id)
     .where(
@@ -109,7 +109,7 @@ _SERVED = (
     .order_by(subscriptions.c.id)
     .with_for_update(of=subscriptions)
 )
-_PENDING_OF = (
+_PENDING_OF = Precompiled(
     select(*(column for column in batches.c if column.name != "body"))
     .where(batches.c.subscription_id.in_(bindparam("ids", expanding=True)), batches.c.status == PENDING)
     # Batches cut from the cursor first, then each recovery's in order (SPEC: after the pending ones).
@@ -185,6 +185,12 @@ _LEASE = (
     )
     .values(lease_owner=bindparam("worker"), lease_expires_at=bindparam("until"))
     .returning(subscriptions.c.id)
+)
+_SERVED_ORGANIZATIONS = Precompiled(
+    select(organizations.c.id).where(
+        organizations.c.id.in_(bindparam("ids", expanding=True)),
+        organizations.c.datahub_subscription_active.is_(True),
+    )
 )
 _RELEASE = (
     update(subscriptions)
@@ -292,18 +298,16 @@ class SqlSubscriptions:
         if not subscription_ids:
             return {}
         statement = _SERVED if served_only else _LEASED
-        rows = self._connection.execute(statement, {"ids": list(subscription_ids), "worker": worker})
-        return {row["id"]: self._read(convert.to_subscription(row, self._sealed)) for row in rows.mappings()}
+        rows = statement.mappings(self._connection, {"ids": list(subscription_ids), "worker": worker})
+        return {row["id"]: self._read(convert.to_subscription(row, self._sealed)) for row in rows}
 
     def served(self, organization_ids: Collection[str]) -> set[str]:
         """Those of these organizations whose Datahub subscription is active (webhooks are sent to them)."""
         if not organization_ids:
             return set()
-        query = select(organizations.c.id).where(
-            organizations.c.id.in_(list(organization_ids)),
-            organizations.c.datahub_subscription_active.is_(True),
-        )
-        return set(self._connection.execute(query).scalars())
+        return {
+            row[0] for row in _SERVED_ORGANIZATIONS.rows(self._connection, {"ids": list(organization_ids)})
+        }
 
     def release(self, subscription_ids: Collection[str], worker: str) -> None:
         """Give leases back; lease_expires_at stays, to order the next claims fairly."""
@@ -393,8 +397,7 @@ class SqlBatches:
         """The pending batches of each subscription in event order (normally zero or one), without bodies."""
         found: dict[str, list[Batch]] = {subscription_id: [] for subscription_id in subscription_ids}
         if subscription_ids:
-            rows = self._connection.execute(_PENDING_OF, {"ids": list(subscription_ids)}).mappings()
-            for row in rows:
+            for row in _PENDING_OF.mappings(self._connection, {"ids": list(subscription_ids)}):
                 found[row["subscription_id"]].append(convert.to_batch(row, with_body=False))
         return found
 
