@@ -18,6 +18,10 @@ ORG = "00000000-0000-0000-0000-000000000001"
         ("1hgcm82633a000001", ("lowercase (uppercased)",)),
         ("F3A 000-001\x00", ("whitespace", "'-'", "NUL padding")),
         ("F3A000001*\xff\xff", ("everything from the '*' terminator on (3 characters)",)),
+        ("000001", ()),
+        ("F3a000001", ("lowercase (uppercased)",)),
+        ("F3\u00c4000001", ()),
+        ("", ()),
         (None, ()),
     ],
 )
@@ -70,3 +74,27 @@ def test_an_unknown_outcome_is_an_error_and_a_not_found_has_no_candidates() -> N
     assert diagnose(not_found, "1M8GDM9AXKP042788", {}).rule is Rule.NONE
     assert diagnose(not_found, "1M8GDM9AXKP042788", {}).candidates == ()
     assert diagnose(not_found, "1M8GDM9AXKP042788", {}).check_digit_valid is True
+
+
+@pytest.mark.parametrize("raw", ["1HGCM82633A000001", " 1hgcm8263-3a000001*"])
+def test_an_auto_pair_diagnosis_names_the_paired_asset_and_what_was_removed(raw: str) -> None:
+    event = events.auto_pair(ORG, "tp:1", "a", "1HGCM82633A000001", "1HGCM82633A000001", None, 5)
+
+    found = diagnose(event, raw, {})
+
+    assert (found.rule, found.outcome, found.normalized_vin) == (Rule.EXACT, "AutoPair", "1HGCM82633A000001")
+    assert [(c.asset_id, c.asset_vin, c.rule) for c in found.candidates] == [
+        ("a", "1HGCM82633A000001", Rule.EXACT)
+    ]
+    assert (found.raw_vin, found.asset_id, found.invalid_reason) == (raw, "a", None)
+    expected = (
+        ()
+        if raw.isalnum()
+        else (
+            "everything from the '*' terminator on (1 characters)",
+            "whitespace",
+            "'-'",
+            "lowercase (uppercased)",
+        )
+    )
+    assert found.removed == expected

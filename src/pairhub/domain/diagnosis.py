@@ -60,10 +60,16 @@ class Diagnosis:
     id: int = 0
 
 
+def _has_lowercase(ascii_text: str) -> bool:
+    return ascii_text.upper() != ascii_text
+
+
 def removed_by_normalization(raw: str | None) -> tuple[str, ...]:
     """What normalization dropped or changed in a raw VIN, in words an operator reads."""
     if raw is None:
         return ()
+    if raw.isascii() and raw.isalnum() and not _has_lowercase(raw):
+        return ()  # the common case: nothing to remove (no '*', space, '-', NUL, 0xFF nor a-z)
     removed: list[str] = []
     head, star, tail = raw.partition("*")
     if star:
@@ -132,14 +138,18 @@ def diagnose(event: PairingEvent, raw: str | None, asset_vins: Mapping[str, str 
     `raw` is the value as reported; when the attempt did not come from a message (a reminder or a
     re-match) it is the stored normalized VIN. InvalidData events carry the raw value themselves.
     """
-    if event.reason is Reason.INVALID_DATA:
+    invalid = event.reason is Reason.INVALID_DATA
+    if invalid:
         raw = raw if raw is not None else event.sensor_vin
-    normalized = normalize_vin(raw)
-    sensor = normalized if event.reason is Reason.INVALID_DATA else (event.sensor_vin or normalized)
-    named = (event.asset_id,) if event.asset_id is not None else event.candidate_asset_ids
-    candidates = tuple(candidate(sensor, asset_id, asset_vins.get(asset_id)) for asset_id in named)
+        sensor = normalize_vin(raw)
+    else:
+        # The event's sensor VIN is normalized already; the raw value is normalized when it has none.
+        sensor = event.sensor_vin or normalize_vin(raw)
     if event.reason is Reason.AUTO_PAIR and event.asset_vin is not None and event.asset_id is not None:
-        candidates = (candidate(sensor, event.asset_id, event.asset_vin),)
+        candidates: tuple[Candidate, ...] = (candidate(sensor, event.asset_id, event.asset_vin),)
+    else:
+        named = (event.asset_id,) if event.asset_id is not None else event.candidate_asset_ids
+        candidates = tuple(candidate(sensor, asset_id, asset_vins.get(asset_id)) for asset_id in named)
     return Diagnosis(
         organization_id=event.organization_id,
         unit_id=event.unit_id,
@@ -149,7 +159,7 @@ def diagnose(event: PairingEvent, raw: str | None, asset_vins: Mapping[str, str 
         normalized_vin=sensor,
         removed=removed_by_normalization(raw),
         rule=_rule_of(event.reason, candidates),
-        invalid_reason=invalid_reason(raw, normalized) if event.reason is Reason.INVALID_DATA else None,
+        invalid_reason=invalid_reason(raw, sensor) if invalid else None,
         candidates=candidates,
         check_digit_valid=check_digit_valid(sensor) if len(sensor) == VIN_LENGTH else None,
         asset_id=event.asset_id,

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import functools
+import operator
 import re
 import string
 from collections.abc import Iterable
@@ -67,7 +68,8 @@ def check_digit_valid(vin: str) -> bool:
     """True when position 9 holds the ISO 3779 / North American check digit of a 17-character VIN."""
     if not is_valid_asset_vin(vin):
         return False
-    total = sum(_TRANSLITERATION[c] * w for c, w in zip(vin, _WEIGHTS, strict=True))
+    # map over C functions, not a generator: auto pairing checks every sensor VIN it diagnoses.
+    total = sum(map(operator.mul, map(_TRANSLITERATION.__getitem__, vin), _WEIGHTS))
     remainder = total % 11
     return vin[8] == ("X" if remainder == 10 else str(remainder))
 

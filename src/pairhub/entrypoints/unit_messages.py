@@ -249,30 +249,38 @@ def hot_body(body: bytes) -> HotBody | None:
         return None
 
 
+# The records of a message built with `tuple.__new__`: a named tuple's own `__new__` is a Python
+# function, a call that costs more than the tuple (two records a message, a thousand messages).
+_tuple = tuple.__new__
+_UNSET = msgspec.UNSET
+_reported_vin = ReportedVin.of
+
+
 def hot_messages(hot: HotBody) -> list[UnitMessage] | None:
     """The messages of a decoded request, as `_quick` takes them; None when one needs a closer look."""
     messages: list[UnitMessage] = []
     append = messages.append
     for index, raw in enumerate(hot.messages):
-        if not _valid_unit_id(raw.unitId):
+        unit_id = raw.unitId
+        if not _valid_unit_id(unit_id):
             return None
         timestamp_ms = None
-        if raw.timestamp is not None:
-            if has_nul(raw.timestamp):
+        timestamp = raw.timestamp
+        if timestamp is not None:
+            if has_nul(timestamp):
                 return None
-            timestamp_ms = _timestamp_ms(raw.timestamp)
+            timestamp_ms = _timestamp_ms(timestamp)
             if timestamp_ms is None:
                 return None
         vin, location = raw.vin, raw.location
-        append(
-            UnitMessage(
-                index,
-                raw.unitId,
-                timestamp_ms,
-                None if vin is msgspec.UNSET else ReportedVin.of(vin),
-                None if location is None else Location(location.latitude, location.longitude),
-            )
+        fields = (
+            index,
+            unit_id,
+            timestamp_ms,
+            None if vin is _UNSET else _reported_vin(vin),
+            None if location is None else _tuple(Location, (location.latitude, location.longitude)),
         )
+        append(_tuple(UnitMessage, fields))
     return messages
 
 

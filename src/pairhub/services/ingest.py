@@ -102,9 +102,18 @@ class ActivityBuffer:
         """Coalesce many units' activity (each already folded, `fold`) under one acquisition of the lock."""
         with self._lock:
             pending = self._pending
+            get = pending.get
             for unit_id, fields in folded.items():
-                earlier = pending.get(unit_id)
-                pending[unit_id] = fields if earlier is None else fold(earlier, *fields)
+                earlier = get(unit_id)
+                if earlier is None:
+                    pending[unit_id] = fields
+                    continue
+                seen_at, vin, location = fields
+                if vin is not None and location is not None and seen_at >= earlier[0]:
+                    # A later report of both VIN and location: `fold` would return these fields.
+                    pending[unit_id] = fields
+                else:
+                    pending[unit_id] = fold(earlier, seen_at, vin, location)
 
     def location_of(self, unit_id: str) -> Location | None:
         """The newest location pending for the unit, if any."""
