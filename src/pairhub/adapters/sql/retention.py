@@ -6,7 +6,8 @@ lock for long (SQLite's single writer included): the delivery steps take their t
 
 from __future__ import annotations
 
-from sqlalchemy import and_, delete, exists, func, select
+from sqlalchemy import Connection, and_, case, delete, exists, func, select
+from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.sql import ColumnElement, Select
 
 from pairhub.adapters.sql.engine import Database
@@ -14,6 +15,7 @@ from pairhub.adapters.sql.tables import (
     attempts,
     audit_log,
     batches,
+    event_horizons,
     events,
     feeds,
     invitations,
@@ -76,14 +78,40 @@ class SqlPruner:
         return self._delete(attempts, attempts.c.id, chosen)
 
     def events(self, before_ms: int, limit: int) -> int:
-        """Events registered before `before_ms` that every subscription and active feed has passed."""
+        """Events registered before `before_ms` that every subscription and active feed has passed.
+
+        Each organization's newest deleted seq is kept in the same transaction (`event_horizons`), so a
+        cursor below it is known to have lost events, and one at or above it to have lost none.
+        """
         chosen = (
-            select(events.c.seq)
+            select(events.c.seq, events.c.organization_id)
             .where(events.c.registered_at < before_ms, ~_still_owed())
             .order_by(events.c.seq)
             .limit(limit)
         )
-        return self._delete(events, events.c.seq, chosen)
+        with self._database.write() as connection:
+            rows = connection.execute(chosen).all()
+            if not rows:
+                return 0
+            newest: dict[str, int] = {}
+            for seq, organization_id in rows:
+                newest[organization_id] = max(seq, newest.get(organization_id, 0))
+            self._raise_horizons(connection, newest)
+            gone = connection.execute(delete(events).where(events.c.seq.in_([row[0] for row in rows])))
+            return int(gone.rowcount)
+
+    def _raise_horizons(self, connection: Connection, newest: dict[str, int]) -> None:
+        """Move each organization's horizon up to its newest deleted seq (never down)."""
+        dialect = sqlite if self._database.is_sqlite else postgresql
+        for organization_id, seq in newest.items():
+            statement = dialect.insert(event_horizons).values(
+                organization_id=organization_id, pruned_through=seq
+            )
+            higher = case((event_horizons.c.pruned_through < seq, seq), else_=event_horizons.c.pruned_through)
+            statement = statement.on_conflict_do_update(
+                index_elements=[event_horizons.c.organization_id], set_={"pruned_through": higher}
+            )
+            connection.execute(statement)
 
     def batches(self, before_ms: int, limit: int) -> int:
         """Finished batches completed before `before_ms` whose attempts are gone."""
@@ -130,11 +158,3 @@ class SqlPruner:
             select(audit_log.c.id).where(audit_log.c.at < before_ms).order_by(audit_log.c.id).limit(limit)
         )
         return self._delete(audit_log, audit_log.c.id, chosen)
-
-    def oldest_event_seq(self, organization_id: str) -> int | None:
-        """The oldest event position an organization still holds (None when it holds none)."""
-        with self._database.read() as connection:
-            value = connection.execute(
-                select(func.min(events.c.seq)).where(events.c.organization_id == organization_id)
-            ).scalar()
-            return None if value is None else int(value)

@@ -251,6 +251,15 @@ events = Table(
     sqlite_autoincrement=True,
 )
 
+# The newest event seq of each organization the retention job deleted: a feed cursor below it points at
+# events that are gone (410 `beyond_retention`), one at or above it lost nothing.
+event_horizons = Table(
+    "event_horizons",
+    metadata,
+    Column("organization_id", String(36), ForeignKey("organizations.id"), primary_key=True),
+    Column("pruned_through", BigInteger, nullable=False),
+)
+
 # Webhook delivery. A subscription reads the events outbox through its own cursor (`cursor_seq`).
 subscriptions = Table(
     "subscriptions",
