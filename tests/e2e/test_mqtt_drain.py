@@ -84,7 +84,8 @@ def test_sigterm_sends_the_acknowledgements_of_what_was_committed(tmp_path: Path
             publisher.start()
             _wait(lambda: sum(auto_pairs().values()) >= UNITS // 4, 120, "pairings before SIGTERM")
             server.send_signal(signal.SIGTERM)
-            assert server.wait(timeout=30) == 0
+            # uvicorn raises the signal again once its graceful shutdown (the loops' drain) is done.
+            assert server.wait(timeout=30) in (0, -signal.SIGTERM)
             taken_before_the_stop = sum(auto_pairs().values())
             assert taken_before_the_stop < UNITS, "SIGTERM came too late to prove anything"
             assert "Traceback" not in log.read_text()
