@@ -162,7 +162,7 @@ def organizations_page(request: Request, viewer: ViewerDep, after: str | None = 
     else:
         ids = [m.organization_id for m in container.people.organizations_of(viewer.principal.person_id or "")]
         page = Page([container.organizations.get(org_id) for org_id in sorted(ids)], None)
-    context = {"page": page, "after": after, "database_bytes": None}
+    context: dict[str, Any] = {"page": page, "after": after, "database_bytes": None}
     if viewer.is_admin:
         context["database_bytes"] = container.database_bytes()
     return render(request, "organizations.html", context, viewer=viewer)
