@@ -57,7 +57,7 @@ class Mosquitto:
             "allow_anonymous true",
             # A persistent session keeps every message it has not acknowledged (the default drops past 1000).
             "max_queued_messages 0",
-            "max_inflight_messages 100",
+            "max_inflight_messages 1000",
         ]
         if persistence:
             lines += [

@@ -21,6 +21,7 @@ from pairhub.adapters.http.ssrf import Resolver, TargetGuard, system_resolver
 from pairhub.adapters.mail import SmtpMailer, parse_smtp_url
 from pairhub.adapters.memory.readiness import MemoryReadiness
 from pairhub.adapters.mqtt.broker import Broker, BrokerStatus
+from pairhub.adapters.oidc import OpenIdConnectClient
 from pairhub.adapters.secret_box import SecretBox, new_key
 from pairhub.adapters.sql import heartbeats, migrate, stats
 from pairhub.adapters.sql.engine import Database, check_url, make_engine
@@ -31,6 +32,7 @@ from pairhub.adapters.sql.readiness import SqlReadiness
 from pairhub.adapters.sql.retention import SqlPruner
 from pairhub.adapters.sql.uow import SqlStorage
 from pairhub.config import SettingError, Settings
+from pairhub.domain.sso import MappingError, SsoMapping, parse_rules
 from pairhub.domain.subscriptions import SubscriptionSettings
 from pairhub.ports import Clock, Mailer, ReadinessProbe, Sender, Storage
 from pairhub.services.assets import Assets
@@ -52,6 +54,7 @@ from pairhub.services.paired_units import PairedUnits
 from pairhub.services.pairing import Pairing
 from pairhub.services.people import People
 from pairhub.services.recovery import Recovery
+from pairhub.services.sso import SingleSignOn
 from pairhub.services.subscriptions import Subscriptions
 from pairhub.services.taken_messages import TakenMessages
 from pairhub.services.throttle import SignInThrottle
@@ -94,6 +97,8 @@ class Container:
     audit: AuditLog = field(init=False)
     sign_in_throttle: SignInThrottle = field(init=False)
     notices: Notices = field(init=False)
+    sso: SingleSignOn | None = field(init=False)
+    """Single sign-on with OpenID Connect, when an issuer and a client id are configured."""
     organizations: Organizations = field(init=False)
     assets: Assets = field(init=False)
     units: Units = field(init=False)
@@ -120,10 +125,11 @@ class Container:
             self.storage, self.clock, self.admin_token, self.settings.ingest_token
         )
         self.sessions = Sessions(self.storage, self.clock, self.admin_token)
-        self.people = People(self.storage, self.clock)
+        self.people = People(self.storage, self.clock, self.cursors)
         self.audit = AuditLog(self.storage)
         self.sign_in_throttle = SignInThrottle(self.clock)
         self.notices = Notices(self.mailer)
+        self.sso = single_sign_on(self.settings, self.people, self.clock)
         self.auto_pairing = AutoPairing(
             self.storage,
             self.clock,
@@ -309,9 +315,49 @@ def _serve_worker_metrics(port: int) -> None:
     start_http_server(port)
 
 
+def sso_mapping(settings: Settings) -> SsoMapping:
+    """The organization and role of people signing in for the first time; SettingError when unreadable."""
+    try:
+        by_domain = parse_rules(settings.oidc_domain_map, "DOMAIN")
+    except MappingError as error:
+        raise SettingError("PAIRHUB_OIDC_DOMAIN_MAP", str(error)) from None
+    try:
+        by_claim = parse_rules(settings.oidc_role_map, "VALUE")
+    except MappingError as error:
+        raise SettingError("PAIRHUB_OIDC_ROLE_MAP", str(error)) from None
+    if by_claim and not settings.oidc_role_claim:
+        raise SettingError("PAIRHUB_OIDC_ROLE_MAP", "set PAIRHUB_OIDC_ROLE_CLAIM to the claim it reads")
+    return SsoMapping(settings.oidc_role_claim, by_claim, by_domain)
+
+
+def single_sign_on(settings: Settings, people: People, clock: Clock) -> SingleSignOn | None:
+    """Sign-in through the configured OpenID Connect provider, or None when none is configured."""
+    if not settings.oidc_issuer or not settings.oidc_client_id:
+        return None
+    provider = OpenIdConnectClient(
+        settings.oidc_issuer, settings.oidc_client_id, settings.oidc_client_secret, settings.oidc_scopes
+    )
+    return SingleSignOn(
+        provider,
+        people,
+        clock,
+        sso_mapping(settings),
+        name=settings.oidc_name,
+        trust_provider_emails=settings.oidc_trust_emails,
+    )
+
+
 def check_settings(settings: Settings) -> None:
     """SettingError (one line naming it) for a setting that parses but cannot work."""
     check_url(settings.database_url)
+    if bool(settings.oidc_issuer) != bool(settings.oidc_client_id):
+        raise SettingError(
+            "PAIRHUB_OIDC_CLIENT_ID" if settings.oidc_issuer else "PAIRHUB_OIDC_ISSUER",
+            "single sign-on needs both PAIRHUB_OIDC_ISSUER and PAIRHUB_OIDC_CLIENT_ID",
+        )
+    if "openid" not in settings.oidc_scopes.split():
+        raise SettingError("PAIRHUB_OIDC_SCOPES", "the scopes include `openid`")
+    sso_mapping(settings)
     if settings.mqtt_url:
         try:
             Broker.parse(settings.mqtt_url)

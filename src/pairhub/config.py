@@ -105,6 +105,29 @@ class Settings(BaseSettings):
     def _no_trailing_slash(cls, value: str | None) -> str | None:
         return value.rstrip("/") if value else None
 
+    # Single sign-on with OpenID Connect (docs/access.md): on when the issuer and the client id are set.
+    # The redirect URI to register at the provider is `<public URL>/ui/sign-in/oidc/callback`.
+    oidc_issuer: str | None = Field(None, pattern=r"^https?://[^?#\s]+$", max_length=2000)
+    oidc_client_id: str | None = Field(None, min_length=1, max_length=500)
+    oidc_client_secret: str | None = Field(None, repr=False)
+    # What the sign-in button says: "Sign in with <name>".
+    oidc_name: str = Field("single sign-on", min_length=1, max_length=100)
+    oidc_scopes: str = "openid email profile"
+    # Who a person signing in for the first time becomes: `example.com=ORG_ID:operator,...` by the domain
+    # of their verified email, `pairhub-owners=ORG_ID:owner,...` by the values of the claim
+    # `oidc_role_claim` (such as `groups` or `roles`). Someone no rule matches is refused.
+    oidc_domain_map: str | None = None
+    oidc_role_claim: str | None = Field(None, min_length=1, max_length=200)
+    oidc_role_map: str | None = None
+    # Take the provider's `email` as verified when it sends no `email_verified` claim (Microsoft Entra
+    # ID): only for a provider whose emails belong to the organization that runs it.
+    oidc_trust_emails: bool = False
+
+    @field_validator("oidc_issuer")
+    @classmethod
+    def _issuer_without_slash(cls, value: str | None) -> str | None:
+        return value.rstrip("/") if value else None
+
     # Limits on HTTP connections, enforced before the application (entrypoints/http_limits.py).
     http_max_header_bytes: int = Field(32 * 1024, ge=1024)
     http_max_headers: int = Field(100, ge=10)

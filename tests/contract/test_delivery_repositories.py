@@ -8,10 +8,17 @@ from collections.abc import Collection
 from dataclasses import replace
 
 from pairhub.domain import events
-from pairhub.domain.delivery import BatchStatus, SignatureAlgorithm, SubscriptionState
+from pairhub.domain.delivery import SignatureAlgorithm
 from pairhub.domain.fair_shares import Candidate
 from pairhub.domain.organizations import Organization
-from pairhub.domain.subscriptions import Attempt, Batch, OAuth2ClientCredentials, Subscription
+from pairhub.domain.subscriptions import (
+    Attempt,
+    Batch,
+    BatchStatus,
+    OAuth2ClientCredentials,
+    Subscription,
+    SubscriptionState,
+)
 from pairhub.ports import EventQuery, Storage, UnitOfWork
 from pairhub.worker.cut import freeze
 

@@ -2,11 +2,17 @@
 
 from __future__ import annotations
 
+import base64
+import json
 import re
+import secrets
+from pathlib import Path
 
-from playwright.sync_api import Page, expect
+import httpx
+from playwright.sync_api import Browser, Page, expect
 
-from tests.e2e.conftest import PASSWORD, Server, new_unit_id, shot, sign_in, sign_in_with
+from tests.e2e.conftest import DESKTOP, PASSWORD, Server, new_unit_id, shot, sign_in, sign_in_with
+from tests.e2e.processes import free_port, start_serve, stop
 
 
 def test_sign_in_as_a_person_and_sign_out(page: Page, server: Server) -> None:
@@ -118,3 +124,60 @@ def test_another_organizations_objects_are_not_shown(page: Page, server: Server)
     expect(page.get_by_role("heading", name="Not found")).to_be_visible()
     page.goto("/ui/assets?q=Their")
     expect(page.get_by_role("cell", name="No assets match these filters.")).to_be_visible()
+
+
+def test_rotating_the_admin_token_ends_the_sessions_it_opened(browser: Browser, tmp_path: Path) -> None:
+    # One session key across restarts: a cookie outlives a restart, so only the token decides.
+    env = {
+        "PAIRHUB_DATABASE_URL": f"sqlite:///{tmp_path / 'pairhub.db'}",
+        "PAIRHUB_UI_SESSION_KEY": secrets.token_hex(32),
+        "PAIRHUB_LOG_FORMAT": "json",
+    }
+    token_a, token_b = secrets.token_urlsafe(24), secrets.token_urlsafe(24)
+    port = free_port()
+    context = browser.new_context(base_url=f"http://127.0.0.1:{port}", viewport=DESKTOP)
+    context.set_default_timeout(10_000)
+    page = context.new_page()
+    process, _ = start_serve(tmp_path, {**env, "PAIRHUB_ADMIN_TOKEN": token_a}, port)
+    try:
+        # No platform admin yet: the admin token opens the console once, to set things up.
+        page.goto("/ui/sign-in")
+        page.get_by_text("First time: sign in with the admin token").click()
+        page.get_by_label("Admin token").fill(token_a)
+        page.get_by_role("button", name="Sign in with the admin token").click()
+        expect(page).to_have_url(re.compile(r"/ui/organizations$"))
+        cookie = next(c for c in context.cookies() if c["name"] == "pairhub_ui")
+        assert token_a not in cookie["value"]
+        stop(process)
+
+        # Restarted with the same token: the session stands (the restart alone ends nothing).
+        process, _ = start_serve(tmp_path, {**env, "PAIRHUB_ADMIN_TOKEN": token_a}, port)
+        page.goto("/ui/organizations")
+        expect(page).to_have_url(re.compile(r"/ui/organizations$"))
+        expect(page.get_by_role("button", name="Create organization")).to_be_visible()
+        stop(process)
+
+        # Restarted with a new token: the copied cookie opens nothing, and the old token is refused.
+        process, base_url = start_serve(tmp_path, {**env, "PAIRHUB_ADMIN_TOKEN": token_b}, port)
+        context.clear_cookies()
+        context.add_cookies([cookie])
+        page.goto("/ui/organizations")
+        expect(page).to_have_url(re.compile(r"/ui/sign-in$"))
+        expect(page.get_by_role("alert")).to_have_text("Please sign in again.")
+        shot(page, "admin-token-rotated")
+        context.clear_cookies()
+        context.add_cookies([cookie])
+        # Replayed with its own CSRF token (the cookie is signed, not secret), the form creates nothing.
+        payload = cookie["value"].rsplit(".", 1)[0]
+        csrf = json.loads(base64.urlsafe_b64decode(payload + "=" * (-len(payload) % 4)))["csrf"]
+        replayed = page.request.post(
+            "/ui/organizations", form={"name": "Replayed", "csrf_token": csrf}, max_redirects=0
+        )
+        assert (replayed.status, replayed.headers["location"]) == (303, "/ui/sign-in")
+        old = httpx.get(f"{base_url}/v1/organizations", headers={"Authorization": f"Bearer {token_a}"})
+        new = httpx.get(f"{base_url}/v1/organizations", headers={"Authorization": f"Bearer {token_b}"})
+        assert (old.status_code, new.status_code) == (401, 200)
+        assert new.json()["data"] == []
+    finally:
+        context.close()
+        stop(process)

@@ -12,14 +12,16 @@ from pairhub.adapters.http.signing import StandardWebhookKeys, StandardWebhookSi
 from pairhub.adapters.http.ssrf import TargetGuard, static_resolver
 from pairhub.adapters.memory.uow import MemoryStorage
 from pairhub.domain import events
-from pairhub.domain.delivery import BatchStatus, SignatureAlgorithm, SubscriptionState
+from pairhub.domain.delivery import SignatureAlgorithm
 from pairhub.domain.errors import Conflict, Forbidden, Invalid, NotFound
 from pairhub.domain.organizations import Organization
 from pairhub.domain.subscriptions import (
     Batch,
+    BatchStatus,
     OAuth2ClientCredentials,
     SubscriptionChanges,
     SubscriptionSettings,
+    SubscriptionState,
 )
 from pairhub.ports import SendResult
 from pairhub.services.delivery import Delivery, DeliveryConfig

@@ -6,7 +6,8 @@ from __future__ import annotations
 from typing import Any
 
 from pairhub.adapters.clock import ManualClock
-from tests.support import Api, Org
+from tests.delivery_support import Receiver, subscribe
+from tests.support import PASSWORD, Api, Org
 
 VIN = "1HGCM82633A004352"
 OTHER_VIN = "WDB9634031L738192"
@@ -140,3 +141,76 @@ def test_people_changes_are_recorded(api: Api) -> None:
     assert entries[1]["changes"] == {"role": ["viewer", "operator"]}
     assert entries[2]["actor"]["id"] == person.id
     assert "correct horse" not in str(entries)
+
+
+def test_auto_pairing_is_recorded_as_the_system(api: Api) -> None:
+    org = api.new_org(autoPairingEnabled=True)
+    asset = api.new_asset(org, vin=VIN, name="Trailer 9")
+    api.new_unit(org, "tp:000000000000009")
+    api.new_unit(org, "tp:000000000000010")
+
+    # One request that pairs one unit and leaves the other waiting: one entry, for the paired one.
+    api.send({"unitId": "tp:000000000000009", "vin": VIN}, {"unitId": "tp:000000000000010", "vin": OTHER_VIN})
+
+    assert api.unit(org, "tp:000000000000009")["assetId"] == asset["id"]
+    [entry] = _log(api, org, action="pairing.created")
+    assert entry["actor"] == {"type": "system", "id": None, "name": "auto pairing"}
+    assert entry["target"] == {"type": "unit", "id": "tp:000000000000009"}
+    assert entry["changes"] == {"assetId": [None, asset["id"]]}
+
+
+def test_a_recovery_is_recorded_by_its_caller(api: Api) -> None:
+    org = api.new_org(datahubSubscriptionActive=True)
+    base = f"/v1/organizations/{org.id}/subscriptions"
+    sub = api.client.post(base, json={"url": HOOK, "eventNames": ["unit.paired"]}, headers=org.headers).json()
+    recovered = api.client.post(
+        f"{base}/{sub['id']}/recover", json={"since": "2025-01-01T00:00:00Z"}, headers=org.headers
+    )
+    assert recovered.status_code == 202, recovered.text
+
+    [entry] = _log(api, org, action="subscription.recovered")
+    assert entry["actor"]["type"] == "apiKey"
+    assert entry["target"] == {"type": "subscription", "id": sub["id"]}
+
+
+def test_a_test_send_is_recorded_by_who_sent_it(api: Api, receiver: Receiver) -> None:
+    org = api.new_org()
+    key_id, gateway = _key(api, org, "gateway")
+    sub = subscribe(api, org, receiver.url("/audited"))
+    receiver.script("/audited", 200, 503)
+    test = f"/v1/organizations/{org.id}/subscriptions/{sub['id']}/test"
+
+    assert api.client.post(test, headers=gateway).json()["delivered"] is True
+    assert api.client.post(test, headers=org.headers).json()["delivered"] is False
+
+    entries = _log(api, org, action="subscription.tested")
+    assert [(e["actor"]["type"], e["changes"]) for e in entries] == [
+        ("apiKey", {"delivered": [None, False], "status": [None, 503]}),
+        ("apiKey", {"delivered": [None, True], "status": [None, 200]}),
+    ]
+    assert entries[1]["actor"]["id"] == key_id
+    assert entries[0]["actor"]["id"] != key_id
+
+
+def _csrf(html: str) -> str:
+    return html.split('name="csrf_token" value="', 1)[1].split('"', 1)[0]
+
+
+def test_a_test_send_from_the_console_names_the_person(api: Api, receiver: Receiver) -> None:
+    org = api.new_org()
+    person = api.new_person(org, "operator")
+    sub = subscribe(api, org, receiver.url("/console"))
+    form = {
+        "email": person.email,
+        "password": PASSWORD,
+        "csrf_token": _csrf(api.client.get("/ui/sign-in").text),
+    }
+    assert api.client.post("/ui/sign-in", data=form).status_code == 200
+    page = api.client.get(f"/ui/subscriptions/{sub['id']}")
+
+    sent = api.client.post(f"/ui/subscriptions/{sub['id']}/test", data={"csrf_token": _csrf(page.text)})
+
+    assert sent.status_code == 200, sent.text
+    [entry] = _log(api, org, action="subscription.tested")
+    assert (entry["actor"]["type"], entry["actor"]["id"]) == ("person", person.id)
+    assert entry["changes"] == {"delivered": [None, True], "status": [None, 200]}

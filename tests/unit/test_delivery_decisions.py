@@ -14,7 +14,6 @@ from pairhub.domain.delivery import (
     Decision,
     Outcome,
     RetryPolicy,
-    SubscriptionState,
     batch_ready,
     header_refusal,
     hold_reason,
@@ -23,6 +22,7 @@ from pairhub.domain.delivery import (
     retry_delay_ms,
     signing_secrets,
 )
+from pairhub.domain.subscriptions import SubscriptionState
 
 NOW = 1_747_088_400_000
 SCHEDULE = (0, 5_000, 30_000, 300_000, 1_800_000)
@@ -36,7 +36,9 @@ def attempt(
     retry_after_ms: int | None = None,
     jitter: float = 0.0,
 ) -> Decision:
-    return RetryPolicy(SCHEDULE, PROBE).decide(status, attempts, state, NOW, retry_after_ms, jitter)
+    return RetryPolicy(SCHEDULE, PROBE).decide(
+        status, attempts, state is SubscriptionState.ON_HOLD, NOW, retry_after_ms, jitter
+    )
 
 
 @pytest.mark.parametrize("status", [200, 201, 202, 204, 299])

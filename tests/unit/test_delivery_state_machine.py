@@ -6,9 +6,9 @@ from dataclasses import replace
 
 import pytest
 
-from pairhub.domain import subscriptions as rules
-from pairhub.domain.delivery import BatchStatus, Decision, Outcome, RetryPolicy, SubscriptionState
-from pairhub.domain.subscriptions import Batch, Subscription
+from pairhub.domain import delivery_machine as rules
+from pairhub.domain.delivery import Decision, Outcome, RetryPolicy
+from pairhub.domain.subscriptions import ERROR_CHARS, Batch, BatchStatus, Subscription, SubscriptionState
 
 NOW = 1_000_000
 SCHEDULE = (10_000, 20_000)
@@ -44,7 +44,9 @@ def attempt(
     retry_after_ms: int | None = None,
 ) -> tuple[Subscription, Batch, Decision]:
     policy = RetryPolicy(SCHEDULE, PROBE)
-    decision = policy.decide(status, batch.scheduled_attempts + 1, sub.state, NOW, retry_after_ms)
+    decision = policy.decide(
+        status, batch.scheduled_attempts + 1, sub.state is SubscriptionState.ON_HOLD, NOW, retry_after_ms
+    )
     new_sub, new_batch = rules.apply(sub, batch, decision, status=status, error=None, now=NOW, others=others)
     return new_sub, new_batch, decision
 
@@ -123,7 +125,7 @@ def test_errors_are_stored_clipped() -> None:
     decision = Decision(Outcome.RETRY, NOW + 1)
     _, batch = rules.apply(SUB, BATCH, decision, status=None, error="x" * 900, now=NOW)
 
-    assert batch.last_error == "x" * rules.ERROR_CHARS
+    assert batch.last_error == "x" * ERROR_CHARS
 
 
 def test_pause_resume_expire_and_redeliver() -> None:

@@ -12,7 +12,12 @@ from collections.abc import Sequence
 from pairhub.domain.pairings import PairingRecord
 from pairhub.domain.transitions import Transition
 from pairhub.domain.units import Unit
-from pairhub.ports.repositories import DiagnosisRepository, PairingRepository, UnitRepository
+from pairhub.ports.repositories import (
+    AuditRepository,
+    DiagnosisRepository,
+    PairingRepository,
+    UnitRepository,
+)
 from pairhub.ports.storage import EventStore
 
 
@@ -22,8 +27,14 @@ def apply(
     pairings: PairingRepository,
     events: EventStore,
     diagnoses: DiagnosisRepository,
+    audit: AuditRepository,
 ) -> list[PairingRecord]:
-    """Write `transitions` in order; returns the history entries they closed."""
+    """Write `transitions` in order; returns the history entries they closed.
+
+    The pairings auto pairing makes are recorded in the audit log here, in the same bulk write: one
+    more multi-row insert in the transaction only when a request pairs something (rare next to its
+    messages), and none on the steady path where nothing changes pairing.
+    """
     if not transitions:
         return []
     last: dict[str, Unit] = {}
@@ -37,6 +48,9 @@ def apply(
     found = [diagnosis for transition in transitions for diagnosis in transition.diagnoses]
     if found:
         diagnoses.add_many(found)
+    audited = [entry for entry in (transition.system_audit() for transition in transitions) if entry]
+    if audited:
+        audit.record(audited)
     return closed
 
 

@@ -51,29 +51,11 @@ never a value to ignore (which would retry sooner than a shorter `Retry-After` d
 MAX_RETRY_AFTER_CHARS = 100
 
 
-class SubscriptionState(StrEnum):
-    """Lifecycle of a webhook subscription."""
-
-    ACTIVE = "active"
-    PAUSED = "paused"
-    ON_HOLD = "onHold"
-    DISABLED = "disabled"
-
-
 class SignatureAlgorithm(StrEnum):
     """How a subscription's requests are signed; chosen at creation, kept for its lifetime."""
 
     HMAC_SHA256 = "hmac-sha256"
     ED25519 = "ed25519"
-
-
-class BatchStatus(StrEnum):
-    """Where a batch stands."""
-
-    PENDING = "pending"
-    DELIVERED = "delivered"
-    FAILED = "failed"
-    EXPIRED = "expired"
 
 
 class Outcome(StrEnum):
@@ -198,15 +180,16 @@ class RetryPolicy:
         self,
         status: int | None,
         attempts: int,
-        state: SubscriptionState,
+        on_hold: bool,
         now: int,
         retry_after_ms: int | None = None,
         jitter: float = 0.0,
     ) -> Decision:
         """The outcome of an attempt that got `status` (None: timeout or connection error).
 
-        `attempts` counts the attempts of the current schedule including this one; `jitter` is in
-        [-1, 1], chosen by the caller (random in production, fixed in tests).
+        `attempts` counts the attempts of the current schedule including this one; `on_hold` makes a
+        failed attempt a failed probe; `jitter` is in [-1, 1], chosen by the caller (random in
+        production, fixed in tests).
         """
         if is_success(status):
             return Decision(Outcome.DELIVERED)
@@ -216,7 +199,7 @@ class RetryPolicy:
         if not is_retryable(status):
             # 3xx (redirects are not followed) and other 4xx: the receiver refuses this batch; move on.
             return Decision(Outcome.FAILED)
-        if state is SubscriptionState.ON_HOLD:
+        if on_hold:
             return Decision(Outcome.PROBE_FAILED, now + self.probe_interval_ms)
         delay = retry_delay_ms(attempts, self.schedule_ms, jitter)
         if delay is None:

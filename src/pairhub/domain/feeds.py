@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 from enum import StrEnum
+
+from pairhub.domain.records import copy_with
 
 
 class FeedState(StrEnum):
@@ -38,12 +40,12 @@ class Feed:
 
 def pause(feed: Feed, now: int) -> Feed:
     """Stop answering polls; the position stays where it is."""
-    return replace(feed, state=FeedState.PAUSED, updated_at=now)
+    return copy_with(feed, state=FeedState.PAUSED, updated_at=now)
 
 
 def resume(feed: Feed, now: int) -> Feed:
     """Answer polls again from the position it had."""
-    return replace(feed, state=FeedState.ACTIVE, updated_at=now)
+    return copy_with(feed, state=FeedState.ACTIVE, updated_at=now)
 
 
 def wait_before_poll(feed: Feed, now: int, min_interval_ms: int) -> int:
@@ -57,4 +59,4 @@ def wait_before_poll(feed: Feed, now: int, min_interval_ms: int) -> int:
 
 def polled(feed: Feed, cursor_seq: int, has_next: bool, now: int) -> Feed:
     """The feed after a poll handed out events up to `cursor_seq`."""
-    return replace(feed, cursor_seq=cursor_seq, last_polled_at=now, drained=not has_next)
+    return copy_with(feed, cursor_seq=cursor_seq, last_polled_at=now, drained=not has_next)

@@ -1,15 +1,15 @@
-"""Webhook subscriptions and their batches as records, and the delivery state machine in one place.
+"""Webhook subscriptions and their batches as records: their states, settings and delivery log.
 
-Every change of a subscription's delivery state (an attempt's outcome, pause, resume, expiry, a
-redelivery, a cut) is a function here that takes records and returns new ones; the services and the
-worker load, call one of these, and save.
+The delivery state machine that moves them between these states is `delivery_machine`; the services
+and the worker load records, call one of its transitions, and save.
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Mapping
 from dataclasses import dataclass, replace
-from typing import Any, TypeVar
+from enum import StrEnum
+from typing import TypeVar
 
 from pairhub.domain.delivery import (
     DEFAULT_SIGNATURE_HEADER,
@@ -17,21 +17,13 @@ from pairhub.domain.delivery import (
     MAX_CUSTOM_HEADERS,
     MAX_WAIT_MS,
     ROTATION_OVERLAP_MS,
-    BatchStatus,
-    Decision,
-    Outcome,
     SignatureAlgorithm,
-    SubscriptionState,
-    hold_reason,
 )
-from pairhub.domain.records import evolve
 
 T = TypeVar("T")
 
 ERROR_CHARS = 500
 """Error texts are stored up to this length (the column's size)."""
-
-GONE_REASON = "The receiver answered 410 Gone."
 
 RECOVERIES_PER_EVENT = 1 << 16
 """How many times a subscription's events can be recovered (sent again): the log position packs both."""
@@ -50,6 +42,24 @@ def log_order(position: int) -> tuple[int, int]:
 def clip_error(error: str | None) -> str | None:
     """An error text as stored: None when empty, cut to `ERROR_CHARS`."""
     return error[:ERROR_CHARS] if error else None
+
+
+class SubscriptionState(StrEnum):
+    """Where a subscription stands in the delivery state machine (`delivery_machine`)."""
+
+    ACTIVE = "active"
+    PAUSED = "paused"
+    ON_HOLD = "onHold"
+    DISABLED = "disabled"
+
+
+class BatchStatus(StrEnum):
+    """Where a batch stands in the delivery state machine: pending until it ends one of three ways."""
+
+    PENDING = "pending"
+    DELIVERED = "delivered"
+    FAILED = "failed"
+    EXPIRED = "expired"
 
 
 @dataclass(frozen=True)
@@ -251,170 +261,3 @@ def rotate(subscription: Subscription, secret: str, now: int) -> Subscription:
         previous_secret_expires_at=now + ROTATION_OVERLAP_MS,
         updated_at=now,
     )
-
-
-def pause(subscription: Subscription) -> Subscription:
-    """Stop delivering; events keep buffering behind the cursor."""
-    return replace(subscription, state=SubscriptionState.PAUSED, on_hold_since=None, on_hold_reason=None)
-
-
-def resume(
-    subscription: Subscription, pending: Sequence[Batch], now: int
-) -> tuple[Subscription, list[Batch]]:
-    """Back to active at once: the held batches are due now, with a fresh retry schedule."""
-    batches = [_fresh_schedule(batch, now) for batch in pending]
-    resumed = replace(
-        subscription,
-        state=SubscriptionState.ACTIVE,
-        on_hold_since=None,
-        on_hold_reason=None,
-        disabled_at=None,
-        disabled_reason=None,
-        next_attempt_at=now if pending else None,
-        updated_at=now,
-    )
-    return resumed, batches
-
-
-def receiver_answers(
-    subscription: Subscription, pending: Sequence[Batch], now: int
-) -> tuple[Subscription, list[Batch]]:
-    """A test send was delivered: the receiver is back, so what waits for a retry or a probe is due now.
-
-    Only an active or held subscription sends; the retry schedule goes on where it was.
-    """
-    if subscription.state not in (SubscriptionState.ACTIVE, SubscriptionState.ON_HOLD) or not pending:
-        return subscription, []
-    waiting = [b for b in pending if b.next_attempt_at is None or b.next_attempt_at > now]
-    return replace(subscription, next_attempt_at=now), [replace(b, next_attempt_at=now) for b in waiting]
-
-
-def _fresh_schedule(batch: Batch, now: int) -> Batch:
-    """The batch due now on a new retry schedule; its attempts so far stay counted."""
-    return replace(batch, earlier_attempts=batch.attempts, next_attempt_at=now)
-
-
-def redeliver(subscription: Subscription, batch: Batch, now: int) -> tuple[Subscription, Batch]:
-    """Queue a batch again (a finished one starts a fresh schedule); an active subscription sends it now.
-
-    The counters hold each batch's events once, under its status: a finished batch queued again leaves
-    its counter, and its next outcome counts it again (a redelivered batch is not delivered twice).
-    """
-    if batch.status is BatchStatus.PENDING:
-        again = replace(batch, next_attempt_at=now)
-    else:
-        subscription = _uncounted(subscription, batch)
-        again = replace(_fresh_schedule(batch, now), status=BatchStatus.PENDING, completed_at=None)
-    if subscription.state is SubscriptionState.ACTIVE:
-        subscription = replace(subscription, next_attempt_at=now)
-    return subscription, again
-
-
-_COUNTER_OF = {
-    BatchStatus.DELIVERED: "events_delivered",
-    BatchStatus.FAILED: "events_failed",
-    BatchStatus.EXPIRED: "events_expired",
-}
-"""The subscription counter that holds the events of a batch finished with this status."""
-
-
-def _uncounted(subscription: Subscription, batch: Batch) -> Subscription:
-    """The subscription without a finished batch's events in the counter of its status."""
-    counter = _COUNTER_OF[batch.status]
-    # Never below zero: counts written before a repair of the history may hold less than the batch.
-    return evolve(subscription, {counter: max(0, getattr(subscription, counter) - batch.event_count)})
-
-
-def expire(subscription: Subscription, batch: Batch, now: int) -> tuple[Subscription, Batch]:
-    """A pending batch whose events waited past the retention: finished as expired, and counted."""
-    expired = replace(batch, status=BatchStatus.EXPIRED, completed_at=now, next_attempt_at=None)
-    counted = replace(subscription, events_expired=subscription.events_expired + batch.event_count)
-    return counted, expired
-
-
-def skip_expired(subscription: Subscription, count: int, cursor: int) -> Subscription:
-    """Events not yet in a batch that waited past the retention: stepped over, and counted."""
-    return replace(subscription, cursor_seq=cursor, events_expired=subscription.events_expired + count)
-
-
-def advance(subscription: Subscription, cursor: int, due_at: int | None) -> Subscription:
-    """The cursor moved past a cut batch (or past events it does not ask for)."""
-    return evolve(subscription, {"cursor_seq": cursor, "next_attempt_at": due_at})
-
-
-def wait_until(subscription: Subscription, at: int | None) -> Subscription:
-    """Nothing to send now: the subscription is due again at `at` (None: when events arrive)."""
-    return evolve(subscription, {"next_attempt_at": at})
-
-
-def apply(
-    subscription: Subscription,
-    batch: Batch,
-    decision: Decision,
-    *,
-    status: int | None,
-    error: str | None,
-    now: int,
-    others: Iterable[Batch] = (),
-) -> tuple[Subscription, Batch]:
-    """The consequence of one attempt on its batch and subscription.
-
-    Delivered or failed finish the batch and count its events (and end a hold: the receiver answers
-    again); 410 disables; exhausted retries put an active subscription on hold; a failed probe waits
-    for the next one. `others` are the subscription's other pending batches, which decide when an
-    active subscription is due next.
-    """
-    # Changes are collected and applied with one `replace` per record: this runs for every attempt.
-    outcome = decision.outcome
-    batch_changes: dict[str, Any] = {
-        "attempts": batch.attempts + 1,
-        "last_attempt_at": now,
-        "last_status": status,
-        "last_error": clip_error(error),
-        "next_attempt_at": decision.next_attempt_at,
-    }
-    changes: dict[str, Any] = {}
-    state = subscription.state
-    finished = outcome in (Outcome.DELIVERED, Outcome.FAILED)
-    if finished:
-        batch_changes["completed_at"] = now
-        if outcome is Outcome.DELIVERED:
-            batch_changes["status"] = BatchStatus.DELIVERED
-            changes["events_delivered"] = subscription.events_delivered + batch.event_count
-        else:
-            batch_changes["status"] = BatchStatus.FAILED
-            changes["events_failed"] = subscription.events_failed + batch.event_count
-        if state is SubscriptionState.ON_HOLD:
-            state = SubscriptionState.ACTIVE
-            changes.update(state=state, on_hold_since=None, on_hold_reason=None)
-    elif outcome is Outcome.DISABLED:
-        state = SubscriptionState.DISABLED
-        changes.update(state=state, disabled_at=now, disabled_reason=GONE_REASON, next_attempt_at=None)
-    elif outcome is Outcome.ON_HOLD and state is SubscriptionState.ACTIVE:
-        state = SubscriptionState.ON_HOLD
-        changes.update(
-            state=state,
-            on_hold_since=now,
-            on_hold_reason=hold_reason(batch.scheduled_attempts + 1, status, error),
-            next_attempt_at=decision.next_attempt_at,
-        )
-    elif outcome is Outcome.PROBE_FAILED:
-        changes["next_attempt_at"] = decision.next_attempt_at
-    if state is SubscriptionState.ACTIVE:
-        waiting = [other.next_attempt_at for other in others if other.id != batch.id]
-        if not finished:
-            waiting.append(decision.next_attempt_at)
-        changes["next_attempt_at"] = min((at for at in waiting if at is not None), default=None)
-    return evolve(subscription, changes), evolve(batch, batch_changes)
-
-
-def deferred(subscription: Subscription, batch: Batch, at: int) -> tuple[Subscription, Batch]:
-    """When an outcome could not be applied: the batch stays pending and is tried again at `at`."""
-    return replace(subscription, next_attempt_at=at), replace(batch, next_attempt_at=at)
-
-
-def due(subscription: Subscription, now: int) -> bool:
-    """True when a leased subscription may send now: active, or on hold with its probe due."""
-    if subscription.state is SubscriptionState.ACTIVE:
-        return True
-    return subscription.state is SubscriptionState.ON_HOLD and (subscription.next_attempt_at or 0) <= now

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from pairhub.domain.audit import SYSTEM, AuditAction, AuditEntry
 from pairhub.domain.diagnosis import Diagnosis
 from pairhub.domain.events import SUCCESS_REASONS, EventType, PairingEvent
 from pairhub.domain.pairings import MANUAL_UNPAIR
@@ -57,3 +58,20 @@ class Transition:
 
     unpaired_by = MANUAL_UNPAIR
     """Who ends a pairing: only a person unpairs (`unpairedBy`)."""
+
+    def system_audit(self) -> AuditEntry | None:
+        """The audit entry of a pairing auto pairing made (by the system); None for any other change.
+
+        Manual pairings are recorded by their use case with the person or key that made them.
+        """
+        if self.via != AUTO_VIA or not self.opens:
+            return None
+        return AuditEntry(
+            organization_id=self.after.organization_id,
+            at=self.after.paired_at or self.after.created_at,
+            actor=SYSTEM,
+            action=AuditAction.PAIRING_CREATED,
+            target_type="unit",
+            target_id=self.after.id,
+            changes={"assetId": (self.before.asset_id, self.after.asset_id)},
+        )

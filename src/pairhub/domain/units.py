@@ -8,14 +8,14 @@ answers with `on_match` (or `on_failure` when the lookup broke).
 
 from __future__ import annotations
 
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 from enum import StrEnum
 
 from pairhub.domain import events
 from pairhub.domain.errors import Conflict
 from pairhub.domain.events import Location, PairingEvent, Reason
 from pairhub.domain.model import AutoPairingState
-from pairhub.domain.records import evolve
+from pairhub.domain.records import copy_with
 from pairhub.domain.reminders import AutoPairingPolicy, decide_due, first_reminder_at
 from pairhub.domain.vin import MatchKind, MatchResult, ReportedVin, is_usable_sensor_vin
 
@@ -144,25 +144,42 @@ def decide_on_message(unit: Unit | Standing, vin: str | None, enabled: bool, now
     return MessageAction.ATTEMPT if changed else MessageAction.NOTHING
 
 
-def _settled(unit: Unit, state: AutoPairingState, **changes: object) -> Unit:
+def _settled(
+    unit: Unit,
+    state: AutoPairingState,
+    attempted_vin: str | None,
+    sensor_vin: str | None,
+    *,
+    candidates: tuple[str, ...] = (),
+    first_failed_at: int | None = None,
+    next_reminder_at: int | None = None,
+    retry_after: int | None = None,
+    reminders_sent: int | None = None,
+) -> Unit:
     """The unit with an unpaired outcome: no candidates, no retry, no reminder schedule unless given."""
-    cleared: dict[str, object] = {
-        "candidates": (),
-        "retry_after": None,
-        "first_failed_at": None,
-        "next_reminder_at": None,
-    }
-    return evolve(unit, {**cleared, **changes, "state": state})
+    return copy_with(
+        unit,
+        state=state,
+        attempted_vin=attempted_vin,
+        sensor_vin=sensor_vin,
+        candidates=candidates,
+        first_failed_at=first_failed_at,
+        next_reminder_at=next_reminder_at,
+        retry_after=retry_after,
+        reminders_sent=unit.reminders_sent if reminders_sent is None else reminders_sent,
+    )
 
 
 def with_activity(unit: Unit, activity: Activity) -> Unit:
     """The unit after a message's activity: seen time never goes back, reported values replace."""
-    changes: dict[str, object] = {"last_seen_at": max(unit.last_seen_at or 0, activity.seen_at)}
-    if activity.vin is not None:
-        changes.update(last_vin_raw=activity.vin.raw, last_vin=activity.vin.normalized)
-    if activity.location is not None:
-        changes["last_location"] = activity.location
-    return evolve(unit, changes)
+    vin, location = activity.vin, activity.location
+    return copy_with(
+        unit,
+        last_seen_at=max(unit.last_seen_at or 0, activity.seen_at),
+        last_vin_raw=unit.last_vin_raw if vin is None else vin.raw,
+        last_vin=unit.last_vin if vin is None else vin.normalized,
+        last_location=unit.last_location if location is None else location,
+    )
 
 
 def on_message(unit: Unit, activity: Activity, action: MessageAction, now: int) -> Step:
@@ -181,9 +198,7 @@ def on_message(unit: Unit, activity: Activity, action: MessageAction, now: int) 
     if is_usable_sensor_vin(vin.normalized):
         return Step(seen, match_vin=vin.normalized)
     sensor_vin = vin.event_sensor_vin
-    invalid = _settled(
-        seen, AutoPairingState.INVALID_DATA, attempted_vin=vin.normalized, sensor_vin=sensor_vin
-    )
+    invalid = _settled(seen, AutoPairingState.INVALID_DATA, vin.normalized, sensor_vin)
     event = events.auto_pair_failed(
         Reason.INVALID_DATA, unit.organization_id, unit.id, sensor_vin, seen.last_location, now
     )
@@ -210,10 +225,11 @@ def on_match(
         )
         paired = _attached(unit, result.asset_id, now, sensor_vin)
         return Step(paired, (event,))
-    tried = {"attempted_vin": sensor_vin, "sensor_vin": sensor_vin}
     if result.kind is MatchKind.MULTIPLE:
         candidates = result.candidate_asset_ids
-        multiple = _settled(unit, AutoPairingState.MULTIPLE_MATCH_FOUND, candidates=candidates, **tried)
+        multiple = _settled(
+            unit, AutoPairingState.MULTIPLE_MATCH_FOUND, sensor_vin, sensor_vin, candidates=candidates
+        )
         event = events.auto_pair_failed(
             Reason.MULTIPLE_MATCH_FOUND, unit.organization_id, unit.id, sensor_vin, location, now, candidates
         )
@@ -221,10 +237,11 @@ def on_match(
     not_found = _settled(
         unit,
         AutoPairingState.NOT_FOUND,
+        sensor_vin,
+        sensor_vin,
         first_failed_at=now,
         reminders_sent=0,
         next_reminder_at=first_reminder_at(policy.reminders, now),
-        **tried,
     )
     event = events.auto_pair_failed(
         Reason.NOT_FOUND, unit.organization_id, unit.id, sensor_vin, location, now
@@ -237,8 +254,8 @@ def on_failure(unit: Unit, sensor_vin: str, policy: AutoPairingPolicy, now: int)
     unknown = _settled(
         unit,
         AutoPairingState.UNKNOWN,
-        attempted_vin=sensor_vin,
-        sensor_vin=sensor_vin,
+        sensor_vin,
+        sensor_vin,
         retry_after=now + policy.unknown_retry_after_ms,
     )
     event = events.auto_pair_failed(
@@ -263,7 +280,7 @@ def on_reminder(unit: Unit, enabled: bool, policy: AutoPairingPolicy, now: int) 
         if decide_due(policy.reminders, unit.first_failed_at, unit.next_reminder_at, now).emit:
             return Step(unit, match_vin=unit.sensor_vin)
     # The schedule is over (window passed) or no longer applies; the unit stays as it is.
-    return Step(replace(unit, next_reminder_at=None))
+    return Step(copy_with(unit, next_reminder_at=None))
 
 
 def on_reminder_match(
@@ -275,7 +292,7 @@ def on_reminder_match(
     if result.kind is not MatchKind.NONE:
         return on_match(unit, unit.sensor_vin, result, asset_vin, policy, now)
     decision = decide_due(policy.reminders, unit.first_failed_at, unit.next_reminder_at, now)
-    reminded = replace(unit, reminders_sent=unit.reminders_sent + 1, next_reminder_at=decision.next_at)
+    reminded = copy_with(unit, reminders_sent=unit.reminders_sent + 1, next_reminder_at=decision.next_at)
     event = events.auto_pair_failed(
         Reason.NOT_FOUND, unit.organization_id, unit.id, unit.sensor_vin, unit.last_location, now
     )
@@ -328,18 +345,20 @@ def on_switch(unit: Unit, enabled: bool) -> Unit:
 
 def _disabled(unit: Unit) -> Unit:
     """Auto pairing off: reminders end; the last outcome's VIN and candidates stay for `_reenabled`."""
-    return _settled(unit, AutoPairingState.DISABLED, candidates=unit.candidates)
+    return _settled(
+        unit, AutoPairingState.DISABLED, unit.attempted_vin, unit.sensor_vin, candidates=unit.candidates
+    )
 
 
 def _reenabled(unit: Unit) -> Unit:
     """On again: InvalidData and MultipleMatchFound are announced once per VIN; others start afresh."""
     vin = unit.attempted_vin
     if vin is not None and not is_usable_sensor_vin(vin):
-        return replace(unit, state=AutoPairingState.INVALID_DATA, candidates=())
+        return copy_with(unit, state=AutoPairingState.INVALID_DATA, candidates=())
     if vin is not None and unit.candidates:  # the re-match after the switch emits only changes
-        return replace(unit, state=AutoPairingState.MULTIPLE_MATCH_FOUND)
+        return copy_with(unit, state=AutoPairingState.MULTIPLE_MATCH_FOUND)
     # NotFound and Unknown are attempted again: their reminders and retries ended with the switch.
-    return replace(unit, state=AutoPairingState.IDLE, attempted_vin=None, candidates=())
+    return copy_with(unit, state=AutoPairingState.IDLE, attempted_vin=None, candidates=())
 
 
 def _attached(unit: Unit, asset_id: str, now: int, sensor_vin: str | None = None) -> Unit:
@@ -347,19 +366,17 @@ def _attached(unit: Unit, asset_id: str, now: int, sensor_vin: str | None = None
 
     `sensor_vin` is the VIN an automatic pairing matched (one copy: this runs per unit of a request).
     """
-    return evolve(
+    return copy_with(
         unit,
-        {
-            "attempted_vin": unit.attempted_vin if sensor_vin is None else sensor_vin,
-            "sensor_vin": unit.sensor_vin if sensor_vin is None else sensor_vin,
-            "asset_id": asset_id,
-            "paired_at": now,
-            "state": AutoPairingState.PAIRED,
-            "candidates": (),
-            "first_failed_at": None,
-            "next_reminder_at": None,
-            "retry_after": None,
-        },
+        attempted_vin=unit.attempted_vin if sensor_vin is None else sensor_vin,
+        sensor_vin=unit.sensor_vin if sensor_vin is None else sensor_vin,
+        asset_id=asset_id,
+        paired_at=now,
+        state=AutoPairingState.PAIRED,
+        candidates=(),
+        first_failed_at=None,
+        next_reminder_at=None,
+        retry_after=None,
     )
 
 
@@ -381,9 +398,8 @@ def on_unpair(unit: Unit, asset_vin: str | None, now: int) -> Step:
     """Unpair by hand; auto pairing stays suppressed until the unit reports a VIN other than its last."""
     if unit.asset_id is None:
         raise Conflict("unit_not_paired", f"Unit {unit.id} is not paired.")
-    unpaired = _settled(
-        unit, AutoPairingState.SUPPRESSED, asset_id=None, paired_at=None, attempted_vin=unit.last_vin
-    )
+    detached = copy_with(unit, asset_id=None, paired_at=None)
+    unpaired = _settled(detached, AutoPairingState.SUPPRESSED, unit.last_vin, unit.sensor_vin)
     event = events.manual_unpair(unit.organization_id, unit.id, unit.asset_id, asset_vin, now)
     return Step(unpaired, (event,))
 

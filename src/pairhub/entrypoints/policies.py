@@ -92,6 +92,9 @@ UI_ACTIONS: Mapping[tuple[str, str], Action] = {
     ("GET", "/ui/"): A.PUBLIC,
     ("GET", "/ui/sign-in"): A.PUBLIC,
     ("POST", "/ui/sign-in"): A.PUBLIC,
+    # Single sign-on: leaving for the identity provider and coming back from it.
+    ("GET", "/ui/sign-in/oidc"): A.PUBLIC,
+    ("GET", "/ui/sign-in/oidc/callback"): A.PUBLIC,
     ("GET", "/ui/invitations/{token}"): A.PUBLIC,
     ("POST", "/ui/invitations/{token}"): A.PUBLIC,
     ("GET", "/ui/password-reset/{token}"): A.PUBLIC,

@@ -8,7 +8,16 @@ of the domain, never rows.
 
 from __future__ import annotations
 
-from pairhub.ports.outside import Clock, Mailer, ReadinessProbe, Sealer, Sender, SendResult
+from pairhub.ports.outside import (
+    Clock,
+    IdentityProvider,
+    IdentityProviderError,
+    Mailer,
+    ReadinessProbe,
+    Sealer,
+    Sender,
+    SendResult,
+)
 from pairhub.ports.repositories import (
     ApiKeyRepository,
     AssetRepository,
@@ -49,6 +58,8 @@ __all__ = [
     "EventStore",
     "FeedRepository",
     "IdempotencyRepository",
+    "IdentityProvider",
+    "IdentityProviderError",
     "Mailer",
     "OrganizationRepository",
     "PairingRepository",

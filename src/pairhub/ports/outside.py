@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass
-from typing import Protocol
+from typing import Any, Protocol
 
 
 class Clock(Protocol):
@@ -77,4 +77,24 @@ class ReadinessProbe(Protocol):
 
     def schema_current(self) -> bool:
         """True when the stored schema is the code's newest revision."""
+        ...
+
+
+class IdentityProviderError(Exception):
+    """The identity provider could not be reached, refused, or answered something unusable.
+
+    The message is one sentence for the person signing in (never a token or a secret).
+    """
+
+
+class IdentityProvider(Protocol):
+    """An OpenID Connect provider: the authorization code flow with PKCE, as a client."""
+
+    def authorization_url(self, redirect_uri: str, state: str, nonce: str, code_verifier: str) -> str:
+        """Where the browser goes to sign in at the provider."""
+        ...
+
+    def claims(self, redirect_uri: str, code: str, code_verifier: str, nonce: str) -> dict[str, Any]:
+        """The person's claims: the ID token's (signature, issuer, audience, expiry and nonce checked)
+        with the userinfo endpoint's; IdentityProviderError when any of it fails."""
         ...

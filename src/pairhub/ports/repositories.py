@@ -7,7 +7,6 @@ from typing import Protocol
 
 from pairhub.domain.assets import Asset
 from pairhub.domain.audit import AuditEntry, AuditQuery
-from pairhub.domain.delivery import BatchStatus
 from pairhub.domain.diagnosis import Diagnosis
 from pairhub.domain.fair_shares import Candidate
 from pairhub.domain.feeds import Feed
@@ -17,7 +16,7 @@ from pairhub.domain.organizations import ApiKey, Organization, Session
 from pairhub.domain.overview import AssetOrder, DeliveryBucket, Latency, UnitOrder
 from pairhub.domain.pairings import PairingRecord
 from pairhub.domain.people import Invitation, Membership, Person
-from pairhub.domain.subscriptions import Attempt, Batch, Subscription
+from pairhub.domain.subscriptions import Attempt, Batch, BatchStatus, Subscription
 from pairhub.domain.units import Activity, Standing, Unit
 from pairhub.domain.unknown_units import UnknownUnit
 

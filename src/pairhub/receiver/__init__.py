@@ -1,17 +1,18 @@
 """Receiver library for integrators: verify, parse, deduplicate and apply pairhub webhook batches.
 
-It depends on nothing else of pairhub, so it can be vendored into a receiving application.
+It depends on nothing else of pairhub: the same files are the distribution `pairhub-receiver` (see
+receiver/), installed as `pairhub_receiver`, which is why its modules import each other relatively.
 """
 
-from pairhub.receiver.events import (
+from .events import (
     Batch,
     Location,
     PairedEvent,
     UnpairedEvent,
     parse_batch,
 )
-from pairhub.receiver.signing import InvalidSignature, verify
-from pairhub.receiver.state import (
+from .signing import InvalidSignature, verify
+from .state import (
     DedupeStore,
     InMemoryDedupeStore,
     PairingsView,

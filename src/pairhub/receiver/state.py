@@ -8,8 +8,8 @@ from collections.abc import Iterable, Mapping
 from datetime import datetime
 from typing import Protocol
 
-from pairhub.receiver.events import Batch, Event, PairedEvent, UnpairedEvent, parse_batch
-from pairhub.receiver.signing import DEFAULT_TOLERANCE_S, verify
+from .events import Batch, Event, PairedEvent, UnpairedEvent, parse_batch
+from .signing import DEFAULT_TOLERANCE_S, verify
 
 
 class DedupeStore(Protocol):

@@ -9,9 +9,8 @@ from typing import Any
 
 from pairhub.domain.access import Principal
 from pairhub.domain.audit import SYSTEM, Actor, AuditAction, AuditEntry, AuditQuery, changes_between
-from pairhub.domain.delivery import SubscriptionState
 from pairhub.domain.errors import NotFound
-from pairhub.domain.subscriptions import Subscription
+from pairhub.domain.subscriptions import Subscription, SubscriptionState
 from pairhub.ports import Storage, UnitOfWork
 from pairhub.services.pagination import Page, check_retention
 

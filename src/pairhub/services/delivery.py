@@ -162,13 +162,14 @@ class Delivery:
         """Send one sample batch at once (not stored, not counted) and report the receiver's answer.
 
         A delivered sample shows the receiver answers again: the pending batch is sent now instead of
-        waiting for its next retry or probe.
+        waiting for its next retry or probe. Every test send is recorded in the audit log.
         """
         job = await asyncio.to_thread(self._test_job, organization_id, subscription_id)
         async with self.sender() as sender:
             result = await self.send(sender, job)
-        if delivery.is_success(result.status):
-            await asyncio.to_thread(self._log.receiver_answers, organization_id, subscription_id)
+        delivered = delivery.is_success(result.status)
+        # The thread runs in a copy of this context: the entry names the caller the edge authorized.
+        await asyncio.to_thread(self._log.tested, organization_id, subscription_id, result.status, delivered)
         return TestDelivery(job.batch_id, result)
 
     def _test_job(self, organization_id: str, subscription_id: str) -> Job:

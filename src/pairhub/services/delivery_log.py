@@ -5,11 +5,10 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from pairhub.domain import subscriptions as rules
+from pairhub.domain import delivery_machine as rules
 from pairhub.domain.audit import AuditAction
-from pairhub.domain.delivery import BatchStatus
 from pairhub.domain.errors import NotFound
-from pairhub.domain.subscriptions import Attempt, Batch
+from pairhub.domain.subscriptions import Attempt, Batch, BatchStatus
 from pairhub.ports import Clock, Storage, UnitOfWork
 from pairhub.services import audit
 from pairhub.services.pagination import CursorKind, Cursors, Page, check_retention, paginate
@@ -42,14 +41,25 @@ class DeliveryLog:
 
         return BatchView(batch, attempts, cursor(batch.first_seq), cursor(batch.last_seq))
 
-    def receiver_answers(self, organization_id: str, subscription_id: str) -> None:
-        """After a delivered test send: a batch waiting for its retry or probe is due at once."""
+    def tested(self, organization_id: str, subscription_id: str, status: int | None, delivered: bool) -> None:
+        """After a test send: recorded in the audit log by who sent it; when the receiver took it, a
+        batch waiting for its retry or probe is due at once (one transaction for both)."""
+        now = self._clock.now_ms()
         with self._storage.write() as uow:
-            sub = load(uow, organization_id, subscription_id, lock=True)
-            pending = uow.batches.pending_of([sub.id])[sub.id]
-            sub, due_now = rules.receiver_answers(sub, pending, self._clock.now_ms())
-            uow.batches.save_many(due_now)
-            uow.subscriptions.save(sub)
+            sub = load(uow, organization_id, subscription_id, lock=delivered)
+            if delivered:
+                pending = uow.batches.pending_of([sub.id])[sub.id]
+                sub, due_now = rules.receiver_answers(sub, pending, now)
+                uow.batches.save_many(due_now)
+                uow.subscriptions.save(sub)
+            audit.note(
+                uow,
+                now,
+                organization_id,
+                AuditAction.SUBSCRIPTION_TESTED,
+                ("subscription", subscription_id),
+                after={"status": status, "delivered": delivered},
+            )
 
     def batches(
         self,

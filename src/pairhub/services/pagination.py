@@ -67,6 +67,8 @@ class CursorKind(StrEnum):
     SUBSCRIPTIONS = "subscriptions"
     FEEDS = "feeds"
     API_KEYS = "api-keys"
+    MEMBERS = "members"
+    INVITATIONS = "invitations"
 
 
 POSITION_BYTES = 8

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import secrets
 import uuid
+from collections.abc import Mapping
 from dataclasses import dataclass, replace
 
 from pairhub.domain.access import ActorType
@@ -24,7 +25,7 @@ from pairhub.ports import Clock, Storage, UnitOfWork
 from pairhub.services import audit
 from pairhub.services import organizations as orgs
 from pairhub.services.auth import hash_key
-from pairhub.services.pagination import Page, paginate
+from pairhub.services.pagination import CursorKind, Cursors, Page
 from pairhub.services.passwords import hash_password, verify_password
 
 
@@ -60,9 +61,10 @@ def _member(uow: UnitOfWork, organization_id: str, person_id: str) -> Membership
 class People:
     """Use cases on people, their roles and their one-time links."""
 
-    def __init__(self, storage: Storage, clock: Clock) -> None:
+    def __init__(self, storage: Storage, clock: Clock, cursors: Cursors) -> None:
         self._storage = storage
         self._clock = clock
+        self._cursors = cursors
 
     def create(
         self,
@@ -103,6 +105,37 @@ class People:
             return person
         return None
 
+    def find_by_email(self, email: str) -> Person | None:
+        """The person with this email (compared without regard to case), or None."""
+        with self._storage.read() as uow:
+            return uow.people.find_by_email(email_key(email))
+
+    def join_by_sso(self, email: str, display_name: str, grants: Mapping[str, MemberRole]) -> Person | None:
+        """A person made on their first single sign-on, a member of the organizations granted that exist;
+        None when none does (nobody is made). A person with this email already is returned as is."""
+        now = self._clock.now_ms()
+        with self._storage.write() as uow:
+            existing = uow.people.find_by_email(email_key(email))
+            if existing is not None:
+                return existing  # signed in twice at once: the first one made them
+            granted = {org: role for org, role in sorted(grants.items()) if uow.organizations.get(org)}
+            if not granted:
+                return None
+            person = Person(str(uuid.uuid4()), email, display_name.strip() or email, None, False, now)
+            uow.people.add(person)
+            with audit.acting_as(Actor(ActorType.PERSON, person.id, person.display_name)):
+                for organization_id, role in granted.items():
+                    uow.memberships.add(Membership(person.id, organization_id, role, now))
+                    audit.note(
+                        uow,
+                        now,
+                        organization_id,
+                        AuditAction.MEMBER_JOINED,
+                        ("person", person.id),
+                        after={"email": email, "role": role.value, "via": "sso"},
+                    )
+        return person
+
     def get(self, person_id: str) -> Person:
         """One person."""
         with self._storage.read() as uow:
@@ -117,13 +150,16 @@ class People:
             return uow.memberships.of_person(person_id)
 
     def members(self, organization_id: str, after: str | None, limit: int) -> Page[Member]:
-        """The organization's people and roles, by person id."""
+        """The organization's people and roles, by person id (the cursor sealed like every list's)."""
         with self._storage.read() as uow:
             orgs.require(uow, organization_id)
-            found = uow.memberships.of_organization(organization_id, after, limit + 1)
+            last = self._cursors.decode_id(CursorKind.MEMBERS, organization_id, after)
+            found = uow.memberships.of_organization(organization_id, last, limit + 1)
             named = uow.people.named([m.person_id for m in found])
         members = [Member(named[m.person_id], m) for m in found if m.person_id in named]
-        return paginate(members, limit, lambda member: member.person.id)
+        return self._cursors.paginate_by_id(
+            CursorKind.MEMBERS, organization_id, members, limit, lambda member: member.person.id
+        )
 
     def member(self, organization_id: str, person_id: str) -> Member:
         """One member of the organization."""
@@ -222,8 +258,11 @@ class People:
         """The organization's invitations that can still be accepted."""
         with self._storage.read() as uow:
             orgs.require(uow, organization_id)
-            found = uow.invitations.open_of(organization_id, self._clock.now_ms(), after, limit + 1)
-        return paginate(found, limit, lambda invitation: invitation.id)
+            last = self._cursors.decode_id(CursorKind.INVITATIONS, organization_id, after)
+            found = uow.invitations.open_of(organization_id, self._clock.now_ms(), last, limit + 1)
+        return self._cursors.paginate_by_id(
+            CursorKind.INVITATIONS, organization_id, found, limit, lambda invitation: invitation.id
+        )
 
     def withdraw(self, organization_id: str, invitation_id: str) -> None:
         """Withdraw an invitation: its link no longer works."""

@@ -13,12 +13,18 @@ from dataclasses import dataclass
 
 from pairhub.contract.render import envelope_json
 from pairhub.domain import delivery
-from pairhub.domain import subscriptions as rules
-from pairhub.domain.delivery import SubscriptionState
+from pairhub.domain import delivery_machine as rules
+from pairhub.domain.audit import AuditAction
 from pairhub.domain.errors import Conflict, NotFound
-from pairhub.domain.subscriptions import RECOVERIES_PER_EVENT, Batch, Subscription, batch_time_ns
+from pairhub.domain.subscriptions import (
+    RECOVERIES_PER_EVENT,
+    Batch,
+    Subscription,
+    SubscriptionState,
+    batch_time_ns,
+)
 from pairhub.ports import Clock, EventQuery, RenderedEvent, Storage, UnitOfWork
-from pairhub.services import organizations
+from pairhub.services import audit, organizations
 
 
 @dataclass(frozen=True)
@@ -61,6 +67,14 @@ class Recovery:
                 uow.batches.add_many(batches)
                 if sub.state is SubscriptionState.ACTIVE:
                     uow.subscriptions.save(rules.wait_until(sub, min(sub.next_attempt_at or now, now)))
+            audit.note(
+                uow,
+                now,
+                organization_id,
+                AuditAction.SUBSCRIPTION_RECOVERED,
+                ("subscription", subscription_id),
+                after={"since": since_ms, "events": sum(b.event_count for b in batches)},
+            )
         return Recovered(sum(b.event_count for b in batches), len(batches), number if batches else 0)
 
 

@@ -11,16 +11,19 @@ from dataclasses import dataclass, replace
 
 from pairhub.contract.render import EVENTS_BY_VERSION, offers
 from pairhub.domain import delivery
-from pairhub.domain import subscriptions as rules
+from pairhub.domain import delivery_machine as rules
+from pairhub.domain import subscriptions as records
 from pairhub.domain.audit import AuditAction
-from pairhub.domain.delivery import BatchStatus, SignatureAlgorithm, SubscriptionState
+from pairhub.domain.delivery import SignatureAlgorithm
 from pairhub.domain.errors import Conflict, Invalid, NotFound
 from pairhub.domain.subscriptions import (
     DEFAULTS,
+    BatchStatus,
     OAuth2ClientCredentials,
     Subscription,
     SubscriptionChanges,
     SubscriptionSettings,
+    SubscriptionState,
 )
 from pairhub.ports import Clock, EventQuery, Storage, UnitOfWork
 from pairhub.ports.webhooks import SigningKeys, TargetRefused, UrlGuard
@@ -306,13 +309,13 @@ class Subscriptions:
                 changes.max_batch_size if changes.max_batch_size is not None else sub.max_batch_size,
                 changes.max_wait_ms if changes.max_wait_ms is not None else sub.max_wait_ms,
             )
-            headers = rules.merge_headers(sub.custom_headers, changes.custom_headers)
+            headers = records.merge_headers(sub.custom_headers, changes.custom_headers)
             if changes.custom_headers is not None:
                 _check_headers(headers)
             _check_signature_header(changes.signature_header or sub.signature_header, headers)
             _check_auth(changes.auth if changes.set_auth else sub.auth, headers)
             now = self._clock.now_ms()
-            sub = rules.change(sub, changes, now)
+            sub = records.change(sub, changes, now)
             if changes.state is SubscriptionState.PAUSED:
                 sub = rules.pause(sub)
             elif changes.state is SubscriptionState.ACTIVE:
@@ -344,7 +347,7 @@ class Subscriptions:
         with self._storage.write() as uow:
             sub = load(uow, organization_id, subscription_id, lock=True)
             _check_secret(secret, sub.signature_algorithm)
-            sub = rules.rotate(
+            sub = records.rotate(
                 sub, secret or self._keys.new_secret(sub.signature_algorithm), self._clock.now_ms()
             )
             uow.subscriptions.save(sub)

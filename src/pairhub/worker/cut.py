@@ -3,14 +3,14 @@
 from __future__ import annotations
 
 import uuid
-from dataclasses import dataclass
 
 import structlog
 from prometheus_client import Counter
 
 from pairhub.contract.render import envelope_json
 from pairhub.domain import delivery
-from pairhub.domain import subscriptions as rules
+from pairhub.domain import delivery_machine as rules
+from pairhub.domain.delivery_machine import Cut
 from pairhub.domain.subscriptions import Batch, Subscription, batch_time_ns
 from pairhub.domain.vocabulary import EventCount
 from pairhub.ports import EventQuery, EventStore, RenderedEvent
@@ -28,17 +28,6 @@ FULL_BATCH_RECHECK_MS = 1000
 """While a partial batch waits for `maxWaitMs`, look this often whether it has filled up meanwhile."""
 
 MAX_EXPIRY_ROUNDS = 100
-
-
-@dataclass(frozen=True)
-class Cut:
-    """What cutting found: the subscription as it is now, a new batch or when to look again."""
-
-    subscription: Subscription
-    batch: Batch | None = None
-    wake_at: int | None = None
-    drains: bool = False
-    """The batch holds every event up to the head read before it: nothing else is due after it."""
 
 
 def cut(events: EventStore, sub: Subscription, head: int, now: int, cutoff: int) -> Cut:

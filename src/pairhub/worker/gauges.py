@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from prometheus_client import Gauge
 
-from pairhub.domain.delivery import SubscriptionState
+from pairhub.domain.subscriptions import SubscriptionState
 from pairhub.ports import Storage
 
 # Across processes (adapters/metrics.py) the largest live value: every delivering process counts the

@@ -17,9 +17,11 @@ import structlog
 from prometheus_client import Counter, Histogram
 
 from pairhub.domain import delivery, fair_shares
-from pairhub.domain import subscriptions as rules
-from pairhub.domain.delivery import Outcome, SubscriptionState
-from pairhub.domain.subscriptions import Attempt, Batch, Subscription
+from pairhub.domain import delivery_machine as rules
+from pairhub.domain import subscriptions as records
+from pairhub.domain.delivery import Outcome
+from pairhub.domain.delivery_machine import Send, WaitUntil
+from pairhub.domain.subscriptions import Attempt, Batch, BatchStatus, Subscription, SubscriptionState
 from pairhub.domain.vocabulary import EventCount, result_of
 from pairhub.ports import SendResult, Storage, StorageOutage, UnitOfWork
 from pairhub.services.delivery import DeliveryConfig, Job, job_of
@@ -37,13 +39,13 @@ ATTEMPTS = Counter(
 )
 _COUNTED = {
     name: ATTEMPTS.labels(str(result_of(name) or NOT_RECORDED), name)
-    for name in (*(outcome.value for outcome in Outcome), rules.LEASE_LOST, rules.RECORDING_FAILED)
+    for name in (*(outcome.value for outcome in Outcome), records.LEASE_LOST, records.RECORDING_FAILED)
 }
 """One child per outcome, looked up once: `labels()` takes a lock and costs more than the increment."""
 
 _ENDED = {
-    delivery.BatchStatus.DELIVERED: EVENTS.labels(EventCount.DELIVERED.value),
-    delivery.BatchStatus.FAILED: EVENTS.labels(EventCount.REFUSED.value),
+    BatchStatus.DELIVERED: EVENTS.labels(EventCount.DELIVERED.value),
+    BatchStatus.FAILED: EVENTS.labels(EventCount.REFUSED.value),
 }
 
 STEP_SECONDS = Histogram(
@@ -103,20 +105,6 @@ class Recorded:
     attempt: Attempt
     subscription: Subscription | None = None
     batch: Batch | None = None
-
-
-@dataclass(frozen=True)
-class Prepared:
-    """One subscription after preparing: its new state, batches that changed, and the batch to send."""
-
-    subscription: Subscription
-    new_batch: Batch | None = None
-    expired: tuple[Batch, ...] = ()
-    send: Batch | None = None
-    """The batch to send now: the new one, or a pending one (read without its body) due again."""
-    drains: bool = False
-    """`send` is a new batch after which nothing else is due."""
-    unchanged: bool = False
 
 
 def readable(text: str | None) -> str | None:
@@ -277,13 +265,9 @@ class Step:
                 changed_subs[recorded.subscription.id] = recorded.subscription
                 changed_batches[recorded.batch.id] = recorded.batch
         uow.attempts.add_many(logged)
-        self._bodies.forget(
-            b.id for b in changed_batches.values() if b.status is not delivery.BatchStatus.PENDING
-        )
+        self._bodies.forget(b.id for b in changed_batches.values() if b.status is not BatchStatus.PENDING)
         uow.batches.save_many(list(changed_batches.values()))
-        finished_now = {
-            b.id for b in changed_batches.values() if b.status is not delivery.BatchStatus.PENDING
-        }
+        finished_now = {b.id for b in changed_batches.values() if b.status is not BatchStatus.PENDING}
         held = [
             Held(
                 changed_subs.get(sub_id, sub),
@@ -304,7 +288,7 @@ class Step:
             duration_ms=max(0, f.result.duration_ms),
             status_code=status,
             response_excerpt=readable(f.result.excerpt),
-            error=rules.clip_error(error),
+            error=records.clip_error(error),
             outcome=outcome,
             worker=self.worker_id,
         )
@@ -313,12 +297,13 @@ class Step:
         self, f: Finished, sub: Subscription | None, batch: Batch, pending: Iterable[Batch], now: int
     ) -> Recorded:
         status, retry_after_ms, error = answer_of(f.result, now)
-        if sub is None or batch.status is not delivery.BatchStatus.PENDING:
+        if sub is None or batch.status is not BatchStatus.PENDING:
             # Our lease expired and another worker owns the subscription now: it decides.
-            _COUNTED[rules.LEASE_LOST].inc()
-            return Recorded(self._attempt(f, now, status, error, rules.LEASE_LOST))
+            _COUNTED[records.LEASE_LOST].inc()
+            return Recorded(self._attempt(f, now, status, error, records.LEASE_LOST))
+        on_hold = sub.state is SubscriptionState.ON_HOLD
         decision = self.config.retry.decide(
-            status, batch.scheduled_attempts + 1, sub.state, now, retry_after_ms, self.jitter()
+            status, batch.scheduled_attempts + 1, on_hold, now, retry_after_ms, self.jitter()
         )
         new_sub, new_batch = rules.apply(
             sub, batch, decision, status=status, error=error, now=now, others=pending
@@ -347,11 +332,11 @@ class Step:
         text = f"The outcome could not be recorded: {error!r}"
         uow.attempts.add_many(
             [
-                self._attempt(f, now, answer_of(f.result, now)[0], text, rules.RECORDING_FAILED)
+                self._attempt(f, now, answer_of(f.result, now)[0], text, records.RECORDING_FAILED)
                 for f in finished
             ]
         )
-        _COUNTED[rules.RECORDING_FAILED].inc(len(finished))
+        _COUNTED[records.RECORDING_FAILED].inc(len(finished))
         try:
             with uow.savepoint():
                 self._defer(uow, finished, now + self.config.probe_interval_ms)
@@ -363,7 +348,7 @@ class Step:
         batches = uow.batches.get_many([f.job.batch_id for f in finished])
         for f in finished:
             sub, batch = subs.get(f.job.subscription_id), batches.get(f.job.batch_id)
-            if sub is not None and batch is not None and batch.status is delivery.BatchStatus.PENDING:
+            if sub is not None and batch is not None and batch.status is BatchStatus.PENDING:
                 sub, batch = rules.deferred(sub, batch, at)
                 uow.batches.save_many([batch])
                 uow.subscriptions.save_many([sub], self.worker_id, self._now() + self.config.lease_ms)
@@ -392,65 +377,50 @@ class Step:
             if h.subscription.organization_id in served:
                 subs[h.subscription.id], pending[h.subscription.id] = h.subscription, h.pending
         heads = uow.events.heads({sub.organization_id for sub in subs.values()})
-        prepared = [
-            self._plan(uow, sub, pending[sub.id], heads.get(sub.organization_id, 0), now)
+        cutoff = delivery.expiry_cutoff(now, self.config.retention_ms)
+        planned = [
+            (sub, self._next_job(uow, sub, pending[sub.id], heads.get(sub.organization_id, 0), now, cutoff))
             for sub in subs.values()
         ]
-        changed = [p.subscription for p in prepared if not p.unchanged or p.subscription.id in carried]
+        # Saved when it changed, or is about to send (saving renews the lease for the attempt); a record
+        # handed back as it was read (not served now) is not written, unless recording changed it.
+        changed = [
+            job.subscription
+            for sub, job in planned
+            if isinstance(job, Send) or job.subscription is not sub or sub.id in carried
+        ]
         # Recorded, but no longer served (the organization's Datahub subscription ended): still written.
         changed += [h.subscription for h in held if h.subscription.id not in subs]
-        uow.batches.add_many([p.new_batch for p in prepared if p.new_batch is not None])
-        uow.batches.save_many([batch for p in prepared for batch in p.expired])
+        uow.batches.add_many([job.batch for _, job in planned if isinstance(job, Send) and job.cut])
+        uow.batches.save_many([batch for _, job in planned for batch in job.expired])
         uow.subscriptions.save_many(changed, worker, now + self.config.lease_ms)
-        sending = [(p, p.send) for p in prepared if p.send is not None]
+        sending = [job for _, job in planned if isinstance(job, Send)]
         bodies = self._bodies
         # Pending batches are read without their bodies: those sent again now that this worker did not
         # send before are rebuilt from the outbox.
         again = uow.batches.get_many(
-            [batch.id for _, batch in sending if not batch.body and bodies.get(batch.id) is None]
+            [job.batch.id for job in sending if not job.batch.body and bodies.get(job.batch.id) is None]
         )
         jobs = []
-        for p, batch in sending:
+        for send in sending:
+            batch = send.batch
             body = bodies.get(batch.id) or (batch.body or again[batch.id].body).encode()
             bodies.keep(batch.id, body)
-            jobs.append(job_of(p.subscription, batch.id, body, batch.event_count, now, p.drains))
+            jobs.append(job_of(send.subscription, batch.id, body, batch.event_count, now, send.drains))
         return jobs
 
-    def _plan(
-        self, uow: UnitOfWork, sub: Subscription, pending: list[Batch], head: int, now: int
-    ) -> Prepared:
-        if not rules.due(sub, now):
-            return Prepared(sub, unchanged=True)
-        cutoff = delivery.expiry_cutoff(now, self.config.retention_ms)
-        kept, expired = [], []
-        for batch in pending:
-            if batch.oldest_event_at < cutoff:
-                sub, gone = rules.expire(sub, batch, now)
-                expired.append(gone)
-                EXPIRED.inc(batch.event_count)
-                log.warning("batch_expired", subscription=sub.id, batch=batch.id)
-            else:
-                kept.append(batch)
-        chosen: Batch | None = None
-        new_batch: Batch | None = None
-        wake_at: int | None = None
-        drains = False
-        if sub.state is SubscriptionState.ON_HOLD and kept:
-            chosen = kept[0]  # the probe: the held batch, whatever its schedule said
-        elif kept:
-            chosen = next(
-                (b for b in kept if b.next_attempt_at is not None and b.next_attempt_at <= now), None
-            )
-        else:
-            found = cut(uow.events, sub, head, now, cutoff)
-            sub, chosen, new_batch, wake_at = found.subscription, found.batch, found.batch, found.wake_at
-            drains = found.drains
-        if chosen is None:
-            if sub.state is SubscriptionState.ON_HOLD:
-                next_at: int | None = now + self.config.probe_interval_ms
-            else:
-                retries = (b.next_attempt_at for b in kept if b.next_attempt_at)
-                next_at = min(retries, default=wake_at)
-            return Prepared(rules.wait_until(sub, next_at), expired=tuple(expired))
-        # Saved even when unchanged: saving renews the lease for the attempt about to start.
-        return Prepared(sub, new_batch, tuple(expired), chosen, drains)
+    def _next_job(
+        self, uow: UnitOfWork, sub: Subscription, pending: list[Batch], head: int, now: int, cutoff: int
+    ) -> Send | WaitUntil:
+        job = rules.next_job(
+            sub,
+            pending,
+            now,
+            cutoff=cutoff,
+            probe_interval_ms=self.config.probe_interval_ms,
+            cut=lambda current: cut(uow.events, current, head, now, cutoff),
+        )
+        for gone in job.expired:
+            EXPIRED.inc(gone.event_count)
+            log.warning("batch_expired", subscription=sub.id, batch=gone.id)
+        return job

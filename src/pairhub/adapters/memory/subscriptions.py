@@ -6,11 +6,11 @@ from collections.abc import Collection, Sequence
 from dataclasses import dataclass, replace
 
 from pairhub.adapters.memory.state import MemoryState
-from pairhub.domain.delivery import BatchStatus, SubscriptionState
+from pairhub.domain.delivery_machine import due
 from pairhub.domain.fair_shares import Candidate
 from pairhub.domain.organizations import Organization
 from pairhub.domain.overview import DeliveryBucket, Latency, add_attempts, nearest_rank
-from pairhub.domain.subscriptions import Attempt, Batch, Subscription
+from pairhub.domain.subscriptions import Attempt, Batch, BatchStatus, Subscription, SubscriptionState
 from pairhub.ports import StoredEvent
 
 
@@ -70,15 +70,14 @@ class MemorySubscriptions:
         lease = self._leases.get(subscription_id)
         return lease.owner if lease else None
 
-    def _has_work(self, sub: Subscription, now: int) -> bool:
-        if sub.state is SubscriptionState.ON_HOLD:
-            return sub.next_attempt_at is not None and sub.next_attempt_at <= now
-        if sub.state is not SubscriptionState.ACTIVE:
-            return False
-        if sub.next_attempt_at is not None:
-            return sub.next_attempt_at <= now
+    def _heads(self) -> dict[str, int]:
+        """The newest event of each organization."""
+        heads: dict[str, int] = {}
         events: list[StoredEvent] = self._state.table("events", list)
-        return any(e.seq > sub.cursor_seq and e.event.organization_id == sub.organization_id for e in events)
+        for stored in events:
+            organization_id = stored.event.organization_id
+            heads[organization_id] = max(heads.get(organization_id, 0), stored.seq)
+        return heads
 
     def _served(self, sub: Subscription) -> bool:
         organizations: dict[str, Organization] = self._state.table("organizations", dict)
@@ -92,12 +91,13 @@ class MemorySubscriptions:
         if limit <= 0:
             return []
         by_organization: dict[str, list[tuple[int, str]]] = {}
+        heads = self._heads()
         for sub in self._rows.values():
             if (
                 sub.id not in busy
                 and self._free(sub.id, now)
                 and self._served(sub)
-                and self._has_work(sub, now)
+                and due(sub, now, heads.get(sub.organization_id, 0))
             ):
                 turn = self._leases.get(sub.id, Lease(None, None)).expires_at or 0
                 by_organization.setdefault(sub.organization_id, []).append((turn, sub.id))

@@ -127,7 +127,9 @@ class MemoryUnitOfWork:
 
     def apply(self, transitions: Sequence[Transition]) -> list[PairingRecord]:
         """Persist unit transitions in bulk (see `adapters/transitions.py`); the history entries closed."""
-        return transitions_module.apply(transitions, self.units, self.pairings, self.events, self.diagnoses)
+        return transitions_module.apply(
+            transitions, self.units, self.pairings, self.events, self.diagnoses, self.audit
+        )
 
     @cached_property
     def taken_messages(self) -> MemoryTakenMessages:

@@ -67,7 +67,7 @@ class BrokerStatus:
         CONNECTED.set(0)
 
 
-RECEIVE_MAXIMUM = 100
+RECEIVE_MAXIMUM = 1000
 """QoS 1 messages the broker may have in flight to the subscriber at once (MQTT 5 receive maximum)."""
 
 

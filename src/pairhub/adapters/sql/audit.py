@@ -8,6 +8,7 @@ from typing import Any
 import orjson
 from sqlalchemy import Connection, RowMapping, func, insert, select
 
+from pairhub.adapters.sql.precompiled import PrecompiledWrite
 from pairhub.adapters.sql.tables import audit_log
 from pairhub.domain.access import ActorType
 from pairhub.domain.audit import Actor, AuditAction, AuditEntry, AuditQuery
@@ -27,18 +28,33 @@ def _entry(row: RowMapping) -> AuditEntry:
     )
 
 
-def _values(entry: AuditEntry) -> dict[str, Any]:
-    return {
-        "organization_id": entry.organization_id,
-        "at": entry.at,
-        "actor_type": entry.actor.type.value,
-        "actor_id": entry.actor.id,
-        "actor_name": entry.actor.name,
-        "action": entry.action.value,
-        "target_type": entry.target_type,
-        "target_id": entry.target_id,
-        "changes": orjson.dumps({name: list(pair) for name, pair in entry.changes.items()}).decode(),
-    }
+_COLUMNS = (
+    "organization_id",
+    "at",
+    "actor_type",
+    "actor_id",
+    "actor_name",
+    "action",
+    "target_type",
+    "target_id",
+    "changes",
+)
+# Auto pairing appends an entry per pairing: a thousand rows a request go to the driver as tuples.
+_INSERT = PrecompiledWrite(insert(audit_log), _COLUMNS)
+
+
+def _row(entry: AuditEntry) -> tuple[Any, ...]:
+    return (
+        entry.organization_id,
+        entry.at,
+        entry.actor.type.value,
+        entry.actor.id,
+        entry.actor.name,
+        entry.action.value,
+        entry.target_type,
+        entry.target_id,
+        orjson.dumps({name: list(pair) for name, pair in entry.changes.items()}).decode(),
+    )
 
 
 class SqlAudit:
@@ -50,7 +66,7 @@ class SqlAudit:
     def record(self, entries: Sequence[AuditEntry]) -> None:
         """Append entries (one executemany)."""
         if entries:
-            self._connection.execute(insert(audit_log), [_values(entry) for entry in entries])
+            _INSERT.run_many(self._connection, [_row(entry) for entry in entries])
 
     def list(self, query: AuditQuery, limit: int) -> list[AuditEntry]:
         """Entries matching the query, newest first."""

@@ -10,8 +10,15 @@ from typing import Any
 from sqlalchemy import RowMapping
 
 from pairhub.adapters.sql.secret_columns import SECRET_COLUMNS, SecretColumns
-from pairhub.domain.delivery import BatchStatus, SignatureAlgorithm, SubscriptionState
-from pairhub.domain.subscriptions import Attempt, Batch, OAuth2ClientCredentials, Subscription
+from pairhub.domain.delivery import SignatureAlgorithm
+from pairhub.domain.subscriptions import (
+    Attempt,
+    Batch,
+    BatchStatus,
+    OAuth2ClientCredentials,
+    Subscription,
+    SubscriptionState,
+)
 
 OAUTH2_CLIENT_CREDENTIALS = "oauth2ClientCredentials"
 

@@ -37,9 +37,16 @@ from pairhub.adapters.sql.precompiled import PrecompiledWrite
 from pairhub.adapters.sql.secret_columns import SecretColumns
 from pairhub.adapters.sql.tables import attempts, batches, events, organizations, subscriptions
 from pairhub.contract.render import envelope_json
-from pairhub.domain.delivery import BatchStatus, Outcome, SubscriptionState
+from pairhub.domain.delivery import Outcome
 from pairhub.domain.fair_shares import Candidate
-from pairhub.domain.subscriptions import Batch, Subscription, log_order, log_position
+from pairhub.domain.subscriptions import (
+    Batch,
+    BatchStatus,
+    Subscription,
+    SubscriptionState,
+    log_order,
+    log_position,
+)
 from pairhub.ports import EventQuery
 
 ACTIVE = SubscriptionState.ACTIVE.value

@@ -129,7 +129,9 @@ class SqlUnitOfWork:
 
     def apply(self, transitions: Sequence[Transition]) -> list[PairingRecord]:
         """Persist unit transitions in bulk (see `adapters/transitions.py`); the history entries closed."""
-        return transitions_module.apply(transitions, self.units, self.pairings, self.events, self.diagnoses)
+        return transitions_module.apply(
+            transitions, self.units, self.pairings, self.events, self.diagnoses, self.audit
+        )
 
     @cached_property
     def taken_messages(self) -> SqlTakenMessages:

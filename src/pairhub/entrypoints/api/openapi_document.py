@@ -1,17 +1,25 @@
 """What generators and linters read beyond the operations: servers, tags, licence, public operations,
-path parameters in URL order, and discriminators on the payload unions."""
+path parameters in URL order, discriminators on the payload unions, enums for constants, optional bodies
+and the defaults of inputs and outputs."""
 
 from __future__ import annotations
 
+import json
 import re
 from typing import Any
 
+from pairhub.domain.access import Action
 from pairhub.domain.events import Reason
+from pairhub.entrypoints.policies import action_of
 
-PUBLIC_PATHS = frozenset(
-    {"/healthz", "/readyz", "/metrics", "/v1/event-types", "/v1/subscriptions/{sub_id}/jwks.json"}
+_BEARER: list[dict[str, list[str]]] = [{"HTTPBearer": []}]
+INFO_DESCRIPTION = (
+    "Pair telematics units with assets, by hand or from the VINs units report, and receive every pairing "
+    "event as a signed webhook batch (`webhooks` below), from the event feed or from a Datahub feed. "
+    "Calls take `Authorization: Bearer <token>` (an organization's API key, or the admin token); errors "
+    "are RFC 9457 problem documents whose `code` is meant for programs. Integrators' guide: "
+    "docs/integrators.md; the API: docs/api.md."
 )
-"""Operations that take no token (`security: []`)."""
 
 TAGS = {
     "organizations": "Organizations (admin), their settings and API keys.",
@@ -27,6 +35,7 @@ TAGS = {
     "operations": "Liveness, readiness and Prometheus metrics (public).",
     "people and keys": "Members, invitations and API keys of an organization.",
     "audit log": "Who changed what, and when.",
+    "webhooks": "The batches pairhub sends to a subscription's URL, with their signature headers.",
 }
 _REF = "#/components/schemas/"
 _ORG = "/v1/organizations/{org_id}"
@@ -102,43 +111,108 @@ def _in_url_order(path: str, operation: dict[str, Any]) -> None:
 
 
 def _discriminate(schemas: dict[str, Any]) -> None:
-    """`reason` tells the variants of `unit.paired` apart, and `eventType` the events of a v1 batch."""
+    """`reason` tells the variants of `unit.paired` apart, and `eventType` the events of a batch."""
     for version in (1, 2):
         union = schemas.get(f"V{version}UnitPaired")
-        if union is None:
-            continue
-        mapping = {reason.value: f"{_REF}V{version}UnitPaired{reason.value}" for reason in Reason}
-        union["discriminator"] = {"propertyName": "reason", "mapping": mapping}
-        for reason in Reason:
-            variant = schemas[f"V{version}UnitPaired{reason.value}"]["properties"]
-            # Generators read an enum where some turn `const` into an untyped value.
-            variant["reason"] = {"type": "string", "enum": [reason.value]}
-            variant["status"] = {"type": "string", "enum": [variant["status"]["const"]]}
-    batch = schemas.get("V1EventBatch", {}).get("properties", {}).get("eventsData", {}).get("items")
-    if batch is not None and "oneOf" in batch:
-        batch["discriminator"] = {
-            "propertyName": "eventType",
-            "mapping": {
-                "unit.paired": f"{_REF}V1UnitPairedEvent",
-                "unit.unpaired": f"{_REF}V1UnitUnpairedEvent",
-            },
-        }
-    for name in ("V1UnitPairedEvent", "V1UnitUnpairedEvent", "V2UnitPairedEvent"):
-        properties = schemas.get(name, {}).get("properties", {})
-        for key in ("eventType", "eventVersion"):
-            if "const" in properties.get(key, {}):
-                prop = properties[key]
-                prop["enum"] = [prop.pop("const")]
+        if union is not None:
+            mapping = {reason.value: f"{_REF}V{version}UnitPaired{reason.value}" for reason in Reason}
+            union["discriminator"] = {"propertyName": "reason", "mapping": mapping}
+        items = (
+            schemas.get(f"V{version}EventBatch", {}).get("properties", {}).get("eventsData", {}).get("items")
+        )
+        if items is not None and "oneOf" in items:
+            names = [option["$ref"].rsplit("/", 1)[1] for option in items["oneOf"]]
+            mapping = {schemas[name]["properties"]["eventType"]["enum"][0]: _REF + name for name in names}
+            items["discriminator"] = {"propertyName": "eventType", "mapping": mapping}
+
+
+def _enums(node: Any) -> None:
+    """`const` becomes a one-value `enum`: some generators read `const` as an untyped value."""
+    if isinstance(node, dict):
+        if "const" in node:
+            value = node.pop("const")
+            node["enum"] = [value]
+            kind = {bool: "boolean", int: "integer", str: "string"}.get(type(value))
+            if kind is not None:
+                node.setdefault("type", kind)
+        for value in node.values():
+            _enums(value)
+    elif isinstance(node, list):
+        for value in node:
+            _enums(value)
+
+
+def _optional_bodies(document: dict[str, Any]) -> None:
+    """A body that may be left out is an optional body of its schema, not a body that may be `null`."""
+    for operations in document["paths"].values():
+        for operation in operations.values():
+            content = operation.get("requestBody", {}).get("content", {}).get("application/json")
+            options = (content or {}).get("schema", {}).get("anyOf", [])
+            concrete = [option for option in options if option.get("type") != "null"]
+            if content is not None and len(options) == 2 and len(concrete) == 1:
+                content["schema"] = concrete[0]
+                operation["requestBody"]["required"] = False
+
+
+def _references(node: Any, found: set[str]) -> None:
+    if isinstance(node, dict):
+        ref = node.get("$ref")
+        if isinstance(ref, str) and ref.startswith(_REF):
+            found.add(ref[len(_REF) :])
+        for value in node.values():
+            _references(value, found)
+    elif isinstance(node, list):
+        for value in node:
+            _references(value, found)
+
+
+def _reached(schemas: dict[str, Any], roots: list[Any]) -> set[str]:
+    """The component schemas `roots` refer to, directly or through other components."""
+    found: set[str] = set()
+    _references(roots, found)
+    todo = list(found)
+    while todo:
+        more: set[str] = set()
+        _references(schemas.get(todo.pop(), {}), more)
+        todo.extend(more - found)
+        found |= more
+    return found
+
+
+def _defaults(document: dict[str, Any]) -> None:
+    """Outputs: a field with a default is always present, so required. Inputs: a default is the
+    server's, so the field stays optional and its default is said in words (openapi-typescript's
+    defaults make a property with `default` required, even in a request body's component)."""
+    schemas = document["components"]["schemas"]
+    operations = [op for ops in document["paths"].values() for op in ops.values()]
+    inputs = _reached(schemas, [op.get("requestBody", {}) for op in operations])
+    outputs = _reached(schemas, [op.get("responses", {}) for op in operations])
+    for name in outputs - inputs:
+        schema = schemas[name]
+        defaulted = [key for key, prop in schema.get("properties", {}).items() if "default" in prop]
+        if defaulted:
+            schema["required"] = [
+                *schema.get("required", []),
+                *(k for k in defaulted if k not in schema.get("required", [])),
+            ]
+    for name in inputs:
+        for prop in schemas[name].get("properties", {}).values():
+            if "default" in prop:
+                default = prop.pop("default")
+                said = f"Default: `{json.dumps(default)}`."
+                prop["description"] = f"{prop['description']} {said}" if prop.get("description") else said
 
 
 def complete(document: dict[str, Any], public_url: str | None) -> None:
     """Add servers, tags, licence and contact; mark public operations; order path parameters."""
     document["servers"] = [{"url": public_url or "/", "description": "This pairhub."}]
+    document["info"]["description"] = INFO_DESCRIPTION
     document["info"]["license"] = {"name": "MIT", "identifier": "MIT"}
     document["info"]["contact"] = {"name": "pairhub", "url": "https://pairhub.dev"}
     used = {
         tag
-        for operations in document["paths"].values()
+        for section in ("paths", "webhooks")
+        for operations in document.get(section, {}).values()
         for op in operations.values()
         for tag in op.get("tags", [])
     }
@@ -151,9 +225,13 @@ def complete(document: dict[str, Any], public_url: str | None) -> None:
         for method, operation in operations.items():
             _in_url_order(path, operation)
             operation["summary"] = SUMMARIES.get(f"{method.upper()} {path}") or _from_description(operation)
-            if path in PUBLIC_PATHS:
-                operation["security"] = []
+            # The policy table decides who may call: public operations take no token, all others one.
+            operation["security"] = [] if action_of(method.upper(), path) is Action.PUBLIC else _BEARER
     for hook in document.get("webhooks", {}).values():
         for operation in hook.values():
             operation["security"] = []
+    _enums(document["components"])
+    _enums(document.get("webhooks", {}))
     _discriminate(document["components"]["schemas"])
+    _optional_bodies(document)
+    _defaults(document)

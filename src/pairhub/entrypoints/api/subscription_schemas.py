@@ -6,8 +6,13 @@ from typing import Any, Literal
 
 from pydantic import BaseModel, Field
 
-from pairhub.domain.delivery import SubscriptionState
-from pairhub.domain.subscriptions import DEFAULTS, Attempt, OAuth2ClientCredentials, SubscriptionChanges
+from pairhub.domain.subscriptions import (
+    DEFAULTS,
+    Attempt,
+    OAuth2ClientCredentials,
+    SubscriptionChanges,
+    SubscriptionState,
+)
 from pairhub.entrypoints.api.presenters import iso
 from pairhub.entrypoints.api.schemas import Strict
 from pairhub.services.delivery_log import BatchView

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from typing import NamedTuple
 
-from pairhub.domain.delivery import BatchStatus, SubscriptionState
 from pairhub.domain.model import AutoPairingState
+from pairhub.domain.subscriptions import BatchStatus, SubscriptionState
 from pairhub.domain.vin import check_digit_applies, check_digit_valid, is_valid_asset_vin
 from pairhub.domain.vocabulary import (
     ATTEMPT_WORDS,

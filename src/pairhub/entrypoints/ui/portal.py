@@ -9,9 +9,9 @@ from fastapi.responses import Response
 
 from pairhub.bootstrap import Container
 from pairhub.contract.render import EVENTS_BY_VERSION
-from pairhub.domain.delivery import BatchStatus, SignatureAlgorithm, is_success
+from pairhub.domain.delivery import SignatureAlgorithm, is_success
 from pairhub.domain.errors import DomainError, Invalid
-from pairhub.domain.subscriptions import DEFAULTS, SubscriptionChanges
+from pairhub.domain.subscriptions import DEFAULTS, BatchStatus, SubscriptionChanges
 from pairhub.entrypoints.api.problems import status_of
 from pairhub.entrypoints.api.subscription_schemas import jwks_path
 from pairhub.entrypoints.ui.web import (

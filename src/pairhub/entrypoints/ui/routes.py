@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import secrets
-from dataclasses import replace
+from dataclasses import asdict, replace
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Depends, FastAPI, Form, Request
@@ -11,9 +11,9 @@ from fastapi.responses import Response
 from fastapi.staticfiles import StaticFiles
 
 from pairhub.domain.access import Action, Decision, decide
-from pairhub.domain.errors import DomainError, Invalid, NotFound
+from pairhub.domain.errors import DomainError, ErrorKind, Invalid, NotFound
 from pairhub.domain.events import Reason
-from pairhub.domain.people import email_key
+from pairhub.domain.people import Person, email_key
 from pairhub.entrypoints.ui import feeds, inventory, overview, people, portal, recovery, unknown_units
 from pairhub.entrypoints.ui.session import SessionCodec, new_session
 from pairhub.entrypoints.ui.web import (
@@ -32,6 +32,7 @@ from pairhub.entrypoints.ui.web import (
     update_session,
 )
 from pairhub.services.pagination import Page
+from pairhub.services.sso import SsoAttempt, SsoUnavailable
 
 router = APIRouter(prefix="/ui", include_in_schema=False, dependencies=[Depends(csrf_guard)])
 FormStr = Annotated[str, Form()]
@@ -74,7 +75,12 @@ def sign_in_form(request: Request) -> Response:
 
 
 def _sign_in_context(request: Request, **extra: Any) -> dict[str, Any]:
-    return {"bootstrap": not container_of(request).people.has_platform_admin(), **extra}
+    container = container_of(request)
+    return {
+        "bootstrap": not container.people.has_platform_admin(),
+        "sso_name": container.sso.name if container.sso else None,
+        **extra,
+    }
 
 
 def _refused(request: Request, message: str) -> Response:
@@ -122,10 +128,84 @@ def sign_in(request: Request, email: FormStr = "", password: FormStr = "", token
         container.sign_in_throttle.failed(account, address)
         return _refused(request, "The email or the password is not right.")
     container.sign_in_throttle.succeeded(account)
+    return _signed_in(request, person)
+
+
+def _signed_in(request: Request, person: Person) -> Response:
+    container = container_of(request)
     memberships = container.people.organizations_of(person.id)
     # One organization: straight to it; several (or a platform admin): pick one first.
     only = memberships[0].organization_id if len(memberships) == 1 and not person.platform_admin else None
     return _start(request, container.sessions.start_person(person.id), only, is_admin=person.platform_admin)
+
+
+SSO_CALLBACK = "/ui/sign-in/oidc/callback"
+SSO_STATUS = {ErrorKind.FORBIDDEN: 403, ErrorKind.INVALID: 400}
+
+
+def _sso_refused(request: Request, message: str, status: int) -> Response:
+    response = render(request, "sign_in.html", _sign_in_context(request, error=message), status=status)
+    response.headers["cache-control"] = "no-store"
+    return response
+
+
+def _callback_url(request: Request) -> str:
+    public = container_of(request).settings.public_url
+    return (public or str(request.base_url).rstrip("/")) + SSO_CALLBACK
+
+
+@router.get("/sign-in/oidc")
+def sso_begin(request: Request) -> Response:
+    """Leave for the identity provider with a fresh state, nonce and PKCE challenge."""
+    sso = container_of(request).sso
+    if sso is None:
+        return _sso_refused(request, "Single sign-on is not set up on this pairhub.", 404)
+    try:
+        url, attempt = sso.begin(_callback_url(request))
+    except SsoUnavailable as error:
+        return _sso_refused(request, error.detail, 502)
+    update_session(request, replace(session_of(request), sso=asdict(attempt)))
+    return redirect(request, url)
+
+
+def _attempt(kept: dict[str, Any] | None) -> SsoAttempt | None:
+    try:
+        attempt = SsoAttempt(**kept) if kept else None
+    except TypeError:
+        return None
+    if attempt is None or not isinstance(attempt.started_at_s, int):
+        return None
+    texts = (attempt.state, attempt.nonce, attempt.verifier)
+    return attempt if all(isinstance(text, str) for text in texts) else None
+
+
+@router.get("/sign-in/oidc/callback")
+def sso_callback(
+    request: Request, state: str = "", code: str = "", error: str = "", error_description: str = ""
+) -> Response:
+    """Back from the identity provider: the person is signed in, or refused in words."""
+    container = container_of(request)
+    sso = container.sso
+    if sso is None:
+        return _sso_refused(request, "Single sign-on is not set up on this pairhub.", 404)
+    session = session_of(request)
+    # The attempt is used once, whatever comes of it.
+    update_session(request, replace(session, sso=None))
+    if error:
+        said = _one_line(error_description or error)[:300]
+        return _sso_refused(request, f"{sso.name} did not sign you in ({said}).", 401)
+    try:
+        person = sso.finish(_attempt(session.sso), state, code, _callback_url(request))
+    except SsoUnavailable as refused:
+        return _sso_refused(request, refused.detail, 502)
+    except DomainError as refused:
+        return _sso_refused(request, refused.detail, SSO_STATUS.get(refused.kind, 400))
+    return _signed_in(request, person)
+
+
+def _one_line(value: str) -> str:
+    """A provider's message as one plain line (control characters dropped)."""
+    return "".join(ch for ch in value if ch.isprintable()).strip() or "no reason given"
 
 
 def _signed_out(request: Request, message: str) -> Response:

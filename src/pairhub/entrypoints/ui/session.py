@@ -34,6 +34,9 @@ class UiSession:
     token: str | None = None
     flash: str | None = None
     flash_kind: str = "ok"
+    sso: dict[str, Any] | None = None
+    """A single sign-on under way: its state, nonce and PKCE verifier, until the provider sends the
+    browser back (signed like the rest, so it cannot be swapped; it never leaves this server's cookie)."""
 
     @property
     def signed_in(self) -> bool:

@@ -36,7 +36,7 @@ class EventTypesOut(BaseModel):
     """The catalogue (a single page)."""
 
     data: list[EventTypeOut]
-    nextCursor: None = None
+    nextCursor: str | None = Field(None, description="Always null: the catalogue is one page.")
 
 
 def _schema_of(event_type: str, version: int) -> dict[str, Any]:

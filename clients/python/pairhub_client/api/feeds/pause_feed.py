@@ -1,0 +1,218 @@
+from http import HTTPStatus
+from typing import Any
+from urllib.parse import quote
+
+import httpx
+
+from ... import errors
+from ...client import AuthenticatedClient, Client
+from ...models.feed_out import FeedOut
+from ...models.problem import Problem
+from ...types import Response
+
+
+def _get_kwargs(
+    org_id: str,
+    feed_id: str,
+) -> dict[str, Any]:
+
+    _kwargs: dict[str, Any] = {
+        "method": "post",
+        "url": "/v1/organizations/{org_id}/feeds/{feed_id}/pause".format(
+            org_id=quote(str(org_id), safe=""),
+            feed_id=quote(str(feed_id), safe=""),
+        ),
+    }
+
+    return _kwargs
+
+
+def _parse_response(
+    *, client: AuthenticatedClient | Client, response: httpx.Response
+) -> FeedOut | Problem | None:
+    if response.status_code == 200:
+        response_200 = FeedOut.from_dict(response.json())
+
+        return response_200
+
+    if response.status_code == 400:
+        response_400 = Problem.from_dict(response.json())
+
+        return response_400
+
+    if response.status_code == 401:
+        response_401 = Problem.from_dict(response.json())
+
+        return response_401
+
+    if response.status_code == 403:
+        response_403 = Problem.from_dict(response.json())
+
+        return response_403
+
+    if response.status_code == 404:
+        response_404 = Problem.from_dict(response.json())
+
+        return response_404
+
+    if response.status_code == 409:
+        response_409 = Problem.from_dict(response.json())
+
+        return response_409
+
+    if response.status_code == 413:
+        response_413 = Problem.from_dict(response.json())
+
+        return response_413
+
+    if response.status_code == 422:
+        response_422 = Problem.from_dict(response.json())
+
+        return response_422
+
+    if response.status_code == 503:
+        response_503 = Problem.from_dict(response.json())
+
+        return response_503
+
+    if client.raise_on_unexpected_status:
+        raise errors.UnexpectedStatus(response.status_code, response.content)
+    else:
+        return None
+
+
+def _build_response(
+    *, client: AuthenticatedClient | Client, response: httpx.Response
+) -> Response[FeedOut | Problem]:
+    return Response(
+        status_code=HTTPStatus(response.status_code),
+        content=response.content,
+        headers=response.headers,
+        parsed=_parse_response(client=client, response=response),
+    )
+
+
+def sync_detailed(
+    org_id: str,
+    feed_id: str,
+    *,
+    client: AuthenticatedClient,
+) -> Response[FeedOut | Problem]:
+    """Pause a Datahub feed
+
+     Pause a feed: polls answer 404 until it is resumed; its position stays.
+
+    Args:
+        org_id (str):
+        feed_id (str):
+
+    Raises:
+        errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
+        httpx.TimeoutException: If the request takes longer than Client.timeout.
+
+    Returns:
+        Response[FeedOut | Problem]
+    """
+
+    kwargs = _get_kwargs(
+        org_id=org_id,
+        feed_id=feed_id,
+    )
+
+    response = client.get_httpx_client().request(
+        **kwargs,
+    )
+
+    return _build_response(client=client, response=response)
+
+
+def sync(
+    org_id: str,
+    feed_id: str,
+    *,
+    client: AuthenticatedClient,
+) -> FeedOut | Problem | None:
+    """Pause a Datahub feed
+
+     Pause a feed: polls answer 404 until it is resumed; its position stays.
+
+    Args:
+        org_id (str):
+        feed_id (str):
+
+    Raises:
+        errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
+        httpx.TimeoutException: If the request takes longer than Client.timeout.
+
+    Returns:
+        FeedOut | Problem
+    """
+
+    return sync_detailed(
+        org_id=org_id,
+        feed_id=feed_id,
+        client=client,
+    ).parsed
+
+
+async def asyncio_detailed(
+    org_id: str,
+    feed_id: str,
+    *,
+    client: AuthenticatedClient,
+) -> Response[FeedOut | Problem]:
+    """Pause a Datahub feed
+
+     Pause a feed: polls answer 404 until it is resumed; its position stays.
+
+    Args:
+        org_id (str):
+        feed_id (str):
+
+    Raises:
+        errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
+        httpx.TimeoutException: If the request takes longer than Client.timeout.
+
+    Returns:
+        Response[FeedOut | Problem]
+    """
+
+    kwargs = _get_kwargs(
+        org_id=org_id,
+        feed_id=feed_id,
+    )
+
+    response = await client.get_async_httpx_client().request(**kwargs)
+
+    return _build_response(client=client, response=response)
+
+
+async def asyncio(
+    org_id: str,
+    feed_id: str,
+    *,
+    client: AuthenticatedClient,
+) -> FeedOut | Problem | None:
+    """Pause a Datahub feed
+
+     Pause a feed: polls answer 404 until it is resumed; its position stays.
+
+    Args:
+        org_id (str):
+        feed_id (str):
+
+    Raises:
+        errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
+        httpx.TimeoutException: If the request takes longer than Client.timeout.
+
+    Returns:
+        FeedOut | Problem
+    """
+
+    return (
+        await asyncio_detailed(
+            org_id=org_id,
+            feed_id=feed_id,
+            client=client,
+        )
+    ).parsed

@@ -1,0 +1,269 @@
+from http import HTTPStatus
+from typing import Any
+from urllib.parse import quote
+
+import httpx
+
+from ... import errors
+from ...client import AuthenticatedClient, Client
+from ...models.page_out_pairing_out import PageOutPairingOut
+from ...models.problem import Problem
+from ...types import UNSET, Response, Unset
+
+
+def _get_kwargs(
+    org_id: str,
+    *,
+    after: None | str | Unset = UNSET,
+    limit: int | Unset = 100,
+    as_of: None | str | Unset = UNSET,
+) -> dict[str, Any]:
+
+    params: dict[str, Any] = {}
+
+    json_after: None | str | Unset
+    if isinstance(after, Unset):
+        json_after = UNSET
+    else:
+        json_after = after
+    params["after"] = json_after
+
+    params["limit"] = limit
+
+    json_as_of: None | str | Unset
+    if isinstance(as_of, Unset):
+        json_as_of = UNSET
+    else:
+        json_as_of = as_of
+    params["asOf"] = json_as_of
+
+    params = {k: v for k, v in params.items() if v is not UNSET and v is not None}
+
+    _kwargs: dict[str, Any] = {
+        "method": "get",
+        "url": "/v1/organizations/{org_id}/pairings".format(
+            org_id=quote(str(org_id), safe=""),
+        ),
+        "params": params,
+    }
+
+    return _kwargs
+
+
+def _parse_response(
+    *, client: AuthenticatedClient | Client, response: httpx.Response
+) -> PageOutPairingOut | Problem | None:
+    if response.status_code == 200:
+        response_200 = PageOutPairingOut.from_dict(response.json())
+
+        return response_200
+
+    if response.status_code == 400:
+        response_400 = Problem.from_dict(response.json())
+
+        return response_400
+
+    if response.status_code == 401:
+        response_401 = Problem.from_dict(response.json())
+
+        return response_401
+
+    if response.status_code == 403:
+        response_403 = Problem.from_dict(response.json())
+
+        return response_403
+
+    if response.status_code == 404:
+        response_404 = Problem.from_dict(response.json())
+
+        return response_404
+
+    if response.status_code == 409:
+        response_409 = Problem.from_dict(response.json())
+
+        return response_409
+
+    if response.status_code == 413:
+        response_413 = Problem.from_dict(response.json())
+
+        return response_413
+
+    if response.status_code == 422:
+        response_422 = Problem.from_dict(response.json())
+
+        return response_422
+
+    if response.status_code == 503:
+        response_503 = Problem.from_dict(response.json())
+
+        return response_503
+
+    if client.raise_on_unexpected_status:
+        raise errors.UnexpectedStatus(response.status_code, response.content)
+    else:
+        return None
+
+
+def _build_response(
+    *, client: AuthenticatedClient | Client, response: httpx.Response
+) -> Response[PageOutPairingOut | Problem]:
+    return Response(
+        status_code=HTTPStatus(response.status_code),
+        content=response.content,
+        headers=response.headers,
+        parsed=_parse_response(client=client, response=response),
+    )
+
+
+def sync_detailed(
+    org_id: str,
+    *,
+    client: AuthenticatedClient,
+    after: None | str | Unset = UNSET,
+    limit: int | Unset = 100,
+    as_of: None | str | Unset = UNSET,
+) -> Response[PageOutPairingOut | Problem]:
+    """List the current pairings (or those as of an instant)
+
+     The current pairings, or with `asOf` those in force at that instant (from the history).
+
+    Args:
+        org_id (str):
+        after (None | str | Unset): Cursor from `nextCursor`.
+        limit (int | Unset): Page size. Default: 100.
+        as_of (None | str | Unset): An ISO 8601 time with an offset: the pairings in force at that
+            instant.
+
+    Raises:
+        errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
+        httpx.TimeoutException: If the request takes longer than Client.timeout.
+
+    Returns:
+        Response[PageOutPairingOut | Problem]
+    """
+
+    kwargs = _get_kwargs(
+        org_id=org_id,
+        after=after,
+        limit=limit,
+        as_of=as_of,
+    )
+
+    response = client.get_httpx_client().request(
+        **kwargs,
+    )
+
+    return _build_response(client=client, response=response)
+
+
+def sync(
+    org_id: str,
+    *,
+    client: AuthenticatedClient,
+    after: None | str | Unset = UNSET,
+    limit: int | Unset = 100,
+    as_of: None | str | Unset = UNSET,
+) -> PageOutPairingOut | Problem | None:
+    """List the current pairings (or those as of an instant)
+
+     The current pairings, or with `asOf` those in force at that instant (from the history).
+
+    Args:
+        org_id (str):
+        after (None | str | Unset): Cursor from `nextCursor`.
+        limit (int | Unset): Page size. Default: 100.
+        as_of (None | str | Unset): An ISO 8601 time with an offset: the pairings in force at that
+            instant.
+
+    Raises:
+        errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
+        httpx.TimeoutException: If the request takes longer than Client.timeout.
+
+    Returns:
+        PageOutPairingOut | Problem
+    """
+
+    return sync_detailed(
+        org_id=org_id,
+        client=client,
+        after=after,
+        limit=limit,
+        as_of=as_of,
+    ).parsed
+
+
+async def asyncio_detailed(
+    org_id: str,
+    *,
+    client: AuthenticatedClient,
+    after: None | str | Unset = UNSET,
+    limit: int | Unset = 100,
+    as_of: None | str | Unset = UNSET,
+) -> Response[PageOutPairingOut | Problem]:
+    """List the current pairings (or those as of an instant)
+
+     The current pairings, or with `asOf` those in force at that instant (from the history).
+
+    Args:
+        org_id (str):
+        after (None | str | Unset): Cursor from `nextCursor`.
+        limit (int | Unset): Page size. Default: 100.
+        as_of (None | str | Unset): An ISO 8601 time with an offset: the pairings in force at that
+            instant.
+
+    Raises:
+        errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
+        httpx.TimeoutException: If the request takes longer than Client.timeout.
+
+    Returns:
+        Response[PageOutPairingOut | Problem]
+    """
+
+    kwargs = _get_kwargs(
+        org_id=org_id,
+        after=after,
+        limit=limit,
+        as_of=as_of,
+    )
+
+    response = await client.get_async_httpx_client().request(**kwargs)
+
+    return _build_response(client=client, response=response)
+
+
+async def asyncio(
+    org_id: str,
+    *,
+    client: AuthenticatedClient,
+    after: None | str | Unset = UNSET,
+    limit: int | Unset = 100,
+    as_of: None | str | Unset = UNSET,
+) -> PageOutPairingOut | Problem | None:
+    """List the current pairings (or those as of an instant)
+
+     The current pairings, or with `asOf` those in force at that instant (from the history).
+
+    Args:
+        org_id (str):
+        after (None | str | Unset): Cursor from `nextCursor`.
+        limit (int | Unset): Page size. Default: 100.
+        as_of (None | str | Unset): An ISO 8601 time with an offset: the pairings in force at that
+            instant.
+
+    Raises:
+        errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
+        httpx.TimeoutException: If the request takes longer than Client.timeout.
+
+    Returns:
+        PageOutPairingOut | Problem
+    """
+
+    return (
+        await asyncio_detailed(
+            org_id=org_id,
+            client=client,
+            after=after,
+            limit=limit,
+            as_of=as_of,
+        )
+    ).parsed

@@ -1,0 +1,218 @@
+from http import HTTPStatus
+from typing import Any
+from urllib.parse import quote
+
+import httpx
+
+from ... import errors
+from ...client import AuthenticatedClient, Client
+from ...models.problem import Problem
+from ...models.unit_out import UnitOut
+from ...types import Response
+
+
+def _get_kwargs(
+    org_id: str,
+    unit_id: str,
+) -> dict[str, Any]:
+
+    _kwargs: dict[str, Any] = {
+        "method": "get",
+        "url": "/v1/organizations/{org_id}/units/{unit_id}".format(
+            org_id=quote(str(org_id), safe=""),
+            unit_id=quote(str(unit_id), safe=""),
+        ),
+    }
+
+    return _kwargs
+
+
+def _parse_response(
+    *, client: AuthenticatedClient | Client, response: httpx.Response
+) -> Problem | UnitOut | None:
+    if response.status_code == 200:
+        response_200 = UnitOut.from_dict(response.json())
+
+        return response_200
+
+    if response.status_code == 400:
+        response_400 = Problem.from_dict(response.json())
+
+        return response_400
+
+    if response.status_code == 401:
+        response_401 = Problem.from_dict(response.json())
+
+        return response_401
+
+    if response.status_code == 403:
+        response_403 = Problem.from_dict(response.json())
+
+        return response_403
+
+    if response.status_code == 404:
+        response_404 = Problem.from_dict(response.json())
+
+        return response_404
+
+    if response.status_code == 409:
+        response_409 = Problem.from_dict(response.json())
+
+        return response_409
+
+    if response.status_code == 413:
+        response_413 = Problem.from_dict(response.json())
+
+        return response_413
+
+    if response.status_code == 422:
+        response_422 = Problem.from_dict(response.json())
+
+        return response_422
+
+    if response.status_code == 503:
+        response_503 = Problem.from_dict(response.json())
+
+        return response_503
+
+    if client.raise_on_unexpected_status:
+        raise errors.UnexpectedStatus(response.status_code, response.content)
+    else:
+        return None
+
+
+def _build_response(
+    *, client: AuthenticatedClient | Client, response: httpx.Response
+) -> Response[Problem | UnitOut]:
+    return Response(
+        status_code=HTTPStatus(response.status_code),
+        content=response.content,
+        headers=response.headers,
+        parsed=_parse_response(client=client, response=response),
+    )
+
+
+def sync_detailed(
+    org_id: str,
+    unit_id: str,
+    *,
+    client: AuthenticatedClient,
+) -> Response[Problem | UnitOut]:
+    """Get a unit and its auto-pairing state
+
+     One unit with its state.
+
+    Args:
+        org_id (str):
+        unit_id (str):
+
+    Raises:
+        errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
+        httpx.TimeoutException: If the request takes longer than Client.timeout.
+
+    Returns:
+        Response[Problem | UnitOut]
+    """
+
+    kwargs = _get_kwargs(
+        org_id=org_id,
+        unit_id=unit_id,
+    )
+
+    response = client.get_httpx_client().request(
+        **kwargs,
+    )
+
+    return _build_response(client=client, response=response)
+
+
+def sync(
+    org_id: str,
+    unit_id: str,
+    *,
+    client: AuthenticatedClient,
+) -> Problem | UnitOut | None:
+    """Get a unit and its auto-pairing state
+
+     One unit with its state.
+
+    Args:
+        org_id (str):
+        unit_id (str):
+
+    Raises:
+        errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
+        httpx.TimeoutException: If the request takes longer than Client.timeout.
+
+    Returns:
+        Problem | UnitOut
+    """
+
+    return sync_detailed(
+        org_id=org_id,
+        unit_id=unit_id,
+        client=client,
+    ).parsed
+
+
+async def asyncio_detailed(
+    org_id: str,
+    unit_id: str,
+    *,
+    client: AuthenticatedClient,
+) -> Response[Problem | UnitOut]:
+    """Get a unit and its auto-pairing state
+
+     One unit with its state.
+
+    Args:
+        org_id (str):
+        unit_id (str):
+
+    Raises:
+        errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
+        httpx.TimeoutException: If the request takes longer than Client.timeout.
+
+    Returns:
+        Response[Problem | UnitOut]
+    """
+
+    kwargs = _get_kwargs(
+        org_id=org_id,
+        unit_id=unit_id,
+    )
+
+    response = await client.get_async_httpx_client().request(**kwargs)
+
+    return _build_response(client=client, response=response)
+
+
+async def asyncio(
+    org_id: str,
+    unit_id: str,
+    *,
+    client: AuthenticatedClient,
+) -> Problem | UnitOut | None:
+    """Get a unit and its auto-pairing state
+
+     One unit with its state.
+
+    Args:
+        org_id (str):
+        unit_id (str):
+
+    Raises:
+        errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
+        httpx.TimeoutException: If the request takes longer than Client.timeout.
+
+    Returns:
+        Problem | UnitOut
+    """
+
+    return (
+        await asyncio_detailed(
+            org_id=org_id,
+            unit_id=unit_id,
+            client=client,
+        )
+    ).parsed

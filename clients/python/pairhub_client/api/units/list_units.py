@@ -1,0 +1,308 @@
+from http import HTTPStatus
+from typing import Any
+from urllib.parse import quote
+
+import httpx
+
+from ... import errors
+from ...client import AuthenticatedClient, Client
+from ...models.list_units_state_type_0 import ListUnitsStateType0
+from ...models.page_out_unit_out import PageOutUnitOut
+from ...models.problem import Problem
+from ...types import UNSET, Response, Unset
+
+
+def _get_kwargs(
+    org_id: str,
+    *,
+    paired: bool | None | Unset = UNSET,
+    state: ListUnitsStateType0 | None | Unset = UNSET,
+    q: None | str | Unset = UNSET,
+    after: None | str | Unset = UNSET,
+    limit: int | Unset = 100,
+) -> dict[str, Any]:
+
+    params: dict[str, Any] = {}
+
+    json_paired: bool | None | Unset
+    if isinstance(paired, Unset):
+        json_paired = UNSET
+    else:
+        json_paired = paired
+    params["paired"] = json_paired
+
+    json_state: None | str | Unset
+    if isinstance(state, Unset):
+        json_state = UNSET
+    elif isinstance(state, ListUnitsStateType0):
+        json_state = state.value
+    else:
+        json_state = state
+    params["state"] = json_state
+
+    json_q: None | str | Unset
+    if isinstance(q, Unset):
+        json_q = UNSET
+    else:
+        json_q = q
+    params["q"] = json_q
+
+    json_after: None | str | Unset
+    if isinstance(after, Unset):
+        json_after = UNSET
+    else:
+        json_after = after
+    params["after"] = json_after
+
+    params["limit"] = limit
+
+    params = {k: v for k, v in params.items() if v is not UNSET and v is not None}
+
+    _kwargs: dict[str, Any] = {
+        "method": "get",
+        "url": "/v1/organizations/{org_id}/units".format(
+            org_id=quote(str(org_id), safe=""),
+        ),
+        "params": params,
+    }
+
+    return _kwargs
+
+
+def _parse_response(
+    *, client: AuthenticatedClient | Client, response: httpx.Response
+) -> PageOutUnitOut | Problem | None:
+    if response.status_code == 200:
+        response_200 = PageOutUnitOut.from_dict(response.json())
+
+        return response_200
+
+    if response.status_code == 400:
+        response_400 = Problem.from_dict(response.json())
+
+        return response_400
+
+    if response.status_code == 401:
+        response_401 = Problem.from_dict(response.json())
+
+        return response_401
+
+    if response.status_code == 403:
+        response_403 = Problem.from_dict(response.json())
+
+        return response_403
+
+    if response.status_code == 404:
+        response_404 = Problem.from_dict(response.json())
+
+        return response_404
+
+    if response.status_code == 409:
+        response_409 = Problem.from_dict(response.json())
+
+        return response_409
+
+    if response.status_code == 413:
+        response_413 = Problem.from_dict(response.json())
+
+        return response_413
+
+    if response.status_code == 422:
+        response_422 = Problem.from_dict(response.json())
+
+        return response_422
+
+    if response.status_code == 503:
+        response_503 = Problem.from_dict(response.json())
+
+        return response_503
+
+    if client.raise_on_unexpected_status:
+        raise errors.UnexpectedStatus(response.status_code, response.content)
+    else:
+        return None
+
+
+def _build_response(
+    *, client: AuthenticatedClient | Client, response: httpx.Response
+) -> Response[PageOutUnitOut | Problem]:
+    return Response(
+        status_code=HTTPStatus(response.status_code),
+        content=response.content,
+        headers=response.headers,
+        parsed=_parse_response(client=client, response=response),
+    )
+
+
+def sync_detailed(
+    org_id: str,
+    *,
+    client: AuthenticatedClient,
+    paired: bool | None | Unset = UNSET,
+    state: ListUnitsStateType0 | None | Unset = UNSET,
+    q: None | str | Unset = UNSET,
+    after: None | str | Unset = UNSET,
+    limit: int | Unset = 100,
+) -> Response[PageOutUnitOut | Problem]:
+    """List units
+
+     Units, filtered by pairing, auto-pairing state or any part of the id.
+
+    Args:
+        org_id (str):
+        paired (bool | None | Unset):
+        state (ListUnitsStateType0 | None | Unset): Auto-pairing state.
+        q (None | str | Unset): Any part of the unit id, case-insensitive.
+        after (None | str | Unset): Cursor from `nextCursor`.
+        limit (int | Unset): Page size. Default: 100.
+
+    Raises:
+        errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
+        httpx.TimeoutException: If the request takes longer than Client.timeout.
+
+    Returns:
+        Response[PageOutUnitOut | Problem]
+    """
+
+    kwargs = _get_kwargs(
+        org_id=org_id,
+        paired=paired,
+        state=state,
+        q=q,
+        after=after,
+        limit=limit,
+    )
+
+    response = client.get_httpx_client().request(
+        **kwargs,
+    )
+
+    return _build_response(client=client, response=response)
+
+
+def sync(
+    org_id: str,
+    *,
+    client: AuthenticatedClient,
+    paired: bool | None | Unset = UNSET,
+    state: ListUnitsStateType0 | None | Unset = UNSET,
+    q: None | str | Unset = UNSET,
+    after: None | str | Unset = UNSET,
+    limit: int | Unset = 100,
+) -> PageOutUnitOut | Problem | None:
+    """List units
+
+     Units, filtered by pairing, auto-pairing state or any part of the id.
+
+    Args:
+        org_id (str):
+        paired (bool | None | Unset):
+        state (ListUnitsStateType0 | None | Unset): Auto-pairing state.
+        q (None | str | Unset): Any part of the unit id, case-insensitive.
+        after (None | str | Unset): Cursor from `nextCursor`.
+        limit (int | Unset): Page size. Default: 100.
+
+    Raises:
+        errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
+        httpx.TimeoutException: If the request takes longer than Client.timeout.
+
+    Returns:
+        PageOutUnitOut | Problem
+    """
+
+    return sync_detailed(
+        org_id=org_id,
+        client=client,
+        paired=paired,
+        state=state,
+        q=q,
+        after=after,
+        limit=limit,
+    ).parsed
+
+
+async def asyncio_detailed(
+    org_id: str,
+    *,
+    client: AuthenticatedClient,
+    paired: bool | None | Unset = UNSET,
+    state: ListUnitsStateType0 | None | Unset = UNSET,
+    q: None | str | Unset = UNSET,
+    after: None | str | Unset = UNSET,
+    limit: int | Unset = 100,
+) -> Response[PageOutUnitOut | Problem]:
+    """List units
+
+     Units, filtered by pairing, auto-pairing state or any part of the id.
+
+    Args:
+        org_id (str):
+        paired (bool | None | Unset):
+        state (ListUnitsStateType0 | None | Unset): Auto-pairing state.
+        q (None | str | Unset): Any part of the unit id, case-insensitive.
+        after (None | str | Unset): Cursor from `nextCursor`.
+        limit (int | Unset): Page size. Default: 100.
+
+    Raises:
+        errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
+        httpx.TimeoutException: If the request takes longer than Client.timeout.
+
+    Returns:
+        Response[PageOutUnitOut | Problem]
+    """
+
+    kwargs = _get_kwargs(
+        org_id=org_id,
+        paired=paired,
+        state=state,
+        q=q,
+        after=after,
+        limit=limit,
+    )
+
+    response = await client.get_async_httpx_client().request(**kwargs)
+
+    return _build_response(client=client, response=response)
+
+
+async def asyncio(
+    org_id: str,
+    *,
+    client: AuthenticatedClient,
+    paired: bool | None | Unset = UNSET,
+    state: ListUnitsStateType0 | None | Unset = UNSET,
+    q: None | str | Unset = UNSET,
+    after: None | str | Unset = UNSET,
+    limit: int | Unset = 100,
+) -> PageOutUnitOut | Problem | None:
+    """List units
+
+     Units, filtered by pairing, auto-pairing state or any part of the id.
+
+    Args:
+        org_id (str):
+        paired (bool | None | Unset):
+        state (ListUnitsStateType0 | None | Unset): Auto-pairing state.
+        q (None | str | Unset): Any part of the unit id, case-insensitive.
+        after (None | str | Unset): Cursor from `nextCursor`.
+        limit (int | Unset): Page size. Default: 100.
+
+    Raises:
+        errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
+        httpx.TimeoutException: If the request takes longer than Client.timeout.
+
+    Returns:
+        PageOutUnitOut | Problem
+    """
+
+    return (
+        await asyncio_detailed(
+            org_id=org_id,
+            client=client,
+            paired=paired,
+            state=state,
+            q=q,
+            after=after,
+            limit=limit,
+        )
+    ).parsed

@@ -1,0 +1,11 @@
+from enum import StrEnum
+
+
+class BatchDetailOutStatus(StrEnum):
+    DELIVERED = "delivered"
+    EXPIRED = "expired"
+    FAILED = "failed"
+    PENDING = "pending"
+
+    def __str__(self) -> str:
+        return str(self.value)

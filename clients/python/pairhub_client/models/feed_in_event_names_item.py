@@ -1,0 +1,9 @@
+from enum import StrEnum
+
+
+class FeedInEventNamesItem(StrEnum):
+    UNIT_PAIRED = "unit.paired"
+    UNIT_UNPAIRED = "unit.unpaired"
+
+    def __str__(self) -> str:
+        return str(self.value)

@@ -1,0 +1,8 @@
+from enum import StrEnum
+
+
+class OAuth2ClientCredentialsOutType(StrEnum):
+    OAUTH2CLIENTCREDENTIALS = "oauth2ClientCredentials"
+
+    def __str__(self) -> str:
+        return str(self.value)

@@ -1,0 +1,11 @@
+from enum import StrEnum
+
+
+class SubscriptionSecretOutState(StrEnum):
+    ACTIVE = "active"
+    DISABLED = "disabled"
+    ONHOLD = "onHold"
+    PAUSED = "paused"
+
+    def __str__(self) -> str:
+        return str(self.value)

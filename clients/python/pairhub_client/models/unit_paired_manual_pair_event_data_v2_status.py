@@ -1,0 +1,8 @@
+from enum import StrEnum
+
+
+class UnitPairedManualPairEventDataV2Status(StrEnum):
+    SUCCESS = "success"
+
+    def __str__(self) -> str:
+        return str(self.value)

@@ -1,0 +1,8 @@
+from enum import StrEnum
+
+
+class UnitPairedNotFoundEventDataV1Status(StrEnum):
+    FAILED = "failed"
+
+    def __str__(self) -> str:
+        return str(self.value)
