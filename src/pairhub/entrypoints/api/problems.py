@@ -280,6 +280,25 @@ def install(app: FastAPI) -> None:
         return problem(500, "internal_error", "An unexpected error occurred; it has been logged.")
 
 
+BEYOND_RETENTION_SCHEMA: dict[str, Any] = {
+    "title": "BeyondRetentionProblem",
+    "description": "410 `beyond_retention`: the problem document with the cursor to read on from.",
+    "allOf": [
+        {"$ref": "#/components/schemas/Problem"},
+        {
+            "type": "object",
+            "properties": {
+                "oldestCursor": {
+                    "type": ["string", "null"],
+                    "description": "Pass it as `after`: the page starts at the oldest entry still held.",
+                }
+            },
+            "required": ["oldestCursor"],
+        },
+    ],
+}
+"""The component `BeyondRetentionProblem` (one schema, so generated clients get one type)."""
+
 BEYOND_RETENTION_RESPONSES: dict[int | str, dict[str, Any]] = {
     410: {
         "description": (
@@ -288,18 +307,7 @@ BEYOND_RETENTION_RESPONSES: dict[int | str, dict[str, Any]] = {
             " oldest entry still held."
         ),
         "content": {
-            "application/problem+json": {
-                "schema": {
-                    "allOf": [
-                        {"$ref": "#/components/schemas/Problem"},
-                        {
-                            "type": "object",
-                            "properties": {"oldestCursor": {"type": ["string", "null"]}},
-                            "required": ["oldestCursor"],
-                        },
-                    ]
-                }
-            }
+            "application/problem+json": {"schema": {"$ref": "#/components/schemas/BeyondRetentionProblem"}}
         },
     }
 }
