@@ -1,4 +1,4 @@
-"""The newest pruned event seq of each organization, to answer an outdated cursor with 410.
+"""The newest pruned event seq of each organization (an outdated cursor gets 410); pending batches by status.
 
 Revision ID: 0017_event_horizons
 Revises: 0013_console
@@ -17,7 +17,7 @@ depends_on = None
 
 
 def upgrade() -> None:
-    """Create the table (a new table: the version still running never reads it)."""
+    """Create the table and the index (new ones: the version still running never needs them)."""
     op.create_table(
         "event_horizons",
         sa.Column("organization_id", sa.String(36), nullable=False),
@@ -27,8 +27,10 @@ def upgrade() -> None:
         ),
         sa.PrimaryKeyConstraint("organization_id", name="pk_event_horizons"),
     )
+    op.create_index("ix_batches_status_sub", "batches", ["status", "subscription_id"])
 
 
 def downgrade() -> None:
-    """Drop it (an outdated cursor then reads on from the oldest event held, as before)."""
+    """Drop them (an outdated cursor then reads on from the oldest event held, as before)."""
+    op.drop_index("ix_batches_status_sub", "batches")
     op.drop_table("event_horizons")
