@@ -718,6 +718,9 @@ def figure_history_growth(workdir: Path, receiver: Receiver, sizes: Sizes) -> li
         history.insert_history_attempts(engine, sub, first, sizes.history_attempts)
         with_attempts = history.used_bytes(engine)
         made_s = time.perf_counter() - started
+        # The history is the past: on disk before the measurement, not flushed by the kernel during it
+        # (gigabytes of dirty pages written back would slow every commit's fsync of the figures).
+        os.sync()
         full_rate, full_p99 = measure("history")
     finally:
         server.stop()
