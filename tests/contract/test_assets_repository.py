@@ -4,6 +4,9 @@ from __future__ import annotations
 
 from dataclasses import replace
 
+import pytest
+
+from pairhub.adapters.sql import search as sql_search
 from pairhub.domain.assets import Asset
 from pairhub.domain.model import AutoPairingState as S
 from pairhub.domain.organizations import Organization
@@ -122,3 +125,46 @@ def test_assets_without_vin_are_found_by_name(storage: Storage, organization: Or
         assert {name: record.id for name, record in found.items()} == {"Reefer": "a1"}
         assert uow.assets.without_vin_by_names("other", ["Reefer"]) == {}
         assert uow.assets.without_vin_by_names(organization.id, []) == {}
+
+
+def test_common_and_rare_fragments_find_the_same_rows_in_order(
+    storage: Storage, organization: Organization, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # Three candidates at most: "trailer" (eight matches) takes the ordered walk, the rest the list.
+    monkeypatch.setattr(sql_search, "CANDIDATES", 3)
+    other = Organization("00000000-0000-0000-0000-000000000002", "Other", True, True, 10)
+    names = [f"Trailer {n}" for n in range(8)]
+    with storage.write() as uow:
+        uow.organizations.add(other)
+        uow.assets.add_many([asset(organization, f"a{n}", None, name) for n, name in enumerate(names)])
+        uow.assets.add_many([asset(organization, "b1", VIN, "Reefer"), asset(organization, "b2", OTHER)])
+        # Another organization's many "reefer" matches must neither show nor fill the candidates.
+        uow.assets.add_many([asset(other, f"o{n}", None, f"REEFER {n}") for n in range(6)])
+    with storage.read() as uow:
+        search, count = uow.assets.search, uow.assets.count
+        assert [a.id for a in search(organization.id, None, None, "TRAILER", None, 3)] == ["a0", "a1", "a2"]
+        assert [a.id for a in search(organization.id, None, None, "railer", "a2", 3)] == ["a3", "a4", "a5"]
+        assert [a.id for a in search(organization.id, None, None, "reefer", None, 10)] == ["b1"]
+        assert [a.id for a in search(organization.id, None, None, "reef", "b1", 10)] == []
+        assert [a.id for a in search(organization.id, None, None, "l73819", None, 10)] == ["b2"]
+        assert [a.id for a in search(organization.id, None, None, "er 7", None, 10)] == ["a7"]
+        assert [a.id for a in search(organization.id, None, None, "7", None, 10)] == ["a7", "b2"]
+        assert [a.id for a in search(other.id, None, None, "reefer 5", None, 10)] == ["o5"]
+        assert count(organization.id, None, "trailer") == 8
+        assert count(organization.id, None, "trailer", 5) == 6  # past `most`: most + 1
+        assert count(organization.id, None, "reefer", 5) == 1
+        assert count(organization.id, None, "zz", 5) == 0
+        assert count(other.id, None, "reefer") == 6
+
+
+def test_a_count_after_a_search_and_a_write_sees_the_write(
+    storage: Storage, organization: Organization
+) -> None:
+    with storage.write() as uow:
+        uow.assets.add(asset(organization, "a1", None, "Reefer 1"))
+        assert [a.id for a in uow.assets.search(organization.id, None, None, "reefer", None, 10)] == ["a1"]
+        uow.assets.add(asset(organization, "a2", None, "Reefer 2"))
+        assert uow.assets.count(organization.id, None, "reefer") == 2
+        uow.assets.delete("a1")
+        assert uow.assets.count(organization.id, None, "reefer") == 1
+        assert uow.assets.count(organization.id, True, "reefer") == 0

@@ -4,12 +4,14 @@ from __future__ import annotations
 
 from typing import Any
 
+import pytest
 from alembic import command
 from sqlalchemy import text
 
 from pairhub.adapters.sql.engine import make_engine
 from pairhub.adapters.sql.migrate import alembic_config
-from tests.support import Api, Org
+from pairhub.entrypoints.ui import listing
+from tests.support import PASSWORD, Api, Org
 
 
 def _assets(api: Api, org: Org, q: str) -> list[str]:
@@ -132,3 +134,25 @@ def test_migration_0013_indexes_the_assets_stored_before_it(database_url: str) -
             connection.execute(text("DELETE FROM organizations"))
     finally:
         engine.dispose()
+
+
+def test_the_assets_page_counts_a_search_up_to_its_limit(api: Api, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(listing, "SEARCH_TOTAL_MOST", 3)
+    org = api.new_org()
+    for n in range(5):
+        api.new_asset(org, name=f"Reefer {n}")
+    api.new_asset(org, name="Tanker")
+    person = api.new_person(org, "owner")
+    sign_in = api.client.get("/ui/sign-in").text
+    csrf = sign_in.split('name="csrf_token" value="', 1)[1].split('"', 1)[0]
+    credentials = {"email": person.email, "password": PASSWORD, "csrf_token": csrf}
+    assert api.client.post("/ui/sign-in", data=credentials, follow_redirects=False).status_code == 303
+
+    common = api.client.get("/ui/assets", params={"q": "reefer"}, headers={"HX-Request": "true"})
+    rare = api.client.get("/ui/assets", params={"q": "tank"}, headers={"HX-Request": "true"})
+    everything = api.client.get("/ui/assets")
+
+    assert "More than 3 assets match these filters" in common.text
+    assert common.text.count("Reefer ") == 5  # the page itself is whole
+    assert "1 asset matches these filters" in rare.text
+    assert "6 assets" in everything.text  # no search: the exact total

@@ -328,8 +328,10 @@ class AssetRepository(VinCandidates, Protocol):
         """Assets in `order` after the asset `after`, filtered by exact VIN, pairing or a VIN/name part."""
         ...
 
-    def count(self, organization_id: str, paired: bool | None, text: str | None) -> int:
-        """How many assets `search` finds with these filters, on all pages."""
+    def count(
+        self, organization_id: str, paired: bool | None, text: str | None, most: int | None = None
+    ) -> int:
+        """How many assets `search` finds with these filters, on all pages; past `most`, `most` + 1."""
         ...
 
 

@@ -184,28 +184,63 @@ class Assets:
         order: AssetOrder = AssetOrder.ID,
     ) -> Page[AssetView]:
         """Assets in `order` (by id unless told), filtered by exact VIN, pairing state, or a VIN/name part."""
-        exact = None if vin is None else vins.normalize_vin(vin)
+        with self._storage.read() as uow:
+            return self._page(uow, organization_id, vin, paired, search, after, limit, order)
+
+    def list_counted(
+        self,
+        organization_id: str,
+        *,
+        paired: bool | None = None,
+        search: str | None = None,
+        after: str | None = None,
+        limit: int = 100,
+        order: AssetOrder = AssetOrder.ID,
+        most: int | None = None,
+    ) -> tuple[Page[AssetView], int]:
+        """`list` and `count` in one read, so that a search looks its matches up once for both."""
         text = search.strip() if search else None
         with self._storage.read() as uow:
-            organizations.require(uow, organization_id)
-            last = self._cursors.decode_id(CursorKind.ASSETS, organization_id, after)
-            found = uow.assets.search(organization_id, exact, paired, text or None, last, limit + 1, order)
-            page = self._cursors.paginate_by_id(
-                CursorKind.ASSETS, organization_id, found, limit, lambda a: a.id
-            )
-            return Page(_with_units(uow, page.items), page.next_cursor)
+            page = self._page(uow, organization_id, None, paired, text, after, limit, order)
+            return page, uow.assets.count(organization_id, paired, text or None, most)
+
+    def _page(
+        self,
+        uow: UnitOfWork,
+        organization_id: str,
+        vin: str | None,
+        paired: bool | None,
+        search: str | None,
+        after: str | None,
+        limit: int,
+        order: AssetOrder,
+    ) -> Page[AssetView]:
+        exact = None if vin is None else vins.normalize_vin(vin)
+        text = search.strip() if search else None
+        organizations.require(uow, organization_id)
+        last = self._cursors.decode_id(CursorKind.ASSETS, organization_id, after)
+        found = uow.assets.search(organization_id, exact, paired, text or None, last, limit + 1, order)
+        page = self._cursors.paginate_by_id(CursorKind.ASSETS, organization_id, found, limit, lambda a: a.id)
+        return Page(_with_units(uow, page.items), page.next_cursor)
 
     def named(self, organization_id: str, asset_ids: Collection[str]) -> dict[str, Asset]:
         """These assets of the organization by id, to name them in lists (deleted ones left out)."""
         with self._storage.read() as uow:
             return uow.assets.get_many(organization_id, asset_ids)
 
-    def count(self, organization_id: str, *, paired: bool | None = None, search: str | None = None) -> int:
-        """How many assets `list` finds with these filters, on all its pages."""
+    def count(
+        self,
+        organization_id: str,
+        *,
+        paired: bool | None = None,
+        search: str | None = None,
+        most: int | None = None,
+    ) -> int:
+        """How many assets `list` finds with these filters, on all its pages; past `most`, `most` + 1."""
         text = search.strip() if search else None
         with self._storage.read() as uow:
             organizations.require(uow, organization_id)
-            return uow.assets.count(organization_id, paired, text or None)
+            return uow.assets.count(organization_id, paired, text or None, most)
 
     def update(self, organization_id: str, asset_id: str, changes: AssetChanges) -> AssetView:
         """Change the name and/or VIN; a new VIN re-matches the organization's waiting units."""

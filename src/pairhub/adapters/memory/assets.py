@@ -136,6 +136,9 @@ class MemoryAssets:
         found = [a for a in self._filtered(organization_id, paired, text) if vin is None or a.vin == vin]
         return page_after(found, self._rows, _ASSET_KEYS[order], after, limit)
 
-    def count(self, organization_id: str, paired: bool | None, text: str | None) -> int:
-        """How many assets `search` finds with these filters, on all pages."""
-        return len(self._filtered(organization_id, paired, text))
+    def count(
+        self, organization_id: str, paired: bool | None, text: str | None, most: int | None = None
+    ) -> int:
+        """How many assets `search` finds with these filters, on all pages; past `most`, `most` + 1."""
+        found = len(self._filtered(organization_id, paired, text))
+        return found if most is None else min(found, most + 1)

@@ -66,6 +66,16 @@ class SqlAssets:
 
     def __init__(self, connection: Connection) -> None:
         self._connection = connection
+        # The last search's matches, for the count that follows it in the same unit of work; any
+        # write forgets them.
+        self._matched: tuple[str, str, search.AssetMatches] | None = None
+
+    def _matches(self, organization_id: str, text: str) -> search.AssetMatches:
+        if self._matched is not None and self._matched[:2] == (organization_id, text):
+            return self._matched[2]
+        found = search.asset_matches(self._connection, organization_id, text)
+        self._matched = (organization_id, text, found)
+        return found
 
     def _guarded(self, statement: Any, parameters: dict[str, Any]) -> bool:
         # The unique (organization, VIN) index is the last word between concurrent writers.
@@ -78,12 +88,14 @@ class SqlAssets:
 
     def add(self, asset: Asset) -> bool:
         """Insert a new asset; False when its VIN is already taken in its organization."""
+        self._matched = None
         if asset.vin is not None and self.by_vins(asset.organization_id, [asset.vin]):
             return False
         return self._guarded(insert(assets), _columns(asset))
 
     def add_many(self, new: Sequence[Asset]) -> None:
         """Insert new assets in one statement."""
+        self._matched = None
         if new:
             self._connection.execute(insert(assets), [_columns(asset) for asset in new])
 
@@ -104,6 +116,7 @@ class SqlAssets:
 
     def save(self, asset: Asset) -> bool:
         """Write back a changed asset; False when its new VIN is already taken."""
+        self._matched = None
         if asset.vin is not None:
             owner = self.by_vins(asset.organization_id, [asset.vin]).get(asset.vin)
             if owner is not None and owner.id != asset.id:
@@ -114,6 +127,7 @@ class SqlAssets:
 
     def delete(self, asset_id: str) -> None:
         """Remove an asset."""
+        self._matched = None
         self._connection.execute(delete(assets).where(assets.c.id == asset_id))
 
     def by_vins(self, organization_id: str, vins_: Collection[str]) -> dict[str, Asset]:
@@ -151,10 +165,7 @@ class SqlAssets:
     ) -> Select[Any]:
         query = query.where(assets.c.organization_id == organization_id)
         if text:
-            rowid: Any = literal_column("assets.rowid")
-            query = query.where(
-                search.asset_text_filter(self._connection, assets.c.vin, assets.c.name, rowid, text)
-            )
+            query = query.where(self._matches(organization_id, text).where(self._connection))
         if paired is not None:
             has_units = exists().where(units.c.asset_id == assets.c.id)
             query = query.where(has_units if paired else ~has_units)
@@ -186,7 +197,15 @@ class SqlAssets:
         query = ordering.page_after(query, assets, self._order(order), after)
         return [_asset(row) for row in self._connection.execute(query).mappings()]
 
-    def count(self, organization_id: str, paired: bool | None, text: str | None) -> int:
-        """How many assets `search` finds with these filters, on all pages."""
-        query = self._filtered(select(func.count()).select_from(assets), organization_id, paired, text)
+    def count(
+        self, organization_id: str, paired: bool | None, text: str | None, most: int | None = None
+    ) -> int:
+        """How many assets `search` finds with these filters, on all pages; past `most`, `most` + 1."""
+        matching_ = self._filtered(
+            select(literal_column("1")).select_from(assets), organization_id, paired, text
+        )
+        if most is not None:
+            # A common fragment matches most of a large organization: stop counting once past `most`.
+            matching_ = matching_.limit(most + 1)
+        query = select(func.count()).select_from(matching_.subquery())
         return int(self._connection.execute(query).scalar() or 0)

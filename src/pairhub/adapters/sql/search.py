@@ -1,15 +1,29 @@
 """Search by any part of a text, case-insensitive, the same on SQLite and PostgreSQL.
 
 On PostgreSQL `ILIKE '%part%'` is answered by the `pg_trgm` GIN indexes of migration 0013 (where the
-extension is available); on SQLite `LIKE` already ignores ASCII case (ids, VINs and most names).
+extension is available); on SQLite by the FTS5 trigram table `assets_search`. An asset search reads the
+organization's matches first, up to `CANDIDATES` (see `asset_matches`).
 """
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import ColumnElement, Connection, false
+from sqlalchemy import (
+    ARRAY,
+    ColumnElement,
+    Connection,
+    String,
+    any_,
+    bindparam,
+    false,
+    func,
+    literal_column,
+    select,
+)
 
+from pairhub.adapters.sql.tables import assets
 from pairhub.domain import vin as vins
 
 
@@ -52,35 +66,75 @@ def fts_phrase(part: str) -> str:
     return '"' + part.replace('"', '""') + '"'
 
 
-FTS_CANDIDATES = 5_000
-"""Past this many index hits a fragment is too common for the index to help: it scans instead."""
+CANDIDATES = 5_000
+"""Past this many matching assets a fragment is common: the page walks the organization in order (it finds
+a page of matches within a few rows) and the count stops (see `SqlAssets.count`)."""
 
 
-def asset_text_filter(
-    connection: Connection, vin_column: Any, name_column: Any, rowid: Any, part: str
-) -> Any:
+_FTS_HITS = (
+    f"SELECT assets.rowid FROM {ASSET_SEARCH} CROSS JOIN assets ON assets.rowid = {ASSET_SEARCH}.rowid "
+    f"WHERE {ASSET_SEARCH} MATCH ? AND assets.organization_id = ? LIMIT ?"
+)
+"""The organization's index hits: the join drops other organizations' before they count towards the
+limit, and CROSS JOIN keeps SQLite reading the index first (never each asset, probing the index)."""
+
+
+@dataclass(frozen=True)
+class AssetMatches:
+    """A fragment's condition on the assets table and, unless the fragment is common, its matches' keys."""
+
+    condition: Any
+    keys: list[Any] | None
+
+    def where(self, connection: Connection) -> Any:
+        """The condition for a query: among the matches when they are known, else as it is."""
+        if self.keys is None:
+            return self.condition
+        if connection.dialect.name == "sqlite":
+            return literal_column("assets.rowid").in_(self.keys) & self.condition
+        # One array parameter rather than thousands of them.
+        keys = bindparam("search_candidates", self.keys, type_=ARRAY(String))
+        return (assets.c.id == any_(keys)) & self.condition
+
+
+def asset_matches(connection: Connection, organization_id: str, part: str) -> AssetMatches:
     """Assets whose VIN holds `part` (normalized as a VIN) or whose name holds it, ignoring case.
 
-    On SQLite a fragment of three characters or more is looked up in the trigram index first, and the
-    rows it names are checked again against the table (an index entry can never add a wrong row). The
-    hits are read before the query and handed to it as a list of rowids: given the index as a subquery,
-    SQLite's planner walked the whole organization by id to answer `ORDER BY id LIMIT 51`.
+    The organization's matches are read first, at most `CANDIDATES` + 1 of them, and handed to the
+    query as a list: given the condition alone, the planners walked the whole organization by id to
+    answer `ORDER BY id LIMIT 51` when a fragment was rare (PostgreSQL misjudges how many rows a
+    `LIKE '%part%'` finds; SQLite was handed the index as a subquery). Past `CANDIDATES` the condition
+    is used as it is: matches are then dense, and the walk in order finds a page within a few rows.
     """
     normalized = vins.normalize_vin(part)
-    plain = (vin_column.contains(normalized, autoescape=True) if normalized else false()) | contains(
-        name_column, part
-    )
-    if connection.dialect.name != "sqlite" or len(part) < TRIGRAM:
-        return plain
-    phrases = [f"name : {fts_phrase(part)}"]
-    if len(normalized) >= TRIGRAM:
-        phrases.append(f"vin : {fts_phrase(normalized)}")
-    elif normalized:
-        return plain  # a VIN fragment too short for the index: scan
-    hits = connection.exec_driver_sql(
-        f"SELECT rowid FROM {ASSET_SEARCH} WHERE {ASSET_SEARCH} MATCH ? LIMIT ?",
-        (" OR ".join(phrases), FTS_CANDIDATES + 1),
-    ).all()
-    if len(hits) > FTS_CANDIDATES:
-        return plain
-    return rowid.in_([hit[0] for hit in hits]) & plain
+    sqlite = connection.dialect.name == "sqlite"
+    vin: Any = assets.c.vin
+    name: Any = assets.c.name
+    if not sqlite and len(part) < TRIGRAM:
+        # Below three characters a trigram index can only be read whole (seconds at a million rows);
+        # wrapped columns keep PostgreSQL on a scan that stops once it has enough rows.
+        vin, name = func.upper(vin), func.lower(name)
+    plain = (vin.contains(normalized, autoescape=True) if normalized else false()) | contains(name, part)
+    key: Any = literal_column("assets.rowid") if sqlite else assets.c.id
+    return AssetMatches(plain, _candidates(connection, organization_id, part, normalized, plain, key))
+
+
+def _candidates(
+    connection: Connection, organization_id: str, part: str, normalized: str, plain: Any, key: Any
+) -> list[Any] | None:
+    """The keys of the organization's assets that match, or None past `CANDIDATES` of them."""
+    if connection.dialect.name == "sqlite" and len(part) >= TRIGRAM and not 0 < len(normalized) < TRIGRAM:
+        phrases = [f"name : {fts_phrase(part)}"]
+        if normalized:
+            phrases.append(f"vin : {fts_phrase(normalized)}")
+        rows = connection.exec_driver_sql(
+            _FTS_HITS, (" OR ".join(phrases), organization_id, CANDIDATES + 1)
+        ).all()
+    else:
+        # PostgreSQL: the trigram indexes (a bitmap scan); a fragment of one or two characters: a scan
+        # that stops at the limit (common) or reads the organization's assets once (rare).
+        query = select(key).where(assets.c.organization_id == organization_id, plain).limit(CANDIDATES + 1)
+        rows = connection.execute(query).all()
+    if len(rows) > CANDIDATES:
+        return None
+    return [row[0] for row in rows]
