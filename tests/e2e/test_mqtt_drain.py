@@ -22,11 +22,13 @@ from pairhub import bootstrap
 from pairhub.ports import EventQuery
 from tests.conftest import SECRET_KEY, make_settings
 from tests.e2e.processes import free_port, start_serve
-from tests.mqtt_support import publish, running_broker, unit_topic
+from tests.mqtt_support import Broker, publish, running_broker, unit_topic
 
 pytestmark = pytest.mark.slow
 
 UNITS = 3000
+PACE = 100
+"""Messages published at a time, every 50 ms: the stream lasts a few seconds, so SIGTERM falls inside it."""
 DUPLICATES = re.compile(r'^pairhub_mqtt_messages_total\{outcome="duplicate"\} (\S+)$', re.MULTILINE)
 
 
@@ -43,6 +45,12 @@ def _wait(condition: object, within_s: float, what: str) -> None:
     while not condition():  # type: ignore[operator]
         assert time.monotonic() < deadline, f"timed out waiting for {what}"
         time.sleep(0.05)
+
+
+async def _paced(broker: Broker, messages: list[tuple[str, object]]) -> None:
+    for start in range(0, len(messages), PACE):
+        await publish(broker, messages[start : start + PACE])
+        await asyncio.sleep(0.05)
 
 
 def _duplicates(base_url: str) -> float:
@@ -80,7 +88,7 @@ def test_sigterm_sends_the_acknowledgements_of_what_was_committed(tmp_path: Path
         try:
             _wait(lambda: _ready(base_url), 30, "the MQTT subscription")
             messages = [(unit_topic(unit), {"vin": vin_for(n)}) for n, unit in enumerate(unit_ids)]
-            publisher = threading.Thread(target=lambda: asyncio.run(publish(broker, messages)))
+            publisher = threading.Thread(target=lambda: asyncio.run(_paced(broker, messages)))
             publisher.start()
             _wait(lambda: sum(auto_pairs().values()) >= UNITS // 4, 120, "pairings before SIGTERM")
             server.send_signal(signal.SIGTERM)
