@@ -25,7 +25,7 @@ import orjson
 from sqlalchemy import Engine, create_engine, func, select, text
 from sqlalchemy.engine import make_url
 
-from bench import limits, machine, match_latency, profile, search_latency, setup
+from bench import history, limits, machine, match_latency, profile, search_latency, setup
 from bench import mqtt as bench_mqtt
 from bench.report import Figure, write
 from pairhub.adapters.secret_box import new_key
@@ -60,6 +60,8 @@ class Sizes:
     latency_pairs: int = 1_000
     latency_rate: float = 100.0
     mqtt_messages: int = 50_000
+    history_events: int = 10_000_000
+    history_attempts: int = 1_000_000
     limit_seconds: float = 3.0
 
 
@@ -78,6 +80,8 @@ SMOKE = Sizes(
     latency_pairs=20,
     latency_rate=50.0,
     mqtt_messages=300,
+    history_events=2_000,
+    history_attempts=200,
     limit_seconds=0.3,
 )
 
@@ -631,15 +635,13 @@ def latency_with_workers(workdir: Path, receiver: Receiver, sizes: Sizes, profil
         engine.dispose()
 
 
-def figure_end_to_end_latency(
-    server: Server, receiver: Receiver, engine: Engine, sizes: Sizes
-) -> list[Figure]:
-    """Manual pair → webhook received, at a steady pace, maxWaitMs 0."""
-    org = server.api.organization("Latency")
+def _latencies_ms(server: Server, receiver: Receiver, engine: Engine, sizes: Sizes, tag: str) -> list[float]:
+    """Manual pair → webhook received for `latency_pairs` new units at a steady pace, sorted (ms)."""
+    org = server.api.organization(f"Latency {tag}")
     key = server.api.call("POST", f"/v1/organizations/{org}/api-keys")["key"]
     server.api.subscription(org, f"{receiver.url}/latency", max_batch_size=100, max_wait_ms=0)
     asset_ids = setup.insert_assets(engine, org, sizes.latency_pairs, prefix="VF1RFB00")
-    unit_ids = [f"lat:{n}" for n in range(sizes.latency_pairs)]
+    unit_ids = [f"{tag}:{n}" for n in range(sizes.latency_pairs)]
     setup.insert_units(engine, org, unit_ids)
     receiver.reset(record=True)
     # The same client as L-rtt's: one keep-alive session, paced.
@@ -655,8 +657,19 @@ def figure_end_to_end_latency(
     )
     sent = {unit: at for unit, (at, _) in zip(unit_ids, posted, strict=True)}
     receiver.wait_for_events(len(unit_ids), within_s=120)
-    latencies_ms = sorted((at - sent[unit]) * 1000 for unit, at in receiver.arrivals() if unit in sent)
-    p99 = latencies_ms[min(len(latencies_ms) - 1, int(len(latencies_ms) * 0.99))]
+    return sorted((at - sent[unit]) * 1000 for unit, at in receiver.arrivals() if unit in sent)
+
+
+def _p99(latencies_ms: list[float]) -> float:
+    return latencies_ms[min(len(latencies_ms) - 1, int(len(latencies_ms) * 0.99))]
+
+
+def figure_end_to_end_latency(
+    server: Server, receiver: Receiver, engine: Engine, sizes: Sizes
+) -> list[Figure]:
+    """Manual pair → webhook received, at a steady pace, maxWaitMs 0."""
+    latencies_ms = _latencies_ms(server, receiver, engine, sizes, "lat")
+    p99 = _p99(latencies_ms)
     p50 = statistics.median(latencies_ms)
     l_rtt = limits.l_rtt(f"{receiver.url}/rtt", sizes.latency_pairs, sizes.latency_rate)
     return [
@@ -671,6 +684,85 @@ def figure_end_to_end_latency(
             l_rtt,
             target_max_ratio=3.0,
             note=f"p50 {p50:.1f} ms over {len(latencies_ms)} pairs",
+        ),
+    ]
+
+
+def figure_history_growth(workdir: Path, receiver: Receiver, sizes: Sizes) -> list[Figure]:
+    """Delivery rate and end-to-end p99 with a long history in the database, against the same figures on
+    the same database empty (one `serve --workers 1`, one run); and what the history costs on disk."""
+    database_url = f"sqlite:///{workdir / 'history.db'}"
+    engine = make_engine(database_url)
+    migrate.upgrade(engine)
+    server = Server(database_url, workdir, None, "--workers", "1")
+
+    def measure(tag: str, sized: Sizes = sizes) -> tuple[float, float]:
+        stats, started, _ = _deliver(
+            server, receiver, engine, f"/{tag}", sized.bulk_subscriptions, sized.bulk_events, 500
+        )
+        rate = stats["events"] / (stats["lastAt"] - started)
+        return rate, _p99(_latencies_ms(server, receiver, engine, sized, tag))
+
+    try:
+        # A first, smaller round unmeasured: the empty figures must not pay the warm-up alone.
+        measure(
+            "warmup",
+            replace(sizes, bulk_events=sizes.bulk_events // 10, latency_pairs=min(100, sizes.latency_pairs)),
+        )
+        empty_rate, empty_p99 = measure("empty")
+        org = server.api.organization(history.history_name())
+        sub = server.api.subscription(org, f"{receiver.url}/history", max_batch_size=500, max_wait_ms=0)
+        server.api.call("PATCH", f"/v1/organizations/{org}/subscriptions/{sub}", {"state": "paused"})
+        before = history.used_bytes(engine)
+        started = time.perf_counter()
+        first, last = history.insert_history_events(engine, org, sizes.history_events)
+        history.pass_history(engine, sub, last)
+        with_events = history.used_bytes(engine)
+        history.insert_history_attempts(engine, sub, first, sizes.history_attempts)
+        with_attempts = history.used_bytes(engine)
+        made_s = time.perf_counter() - started
+        # The history is the past: on disk before the measurement, not flushed by the kernel during it
+        # (gigabytes of dirty pages written back would slow every commit's fsync of the figures).
+        os.sync()
+        full_rate, full_p99 = measure("history")
+    finally:
+        server.stop()
+        engine.dispose()
+    past = f"{sizes.history_events:,} past events and {sizes.history_attempts:,} attempts"
+    note = f"history written in {made_s:.0f} s; empty: {empty_rate:,.0f} events/s, p99 {empty_p99:.1f} ms"
+    return [
+        Figure(
+            "history_growth_delivery",
+            f"delivery events/s with {past} (ratio: to the same database empty)",
+            full_rate,
+            "events/s",
+            "the same, empty",
+            empty_rate,
+            target_ratio=0.9,
+            note=note,
+        ),
+        Figure(
+            "history_growth_latency",
+            f"end-to-end latency p99 with {past} (ratio: to the same database empty)",
+            full_p99,
+            "ms",
+            "the same, empty",
+            empty_p99,
+            # The goal is 0.9 of the empty figures' speed: a p99 at most 1 / 0.9 of the empty one.
+            target_max_ratio=round(1 / 0.9, 2),
+            note=note,
+        ),
+        Figure(
+            "history_bytes_per_event",
+            "bytes stored per event (both payload versions rendered, indexes included)",
+            (with_events - before) / sizes.history_events,
+            "bytes",
+        ),
+        Figure(
+            "history_bytes_per_attempt",
+            f"bytes stored per attempt (its batch of {history.EVENTS_PER_BATCH} events and indexes included)",
+            (with_attempts - with_events) / sizes.history_attempts,
+            "bytes",
         ),
     ]
 
@@ -753,7 +845,7 @@ def reset_postgres(url: str) -> tuple[str, Engine]:
     return bench_url, engine
 
 
-GROUPS = ("delivery", "peer", "pairing", "partial", "latency", "mqtt", "match", "search")
+GROUPS = ("delivery", "peer", "pairing", "partial", "latency", "mqtt", "match", "search", "history")
 """Groups of figures `--only` may pick; `pairing` holds auto pairing by exact VINs and ingest; `peer`
 holds the unbatched delivery and the Celery peer measured beside it."""
 
@@ -798,6 +890,8 @@ def run_sqlite(
             figures += latency_with_workers(workdir, receiver, sizes, profiling)
         if "mqtt" in only:
             figures += timed(run_mqtt, database_url, workdir, sizes)
+        if "history" in only:
+            figures += timed(figure_history_growth, workdir, receiver, sizes)
         rss = server.peak_rss_mb()
         figures.append(
             Figure(
@@ -995,11 +1089,17 @@ def main() -> None:
         "--scale",
         type=float,
         default=1.0,
-        help="stored assets (match and search figures) times this: 0.1 on a machine too busy for a million",
+        help="stored assets (match and search figures) and the history (history_growth) times this: 0.1 "
+        "on a machine too busy for a million",
     )
     args = parser.parse_args()
     sizes = SMOKE if args.smoke else Sizes()
-    sizes = replace(sizes, stored_assets=max(1000, round(sizes.stored_assets * args.scale)))
+    sizes = replace(
+        sizes,
+        stored_assets=max(1000, round(sizes.stored_assets * args.scale)),
+        history_events=max(1000, round(sizes.history_events * args.scale)),
+        history_attempts=max(100, round(sizes.history_attempts * args.scale)),
+    )
     command = "make bench" + (f" ARGS='--postgres {args.postgres}'" if args.postgres else "")
     workdir = Path(tempfile.mkdtemp(prefix="pairhub-bench-"))
     profiling = not (args.no_profile or args.smoke)

@@ -23,7 +23,7 @@ from pairhub.adapters.memory.readiness import MemoryReadiness
 from pairhub.adapters.mqtt.broker import Broker, BrokerStatus
 from pairhub.adapters.oidc import OpenIdConnectClient
 from pairhub.adapters.secret_box import SecretBox, new_key
-from pairhub.adapters.sql import heartbeats, migrate
+from pairhub.adapters.sql import heartbeats, migrate, stats
 from pairhub.adapters.sql.engine import Database, check_url, make_engine
 from pairhub.adapters.sql.heartbeats import Heartbeat
 from pairhub.adapters.sql.notifications import ChangeListener
@@ -194,6 +194,14 @@ class Container:
         if self.database is None:
             raise RuntimeError("this container runs on the in-memory storage")
         return self.database
+
+    def organization_storage(self, organization_id: str) -> stats.OrganizationStorage | None:
+        """The organization's rows in the tables that grow with time (None on the in-memory storage)."""
+        return None if self.database is None else stats.organization_storage(self.database, organization_id)
+
+    def database_bytes(self) -> int | None:
+        """The size of the whole database (None on the in-memory storage or when it cannot be read)."""
+        return None if self.database is None else stats.database_bytes(self.database)
 
     def erase_organization(self, organization_id: str) -> dict[str, int]:
         """Erase an organization and all its data (404 first when there is none); rows removed per table."""

@@ -43,6 +43,10 @@ def test_bench_smoke_run_writes_both_reports(tmp_path: Path) -> None:
         "match_p99_p1",
         "match_p99_p2",
         "search_p99",
+        "history_growth_delivery",
+        "history_growth_latency",
+        "history_bytes_per_event",
+        "history_bytes_per_attempt",
     }
     assert expected <= ids, expected - ids
     if shutil.which("mosquitto") or Path("/usr/sbin/mosquitto").exists():

@@ -146,3 +146,24 @@ def test_db_stats_counts_rows_sizes_and_the_oldest_row(
     assert stats["organizations"].rows == 1
     assert stats["events"].bytes is not None and stats["events"].bytes > 0
     assert stats["attempts"].rows == 0 and stats["attempts"].oldest_ms is None
+
+
+def test_the_job_reads_only_the_old_end_of_a_table(container: Container, clock: ManualClock) -> None:
+    from pairhub.adapters.sql.retention import SqlPruner
+
+    org = container.organizations.create("Gaps", False, True)
+    pruner = SqlPruner(container.database)
+    for n in range(1, 7):
+        paired_event(container, org.id, f"tp:{n}", f"1HGCM82633A00000{n}")
+        clock.advance(DAY_MS / 1000)
+    with container.database.read() as connection:
+        seqs = [row[0] for row in connection.execute(select(events.c.seq).order_by(events.c.seq))]
+    with container.database.write() as connection:
+        connection.execute(events.delete().where(events.c.seq.in_([seqs[1], seqs[4]])))  # gaps
+    horizon = clock.now_ms() - 2 * DAY_MS  # the first four events are older
+
+    assert pruner._last_older(events.c.seq, events.c.registered_at, horizon) == seqs[3]
+    assert pruner._last_older(events.c.seq, events.c.registered_at, 0) is None
+    assert pruner.events(horizon, 500) == 3  # the first, third and fourth; the sixth is newer
+    assert count(container, events) == 1
+    assert pruner.events(horizon, 500) == 0

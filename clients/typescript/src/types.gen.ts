@@ -2328,7 +2328,7 @@ export type Problem = {
     title: string;
     status: number;
     detail: string;
-    code: 'admin_only' | 'api_key_not_found' | 'asset_has_paired_units' | 'asset_not_found' | 'asset_required' | 'bad_request' | 'batch_not_found' | 'datahub_subscription_inactive' | 'duplicate_event_name' | 'duplicate_vin' | 'event_names_required' | 'event_not_offered' | 'expiry_in_the_past' | 'feed_not_found' | 'feed_polled_too_soon' | 'forbidden' | 'http_error' | 'idempotency_key_in_use' | 'idempotency_key_reused' | 'ingest_only' | 'internal_error' | 'invalid_batch_size' | 'invalid_cursor' | 'invalid_custom_header' | 'invalid_email' | 'invalid_idempotency_key' | 'invalid_limit' | 'invalid_max_wait' | 'invalid_request' | 'invalid_secret' | 'invalid_signature_header' | 'invalid_time' | 'invalid_unit_id' | 'invalid_vin' | 'invitation_not_found' | 'jwks_not_found' | 'last_owner' | 'malformed_json' | 'member_exists' | 'member_not_found' | 'method_not_allowed' | 'not_a_number' | 'not_acceptable' | 'not_found' | 'organization_not_found' | 'password_too_weak' | 'payload_too_large' | 'person_exists' | 'request_header_fields_too_large' | 'request_timeout' | 'reserved_header' | 'sign_in_locked' | 'storage_full' | 'storage_unavailable' | 'subscription_limit_reached' | 'subscription_not_found' | 'token_url_refused' | 'too_many_custom_headers' | 'too_many_recoveries' | 'unauthorized' | 'unexpected_body' | 'unit_already_paired' | 'unit_exists' | 'unit_is_paired' | 'unit_not_found' | 'unit_not_paired' | 'unknown_field' | 'unknown_parameter' | 'unsupported_event_version' | 'unsupported_media_type' | 'validation_error' | 'webhook_target_refused' | 'wrong_password';
+    code: 'admin_only' | 'api_key_not_found' | 'asset_has_paired_units' | 'asset_not_found' | 'asset_required' | 'bad_request' | 'batch_not_found' | 'beyond_retention' | 'datahub_subscription_inactive' | 'duplicate_event_name' | 'duplicate_vin' | 'event_names_required' | 'event_not_offered' | 'expiry_in_the_past' | 'feed_not_found' | 'feed_polled_too_soon' | 'forbidden' | 'http_error' | 'idempotency_key_in_use' | 'idempotency_key_reused' | 'ingest_only' | 'internal_error' | 'invalid_batch_size' | 'invalid_cursor' | 'invalid_custom_header' | 'invalid_email' | 'invalid_idempotency_key' | 'invalid_limit' | 'invalid_max_wait' | 'invalid_request' | 'invalid_secret' | 'invalid_signature_header' | 'invalid_time' | 'invalid_unit_id' | 'invalid_vin' | 'invitation_not_found' | 'jwks_not_found' | 'last_owner' | 'malformed_json' | 'member_exists' | 'member_not_found' | 'method_not_allowed' | 'not_a_number' | 'not_acceptable' | 'not_found' | 'organization_not_found' | 'password_too_weak' | 'payload_too_large' | 'person_exists' | 'request_header_fields_too_large' | 'request_timeout' | 'reserved_header' | 'sign_in_locked' | 'storage_full' | 'storage_unavailable' | 'subscription_limit_reached' | 'subscription_not_found' | 'token_url_refused' | 'too_many_custom_headers' | 'too_many_recoveries' | 'unauthorized' | 'unexpected_body' | 'unit_already_paired' | 'unit_exists' | 'unit_is_paired' | 'unit_not_found' | 'unit_not_paired' | 'unknown_field' | 'unknown_parameter' | 'unsupported_event_version' | 'unsupported_media_type' | 'validation_error' | 'webhook_target_refused' | 'wrong_password';
     /**
      * `unit_already_paired`: the current asset.
      */
@@ -2366,6 +2366,18 @@ export type Problem = {
      */
     moreErrors?: number;
     [key: string]: unknown;
+};
+
+/**
+ * BeyondRetentionProblem
+ *
+ * 410 `beyond_retention`: the problem document with the cursor to read on from.
+ */
+export type BeyondRetentionProblem = Problem & {
+    /**
+     * Pass it as `after`: the page starts at the oldest entry still held.
+     */
+    oldestCursor: string | null;
 };
 
 /**
@@ -4070,6 +4082,10 @@ export type UnitAttemptsErrors = {
      */
     409: Problem;
     /**
+     * `beyond_retention`: the cursor points before the oldest entry still held; what followed it was deleted by the retention. `oldestCursor` (null when nothing is held) reads on from the oldest entry still held.
+     */
+    410: BeyondRetentionProblem;
+    /**
      * The request body is too large.
      */
     413: Problem;
@@ -4456,6 +4472,10 @@ export type FeedErrors = {
      * The request contradicts the current state.
      */
     409: Problem;
+    /**
+     * `beyond_retention`: the cursor points before the oldest entry still held; what followed it was deleted by the retention. `oldestCursor` (null when nothing is held) reads on from the oldest entry still held.
+     */
+    410: BeyondRetentionProblem;
     /**
      * The request body is too large.
      */
@@ -5121,6 +5141,10 @@ export type ListBatchesErrors = {
      */
     409: Problem;
     /**
+     * `beyond_retention`: the cursor points before the oldest entry still held; what followed it was deleted by the retention. `oldestCursor` (null when nothing is held) reads on from the oldest entry still held.
+     */
+    410: BeyondRetentionProblem;
+    /**
      * The request body is too large.
      */
     413: Problem;
@@ -5754,6 +5778,10 @@ export type PollFeedErrors = {
      * The request contradicts the current state.
      */
     409: Problem;
+    /**
+     * `beyond_retention`: the cursor points before the oldest entry still held; what followed it was deleted by the retention. `oldestCursor` (null when nothing is held) reads on from the oldest entry still held.
+     */
+    410: BeyondRetentionProblem;
     /**
      * The request body is too large.
      */
@@ -6612,6 +6640,10 @@ export type AuditLogErrors = {
      * The request contradicts the current state.
      */
     409: Problem;
+    /**
+     * `beyond_retention`: the cursor points before the oldest entry still held; what followed it was deleted by the retention. `oldestCursor` (null when nothing is held) reads on from the oldest entry still held.
+     */
+    410: BeyondRetentionProblem;
     /**
      * The request body is too large.
      */

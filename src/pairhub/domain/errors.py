@@ -14,6 +14,7 @@ class ErrorKind(StrEnum):
     INVALID = "invalid"
     FORBIDDEN = "forbidden"
     TOO_SOON = "too_soon"
+    GONE = "gone"
 
 
 class DomainError(Exception):
@@ -60,3 +61,17 @@ class TooSoon(DomainError):
     def __init__(self, code: str, detail: str, retry_after_s: int, **extra: object) -> None:
         super().__init__(code, detail, **extra)
         self.retry_after_s = retry_after_s
+
+
+class BeyondRetention(DomainError):
+    """The cursor points before the oldest entry still held: what followed it was pruned."""
+
+    kind = ErrorKind.GONE
+
+    def __init__(self, oldest_cursor: str | None) -> None:
+        super().__init__(
+            "beyond_retention",
+            "Entries after this cursor were deleted by the retention; read on from `oldestCursor`, the "
+            "oldest entry still held (null when none is).",
+            oldestCursor=oldest_cursor,
+        )

@@ -29,6 +29,11 @@ RECOVERIES_PER_EVENT = 1 << 16
 """How many times a subscription's events can be recovered (sent again): the log position packs both."""
 
 
+def log_position(first_seq: int, recovery: int) -> int:
+    """The delivery-log position of a batch (the inverse of `log_order`)."""
+    return first_seq * RECOVERIES_PER_EVENT + recovery
+
+
 def log_order(position: int) -> tuple[int, int]:
     """The (first event, recovery) of a delivery-log position."""
     return divmod(position, RECOVERIES_PER_EVENT)

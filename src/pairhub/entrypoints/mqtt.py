@@ -34,6 +34,7 @@ from pairhub.adapters.mqtt.broker import (
     Session,
     acknowledge,
     forget_disconnection,
+    settle,
     subscriber_client,
 )
 from pairhub.bootstrap import Container
@@ -150,6 +151,7 @@ class MqttIngest:
             finally:
                 forget_disconnection(client)
         self.status.down("stopped")
+        log.info("mqtt_stopped", acknowledged=self.taken, duplicates=self.duplicates)
 
     def _warn_once(self, session: Session) -> None:
         """One line at start-up where the guarantee of docs/mqtt.md rests on what pairhub cannot see."""
@@ -190,12 +192,15 @@ class MqttIngest:
                     first.cancel()
                     with contextlib.suppress(asyncio.CancelledError, aiomqtt.MqttError):
                         await first
-                    return
+                    break
                 batch = [first.result()]
                 # Whatever else already arrived joins the same ingest request (one commit for all).
                 while len(messages) and len(batch) < MAX_MESSAGES:
                     batch.append(await anext(messages))
                 await self._handle(client, batch)
+            # Stopping: the acknowledgements sent must reach the broker before the connection closes.
+            with contextlib.suppress(aiomqtt.MqttError):
+                await settle(client, self._subscription.topic_filter)
         finally:
             stop.cancel()
 

@@ -106,6 +106,8 @@ UI_ACTIONS: Mapping[tuple[str, str], Action] = {
     ("GET", "/ui/organizations"): A.SIGNED_IN,
     ("POST", "/ui/organizations"): A.PLATFORM_MANAGE,
     ("POST", "/ui/organizations/select"): A.SIGNED_IN,
+    ("GET", "/ui/organizations/{organization_id}/erase"): A.PLATFORM_MANAGE,
+    ("POST", "/ui/organizations/{organization_id}/erase"): A.PLATFORM_MANAGE,
     ("GET", "/ui/unknown-units"): A.PLATFORM_MANAGE,
     ("POST", "/ui/unknown-units/add"): A.PLATFORM_MANAGE,
     ("GET", "/ui/settings"): A.ORGANIZATION_READ,

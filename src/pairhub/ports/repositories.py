@@ -140,6 +140,10 @@ class AuditRepository(Protocol):
         """The newest entry of each of these targets."""
         ...
 
+    def oldest_id(self, organization_id: str) -> int | None:
+        """The id of the organization's oldest entry still held (None when it holds none)."""
+        ...
+
 
 class InvitationRepository(Protocol):
     """One-time links: invitations and password resets."""
@@ -372,6 +376,10 @@ class DiagnosisRepository(Protocol):
         """Forget a deleted unit's diagnoses."""
         ...
 
+    def oldest_id(self, organization_id: str, unit_id: str) -> int | None:
+        """The id of the unit's oldest diagnosis still held (None when it holds none)."""
+        ...
+
 
 class SubscriptionRepository(Protocol):
     """Webhook subscriptions, and the leases that give each one to one worker at a time."""
@@ -468,6 +476,10 @@ class BatchRepository(Protocol):
         self, subscription_id: str, status: BatchStatus | None, before_position: int | None, limit: int
     ) -> list[Batch]:
         """Batches of a subscription, newest first, with empty bodies."""
+        ...
+
+    def oldest_position(self, subscription_id: str) -> int | None:
+        """The delivery-log position of the subscription's oldest batch still held (None without one)."""
         ...
 
     def last_recovery(self, subscription_id: str) -> int:

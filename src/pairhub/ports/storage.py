@@ -112,6 +112,10 @@ class EventStore(Protocol):
         """How many events of these types follow `after`."""
         ...
 
+    def pruned_through(self, organization_id: str) -> int:
+        """The newest seq of the organization that the retention deleted (0 when none was)."""
+        ...
+
     def outcomes_per_bucket(
         self, organization_id: str, start: int, end: int, bucket_ms: int
     ) -> dict[int, dict[str, int]]:

@@ -12,7 +12,7 @@ from pairhub.domain.audit import SYSTEM, Actor, AuditAction, AuditEntry, AuditQu
 from pairhub.domain.errors import NotFound
 from pairhub.domain.subscriptions import Subscription, SubscriptionState
 from pairhub.ports import Storage, UnitOfWork
-from pairhub.services.pagination import Page
+from pairhub.services.pagination import Page, check_retention
 
 _actor: ContextVar[Actor] = ContextVar("pairhub_actor", default=SYSTEM)
 
@@ -73,6 +73,7 @@ class AuditLog:
                     "organization_not_found", f"Organization {query.organization_id} does not exist."
                 )
             found = uow.audit.list(query, limit + 1)
+            check_retention(query.before, found, lambda: uow.audit.oldest_id(query.organization_id), str)
         if len(found) > limit:
             return Page(found[:limit], str(found[limit - 1].id))
         return Page(found, None)

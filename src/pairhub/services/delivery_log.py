@@ -11,7 +11,7 @@ from pairhub.domain.errors import NotFound
 from pairhub.domain.subscriptions import Attempt, Batch, BatchStatus
 from pairhub.ports import Clock, Storage, UnitOfWork
 from pairhub.services import audit
-from pairhub.services.pagination import CursorKind, Cursors, Page, paginate
+from pairhub.services.pagination import CursorKind, Cursors, Page, check_retention, paginate
 from pairhub.services.subscriptions import load
 
 ATTEMPTS_SHOWN_PER_BATCH = 10
@@ -75,6 +75,12 @@ class DeliveryLog:
         with self._storage.read() as uow:
             load(uow, organization_id, subscription_id)
             found = uow.batches.list(subscription_id, wanted, before, limit + 1)
+            check_retention(
+                before,
+                found,
+                lambda: uow.batches.oldest_position(subscription_id),
+                lambda position: self._cursors.encode(CursorKind.BATCHES, organization_id, position),
+            )
             attempts = uow.attempts.latest([b.id for b in found[:limit]], ATTEMPTS_SHOWN_PER_BATCH)
         views = [self._batch_view(organization_id, b, attempts.get(b.id, [])) for b in found]
         return paginate(

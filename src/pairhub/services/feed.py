@@ -6,6 +6,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from pairhub.contract.render import EVENTS_BY_VERSION, render_event
+from pairhub.domain.errors import BeyondRetention
 from pairhub.ports import EventQuery, Storage, StoredEvent
 from pairhub.services import organizations
 from pairhub.services.pagination import CursorKind, Cursors, Page, paginate
@@ -55,7 +56,7 @@ class Feed:
             since_ms=only.since_ms,
             until_ms=only.until_ms,
         )
-        return self._page(organization_id, query, version, limit)
+        return self._page(organization_id, query, version, limit, after=position)
 
     def recent(
         self,
@@ -84,10 +85,13 @@ class Feed:
         return self._page(organization_id, query, version, limit)
 
     def _page(
-        self, organization_id: str, query: EventQuery, version: int, limit: int
+        self, organization_id: str, query: EventQuery, version: int, limit: int, after: int = 0
     ) -> Page[dict[str, Any]]:
         with self._storage.read() as uow:
             organizations.require(uow, organization_id)
+            # A cursor below the newest pruned event would silently skip what was pruned after it.
+            if after and after < (through := uow.events.pruned_through(organization_id)):
+                raise BeyondRetention(self._cursors.encode(CursorKind.EVENTS, organization_id, through))
             stored = uow.events.read(query)
         items = [self._item(organization_id, entry, version) for entry in stored]
         return paginate(items, limit, lambda item: str(item["cursor"]))

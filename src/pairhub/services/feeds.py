@@ -12,7 +12,7 @@ from pairhub.contract.render import render_event
 from pairhub.domain import feeds as rules
 from pairhub.domain.access import Action, Decision, Principal, decide
 from pairhub.domain.audit import AuditAction
-from pairhub.domain.errors import NotFound, TooSoon
+from pairhub.domain.errors import BeyondRetention, NotFound, TooSoon
 from pairhub.domain.feeds import Feed, FeedState
 from pairhub.ports import Clock, EventQuery, Storage, UnitOfWork
 from pairhub.services import audit, organizations
@@ -69,21 +69,21 @@ class Feeds:
         return found
 
     def create(self, organization_id: str, event_version: int, names: Sequence[str]) -> FeedView:
-        """A feed that starts at the organization's first event: the feed API covers the past."""
+        """A feed that starts at the organization's first event held: the feed API covers the past."""
         check_events(event_version, names)
         now = self._clock.now_ms()
-        feed = Feed(
-            id=str(uuid.uuid4()),
-            organization_id=organization_id,
-            event_version=event_version,
-            event_names=tuple(names),
-            state=FeedState.ACTIVE,
-            created_at=now,
-            updated_at=now,
-            cursor_seq=0,
-        )
         with self._storage.write() as uow:
             organizations.require_datahub(uow, organization_id)
+            feed = Feed(
+                id=str(uuid.uuid4()),
+                organization_id=organization_id,
+                event_version=event_version,
+                event_names=tuple(names),
+                state=FeedState.ACTIVE,
+                created_at=now,
+                updated_at=now,
+                cursor_seq=uow.events.pruned_through(organization_id),
+            )
             uow.feeds.add(feed)
             audit.note(
                 uow, now, organization_id, AuditAction.FEED_CREATED, ("feed", feed.id), after=_facts(feed)
@@ -130,7 +130,11 @@ class Feeds:
             audit.note(uow, now, organization_id, AuditAction.FEED_DELETED, ("feed", feed_id), _facts(gone))
 
     def poll(self, caller: Principal, feed_id: str, limit: int) -> Poll:
-        """The next events after the feed's position, and the position moved past them, in one commit."""
+        """The next events after the feed's position, and the position moved past them, in one commit.
+
+        A feed paused while the retention pruned events after its position answers one 410
+        `beyond_retention` and moves to the oldest event held, so the next poll reads on from there.
+        """
         with self._storage.write() as uow:
             # Locked for the transaction, so concurrent polls take turns: the second reads the position
             # the first one wrote, and no event is handed out twice or skipped.
@@ -151,11 +155,20 @@ class Feeds:
                     "The feed had no more events at the last poll; poll again after `Retry-After` seconds.",
                     retry_after_s=max(1, math.ceil(wait_ms / 1000)),
                 )
-            query = EventQuery(feed.organization_id, feed.event_names, limit + 1, after=feed.cursor_seq)
-            found = uow.events.read(query)
-            taken, has_next = found[:limit], len(found) > limit
-            position = taken[-1].seq if taken else feed.cursor_seq
-            uow.feeds.save(rules.polled(feed, position, has_next, now))
+            pruned_through = uow.events.pruned_through(feed.organization_id)
+            if feed.cursor_seq < pruned_through:
+                uow.feeds.save(rules.polled(feed, pruned_through, True, now))
+                taken, has_next = [], True
+            else:
+                query = EventQuery(feed.organization_id, feed.event_names, limit + 1, after=feed.cursor_seq)
+                found = uow.events.read(query)
+                taken, has_next = found[:limit], len(found) > limit
+                position = taken[-1].seq if taken else feed.cursor_seq
+                uow.feeds.save(rules.polled(feed, position, has_next, now))
+        if feed.cursor_seq < pruned_through:  # told after the commit that moved the feed on
+            raise BeyondRetention(
+                self._cursors.encode(CursorKind.EVENTS, feed.organization_id, pruned_through)
+            )
         items = [render_event(stored.event, feed.event_version) for stored in taken]
         return Poll(
             items, has_next, event_cursor(self._cursors, feed.organization_id, taken[-1]) if taken else None

@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from enum import StrEnum
 from typing import Generic, TypeVar
 
-from pairhub.domain.errors import Invalid
+from pairhub.domain.errors import BeyondRetention, Invalid
 from pairhub.ports import Sealer
 
 T = TypeVar("T")
@@ -22,6 +22,25 @@ class Page(Generic[T]):
 
     items: Sequence[T]
     next_cursor: str | None
+
+
+def check_retention(
+    before: int | None,
+    page: Sequence[object],
+    oldest: Callable[[], int | None],
+    cursor_of: Callable[[int], str],
+) -> None:
+    """410 `beyond_retention` when a newest-first page continuing below `before` is empty because the
+    retention pruned what lay there: the cursor was handed out with a row below it, and none is left.
+
+    `oldest` (the list's oldest position still held, whatever the filters) is only asked for an empty
+    page; `cursor_of(p)` is the cursor of the page below `p`, so the one offered starts at that row.
+    """
+    if before is None or page:
+        return
+    held = oldest()
+    if held is None or held >= before:
+        raise BeyondRetention(None if held is None else cursor_of(held + 1))
 
 
 def paginate(rows: Sequence[T], limit: int, cursor_of: Callable[[T], str]) -> Page[T]:

@@ -11,7 +11,7 @@ from pairhub.domain.overview import UnitCounts, UnitOrder, unit_counts
 from pairhub.domain.units import Unit
 from pairhub.ports import Clock, Storage, UnitOfWork
 from pairhub.services import audit, organizations
-from pairhub.services.pagination import CursorKind, Cursors, Page, paginate
+from pairhub.services.pagination import CursorKind, Cursors, Page, check_retention, paginate
 
 
 def require(uow: UnitOfWork, organization_id: str, unit_id: str, *, lock: bool = False) -> Unit:
@@ -87,6 +87,12 @@ class Units:
         with self._storage.read() as uow:
             require(uow, organization_id, unit_id)
             found = uow.diagnoses.of_unit(organization_id, unit_id, before, limit + 1)
+            check_retention(
+                before,
+                found,
+                lambda: uow.diagnoses.oldest_id(organization_id, unit_id),
+                lambda position: self._cursors.encode(CursorKind.ATTEMPTS, organization_id, position),
+            )
         return paginate(
             found,
             limit,

@@ -20,6 +20,7 @@ from .batch_detail_out import BatchDetailOut
 from .batch_detail_out_status import BatchDetailOutStatus
 from .batch_out import BatchOut
 from .batch_out_status import BatchOutStatus
+from .beyond_retention_problem import BeyondRetentionProblem
 from .bulk_assets_in import BulkAssetsIn
 from .bulk_assets_out import BulkAssetsOut
 from .bulk_item_out import BulkItemOut
@@ -303,6 +304,7 @@ __all__ = (
     "BatchDetailOutStatus",
     "BatchOut",
     "BatchOutStatus",
+    "BeyondRetentionProblem",
     "BulkAssetsIn",
     "BulkAssetsOut",
     "BulkItemOut",

@@ -9,6 +9,7 @@ class ProblemCode(StrEnum):
     ASSET_REQUIRED = "asset_required"
     BAD_REQUEST = "bad_request"
     BATCH_NOT_FOUND = "batch_not_found"
+    BEYOND_RETENTION = "beyond_retention"
     DATAHUB_SUBSCRIPTION_INACTIVE = "datahub_subscription_inactive"
     DUPLICATE_EVENT_NAME = "duplicate_event_name"
     DUPLICATE_VIN = "duplicate_vin"

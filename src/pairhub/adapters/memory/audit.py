@@ -47,3 +47,7 @@ class MemoryAudit:
             if entry.organization_id == organization_id and entry.target_id in target_ids:
                 latest[entry.target_id] = entry
         return latest
+
+    def oldest_id(self, organization_id: str) -> int | None:
+        """The id of the organization's oldest entry still held (None when it holds none)."""
+        return next((e.id for e in self._rows if e.organization_id == organization_id), None)

@@ -35,6 +35,12 @@ class MemoryDiagnoses:
         ]
         return found[:limit]
 
+    def oldest_id(self, organization_id: str, unit_id: str) -> int | None:
+        """The id of the unit's oldest diagnosis still held (None when it holds none)."""
+        return next(
+            (d.id for d in self._rows if d.organization_id == organization_id and d.unit_id == unit_id), None
+        )
+
     def delete_of_unit(self, unit_id: str) -> None:
         """Forget a deleted unit's diagnoses."""
         rows = self._rows

@@ -80,6 +80,10 @@ class MemoryEvents:
             and stored.event.event_type in event_types
         )
 
+    def pruned_through(self, organization_id: str) -> int:
+        """Nothing is pruned in memory: always 0."""
+        return 0
+
     def outcomes_per_bucket(
         self, organization_id: str, start: int, end: int, bucket_ms: int
     ) -> dict[int, dict[str, int]]:

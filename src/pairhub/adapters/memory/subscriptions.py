@@ -228,6 +228,13 @@ class MemoryBatches:
         ]
         return sorted(found, key=lambda b: -b.log_position)[:limit]
 
+    def oldest_position(self, subscription_id: str) -> int | None:
+        """The delivery-log position of the subscription's oldest batch still held (None without one)."""
+        return min(
+            (b.log_position for b in self._rows.values() if b.subscription_id == subscription_id),
+            default=None,
+        )
+
     def last_recovery(self, subscription_id: str) -> int:
         """The number of the subscription's latest recovery (0 when its events were never recovered)."""
         return max(

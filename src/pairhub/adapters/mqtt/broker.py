@@ -11,6 +11,7 @@ import aiomqtt
 import paho.mqtt.client as mqtt
 from paho.mqtt.packettypes import PacketTypes
 from paho.mqtt.properties import Properties
+from paho.mqtt.subscribeoptions import SubscribeOptions
 from prometheus_client import Gauge
 
 CONNECTED = Gauge(
@@ -132,6 +133,21 @@ def subscriber_client(
 def acknowledge(client: aiomqtt.Client, message: aiomqtt.Message) -> None:
     """Send the PUBACK of a message taken with manual acknowledgement."""
     client._client.ack(message.mid, message.qos)
+
+
+SETTLE_TIMEOUT_S = 5.0
+
+
+async def settle(client: aiomqtt.Client, topic_filter: str) -> None:
+    """Return once the broker has read every acknowledgement sent so far, before a disconnection.
+
+    The broker reads one connection in order and answers a SUBSCRIBE only after the packets before it:
+    subscribing again to the same filter (same QoS, no retained messages sent again) is that barrier.
+    Without it, the socket closed right after DISCONNECT while messages still arrive is reset by the
+    kernel, and acknowledgements not yet read by the broker are lost: it sends those messages again.
+    """
+    options = SubscribeOptions(qos=1, retainHandling=SubscribeOptions.RETAIN_DO_NOT_SEND)
+    await client.subscribe(topic_filter, options=options, timeout=SETTLE_TIMEOUT_S)
 
 
 def forget_disconnection(client: aiomqtt.Client) -> None:

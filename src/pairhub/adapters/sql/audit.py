@@ -99,3 +99,9 @@ class SqlAudit:
         )
         rows = self._connection.execute(select(audit_log).where(a.id.in_(newest))).mappings()
         return {row["target_id"]: _entry(row) for row in rows}
+
+    def oldest_id(self, organization_id: str) -> int | None:
+        """The id of the organization's oldest entry still held (None when it holds none)."""
+        query = select(func.min(audit_log.c.id)).where(audit_log.c.organization_id == organization_id)
+        value = self._connection.execute(query).scalar()
+        return None if value is None else int(value)

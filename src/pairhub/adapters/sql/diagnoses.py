@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-from sqlalchemy import Connection, RowMapping, insert, select
+from sqlalchemy import Connection, RowMapping, func, insert, select
 
 from pairhub.adapters.diagnosis_codec import dump_candidates, dump_removed, load_candidates, load_removed
 from pairhub.adapters.sql.precompiled import PrecompiledWrite
@@ -88,6 +88,14 @@ class SqlDiagnoses:
         if before is not None:
             query = query.where(table.c.id < before)
         return [_record(row) for row in self._connection.execute(query).mappings()]
+
+    def oldest_id(self, organization_id: str, unit_id: str) -> int | None:
+        """The id of the unit's oldest diagnosis still held (None when it holds none)."""
+        query = select(func.min(table.c.id)).where(
+            table.c.organization_id == organization_id, table.c.unit_id == unit_id
+        )
+        value = self._connection.execute(query).scalar()
+        return None if value is None else int(value)
 
     def delete_of_unit(self, unit_id: str) -> None:
         """Forget a deleted unit's diagnoses, so a unit provisioned again under its id starts clean."""

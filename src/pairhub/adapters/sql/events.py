@@ -12,7 +12,7 @@ from sqlalchemy import Connection, bindparam, func, insert, select, text
 from pairhub.adapters.sql.engine import OUTBOX_WRITTEN
 from pairhub.adapters.sql.precompiled import Precompiled, PrecompiledWrite
 from pairhub.adapters.sql.search import contains
-from pairhub.adapters.sql.tables import events, organizations
+from pairhub.adapters.sql.tables import event_horizons, events, organizations
 from pairhub.contract.render import SUPPORTED_VERSIONS, render_fragment
 from pairhub.domain.events import EventType, Location, PairingEvent, Reason
 from pairhub.domain.vocabulary import outcome_of
@@ -281,6 +281,13 @@ class SqlEvents:
             events.c.organization_id == organization_id,
             events.c.seq > after,
             events.c.event_type.in_(list(event_types)),
+        )
+        return int(self._connection.execute(query).scalar() or 0)
+
+    def pruned_through(self, organization_id: str) -> int:
+        """The newest seq of the organization that the retention deleted (0 when none was)."""
+        query = select(event_horizons.c.pruned_through).where(
+            event_horizons.c.organization_id == organization_id
         )
         return int(self._connection.execute(query).scalar() or 0)
 

@@ -6,7 +6,8 @@ lock for long (SQLite's single writer included): the delivery steps take their t
 
 from __future__ import annotations
 
-from sqlalchemy import and_, delete, exists, func, select
+from sqlalchemy import Connection, and_, case, delete, exists, func, select
+from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.sql import ColumnElement, Select
 
 from pairhub.adapters.sql.engine import Database
@@ -14,6 +15,7 @@ from pairhub.adapters.sql.tables import (
     attempts,
     audit_log,
     batches,
+    event_horizons,
     events,
     feeds,
     invitations,
@@ -57,6 +59,33 @@ class SqlPruner:
     def __init__(self, database: Database) -> None:
         self._database = database
 
+    def _last_older(self, key: ColumnElement[int], dated: ColumnElement[int], before_ms: int) -> int | None:
+        """The largest key whose row is dated before `before_ms` (None when none is), by bisection.
+
+        Keys and times grow together in these tables, so about 30 primary-key probes replace a scan: the
+        deletions then read only the old end of the table, even when nothing (or only what is still
+        owed) is left there, instead of the whole table under the write lock at the end of every run.
+        """
+        with self._database.read() as connection:
+
+            def first_at_or_after(k: int) -> tuple[int, int] | None:
+                row = connection.execute(select(key, dated).where(key >= k).order_by(key).limit(1)).first()
+                return None if row is None else (int(row[0]), int(row[1]))
+
+            first = first_at_or_after(0)
+            if first is None or first[1] >= before_ms:
+                return None
+            newest = int(connection.execute(select(func.max(key))).scalar_one())
+            found, low, high = first[0], first[0] + 1, newest
+            while low <= high:
+                middle = (low + high) // 2
+                row = first_at_or_after(middle)
+                if row is not None and row[1] < before_ms:
+                    found, low = row[0], row[0] + 1
+                else:
+                    high = middle - 1
+            return found
+
     def _delete(self, table: object, key: object, chosen: Select[tuple[object]]) -> int:
         with self._database.write() as connection:
             keys = [row[0] for row in connection.execute(chosen)]
@@ -67,23 +96,55 @@ class SqlPruner:
 
     def attempts(self, before_ms: int, limit: int) -> int:
         """Attempts logged before `before_ms`."""
+        last = self._last_older(attempts.c.id, attempts.c.attempted_at, before_ms)
+        if last is None:
+            return 0
         chosen = (
             select(attempts.c.id)
-            .where(attempts.c.attempted_at < before_ms)
+            .where(attempts.c.id <= last, attempts.c.attempted_at < before_ms)
             .order_by(attempts.c.id)
             .limit(limit)
         )
         return self._delete(attempts, attempts.c.id, chosen)
 
     def events(self, before_ms: int, limit: int) -> int:
-        """Events registered before `before_ms` that every subscription and active feed has passed."""
+        """Events registered before `before_ms` that every subscription and active feed has passed.
+
+        Each organization's newest deleted seq is kept in the same transaction (`event_horizons`), so a
+        cursor below it is known to have lost events, and one at or above it to have lost none.
+        """
+        last = self._last_older(events.c.seq, events.c.registered_at, before_ms)
+        if last is None:
+            return 0
         chosen = (
-            select(events.c.seq)
-            .where(events.c.registered_at < before_ms, ~_still_owed())
+            select(events.c.seq, events.c.organization_id)
+            .where(events.c.seq <= last, events.c.registered_at < before_ms, ~_still_owed())
             .order_by(events.c.seq)
             .limit(limit)
         )
-        return self._delete(events, events.c.seq, chosen)
+        with self._database.write() as connection:
+            rows = connection.execute(chosen).all()
+            if not rows:
+                return 0
+            newest: dict[str, int] = {}
+            for seq, organization_id in rows:
+                newest[organization_id] = max(seq, newest.get(organization_id, 0))
+            self._raise_horizons(connection, newest)
+            gone = connection.execute(delete(events).where(events.c.seq.in_([row[0] for row in rows])))
+            return int(gone.rowcount)
+
+    def _raise_horizons(self, connection: Connection, newest: dict[str, int]) -> None:
+        """Move each organization's horizon up to its newest deleted seq (never down)."""
+        dialect = sqlite if self._database.is_sqlite else postgresql
+        for organization_id, seq in newest.items():
+            statement = dialect.insert(event_horizons).values(
+                organization_id=organization_id, pruned_through=seq
+            )
+            higher = case((event_horizons.c.pruned_through < seq, seq), else_=event_horizons.c.pruned_through)
+            statement = statement.on_conflict_do_update(
+                index_elements=[event_horizons.c.organization_id], set_={"pruned_through": higher}
+            )
+            connection.execute(statement)
 
     def batches(self, before_ms: int, limit: int) -> int:
         """Finished batches completed before `before_ms` whose attempts are gone."""
@@ -126,15 +187,13 @@ class SqlPruner:
 
     def audit(self, before_ms: int, limit: int) -> int:
         """Audit entries recorded before `before_ms`."""
+        last = self._last_older(audit_log.c.id, audit_log.c.at, before_ms)
+        if last is None:
+            return 0
         chosen = (
-            select(audit_log.c.id).where(audit_log.c.at < before_ms).order_by(audit_log.c.id).limit(limit)
+            select(audit_log.c.id)
+            .where(audit_log.c.id <= last, audit_log.c.at < before_ms)
+            .order_by(audit_log.c.id)
+            .limit(limit)
         )
         return self._delete(audit_log, audit_log.c.id, chosen)
-
-    def oldest_event_seq(self, organization_id: str) -> int | None:
-        """The oldest event position an organization still holds (None when it holds none)."""
-        with self._database.read() as connection:
-            value = connection.execute(
-                select(func.min(events.c.seq)).where(events.c.organization_id == organization_id)
-            ).scalar()
-            return None if value is None else int(value)

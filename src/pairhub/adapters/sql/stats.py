@@ -53,3 +53,60 @@ def table_stats(database: Database) -> list[TableStats]:
         oldest = row[1] if dated is not None else None
         found.append(TableStats(table.name, int(row[0]), _size(database, table), oldest))
     return found
+
+
+COUNT_CAP = 100_000
+"""Rows counted per table and organization at most: the overview stays cheap with millions of rows."""
+ORGANIZATION_TABLES = ("events", "pairing_diagnoses", "audit_log")
+"""The tables that grow with an organization's history, each with an index led by `organization_id`."""
+
+
+@dataclass(frozen=True)
+class OrganizationStorage:
+    """The rows an organization holds in the tables that grow with time (each counted up to `cap`)."""
+
+    rows: dict[str, int]
+    cap: int
+    oldest_event_ms: int | None
+
+    def capped(self, table: str) -> bool:
+        """True when the table holds more rows of the organization than were counted."""
+        return self.rows[table] > self.cap
+
+
+def organization_storage(
+    database: Database, organization_id: str, cap: int = COUNT_CAP
+) -> OrganizationStorage:
+    """Count the organization's rows of each growing table through its index, stopping past `cap`."""
+    tables = {table.name: table for table in metadata.sorted_tables}
+    rows: dict[str, int] = {}
+    with database.read() as connection:
+        for name in ORGANIZATION_TABLES:
+            table = tables[name]
+            some = (
+                select(table.c.organization_id)
+                .where(table.c.organization_id == organization_id)
+                .limit(cap + 1)
+            )
+            rows[name] = int(
+                connection.execute(select(func.count()).select_from(some.subquery())).scalar() or 0
+            )
+        events = tables["events"]
+        oldest = connection.execute(
+            select(func.min(events.c.registered_at)).where(events.c.organization_id == organization_id)
+        ).scalar()
+    return OrganizationStorage(rows, cap, None if oldest is None else int(oldest))
+
+
+def database_bytes(database: Database) -> int | None:
+    """The size of the whole database, read from its catalogue (no scan): pages in use for SQLite."""
+    with database.read() as connection:
+        if database.is_sqlite:
+            pages = connection.execute(text("PRAGMA page_count")).scalar()
+            free = connection.execute(text("PRAGMA freelist_count")).scalar()
+            size = connection.execute(text("PRAGMA page_size")).scalar()
+            if pages is None or size is None:
+                return None
+            return (int(pages) - int(free or 0)) * int(size)
+        value = connection.execute(text("SELECT pg_database_size(current_database())")).scalar()
+    return None if value is None else int(value)

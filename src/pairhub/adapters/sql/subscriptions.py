@@ -39,7 +39,14 @@ from pairhub.adapters.sql.tables import attempts, batches, events, organizations
 from pairhub.contract.render import envelope_json
 from pairhub.domain.delivery import Outcome
 from pairhub.domain.fair_shares import Candidate
-from pairhub.domain.subscriptions import Batch, BatchStatus, Subscription, SubscriptionState, log_order
+from pairhub.domain.subscriptions import (
+    Batch,
+    BatchStatus,
+    Subscription,
+    SubscriptionState,
+    log_order,
+    log_position,
+)
 from pairhub.ports import EventQuery
 
 ACTIVE = SubscriptionState.ACTIVE.value
@@ -430,6 +437,17 @@ class SqlBatches:
             )
         query = query.order_by(batches.c.first_seq.desc(), batches.c.recovery.desc()).limit(limit)
         return [convert.to_batch(row, with_body=False) for row in self._connection.execute(query).mappings()]
+
+    def oldest_position(self, subscription_id: str) -> int | None:
+        """The delivery-log position of the subscription's oldest batch still held (None without one)."""
+        query = (
+            select(batches.c.first_seq, batches.c.recovery)
+            .where(batches.c.subscription_id == subscription_id)
+            .order_by(batches.c.first_seq, batches.c.recovery)
+            .limit(1)
+        )
+        row = self._connection.execute(query).first()
+        return None if row is None else log_position(int(row[0]), int(row[1]))
 
     def last_recovery(self, subscription_id: str) -> int:
         """The number of the subscription's latest recovery (0 when its events were never recovered)."""

@@ -251,6 +251,15 @@ events = Table(
     sqlite_autoincrement=True,
 )
 
+# The newest event seq of each organization the retention job deleted: a feed cursor below it points at
+# events that are gone (410 `beyond_retention`), one at or above it lost nothing.
+event_horizons = Table(
+    "event_horizons",
+    metadata,
+    Column("organization_id", String(36), ForeignKey("organizations.id"), primary_key=True),
+    Column("pruned_through", BigInteger, nullable=False),
+)
+
 # Webhook delivery. A subscription reads the events outbox through its own cursor (`cursor_seq`).
 subscriptions = Table(
     "subscriptions",
@@ -324,6 +333,9 @@ batches = Table(
     # and pages the log.
     UniqueConstraint("subscription_id", "first_seq", "recovery"),
     Index("ix_batches_sub_status_first", "subscription_id", "status", "first_seq"),
+    # The backlog gauge sums the pending batches of every subscription every 10 s: without this index
+    # it read the whole delivery log each time (the bench's history_growth).
+    Index("ix_batches_status_sub", "status", "subscription_id"),
 )
 
 attempts = Table(

@@ -10,6 +10,7 @@ from pydantic import BaseModel
 from pydantic.json_schema import models_json_schema
 
 from pairhub.entrypoints.api import openapi_clients, openapi_document
+from pairhub.entrypoints.api.problems import BEYOND_RETENTION_SCHEMA
 
 PROBLEM_SCHEMA: dict[str, Any] = {
     "title": "Problem",
@@ -80,6 +81,7 @@ def install(app: FastAPI, body_models: tuple[type[BaseModel], ...] = ()) -> None
         )
         schemas = document.setdefault("components", {}).setdefault("schemas", {})
         schemas["Problem"] = PROBLEM_SCHEMA
+        schemas["BeyondRetentionProblem"] = BEYOND_RETENTION_SCHEMA
         for name, schema in _body_schemas(body_models).items():
             schemas.setdefault(name, schema)
         for name in ("HTTPValidationError", "ValidationError"):

@@ -48,6 +48,7 @@ PROBLEM_CODES = frozenset(
         "asset_not_found",
         "asset_required",
         "batch_not_found",
+        "beyond_retention",
         "datahub_subscription_inactive",
         "duplicate_event_name",
         "duplicate_vin",
@@ -125,6 +126,7 @@ STATUS_BY_KIND = {
     ErrorKind.INVALID: 422,
     ErrorKind.FORBIDDEN: 403,
     ErrorKind.TOO_SOON: 429,
+    ErrorKind.GONE: 410,
 }
 
 
@@ -276,3 +278,37 @@ def install(app: FastAPI) -> None:
     async def _unexpected(request: Request, exc: Exception) -> JSONResponse:
         log.exception("unhandled_error", path=request.url.path)
         return problem(500, "internal_error", "An unexpected error occurred; it has been logged.")
+
+
+BEYOND_RETENTION_SCHEMA: dict[str, Any] = {
+    "title": "BeyondRetentionProblem",
+    "description": "410 `beyond_retention`: the problem document with the cursor to read on from.",
+    "allOf": [
+        {"$ref": "#/components/schemas/Problem"},
+        {
+            "type": "object",
+            "properties": {
+                "oldestCursor": {
+                    "type": ["string", "null"],
+                    "description": "Pass it as `after`: the page starts at the oldest entry still held.",
+                }
+            },
+            "required": ["oldestCursor"],
+        },
+    ],
+}
+"""The component `BeyondRetentionProblem` (one schema, so generated clients get one type)."""
+
+BEYOND_RETENTION_RESPONSES: dict[int | str, dict[str, Any]] = {
+    410: {
+        "description": (
+            "`beyond_retention`: the cursor points before the oldest entry still held; what followed it"
+            " was deleted by the retention. `oldestCursor` (null when nothing is held) reads on from the"
+            " oldest entry still held."
+        ),
+        "content": {
+            "application/problem+json": {"schema": {"$ref": "#/components/schemas/BeyondRetentionProblem"}}
+        },
+    }
+}
+"""The 410 of every list whose cursor can fall behind the retention (events, feeds, delivery log, audit)."""

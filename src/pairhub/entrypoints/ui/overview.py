@@ -48,6 +48,8 @@ def overview_page(request: Request, viewer: OrgViewerDep, range: str | None = No
         "mqtt": container.mqtt_status if container.mqtt_status.configured else None,
         "unknown_units": [],
         "unknown_more": False,
+        "storage": container.organization_storage(viewer.org_id),
+        "retention_days": round(container.settings.delivered_event_retention / 86400),
     }
     if viewer.is_admin:
         # Unknown units belong to no organization: only the admin, who may add them anywhere, sees them.

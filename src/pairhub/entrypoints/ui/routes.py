@@ -242,7 +242,35 @@ def organizations_page(request: Request, viewer: ViewerDep, after: str | None = 
     else:
         ids = [m.organization_id for m in container.people.organizations_of(viewer.principal.person_id or "")]
         page = Page([container.organizations.get(org_id) for org_id in sorted(ids)], None)
-    return render(request, "organizations.html", {"page": page, "after": after}, viewer=viewer)
+    context: dict[str, Any] = {"page": page, "after": after, "database_bytes": None}
+    if viewer.is_admin:
+        context["database_bytes"] = container.database_bytes()
+    return render(request, "organizations.html", context, viewer=viewer)
+
+
+@router.get("/organizations/{organization_id}/erase")
+def erase_organization_form(request: Request, viewer: ViewerDep, organization_id: str) -> Response:
+    """Ask the platform admin to type the organization's name before erasing all of its data."""
+    row = container_of(request).organizations.get(organization_id)
+    return render(request, "organization_erase.html", {"organization": row, "error": None}, viewer=viewer)
+
+
+@router.post("/organizations/{organization_id}/erase")
+def erase_organization(
+    request: Request, viewer: ViewerDep, organization_id: str, confirm_name: FormStr = ""
+) -> Response:
+    """Erase the organization (as `DELETE /v1/organizations/{id}` does) once its name was typed."""
+    container = container_of(request)
+    row = container.organizations.get(organization_id)
+    if confirm_name.strip() != row.name:
+        error = "The name typed is not the organization's name: nothing was erased."
+        context = {"organization": row, "error": error}
+        return render(request, "organization_erase.html", context, viewer=viewer, status=422)
+    container.erase_organization(row.id)
+    if session_of(request).organization_id == row.id:
+        update_session(request, replace(session_of(request), organization_id=None))
+    flash(request, f"Organization {row.name} and all of its data were erased.")
+    return redirect(request, "/ui/organizations")
 
 
 @router.post("/organizations")

@@ -6,6 +6,7 @@ import httpx
 
 from ... import errors
 from ...client import AuthenticatedClient, Client
+from ...models.beyond_retention_problem import BeyondRetentionProblem
 from ...models.page_out_audit_entry_out import PageOutAuditEntryOut
 from ...models.problem import Problem
 from ...types import UNSET, Response, Unset
@@ -84,7 +85,7 @@ def _get_kwargs(
 
 def _parse_response(
     *, client: AuthenticatedClient | Client, response: httpx.Response
-) -> PageOutAuditEntryOut | Problem | None:
+) -> BeyondRetentionProblem | PageOutAuditEntryOut | Problem | None:
     if response.status_code == 200:
         response_200 = PageOutAuditEntryOut.from_dict(response.json())
 
@@ -115,6 +116,11 @@ def _parse_response(
 
         return response_409
 
+    if response.status_code == 410:
+        response_410 = BeyondRetentionProblem.from_dict(response.json())
+
+        return response_410
+
     if response.status_code == 413:
         response_413 = Problem.from_dict(response.json())
 
@@ -138,7 +144,7 @@ def _parse_response(
 
 def _build_response(
     *, client: AuthenticatedClient | Client, response: httpx.Response
-) -> Response[PageOutAuditEntryOut | Problem]:
+) -> Response[BeyondRetentionProblem | PageOutAuditEntryOut | Problem]:
     return Response(
         status_code=HTTPStatus(response.status_code),
         content=response.content,
@@ -158,7 +164,7 @@ def sync_detailed(
     until: None | str | Unset = UNSET,
     after: None | str | Unset = UNSET,
     limit: int | Unset = 100,
-) -> Response[PageOutAuditEntryOut | Problem]:
+) -> Response[BeyondRetentionProblem | PageOutAuditEntryOut | Problem]:
     """Changes newest first, filtered by actor id, action, target id and time
 
      Changes newest first, filtered by actor id, action, target id and time.
@@ -178,7 +184,7 @@ def sync_detailed(
         httpx.TimeoutException: If the request takes longer than Client.timeout.
 
     Returns:
-        Response[PageOutAuditEntryOut | Problem]
+        Response[BeyondRetentionProblem | PageOutAuditEntryOut | Problem]
     """
 
     kwargs = _get_kwargs(
@@ -210,7 +216,7 @@ def sync(
     until: None | str | Unset = UNSET,
     after: None | str | Unset = UNSET,
     limit: int | Unset = 100,
-) -> PageOutAuditEntryOut | Problem | None:
+) -> BeyondRetentionProblem | PageOutAuditEntryOut | Problem | None:
     """Changes newest first, filtered by actor id, action, target id and time
 
      Changes newest first, filtered by actor id, action, target id and time.
@@ -230,7 +236,7 @@ def sync(
         httpx.TimeoutException: If the request takes longer than Client.timeout.
 
     Returns:
-        PageOutAuditEntryOut | Problem
+        BeyondRetentionProblem | PageOutAuditEntryOut | Problem
     """
 
     return sync_detailed(
@@ -257,7 +263,7 @@ async def asyncio_detailed(
     until: None | str | Unset = UNSET,
     after: None | str | Unset = UNSET,
     limit: int | Unset = 100,
-) -> Response[PageOutAuditEntryOut | Problem]:
+) -> Response[BeyondRetentionProblem | PageOutAuditEntryOut | Problem]:
     """Changes newest first, filtered by actor id, action, target id and time
 
      Changes newest first, filtered by actor id, action, target id and time.
@@ -277,7 +283,7 @@ async def asyncio_detailed(
         httpx.TimeoutException: If the request takes longer than Client.timeout.
 
     Returns:
-        Response[PageOutAuditEntryOut | Problem]
+        Response[BeyondRetentionProblem | PageOutAuditEntryOut | Problem]
     """
 
     kwargs = _get_kwargs(
@@ -307,7 +313,7 @@ async def asyncio(
     until: None | str | Unset = UNSET,
     after: None | str | Unset = UNSET,
     limit: int | Unset = 100,
-) -> PageOutAuditEntryOut | Problem | None:
+) -> BeyondRetentionProblem | PageOutAuditEntryOut | Problem | None:
     """Changes newest first, filtered by actor id, action, target id and time
 
      Changes newest first, filtered by actor id, action, target id and time.
@@ -327,7 +333,7 @@ async def asyncio(
         httpx.TimeoutException: If the request takes longer than Client.timeout.
 
     Returns:
-        PageOutAuditEntryOut | Problem
+        BeyondRetentionProblem | PageOutAuditEntryOut | Problem
     """
 
     return (

@@ -6,6 +6,7 @@ import httpx
 
 from ... import errors
 from ...client import AuthenticatedClient, Client
+from ...models.beyond_retention_problem import BeyondRetentionProblem
 from ...models.event_type import EventType
 from ...models.page_out_feed_item_out import PageOutFeedItemOut
 from ...models.problem import Problem
@@ -101,7 +102,7 @@ def _get_kwargs(
 
 def _parse_response(
     *, client: AuthenticatedClient | Client, response: httpx.Response
-) -> PageOutFeedItemOut | Problem | None:
+) -> BeyondRetentionProblem | PageOutFeedItemOut | Problem | None:
     if response.status_code == 200:
         response_200 = PageOutFeedItemOut.from_dict(response.json())
 
@@ -132,6 +133,11 @@ def _parse_response(
 
         return response_409
 
+    if response.status_code == 410:
+        response_410 = BeyondRetentionProblem.from_dict(response.json())
+
+        return response_410
+
     if response.status_code == 413:
         response_413 = Problem.from_dict(response.json())
 
@@ -155,7 +161,7 @@ def _parse_response(
 
 def _build_response(
     *, client: AuthenticatedClient | Client, response: httpx.Response
-) -> Response[PageOutFeedItemOut | Problem]:
+) -> Response[BeyondRetentionProblem | PageOutFeedItemOut | Problem]:
     return Response(
         status_code=HTTPStatus(response.status_code),
         content=response.content,
@@ -177,7 +183,7 @@ def sync_detailed(
     asset_id: None | str | Unset = UNSET,
     since: None | str | Unset = UNSET,
     until: None | str | Unset = UNSET,
-) -> Response[PageOutFeedItemOut | Problem]:
+) -> Response[BeyondRetentionProblem | PageOutFeedItemOut | Problem]:
     """Read the event feed
 
      The organization's events after the cursor, in order, as webhooks of that version carry them.
@@ -203,7 +209,7 @@ def sync_detailed(
         httpx.TimeoutException: If the request takes longer than Client.timeout.
 
     Returns:
-        Response[PageOutFeedItemOut | Problem]
+        Response[BeyondRetentionProblem | PageOutFeedItemOut | Problem]
     """
 
     kwargs = _get_kwargs(
@@ -239,7 +245,7 @@ def sync(
     asset_id: None | str | Unset = UNSET,
     since: None | str | Unset = UNSET,
     until: None | str | Unset = UNSET,
-) -> PageOutFeedItemOut | Problem | None:
+) -> BeyondRetentionProblem | PageOutFeedItemOut | Problem | None:
     """Read the event feed
 
      The organization's events after the cursor, in order, as webhooks of that version carry them.
@@ -265,7 +271,7 @@ def sync(
         httpx.TimeoutException: If the request takes longer than Client.timeout.
 
     Returns:
-        PageOutFeedItemOut | Problem
+        BeyondRetentionProblem | PageOutFeedItemOut | Problem
     """
 
     return sync_detailed(
@@ -296,7 +302,7 @@ async def asyncio_detailed(
     asset_id: None | str | Unset = UNSET,
     since: None | str | Unset = UNSET,
     until: None | str | Unset = UNSET,
-) -> Response[PageOutFeedItemOut | Problem]:
+) -> Response[BeyondRetentionProblem | PageOutFeedItemOut | Problem]:
     """Read the event feed
 
      The organization's events after the cursor, in order, as webhooks of that version carry them.
@@ -322,7 +328,7 @@ async def asyncio_detailed(
         httpx.TimeoutException: If the request takes longer than Client.timeout.
 
     Returns:
-        Response[PageOutFeedItemOut | Problem]
+        Response[BeyondRetentionProblem | PageOutFeedItemOut | Problem]
     """
 
     kwargs = _get_kwargs(
@@ -356,7 +362,7 @@ async def asyncio(
     asset_id: None | str | Unset = UNSET,
     since: None | str | Unset = UNSET,
     until: None | str | Unset = UNSET,
-) -> PageOutFeedItemOut | Problem | None:
+) -> BeyondRetentionProblem | PageOutFeedItemOut | Problem | None:
     """Read the event feed
 
      The organization's events after the cursor, in order, as webhooks of that version carry them.
@@ -382,7 +388,7 @@ async def asyncio(
         httpx.TimeoutException: If the request takes longer than Client.timeout.
 
     Returns:
-        PageOutFeedItemOut | Problem
+        BeyondRetentionProblem | PageOutFeedItemOut | Problem
     """
 
     return (

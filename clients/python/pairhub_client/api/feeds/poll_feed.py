@@ -6,6 +6,7 @@ import httpx
 
 from ... import errors
 from ...client import AuthenticatedClient, Client
+from ...models.beyond_retention_problem import BeyondRetentionProblem
 from ...models.feed_poll_out import FeedPollOut
 from ...models.problem import Problem
 from ...types import UNSET, Response, Unset
@@ -36,7 +37,7 @@ def _get_kwargs(
 
 def _parse_response(
     *, client: AuthenticatedClient | Client, response: httpx.Response
-) -> FeedPollOut | Problem | None:
+) -> BeyondRetentionProblem | FeedPollOut | Problem | None:
     if response.status_code == 200:
         response_200 = FeedPollOut.from_dict(response.json())
 
@@ -67,6 +68,11 @@ def _parse_response(
 
         return response_409
 
+    if response.status_code == 410:
+        response_410 = BeyondRetentionProblem.from_dict(response.json())
+
+        return response_410
+
     if response.status_code == 413:
         response_413 = Problem.from_dict(response.json())
 
@@ -95,7 +101,7 @@ def _parse_response(
 
 def _build_response(
     *, client: AuthenticatedClient | Client, response: httpx.Response
-) -> Response[FeedPollOut | Problem]:
+) -> Response[BeyondRetentionProblem | FeedPollOut | Problem]:
     return Response(
         status_code=HTTPStatus(response.status_code),
         content=response.content,
@@ -109,7 +115,7 @@ def sync_detailed(
     *,
     client: AuthenticatedClient,
     limit: int | Unset = 100,
-) -> Response[FeedPollOut | Problem]:
+) -> Response[BeyondRetentionProblem | FeedPollOut | Problem]:
     """Poll a Datahub feed
 
      The events after the feed's position, which moves past them; the organization's key reads it.
@@ -123,7 +129,7 @@ def sync_detailed(
         httpx.TimeoutException: If the request takes longer than Client.timeout.
 
     Returns:
-        Response[FeedPollOut | Problem]
+        Response[BeyondRetentionProblem | FeedPollOut | Problem]
     """
 
     kwargs = _get_kwargs(
@@ -143,7 +149,7 @@ def sync(
     *,
     client: AuthenticatedClient,
     limit: int | Unset = 100,
-) -> FeedPollOut | Problem | None:
+) -> BeyondRetentionProblem | FeedPollOut | Problem | None:
     """Poll a Datahub feed
 
      The events after the feed's position, which moves past them; the organization's key reads it.
@@ -157,7 +163,7 @@ def sync(
         httpx.TimeoutException: If the request takes longer than Client.timeout.
 
     Returns:
-        FeedPollOut | Problem
+        BeyondRetentionProblem | FeedPollOut | Problem
     """
 
     return sync_detailed(
@@ -172,7 +178,7 @@ async def asyncio_detailed(
     *,
     client: AuthenticatedClient,
     limit: int | Unset = 100,
-) -> Response[FeedPollOut | Problem]:
+) -> Response[BeyondRetentionProblem | FeedPollOut | Problem]:
     """Poll a Datahub feed
 
      The events after the feed's position, which moves past them; the organization's key reads it.
@@ -186,7 +192,7 @@ async def asyncio_detailed(
         httpx.TimeoutException: If the request takes longer than Client.timeout.
 
     Returns:
-        Response[FeedPollOut | Problem]
+        Response[BeyondRetentionProblem | FeedPollOut | Problem]
     """
 
     kwargs = _get_kwargs(
@@ -204,7 +210,7 @@ async def asyncio(
     *,
     client: AuthenticatedClient,
     limit: int | Unset = 100,
-) -> FeedPollOut | Problem | None:
+) -> BeyondRetentionProblem | FeedPollOut | Problem | None:
     """Poll a Datahub feed
 
      The events after the feed's position, which moves past them; the organization's key reads it.
@@ -218,7 +224,7 @@ async def asyncio(
         httpx.TimeoutException: If the request takes longer than Client.timeout.
 
     Returns:
-        FeedPollOut | Problem
+        BeyondRetentionProblem | FeedPollOut | Problem
     """
 
     return (

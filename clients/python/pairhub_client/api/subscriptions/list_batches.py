@@ -6,6 +6,7 @@ import httpx
 
 from ... import errors
 from ...client import AuthenticatedClient, Client
+from ...models.beyond_retention_problem import BeyondRetentionProblem
 from ...models.list_batches_status_type_0 import ListBatchesStatusType0
 from ...models.page_out_batch_out import PageOutBatchOut
 from ...models.problem import Problem
@@ -57,7 +58,7 @@ def _get_kwargs(
 
 def _parse_response(
     *, client: AuthenticatedClient | Client, response: httpx.Response
-) -> PageOutBatchOut | Problem | None:
+) -> BeyondRetentionProblem | PageOutBatchOut | Problem | None:
     if response.status_code == 200:
         response_200 = PageOutBatchOut.from_dict(response.json())
 
@@ -88,6 +89,11 @@ def _parse_response(
 
         return response_409
 
+    if response.status_code == 410:
+        response_410 = BeyondRetentionProblem.from_dict(response.json())
+
+        return response_410
+
     if response.status_code == 413:
         response_413 = Problem.from_dict(response.json())
 
@@ -111,7 +117,7 @@ def _parse_response(
 
 def _build_response(
     *, client: AuthenticatedClient | Client, response: httpx.Response
-) -> Response[PageOutBatchOut | Problem]:
+) -> Response[BeyondRetentionProblem | PageOutBatchOut | Problem]:
     return Response(
         status_code=HTTPStatus(response.status_code),
         content=response.content,
@@ -128,7 +134,7 @@ def sync_detailed(
     status: ListBatchesStatusType0 | None | Unset = UNSET,
     after: None | str | Unset = UNSET,
     limit: int | Unset = 100,
-) -> Response[PageOutBatchOut | Problem]:
+) -> Response[BeyondRetentionProblem | PageOutBatchOut | Problem]:
     """Read the delivery log
 
      The delivery log, newest batch first, with each batch's latest attempts.
@@ -145,7 +151,7 @@ def sync_detailed(
         httpx.TimeoutException: If the request takes longer than Client.timeout.
 
     Returns:
-        Response[PageOutBatchOut | Problem]
+        Response[BeyondRetentionProblem | PageOutBatchOut | Problem]
     """
 
     kwargs = _get_kwargs(
@@ -171,7 +177,7 @@ def sync(
     status: ListBatchesStatusType0 | None | Unset = UNSET,
     after: None | str | Unset = UNSET,
     limit: int | Unset = 100,
-) -> PageOutBatchOut | Problem | None:
+) -> BeyondRetentionProblem | PageOutBatchOut | Problem | None:
     """Read the delivery log
 
      The delivery log, newest batch first, with each batch's latest attempts.
@@ -188,7 +194,7 @@ def sync(
         httpx.TimeoutException: If the request takes longer than Client.timeout.
 
     Returns:
-        PageOutBatchOut | Problem
+        BeyondRetentionProblem | PageOutBatchOut | Problem
     """
 
     return sync_detailed(
@@ -209,7 +215,7 @@ async def asyncio_detailed(
     status: ListBatchesStatusType0 | None | Unset = UNSET,
     after: None | str | Unset = UNSET,
     limit: int | Unset = 100,
-) -> Response[PageOutBatchOut | Problem]:
+) -> Response[BeyondRetentionProblem | PageOutBatchOut | Problem]:
     """Read the delivery log
 
      The delivery log, newest batch first, with each batch's latest attempts.
@@ -226,7 +232,7 @@ async def asyncio_detailed(
         httpx.TimeoutException: If the request takes longer than Client.timeout.
 
     Returns:
-        Response[PageOutBatchOut | Problem]
+        Response[BeyondRetentionProblem | PageOutBatchOut | Problem]
     """
 
     kwargs = _get_kwargs(
@@ -250,7 +256,7 @@ async def asyncio(
     status: ListBatchesStatusType0 | None | Unset = UNSET,
     after: None | str | Unset = UNSET,
     limit: int | Unset = 100,
-) -> PageOutBatchOut | Problem | None:
+) -> BeyondRetentionProblem | PageOutBatchOut | Problem | None:
     """Read the delivery log
 
      The delivery log, newest batch first, with each batch's latest attempts.
@@ -267,7 +273,7 @@ async def asyncio(
         httpx.TimeoutException: If the request takes longer than Client.timeout.
 
     Returns:
-        PageOutBatchOut | Problem
+        BeyondRetentionProblem | PageOutBatchOut | Problem
     """
 
     return (

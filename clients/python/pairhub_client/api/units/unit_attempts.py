@@ -6,6 +6,7 @@ import httpx
 
 from ... import errors
 from ...client import AuthenticatedClient, Client
+from ...models.beyond_retention_problem import BeyondRetentionProblem
 from ...models.page_out_diagnosis_out import PageOutDiagnosisOut
 from ...models.problem import Problem
 from ...types import UNSET, Response, Unset
@@ -46,7 +47,7 @@ def _get_kwargs(
 
 def _parse_response(
     *, client: AuthenticatedClient | Client, response: httpx.Response
-) -> PageOutDiagnosisOut | Problem | None:
+) -> BeyondRetentionProblem | PageOutDiagnosisOut | Problem | None:
     if response.status_code == 200:
         response_200 = PageOutDiagnosisOut.from_dict(response.json())
 
@@ -77,6 +78,11 @@ def _parse_response(
 
         return response_409
 
+    if response.status_code == 410:
+        response_410 = BeyondRetentionProblem.from_dict(response.json())
+
+        return response_410
+
     if response.status_code == 413:
         response_413 = Problem.from_dict(response.json())
 
@@ -100,7 +106,7 @@ def _parse_response(
 
 def _build_response(
     *, client: AuthenticatedClient | Client, response: httpx.Response
-) -> Response[PageOutDiagnosisOut | Problem]:
+) -> Response[BeyondRetentionProblem | PageOutDiagnosisOut | Problem]:
     return Response(
         status_code=HTTPStatus(response.status_code),
         content=response.content,
@@ -116,7 +122,7 @@ def sync_detailed(
     client: AuthenticatedClient,
     after: None | str | Unset = UNSET,
     limit: int | Unset = 100,
-) -> Response[PageOutDiagnosisOut | Problem]:
+) -> Response[BeyondRetentionProblem | PageOutDiagnosisOut | Problem]:
     """List a unit's auto-pairing attempts
 
      Why each of the unit's auto-pairing attempts ended as it did, newest first.
@@ -132,7 +138,7 @@ def sync_detailed(
         httpx.TimeoutException: If the request takes longer than Client.timeout.
 
     Returns:
-        Response[PageOutDiagnosisOut | Problem]
+        Response[BeyondRetentionProblem | PageOutDiagnosisOut | Problem]
     """
 
     kwargs = _get_kwargs(
@@ -156,7 +162,7 @@ def sync(
     client: AuthenticatedClient,
     after: None | str | Unset = UNSET,
     limit: int | Unset = 100,
-) -> PageOutDiagnosisOut | Problem | None:
+) -> BeyondRetentionProblem | PageOutDiagnosisOut | Problem | None:
     """List a unit's auto-pairing attempts
 
      Why each of the unit's auto-pairing attempts ended as it did, newest first.
@@ -172,7 +178,7 @@ def sync(
         httpx.TimeoutException: If the request takes longer than Client.timeout.
 
     Returns:
-        PageOutDiagnosisOut | Problem
+        BeyondRetentionProblem | PageOutDiagnosisOut | Problem
     """
 
     return sync_detailed(
@@ -191,7 +197,7 @@ async def asyncio_detailed(
     client: AuthenticatedClient,
     after: None | str | Unset = UNSET,
     limit: int | Unset = 100,
-) -> Response[PageOutDiagnosisOut | Problem]:
+) -> Response[BeyondRetentionProblem | PageOutDiagnosisOut | Problem]:
     """List a unit's auto-pairing attempts
 
      Why each of the unit's auto-pairing attempts ended as it did, newest first.
@@ -207,7 +213,7 @@ async def asyncio_detailed(
         httpx.TimeoutException: If the request takes longer than Client.timeout.
 
     Returns:
-        Response[PageOutDiagnosisOut | Problem]
+        Response[BeyondRetentionProblem | PageOutDiagnosisOut | Problem]
     """
 
     kwargs = _get_kwargs(
@@ -229,7 +235,7 @@ async def asyncio(
     client: AuthenticatedClient,
     after: None | str | Unset = UNSET,
     limit: int | Unset = 100,
-) -> PageOutDiagnosisOut | Problem | None:
+) -> BeyondRetentionProblem | PageOutDiagnosisOut | Problem | None:
     """List a unit's auto-pairing attempts
 
      Why each of the unit's auto-pairing attempts ended as it did, newest first.
@@ -245,7 +251,7 @@ async def asyncio(
         httpx.TimeoutException: If the request takes longer than Client.timeout.
 
     Returns:
-        PageOutDiagnosisOut | Problem
+        BeyondRetentionProblem | PageOutDiagnosisOut | Problem
     """
 
     return (

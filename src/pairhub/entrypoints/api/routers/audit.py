@@ -10,7 +10,7 @@ from pydantic import BaseModel, Field
 from pairhub.domain.audit import AuditEntry, AuditQuery
 from pairhub.entrypoints.api.deps import DEFAULT_LIMIT, AfterDep, ContainerDep, LimitDep, OrgIdDep
 from pairhub.entrypoints.api.presenters import iso
-from pairhub.entrypoints.api.problems import ApiError
+from pairhub.entrypoints.api.problems import BEYOND_RETENTION_RESPONSES, ApiError
 from pairhub.entrypoints.api.routers.pairings import parse_instant
 from pairhub.entrypoints.api.schemas import PageOut
 from pairhub.entrypoints.parsing import sequence_number
@@ -69,7 +69,7 @@ def parse_cursor(after: str | None) -> int | None:
     return number
 
 
-@router.get("", response_model=PageOut[AuditEntryOut])
+@router.get("", response_model=PageOut[AuditEntryOut], responses=BEYOND_RETENTION_RESPONSES)
 def audit_log(
     org_id: OrgIdDep,
     c: ContainerDep,

@@ -9,7 +9,7 @@ from fastapi import APIRouter, Query
 from pairhub.contract.render import offers
 from pairhub.domain.events import EventType, Reason
 from pairhub.entrypoints.api.deps import DEFAULT_LIMIT, AfterDep, ContainerDep, LimitDep, OrgIdDep
-from pairhub.entrypoints.api.problems import ApiError
+from pairhub.entrypoints.api.problems import BEYOND_RETENTION_RESPONSES, ApiError
 from pairhub.entrypoints.api.schemas import FeedItemOut, PageOut
 from pairhub.entrypoints.parsing import instant
 from pairhub.services.feed import EventFilter
@@ -28,7 +28,12 @@ def _instant(name: str, text: str | None) -> int | None:
     return moment
 
 
-@router.get("", response_model=PageOut[FeedItemOut], summary="Read the event feed")
+@router.get(
+    "",
+    response_model=PageOut[FeedItemOut],
+    summary="Read the event feed",
+    responses=BEYOND_RETENTION_RESPONSES,
+)
 def feed(
     org_id: OrgIdDep,
     c: ContainerDep,

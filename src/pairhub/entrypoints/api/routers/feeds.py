@@ -16,7 +16,7 @@ from pairhub.entrypoints.api.deps import (
     OrgIdDep,
     PrincipalDep,
 )
-from pairhub.entrypoints.api.problems import ApiError
+from pairhub.entrypoints.api.problems import BEYOND_RETENTION_RESPONSES, ApiError
 from pairhub.entrypoints.api.schemas import PageOut
 from pairhub.entrypoints.parsing import sequence_number
 
@@ -72,6 +72,7 @@ _POLL_RESPONSES: dict[int | str, dict[str, Any]] = {
         },
         "content": {"application/problem+json": {"schema": {"$ref": "#/components/schemas/Problem"}}},
     },
+    **BEYOND_RETENTION_RESPONSES,
 }
 
 

@@ -10,7 +10,7 @@ from fastapi.responses import JSONResponse
 from pairhub.domain.delivery import SignatureAlgorithm, is_success
 from pairhub.entrypoints.api import subscription_schemas as shapes
 from pairhub.entrypoints.api.deps import DEFAULT_LIMIT, NO_STORE, AfterDep, ContainerDep, LimitDep, OrgIdDep
-from pairhub.entrypoints.api.problems import ApiError
+from pairhub.entrypoints.api.problems import BEYOND_RETENTION_RESPONSES, ApiError
 from pairhub.entrypoints.api.schemas import PageOut
 
 router = APIRouter(prefix="/v1/organizations/{org_id}/subscriptions", tags=["subscriptions"])
@@ -125,7 +125,9 @@ async def send_test(sub_id: SubId, org_id: OrgIdDep, c: ContainerDep) -> dict[st
     }
 
 
-@router.get("/{sub_id}/batches", response_model=PageOut[shapes.BatchOut])
+@router.get(
+    "/{sub_id}/batches", response_model=PageOut[shapes.BatchOut], responses=BEYOND_RETENTION_RESPONSES
+)
 def list_batches(
     sub_id: SubId,
     org_id: OrgIdDep,

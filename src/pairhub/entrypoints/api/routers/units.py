@@ -9,6 +9,7 @@ from fastapi import APIRouter, Query, Response
 from pairhub.entrypoints.api import presenters
 from pairhub.entrypoints.api.deps import DEFAULT_LIMIT, AfterDep, ContainerDep, LimitDep, OrgIdDep
 from pairhub.entrypoints.api.diagnosis_schemas import DiagnosisOut
+from pairhub.entrypoints.api.problems import BEYOND_RETENTION_RESPONSES
 from pairhub.entrypoints.api.schemas import PageOut, UnitIn, UnitOut
 
 router = APIRouter(prefix="/v1/organizations/{org_id}/units", tags=["units"])
@@ -54,7 +55,7 @@ def get_unit(unit_id: str, org_id: OrgIdDep, c: ContainerDep) -> dict[str, Any]:
     return presenters.unit(c.units.get(org_id, unit_id))
 
 
-@router.get("/{unit_id}/attempts", response_model=PageOut[DiagnosisOut])
+@router.get("/{unit_id}/attempts", response_model=PageOut[DiagnosisOut], responses=BEYOND_RETENTION_RESPONSES)
 def unit_attempts(
     unit_id: str, org_id: OrgIdDep, c: ContainerDep, after: AfterDep = None, limit: LimitDep = DEFAULT_LIMIT
 ) -> dict[str, Any]:
