@@ -1102,6 +1102,17 @@ def main() -> None:
     )
     command = "make bench" + (f" ARGS='--postgres {args.postgres}'" if args.postgres else "")
     workdir = Path(tempfile.mkdtemp(prefix="pairhub-bench-"))
+    try:
+        _run(args, sizes, command, workdir)
+    except BaseException:
+        # The servers' logs stay for a look at what failed; a run that ends well leaves nothing
+        # (the history figure alone writes about 13 GB).
+        print(f"the run's files are kept in {workdir}", file=sys.stderr)
+        raise
+    shutil.rmtree(workdir, ignore_errors=True)
+
+
+def _run(args: argparse.Namespace, sizes: Sizes, command: str, workdir: Path) -> None:
     profiling = not (args.no_profile or args.smoke)
     if args.only:
         only = frozenset(args.only)
