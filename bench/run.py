@@ -360,7 +360,7 @@ def figure_delivery_events(server: Server, receiver: Receiver, engine: Engine, s
             "events/s",
             "L-post-batch x 500",
             batch * 500,
-            target_ratio=0.5,
+            target_ratio=0.25,
             note=note,
         ),
     ]
@@ -573,7 +573,7 @@ def figure_ingest(servers: list[Server], sizes: Sizes) -> list[Figure]:
             "messages/s",
             f"L-ingest x {per_body:,}",
             l_ingest * per_body,
-            target_ratio=0.5,
+            target_ratio=0.25,
         ),
     ]
 
@@ -682,7 +682,7 @@ def figure_end_to_end_latency(
             "ms",
             "L-rtt",
             l_rtt,
-            target_max_ratio=3.0,
+            target_max_ratio=2.0,
             note=f"p50 {p50:.1f} ms over {len(latencies_ms)} pairs",
         ),
     ]
