@@ -16,11 +16,11 @@ import orjson
 from prometheus_client import Histogram
 
 from pairhub import __version__
-from pairhub.contract.render import render_envelope
+from pairhub.contract.render import envelope_json, render_envelope
 from pairhub.domain import delivery
 from pairhub.domain.events import EventType, manual_pair, manual_unpair
-from pairhub.domain.subscriptions import OAuth2ClientCredentials, Subscription
-from pairhub.ports import Clock, Sender, SendResult
+from pairhub.domain.subscriptions import Batch, OAuth2ClientCredentials, Subscription, batch_time_ns
+from pairhub.ports import Clock, RenderedEvent, Sender, SendResult
 from pairhub.ports.webhooks import Signer
 from pairhub.services.delivery_log import DeliveryLog
 from pairhub.services.receiver_tokens import ReceiverTokens
@@ -72,6 +72,36 @@ class Job:
     drains: bool = False
     """Nothing else of the subscription was due when the batch was cut: once delivered, recording
     the attempt can wait for the worker's next step instead of taking a transaction of its own."""
+
+
+def freeze(
+    sub: Subscription,
+    window: list[RenderedEvent],
+    now: int,
+    oldest: int | None = None,
+    *,
+    due_at: int | None = None,
+    recovery: int = 0,
+) -> Batch:
+    """A new batch of these events: its id and body never change again (`oldest`: their oldest time).
+
+    It is due at `due_at` (now by default); a recovery's batches carry their recovery's number.
+    """
+    batch_id = str(uuid.uuid4())
+    return Batch(
+        id=batch_id,
+        subscription_id=sub.id,
+        first_seq=window[0].seq,
+        last_seq=window[-1].seq,
+        event_count=len(window),
+        oldest_event_at=min(rendered.registered_at_ms for rendered in window) if oldest is None else oldest,
+        body=envelope_json(batch_id, sub.id, batch_time_ns(now), [rendered.data for rendered in window]),
+        created_at=now,
+        next_attempt_at=now if due_at is None else due_at,
+        event_version=sub.event_version,
+        event_names=tuple(sub.event_names),
+        recovery=recovery,
+    )
 
 
 def job_of(

@@ -8,23 +8,20 @@ number of the recovery in the delivery log. Events not cut yet are sent by the u
 
 from __future__ import annotations
 
-import uuid
 from dataclasses import dataclass
 
-from pairhub.contract.render import envelope_json
 from pairhub.domain import delivery
 from pairhub.domain import delivery_machine as rules
 from pairhub.domain.audit import AuditAction
 from pairhub.domain.errors import Conflict, NotFound
 from pairhub.domain.subscriptions import (
     RECOVERIES_PER_EVENT,
-    Batch,
     Subscription,
     SubscriptionState,
-    batch_time_ns,
 )
 from pairhub.ports import Clock, EventQuery, RenderedEvent, Storage, UnitOfWork
 from pairhub.services import audit, organizations
+from pairhub.services.delivery import freeze
 
 
 @dataclass(frozen=True)
@@ -62,7 +59,10 @@ class Recovery:
             pending = uow.batches.pending_of([sub.id])[sub.id]
             # After the pending batches: due no sooner than the last of them.
             due_at = max([now, *(b.next_attempt_at or now for b in pending)])
-            batches = [_batch(sub, window, number, now, due_at) for window in _windows(uow, sub, since_ms)]
+            batches = [
+                freeze(sub, window, now, due_at=due_at, recovery=number)
+                for window in _windows(uow, sub, since_ms)
+            ]
             if batches:
                 uow.batches.add_many(batches)
                 if sub.state is SubscriptionState.ACTIVE:
@@ -97,21 +97,3 @@ def _windows(uow: UnitOfWork, sub: Subscription, since_ms: int) -> list[list[Ren
             return windows
         windows.append(window)
         after = window[-1].seq
-
-
-def _batch(sub: Subscription, window: list[RenderedEvent], number: int, now: int, due_at: int) -> Batch:
-    batch_id = str(uuid.uuid4())
-    return Batch(
-        id=batch_id,
-        subscription_id=sub.id,
-        first_seq=window[0].seq,
-        last_seq=window[-1].seq,
-        event_count=len(window),
-        oldest_event_at=min(rendered.registered_at_ms for rendered in window),
-        body=envelope_json(batch_id, sub.id, batch_time_ns(now), [rendered.data for rendered in window]),
-        created_at=now,
-        next_attempt_at=due_at,
-        event_version=sub.event_version,
-        event_names=tuple(sub.event_names),
-        recovery=number,
-    )

@@ -2,18 +2,16 @@
 
 from __future__ import annotations
 
-import uuid
-
 import structlog
 from prometheus_client import Counter
 
-from pairhub.contract.render import envelope_json
 from pairhub.domain import delivery
 from pairhub.domain import delivery_machine as rules
 from pairhub.domain.delivery_machine import Cut
-from pairhub.domain.subscriptions import Batch, Subscription, batch_time_ns
+from pairhub.domain.subscriptions import Subscription
 from pairhub.domain.vocabulary import EventCount
-from pairhub.ports import EventQuery, EventStore, RenderedEvent
+from pairhub.ports import EventQuery, EventStore
+from pairhub.services.delivery import freeze
 
 log = structlog.get_logger("pairhub.delivery")
 
@@ -62,21 +60,3 @@ def cut(events: EventStore, sub: Subscription, head: int, now: int, cutoff: int)
         batch = freeze(sub, window, now, oldest)
         return Cut(rules.advance(sub, head if not full else window[-1].seq, now), batch, drains=not full)
     return Cut(sub, wake_at=now)
-
-
-def freeze(sub: Subscription, window: list[RenderedEvent], now: int, oldest: int | None = None) -> Batch:
-    """A new batch of these events: its id and body never change again (`oldest`: their oldest time)."""
-    batch_id = str(uuid.uuid4())
-    return Batch(
-        id=batch_id,
-        subscription_id=sub.id,
-        first_seq=window[0].seq,
-        last_seq=window[-1].seq,
-        event_count=len(window),
-        oldest_event_at=min(rendered.registered_at_ms for rendered in window) if oldest is None else oldest,
-        body=envelope_json(batch_id, sub.id, batch_time_ns(now), [rendered.data for rendered in window]),
-        created_at=now,
-        next_attempt_at=now,
-        event_version=sub.event_version,
-        event_names=tuple(sub.event_names),
-    )
