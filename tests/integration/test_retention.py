@@ -3,9 +3,13 @@
 from __future__ import annotations
 
 import asyncio
+import re
+from datetime import UTC, datetime
 
+import pytest
 from prometheus_client import REGISTRY
 from sqlalchemy import func, insert, select
+from typer.testing import CliRunner
 
 from pairhub.adapters.clock import ManualClock
 from pairhub.adapters.sql.retention import SqlPruner
@@ -14,10 +18,13 @@ from pairhub.adapters.sql.tables import (
     events,
     idempotency_keys,
     invitations,
+    metadata,
     pairing_diagnoses,
     ui_sessions,
 )
 from pairhub.bootstrap import Container
+from pairhub.entrypoints.cli import app as cli
+from tests.conftest import SECRET_KEY
 from tests.delivery_support import Receiver, drain
 from tests.support import PASSWORD, Api
 
@@ -155,6 +162,32 @@ def test_db_stats_counts_rows_sizes_and_the_oldest_row(
     assert stats["organizations"].rows == 1
     assert stats["events"].bytes is not None and stats["events"].bytes > 0
     assert stats["attempts"].rows == 0 and stats["attempts"].oldest_ms is None
+
+
+def test_the_db_stats_command_prints_rows_size_and_oldest_row_of_every_table(
+    container: Container, clock: ManualClock, database_url: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    org = container.organizations.create("Stats", False, True)
+    first = clock.now_ms()
+    paired_event(container, org.id, "tp:1", "1HGCM82633A000001")
+    clock.advance(3600)
+    paired_event(container, org.id, "tp:2", "1HGCM82633A000002")
+    monkeypatch.setenv("PAIRHUB_DATABASE_URL", database_url)
+    monkeypatch.setenv("PAIRHUB_SECRET_KEY", SECRET_KEY)
+
+    result = CliRunner().invoke(cli, ["db", "stats"])
+
+    assert result.exit_code == 0, result.output
+    header, *lines = result.stdout.splitlines()
+    assert header.split() == ["table", "rows", "size", "oldest", "row"]
+    rows = {line.split()[0]: line.split()[1:] for line in lines}
+    assert set(rows) == {table.name for table in metadata.sorted_tables} | {"total"}
+    assert rows["events"][0] == "2"
+    assert re.fullmatch(r"\d+\.\d MiB", " ".join(rows["events"][1:3]))
+    assert rows["events"][3] == datetime.fromtimestamp(first / 1000, UTC).isoformat()
+    assert rows["organizations"][0] == "1"
+    assert rows["attempts"][0] == "0" and rows["attempts"][3] == "-"
+    assert re.fullmatch(r"\d+\.\d MiB", " ".join(rows["total"]))
 
 
 def test_the_job_reads_only_the_old_end_of_a_table(container: Container, clock: ManualClock) -> None:
