@@ -97,7 +97,8 @@ class Settings(BaseSettings):
     )
     smtp_from: str = "pairhub@localhost"
     # Where people and receivers reach this pairhub (`https://pairhub.example.com`): every link it
-    # gives out (`jwksUrl`, links in the UI) is absolute under it. Unset: links are paths.
+    # gives out (`jwksUrl`, mailed and shown one-time links, the SSO redirect URI) is absolute under
+    # it. Unset: `jwksUrl` is a path, the others use the address the request came to.
     public_url: str | None = Field(None, pattern=r"^https?://[^/?#\s]+(/[^?#\s]*)?$", max_length=2000)
 
     @field_validator("public_url")

@@ -1,5 +1,6 @@
 """Invitation and password-reset links: one-time, expiring after 7 days, shown once and mailed through
-a real SMTP server (aiosmtpd, started by the test on a free port) when `PAIRHUB_SMTP_URL` is set."""
+a real SMTP server (aiosmtpd, started by the test on a free port) when `PAIRHUB_SMTP_URL` is set, under
+`PAIRHUB_PUBLIC_URL` when that is set."""
 
 from __future__ import annotations
 
@@ -55,22 +56,37 @@ def inbox() -> Iterator[tuple[Inbox, int]]:
     controller.stop()
 
 
-@pytest.fixture
-def mailing(database_url: str, clock: ManualClock, inbox: tuple[Inbox, int]) -> Iterator[Api]:
-    """The API of a pairhub that mails its links to the test's SMTP server."""
-    settings = make_settings(
-        database_url, smtp_url=f"smtp://127.0.0.1:{inbox[1]}", smtp_from="ops@example.com"
+def _mailing(database_url: str, clock: ManualClock, port: int, **settings: object) -> Iterator[Api]:
+    built = bootstrap.build(
+        make_settings(
+            database_url, smtp_url=f"smtp://127.0.0.1:{port}", smtp_from="ops@example.com", **settings
+        ),
+        clock,
     )
-    built = bootstrap.build(settings, clock)
     with TestClient(create_app(built)) as client:
         yield Api(client, ADMIN_TOKEN)
     built.close()
 
 
+@pytest.fixture
+def mailing(database_url: str, clock: ManualClock, inbox: tuple[Inbox, int]) -> Iterator[Api]:
+    """The API of a pairhub that mails its links to the test's SMTP server."""
+    yield from _mailing(database_url, clock, inbox[1])
+
+
+PUBLIC_URL = "https://pairhub.example.com"
+
+
+@pytest.fixture
+def public(database_url: str, clock: ManualClock, inbox: tuple[Inbox, int]) -> Iterator[Api]:
+    """The same behind a proxy: `PAIRHUB_PUBLIC_URL` is not the address the requests come to."""
+    yield from _mailing(database_url, clock, inbox[1], public_url=PUBLIC_URL + "/")
+
+
 def _link(mail: Message) -> str:
     body = mail.get_payload(decode=True)
     assert isinstance(body, bytes)
-    found = re.search(r"http://\S+", body.decode())
+    found = re.search(r"https?://\S+", body.decode())
     assert found, body
     return found.group(0)
 
@@ -177,3 +193,39 @@ def test_without_a_mail_server_the_link_is_only_shown(api: Api) -> None:
     )
     assert invited.status_code == 201
     assert invited.json()["url"].startswith("http://testserver/ui/invitations/")
+
+
+def test_links_are_under_the_public_url_in_mails_answers_and_the_ui(
+    public: Api, inbox: tuple[Inbox, int]
+) -> None:
+    api, (handler, _) = public, inbox
+    org = api.new_org("Proxied Trailers")
+    invited = api.client.post(
+        f"/v1/organizations/{org.id}/invitations",
+        json={"email": "grace@example.com", "role": "viewer"},
+        headers=api.admin,
+    )
+    assert invited.status_code == 201
+    mailed = _link(handler.mails[-1])
+    assert mailed.startswith(f"{PUBLIC_URL}/ui/invitations/"), mailed
+    assert invited.json()["url"] == mailed
+    # The link leads to the form of this pairhub (reached here without the proxy).
+    assert api.client.get(mailed.removeprefix(PUBLIC_URL)).status_code == 200
+
+    owner = api.new_person(org, "owner", email="owner@example.com")
+    reset = api.client.post(
+        f"/v1/organizations/{org.id}/members/{owner.id}/password-reset", headers=api.admin
+    )
+    assert reset.status_code == 201
+    assert reset.json()["url"].startswith(f"{PUBLIC_URL}/ui/password-reset/"), reset.json()
+    assert _link(handler.mails[-1]) == reset.json()["url"]
+
+    assert _sign_in(api.client, owner.email, PASSWORD) == 303
+    csrf = _csrf(api.client.get("/ui/members"))
+    page = api.client.post(
+        "/ui/members/invite", data={"email": "ada@example.com", "role": "viewer", "csrf_token": csrf}
+    )
+    assert page.status_code == 201
+    shown = page.text.split('data-testid="invitation-link"', 1)[0].rsplit('value="', 1)[1].split('"', 1)[0]
+    assert shown.startswith(f"{PUBLIC_URL}/ui/invitations/"), shown
+    assert _link(handler.mails[-1]) == shown

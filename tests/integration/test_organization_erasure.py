@@ -6,12 +6,16 @@ import asyncio
 from typing import Any
 
 import orjson
+import pytest
 from fastapi.testclient import TestClient
 from sqlalchemy import inspect, text
+from typer.testing import CliRunner
 
 from pairhub.adapters.sql.organization_data import is_secret_column
 from pairhub.adapters.sql.search import ASSET_SEARCH
 from pairhub.bootstrap import Container
+from pairhub.entrypoints.cli import app as cli
+from tests.conftest import SECRET_KEY
 from tests.delivery_support import Receiver, drain
 from tests.support import Api, Org
 
@@ -166,3 +170,35 @@ def test_the_export_holds_every_row_of_the_organization_and_no_secret(
         assert exported.get(table), table
     # Owners and the admin export; an API key acts as an operator at most.
     assert client.get(f"/v1/organizations/{org.id}/export", headers=org.headers).status_code == 403
+
+
+def test_the_command_line_exports_the_same_lines_as_the_api(
+    api: Api,
+    client: TestClient,
+    container: Container,
+    receiver: Receiver,
+    database_url: str,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    org, ids, secret = populate(api, container, receiver, "a")
+    _, others, _ = populate(api, container, receiver, "b")
+    monkeypatch.setenv("PAIRHUB_DATABASE_URL", database_url)
+    monkeypatch.setenv("PAIRHUB_SECRET_KEY", SECRET_KEY)
+
+    exported = CliRunner().invoke(cli, ["org", "export", org.id])
+    unknown = CliRunner().invoke(cli, ["org", "export", "no-such-organization"])
+
+    assert exported.exit_code == 0, exported.output
+    assert (
+        exported.stdout_bytes == client.get(f"/v1/organizations/{org.id}/export", headers=api.admin).content
+    )
+    items = [orjson.loads(line) for line in exported.stdout.splitlines()]
+    assert [item["row"]["name"] for item in items if item["table"] == "organizations"] == ["Organization a"]
+    assert [item["row"]["name"] for item in items if item["table"] == "assets"] == ["a-trailer"]
+    for identifier in ids:
+        assert identifier in exported.stdout, identifier
+    for identifier in others - ids:
+        assert identifier not in exported.stdout, identifier
+    assert secret not in exported.stdout and org.key not in exported.stdout
+    assert unknown.exit_code == 1
+    assert "organization_not_found" in unknown.output

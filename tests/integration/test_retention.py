@@ -3,14 +3,30 @@
 from __future__ import annotations
 
 import asyncio
+import re
+from datetime import UTC, datetime
 
+import pytest
 from prometheus_client import REGISTRY
 from sqlalchemy import func, insert, select
+from typer.testing import CliRunner
 
 from pairhub.adapters.clock import ManualClock
-from pairhub.adapters.sql.tables import attempts, events, pairing_diagnoses, ui_sessions
+from pairhub.adapters.sql.retention import SqlPruner
+from pairhub.adapters.sql.tables import (
+    attempts,
+    events,
+    idempotency_keys,
+    invitations,
+    metadata,
+    pairing_diagnoses,
+    ui_sessions,
+)
 from pairhub.bootstrap import Container
+from pairhub.entrypoints.cli import app as cli
+from tests.conftest import SECRET_KEY
 from tests.delivery_support import Receiver, drain
+from tests.support import PASSWORD, Api
 
 DAY_MS = 86_400_000
 
@@ -148,9 +164,33 @@ def test_db_stats_counts_rows_sizes_and_the_oldest_row(
     assert stats["attempts"].rows == 0 and stats["attempts"].oldest_ms is None
 
 
-def test_the_job_reads_only_the_old_end_of_a_table(container: Container, clock: ManualClock) -> None:
-    from pairhub.adapters.sql.retention import SqlPruner
+def test_the_db_stats_command_prints_rows_size_and_oldest_row_of_every_table(
+    container: Container, clock: ManualClock, database_url: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    org = container.organizations.create("Stats", False, True)
+    first = clock.now_ms()
+    paired_event(container, org.id, "tp:1", "1HGCM82633A000001")
+    clock.advance(3600)
+    paired_event(container, org.id, "tp:2", "1HGCM82633A000002")
+    monkeypatch.setenv("PAIRHUB_DATABASE_URL", database_url)
+    monkeypatch.setenv("PAIRHUB_SECRET_KEY", SECRET_KEY)
 
+    result = CliRunner().invoke(cli, ["db", "stats"])
+
+    assert result.exit_code == 0, result.output
+    header, *lines = result.stdout.splitlines()
+    assert header.split() == ["table", "rows", "size", "oldest", "row"]
+    rows = {line.split()[0]: line.split()[1:] for line in lines}
+    assert set(rows) == {table.name for table in metadata.sorted_tables} | {"total"}
+    assert rows["events"][0] == "2"
+    assert re.fullmatch(r"\d+\.\d MiB", " ".join(rows["events"][1:3]))
+    assert rows["events"][3] == datetime.fromtimestamp(first / 1000, UTC).isoformat()
+    assert rows["organizations"][0] == "1"
+    assert rows["attempts"][0] == "0" and rows["attempts"][3] == "-"
+    assert re.fullmatch(r"\d+\.\d MiB", " ".join(rows["total"]))
+
+
+def test_the_job_reads_only_the_old_end_of_a_table(container: Container, clock: ManualClock) -> None:
     org = container.organizations.create("Gaps", False, True)
     pruner = SqlPruner(container.database)
     for n in range(1, 7):
@@ -167,3 +207,78 @@ def test_the_job_reads_only_the_old_end_of_a_table(container: Container, clock: 
     assert pruner.events(horizon, 500) == 3  # the first, third and fourth; the sixth is newer
     assert count(container, events) == 1
     assert pruner.events(horizon, 500) == 0
+
+
+def _smaller_batches(container: Container, batch: int) -> None:
+    policy = container.retention.policy
+    container.retention.policy = type(policy)(**{**policy.__dict__, "batch": batch})
+
+
+def test_idempotency_keys_go_once_their_day_is_over(
+    api: Api, container: Container, clock: ManualClock
+) -> None:
+    def create(key: str) -> dict[str, str]:
+        headers = {**api.admin, "Idempotency-Key": key}
+        answer = api.client.post("/v1/organizations", json={"name": f"Org {key}"}, headers=headers)
+        assert answer.status_code == 201, answer.text
+        return {"replayed": answer.headers.get("idempotent-replayed", ""), "id": answer.json()["id"]}
+
+    for n in range(5):
+        create(f"old-{n}")
+    clock.advance(12 * 3600)
+    recent = create("recent")
+    clock.advance(12 * 3600 + 1)  # the old keys are a day and a second old, the recent one half a day
+    assert count(container, idempotency_keys) == 6
+    before = pruned("idempotency_keys")
+
+    one_batch = SqlPruner(container.database).idempotency_keys(clock.now_ms() - DAY_MS, 2)
+    _smaller_batches(container, 2)
+    removed = asyncio.run(container.retention.run())
+
+    assert one_batch == 2, "a call deletes one bounded batch"
+    assert removed["idempotency_keys"] == 3
+    assert pruned("idempotency_keys") == before + 3
+    with container.database.read() as connection:
+        kept = connection.execute(select(idempotency_keys.c.key)).scalars().all()
+    assert kept == ["recent"]
+    # The key still within its day answers its first answer again; a pruned one runs afresh.
+    assert create("recent") == {"replayed": "true", "id": recent["id"]}
+    assert create("old-0")["replayed"] == ""
+    assert asyncio.run(container.retention.run()).get("idempotency_keys") is None
+
+
+def test_expired_invitations_and_reset_links_are_pruned(
+    api: Api, container: Container, clock: ManualClock
+) -> None:
+    org = api.new_org()
+    person = api.new_person(org, "viewer", email="used@example.com")  # an invitation accepted
+    invitations_url = f"/v1/organizations/{org.id}/invitations"
+    unused = api.client.post(
+        invitations_url, json={"email": "old@example.com", "role": "viewer"}, headers=api.admin
+    )
+    reset = api.client.post(
+        f"/v1/organizations/{org.id}/members/{person.id}/password-reset", headers=api.admin
+    )
+    assert (unused.status_code, reset.status_code) == (201, 201)
+    clock.advance(6 * DAY_MS / 1000)
+    fresh = api.client.post(
+        invitations_url, json={"email": "fresh@example.com", "role": "viewer"}, headers=api.admin
+    )
+    assert fresh.status_code == 201
+    clock.advance(DAY_MS / 1000 + 1)  # the first three links are past their 7 days, the fresh one is not
+    before = pruned("invitations")
+
+    removed = asyncio.run(container.retention.run())
+
+    assert removed["invitations"] == 3
+    assert pruned("invitations") == before + 3
+    with container.database.read() as connection:
+        kept = connection.execute(select(invitations.c.email)).scalars().all()
+    assert kept == ["fresh@example.com"]
+    listed = api.client.get(invitations_url, headers=api.admin).json()["data"]
+    assert [i["email"] for i in listed] == ["fresh@example.com"]
+    token = fresh.json()["url"].rsplit("/", 1)[-1]
+    accepted = api.client.post(
+        f"/v1/invitations/{token}/accept", json={"name": "Fresh", "password": PASSWORD}
+    )
+    assert accepted.status_code == 201, accepted.text

@@ -227,10 +227,14 @@ def db_stats() -> None:
     from pairhub.adapters.sql.stats import table_stats
 
     container = _existing_database()
+    try:
+        tables = table_stats(container.sql_database)
+    finally:
+        container.close()
     out = Console(highlight=False, soft_wrap=True)
     out.print(f"{'table':<24} {'rows':>12} {'size':>12}  oldest row")
     total = 0
-    for stats in table_stats(container.sql_database):
+    for stats in tables:
         total += stats.bytes or 0
         size = "?" if stats.bytes is None else f"{stats.bytes / 1_048_576:.1f} MiB"
         oldest = (
@@ -328,11 +332,14 @@ def org_export(
     import orjson
 
     container = _existing_database()
-    with _refusals():
-        container.organizations.get(organization_id)
-    out = typer.get_binary_stream("stdout")
-    for item in container.organization_data.export(organization_id):
-        out.write(orjson.dumps(item) + b"\n")
+    try:
+        with _refusals():
+            container.organizations.get(organization_id)
+        out = typer.get_binary_stream("stdout")
+        for item in container.organization_data.export(organization_id):
+            out.write(orjson.dumps(item) + b"\n")
+    finally:
+        container.close()
 
 
 @app.command()

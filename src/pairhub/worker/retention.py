@@ -16,6 +16,7 @@ from typing import Protocol
 import structlog
 from prometheus_client import Counter
 
+from pairhub.domain.idempotency import IDEMPOTENCY_WINDOW_MS
 from pairhub.ports import Clock, StorageOutage
 from pairhub.services.outage import Outage
 
@@ -56,6 +57,10 @@ class Pruner(Protocol):
         """Audit entries recorded before `before_ms`."""
         ...
 
+    def idempotency_keys(self, before_ms: int, limit: int) -> int:
+        """Idempotency keys first used before `before_ms`, with their stored answers."""
+        ...
+
 
 @dataclass(frozen=True)
 class RetentionPolicy:
@@ -87,6 +92,8 @@ class Retention:
             ("ui_sessions", lambda: pruner.sessions(now, policy.batch)),
             ("invitations", lambda: pruner.invitations(now, policy.batch)),
             ("audit_log", lambda: pruner.audit(now - policy.audit_ms, policy.batch)),
+            # Past its window a key answers nothing again (a retry under it runs afresh): it can go.
+            ("idempotency_keys", lambda: pruner.idempotency_keys(now - IDEMPOTENCY_WINDOW_MS, policy.batch)),
         ]
 
     async def run(self) -> dict[str, int]:

@@ -6,7 +6,7 @@ lock for long (SQLite's single writer included): the delivery steps take their t
 
 from __future__ import annotations
 
-from sqlalchemy import Connection, and_, case, delete, exists, func, select
+from sqlalchemy import Connection, and_, case, delete, exists, func, select, tuple_
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.sql import ColumnElement, Select
 
@@ -18,6 +18,7 @@ from pairhub.adapters.sql.tables import (
     event_horizons,
     events,
     feeds,
+    idempotency_keys,
     invitations,
     pairing_diagnoses,
     subscriptions,
@@ -184,6 +185,24 @@ class SqlPruner:
         """Invitation and password-reset links that expired (used or not)."""
         chosen = select(invitations.c.id).where(invitations.c.expires_at < now_ms).limit(limit)
         return self._delete(invitations, invitations.c.id, chosen)
+
+    def idempotency_keys(self, before_ms: int, limit: int) -> int:
+        """Idempotency keys (with their stored answers) first used before `before_ms`."""
+        chosen = (
+            select(idempotency_keys.c.scope, idempotency_keys.c.key)
+            .where(idempotency_keys.c.created_at < before_ms)
+            .order_by(idempotency_keys.c.created_at)
+            .limit(limit)
+        )
+        with self._database.write() as connection:
+            keys = [tuple(row) for row in connection.execute(chosen)]
+            if not keys:
+                return 0
+            key = tuple_(idempotency_keys.c.scope, idempotency_keys.c.key)
+            # The date again: a key claimed afresh meanwhile (its old record released) is a new record.
+            gone = delete(idempotency_keys).where(key.in_(keys), idempotency_keys.c.created_at < before_ms)
+            # Another worker pruning at the same time may have taken some of them: count what went here.
+            return int(connection.execute(gone).rowcount)
 
     def audit(self, before_ms: int, limit: int) -> int:
         """Audit entries recorded before `before_ms`."""

@@ -14,6 +14,7 @@ from pairhub.domain.access import Action, Decision, decide
 from pairhub.domain.errors import DomainError, ErrorKind, Invalid, NotFound
 from pairhub.domain.events import Reason
 from pairhub.domain.people import Person, email_key
+from pairhub.entrypoints.api.routers.people import link
 from pairhub.entrypoints.ui import feeds, inventory, overview, people, portal, recovery, unknown_units
 from pairhub.entrypoints.ui.session import SessionCodec, new_session
 from pairhub.entrypoints.ui.web import (
@@ -150,8 +151,7 @@ def _sso_refused(request: Request, message: str, status: int) -> Response:
 
 
 def _callback_url(request: Request) -> str:
-    public = container_of(request).settings.public_url
-    return (public or str(request.base_url).rstrip("/")) + SSO_CALLBACK
+    return link(request, SSO_CALLBACK)
 
 
 @router.get("/sign-in/oidc")

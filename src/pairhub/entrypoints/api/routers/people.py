@@ -28,8 +28,10 @@ NO_STORE = {"Cache-Control": "no-store"}
 
 
 def link(request: Request, path: str) -> str:
-    """An absolute link to a UI page of this server, as the caller reached it."""
-    return str(request.base_url).rstrip("/") + path
+    """An absolute link to a UI page: under `PAIRHUB_PUBLIC_URL` when set, else as the caller reached it."""
+    # A link is mailed to someone else: the address behind a proxy or a port forward may not reach them.
+    public: str | None = request.app.state.container.settings.public_url
+    return (public or str(request.base_url).rstrip("/")) + path
 
 
 def invitation_path(token: str) -> str:
