@@ -5,7 +5,12 @@ from __future__ import annotations
 
 from typing import Any
 
+import pytest
+from typer.testing import CliRunner
+
 from pairhub.adapters.clock import ManualClock
+from pairhub.entrypoints.cli import app as cli
+from tests.conftest import SECRET_KEY
 from tests.delivery_support import Receiver, subscribe
 from tests.support import PASSWORD, Api, Org
 
@@ -143,6 +148,75 @@ def test_people_changes_are_recorded(api: Api) -> None:
     assert "correct horse" not in str(entries)
 
 
+def test_a_withdrawn_invitation_is_recorded(api: Api) -> None:
+    org = api.new_org()
+    invited = api.client.post(
+        f"/v1/organizations/{org.id}/invitations",
+        json={"email": "grace@example.com", "role": "operator"},
+        headers=api.admin,
+    ).json()
+
+    withdrawn = api.client.delete(
+        f"/v1/organizations/{org.id}/invitations/{invited['id']}", headers=api.admin
+    )
+
+    assert withdrawn.status_code == 204
+    [entry] = _log(api, org, action="member.invitationWithdrawn")
+    assert entry["actor"] == {"type": "admin", "id": None, "name": "admin"}
+    assert entry["target"] == {"type": "invitation", "id": invited["id"]}
+    assert entry["changes"] == {"email": ["grace@example.com", None], "role": ["operator", None]}
+
+
+def _ui_post(api: Api, path: str, page: str, **fields: str) -> int:
+    form = api.client.get(page)
+    answer = api.client.post(path, data={**fields, "csrf_token": _csrf(form.text)}, follow_redirects=False)
+    return answer.status_code
+
+
+def test_a_reset_link_and_password_changes_are_recorded_never_the_password(api: Api) -> None:
+    org, other = api.new_org(), api.new_org()
+    person = api.new_person(org, "viewer")
+    api.new_person(other, "operator", email=person.email)  # joins with the account's password
+
+    made = api.client.post(
+        f"/v1/organizations/{org.id}/members/{person.id}/password-reset", headers=api.admin
+    )
+    assert made.status_code == 201, made.text
+    link = made.json()["url"]
+    api.client.cookies.clear()
+    assert _ui_post(api, link, link, password="a brand new password") == 303
+    signed_in = _ui_post(
+        api, "/ui/sign-in", "/ui/sign-in", email=person.email, password="a brand new password"
+    )
+    assert signed_in == 303
+    changed = _ui_post(
+        api,
+        "/ui/account/password",
+        "/ui/account",
+        current="a brand new password",
+        new="an even newer password",
+    )
+    assert changed == 303
+
+    entries = _log(api, org)
+    assert [(e["action"], e["actor"]["type"], e["target"]["id"]) for e in entries[:3]] == [
+        ("member.passwordChanged", "person", person.id),
+        ("member.passwordChanged", "person", person.id),
+        ("member.passwordResetLinkCreated", "admin", person.id),
+    ]
+    assert entries[0]["actor"]["id"] == person.id
+    assert entries[0]["changes"] == {"password": ["(changed)", "(changed)"]}
+    assert entries[2]["changes"] == {"email": [None, person.email]}
+    # The password is the person's in every organization they belong to; the reset link was one's only.
+    assert [e["action"] for e in _log(api, other)[:3]] == [
+        "member.passwordChanged",
+        "member.passwordChanged",
+        "member.joined",
+    ]
+    text = str(entries)
+    assert "new password" not in text and "argon2" not in text and link.rsplit("/", 1)[-1] not in text
+
+
 def test_auto_pairing_is_recorded_as_the_system(api: Api) -> None:
     org = api.new_org(autoPairingEnabled=True)
     asset = api.new_asset(org, vin=VIN, name="Trailer 9")
@@ -214,3 +288,47 @@ def test_a_test_send_from_the_console_names_the_person(api: Api, receiver: Recei
     [entry] = _log(api, org, action="subscription.tested")
     assert (entry["actor"]["type"], entry["actor"]["id"]) == ("person", person.id)
     assert entry["changes"] == {"delivered": [None, True], "status": [None, 200]}
+
+
+def test_the_command_line_is_named_as_the_actor(
+    api: Api, database_url: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    org = api.new_org()
+    monkeypatch.setenv("PAIRHUB_DATABASE_URL", database_url)
+    monkeypatch.setenv("PAIRHUB_SECRET_KEY", SECRET_KEY)
+    runner = CliRunner()
+
+    options = ["--password-stdin", "--role=operator", f"--organization={org.id}"]
+    made_person = runner.invoke(
+        cli, ["admin", "create-user", "ops@example.com", *options], input=f"{PASSWORD}\n"
+    )
+    assert made_person.exit_code == 0, made_person.output
+    person_id = made_person.stdout.strip()
+    assert runner.invoke(cli, ["admin", "create-key", org.id]).exit_code == 0
+    made = runner.invoke(cli, ["keys", "create", org.id, "--name", "gateway"])
+    assert made.exit_code == 0, made.output
+    keys = api.client.get(f"/v1/organizations/{org.id}/api-keys", headers=api.admin).json()["data"]
+    gateway = next(key for key in keys if key["name"] == "gateway")
+    assert runner.invoke(cli, ["keys", "revoke", org.id, gateway["id"]]).exit_code == 0
+    assert runner.invoke(cli, ["admin", "create-unit", org.id, "tp:000000000000011"]).exit_code == 0
+
+    entries = _log(api, org)
+
+    command_line = {"type": "commandLine", "id": None, "name": "command line"}
+    assert [(e["action"], e["actor"], e["target"]["type"]) for e in entries[:5]] == [
+        ("unit.created", command_line, "unit"),
+        ("apiKey.revoked", command_line, "apiKey"),
+        ("apiKey.created", command_line, "apiKey"),
+        ("apiKey.created", command_line, "apiKey"),
+        ("member.joined", command_line, "person"),
+    ]
+    assert entries[4]["target"]["id"] == person_id
+    assert entries[4]["changes"] == {"email": [None, "ops@example.com"], "role": [None, "operator"]}
+    assert entries[3]["changes"]["name"] == [None, "admin create-key"]
+    [admin_key] = [key for key in keys if key["name"] == "admin create-key"]
+    assert admin_key["createdBy"] == gateway["createdBy"] == "command line"
+    assert PASSWORD not in str(entries)
+    owner = api.new_person(org, "owner")
+    assert _ui_post(api, "/ui/sign-in", "/ui/sign-in", email=owner.email, password=PASSWORD) == 303
+    page = api.client.get("/ui/audit-log", params={"action": "unit.created"})
+    assert 'command line</a> <span class="small">(commandLine)</span>' in page.text

@@ -229,3 +229,33 @@ def test_links_are_under_the_public_url_in_mails_answers_and_the_ui(
     shown = page.text.split('data-testid="invitation-link"', 1)[0].rsplit('value="', 1)[1].split('"', 1)[0]
     assert shown.startswith(f"{PUBLIC_URL}/ui/invitations/"), shown
     assert _link(handler.mails[-1]) == shown
+
+
+def test_a_withdrawn_invitation_link_no_longer_works(api: Api) -> None:
+    org, other = api.new_org(), api.new_org()
+    invitations = f"/v1/organizations/{org.id}/invitations"
+    invited = api.client.post(
+        invitations, json={"email": "w@example.com", "role": "viewer"}, headers=api.admin
+    )
+    made = invited.json()
+    token = made["url"].rsplit("/", 1)[-1]
+
+    # Another organization cannot withdraw it.
+    elsewhere = api.client.delete(f"/v1/organizations/{other.id}/invitations/{made['id']}", headers=api.admin)
+    assert (elsewhere.status_code, elsewhere.json()["code"]) == (404, "invitation_not_found")
+    assert [i["id"] for i in api.client.get(invitations, headers=api.admin).json()["data"]] == [made["id"]]
+    withdrawn = api.client.delete(f"{invitations}/{made['id']}", headers=api.admin)
+
+    assert withdrawn.status_code == 204
+    assert api.client.get(invitations, headers=api.admin).json()["data"] == []
+    accepted = api.client.post(f"/v1/invitations/{token}/accept", json={"name": "W", "password": PASSWORD})
+    assert (accepted.status_code, accepted.json()["code"]) == (404, "invitation_not_found")
+    form = api.client.get(made["url"])
+    refused = api.client.post(
+        made["url"], data={"name": "W", "password": PASSWORD, "csrf_token": _csrf(form)}
+    )
+    assert refused.status_code == 422
+    again = api.client.delete(f"{invitations}/{made['id']}", headers=api.admin)
+    assert (again.status_code, again.json()["code"]) == (404, "invitation_not_found")
+    members = api.client.get(f"/v1/organizations/{org.id}/members", headers=api.admin).json()["data"]
+    assert members == []

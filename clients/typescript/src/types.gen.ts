@@ -49,7 +49,7 @@ export type ActorOut = {
     /**
      * Type
      *
-     * `person`, `apiKey`, `admin` or `system` (auto pairing).
+     * `person`, `apiKey`, `admin`, `commandLine` or `system` (auto pairing).
      */
     type: string;
     /**

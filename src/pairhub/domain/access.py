@@ -93,6 +93,7 @@ class ActorType(StrEnum):
     API_KEY = "apiKey"
     ADMIN = "admin"
     SYSTEM = "system"
+    COMMAND_LINE = "commandLine"
 
 
 @dataclass(frozen=True)

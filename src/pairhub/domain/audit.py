@@ -44,11 +44,14 @@ class AuditAction(StrEnum):
     MEMBER_JOINED = "member.joined"
     MEMBER_UPDATED = "member.updated"
     MEMBER_REMOVED = "member.removed"
+    MEMBER_INVITATION_WITHDRAWN = "member.invitationWithdrawn"
+    MEMBER_RESET_LINK_CREATED = "member.passwordResetLinkCreated"
+    MEMBER_PASSWORD_CHANGED = "member.passwordChanged"
 
 
 @dataclass(frozen=True)
 class Actor:
-    """Who made a change: a person, an API key (by name and id), the admin token, or the system."""
+    """Who made a change: a person, an API key (name, id), the admin token, the command line, the system."""
 
     type: ActorType
     id: str | None
@@ -56,6 +59,7 @@ class Actor:
 
 
 SYSTEM = Actor(ActorType.SYSTEM, None, "auto pairing")
+COMMAND_LINE = Actor(ActorType.COMMAND_LINE, None, "command line")
 
 
 @dataclass(frozen=True)

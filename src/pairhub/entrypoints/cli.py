@@ -21,10 +21,12 @@ from pairhub.adapters.secret_box import new_key
 from pairhub.adapters.sql.engine import safe_url, sqlite_path
 from pairhub.config import Settings
 from pairhub.contract import schemas
+from pairhub.domain.audit import COMMAND_LINE
 from pairhub.domain.errors import DomainError
 from pairhub.entrypoints import cli_people
 from pairhub.entrypoints.cli_help import Typer
 from pairhub.entrypoints.startup import EXIT_MISCONFIGURED, refusing_misconfiguration, say
+from pairhub.services import audit
 
 app = Typer(
     help="pairhub: pair telematics units with assets, deliver Datahub webhooks.",
@@ -201,6 +203,16 @@ def _existing_database() -> bootstrap.Container:
     return _started(settings)
 
 
+@contextmanager
+def _opened() -> Iterator[bootstrap.Container]:
+    """The existing database for one command, closed when it is done (not left to the garbage collector)."""
+    container = _existing_database()
+    try:
+        yield container
+    finally:
+        container.close()
+
+
 @app.command()
 def worker() -> None:
     """Run only the delivery worker and the scheduler (scale-out on PostgreSQL)."""
@@ -226,11 +238,8 @@ def db_stats() -> None:
 
     from pairhub.adapters.sql.stats import table_stats
 
-    container = _existing_database()
-    try:
+    with _opened() as container:
         tables = table_stats(container.sql_database)
-    finally:
-        container.close()
     out = Console(highlight=False, soft_wrap=True)
     out.print(f"{'table':<24} {'rows':>12} {'size':>12}  oldest row")
     total = 0
@@ -280,10 +289,11 @@ def write_schemas(
 
 
 @contextmanager
-def _refusals() -> Iterator[None]:
-    """Print a use case's refusal as one line (exit 1) instead of a traceback."""
+def _use_case() -> Iterator[None]:
+    """Run a use case as the command line: its changes audited as such, a refusal one line (exit 1)."""
     try:
-        yield
+        with audit.acting_as(COMMAND_LINE):
+            yield
     except DomainError as refusal:
         console.print(f"[red]{refusal.code}:[/red] {refusal.detail}", soft_wrap=True)
         raise typer.Exit(1) from refusal
@@ -295,8 +305,7 @@ def admin_create_organization(
     auto_pairing: Annotated[bool, typer.Option("--auto-pairing", help="Enable auto pairing.")] = False,
 ) -> None:
     """Create an organization and print its id."""
-    container = _existing_database()
-    with _refusals():
+    with _opened() as container, _use_case():
         organization = container.organizations.create(name, auto_pairing, True)
     typer.echo(organization.id)
 
@@ -304,11 +313,13 @@ def admin_create_organization(
 @admin_app.command("create-key")
 def admin_create_key(
     organization_id: Annotated[str, typer.Argument(metavar="ORG", help="The organization's id.")],
+    name: Annotated[str, typer.Option(help="A name to recognise the key by.")] = "admin create-key",
 ) -> None:
-    """Create an API key for an organization and print it (shown once)."""
-    container = _existing_database()
-    with _refusals():
-        _, key = container.organizations.create_api_key(organization_id)
+    """Create a full API key for an organization and print it (shown once)."""
+    with _opened() as container, _use_case():
+        _, key = container.organizations.create_api_key(
+            organization_id, name=name, created_by=COMMAND_LINE.name
+        )
     typer.echo(key)
 
 
@@ -318,8 +329,7 @@ def admin_create_unit(
     unit_id: Annotated[str, typer.Argument(metavar="UNIT", help="The unit's id.")],
 ) -> None:
     """Provision a unit for an organization."""
-    container = _existing_database()
-    with _refusals():
+    with _opened() as container, _use_case():
         container.units.provision(organization_id, unit_id)
     typer.echo(unit_id)
 
@@ -331,15 +341,12 @@ def org_export(
     """Print all of an organization's data as JSON Lines (secrets never)."""
     import orjson
 
-    container = _existing_database()
-    try:
-        with _refusals():
+    with _opened() as container:
+        with _use_case():
             container.organizations.get(organization_id)
         out = typer.get_binary_stream("stdout")
         for item in container.organization_data.export(organization_id):
             out.write(orjson.dumps(item) + b"\n")
-    finally:
-        container.close()
 
 
 @app.command()
@@ -473,7 +480,7 @@ def import_assets_command(
         raise typer.Exit(1)
 
 
-cli_people.install(admin_app, app, _existing_database, _refusals)
+cli_people.install(admin_app, app, _opened, _use_case)
 
 
 def main() -> None:

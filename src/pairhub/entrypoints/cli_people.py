@@ -3,21 +3,22 @@
 from __future__ import annotations
 
 import sys
-from collections.abc import Callable, Iterator
-from contextlib import AbstractContextManager, contextmanager
+from collections.abc import Callable
+from contextlib import AbstractContextManager
 from datetime import UTC, datetime
 from typing import Annotated
 
 import typer
 
 from pairhub import bootstrap
+from pairhub.domain.audit import COMMAND_LINE
 from pairhub.domain.organizations import KeyScope
 from pairhub.domain.people import MemberRole
 from pairhub.entrypoints.cli_help import Typer
 
 keys_app = Typer(help="An organization's API keys: list, create, revoke.", rich_markup_mode=None)
-Opener = Callable[[], bootstrap.Container]
-Refusals = Callable[[], AbstractContextManager[None]]
+Opener = Callable[[], AbstractContextManager[bootstrap.Container]]
+UseCase = Callable[[], AbstractContextManager[None]]
 
 
 def _when(epoch_ms: int | None) -> str:
@@ -32,17 +33,8 @@ def _read_password(from_stdin: bool) -> str:
     return str(typer.prompt("Password", hide_input=True, confirmation_prompt=True))
 
 
-def install(admin_app: Typer, app: Typer, open_database: Opener, refusals: Refusals) -> None:
+def install(admin_app: Typer, app: Typer, opened: Opener, use_case: UseCase) -> None:
     """Add these commands to the `pairhub` command line."""
-
-    @contextmanager
-    def opened() -> Iterator[bootstrap.Container]:
-        # Closed when the command is done: its connections are not left to the garbage collector.
-        container = open_database()
-        try:
-            yield container
-        finally:
-            container.close()
 
     @admin_app.command("create-user")
     def create_user(
@@ -61,7 +53,7 @@ def install(admin_app: Typer, app: Typer, open_database: Opener, refusals: Refus
     ) -> None:
         """Create a person with a password (prompted, or read from stdin) and print their id."""
         password = _read_password(password_stdin)
-        with opened() as container, refusals():
+        with opened() as container, use_case():
             person = container.people.create(
                 email,
                 name,
@@ -77,7 +69,7 @@ def install(admin_app: Typer, app: Typer, open_database: Opener, refusals: Refus
         organization_id: Annotated[str, typer.Argument(metavar="ORG", help="The organization's id.")],
     ) -> None:
         """List the organization's keys (never the keys themselves)."""
-        with opened() as container, refusals():
+        with opened() as container, use_case():
             page = container.organizations.api_keys(organization_id, None, 1000)
         for key in page.items:
             typer.echo(
@@ -96,12 +88,12 @@ def install(admin_app: Typer, app: Typer, open_database: Opener, refusals: Refus
         ] = None,
     ) -> None:
         """Create a key and print it (shown once)."""
-        with opened() as container, refusals():
+        with opened() as container, use_case():
             expires = None
             if expires_in_days is not None:
                 expires = container.clock.now_ms() + expires_in_days * 86_400_000
             _, key = container.organizations.create_api_key(
-                organization_id, name=name, scope=scope, expires_at=expires, created_by="admin"
+                organization_id, name=name, scope=scope, expires_at=expires, created_by=COMMAND_LINE.name
             )
         typer.echo(key)
 
@@ -111,7 +103,7 @@ def install(admin_app: Typer, app: Typer, open_database: Opener, refusals: Refus
         key_id: Annotated[str, typer.Argument(metavar="KEY_ID", help="The key's id (from keys list).")],
     ) -> None:
         """Revoke a key: refused from the next request on."""
-        with opened() as container, refusals():
+        with opened() as container, use_case():
             container.organizations.revoke_api_key(organization_id, key_id)
         typer.echo(f"revoked {key_id}")
 

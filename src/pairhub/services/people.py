@@ -51,6 +51,21 @@ def _checked_email(email: str) -> str:
     return email.strip()
 
 
+def _note_password_changed(uow: UnitOfWork, now: int, person: Person, hashed: str) -> None:
+    # A password is the person's in every organization: each one's log shows that (never what) it changed.
+    with audit.acting_as(Actor(ActorType.PERSON, person.id, person.display_name)):
+        for membership in uow.memberships.of_person(person.id):
+            audit.note(
+                uow,
+                now,
+                membership.organization_id,
+                AuditAction.MEMBER_PASSWORD_CHANGED,
+                ("person", person.id),
+                {"password": person.password_hash},
+                {"password": hashed},
+            )
+
+
 def _member(uow: UnitOfWork, organization_id: str, person_id: str) -> Membership:
     membership = uow.memberships.get(person_id, organization_id)
     if membership is None:
@@ -88,7 +103,16 @@ class People:
                 orgs.require(uow, organization_id)
             uow.people.add(person)
             if organization_id is not None:
-                uow.memberships.add(Membership(person.id, organization_id, role or MemberRole.VIEWER, now))
+                membership = Membership(person.id, organization_id, role or MemberRole.VIEWER, now)
+                uow.memberships.add(membership)
+                audit.note(
+                    uow,
+                    now,
+                    organization_id,
+                    AuditAction.MEMBER_JOINED,
+                    ("person", person.id),
+                    after={"email": email, "role": membership.role.value},
+                )
         return person
 
     def has_platform_admin(self) -> bool:
@@ -276,6 +300,14 @@ class People:
             ):
                 raise NotFound("invitation_not_found", f"No open invitation {invitation_id}.")
             uow.invitations.mark_used(invitation_id, now)
+            audit.note(
+                uow,
+                now,
+                organization_id,
+                AuditAction.MEMBER_INVITATION_WITHDRAWN,
+                ("invitation", invitation_id),
+                {"email": invitation.email, "role": invitation.role.value if invitation.role else None},
+            )
 
     def accept(self, token: str, display_name: str, password: str) -> Person:
         """Follow an invitation link: the person is made (or found by email) and joins with the role."""
@@ -334,6 +366,14 @@ class People:
                 expires_at=now + INVITATION_LIFETIME_MS,
             )
             uow.invitations.add(link)
+            audit.note(
+                uow,
+                now,
+                organization_id,
+                AuditAction.MEMBER_RESET_LINK_CREATED,
+                ("person", person_id),
+                after={"email": person.email},
+            )
         return link, token
 
     def reset_password(self, token: str, password: str) -> Person:
@@ -350,6 +390,7 @@ class People:
             uow.people.save(replace(person, password_hash=hashed))
             uow.invitations.mark_used(link.id, now)
             uow.sessions.delete_of_person(person.id)
+            _note_password_changed(uow, now, person, hashed)
         return person
 
     def change_password(self, person_id: str, current: str, new: str, keep_token: str | None) -> None:
@@ -361,3 +402,4 @@ class People:
                 raise Invalid("wrong_password", "The current password is not right.")
             uow.people.save(replace(person, password_hash=hashed))
             uow.sessions.delete_of_person(person_id, hash_key(keep_token) if keep_token else None)
+            _note_password_changed(uow, self._clock.now_ms(), person, hashed)

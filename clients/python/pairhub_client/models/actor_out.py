@@ -14,7 +14,7 @@ class ActorOut:
     """Who made the change.
 
     Attributes:
-        type_ (str): `person`, `apiKey`, `admin` or `system` (auto pairing).
+        type_ (str): `person`, `apiKey`, `admin`, `commandLine` or `system` (auto pairing).
         id (None | str):
         name (str):
     """

@@ -22,7 +22,7 @@ Filter = Annotated[str | None, Query(max_length=100)]
 class ActorOut(BaseModel):
     """Who made the change."""
 
-    type: str = Field(description="`person`, `apiKey`, `admin` or `system` (auto pairing).")
+    type: str = Field(description="`person`, `apiKey`, `admin`, `commandLine` or `system` (auto pairing).")
     id: str | None
     name: str
 
