@@ -73,6 +73,35 @@ def test_each_filter_narrows_the_feed_and_pages_keep_it(api: Api, clock: ManualC
     assert _summary(v2) == [("unit.paired", "ManualPair", "tp:1")] and v2[0]["eventVersion"] == 2
 
 
+def test_q_finds_events_by_any_part_of_the_unit_id_ignoring_case(api: Api, clock: ManualClock) -> None:
+    org = api.new_org(autoPairingEnabled=True)
+    asset = api.new_asset(org, VIN_A)
+    for unit in ("tp:890123847562305", "tp:ABc8901", "tp:5501"):
+        api.new_unit(org, unit)
+        assert api.pair(org, unit, asset["id"]).status_code == 201
+        assert api.unpair(org, unit).status_code == 200
+
+    def units(**params: Any) -> list[str]:
+        return [unit for _, _, unit in _summary(_events(api, org, **params))]
+
+    assert units(q="TP:8901") == ["tp:890123847562305"] * 2
+    assert units(q=" 8901 ") == ["tp:890123847562305"] * 2 + ["tp:ABc8901"] * 2  # blanks are no part
+    assert units(q="abC") == ["tp:ABc8901"] * 2
+    # `%` and `_` are the characters they are, not SQL wildcards.
+    assert units(q="5_0") == units(q="5%1") == []
+    # `q` combines with the other filters, and an exact `unitId` still means that id alone.
+    assert _summary(_events(api, org, q="8901", eventType="unit.unpaired")) == [
+        ("unit.unpaired", None, "tp:890123847562305"),
+        ("unit.unpaired", None, "tp:ABc8901"),
+    ]
+    assert units(q="8901", unitId="tp:5501") == []
+    assert units(q="", unitId="tp:5501") == ["tp:5501"] * 2
+    too_long = api.client.get(
+        f"/v1/organizations/{org.id}/events", params={"q": "x" * 101}, headers=org.headers
+    )
+    assert (too_long.status_code, too_long.json()["code"]) == (422, "validation_error")
+
+
 def test_bad_filter_values_are_refused_with_their_code(api: Api) -> None:
     org = api.new_org()
     url = f"/v1/organizations/{org.id}/events"
