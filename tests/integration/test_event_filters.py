@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from pairhub.adapters.clock import ManualClock
-from tests.support import Api, Org
+from tests.support import PASSWORD, Api, Org
 
 START = "2025-05-12T22:20:00Z"  # the ManualClock's start
 VIN_A = "1HGCM82633A000001"
@@ -146,3 +146,32 @@ def test_unknown_query_parameters_are_refused_on_every_operation(api: Api) -> No
     assert (
         api.client.get(f"/v1/organizations/{org.id}/assets?limit=5", headers=org.headers).status_code == 200
     )
+
+
+def test_the_events_page_finds_an_asset_by_vin_or_id_even_once_deleted(api: Api, clock: ManualClock) -> None:
+    org, asset_a, asset_b = _history(api, clock)
+    person = api.new_person(org, "viewer")
+    csrf = api.client.get("/ui/sign-in").text.split('name="csrf_token" value="', 1)[1].split('"', 1)[0]
+    signed_in = api.client.post(
+        "/ui/sign-in",
+        data={"email": person.email, "password": PASSWORD, "csrf_token": csrf},
+        follow_redirects=False,
+    )
+    assert signed_in.status_code == 303, signed_in.text
+
+    def cards(**params: str) -> int:
+        page = api.client.get("/ui/events", params=params, follow_redirects=False)
+        assert page.status_code == 200, page.text[:300]
+        return page.text.count('data-testid="event"')
+
+    assert cards() == 5
+    assert cards(asset=VIN_A.lower()[:8] + "-" + VIN_A.lower()[8:]) == 2  # pairing and unpairing of tp:1
+    assert cards(asset=asset_b["id"]) == 1
+    # The range in the viewer's zone (UTC+2: offset -120): 01:20 to 02:20 local is 23:20 to 00:20 UTC.
+    assert cards(since="2025-05-13T01:20", since_tz="-120", until="2025-05-13T02:20:00", until_tz="-120") == 2
+    assert cards(asset=asset_b["id"], since="2025-05-13T01:20", since_tz="-120") == 1
+    # Events keep naming an asset deleted since: its id still finds them, its VIN no more.
+    deleted = api.client.delete(f"/v1/organizations/{org.id}/assets/{asset_a['id']}", headers=org.headers)
+    assert deleted.status_code == 204, deleted.text
+    assert cards(asset=asset_a["id"]) == 2
+    assert cards(asset=VIN_A) == 0
