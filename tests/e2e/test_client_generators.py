@@ -309,6 +309,23 @@ def test_openapi_python_client(server: Server, tmp_path: Path) -> None:
     summary = _check_summary(_run([sys.executable, flow, json.dumps(given)], tmp_path, env), given)
     assert summary["types"] == [["V1UnitPairedFeedItem", "UnitPairedManualPairEventDataV1"]]
     assert summary["problem"]["type"] == "Problem"
+    # A Datahub Feed API page, read typed: the feed made through the client, its one pairing by kind.
+    assert summary["feedApi"] == {
+        "created": ["FeedOut", "active", ["unit.paired"]],
+        "page": "FeedPollOut",
+        "hasNext": False,
+        "items": [
+            [
+                "V1UnitPairedEvent",
+                "UnitPairedManualPairEventDataV1",
+                "unit.paired",
+                1,
+                "ManualPair",
+                given["unitId"],
+                given["assetId"],
+            ]
+        ],
+    }
 
 
 def test_openapi_typescript_with_default_flags_and_openapi_fetch(server: Server, tmp_path: Path) -> None:

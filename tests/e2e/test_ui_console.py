@@ -9,8 +9,10 @@ from __future__ import annotations
 import re
 import time
 from collections.abc import Iterator
+from datetime import datetime, timedelta
 from pathlib import Path
 from typing import Any
+from zoneinfo import ZoneInfo
 
 import pytest
 from playwright.sync_api import Browser, Page, expect
@@ -20,6 +22,7 @@ from tests.e2e.conftest import DESKTOP, PHONE, Server, new_unit_id, shot, sign_i
 
 OVERFLOW = "() => document.documentElement.scrollWidth - window.innerWidth"
 SIZES = {"desktop": DESKTOP, "phone": PHONE}
+NEW_YORK = ZoneInfo("America/New_York")
 
 
 @pytest.fixture(params=list(SIZES))
@@ -150,6 +153,58 @@ def test_units_and_events_are_found_by_a_partial_id_in_any_case(
     expect(events).to_have_count(1)
     expect(events.first.get_by_test_id("event-outcome")).to_have_text("VIN not found · pairing failed")
     _look(page, f"{size}-events-search", tmp_path)
+
+
+def test_events_are_narrowed_to_an_asset_and_a_local_time_range(
+    sized: tuple[str, Page], server: Server, tmp_path: Path
+) -> None:
+    size, page = sized
+    org = server.new_org(f"Event Range Trailers {size}")
+    reefer = org.asset(vin="1HGCM82633A004352", name="Reefer A")
+    other = org.asset(vin="YV2AS02A6CB123456", name="Flatbed B")
+    mine, theirs = new_unit_id(), new_unit_id()
+    for unit_id, asset in ((mine, reefer), (theirs, other)):
+        org.unit(unit_id)
+        paired = org.call("POST", "/pairings", json={"unitId": unit_id, "assetId": asset["id"]})
+        assert paired.status_code == 201, paired.text
+    assert org.call("DELETE", f"/pairings/{mine}").status_code == 200
+    feed = org.call("GET", "/events", params={"assetId": reefer["id"]}).json()["data"]
+    assert [item["eventType"] for item in feed] == ["unit.paired", "unit.unpaired"]
+    registered = datetime.fromisoformat(feed[0]["eventData"]["registeredOn"]).astimezone(NEW_YORK)
+    sign_in(page, org)
+
+    # From the asset's page to its events: the pairing and the unpairing of its unit, not the other's.
+    page.goto(f"/ui/assets/{reefer['id']}")
+    page.get_by_role("link", name="Events of this asset").click()
+    events = page.get_by_test_id("event")
+    expect(events).to_have_count(2)
+    expect(events).to_contain_text([mine, mine])
+    expect(page.get_by_test_id("events-asset")).to_contain_text("Reefer A")
+
+    # By VIN as typed (any case, dashes), within two minutes around the pairing in New York time: a
+    # range read as UTC would lie four or five hours away and find nothing.
+    page.goto("/ui/events")
+    page.get_by_label("Asset (VIN or id)").fill("1hgcm8-2633a004352")
+    page.get_by_label("From (your local time)").fill(f"{registered - timedelta(minutes=1):%Y-%m-%dT%H:%M:%S}")
+    page.get_by_label("To (your local time)").fill(f"{registered + timedelta(minutes=1):%Y-%m-%dT%H:%M:%S}")
+    page.get_by_role("button", name="Show").click()
+    expect(events).to_have_count(2)
+    expect(page).to_have_url(re.compile(r"since_tz=(240|300)&until=.*until_tz=(240|300)"))
+    _look(page, f"{size}-events-asset-and-range", tmp_path)
+    # The filters stay in the form, and a range after the events finds none of them.
+    expect(page.get_by_label("Asset (VIN or id)")).to_have_value("1hgcm8-2633a004352")
+    page.get_by_label("From (your local time)").fill(f"{registered + timedelta(minutes=1):%Y-%m-%dT%H:%M:%S}")
+    page.get_by_label("To (your local time)").fill(f"{registered + timedelta(minutes=2):%Y-%m-%dT%H:%M:%S}")
+    page.get_by_role("button", name="Show").click()
+    expect(events).to_have_count(0)
+    expect(page.locator("ol.events")).to_contain_text("No events match these filters.")
+
+    # An asset no VIN or id names is said so, in focus, and shows no events instead of all of them.
+    page.goto("/ui/events?asset=no-such-trailer")
+    error = page.get_by_test_id("events-error")
+    expect(error).to_have_text("No asset has the VIN or id no-such-trailer.")
+    expect(error).to_be_focused()
+    expect(events).to_have_count(0)
 
 
 def test_an_unknown_unit_is_added_from_its_notice(

@@ -41,7 +41,10 @@ def test_create_poll_pause_resume_and_delete_a_feed(page: Page, server: Server) 
     row = page.get_by_test_id("feed-row")
     expect(row).to_have_count(1)
     feed_id = re.search(r"/v1/feed/([0-9a-f-]{36})", row.inner_text()).group(1)  # type: ignore[union-attr]
-    expect(row.get_by_test_id("feed-state")).to_have_text("active")
+    # The state in words, as every other state: its meaning on hover, the raw value only as a class.
+    expect(row.get_by_test_id("feed-state")).to_have_text("Active")
+    expect(row.get_by_test_id("feed-state")).to_have_attribute("title", re.compile(r"^Polls are answered"))
+    expect(row.get_by_test_id("feed-state")).to_have_class(re.compile(r"\bstate-active\b"))
     expect(row.get_by_test_id("feed-backlog")).to_have_text("1")  # the feed covers the past
     expect(row).to_contain_text("Version 2: unit.paired")
     expect(row).to_contain_text("never")
@@ -57,11 +60,12 @@ def test_create_poll_pause_resume_and_delete_a_feed(page: Page, server: Server) 
 
     row.get_by_role("button", name=f"Pause feed {feed_id}").click()
     expect(page.get_by_role("status")).to_have_text("Feed paused: polls answer 404 until it is resumed.")
-    expect(row.get_by_test_id("feed-state")).to_have_text("paused")
+    expect(row.get_by_test_id("feed-state")).to_have_text("Paused")
+    expect(row.get_by_test_id("feed-state")).to_have_attribute("title", re.compile(r"polls answer 404"))
     assert _poll(org, feed_id)[0] == 404
     shot(page, "feeds-paused")
     row.get_by_role("button", name=f"Resume feed {feed_id}").click()
-    expect(row.get_by_test_id("feed-state")).to_have_text("active")
+    expect(row.get_by_test_id("feed-state")).to_have_text("Active")
 
     row.get_by_role("button", name=f"Delete feed {feed_id}").click()
     expect(page.get_by_role("heading", name="Delete a feed")).to_be_visible()

@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from pairhub.adapters.clock import ManualClock
-from tests.support import Api, Org
+from tests.support import PASSWORD, Api, Org
 
 START = "2025-05-12T22:20:00Z"  # the ManualClock's start
 VIN_A = "1HGCM82633A000001"
@@ -73,6 +73,35 @@ def test_each_filter_narrows_the_feed_and_pages_keep_it(api: Api, clock: ManualC
     assert _summary(v2) == [("unit.paired", "ManualPair", "tp:1")] and v2[0]["eventVersion"] == 2
 
 
+def test_q_finds_events_by_any_part_of_the_unit_id_ignoring_case(api: Api, clock: ManualClock) -> None:
+    org = api.new_org(autoPairingEnabled=True)
+    asset = api.new_asset(org, VIN_A)
+    for unit in ("tp:890123847562305", "tp:ABc8901", "tp:5501"):
+        api.new_unit(org, unit)
+        assert api.pair(org, unit, asset["id"]).status_code == 201
+        assert api.unpair(org, unit).status_code == 200
+
+    def units(**params: Any) -> list[str]:
+        return [unit for _, _, unit in _summary(_events(api, org, **params))]
+
+    assert units(q="TP:8901") == ["tp:890123847562305"] * 2
+    assert units(q=" 8901 ") == ["tp:890123847562305"] * 2 + ["tp:ABc8901"] * 2  # blanks are no part
+    assert units(q="abC") == ["tp:ABc8901"] * 2
+    # `%` and `_` are the characters they are, not SQL wildcards.
+    assert units(q="5_0") == units(q="5%1") == []
+    # `q` combines with the other filters, and an exact `unitId` still means that id alone.
+    assert _summary(_events(api, org, q="8901", eventType="unit.unpaired")) == [
+        ("unit.unpaired", None, "tp:890123847562305"),
+        ("unit.unpaired", None, "tp:ABc8901"),
+    ]
+    assert units(q="8901", unitId="tp:5501") == []
+    assert units(q="", unitId="tp:5501") == ["tp:5501"] * 2
+    too_long = api.client.get(
+        f"/v1/organizations/{org.id}/events", params={"q": "x" * 101}, headers=org.headers
+    )
+    assert (too_long.status_code, too_long.json()["code"]) == (422, "validation_error")
+
+
 def test_bad_filter_values_are_refused_with_their_code(api: Api) -> None:
     org = api.new_org()
     url = f"/v1/organizations/{org.id}/events"
@@ -117,3 +146,32 @@ def test_unknown_query_parameters_are_refused_on_every_operation(api: Api) -> No
     assert (
         api.client.get(f"/v1/organizations/{org.id}/assets?limit=5", headers=org.headers).status_code == 200
     )
+
+
+def test_the_events_page_finds_an_asset_by_vin_or_id_even_once_deleted(api: Api, clock: ManualClock) -> None:
+    org, asset_a, asset_b = _history(api, clock)
+    person = api.new_person(org, "viewer")
+    csrf = api.client.get("/ui/sign-in").text.split('name="csrf_token" value="', 1)[1].split('"', 1)[0]
+    signed_in = api.client.post(
+        "/ui/sign-in",
+        data={"email": person.email, "password": PASSWORD, "csrf_token": csrf},
+        follow_redirects=False,
+    )
+    assert signed_in.status_code == 303, signed_in.text
+
+    def cards(**params: str) -> int:
+        page = api.client.get("/ui/events", params=params, follow_redirects=False)
+        assert page.status_code == 200, page.text[:300]
+        return page.text.count('data-testid="event"')
+
+    assert cards() == 5
+    assert cards(asset=VIN_A.lower()[:8] + "-" + VIN_A.lower()[8:]) == 2  # pairing and unpairing of tp:1
+    assert cards(asset=asset_b["id"]) == 1
+    # The range in the viewer's zone (UTC+2: offset -120): 01:20 to 02:20 local is 23:20 to 00:20 UTC.
+    assert cards(since="2025-05-13T01:20", since_tz="-120", until="2025-05-13T02:20:00", until_tz="-120") == 2
+    assert cards(asset=asset_b["id"], since="2025-05-13T01:20", since_tz="-120") == 1
+    # Events keep naming an asset deleted since: its id still finds them, its VIN no more.
+    deleted = api.client.delete(f"/v1/organizations/{org.id}/assets/{asset_a['id']}", headers=org.headers)
+    assert deleted.status_code == 204, deleted.text
+    assert cards(asset=asset_a["id"]) == 2
+    assert cards(asset=VIN_A) == 0

@@ -72,6 +72,17 @@ def test_the_ui_pages_take_any_before_value(api: Api, before: str) -> None:
     assert signed_in.status_code == 303, signed_in.text
     page = api.client.get("/ui/events", params={"before": before}, follow_redirects=False)
     assert page.status_code == 200, page.text[:300]
+    # The asset and time filters take odd text too: a refusal in words, never an error page.
+    odd = {
+        "asset": before,
+        "since": before,
+        "since_tz": before,
+        "until": "2025-05-13T15:18",
+        "until_tz": before,
+    }
+    page = api.client.get("/ui/events", params=odd, follow_redirects=False)
+    assert page.status_code == 200, page.text[:300]
+    assert f"No asset has the VIN or id {before}." in page.text and "for From and To" in page.text
 
 
 def test_a_unit_id_with_a_trailing_newline_is_refused(api: Api) -> None:

@@ -11,12 +11,14 @@ from pathlib import Path
 import aiomqtt
 import orjson
 import pytest
+from typer.testing import CliRunner
 
 from pairhub import bootstrap
 from pairhub.adapters.clock import ManualClock
 from pairhub.adapters.mqtt.broker import Broker as BrokerAddress
 from pairhub.bootstrap import Container
 from pairhub.domain.vin import MatchResult
+from pairhub.entrypoints.cli import app as cli
 from pairhub.entrypoints.mqtt import MqttIngest, Subscription, refusal_topic
 from pairhub.entrypoints.simulate import Simulation, say
 from pairhub.entrypoints.simulate import run as run_simulation
@@ -302,3 +304,40 @@ async def test_simulate_says_when_nothing_subscribes(broker: Broker) -> None:
     outcome = await run_simulation(plan, BrokerAddress.parse(broker.url))
     assert outcome.sent > 0 and outcome.unmatched == outcome.sent
     assert "Nothing subscribes to nobody/+/listens" in "\n".join(say(plan, outcome))
+
+
+async def test_simulate_without_topic_publishes_on_the_configured_one(
+    broker: Broker, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("PAIRHUB_MQTT_TOPIC", "fleet/+/configured")
+    heard: dict[str, list[aiomqtt.Message]] = {"configured": [], "given": [], "default": []}
+    filters = {"configured": "fleet/+/configured", "given": "fleet/+/given", "default": TOPIC}
+    watchers = []
+    for name, topic_filter in filters.items():
+        ready = asyncio.Event()
+        watchers.append(asyncio.create_task(collect(broker, topic_filter, ready, heard[name])))
+        await asyncio.wait_for(ready.wait(), timeout=10)
+
+    def simulate(*extra: str) -> str:
+        line = ["simulate", "--mqtt", broker.url, "--units", "2", "--rate", "40", "--duration", "0.3"]
+        result = CliRunner().invoke(cli, [*line, "--unit-prefix", "tp:66", *extra])
+        assert result.exit_code == 0, result.output
+        return result.output
+
+    try:
+        said = await asyncio.to_thread(simulate)
+        await _until(lambda: len(heard["configured"]) > 0)
+        # `--topic` wins over the setting.
+        said_given = await asyncio.to_thread(simulate, "--topic", "fleet/+/given")
+        await _until(lambda: len(heard["given"]) > 0)
+    finally:
+        for watcher in watchers:
+            watcher.cancel()
+        await asyncio.gather(*watchers, return_exceptions=True)
+
+    assert "on fleet/+/configured" in said and "Every message had a subscriber" in said
+    units = [Simulation(units=2, rate=40.0, duration_s=0.3, unit_prefix="tp:66").unit_id(n) for n in (1, 2)]
+    assert {str(message.topic) for message in heard["configured"]} <= {f"fleet/{u}/configured" for u in units}
+    assert "on fleet/+/given" in said_given
+    assert {str(message.topic) for message in heard["given"]} <= {f"fleet/{u}/given" for u in units}
+    assert heard["default"] == []  # nothing went to the default topic

@@ -4426,9 +4426,15 @@ export type FeedData = {
         /**
          * Unitid
          *
-         * Only this unit.
+         * Only this unit (its exact id).
          */
         unitId?: string | null;
+        /**
+         * Q
+         *
+         * Any part of the unit id, case-insensitive.
+         */
+        q?: string | null;
         /**
          * Assetid
          *

@@ -19,6 +19,8 @@ class EventFilter:
     event_type: str | None = None
     reason: str | None = None
     unit_id: str | None = None
+    unit_id_contains: str | None = None
+    """Any part of the unit id, case-insensitive."""
     asset_id: str | None = None
     since_ms: int | None = None
     """Registered at or after this instant."""
@@ -43,19 +45,7 @@ class Feed:
     ) -> Page[dict[str, Any]]:
         """Events after the cursor; v2 carries `unit.paired` only, as its subscriptions do."""
         position = self._cursors.decode(CursorKind.EVENTS, organization_id, after) or 0
-        only = only or EventFilter()
-        event_types = [name for name in EVENTS_BY_VERSION[version] if only.event_type in (None, name)]
-        query = EventQuery(
-            organization_id,
-            event_types,
-            limit + 1,
-            after=position,
-            reason=only.reason,
-            unit_id=only.unit_id,
-            asset_id=only.asset_id,
-            since_ms=only.since_ms,
-            until_ms=only.until_ms,
-        )
+        query = _query(organization_id, version, limit, only or EventFilter(), after=position)
         return self._page(organization_id, query, version, limit, after=position)
 
     def recent(
@@ -65,22 +55,16 @@ class Feed:
         *,
         before: str | None = None,
         limit: int = 50,
-        event_type: str | None = None,
-        reason: str | None = None,
-        unit_id: str | None = None,
-        unit_id_contains: str | None = None,
+        only: EventFilter | None = None,
     ) -> Page[dict[str, Any]]:
-        """The newest events first (for people browsing), by type, reason, unit or any part of its id."""
-        event_types = [name for name in EVENTS_BY_VERSION[version] if event_type in (None, name)]
-        query = EventQuery(
+        """The newest events first (for people browsing), with the same filters as `read`."""
+        query = _query(
             organization_id,
-            event_types,
-            limit + 1,
+            version,
+            limit,
+            only or EventFilter(),
             newest_first=True,
             before=self._cursors.decode(CursorKind.EVENTS, organization_id, before),
-            reason=reason,
-            unit_id=unit_id,
-            unit_id_contains=unit_id_contains,
         )
         return self._page(organization_id, query, version, limit)
 
@@ -101,6 +85,34 @@ class Feed:
             "cursor": event_cursor(self._cursors, organization_id, stored),
             **render_event(stored.event, version),
         }
+
+
+def _query(
+    organization_id: str,
+    version: int,
+    limit: int,
+    only: EventFilter,
+    *,
+    after: int = 0,
+    newest_first: bool = False,
+    before: int | None = None,
+) -> EventQuery:
+    """The storage query for `only` in payload `version` (v2 carries `unit.paired` only)."""
+    event_types = [name for name in EVENTS_BY_VERSION[version] if only.event_type in (None, name)]
+    return EventQuery(
+        organization_id,
+        event_types,
+        limit + 1,
+        after=after,
+        newest_first=newest_first,
+        before=before,
+        reason=only.reason,
+        unit_id=only.unit_id,
+        unit_id_contains=only.unit_id_contains,
+        asset_id=only.asset_id,
+        since_ms=only.since_ms,
+        until_ms=only.until_ms,
+    )
 
 
 def event_cursor(cursors: Cursors, organization_id: str, stored: StoredEvent) -> str:

@@ -1,4 +1,5 @@
-"""Pair, read a feed page and get a typed problem through the client openapi-python-client made.
+"""Pair, read an event feed page and a Datahub Feed API page, and get a typed problem, all through the
+client openapi-python-client made.
 
 Run by `test_client_generators.py` with the generated package on `PYTHONPATH`; prints a JSON summary.
 """
@@ -30,6 +31,16 @@ def main() -> None:
             org, client=client, body=models.PairingIn(unit_id=given["unitId"], asset_id=given["assetId"])
         )
         page = _module("api.events.feed").sync(org, client=client, event_version=1, unit_id=given["unitId"])
+        # The Datahub Feed API: a feed of pairings in version 1 (it covers the past), then one page of it.
+        created = _module("api.feeds.create_feed").sync(
+            org,
+            client=client,
+            body=models.FeedIn(
+                event_names=[models.FeedInEventNamesItem.UNIT_PAIRED],
+                event_version=models.FeedInEventversion.VALUE_1,
+            ),
+        )
+        polled = _module("api.feeds.poll_feed").sync(str(created.id), client=client, limit=100)
         refused = pair.sync_detailed(
             org, client=client, body=models.PairingIn(unit_id=given["unitId"], asset_id=given["otherAssetId"])
         )
@@ -50,6 +61,27 @@ def main() -> None:
                     for item in page.data
                 ],
                 "types": [[type(item).__name__, type(item.event_data).__name__] for item in page.data],
+                "feedApi": {
+                    "created": [
+                        type(created).__name__,
+                        str(created.state),
+                        [str(n) for n in created.event_names],
+                    ],
+                    "page": type(polled).__name__,
+                    "hasNext": polled.has_next,
+                    "items": [
+                        [
+                            type(item).__name__,
+                            type(item.event_data).__name__,
+                            str(item.event_type),
+                            int(item.event_version),
+                            str(item.event_data.reason),
+                            item.event_data.unit_id,
+                            str(item.event_data.asset_id),
+                        ]
+                        for item in polled.items
+                    ],
+                },
                 "problem": {
                     "status": int(refused.status_code),
                     "type": type(problem).__name__,

@@ -24,6 +24,7 @@ from pairhub.entrypoints.ui.web import (
     safe_back,
 )
 from pairhub.services.assets import AssetChanges, AssetView
+from pairhub.services.feed import EventFilter
 
 router = APIRouter(prefix="/ui", include_in_schema=False, dependencies=[Depends(csrf_guard)])
 FormStr = Annotated[str, Form()]
@@ -244,7 +245,7 @@ def unit_page(request: Request, viewer: OrgViewerDep, unit_id: str) -> Response:
     for entry in history:
         if entry.asset_id not in labels:
             labels[entry.asset_id] = _asset_label(container, viewer.org_id, entry.asset_id)
-    events = container.feed.recent(viewer.org_id, 1, limit=10, unit_id=unit_id).items
+    events = container.feed.recent(viewer.org_id, 1, limit=10, only=EventFilter(unit_id=unit_id)).items
     context = {
         "unit": unit,
         "asset": asset,

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import NamedTuple
 
+from pairhub.domain.feeds import FeedState
 from pairhub.domain.model import AutoPairingState
 from pairhub.domain.subscriptions import BatchStatus, SubscriptionState
 from pairhub.domain.vin import check_digit_applies, check_digit_valid, is_valid_asset_vin
@@ -78,11 +79,24 @@ BATCH_STATUSES: dict[str, Label] = {
     BatchStatus.EXPIRED: Label("Expired", "Its events waited longer than the event retention."),
 }
 
-_KINDS = {"unit": UNIT_STATES, "subscription": SUBSCRIPTION_STATES, "batch": BATCH_STATUSES}
+FEED_STATES: dict[str, Label] = {
+    FeedState.ACTIVE: Label("Active", "Polls are answered with the events after the feed's position."),
+    FeedState.PAUSED: Label(
+        "Paused",
+        "Paused by hand: polls answer 404 and events wait at the feed's position until it is resumed.",
+    ),
+}
+
+_KINDS = {
+    "unit": UNIT_STATES,
+    "subscription": SUBSCRIPTION_STATES,
+    "batch": BATCH_STATUSES,
+    "feed": FEED_STATES,
+}
 
 
 def label_of(kind: str, state: object) -> Label:
-    """The label of a unit, subscription or batch state; an unexpected value is shown as it is."""
+    """The label of a unit, subscription, batch or feed state; an unexpected value is shown as it is."""
     value = str(getattr(state, "value", state))
     return _KINDS[kind].get(value, Label(value, value))
 

@@ -12,10 +12,9 @@ from fastapi.staticfiles import StaticFiles
 
 from pairhub.domain.access import Action, Decision, decide
 from pairhub.domain.errors import DomainError, ErrorKind, Invalid, NotFound
-from pairhub.domain.events import Reason
 from pairhub.domain.people import Person, email_key
 from pairhub.entrypoints.api.routers.people import link
-from pairhub.entrypoints.ui import feeds, inventory, overview, people, portal, recovery, unknown_units
+from pairhub.entrypoints.ui import events, feeds, inventory, overview, people, portal, recovery, unknown_units
 from pairhub.entrypoints.ui.session import SessionCodec, new_session
 from pairhub.entrypoints.ui.web import (
     HERE,
@@ -37,7 +36,6 @@ from pairhub.services.sso import SsoAttempt, SsoUnavailable
 
 router = APIRouter(prefix="/ui", include_in_schema=False, dependencies=[Depends(csrf_guard)])
 FormStr = Annotated[str, Form()]
-EVENT_PAGE = 25
 
 
 def install(app: FastAPI) -> None:
@@ -52,6 +50,7 @@ def install(app: FastAPI) -> None:
     app.include_router(inventory.router)
     app.include_router(portal.router)
     app.include_router(recovery.router)
+    app.include_router(events.router)
     app.include_router(feeds.router)
     app.include_router(overview.router)
     app.include_router(people.router)
@@ -330,49 +329,3 @@ def set_datahub(request: Request, viewer: OrgViewerDep, active: FormStr = "") ->
     container_of(request).organizations.update(viewer.org_id, datahub_subscription_active=on)
     flash(request, f"The Datahub subscription is now {'active' if on else 'inactive'}.")
     return redirect(request, "/ui/settings")
-
-
-REASONS = [reason.value for reason in Reason]
-
-
-@router.get("/events")
-def events_page(
-    request: Request,
-    viewer: OrgViewerDep,
-    version: str = "1",
-    event_type: str = "",
-    reason: str = "",
-    unit: str = "",
-    before: str = "",
-) -> Response:
-    """The organization's recent events, newest first, as JSON in the chosen payload version."""
-    chosen = 2 if version == "2" else 1
-    filters = {
-        "version": str(chosen),
-        "event_type": event_type if event_type in ("unit.paired", "unit.unpaired") else "",
-        "reason": reason if reason in REASONS else "",
-        "unit": unit.strip()[:100],
-    }
-
-    def recent(cursor: str | None) -> Page[dict[str, Any]]:
-        return container_of(request).feed.recent(
-            viewer.org_id,
-            chosen,
-            before=cursor,
-            limit=EVENT_PAGE,
-            event_type=filters["event_type"] or None,
-            reason=filters["reason"] or None,
-            unit_id_contains=filters["unit"] or None,
-        )
-
-    try:
-        page, paged = recent(before.strip() or None), bool(before.strip())
-    except Invalid:
-        # A cursor edited in the address bar shows the newest events rather than an error.
-        page, paged = recent(None), False
-    return render(
-        request,
-        "events.html",
-        {"page": page, "filters": filters, "reasons": REASONS, "paged": paged},
-        viewer=viewer,
-    )

@@ -23,6 +23,7 @@ def _get_kwargs(
     event_type: EventType | None | Unset = UNSET,
     reason: None | Reason | Unset = UNSET,
     unit_id: None | str | Unset = UNSET,
+    q: None | str | Unset = UNSET,
     asset_id: None | str | Unset = UNSET,
     since: None | str | Unset = UNSET,
     until: None | str | Unset = UNSET,
@@ -65,6 +66,13 @@ def _get_kwargs(
     else:
         json_unit_id = unit_id
     params["unitId"] = json_unit_id
+
+    json_q: None | str | Unset
+    if isinstance(q, Unset):
+        json_q = UNSET
+    else:
+        json_q = q
+    params["q"] = json_q
 
     json_asset_id: None | str | Unset
     if isinstance(asset_id, Unset):
@@ -180,6 +188,7 @@ def sync_detailed(
     event_type: EventType | None | Unset = UNSET,
     reason: None | Reason | Unset = UNSET,
     unit_id: None | str | Unset = UNSET,
+    q: None | str | Unset = UNSET,
     asset_id: None | str | Unset = UNSET,
     since: None | str | Unset = UNSET,
     until: None | str | Unset = UNSET,
@@ -197,7 +206,8 @@ def sync_detailed(
         limit (int | Unset): Page size. Default: 100.
         event_type (EventType | None | Unset): Only this type.
         reason (None | Reason | Unset): Only `unit.paired` events of this reason.
-        unit_id (None | str | Unset): Only this unit.
+        unit_id (None | str | Unset): Only this unit (its exact id).
+        q (None | str | Unset): Any part of the unit id, case-insensitive.
         asset_id (None | str | Unset): Only events naming this asset.
         since (None | str | Unset): Registered at or after this instant: ISO 8601 date and time
             with a UTC offset, e.g. `2025-05-13T13:18:00Z`.
@@ -220,6 +230,7 @@ def sync_detailed(
         event_type=event_type,
         reason=reason,
         unit_id=unit_id,
+        q=q,
         asset_id=asset_id,
         since=since,
         until=until,
@@ -242,6 +253,7 @@ def sync(
     event_type: EventType | None | Unset = UNSET,
     reason: None | Reason | Unset = UNSET,
     unit_id: None | str | Unset = UNSET,
+    q: None | str | Unset = UNSET,
     asset_id: None | str | Unset = UNSET,
     since: None | str | Unset = UNSET,
     until: None | str | Unset = UNSET,
@@ -259,7 +271,8 @@ def sync(
         limit (int | Unset): Page size. Default: 100.
         event_type (EventType | None | Unset): Only this type.
         reason (None | Reason | Unset): Only `unit.paired` events of this reason.
-        unit_id (None | str | Unset): Only this unit.
+        unit_id (None | str | Unset): Only this unit (its exact id).
+        q (None | str | Unset): Any part of the unit id, case-insensitive.
         asset_id (None | str | Unset): Only events naming this asset.
         since (None | str | Unset): Registered at or after this instant: ISO 8601 date and time
             with a UTC offset, e.g. `2025-05-13T13:18:00Z`.
@@ -283,6 +296,7 @@ def sync(
         event_type=event_type,
         reason=reason,
         unit_id=unit_id,
+        q=q,
         asset_id=asset_id,
         since=since,
         until=until,
@@ -299,6 +313,7 @@ async def asyncio_detailed(
     event_type: EventType | None | Unset = UNSET,
     reason: None | Reason | Unset = UNSET,
     unit_id: None | str | Unset = UNSET,
+    q: None | str | Unset = UNSET,
     asset_id: None | str | Unset = UNSET,
     since: None | str | Unset = UNSET,
     until: None | str | Unset = UNSET,
@@ -316,7 +331,8 @@ async def asyncio_detailed(
         limit (int | Unset): Page size. Default: 100.
         event_type (EventType | None | Unset): Only this type.
         reason (None | Reason | Unset): Only `unit.paired` events of this reason.
-        unit_id (None | str | Unset): Only this unit.
+        unit_id (None | str | Unset): Only this unit (its exact id).
+        q (None | str | Unset): Any part of the unit id, case-insensitive.
         asset_id (None | str | Unset): Only events naming this asset.
         since (None | str | Unset): Registered at or after this instant: ISO 8601 date and time
             with a UTC offset, e.g. `2025-05-13T13:18:00Z`.
@@ -339,6 +355,7 @@ async def asyncio_detailed(
         event_type=event_type,
         reason=reason,
         unit_id=unit_id,
+        q=q,
         asset_id=asset_id,
         since=since,
         until=until,
@@ -359,6 +376,7 @@ async def asyncio(
     event_type: EventType | None | Unset = UNSET,
     reason: None | Reason | Unset = UNSET,
     unit_id: None | str | Unset = UNSET,
+    q: None | str | Unset = UNSET,
     asset_id: None | str | Unset = UNSET,
     since: None | str | Unset = UNSET,
     until: None | str | Unset = UNSET,
@@ -376,7 +394,8 @@ async def asyncio(
         limit (int | Unset): Page size. Default: 100.
         event_type (EventType | None | Unset): Only this type.
         reason (None | Reason | Unset): Only `unit.paired` events of this reason.
-        unit_id (None | str | Unset): Only this unit.
+        unit_id (None | str | Unset): Only this unit (its exact id).
+        q (None | str | Unset): Any part of the unit id, case-insensitive.
         asset_id (None | str | Unset): Only events naming this asset.
         since (None | str | Unset): Registered at or after this instant: ISO 8601 date and time
             with a UTC offset, e.g. `2025-05-13T13:18:00Z`.
@@ -401,6 +420,7 @@ async def asyncio(
             event_type=event_type,
             reason=reason,
             unit_id=unit_id,
+            q=q,
             asset_id=asset_id,
             since=since,
             until=until,

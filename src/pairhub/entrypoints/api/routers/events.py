@@ -43,7 +43,11 @@ def feed(
     event_type: Annotated[EventType | None, Query(alias="eventType", description="Only this type.")] = None,
     reason: Annotated[Reason | None, Query(description="Only `unit.paired` events of this reason.")] = None,
     unit_id: Annotated[
-        str | None, Query(alias="unitId", max_length=100, description="Only this unit.")
+        str | None, Query(alias="unitId", max_length=100, description="Only this unit (its exact id).")
+    ] = None,
+    q: Annotated[
+        str | None,
+        Query(max_length=100, description="Any part of the unit id, case-insensitive."),
     ] = None,
     asset_id: Annotated[
         str | None, Query(alias="assetId", max_length=36, description="Only events naming this asset.")
@@ -70,6 +74,7 @@ def feed(
         event_type=None if event_type is None else event_type.value,
         reason=None if reason is None else reason.value,
         unit_id=unit_id,
+        unit_id_contains=(q or "").strip() or None,
         asset_id=asset_id,
         since_ms=_instant("since", since),
         until_ms=_instant("until", until),

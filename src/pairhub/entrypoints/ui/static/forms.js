@@ -22,11 +22,14 @@
     });
   }
 
-  // "Pairings as of": the browser knows its time zone, the server does not; send the offset along.
+  // Local date and time pickers: the browser knows its time zone, the server does not; send each
+  // picker's offset at that date along (in the field its data-offset names, `tz_offset` unless told).
   function sendOffset(form) {
-    const input = form.querySelector("input[type=datetime-local]");
-    const offset = form.querySelector("input[name=tz_offset]");
-    if (input && offset && input.value) offset.value = String(new Date(input.value).getTimezoneOffset());
+    form.querySelectorAll("input[type=datetime-local]").forEach((input) => {
+      const offset = form.querySelector(`input[name="${input.dataset.offset || "tz_offset"}"]`);
+      if (!offset) return;
+      offset.value = input.value ? String(new Date(input.value).getTimezoneOffset()) : "";
+    });
   }
 
   document.addEventListener("click", (event) => {
