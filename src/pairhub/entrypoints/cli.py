@@ -102,7 +102,8 @@ def serve(
     pairhub_logging.configure(settings.log_format)
     container = _started(settings)
     base_url = f"http://{host}:{port}"
-    plan = demo_mode.seed_demo(container, base_url, console) if demo else None
+    with audit.acting_as(COMMAND_LINE):  # the demo's set-up is the operator's command, not auto pairing
+        plan = demo_mode.seed_demo(container, base_url, console) if demo else None
     _announce(container, base_url)
     from pairhub.entrypoints.api.app import create_app
     from pairhub.entrypoints.processes import serve_api
