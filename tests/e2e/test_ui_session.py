@@ -9,9 +9,10 @@ import secrets
 from pathlib import Path
 
 import httpx
+import pytest
 from playwright.sync_api import Browser, Page, expect
 
-from tests.e2e.conftest import DESKTOP, PASSWORD, Server, new_unit_id, shot, sign_in, sign_in_with
+from tests.e2e.conftest import DESKTOP, PASSWORD, PHONE, Server, new_unit_id, shot, sign_in, sign_in_with
 from tests.e2e.processes import free_port, start_serve, stop
 
 
@@ -126,7 +127,10 @@ def test_another_organizations_objects_are_not_shown(page: Page, server: Server)
     expect(page.get_by_role("cell", name="No assets match these filters.")).to_be_visible()
 
 
-def test_rotating_the_admin_token_ends_the_sessions_it_opened(browser: Browser, tmp_path: Path) -> None:
+@pytest.mark.parametrize("size", ["desktop", "phone"])
+def test_rotating_the_admin_token_ends_the_sessions_it_opened(
+    browser: Browser, tmp_path: Path, size: str
+) -> None:
     # One session key across restarts: a cookie outlives a restart, so only the token decides.
     env = {
         "PAIRHUB_DATABASE_URL": f"sqlite:///{tmp_path / 'pairhub.db'}",
@@ -135,7 +139,8 @@ def test_rotating_the_admin_token_ends_the_sessions_it_opened(browser: Browser, 
     }
     token_a, token_b = secrets.token_urlsafe(24), secrets.token_urlsafe(24)
     port = free_port()
-    context = browser.new_context(base_url=f"http://127.0.0.1:{port}", viewport=DESKTOP)
+    viewport = DESKTOP if size == "desktop" else PHONE
+    context = browser.new_context(base_url=f"http://127.0.0.1:{port}", viewport=viewport)
     context.set_default_timeout(10_000)
     page = context.new_page()
     process, _ = start_serve(tmp_path, {**env, "PAIRHUB_ADMIN_TOKEN": token_a}, port)
@@ -164,7 +169,7 @@ def test_rotating_the_admin_token_ends_the_sessions_it_opened(browser: Browser, 
         page.goto("/ui/organizations")
         expect(page).to_have_url(re.compile(r"/ui/sign-in$"))
         expect(page.get_by_role("alert")).to_have_text("Please sign in again.")
-        shot(page, "admin-token-rotated")
+        shot(page, f"{size}-admin-token-rotated")
         context.clear_cookies()
         context.add_cookies([cookie])
         # Replayed with its own CSRF token (the cookie is signed, not secret), the form creates nothing.
