@@ -162,3 +162,30 @@ async def test_refusals_over_mqtt_are_counted_too(api: Api, container: Container
 
     [unit] = _listed(api)["data"]
     assert (unit["unitId"], unit["messages"]) == ("mq:1", 2)
+
+
+def test_the_cursor_is_sealed_to_this_list_a_raw_id_or_another_lists_cursor_is_refused(
+    api: Api, container: Container, clock: ManualClock
+) -> None:
+    clock.set(START)
+    api.send({"unitId": "tp:501"})
+    clock.advance(1)
+    api.send({"unitId": "tp:502"})
+    container.ingest.flush()
+    first = _listed(api, limit=1)
+    cursor = first["nextCursor"]
+    assert [u["unitId"] for u in first["data"]] == ["tp:502"]
+    assert cursor and "tp:502" not in cursor
+    assert [u["unitId"] for u in _listed(api, limit=1, after=cursor)["data"]] == ["tp:501"]
+
+    org = api.new_org()
+    api.new_org("Another")
+    organizations = api.client.get("/v1/organizations?limit=1", headers=api.admin).json()["nextCursor"]
+    assert organizations
+    for after in ("tp:502", organizations):
+        refused = api.client.get("/v1/unknown-units", params={"after": after}, headers=api.admin)
+        assert refused.status_code == 422, refused.text
+        assert refused.json()["code"] == "invalid_cursor"
+    # And this list's cursor is no cursor of another list.
+    assets = api.client.get(f"/v1/organizations/{org.id}/assets?after={cursor}", headers=org.headers)
+    assert (assets.status_code, assets.json()["code"]) == (422, "invalid_cursor")
