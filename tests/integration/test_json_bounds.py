@@ -194,7 +194,9 @@ def test_a_body_not_declared_json_is_415_whatever_it_holds(
         (None, False),
     ],
 )
-def test_json_content_types_are_those_fastapi_parses_as_json(content_type: bytes | None, is_json: bool) -> None:
+def test_json_content_types_are_those_fastapi_parses_as_json(
+    content_type: bytes | None, is_json: bool
+) -> None:
     assert json_input.is_json_type(content_type) is is_json
 
 

@@ -482,8 +482,16 @@ export type BulkAssetsOut = {
     refused: number;
     /**
      * Results
+     *
+     * Every created and existing item, and the first 20 refused ones (by index).
      */
     results: Array<BulkItemOut>;
+    /**
+     * Morerefused
+     *
+     * Refused items beyond the 20 listed: their indexes are those missing from `results`.
+     */
+    moreRefused: number;
 };
 
 /**
@@ -2218,8 +2226,16 @@ export type UnitMessagesOut = {
     accepted: number;
     /**
      * Rejected
+     *
+     * The first 20 refused messages, by index.
      */
     rejected: Array<RejectionOut>;
+    /**
+     * Morerejected
+     *
+     * Refused messages beyond the 20 listed (all after them by index).
+     */
+    moreRejected: number;
 };
 
 /**
@@ -3125,6 +3141,10 @@ export type CreateOrganizationErrors = {
      */
     413: Problem;
     /**
+     * The body is not sent as JSON (`Content-Type: application/json`).
+     */
+    415: Problem;
+    /**
      * The request is well-formed but breaks a rule; unknown fields are refused.
      */
     422: Problem;
@@ -3298,6 +3318,10 @@ export type UpdateOrganizationErrors = {
      * The request body is too large.
      */
     413: Problem;
+    /**
+     * The body is not sent as JSON (`Content-Type: application/json`).
+     */
+    415: Problem;
     /**
      * The request is well-formed but breaks a rule; unknown fields are refused.
      */
@@ -3498,6 +3522,10 @@ export type CreateAssetErrors = {
      */
     413: Problem;
     /**
+     * The body is not sent as JSON (`Content-Type: application/json`).
+     */
+    415: Problem;
+    /**
      * The request is well-formed but breaks a rule; unknown fields are refused.
      */
     422: Problem;
@@ -3555,6 +3583,10 @@ export type CreateAssetsInBulkErrors = {
      * The request body is too large.
      */
     413: Problem;
+    /**
+     * The body is not sent as JSON (`Content-Type: application/json`).
+     */
+    415: Problem;
     /**
      * The request is well-formed but breaks a rule; unknown fields are refused.
      */
@@ -3742,6 +3774,10 @@ export type UpdateAssetErrors = {
      */
     413: Problem;
     /**
+     * The body is not sent as JSON (`Content-Type: application/json`).
+     */
+    415: Problem;
+    /**
      * The request is well-formed but breaks a rule; unknown fields are refused.
      */
     422: Problem;
@@ -3886,6 +3922,10 @@ export type ProvisionUnitErrors = {
      * The request body is too large.
      */
     413: Problem;
+    /**
+     * The body is not sent as JSON (`Content-Type: application/json`).
+     */
+    415: Problem;
     /**
      * The request is well-formed but breaks a rule; unknown fields are refused.
      */
@@ -4225,6 +4265,10 @@ export type PairErrors = {
      */
     413: Problem;
     /**
+     * The body is not sent as JSON (`Content-Type: application/json`).
+     */
+    415: Problem;
+    /**
      * The request is well-formed but breaks a rule; unknown fields are refused.
      */
     422: Problem;
@@ -4563,6 +4607,10 @@ export type PostUnitMessagesErrors = {
      */
     413: Problem;
     /**
+     * The body is not sent as JSON (`Content-Type: application/json`).
+     */
+    415: Problem;
+    /**
      * The request is well-formed but breaks a rule; unknown fields are refused.
      */
     422: Problem;
@@ -4691,6 +4739,10 @@ export type CreateSubscriptionErrors = {
      * The request body is too large.
      */
     413: Problem;
+    /**
+     * The body is not sent as JSON (`Content-Type: application/json`).
+     */
+    415: Problem;
     /**
      * The request is well-formed but breaks a rule; unknown fields are refused.
      */
@@ -4878,6 +4930,10 @@ export type UpdateSubscriptionErrors = {
      */
     413: Problem;
     /**
+     * The body is not sent as JSON (`Content-Type: application/json`).
+     */
+    415: Problem;
+    /**
      * The request is well-formed but breaks a rule; unknown fields are refused.
      */
     422: Problem;
@@ -4939,6 +4995,10 @@ export type RotateSecretErrors = {
      * The request body is too large.
      */
     413: Problem;
+    /**
+     * The body is not sent as JSON (`Content-Type: application/json`).
+     */
+    415: Problem;
     /**
      * The request is well-formed but breaks a rule; unknown fields are refused.
      */
@@ -5343,6 +5403,10 @@ export type RecoverErrors = {
      */
     413: Problem;
     /**
+     * The body is not sent as JSON (`Content-Type: application/json`).
+     */
+    415: Problem;
+    /**
      * The request is well-formed but breaks a rule; unknown fields are refused.
      */
     422: Problem;
@@ -5471,6 +5535,10 @@ export type CreateFeedErrors = {
      * The request body is too large.
      */
     413: Problem;
+    /**
+     * The body is not sent as JSON (`Content-Type: application/json`).
+     */
+    415: Problem;
     /**
      * The request is well-formed but breaks a rule; unknown fields are refused.
      */
@@ -5978,6 +6046,10 @@ export type CreateApiKeyErrors = {
      */
     413: Problem;
     /**
+     * The body is not sent as JSON (`Content-Type: application/json`).
+     */
+    415: Problem;
+    /**
      * The request is well-formed but breaks a rule; unknown fields are refused.
      */
     422: Problem;
@@ -6297,6 +6369,10 @@ export type ChangeMemberErrors = {
      */
     413: Problem;
     /**
+     * The body is not sent as JSON (`Content-Type: application/json`).
+     */
+    415: Problem;
+    /**
      * The request is well-formed but breaks a rule; unknown fields are refused.
      */
     422: Problem;
@@ -6425,6 +6501,10 @@ export type InviteErrors = {
      * The request body is too large.
      */
     413: Problem;
+    /**
+     * The body is not sent as JSON (`Content-Type: application/json`).
+     */
+    415: Problem;
     /**
      * The request is well-formed but breaks a rule; unknown fields are refused.
      */
@@ -6810,6 +6890,10 @@ export type AcceptInvitationErrors = {
      * The request body is too large.
      */
     413: Problem;
+    /**
+     * The body is not sent as JSON (`Content-Type: application/json`).
+     */
+    415: Problem;
     /**
      * The request is well-formed but breaks a rule; unknown fields are refused.
      */

@@ -22,7 +22,7 @@ from pairhub.adapters.sql.engine import safe_url, sqlite_path
 from pairhub.config import Settings
 from pairhub.contract import schemas
 from pairhub.domain.errors import DomainError
-from pairhub.entrypoints import cli_people
+from pairhub.entrypoints import cli_people, listing
 from pairhub.entrypoints.cli_help import Typer
 from pairhub.entrypoints.startup import EXIT_MISCONFIGURED, refusing_misconfiguration, say
 
@@ -446,7 +446,7 @@ def import_assets_command(
         typer.Option(help="Organization API key or admin token.", envvar="PAIRHUB_TOKEN", metavar="TOKEN"),
     ] = "",
 ) -> None:
-    """Import a `vin,name` CSV through the API (VIN optional); re-runs add nothing; refusals are listed."""
+    """Import a `vin,name` CSV through the API (VIN optional); re-runs add nothing; refusals: 20 listed."""
     from pairhub.entrypoints.import_assets import ImportFailed, import_assets
 
     # The file's own text is printed back: no rich markup, so `[red]` in a name stays as written.
@@ -459,10 +459,13 @@ def import_assets_command(
         raise typer.Exit(2) from error
     for line, warning in report.warnings:
         out.print(f"line {line}: warning: {warning}")
-    for line, vin, reason in report.refused:
+    listed, _ = listing.capped(report.refused)
+    for line, vin, reason in listed:
         out.print(f"line {line}: {vin or '(no VIN)'}: {reason}")
-    out.print(f"{report.created} created, {report.existing} already present, {len(report.refused)} refused")
-    if report.refused:
+    if report.refused_count > len(listed):
+        out.print(f"... and {report.refused_count - len(listed)} more refused lines")
+    out.print(f"{report.created} created, {report.existing} already present, {report.refused_count} refused")
+    if report.refused_count:
         raise typer.Exit(1)
 
 

@@ -15,7 +15,7 @@ from prometheus_client import Counter
 
 from pairhub.domain.unknown_units import DEFAULT_LIMIT, UnknownUnit
 from pairhub.ports import Storage
-from pairhub.services.pagination import Cursors, CursorKind, Page
+from pairhub.services.pagination import CursorKind, Cursors, Page
 
 log = structlog.get_logger("pairhub.ingest")
 
@@ -91,4 +91,6 @@ class UnknownUnits:
         last = self._cursors.decode_id(CursorKind.UNKNOWN_UNITS, "", after)
         with self._storage.read() as uow:
             found = uow.unknown_units.list(last, limit + 1)
-        return self._cursors.paginate_by_id(CursorKind.UNKNOWN_UNITS, "", found, limit, lambda unit: unit.unit_id)
+        return self._cursors.paginate_by_id(
+            CursorKind.UNKNOWN_UNITS, "", found, limit, lambda unit: unit.unit_id
+        )

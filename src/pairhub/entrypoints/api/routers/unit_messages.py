@@ -11,7 +11,7 @@ from fastapi.exceptions import RequestValidationError
 from pydantic import ValidationError
 
 from pairhub.bootstrap import Container
-from pairhub.entrypoints import json_input
+from pairhub.entrypoints import json_input, listing
 from pairhub.entrypoints.api.deps import ContainerDep, IngestDep
 from pairhub.entrypoints.unit_messages import (
     HotBody,
@@ -90,14 +90,12 @@ def _accept(c: Container, document: object, body: bytes, organization_id: str | 
         messages = list(messages)
         refused = refused + _own_units_only(c, organization_id, messages)
     result = c.ingest.accept(messages)
-    rejected = refused + list(result.rejected)
+    rejected, more = listing.capped(sorted(refused + list(result.rejected), key=lambda r: r.index))
     return orjson.dumps(
         {
             "accepted": result.accepted,
-            "rejected": [
-                {"index": r.index, "code": r.code, "detail": r.detail}
-                for r in sorted(rejected, key=lambda rejection: rejection.index)
-            ],
+            "rejected": [{"index": r.index, "code": r.code, "detail": r.detail} for r in rejected],
+            "moreRejected": more,
         }
     )
 
