@@ -202,14 +202,23 @@ def _existing_database() -> bootstrap.Container:
 
 
 @app.command()
-def worker() -> None:
+def worker(
+    mqtt: Annotated[
+        bool,
+        typer.Option(
+            help="Take unit messages over MQTT too when PAIRHUB_MQTT_URL is set. The shipped worker units "
+            "pass --no-mqtt: `pairhub serve` takes them, and every subscribing process needs a partition "
+            "of its own (PAIRHUB_MQTT_PARTITION)."
+        ),
+    ] = True,
+) -> None:
     """Run only the delivery worker and the scheduler (scale-out on PostgreSQL)."""
     settings = _settings()
     pairhub_logging.configure(settings.log_format)
     container = _started(settings)
     from pairhub.entrypoints.worker import run_forever
 
-    run_forever(container)
+    run_forever(container, mqtt=mqtt)
 
 
 @db_app.command("upgrade")
