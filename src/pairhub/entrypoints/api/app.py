@@ -99,9 +99,9 @@ class JsonBounds:
     route's parser recurses into it.
 
     A body sent to `/v1/` without a JSON Content-Type is refused with 415 before any route sees it:
-    FastAPI parses such a body as JSON in some versions (none declared) and hands it on as bytes in
-    others, so refusing it is what keeps every parsed body screened. The unit-message route bounds its
-    own parsing (its fast path decodes a fixed shape that cannot nest) and is not screened here.
+    FastAPI before 0.132 parses a body without a Content-Type as JSON, later versions hand it on as
+    bytes; refusing it keeps every parsed body screened whichever version runs. The unit-message route
+    bounds its own parsing (its fast path decodes a fixed shape that cannot nest) and is not screened here.
     """
 
     def __init__(self, app: ASGIApp, skip: frozenset[str] = frozenset({"/v1/unit-messages"})) -> None:
