@@ -151,7 +151,7 @@ class Container:
             paired_units=PairedUnits(cache_on),
             unknown=UnknownUnitsBuffer(self.settings.unknown_units_limit),
         )
-        self.unknown_units = UnknownUnits(self.storage)
+        self.unknown_units = UnknownUnits(self.storage, self.cursors)
         if database is not None:
             database.on_units_changed(self.ingest.paired_units.forget)
         self.taken_messages = TakenMessages(self.storage, self.clock)

@@ -165,3 +165,30 @@ def test_quoted_commas_a_byte_order_mark_a_semicolon_file_and_a_401(tmp_path: Pa
     assert line.startswith("Import failed: the server answered 401: "), line
     assert line.endswith("(unauthorized)"), line
     assert "{" not in line
+
+
+def test_refused_lines_are_listed_twenty_at_most_and_the_rest_counted(tmp_path: Path) -> None:
+    # 1,040 rows over two chunks of the bulk endpoint: 40 bad VINs in the first chunk (more than the
+    # server lists for one), 10 in the second, and 5 VINs repeated in the file (refused before sending).
+    rows = ["vin,name"]
+    for n in range(1040):
+        bad = n % 25 == 3 if n < 1000 else n % 4 == 0
+        rows.append(f"{'BAD' if bad else '1HGCM82633A'}{n:06d},Trailer {n}")
+    rows += [f"1HGCM82633A{n:06d},Again {n}" for n in (1, 2, 4, 5, 6)]
+    csv_path = tmp_path / "assets.csv"
+    csv_path.write_text("\n".join(rows) + "\n")
+    bad_lines = [n + 2 for n in range(1040) if (n % 25 == 3 if n < 1000 else n % 4 == 0)]
+    assert len(bad_lines) == 40 + 10
+    process, base_url = start_serve(tmp_path, {"PAIRHUB_ADMIN_TOKEN": ADMIN})
+    try:
+        org_id = _create_org(base_url)
+        result = _import(base_url, org_id, csv_path)
+    finally:
+        stop(process)
+
+    refusals = 50 + 5
+    printed = [line for line in result.stdout.splitlines() if line.startswith("line ")]
+    assert [int(line.split()[1].rstrip(":")) for line in printed] == bad_lines[:20], result.stdout
+    assert f"... and {refusals - 20} more refused lines" in result.stdout
+    assert f"{1040 - 50} created, 0 already present, {refusals} refused" in result.stdout
+    assert result.returncode == 1

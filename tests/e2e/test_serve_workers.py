@@ -113,7 +113,7 @@ def test_serve_with_workers_answers_delivers_and_stops_on_sigterm(
             raise
 
     assert len(children) == 3, "two API processes and one background process"
-    assert all(answer == {"accepted": 1, "rejected": []} for answer in answers)
+    assert all(answer == {"accepted": 1, "rejected": [], "moreRejected": 0} for answer in answers)
     assert delivered, "the background process delivered the pairing"
     assert receiver.bodies()[0]["eventsData"][0]["eventData"]["reason"] == "AutoPair"
     assert code == 0, (tmp_path / "serve.log").read_text()

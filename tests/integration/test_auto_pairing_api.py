@@ -35,7 +35,7 @@ def test_exact_match_pairs_and_emits_auto_pair_in_both_versions(api: Api) -> Non
 
     result = api.send({"unitId": UNIT, "vin": VIN.lower(), "location": HERE})
 
-    assert result == {"accepted": 1, "rejected": []}
+    assert result == {"accepted": 1, "rejected": [], "moreRejected": 0}
     v2 = api.feed(org, 2)[0]["eventData"]
     assert list(v2) == [
         "registeredOn",

@@ -101,7 +101,7 @@ def test_the_request_shape_itself_is_strict(api: Api) -> None:
     assert unknown.status_code == 422
     assert unknown.json()["code"] == "unknown_field"
     assert missing.status_code == 422
-    assert post(api, {"messages": []}).json() == {"accepted": 0, "rejected": []}
+    assert post(api, {"messages": []}).json() == {"accepted": 0, "rejected": [], "moreRejected": 0}
 
 
 def test_only_the_ingest_and_admin_tokens_may_post(api: Api) -> None:
@@ -184,7 +184,11 @@ def test_ten_thousand_messages_of_paired_units_write_nothing_per_message(
                 }
                 for i in range(1000)
             ]
-            assert post(api, {"messages": messages}).json() == {"accepted": 1000, "rejected": []}
+            assert post(api, {"messages": messages}).json() == {
+                "accepted": 1000,
+                "rejected": [],
+                "moreRejected": 0,
+            }
         during = list(seen)
         assert container.ingest.flush() == 100
         after = seen[len(during) :]
@@ -243,7 +247,7 @@ def test_partial_vins_of_a_request_pair_with_bulk_writes(api: Api, container: Co
             api, {"messages": [{"unitId": u, "vin": v} for u, v in zip(unit_ids, reported, strict=True)]}
         )
 
-    assert body.json() == {"accepted": 20, "rejected": []}
+    assert body.json() == {"accepted": 20, "rejected": [], "moreRejected": 0}
     assert [api.unit(org, u)["assetId"] for u in unit_ids] == [asset["id"] for asset in assets]
     assert [e["eventData"]["unitId"] for e in api.feed(org)] == unit_ids
     assert {e["eventData"]["reason"] for e in api.feed(org)} == {"AutoPair"}

@@ -141,3 +141,75 @@ def test_a_body_of_150000_unknown_keys_answers_in_proportion(api: Api) -> None:
     answer = api.client.post(f"/v1/organizations/{org.id}/assets", json=a_key_too_long, headers=org.headers)
     assert answer.status_code == 422
     assert len(answer.content) <= 1024
+
+
+NOT_JSON = (None, "text/plain", "application/x-www-form-urlencoded", "text/json")
+
+
+@settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(
+    depth=st.integers(1, 3000),
+    digits=st.integers(1, 20_000),
+    content_type=st.sampled_from(NOT_JSON),
+    route=st.sampled_from(["unit-messages", "assets"]),
+)
+@example(depth=100_000, digits=1_000_000, content_type=None, route="unit-messages")
+@example(depth=100_000, digits=1_000_000, content_type=None, route="assets")
+@example(depth=100_000, digits=1_000_000, content_type="text/plain", route="unit-messages")
+@example(depth=100_000, digits=1_000_000, content_type="text/plain", route="assets")
+def test_a_body_not_declared_json_is_415_whatever_it_holds(
+    api: Api, depth: int, digits: int, content_type: str | None, route: str
+) -> None:
+    # Without this, a body sent with no Content-Type would reach a parser unscreened (FastAPI versions
+    # that read such a body as JSON): every API body is JSON, declared, and screened.
+    path = "/v1/unit-messages" if route == "unit-messages" else "/v1/organizations/{}/assets"
+    org = api.new_org()
+    headers = {**api.admin, **({"Content-Type": content_type} if content_type else {})}
+    for body in (
+        _nested(depth),
+        _number(digits),
+        b'{"messages": [{"unitId": "tp:1"}]}',
+        b'{"vin": null, "name": "x"}',
+    ):
+        answer = api.client.post(path.format(org.id), content=body, headers=headers)
+        assert answer.status_code == 415, (path, content_type, answer.text[:200])
+        assert answer.headers["content-type"] == "application/problem+json"
+        assert answer.json()["code"] == "unsupported_media_type"
+    listed = api.client.get(f"/v1/organizations/{org.id}/assets", headers=org.headers)
+    assert listed.json()["data"] == []
+
+
+@pytest.mark.parametrize(
+    ("content_type", "is_json"),
+    [
+        (b"application/json", True),
+        (b"Application/JSON; charset=utf-8", True),
+        (b" application/merge-patch+json ", True),
+        (b"application/problem+json;q=1", True),
+        (b"text/json", False),
+        (b"text/plain", False),
+        (b"application/jsonx", False),
+        (b"application/json/x", False),
+        (b"", False),
+        (None, False),
+    ],
+)
+def test_json_content_types_are_those_fastapi_parses_as_json(
+    content_type: bytes | None, is_json: bool
+) -> None:
+    assert json_input.is_json_type(content_type) is is_json
+
+
+def test_an_empty_body_without_a_content_type_is_no_body(api: Api) -> None:
+    org = api.new_org()
+    created = api.client.post(
+        f"/v1/organizations/{org.id}/subscriptions",
+        json={"url": "http://127.0.0.1:9/hook", "eventVersion": 1, "eventNames": ["unit.paired"]},
+        headers=org.headers,
+    )
+    assert created.status_code == 201, created.text
+    rotated = api.client.post(
+        f"/v1/organizations/{org.id}/subscriptions/{created.json()['id']}/rotate-secret",
+        headers={**org.headers, "Content-Type": "text/plain"},
+    )
+    assert rotated.status_code == 200, rotated.text

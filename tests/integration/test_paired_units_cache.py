@@ -66,7 +66,7 @@ def test_messages_of_a_known_paired_unit_run_no_query(api: Api, hearing: Contain
     with statements(hearing) as seen:
         body = post(api, {"messages": [{"unitId": UNIT, "vin": FIRST_VIN}] * 50}).json()
 
-    assert body == {"accepted": 50, "rejected": []}
+    assert body == {"accepted": 50, "rejected": [], "moreRejected": 0}
     assert seen == []
     assert len(hearing.ingest.buffer) == 1
 

@@ -162,3 +162,44 @@ async def test_refusals_over_mqtt_are_counted_too(api: Api, container: Container
 
     [unit] = _listed(api)["data"]
     assert (unit["unitId"], unit["messages"]) == ("mq:1", 2)
+
+
+def test_the_cursor_is_sealed_to_this_list_a_raw_id_or_another_lists_cursor_is_refused(
+    api: Api, container: Container, clock: ManualClock
+) -> None:
+    clock.set(START)
+    api.send({"unitId": "tp:501"})
+    clock.advance(1)
+    api.send({"unitId": "tp:502"})
+    container.ingest.flush()
+    first = _listed(api, limit=1)
+    cursor = first["nextCursor"]
+    assert [u["unitId"] for u in first["data"]] == ["tp:502"]
+    assert cursor and "tp:502" not in cursor
+    assert [u["unitId"] for u in _listed(api, limit=1, after=cursor)["data"]] == ["tp:501"]
+
+    org = api.new_org()
+    api.new_org("Another")
+    organizations = api.client.get("/v1/organizations?limit=1", headers=api.admin).json()["nextCursor"]
+    assert organizations
+    for after in ("tp:502", organizations):
+        refused = api.client.get("/v1/unknown-units", params={"after": after}, headers=api.admin)
+        assert refused.status_code == 422, refused.text
+        assert refused.json()["code"] == "invalid_cursor"
+    # And this list's cursor is no cursor of another list.
+    assets = api.client.get(f"/v1/organizations/{org.id}/assets?after={cursor}", headers=org.headers)
+    assert (assets.status_code, assets.json()["code"]) == (422, "invalid_cursor")
+
+    # The console's page follows the sealed cursor, and shows the first page for an edited one.
+    sign_in = api.client.get("/ui/sign-in").text
+    csrf = sign_in.split('name="csrf_token" value="', 1)[1].split('"', 1)[0]
+    signed_in = api.client.post("/ui/sign-in", data={"token": ADMIN_TOKEN, "csrf_token": csrf})
+    assert signed_in.status_code == 200, signed_in.text
+    first_page = api.client.get("/ui/unknown-units").text
+    assert "tp:502" in first_page and "Next page" not in first_page  # 50 a page: both on it
+    second = api.client.get("/ui/unknown-units", params={"after": cursor})
+    assert second.status_code == 200
+    assert "tp:501" in second.text and "tp:502" not in second.text
+    edited = api.client.get("/ui/unknown-units", params={"after": "tp:502"})
+    assert edited.status_code == 200
+    assert "tp:501" in edited.text and "tp:502" in edited.text

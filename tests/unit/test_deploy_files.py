@@ -1,13 +1,21 @@
-"""The systemd units under deploy/ pass `systemd-analyze verify`, run with this installation's pairhub."""
+"""The systemd units under deploy/ pass `systemd-analyze verify`, run with this installation's pairhub,
+and take each MQTT message in one process."""
 
 from __future__ import annotations
 
+import asyncio
 import shutil
 import subprocess
 import sys
 from pathlib import Path
 
 import pytest
+from typer.testing import CliRunner
+
+from pairhub.bootstrap import Container
+from pairhub.entrypoints import cli
+from pairhub.entrypoints import worker as worker_module
+from pairhub.entrypoints.worker import Loop
 
 DEPLOY = Path(__file__).resolve().parents[2] / "deploy"
 INSTALLED = "/opt/pairhub/.venv/bin/pairhub"
@@ -48,11 +56,51 @@ def test_the_units_run_commands_that_exist() -> None:
         for line in unit.read_text().splitlines():
             if line.startswith(("ExecStart=", "ExecStartPre=")):
                 command = line.split("=", 1)[1].replace(INSTALLED, pairhub).split()
-                # Each command's --help parses the same arguments the unit passes.
+                # Each command parses the arguments the unit passes (--help stops it there).
                 result = subprocess.run(
-                    [*command[:3], "--help"] if command[1] == "db" else [command[0], command[1], "--help"],
+                    [*command, "--help"],
                     capture_output=True,
                     timeout=60,
                     check=False,
                 )
                 assert result.returncode == 0, (unit.name, line)
+
+
+def _exec_start(name: str) -> list[str]:
+    [line] = [
+        line for line in (DEPLOY / "systemd" / name).read_text().splitlines() if line.startswith("ExecStart=")
+    ]
+    return line.split("=", 1)[1].split()
+
+
+def test_the_shipped_layout_takes_each_mqtt_message_in_one_process(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # Every subscribing process receives every message: with serve and the workers all at partition
+    # 1/1, each would apply it (and publish its refusal) once. Only serve subscribes.
+    serve, worker = _exec_start("pairhub.service"), _exec_start("pairhub-worker@.service")
+    assert serve[:2] == [INSTALLED, "serve"] and "--no-mqtt" not in serve
+    assert worker == [INSTALLED, "worker", "--no-mqtt"]
+
+    # And --no-mqtt keeps the worker off a configured broker: no subscriber among its loops.
+    monkeypatch.setenv("PAIRHUB_DATABASE_URL", f"sqlite:///{tmp_path / 'pairhub.db'}")
+    monkeypatch.setenv("PAIRHUB_MQTT_URL", "mqtt://127.0.0.1:1")
+    asked: list[bool] = []
+
+    def loops(deliver: bool, mqtt_ingest: bool, role: str) -> list[Loop]:
+        asked.append(mqtt_ingest)
+        return []
+
+    def run_once(container: Container, mqtt: bool = True) -> None:
+        async def start_and_stop() -> None:
+            stop = await worker_module.start_background(container, role="worker", mqtt=mqtt)
+            await stop()
+
+        asyncio.run(start_and_stop())
+
+    monkeypatch.setattr(worker_module, "background_loops", loops)
+    monkeypatch.setattr(worker_module, "run_forever", run_once)
+    for arguments, subscribes in ((worker[1:], False), (["worker"], True)):
+        result = CliRunner().invoke(cli.app, arguments)
+        assert result.exit_code == 0, result.output
+        assert asked.pop() is subscribes

@@ -143,6 +143,9 @@ export const createAsset = <ThrowOnError extends boolean = false>(options: Optio
  * Create many assets at once
  *
  * Create many assets in one transaction; those present (same VIN, else same name) are reported.
+ *
+ * Every created and existing item is listed with its id; of the refused ones, the first 20, and
+ * `moreRefused` counts the others.
  */
 export const createAssetsInBulk = <ThrowOnError extends boolean = false>(options: Options<CreateAssetsInBulkData, ThrowOnError>) => (options.client ?? client).post<CreateAssetsInBulkResponses, CreateAssetsInBulkErrors, ThrowOnError>({
     security: [{ scheme: 'bearer', type: 'http' }],

@@ -482,8 +482,16 @@ export type BulkAssetsOut = {
     refused: number;
     /**
      * Results
+     *
+     * Every created and existing item, and the first 20 refused ones (by index).
      */
     results: Array<BulkItemOut>;
+    /**
+     * Morerefused
+     *
+     * Refused items beyond the 20 listed: their indexes are those missing from `results`.
+     */
+    moreRefused: number;
 };
 
 /**
@@ -2218,8 +2226,16 @@ export type UnitMessagesOut = {
     accepted: number;
     /**
      * Rejected
+     *
+     * The first 20 refused messages, by index.
      */
     rejected: Array<RejectionOut>;
+    /**
+     * Morerejected
+     *
+     * Refused messages beyond the 20 listed (all after them by index).
+     */
+    moreRejected: number;
 };
 
 /**
@@ -3125,6 +3141,10 @@ export type CreateOrganizationErrors = {
      */
     413: Problem;
     /**
+     * The body is not sent as JSON (`Content-Type: application/json`).
+     */
+    415: Problem;
+    /**
      * The request is well-formed but breaks a rule; unknown fields are refused.
      */
     422: Problem;
@@ -3298,6 +3318,10 @@ export type UpdateOrganizationErrors = {
      * The request body is too large.
      */
     413: Problem;
+    /**
+     * The body is not sent as JSON (`Content-Type: application/json`).
+     */
+    415: Problem;
     /**
      * The request is well-formed but breaks a rule; unknown fields are refused.
      */
@@ -3498,6 +3522,10 @@ export type CreateAssetErrors = {
      */
     413: Problem;
     /**
+     * The body is not sent as JSON (`Content-Type: application/json`).
+     */
+    415: Problem;
+    /**
      * The request is well-formed but breaks a rule; unknown fields are refused.
      */
     422: Problem;
@@ -3555,6 +3583,10 @@ export type CreateAssetsInBulkErrors = {
      * The request body is too large.
      */
     413: Problem;
+    /**
+     * The body is not sent as JSON (`Content-Type: application/json`).
+     */
+    415: Problem;
     /**
      * The request is well-formed but breaks a rule; unknown fields are refused.
      */
@@ -3742,6 +3774,10 @@ export type UpdateAssetErrors = {
      */
     413: Problem;
     /**
+     * The body is not sent as JSON (`Content-Type: application/json`).
+     */
+    415: Problem;
+    /**
      * The request is well-formed but breaks a rule; unknown fields are refused.
      */
     422: Problem;
@@ -3886,6 +3922,10 @@ export type ProvisionUnitErrors = {
      * The request body is too large.
      */
     413: Problem;
+    /**
+     * The body is not sent as JSON (`Content-Type: application/json`).
+     */
+    415: Problem;
     /**
      * The request is well-formed but breaks a rule; unknown fields are refused.
      */
@@ -4224,6 +4264,10 @@ export type PairErrors = {
      * The request body is too large.
      */
     413: Problem;
+    /**
+     * The body is not sent as JSON (`Content-Type: application/json`).
+     */
+    415: Problem;
     /**
      * The request is well-formed but breaks a rule; unknown fields are refused.
      */
@@ -4569,6 +4613,10 @@ export type PostUnitMessagesErrors = {
      */
     413: Problem;
     /**
+     * The body is not sent as JSON (`Content-Type: application/json`).
+     */
+    415: Problem;
+    /**
      * The request is well-formed but breaks a rule; unknown fields are refused.
      */
     422: Problem;
@@ -4697,6 +4745,10 @@ export type CreateSubscriptionErrors = {
      * The request body is too large.
      */
     413: Problem;
+    /**
+     * The body is not sent as JSON (`Content-Type: application/json`).
+     */
+    415: Problem;
     /**
      * The request is well-formed but breaks a rule; unknown fields are refused.
      */
@@ -4884,6 +4936,10 @@ export type UpdateSubscriptionErrors = {
      */
     413: Problem;
     /**
+     * The body is not sent as JSON (`Content-Type: application/json`).
+     */
+    415: Problem;
+    /**
      * The request is well-formed but breaks a rule; unknown fields are refused.
      */
     422: Problem;
@@ -4945,6 +5001,10 @@ export type RotateSecretErrors = {
      * The request body is too large.
      */
     413: Problem;
+    /**
+     * The body is not sent as JSON (`Content-Type: application/json`).
+     */
+    415: Problem;
     /**
      * The request is well-formed but breaks a rule; unknown fields are refused.
      */
@@ -5349,6 +5409,10 @@ export type RecoverErrors = {
      */
     413: Problem;
     /**
+     * The body is not sent as JSON (`Content-Type: application/json`).
+     */
+    415: Problem;
+    /**
      * The request is well-formed but breaks a rule; unknown fields are refused.
      */
     422: Problem;
@@ -5477,6 +5541,10 @@ export type CreateFeedErrors = {
      * The request body is too large.
      */
     413: Problem;
+    /**
+     * The body is not sent as JSON (`Content-Type: application/json`).
+     */
+    415: Problem;
     /**
      * The request is well-formed but breaks a rule; unknown fields are refused.
      */
@@ -5984,6 +6052,10 @@ export type CreateApiKeyErrors = {
      */
     413: Problem;
     /**
+     * The body is not sent as JSON (`Content-Type: application/json`).
+     */
+    415: Problem;
+    /**
      * The request is well-formed but breaks a rule; unknown fields are refused.
      */
     422: Problem;
@@ -6303,6 +6375,10 @@ export type ChangeMemberErrors = {
      */
     413: Problem;
     /**
+     * The body is not sent as JSON (`Content-Type: application/json`).
+     */
+    415: Problem;
+    /**
      * The request is well-formed but breaks a rule; unknown fields are refused.
      */
     422: Problem;
@@ -6431,6 +6507,10 @@ export type InviteErrors = {
      * The request body is too large.
      */
     413: Problem;
+    /**
+     * The body is not sent as JSON (`Content-Type: application/json`).
+     */
+    415: Problem;
     /**
      * The request is well-formed but breaks a rule; unknown fields are refused.
      */
@@ -6816,6 +6896,10 @@ export type AcceptInvitationErrors = {
      * The request body is too large.
      */
     413: Problem;
+    /**
+     * The body is not sent as JSON (`Content-Type: application/json`).
+     */
+    415: Problem;
     /**
      * The request is well-formed but breaks a rule; unknown fields are refused.
      */

@@ -23,7 +23,7 @@ from pairhub.config import Settings
 from pairhub.contract import schemas
 from pairhub.domain.audit import COMMAND_LINE
 from pairhub.domain.errors import DomainError
-from pairhub.entrypoints import cli_people
+from pairhub.entrypoints import cli_people, listing
 from pairhub.entrypoints.cli_help import Typer
 from pairhub.entrypoints.startup import EXIT_MISCONFIGURED, refusing_misconfiguration, say
 from pairhub.services import audit
@@ -215,14 +215,23 @@ def _opened() -> Iterator[bootstrap.Container]:
 
 
 @app.command()
-def worker() -> None:
+def worker(
+    mqtt: Annotated[
+        bool,
+        typer.Option(
+            help="Take unit messages over MQTT too when PAIRHUB_MQTT_URL is set. The shipped worker units "
+            "pass --no-mqtt: `pairhub serve` takes them, and every subscribing process needs a partition "
+            "of its own (PAIRHUB_MQTT_PARTITION)."
+        ),
+    ] = True,
+) -> None:
     """Run only the delivery worker and the scheduler (scale-out on PostgreSQL)."""
     settings = _settings()
     pairhub_logging.configure(settings.log_format)
     container = _started(settings)
     from pairhub.entrypoints.worker import run_forever
 
-    run_forever(container)
+    run_forever(container, mqtt=mqtt)
 
 
 @db_app.command("upgrade")
@@ -461,7 +470,7 @@ def import_assets_command(
         typer.Option(help="Organization API key or admin token.", envvar="PAIRHUB_TOKEN", metavar="TOKEN"),
     ] = "",
 ) -> None:
-    """Import a `vin,name` CSV through the API (VIN optional); re-runs add nothing; refusals are listed."""
+    """Import a `vin,name` CSV through the API (VIN optional); re-runs add nothing; refusals: 20 listed."""
     from pairhub.entrypoints.import_assets import ImportFailed, import_assets
 
     # The file's own text is printed back: no rich markup, so `[red]` in a name stays as written.
@@ -474,10 +483,13 @@ def import_assets_command(
         raise typer.Exit(2) from error
     for line, warning in report.warnings:
         out.print(f"line {line}: warning: {warning}")
-    for line, vin, reason in report.refused:
+    listed, _ = listing.capped(report.refused)
+    for line, vin, reason in listed:
         out.print(f"line {line}: {vin or '(no VIN)'}: {reason}")
-    out.print(f"{report.created} created, {report.existing} already present, {len(report.refused)} refused")
-    if report.refused:
+    if report.refused_count > len(listed):
+        out.print(f"... and {report.refused_count - len(listed)} more refused lines")
+    out.print(f"{report.created} created, {report.existing} already present, {report.refused_count} refused")
+    if report.refused_count:
         raise typer.Exit(1)
 
 

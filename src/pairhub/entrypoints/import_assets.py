@@ -25,12 +25,19 @@ class ImportFailed(Exception):
 
 @dataclass
 class ImportReport:
-    """What an import did: counts, every refused line with its reason, and warnings by line."""
+    """What an import did: counts, the refused lines with their reasons, and warnings by line."""
 
     created: int = 0
     existing: int = 0
     refused: list[tuple[int, str, str]] = field(default_factory=list)
+    unlisted: int = 0
+    """Refused lines the server counted without listing them (beyond those it lists for a chunk)."""
     warnings: list[tuple[int, str]] = field(default_factory=list)
+
+    @property
+    def refused_count(self) -> int:
+        """Every refused line, listed or not."""
+        return len(self.refused) + self.unlisted
 
 
 @dataclass(frozen=True)
@@ -165,6 +172,7 @@ def import_assets(
             answer = _post(endpoint, token, body)
             report.created += answer["created"]
             report.existing += answer["existing"]
+            report.unlisted += answer.get("moreRefused", 0)
             for result in answer["results"]:
                 if result["status"] == "refused":
                     refused = chunk[result["index"]]

@@ -32,6 +32,15 @@ _TOO_LONG = f"A number in JSON has at most {MAX_DIGITS} digits in a row."
 _INVALID = "The body is not valid JSON."
 
 
+def is_json_type(content_type: bytes | None) -> bool:
+    """Whether a Content-Type value names JSON: `application/json` or `application/*+json`, any
+    parameters and letter case (the media types FastAPI parses as JSON)."""
+    if not content_type:
+        return False
+    kind, _, subtype = content_type.split(b";", 1)[0].strip().lower().partition(b"/")
+    return kind == b"application" and (subtype == b"json" or subtype.endswith(b"+json"))
+
+
 class MalformedJson(ValueError):
     """The text is not JSON, or not JSON within the bounds; `detail` says which."""
 

@@ -22,6 +22,7 @@ from pairhub.domain.model import is_valid_unit_id
 from pairhub.domain.vin import MAX_REPORTED_VIN_LENGTH, ReportedVin, is_text
 from pairhub.entrypoints import json_input
 from pairhub.entrypoints.api.schemas import Strict
+from pairhub.entrypoints.listing import MAX_LISTED
 from pairhub.entrypoints.parsing import has_nul
 from pairhub.services.ingest import MAX_MESSAGES, Rejection, UnitMessage
 
@@ -90,10 +91,15 @@ class RejectionOut(BaseModel):
 class UnitMessagesOut(BaseModel):
     """How many messages were taken, and the refused ones by index."""
 
-    model_config = ConfigDict(json_schema_extra={"examples": [{"accepted": 2, "rejected": []}]})
+    model_config = ConfigDict(
+        json_schema_extra={"examples": [{"accepted": 2, "rejected": [], "moreRejected": 0}]}
+    )
 
     accepted: int
-    rejected: list[RejectionOut]
+    rejected: list[RejectionOut] = Field(description=f"The first {MAX_LISTED} refused messages, by index.")
+    moreRejected: int = Field(
+        0, description=f"Refused messages beyond the {MAX_LISTED} listed (all after them by index)."
+    )
 
 
 def _schema_rejection(index: int, error: ValidationError) -> Rejection:

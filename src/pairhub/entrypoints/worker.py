@@ -106,10 +106,13 @@ async def _guarded(loop: Loop, container: Container, stopping: asyncio.Event) ->
             await asyncio.wait_for(stopping.wait(), timeout=pause)
 
 
-async def start_background(container: Container, deliver: bool = True, role: str = "serve") -> Stopper:
-    """Start the background loops and return a coroutine function that stops them."""
+async def start_background(
+    container: Container, deliver: bool = True, role: str = "serve", mqtt: bool = True
+) -> Stopper:
+    """Start the background loops and return a coroutine function that stops them; `mqtt` False keeps
+    this process off the broker even when PAIRHUB_MQTT_URL is set."""
     stopping = asyncio.Event()
-    loops = background_loops(deliver, bool(container.settings.mqtt_url), role)
+    loops = background_loops(deliver, mqtt and bool(container.settings.mqtt_url), role)
     stop_hearing = container.hear_other_processes(delivers=Container.deliver_webhooks in loops)
     tasks = [asyncio.create_task(_guarded(loop, container, stopping)) for loop in loops]
 
@@ -126,7 +129,7 @@ async def start_background(container: Container, deliver: bool = True, role: str
     return stop
 
 
-def run_forever(container: Container) -> None:
+def run_forever(container: Container, mqtt: bool = True) -> None:
     """Run the background loops until SIGINT or SIGTERM."""
     freeze_startup_heap()
 
@@ -135,7 +138,7 @@ def run_forever(container: Container) -> None:
         loop = asyncio.get_running_loop()
         for sig in (signal.SIGINT, signal.SIGTERM):
             loop.add_signal_handler(sig, stop_event.set)
-        stop = await start_background(container, role="worker")
+        stop = await start_background(container, role="worker", mqtt=mqtt)
         await stop_event.wait()
         await stop()
 

@@ -69,6 +69,7 @@ class CursorKind(StrEnum):
     API_KEYS = "api-keys"
     MEMBERS = "members"
     INVITATIONS = "invitations"
+    UNKNOWN_UNITS = "unknown-units"
 
 
 POSITION_BYTES = 8

@@ -15,7 +15,7 @@ from prometheus_client import Counter
 
 from pairhub.domain.unknown_units import DEFAULT_LIMIT, UnknownUnit
 from pairhub.ports import Storage
-from pairhub.services.pagination import Page, paginate
+from pairhub.services.pagination import CursorKind, Cursors, Page
 
 log = structlog.get_logger("pairhub.ingest")
 
@@ -81,11 +81,16 @@ class UnknownUnitsBuffer:
 class UnknownUnits:
     """Use case: the unknown units an administrator reads and adds."""
 
-    def __init__(self, storage: Storage) -> None:
+    def __init__(self, storage: Storage, cursors: Cursors) -> None:
         self._storage = storage
+        self._cursors = cursors
 
     def list(self, after: str | None, limit: int) -> Page[UnknownUnit]:
-        """Unknown units, most recently seen first."""
+        """Unknown units, most recently seen first; `after` is a cursor this list handed out."""
+        # Not an organization's list: sealed for no organization, as the list of organizations is.
+        last = self._cursors.decode_id(CursorKind.UNKNOWN_UNITS, "", after)
         with self._storage.read() as uow:
-            found = uow.unknown_units.list(after, limit + 1)
-        return paginate(found, limit, lambda unit: unit.unit_id)
+            found = uow.unknown_units.list(last, limit + 1)
+        return self._cursors.paginate_by_id(
+            CursorKind.UNKNOWN_UNITS, "", found, limit, lambda unit: unit.unit_id
+        )

@@ -21,13 +21,16 @@ class BulkAssetsOut:
         created (int):
         existing (int):
         refused (int):
-        results (list[BulkItemOut]):
+        results (list[BulkItemOut]): Every created and existing item, and the first 20 refused ones (by index).
+        more_refused (int): Refused items beyond the 20 listed: their indexes are those missing from `results`. Default:
+            0.
     """
 
     created: int
     existing: int
     refused: int
     results: list[BulkItemOut]
+    more_refused: int = 0
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
@@ -42,6 +45,8 @@ class BulkAssetsOut:
             results_item = results_item_data.to_dict()
             results.append(results_item)
 
+        more_refused = self.more_refused
+
         field_dict: dict[str, Any] = {}
         field_dict.update(self.additional_properties)
         field_dict.update(
@@ -50,6 +55,7 @@ class BulkAssetsOut:
                 "existing": existing,
                 "refused": refused,
                 "results": results,
+                "moreRefused": more_refused,
             }
         )
 
@@ -73,11 +79,14 @@ class BulkAssetsOut:
 
             results.append(results_item)
 
+        more_refused = d.pop("moreRefused")
+
         bulk_assets_out = cls(
             created=created,
             existing=existing,
             refused=refused,
             results=results,
+            more_refused=more_refused,
         )
 
         bulk_assets_out.additional_properties = d

@@ -19,11 +19,13 @@ class UnitMessagesOut:
 
     Attributes:
         accepted (int):
-        rejected (list[RejectionOut]):
+        rejected (list[RejectionOut]): The first 20 refused messages, by index.
+        more_rejected (int): Refused messages beyond the 20 listed (all after them by index). Default: 0.
     """
 
     accepted: int
     rejected: list[RejectionOut]
+    more_rejected: int = 0
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
@@ -34,12 +36,15 @@ class UnitMessagesOut:
             rejected_item = rejected_item_data.to_dict()
             rejected.append(rejected_item)
 
+        more_rejected = self.more_rejected
+
         field_dict: dict[str, Any] = {}
         field_dict.update(self.additional_properties)
         field_dict.update(
             {
                 "accepted": accepted,
                 "rejected": rejected,
+                "moreRejected": more_rejected,
             }
         )
 
@@ -59,9 +64,12 @@ class UnitMessagesOut:
 
             rejected.append(rejected_item)
 
+        more_rejected = d.pop("moreRejected")
+
         unit_messages_out = cls(
             accepted=accepted,
             rejected=rejected,
+            more_rejected=more_rejected,
         )
 
         unit_messages_out.additional_properties = d

@@ -95,17 +95,30 @@ class _TooLarge(Exception):
 
 
 class JsonBounds:
-    """400 `malformed_json` for a JSON body beyond the bounds of `json_input` (nesting, numbers), before
-    a route's parser recurses into it. The unit-message route bounds its own parsing (its fast path
-    decodes a fixed shape that cannot nest) and is left alone here."""
+    """Every API body is JSON, bounded by `json_input` (nesting, numbers, container sizes) before a
+    route's parser recurses into it.
+
+    A body sent to `/v1/` without a JSON Content-Type is refused with 415 before any route sees it:
+    FastAPI before 0.132 parses a body without a Content-Type as JSON, later versions hand it on as
+    bytes; refusing it keeps every parsed body screened whichever version runs. The unit-message route
+    bounds its own parsing (its fast path decodes a fixed shape that cannot nest) and is not screened here.
+    """
 
     def __init__(self, app: ASGIApp, skip: frozenset[str] = frozenset({"/v1/unit-messages"})) -> None:
         self.app = app
         self.skip = skip
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
-        """Read a JSON body whole, check it, and hand it on unchanged."""
-        if scope["type"] != "http" or scope["path"] in self.skip or not _is_json(scope):
+        """Refuse a non-JSON API body; read a JSON body whole, check it, and hand it on unchanged."""
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+        is_json, has_body = _declared_body(scope)
+        if has_body and not is_json and scope["path"].startswith(API_PREFIX):
+            await _not_json()(scope, receive, send)
+            return
+        if not is_json or scope["path"] in self.skip:
+            # No body, a page's form, or the route that bounds its own parsing.
             await self.app(scope, receive, send)
             return
         chunks: list[bytes] = []
@@ -125,6 +138,10 @@ class JsonBounds:
         await self.app(scope, _replay([body], None, receive), send)
 
 
+API_PREFIX = "/v1/"
+"""Where every operation that takes a body takes JSON (the UI's pages under /ui take forms)."""
+
+
 def _refused(refusal: json_input.Refusal) -> Response:
     """400 `malformed_json`, or one validation error for a container too large to explain member by member."""
     if refusal.status == 400:
@@ -138,12 +155,23 @@ def _refused(refusal: json_input.Refusal) -> Response:
     return problems.problem(422, "validation_error", detail, extra={"errors": [error]})
 
 
-def _is_json(scope: Scope) -> bool:
+def _not_json() -> Response:
+    detail = "Request bodies are JSON: send them with `Content-Type: application/json`."
+    return problems.problem(415, "unsupported_media_type", detail)
+
+
+def _declared_body(scope: Scope) -> tuple[bool, bool]:
+    """What the headers say of the body: whether its Content-Type is JSON, and whether one comes."""
+    content_type: bytes | None = None
+    has_body = False
     for name, value in scope["headers"]:
-        if name == b"content-type":
-            kind: bytes = value.split(b";", 1)[0].strip().lower()
-            return kind == b"application/json" or kind.endswith(b"+json")
-    return False
+        if name == b"content-type" and content_type is None:
+            content_type = value  # the first, as FastAPI reads it
+        elif name == b"content-length":
+            has_body = has_body or value.strip() not in (b"", b"0")
+        elif name == b"transfer-encoding":
+            has_body = True
+    return json_input.is_json_type(content_type), has_body
 
 
 def _replay(chunks: list[bytes], pending: Message | None, receive: Receive) -> Receive:

@@ -12,6 +12,7 @@ from starlette.concurrency import run_in_threadpool
 
 from pairhub.bootstrap import Container
 from pairhub.domain.access import Action, Decision, Principal, decide
+from pairhub.entrypoints import listing
 from pairhub.entrypoints.api.problems import ApiError
 from pairhub.entrypoints.policies import action_of
 from pairhub.services import audit
@@ -143,7 +144,7 @@ async def refuse_unread_input(request: Request) -> None:
             422,
             "unknown_parameter",
             f"Unknown query parameter `{unknown[0]}`; this operation takes {allowed}.",
-            parameters=unknown[:20],
+            parameters=listing.capped(unknown)[0],
         )
     if route.body_field is None and "requestBody" not in (route.openapi_extra or {}) and await request.body():
         raise ApiError(422, "unexpected_body", "This operation takes no request body; send none.")

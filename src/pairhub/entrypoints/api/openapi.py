@@ -46,6 +46,7 @@ _UNAUTHENTICATED = {
     "/v1/event-types": {"413", "422"},
 }
 """Operations without a token, with the problem statuses they can still answer."""
+_NOT_JSON = "The body is not sent as JSON (`Content-Type: application/json`)."
 
 
 def _problem_response(description: str) -> dict[str, Any]:
@@ -95,6 +96,8 @@ def install(app: FastAPI, body_models: tuple[type[BaseModel], ...] = ()) -> None
                             responses.pop(status, None)
                         continue
                     responses[status] = _problem_response(description)
+                if "requestBody" in operation:
+                    responses["415"] = _problem_response(_NOT_JSON)
         openapi_clients.refine(document)
         openapi_document.complete(document, app.state.container.settings.public_url)
         app.openapi_schema = document

@@ -15,6 +15,7 @@ from pairhub.domain.delivery import MAX_CUSTOM_HEADERS, Outcome
 from pairhub.domain.events import Reason
 from pairhub.domain.subscriptions import LEASE_LOST, RECORDING_FAILED
 from pairhub.entrypoints.api.problems import PROBLEM_CODES
+from pairhub.entrypoints.listing import MAX_LISTED
 
 _UUID_NAMES = {"id", "organizationId", "assetId", "subscriptionId", "eventBatchId", "eventSubscriptionId"}
 _TIME_SUFFIXES = ("At", "Since")
@@ -39,7 +40,9 @@ PROBLEM_EXTRAS: dict[str, Any] = {
     },
     "errors": {
         "type": "array",
-        "description": "`validation_error`, `unknown_field`: one entry per refused value, at most 20.",
+        "description": (
+            f"`validation_error`, `unknown_field`: one entry per refused value, at most {MAX_LISTED}."
+        ),
         "items": {
             "type": "object",
             "properties": {
@@ -52,7 +55,7 @@ PROBLEM_EXTRAS: dict[str, Any] = {
     },
     "moreErrors": {
         "type": "integer",
-        "description": "`validation_error`, `unknown_field`: refused values beyond the 20 listed.",
+        "description": f"`validation_error`, `unknown_field`: refused values beyond the {MAX_LISTED} listed.",
     },
 }
 

@@ -14,6 +14,7 @@ from fastapi.responses import JSONResponse
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from pairhub.domain.errors import DomainError, ErrorKind, TooSoon
+from pairhub.entrypoints import listing
 from pairhub.ports import StorageFull, StorageUnavailable
 
 PROBLEM_TYPE_BASE = "https://pairhub.dev/problems/"
@@ -184,15 +185,13 @@ def problem(
     return JSONResponse(body, status_code=status, media_type="application/problem+json", headers=sent)
 
 
-MAX_LISTED_ERRORS = 20
-"""A refusal lists at most this many problems, and counts the rest: answers stay proportional."""
 MAX_LOCATION_PART = 100
 """Characters of a location part (a field name as sent) echoed in a refusal."""
 
 
 def _validation_problem(exc: RequestValidationError) -> JSONResponse:
-    errors = exc.errors()
-    invalid = [error for error in errors[:MAX_LISTED_ERRORS] if error.get("type") == "json_invalid"]
+    errors, more = listing.capped(exc.errors())
+    invalid = [error for error in errors if error.get("type") == "json_invalid"]
     if invalid:
         # Our bounded reader says why (too deep, too many digits); FastAPI's own reader says less.
         said = str(invalid[0].get("msg", ""))
@@ -205,13 +204,13 @@ def _validation_problem(exc: RequestValidationError) -> JSONResponse:
             "message": str(error.get("msg", "")),
             "type": str(error.get("type", "")),
         }
-        for error in errors[:MAX_LISTED_ERRORS]
+        for error in errors
     ]
     unknown = any(error["type"] == "extra_forbidden" for error in cleaned)
     code = "unknown_field" if unknown else "validation_error"
     extra: dict[str, Any] = {"errors": cleaned}
-    if len(errors) > MAX_LISTED_ERRORS:
-        extra["moreErrors"] = len(errors) - MAX_LISTED_ERRORS
+    if more:
+        extra["moreErrors"] = more
     return problem(422, code, "The request does not match the expected shape.", extra=extra)
 
 

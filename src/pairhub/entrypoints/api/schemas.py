@@ -7,6 +7,7 @@ from typing import Annotated, Any, Generic, Literal, TypeVar
 from pydantic import BaseModel, ConfigDict, Field, ValidationInfo, field_validator
 from pydantic.json_schema import SkipJsonSchema
 
+from pairhub.entrypoints.listing import MAX_LISTED
 from pairhub.entrypoints.parsing import has_nul
 
 T = TypeVar("T")
@@ -93,7 +94,14 @@ class BulkAssetsOut(BaseModel):
     created: int
     existing: int
     refused: int
-    results: list[BulkItemOut]
+    results: list[BulkItemOut] = Field(
+        description=f"Every created and existing item, and the first {MAX_LISTED} refused ones (by index)."
+    )
+    moreRefused: int = Field(
+        0,
+        description=f"Refused items beyond the {MAX_LISTED} listed: their indexes are those missing "
+        "from `results`.",
+    )
 
 
 class AssetPatch(Strict):

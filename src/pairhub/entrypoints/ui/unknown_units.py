@@ -7,7 +7,7 @@ from typing import Annotated
 from fastapi import APIRouter, Depends, Form, Request
 from fastapi.responses import Response
 
-from pairhub.domain.errors import DomainError
+from pairhub.domain.errors import DomainError, Invalid
 from pairhub.entrypoints.api.problems import status_of
 from pairhub.entrypoints.ui.web import (
     Viewer,
@@ -37,8 +37,13 @@ def _page(
     # The organization the admin acts on comes first, chosen: the usual target of "Add this unit".
     acting = [viewer.organization] if viewer.organization else []
     others = container.organizations.list(None, None, ORGANIZATIONS_OFFERED).items
+    try:
+        page = container.unknown_units.list(after, PAGE)
+    except Invalid:
+        # A cursor edited in the address bar shows the first page rather than an error.
+        page, after = container.unknown_units.list(None, PAGE), None
     context = {
-        "page": container.unknown_units.list(after, PAGE),
+        "page": page,
         "organizations": [*acting, *(org for org in others if org not in acting)],
         "after": after,
         "error": error,

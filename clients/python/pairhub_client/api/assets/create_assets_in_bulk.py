@@ -72,6 +72,11 @@ def _parse_response(
 
         return response_413
 
+    if response.status_code == 415:
+        response_415 = Problem.from_dict(response.json())
+
+        return response_415
+
     if response.status_code == 422:
         response_422 = Problem.from_dict(response.json())
 
@@ -109,6 +114,9 @@ def sync_detailed(
 
      Create many assets in one transaction; those present (same VIN, else same name) are reported.
 
+    Every created and existing item is listed with its id; of the refused ones, the first 20, and
+    `moreRefused` counts the others.
+
     Args:
         org_id (str):
         body (BulkAssetsIn): Create up to 1000 assets at once; each is known by its VIN (else its
@@ -144,6 +152,9 @@ def sync(
 
      Create many assets in one transaction; those present (same VIN, else same name) are reported.
 
+    Every created and existing item is listed with its id; of the refused ones, the first 20, and
+    `moreRefused` counts the others.
+
     Args:
         org_id (str):
         body (BulkAssetsIn): Create up to 1000 assets at once; each is known by its VIN (else its
@@ -173,6 +184,9 @@ async def asyncio_detailed(
     """Create many assets at once
 
      Create many assets in one transaction; those present (same VIN, else same name) are reported.
+
+    Every created and existing item is listed with its id; of the refused ones, the first 20, and
+    `moreRefused` counts the others.
 
     Args:
         org_id (str):
@@ -206,6 +220,9 @@ async def asyncio(
     """Create many assets at once
 
      Create many assets in one transaction; those present (same VIN, else same name) are reported.
+
+    Every created and existing item is listed with its id; of the refused ones, the first 20, and
+    `moreRefused` counts the others.
 
     Args:
         org_id (str):

@@ -6,6 +6,7 @@ from typing import Annotated, Any
 
 from fastapi import APIRouter, Query, Response
 
+from pairhub.entrypoints import listing
 from pairhub.entrypoints.api import presenters
 from pairhub.entrypoints.api.deps import DEFAULT_LIMIT, AfterDep, ContainerDep, LimitDep, OrgIdDep
 from pairhub.entrypoints.api.schemas import (
@@ -29,11 +30,18 @@ def create_asset(body: AssetIn, org_id: OrgIdDep, c: ContainerDep) -> dict[str, 
 
 @router.post("/bulk", response_model=BulkAssetsOut)
 def create_assets_in_bulk(body: BulkAssetsIn, org_id: OrgIdDep, c: ContainerDep) -> dict[str, Any]:
-    """Create many assets in one transaction; those present (same VIN, else same name) are reported."""
+    """Create many assets in one transaction; those present (same VIN, else same name) are reported.
+
+    Every created and existing item is listed with its id; of the refused ones, the first 20, and
+    `moreRefused` counts the others.
+    """
     outcomes = c.assets.create_many(org_id, [(item.vin, item.name) for item in body.assets])
+    listed, more = listing.capped([o.index for o in outcomes if o.status == "refused"])
+    shown = set(listed)
     results = [
         {"index": o.index, "status": o.status, "id": o.asset_id, "code": o.code, "detail": o.detail}
         for o in outcomes
+        if o.status != "refused" or o.index in shown
     ]
     counts = {
         status: sum(o.status == status for o in outcomes) for status in ("created", "exists", "refused")
@@ -43,6 +51,7 @@ def create_assets_in_bulk(body: BulkAssetsIn, org_id: OrgIdDep, c: ContainerDep)
         "existing": counts["exists"],
         "refused": counts["refused"],
         "results": results,
+        "moreRefused": more,
     }
 
 

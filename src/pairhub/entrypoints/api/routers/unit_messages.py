@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import email.message
 from typing import Any
 
 import orjson
@@ -12,7 +11,7 @@ from fastapi.exceptions import RequestValidationError
 from pydantic import ValidationError
 
 from pairhub.bootstrap import Container
-from pairhub.entrypoints import json_input
+from pairhub.entrypoints import json_input, listing
 from pairhub.entrypoints.api.deps import ContainerDep, IngestDep
 from pairhub.entrypoints.unit_messages import (
     HotBody,
@@ -33,15 +32,8 @@ def _request_document(request: Request, body: bytes) -> object:
     """The request's JSON document, read as FastAPI reads a declared body (compiled decoders first)."""
     if not body:
         return None
-    kind = request.headers.get("content-type")
-    if not kind:
-        return body
-    declared = email.message.Message()
-    declared["content-type"] = kind
-    subtype = declared.get_content_subtype()
-    is_json = subtype == "json" or subtype.endswith("+json")
-    if declared.get_content_maintype() != "application" or not is_json:
-        return body
+    if not json_input.is_json_type(request.headers.get("content-type", "").encode("latin-1")):
+        return body  # refused with 415 before the route (app.JsonBounds); pydantic refuses bytes too
     hot = hot_body(body)
     return _json_document(body) if hot is None else hot
 
@@ -98,14 +90,12 @@ def _accept(c: Container, document: object, body: bytes, organization_id: str | 
         messages = list(messages)
         refused = refused + _own_units_only(c, organization_id, messages)
     result = c.ingest.accept(messages)
-    rejected = refused + list(result.rejected)
+    rejected, more = listing.capped(sorted(refused + list(result.rejected), key=lambda r: r.index))
     return orjson.dumps(
         {
             "accepted": result.accepted,
-            "rejected": [
-                {"index": r.index, "code": r.code, "detail": r.detail}
-                for r in sorted(rejected, key=lambda rejection: rejection.index)
-            ],
+            "rejected": [{"index": r.index, "code": r.code, "detail": r.detail} for r in rejected],
+            "moreRejected": more,
         }
     )
 
