@@ -69,6 +69,7 @@ class CursorKind(StrEnum):
     API_KEYS = "api-keys"
     MEMBERS = "members"
     INVITATIONS = "invitations"
+    PEOPLE = "people"
 
 
 POSITION_BYTES = 8
