@@ -202,3 +202,35 @@ def test_only_the_platform_admin_reaches_people_across_the_instance(api: Api) ->
     ):
         assert api.client.request(method, path, headers=key).status_code == 403
     assert person.id in [p["userId"] for p in _people(api).json()["data"]]
+
+
+def _ui_post(client: TestClient, path: str, **fields: str) -> httpx.Response:
+    """Send a console form as the person signed in on `client`, with the page's CSRF token."""
+    page = client.get("/ui/people")
+    csrf = page.text.split('name="csrf_token" value="', 1)[1].split('"', 1)[0]
+    return client.post(path, data={**fields, "csrf_token": csrf}, follow_redirects=True)
+
+
+def test_the_console_grants_and_takes_the_rights_and_keeps_the_last_admin(
+    api: Api, container: Container
+) -> None:
+    org = api.new_org()
+    root = container.people.create("root@example.com", "Root", PASSWORD, platform_admin=True)
+    other = api.new_person(org, "viewer")
+    # Where the server sets it, so that the cookies it sets next (with the flash) replace it.
+    api.client.cookies.set(
+        COOKIE_NAME, _signed_in_cookie(api.client, root.email), domain="testserver.local", path="/ui"
+    )
+
+    refused = _ui_post(api.client, f"/ui/people/{root.id}/platform-admin", grant="no", q="root")
+    assert "The instance keeps at least one platform admin." in refused.text
+    assert str(refused.url).endswith("/ui/people?q=root")
+    granted = _ui_post(api.client, f"/ui/people/{other.id}/platform-admin", grant="yes")
+    assert "Viewer is now a platform admin." in granted.text
+    assert api.client.get(f"/v1/people/{other.id}", headers=api.admin).json()["platformAdmin"] is True
+    # Without the form's CSRF token nothing changes.
+    forged = api.client.post(
+        f"/ui/people/{other.id}/delete", data={"confirmed": "yes"}, follow_redirects=False
+    )
+    assert forged.status_code == 403
+    assert api.client.get(f"/v1/people/{other.id}", headers=api.admin).status_code == 200
