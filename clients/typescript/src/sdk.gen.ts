@@ -2,7 +2,7 @@
 
 import { client } from './client.gen.js';
 import type { Client, Options as Options2, TDataShape } from './client/index.js';
-import type { AcceptInvitationData, AcceptInvitationErrors, AcceptInvitationResponses, AuditLogData, AuditLogErrors, AuditLogResponses, ChangeMemberData, ChangeMemberErrors, ChangeMemberResponses, CreateApiKeyData, CreateApiKeyErrors, CreateApiKeyResponses, CreateAssetData, CreateAssetErrors, CreateAssetResponses, CreateAssetsInBulkData, CreateAssetsInBulkErrors, CreateAssetsInBulkResponses, CreateFeedData, CreateFeedErrors, CreateFeedResponses, CreateOrganizationData, CreateOrganizationErrors, CreateOrganizationResponses, CreateSubscriptionData, CreateSubscriptionErrors, CreateSubscriptionResponses, DeleteAssetData, DeleteAssetErrors, DeleteAssetResponses, DeleteFeedData, DeleteFeedErrors, DeleteFeedResponses, DeleteSubscriptionData, DeleteSubscriptionErrors, DeleteSubscriptionResponses, DeleteUnitData, DeleteUnitErrors, DeleteUnitResponses, EraseOrganizationData, EraseOrganizationErrors, EraseOrganizationResponses, EventTypesData, EventTypesErrors, EventTypesResponses, ExportOrganizationData, ExportOrganizationErrors, ExportOrganizationResponses, FeedData, FeedErrors, FeedResponses, GetAssetData, GetAssetErrors, GetAssetResponses, GetBatchData, GetBatchErrors, GetBatchResponses, GetFeedData, GetFeedErrors, GetFeedResponses, GetMemberData, GetMemberErrors, GetMemberResponses, GetOrganizationData, GetOrganizationErrors, GetOrganizationResponses, GetSubscriptionData, GetSubscriptionErrors, GetSubscriptionResponses, GetUnitData, GetUnitErrors, GetUnitResponses, HealthzData, HealthzErrors, HealthzResponses, HistoryData, HistoryErrors, HistoryResponses, InviteData, InviteErrors, InviteResponses, ListApiKeysData, ListApiKeysErrors, ListApiKeysResponses, ListAssetsData, ListAssetsErrors, ListAssetsResponses, ListBatchesData, ListBatchesErrors, ListBatchesResponses, ListFeedsData, ListFeedsErrors, ListFeedsResponses, ListInvitationsData, ListInvitationsErrors, ListInvitationsResponses, ListMembersData, ListMembersErrors, ListMembersResponses, ListOrganizationsData, ListOrganizationsErrors, ListOrganizationsResponses, ListSubscriptionsData, ListSubscriptionsErrors, ListSubscriptionsResponses, ListUnitsData, ListUnitsErrors, ListUnitsResponses, ListUnknownUnitsData, ListUnknownUnitsErrors, ListUnknownUnitsResponses, MetricsData, MetricsErrors, MetricsResponses, OverviewData, OverviewErrors, OverviewResponses, PairData, PairErrors, PairResponses, PasswordResetData, PasswordResetErrors, PasswordResetResponses, PauseFeedData, PauseFeedErrors, PauseFeedResponses, PollFeedData, PollFeedErrors, PollFeedResponses, PostUnitMessagesData, PostUnitMessagesErrors, PostUnitMessagesResponses, ProvisionUnitData, ProvisionUnitErrors, ProvisionUnitResponses, ReadyzData, ReadyzErrors, ReadyzResponses, RecoverData, RecoverErrors, RecoverResponses, RedeliverData, RedeliverErrors, RedeliverResponses, RemoveMemberData, RemoveMemberErrors, RemoveMemberResponses, ResumeData, ResumeErrors, ResumeFeedData, ResumeFeedErrors, ResumeFeedResponses, ResumeResponses, RevokeApiKeyData, RevokeApiKeyErrors, RevokeApiKeyResponses, RotateSecretData, RotateSecretErrors, RotateSecretResponses, SendTestData, SendTestErrors, SendTestResponses, SnapshotData, SnapshotErrors, SnapshotResponses, SubscriptionJwksData, SubscriptionJwksErrors, SubscriptionJwksResponses, UnitAttemptsData, UnitAttemptsErrors, UnitAttemptsResponses, UnpairData, UnpairErrors, UnpairResponses, UpdateAssetData, UpdateAssetErrors, UpdateAssetResponses, UpdateOrganizationData, UpdateOrganizationErrors, UpdateOrganizationResponses, UpdateSubscriptionData, UpdateSubscriptionErrors, UpdateSubscriptionResponses, WithdrawInvitationData, WithdrawInvitationErrors, WithdrawInvitationResponses } from './types.gen.js';
+import type { AcceptInvitationData, AcceptInvitationErrors, AcceptInvitationResponses, AuditLogData, AuditLogErrors, AuditLogResponses, ChangeMemberData, ChangeMemberErrors, ChangeMemberResponses, ChangePersonData, ChangePersonErrors, ChangePersonResponses, CreateApiKeyData, CreateApiKeyErrors, CreateApiKeyResponses, CreateAssetData, CreateAssetErrors, CreateAssetResponses, CreateAssetsInBulkData, CreateAssetsInBulkErrors, CreateAssetsInBulkResponses, CreateFeedData, CreateFeedErrors, CreateFeedResponses, CreateOrganizationData, CreateOrganizationErrors, CreateOrganizationResponses, CreateSubscriptionData, CreateSubscriptionErrors, CreateSubscriptionResponses, DeleteAssetData, DeleteAssetErrors, DeleteAssetResponses, DeleteFeedData, DeleteFeedErrors, DeleteFeedResponses, DeletePersonData, DeletePersonErrors, DeletePersonResponses, DeleteSubscriptionData, DeleteSubscriptionErrors, DeleteSubscriptionResponses, DeleteUnitData, DeleteUnitErrors, DeleteUnitResponses, EraseOrganizationData, EraseOrganizationErrors, EraseOrganizationResponses, EventTypesData, EventTypesErrors, EventTypesResponses, ExportOrganizationData, ExportOrganizationErrors, ExportOrganizationResponses, FeedData, FeedErrors, FeedResponses, GetAssetData, GetAssetErrors, GetAssetResponses, GetBatchData, GetBatchErrors, GetBatchResponses, GetFeedData, GetFeedErrors, GetFeedResponses, GetMemberData, GetMemberErrors, GetMemberResponses, GetOrganizationData, GetOrganizationErrors, GetOrganizationResponses, GetPersonData, GetPersonErrors, GetPersonResponses, GetSubscriptionData, GetSubscriptionErrors, GetSubscriptionResponses, GetUnitData, GetUnitErrors, GetUnitResponses, HealthzData, HealthzErrors, HealthzResponses, HistoryData, HistoryErrors, HistoryResponses, InstanceAuditLogData, InstanceAuditLogErrors, InstanceAuditLogResponses, InviteData, InviteErrors, InviteResponses, ListApiKeysData, ListApiKeysErrors, ListApiKeysResponses, ListAssetsData, ListAssetsErrors, ListAssetsResponses, ListBatchesData, ListBatchesErrors, ListBatchesResponses, ListFeedsData, ListFeedsErrors, ListFeedsResponses, ListInvitationsData, ListInvitationsErrors, ListInvitationsResponses, ListMembersData, ListMembersErrors, ListMembersResponses, ListOrganizationsData, ListOrganizationsErrors, ListOrganizationsResponses, ListPeopleData, ListPeopleErrors, ListPeopleResponses, ListSubscriptionsData, ListSubscriptionsErrors, ListSubscriptionsResponses, ListUnitsData, ListUnitsErrors, ListUnitsResponses, ListUnknownUnitsData, ListUnknownUnitsErrors, ListUnknownUnitsResponses, MetricsData, MetricsErrors, MetricsResponses, OverviewData, OverviewErrors, OverviewResponses, PairData, PairErrors, PairResponses, PasswordResetData, PasswordResetErrors, PasswordResetResponses, PauseFeedData, PauseFeedErrors, PauseFeedResponses, PollFeedData, PollFeedErrors, PollFeedResponses, PostUnitMessagesData, PostUnitMessagesErrors, PostUnitMessagesResponses, ProvisionUnitData, ProvisionUnitErrors, ProvisionUnitResponses, ReadyzData, ReadyzErrors, ReadyzResponses, RecoverData, RecoverErrors, RecoverResponses, RedeliverData, RedeliverErrors, RedeliverResponses, RemoveMemberData, RemoveMemberErrors, RemoveMemberResponses, ResumeData, ResumeErrors, ResumeFeedData, ResumeFeedErrors, ResumeFeedResponses, ResumeResponses, RevokeApiKeyData, RevokeApiKeyErrors, RevokeApiKeyResponses, RotateSecretData, RotateSecretErrors, RotateSecretResponses, SendTestData, SendTestErrors, SendTestResponses, SnapshotData, SnapshotErrors, SnapshotResponses, SubscriptionJwksData, SubscriptionJwksErrors, SubscriptionJwksResponses, UnitAttemptsData, UnitAttemptsErrors, UnitAttemptsResponses, UnpairData, UnpairErrors, UnpairResponses, UpdateAssetData, UpdateAssetErrors, UpdateAssetResponses, UpdateOrganizationData, UpdateOrganizationErrors, UpdateOrganizationResponses, UpdateSubscriptionData, UpdateSubscriptionErrors, UpdateSubscriptionResponses, WithdrawInvitationData, WithdrawInvitationErrors, WithdrawInvitationResponses } from './types.gen.js';
 
 export type Options<TData extends TDataShape = TDataShape, ThrowOnError extends boolean = boolean, TResponse = unknown> = Options2<TData, ThrowOnError, TResponse> & {
     /**
@@ -713,6 +713,56 @@ export const withdrawInvitation = <ThrowOnError extends boolean = false>(options
 });
 
 /**
+ * Everyone on the instance by email, with their organizations and roles
+ *
+ * Everyone on the instance by email, with their organizations and roles (platform admin).
+ */
+export const listPeople = <ThrowOnError extends boolean = false>(options?: Options<ListPeopleData, ThrowOnError>) => (options?.client ?? client).get<ListPeopleResponses, ListPeopleErrors, ThrowOnError>({
+    security: [{ scheme: 'bearer', type: 'http' }],
+    url: '/v1/people',
+    ...options
+});
+
+/**
+ * Delete a person's account with their memberships and sessions
+ *
+ * Delete a person's account with their memberships and sessions. Refused with 409
+ * `last_platform_admin` for the last platform admin, and `last_owner` for an organization's last owner.
+ */
+export const deletePerson = <ThrowOnError extends boolean = false>(options: Options<DeletePersonData, ThrowOnError>) => (options.client ?? client).delete<DeletePersonResponses, DeletePersonErrors, ThrowOnError>({
+    security: [{ scheme: 'bearer', type: 'http' }],
+    url: '/v1/people/{person_id}',
+    ...options
+});
+
+/**
+ * One person with their organizations and roles
+ *
+ * One person with their organizations and roles (platform admin).
+ */
+export const getPerson = <ThrowOnError extends boolean = false>(options: Options<GetPersonData, ThrowOnError>) => (options.client ?? client).get<GetPersonResponses, GetPersonErrors, ThrowOnError>({
+    security: [{ scheme: 'bearer', type: 'http' }],
+    url: '/v1/people/{person_id}',
+    ...options
+});
+
+/**
+ * Grant or take platform-admin rights
+ *
+ * Grant or take platform-admin rights; the person's sessions end. Taking them from the last
+ * platform admin is refused with 409 `last_platform_admin`.
+ */
+export const changePerson = <ThrowOnError extends boolean = false>(options: Options<ChangePersonData, ThrowOnError>) => (options.client ?? client).patch<ChangePersonResponses, ChangePersonErrors, ThrowOnError>({
+    security: [{ scheme: 'bearer', type: 'http' }],
+    url: '/v1/people/{person_id}',
+    ...options,
+    headers: {
+        'Content-Type': 'application/json',
+        ...options.headers
+    }
+});
+
+/**
  * Changes newest first, filtered by actor id, action, target id and time
  *
  * Changes newest first, filtered by actor id, action, target id and time.
@@ -755,4 +805,15 @@ export const acceptInvitation = <ThrowOnError extends boolean = false>(options: 
         'Content-Type': 'application/json',
         ...options.headers
     }
+});
+
+/**
+ * The instance's own changes
+ *
+ * The instance's own changes (platform admin): platform-admin rights granted or taken, people deleted.
+ */
+export const instanceAuditLog = <ThrowOnError extends boolean = false>(options?: Options<InstanceAuditLogData, ThrowOnError>) => (options?.client ?? client).get<InstanceAuditLogResponses, InstanceAuditLogErrors, ThrowOnError>({
+    security: [{ scheme: 'bearer', type: 'http' }],
+    url: '/v1/audit-log',
+    ...options
 });

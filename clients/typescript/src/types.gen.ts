@@ -1047,6 +1047,22 @@ export type MemberPatch = {
 };
 
 /**
+ * MembershipOut
+ *
+ * One organization a person belongs to, with their role there.
+ */
+export type MembershipOut = {
+    /**
+     * Organizationid
+     */
+    organizationId: string;
+    /**
+     * Role
+     */
+    role: 'owner' | 'operator' | 'viewer';
+};
+
+/**
  * MqttOut
  *
  * The MQTT broker connection of this process.
@@ -1471,6 +1487,20 @@ export type PageOutPairingOut = {
 };
 
 /**
+ * PageOut[PersonOut]
+ */
+export type PageOutPersonOut = {
+    /**
+     * Data
+     */
+    data: Array<PersonOut>;
+    /**
+     * Nextcursor
+     */
+    nextCursor: string | null;
+};
+
+/**
  * PageOut[SubscriptionOut]
  */
 export type PageOutSubscriptionOut = {
@@ -1594,6 +1624,50 @@ export type PairingOut = {
      * Pairedat
      */
     pairedAt: string;
+};
+
+/**
+ * PersonOut
+ *
+ * A person on the instance, with every organization they belong to.
+ */
+export type PersonOut = {
+    /**
+     * Userid
+     */
+    userId: string;
+    /**
+     * Email
+     */
+    email: string;
+    /**
+     * Name
+     */
+    name: string;
+    /**
+     * Platformadmin
+     */
+    platformAdmin: boolean;
+    /**
+     * Memberships
+     */
+    memberships: Array<MembershipOut>;
+    /**
+     * Createdat
+     */
+    createdAt: string;
+};
+
+/**
+ * PersonPatch
+ *
+ * Grant or take a person's platform-admin rights.
+ */
+export type PersonPatch = {
+    /**
+     * Platformadmin
+     */
+    platformAdmin: boolean;
 };
 
 /**
@@ -2344,7 +2418,7 @@ export type Problem = {
     title: string;
     status: number;
     detail: string;
-    code: 'admin_only' | 'api_key_not_found' | 'asset_has_paired_units' | 'asset_not_found' | 'asset_required' | 'bad_request' | 'batch_not_found' | 'beyond_retention' | 'datahub_subscription_inactive' | 'duplicate_event_name' | 'duplicate_vin' | 'event_names_required' | 'event_not_offered' | 'expiry_in_the_past' | 'feed_not_found' | 'feed_polled_too_soon' | 'forbidden' | 'http_error' | 'idempotency_key_in_use' | 'idempotency_key_reused' | 'ingest_only' | 'internal_error' | 'invalid_batch_size' | 'invalid_cursor' | 'invalid_custom_header' | 'invalid_email' | 'invalid_idempotency_key' | 'invalid_limit' | 'invalid_max_wait' | 'invalid_request' | 'invalid_secret' | 'invalid_signature_header' | 'invalid_time' | 'invalid_unit_id' | 'invalid_vin' | 'invitation_not_found' | 'jwks_not_found' | 'last_owner' | 'malformed_json' | 'member_exists' | 'member_not_found' | 'method_not_allowed' | 'not_a_number' | 'not_acceptable' | 'not_found' | 'organization_not_found' | 'password_too_weak' | 'payload_too_large' | 'person_exists' | 'request_header_fields_too_large' | 'request_timeout' | 'reserved_header' | 'sign_in_locked' | 'storage_full' | 'storage_unavailable' | 'subscription_limit_reached' | 'subscription_not_found' | 'token_url_refused' | 'too_many_custom_headers' | 'too_many_recoveries' | 'unauthorized' | 'unexpected_body' | 'unit_already_paired' | 'unit_exists' | 'unit_is_paired' | 'unit_not_found' | 'unit_not_paired' | 'unknown_field' | 'unknown_parameter' | 'unsupported_event_version' | 'unsupported_media_type' | 'validation_error' | 'webhook_target_refused' | 'wrong_password';
+    code: 'admin_only' | 'api_key_not_found' | 'asset_has_paired_units' | 'asset_not_found' | 'asset_required' | 'bad_request' | 'batch_not_found' | 'beyond_retention' | 'datahub_subscription_inactive' | 'duplicate_event_name' | 'duplicate_vin' | 'event_names_required' | 'event_not_offered' | 'expiry_in_the_past' | 'feed_not_found' | 'feed_polled_too_soon' | 'forbidden' | 'http_error' | 'idempotency_key_in_use' | 'idempotency_key_reused' | 'ingest_only' | 'internal_error' | 'invalid_batch_size' | 'invalid_cursor' | 'invalid_custom_header' | 'invalid_email' | 'invalid_idempotency_key' | 'invalid_limit' | 'invalid_max_wait' | 'invalid_request' | 'invalid_secret' | 'invalid_signature_header' | 'invalid_time' | 'invalid_unit_id' | 'invalid_vin' | 'invitation_not_found' | 'jwks_not_found' | 'last_owner' | 'last_platform_admin' | 'malformed_json' | 'member_exists' | 'member_not_found' | 'method_not_allowed' | 'not_a_number' | 'not_acceptable' | 'not_found' | 'organization_not_found' | 'password_too_weak' | 'payload_too_large' | 'person_exists' | 'person_not_found' | 'request_header_fields_too_large' | 'request_timeout' | 'reserved_header' | 'sign_in_locked' | 'storage_full' | 'storage_unavailable' | 'subscription_limit_reached' | 'subscription_not_found' | 'token_url_refused' | 'too_many_custom_headers' | 'too_many_recoveries' | 'unauthorized' | 'unexpected_body' | 'unit_already_paired' | 'unit_exists' | 'unit_is_paired' | 'unit_not_found' | 'unit_not_paired' | 'unknown_field' | 'unknown_parameter' | 'unsupported_event_version' | 'unsupported_media_type' | 'validation_error' | 'webhook_target_refused' | 'wrong_password';
     /**
      * `unit_already_paired`: the current asset.
      */
@@ -6656,6 +6730,256 @@ export type WithdrawInvitationResponses = {
 
 export type WithdrawInvitationResponse = WithdrawInvitationResponses[keyof WithdrawInvitationResponses];
 
+export type ListPeopleData = {
+    body?: never;
+    path?: never;
+    query?: {
+        /**
+         * Q
+         *
+         * Any part of the email or the name, case-insensitive.
+         */
+        q?: string | null;
+        /**
+         * After
+         *
+         * Cursor from `nextCursor`.
+         */
+        after?: string | null;
+        /**
+         * Limit
+         *
+         * Page size.
+         */
+        limit?: number;
+    };
+    url: '/v1/people';
+};
+
+export type ListPeopleErrors = {
+    /**
+     * Malformed JSON or an invalid cursor.
+     */
+    400: Problem;
+    /**
+     * No token, or an unknown or revoked one.
+     */
+    401: Problem;
+    /**
+     * The token may not do this.
+     */
+    403: Problem;
+    /**
+     * No such object in the caller's organization.
+     */
+    404: Problem;
+    /**
+     * The request contradicts the current state.
+     */
+    409: Problem;
+    /**
+     * The request body is too large.
+     */
+    413: Problem;
+    /**
+     * The request is well-formed but breaks a rule; unknown fields are refused.
+     */
+    422: Problem;
+    /**
+     * The database has no room for writes (`storage_full`) or cannot be reached (`storage_unavailable`); send it again after `Retry-After`.
+     */
+    503: Problem;
+};
+
+export type ListPeopleError = ListPeopleErrors[keyof ListPeopleErrors];
+
+export type ListPeopleResponses = {
+    /**
+     * Successful Response
+     */
+    200: PageOutPersonOut;
+};
+
+export type ListPeopleResponse = ListPeopleResponses[keyof ListPeopleResponses];
+
+export type DeletePersonData = {
+    body?: never;
+    path: {
+        /**
+         * Person Id
+         */
+        person_id: string;
+    };
+    query?: never;
+    url: '/v1/people/{person_id}';
+};
+
+export type DeletePersonErrors = {
+    /**
+     * Malformed JSON or an invalid cursor.
+     */
+    400: Problem;
+    /**
+     * No token, or an unknown or revoked one.
+     */
+    401: Problem;
+    /**
+     * The token may not do this.
+     */
+    403: Problem;
+    /**
+     * No such object in the caller's organization.
+     */
+    404: Problem;
+    /**
+     * The request contradicts the current state.
+     */
+    409: Problem;
+    /**
+     * The request body is too large.
+     */
+    413: Problem;
+    /**
+     * The request is well-formed but breaks a rule; unknown fields are refused.
+     */
+    422: Problem;
+    /**
+     * The database has no room for writes (`storage_full`) or cannot be reached (`storage_unavailable`); send it again after `Retry-After`.
+     */
+    503: Problem;
+};
+
+export type DeletePersonError = DeletePersonErrors[keyof DeletePersonErrors];
+
+export type DeletePersonResponses = {
+    /**
+     * Successful Response
+     */
+    204: void;
+};
+
+export type DeletePersonResponse = DeletePersonResponses[keyof DeletePersonResponses];
+
+export type GetPersonData = {
+    body?: never;
+    path: {
+        /**
+         * Person Id
+         */
+        person_id: string;
+    };
+    query?: never;
+    url: '/v1/people/{person_id}';
+};
+
+export type GetPersonErrors = {
+    /**
+     * Malformed JSON or an invalid cursor.
+     */
+    400: Problem;
+    /**
+     * No token, or an unknown or revoked one.
+     */
+    401: Problem;
+    /**
+     * The token may not do this.
+     */
+    403: Problem;
+    /**
+     * No such object in the caller's organization.
+     */
+    404: Problem;
+    /**
+     * The request contradicts the current state.
+     */
+    409: Problem;
+    /**
+     * The request body is too large.
+     */
+    413: Problem;
+    /**
+     * The request is well-formed but breaks a rule; unknown fields are refused.
+     */
+    422: Problem;
+    /**
+     * The database has no room for writes (`storage_full`) or cannot be reached (`storage_unavailable`); send it again after `Retry-After`.
+     */
+    503: Problem;
+};
+
+export type GetPersonError = GetPersonErrors[keyof GetPersonErrors];
+
+export type GetPersonResponses = {
+    /**
+     * Successful Response
+     */
+    200: PersonOut;
+};
+
+export type GetPersonResponse = GetPersonResponses[keyof GetPersonResponses];
+
+export type ChangePersonData = {
+    body: PersonPatch;
+    path: {
+        /**
+         * Person Id
+         */
+        person_id: string;
+    };
+    query?: never;
+    url: '/v1/people/{person_id}';
+};
+
+export type ChangePersonErrors = {
+    /**
+     * Malformed JSON or an invalid cursor.
+     */
+    400: Problem;
+    /**
+     * No token, or an unknown or revoked one.
+     */
+    401: Problem;
+    /**
+     * The token may not do this.
+     */
+    403: Problem;
+    /**
+     * No such object in the caller's organization.
+     */
+    404: Problem;
+    /**
+     * The request contradicts the current state.
+     */
+    409: Problem;
+    /**
+     * The request body is too large.
+     */
+    413: Problem;
+    /**
+     * The body is not sent as JSON (`Content-Type: application/json`).
+     */
+    415: Problem;
+    /**
+     * The request is well-formed but breaks a rule; unknown fields are refused.
+     */
+    422: Problem;
+    /**
+     * The database has no room for writes (`storage_full`) or cannot be reached (`storage_unavailable`); send it again after `Retry-After`.
+     */
+    503: Problem;
+};
+
+export type ChangePersonError = ChangePersonErrors[keyof ChangePersonErrors];
+
+export type ChangePersonResponses = {
+    /**
+     * Successful Response
+     */
+    200: PersonOut;
+};
+
+export type ChangePersonResponse = ChangePersonResponses[keyof ChangePersonResponses];
+
 export type AuditLogData = {
     body?: never;
     path: {
@@ -6920,6 +7244,100 @@ export type AcceptInvitationResponses = {
 };
 
 export type AcceptInvitationResponse = AcceptInvitationResponses[keyof AcceptInvitationResponses];
+
+export type InstanceAuditLogData = {
+    body?: never;
+    path?: never;
+    query?: {
+        /**
+         * Actor
+         */
+        actor?: string | null;
+        /**
+         * Action
+         */
+        action?: string | null;
+        /**
+         * Targetid
+         */
+        targetId?: string | null;
+        /**
+         * Since
+         *
+         * ISO 8601 with an offset.
+         */
+        since?: string | null;
+        /**
+         * Until
+         *
+         * ISO 8601 with an offset.
+         */
+        until?: string | null;
+        /**
+         * After
+         *
+         * Cursor from `nextCursor`.
+         */
+        after?: string | null;
+        /**
+         * Limit
+         *
+         * Page size.
+         */
+        limit?: number;
+    };
+    url: '/v1/audit-log';
+};
+
+export type InstanceAuditLogErrors = {
+    /**
+     * Malformed JSON or an invalid cursor.
+     */
+    400: Problem;
+    /**
+     * No token, or an unknown or revoked one.
+     */
+    401: Problem;
+    /**
+     * The token may not do this.
+     */
+    403: Problem;
+    /**
+     * No such object in the caller's organization.
+     */
+    404: Problem;
+    /**
+     * The request contradicts the current state.
+     */
+    409: Problem;
+    /**
+     * `beyond_retention`: the cursor points before the oldest entry still held; what followed it was deleted by the retention. `oldestCursor` (null when nothing is held) reads on from the oldest entry still held.
+     */
+    410: BeyondRetentionProblem;
+    /**
+     * The request body is too large.
+     */
+    413: Problem;
+    /**
+     * The request is well-formed but breaks a rule; unknown fields are refused.
+     */
+    422: Problem;
+    /**
+     * The database has no room for writes (`storage_full`) or cannot be reached (`storage_unavailable`); send it again after `Retry-After`.
+     */
+    503: Problem;
+};
+
+export type InstanceAuditLogError = InstanceAuditLogErrors[keyof InstanceAuditLogErrors];
+
+export type InstanceAuditLogResponses = {
+    /**
+     * Successful Response
+     */
+    200: PageOutAuditEntryOut;
+};
+
+export type InstanceAuditLogResponse = InstanceAuditLogResponses[keyof InstanceAuditLogResponses];
 
 export type ReceiveAssetEventsV1WebhookPayload = V1EventBatch;
 

@@ -47,6 +47,8 @@ class AuditAction(StrEnum):
     MEMBER_INVITATION_WITHDRAWN = "member.invitationWithdrawn"
     MEMBER_RESET_LINK_CREATED = "member.passwordResetLinkCreated"
     MEMBER_PASSWORD_CHANGED = "member.passwordChanged"
+    PERSON_UPDATED = "person.updated"
+    PERSON_DELETED = "person.deleted"
 
 
 @dataclass(frozen=True)

@@ -124,6 +124,18 @@ class PersonRepository(Protocol):
         """The people with these ids."""
         ...
 
+    def search(self, part: str | None, after: str | None, limit: int) -> list[Person]:
+        """People whose email or name holds `part` (any case; None: everyone), by email after `after`."""
+        ...
+
+    def platform_admin_count(self) -> int:
+        """How many people are platform admins."""
+        ...
+
+    def delete(self, person_id: str) -> None:
+        """Forget a person (their memberships are gone first)."""
+        ...
+
 
 class AuditRepository(Protocol):
     """The audit log: appended in the transaction of each change."""
@@ -168,6 +180,10 @@ class InvitationRepository(Protocol):
         """The organization's invitations that can still be accepted, by id after `after`."""
         ...
 
+    def spend_resets_of(self, email_key: str, used_at: int) -> None:
+        """Spend the open password-reset links of this (lower-cased) email."""
+        ...
+
 
 class MembershipRepository(Protocol):
     """People's roles in organizations."""
@@ -194,6 +210,10 @@ class MembershipRepository(Protocol):
 
     def of_organization(self, organization_id: str, after: str | None, limit: int) -> list[Membership]:
         """The organization's members by person id after `after`."""
+        ...
+
+    def of_people(self, person_ids: list[str]) -> list[Membership]:
+        """The memberships of these people."""
         ...
 
 

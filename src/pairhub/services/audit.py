@@ -16,6 +16,9 @@ from pairhub.services.pagination import Page, check_retention
 
 _actor: ContextVar[Actor] = ContextVar("pairhub_actor", default=SYSTEM)
 
+INSTANCE_LOG = ""
+"""The organization id of the instance's own entries: platform-admin rights, accounts deleted."""
+
 
 def actor_of(principal: Principal) -> Actor:
     """How the audit log names a caller."""
@@ -68,7 +71,8 @@ class AuditLog:
     def list(self, query: AuditQuery, limit: int) -> Page[AuditEntry]:
         """Entries newest first; the cursor is the last entry's id."""
         with self._storage.read() as uow:
-            if uow.organizations.get(query.organization_id) is None:
+            instance = query.organization_id == INSTANCE_LOG
+            if not instance and uow.organizations.get(query.organization_id) is None:
                 raise NotFound(
                     "organization_not_found", f"Organization {query.organization_id} does not exist."
                 )

@@ -70,6 +70,7 @@ class CursorKind(StrEnum):
     MEMBERS = "members"
     INVITATIONS = "invitations"
     UNKNOWN_UNITS = "unknown-units"
+    PEOPLE = "people"
 
 
 POSITION_BYTES = 8

@@ -74,6 +74,8 @@ from .member_out import MemberOut
 from .member_out_role import MemberOutRole
 from .member_patch import MemberPatch
 from .member_patch_role import MemberPatchRole
+from .membership_out import MembershipOut
+from .membership_out_role import MembershipOutRole
 from .mqtt_out import MqttOut
 from .new_api_key_out import NewApiKeyOut
 from .new_api_key_out_scope import NewApiKeyOutScope
@@ -99,12 +101,15 @@ from .page_out_member_out import PageOutMemberOut
 from .page_out_organization_out import PageOutOrganizationOut
 from .page_out_pairing_history_out import PageOutPairingHistoryOut
 from .page_out_pairing_out import PageOutPairingOut
+from .page_out_person_out import PageOutPersonOut
 from .page_out_subscription_out import PageOutSubscriptionOut
 from .page_out_unit_out import PageOutUnitOut
 from .page_out_unknown_unit_out import PageOutUnknownUnitOut
 from .pairing_history_out import PairingHistoryOut
 from .pairing_in import PairingIn
 from .pairing_out import PairingOut
+from .person_out import PersonOut
+from .person_patch import PersonPatch
 from .problem import Problem
 from .problem_code import ProblemCode
 from .problem_errors_item import ProblemErrorsItem
@@ -356,6 +361,8 @@ __all__ = (
     "MemberOutRole",
     "MemberPatch",
     "MemberPatchRole",
+    "MembershipOut",
+    "MembershipOutRole",
     "MqttOut",
     "NewApiKeyOut",
     "NewApiKeyOutScope",
@@ -381,12 +388,15 @@ __all__ = (
     "PageOutOrganizationOut",
     "PageOutPairingHistoryOut",
     "PageOutPairingOut",
+    "PageOutPersonOut",
     "PageOutSubscriptionOut",
     "PageOutUnitOut",
     "PageOutUnknownUnitOut",
     "PairingHistoryOut",
     "PairingIn",
     "PairingOut",
+    "PersonOut",
+    "PersonPatch",
     "Problem",
     "ProblemCode",
     "ProblemErrorsItem",

@@ -44,6 +44,23 @@ class MemoryPeople:
         """The people with these ids."""
         return {pid: self._rows[pid] for pid in person_ids if pid in self._rows}
 
+    def search(self, part: str | None, after: str | None, limit: int) -> list[Person]:
+        """People whose email or name holds `part` (any case; None: everyone), by email after `after`."""
+        wanted = (part or "").lower()
+        found = sorted(
+            (p for p in self._rows.values() if wanted in p.email.lower() or wanted in p.display_name.lower()),
+            key=lambda p: p.email_key,
+        )
+        return [p for p in found if after is None or p.email_key > after][:limit]
+
+    def platform_admin_count(self) -> int:
+        """How many people are platform admins."""
+        return sum(p.platform_admin for p in self._rows.values())
+
+    def delete(self, person_id: str) -> None:
+        """Forget a person (their memberships are gone first)."""
+        self._rows.pop(person_id, None)
+
 
 class MemoryMemberships:
     """Memberships by (person, organization)."""
@@ -83,6 +100,11 @@ class MemoryMemberships:
         )
         return [m for m in found if not after or m.person_id > after][:limit]
 
+    def of_people(self, person_ids: list[str]) -> list[Membership]:
+        """The memberships of these people."""
+        wanted = set(person_ids)
+        return [m for (pid, _), m in self._rows.items() if pid in wanted]
+
 
 class MemoryInvitations:
     """One-time links by id."""
@@ -121,3 +143,10 @@ class MemoryInvitations:
             key=lambda i: i.id,
         )
         return [i for i in found if not after or i.id > after][:limit]
+
+    def spend_resets_of(self, email_key: str, used_at: int) -> None:
+        """Spend the open password-reset links of this (lower-cased) email."""
+        for link in list(self._rows.values()):
+            open_reset = link.kind is LinkKind.PASSWORD_RESET and link.used_at is None
+            if open_reset and link.email.lower() == email_key:
+                self._rows[link.id] = replace(link, used_at=used_at)

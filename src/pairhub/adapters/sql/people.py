@@ -4,8 +4,9 @@ from __future__ import annotations
 
 from dataclasses import asdict
 
-from sqlalchemy import Connection, RowMapping, delete, insert, select, update
+from sqlalchemy import Connection, RowMapping, delete, func, insert, select, update
 
+from pairhub.adapters.sql.search import contains
 from pairhub.adapters.sql.tables import invitations, memberships, people
 from pairhub.domain.people import Invitation, LinkKind, MemberRole, Membership, Person
 
@@ -75,6 +76,25 @@ class SqlPeople:
         query = select(people).where(people.c.id.in_(person_ids))
         return {row["id"]: _person(row) for row in self._connection.execute(query).mappings()}
 
+    def search(self, part: str | None, after: str | None, limit: int) -> list[Person]:
+        """People whose email or name holds `part` (any case; None: everyone), by email after `after`."""
+        p = people.c
+        query = select(people).order_by(p.email_key).limit(limit)
+        if part:
+            query = query.where(contains(p.email, part) | contains(p.display_name, part))
+        if after is not None:
+            query = query.where(p.email_key > after)
+        return [_person(row) for row in self._connection.execute(query).mappings()]
+
+    def platform_admin_count(self) -> int:
+        """How many people are platform admins."""
+        query = select(func.count()).select_from(people).where(people.c.platform_admin.is_(True))
+        return int(self._connection.execute(query).scalar_one())
+
+    def delete(self, person_id: str) -> None:
+        """Forget a person (their memberships are gone first)."""
+        self._connection.execute(delete(people).where(people.c.id == person_id))
+
 
 class SqlMemberships:
     """The memberships table."""
@@ -129,6 +149,13 @@ class SqlMemberships:
         if after:
             query = query.where(m.person_id > after)
         return [_membership(row) for row in self._connection.execute(query.limit(limit)).mappings()]
+
+    def of_people(self, person_ids: list[str]) -> list[Membership]:
+        """The memberships of these people."""
+        if not person_ids:
+            return []
+        query = select(memberships).where(memberships.c.person_id.in_(person_ids))
+        return [_membership(row) for row in self._connection.execute(query).mappings()]
 
 
 def _invitation(row: RowMapping) -> Invitation:
@@ -185,3 +212,13 @@ class SqlInvitations:
         if after:
             query = query.where(i.id > after)
         return [_invitation(row) for row in self._connection.execute(query).mappings()]
+
+    def spend_resets_of(self, email_key: str, used_at: int) -> None:
+        """Spend the open password-reset links of this (lower-cased) email."""
+        i = invitations.c
+        self._connection.execute(
+            update(invitations)
+            .where(i.kind == LinkKind.PASSWORD_RESET.value, i.used_at.is_(None))
+            .where(func.lower(i.email) == email_key)
+            .values(used_at=used_at)
+        )

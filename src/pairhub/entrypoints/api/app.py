@@ -27,6 +27,7 @@ from pairhub.entrypoints.api.routers import (
     event_types,
     events,
     feeds,
+    instance_people,
     ops,
     organizations,
     overview,
@@ -335,6 +336,7 @@ def create_app(container: Container, start_background: BackgroundStarter | None 
         feeds,
         overview,
         people,
+        instance_people,
         audit,
         unknown_units,
     )
@@ -344,6 +346,7 @@ def create_app(container: Container, start_background: BackgroundStarter | None 
         app.include_router(module.router, dependencies=strict_query)
     app.include_router(subscriptions.keys_router, dependencies=strict_query)
     app.include_router(people.accept_router, dependencies=strict_query)
+    app.include_router(audit.instance_router, dependencies=strict_query)
     ui.install(app)
     _install_docs(app)
 

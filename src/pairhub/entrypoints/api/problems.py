@@ -102,6 +102,8 @@ PROBLEM_CODES = frozenset(
         "member_not_found",
         "member_exists",
         "last_owner",
+        "last_platform_admin",
+        "person_not_found",
         "invitation_not_found",
         "wrong_password",
         "expiry_in_the_past",

@@ -14,7 +14,17 @@ from pairhub.domain.access import Action, Decision, decide
 from pairhub.domain.errors import DomainError, ErrorKind, Invalid, NotFound
 from pairhub.domain.people import Person, email_key
 from pairhub.entrypoints.api.routers.people import link
-from pairhub.entrypoints.ui import events, feeds, inventory, overview, people, portal, recovery, unknown_units
+from pairhub.entrypoints.ui import (
+    events,
+    feeds,
+    instance_people,
+    inventory,
+    overview,
+    people,
+    portal,
+    recovery,
+    unknown_units,
+)
 from pairhub.entrypoints.ui.session import SessionCodec, new_session
 from pairhub.entrypoints.ui.web import (
     HERE,
@@ -54,6 +64,7 @@ def install(app: FastAPI) -> None:
     app.include_router(feeds.router)
     app.include_router(overview.router)
     app.include_router(people.router)
+    app.include_router(instance_people.router)
     app.include_router(unknown_units.router)
     app.mount("/ui/static", StaticFiles(directory=HERE / "static"), name="ui-static")
 

@@ -14,8 +14,10 @@ from pairhub.entrypoints.api.problems import BEYOND_RETENTION_RESPONSES, ApiErro
 from pairhub.entrypoints.api.routers.pairings import parse_instant
 from pairhub.entrypoints.api.schemas import PageOut
 from pairhub.entrypoints.parsing import sequence_number
+from pairhub.services.audit import INSTANCE_LOG, AuditLog
 
 router = APIRouter(prefix="/v1/organizations/{org_id}/audit-log", tags=["audit log"])
+instance_router = APIRouter(prefix="/v1/audit-log", tags=["audit log"])
 Filter = Annotated[str | None, Query(max_length=100)]
 
 
@@ -69,21 +71,16 @@ def parse_cursor(after: str | None) -> int | None:
     return number
 
 
-@router.get("", response_model=PageOut[AuditEntryOut], responses=BEYOND_RETENTION_RESPONSES)
-def audit_log(
-    org_id: OrgIdDep,
-    c: ContainerDep,
-    actor: Filter = None,
-    action: Filter = None,
-    target_id: Annotated[str | None, Query(alias="targetId", max_length=100)] = None,
-    since: Annotated[str | None, Query(max_length=64, description="ISO 8601 with an offset.")] = None,
-    until: Annotated[str | None, Query(max_length=64, description="ISO 8601 with an offset.")] = None,
-    after: AfterDep = None,
-    limit: LimitDep = DEFAULT_LIMIT,
+Since = Annotated[str | None, Query(max_length=64, description="ISO 8601 with an offset.")]
+TargetId = Annotated[str | None, Query(alias="targetId", max_length=100)]
+
+
+def _page(
+    log: AuditLog, organization_id: str, filters: tuple[str | None, ...], after: str | None, limit: int
 ) -> dict[str, Any]:
-    """Changes newest first, filtered by actor id, action, target id and time."""
+    actor, action, target_id, since, until = filters
     query = AuditQuery(
-        organization_id=org_id,
+        organization_id=organization_id,
         actor_id=actor or None,
         action=action or None,
         target_id=target_id or None,
@@ -91,5 +88,36 @@ def audit_log(
         until=None if until is None else parse_instant(until, "until"),
         before=parse_cursor(after),
     )
-    page = c.audit.list(query, limit)
+    page = log.list(query, limit)
     return {"data": [entry(e) for e in page.items], "nextCursor": page.next_cursor}
+
+
+@router.get("", response_model=PageOut[AuditEntryOut], responses=BEYOND_RETENTION_RESPONSES)
+def audit_log(
+    org_id: OrgIdDep,
+    c: ContainerDep,
+    actor: Filter = None,
+    action: Filter = None,
+    target_id: TargetId = None,
+    since: Since = None,
+    until: Since = None,
+    after: AfterDep = None,
+    limit: LimitDep = DEFAULT_LIMIT,
+) -> dict[str, Any]:
+    """Changes newest first, filtered by actor id, action, target id and time."""
+    return _page(c.audit, org_id, (actor, action, target_id, since, until), after, limit)
+
+
+@instance_router.get("", response_model=PageOut[AuditEntryOut], responses=BEYOND_RETENTION_RESPONSES)
+def instance_audit_log(
+    c: ContainerDep,
+    actor: Filter = None,
+    action: Filter = None,
+    target_id: TargetId = None,
+    since: Since = None,
+    until: Since = None,
+    after: AfterDep = None,
+    limit: LimitDep = DEFAULT_LIMIT,
+) -> dict[str, Any]:
+    """The instance's own changes (platform admin): platform-admin rights granted or taken, people deleted."""
+    return _page(c.audit, INSTANCE_LOG, (actor, action, target_id, since, until), after, limit)
