@@ -9,7 +9,8 @@ import signal
 import socket
 import subprocess
 import time
-from collections.abc import Iterator
+from collections import Counter
+from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
@@ -17,6 +18,13 @@ from pathlib import Path
 import aiomqtt
 import orjson
 import pytest
+
+from pairhub.adapters.mqtt.broker import Broker as BrokerAddress
+from pairhub.bootstrap import Container
+from pairhub.entrypoints.mqtt import MqttIngest, Subscription
+from pairhub.services.ingest import IngestResult, UnitMessage
+
+TOPIC = "pairhub/units/+/messages"
 
 MOSQUITTO = shutil.which("mosquitto") or (
     "/usr/sbin/mosquitto" if Path("/usr/sbin/mosquitto").exists() else None
@@ -147,3 +155,68 @@ async def collect(
         ready.set()
         async for message in client.messages:
             into.append(message)
+
+
+async def until(condition: Callable[[], bool], within_s: float = 60) -> None:
+    """Return once `condition` holds; fail the test after `within_s`."""
+    deadline = time.monotonic() + within_s
+    while not condition():
+        assert time.monotonic() < deadline, "timed out"
+        await asyncio.sleep(0.05)
+
+
+class Subscriber:
+    """The MQTT subscriber of a container, running until the block ends (a graceful stop)."""
+
+    def __init__(
+        self,
+        container: Container,
+        broker: Broker,
+        client_id: str,
+        partition: tuple[int, int] = (1, 1),
+        share_group: str | None = None,
+    ) -> None:
+        subscription = Subscription(TOPIC, client_id, partition=partition, share_group=share_group)
+        self.ingest = MqttIngest(container, BrokerAddress.parse(broker.url), subscription)
+        self.stopping = asyncio.Event()
+        self.task: asyncio.Task[None] | None = None
+
+    async def __aenter__(self) -> MqttIngest:
+        self.task = asyncio.create_task(self.ingest.run(self.stopping))
+        await until(lambda: self.ingest.status.connected, 20)
+        return self.ingest
+
+    async def __aexit__(self, *_: object) -> None:
+        self.stopping.set()
+        assert self.task is not None
+        await asyncio.wait_for(self.task, timeout=10)
+
+
+class Applications:
+    """Counts, by unit id, the messages a container's ingest use case took and committed.
+
+    A message applied a second time may change nothing one can read (a paired unit ignores its VIN), so
+    the count is taken where the application happens.
+    """
+
+    def __init__(self, container: Container) -> None:
+        self.per_unit: Counter[str] = Counter()
+        accept = container.ingest.accept
+
+        def counted(messages: Sequence[UnitMessage]) -> IngestResult:
+            result = accept(messages)  # committed once it returns; a raise means nothing was applied
+            assert not result.rejected, result.rejected
+            self.per_unit.update(message.unit_id for message in messages)
+            return result
+
+        container.ingest.accept = counted  # type: ignore[method-assign]
+
+    @property
+    def total(self) -> int:
+        """Applications in all."""
+        return sum(self.per_unit.values())
+
+    @property
+    def twice(self) -> int:
+        """Messages applied more than once."""
+        return sum(1 for count in self.per_unit.values() if count > 1)
