@@ -22,7 +22,7 @@ import pytest
 from pairhub.adapters.mqtt.broker import Broker as BrokerAddress
 from pairhub.bootstrap import Container
 from pairhub.entrypoints.mqtt import MqttIngest, Subscription
-from pairhub.services.ingest import IngestResult, UnitMessage
+from pairhub.services.ingest import Ingest, IngestResult, UnitMessage
 
 TOPIC = "pairhub/units/+/messages"
 
@@ -193,23 +193,24 @@ class Subscriber:
 
 
 class Applications:
-    """Counts, by unit id, the messages a container's ingest use case took and committed.
+    """Counts, by unit id, the messages the ingest use case took and committed (any `Ingest`, while
+    the test runs).
 
     A message applied a second time may change nothing one can read (a paired unit ignores its VIN), so
     the count is taken where the application happens.
     """
 
-    def __init__(self, container: Container) -> None:
+    def __init__(self, monkeypatch: pytest.MonkeyPatch) -> None:
         self.per_unit: Counter[str] = Counter()
-        accept = container.ingest.accept
+        accept = Ingest.accept
 
-        def counted(messages: Sequence[UnitMessage]) -> IngestResult:
-            result = accept(messages)  # committed once it returns; a raise means nothing was applied
+        def counted(ingest: Ingest, messages: Sequence[UnitMessage]) -> IngestResult:
+            result = accept(ingest, messages)  # committed once it returns; a raise means nothing applied
             assert not result.rejected, result.rejected
             self.per_unit.update(message.unit_id for message in messages)
             return result
 
-        container.ingest.accept = counted  # type: ignore[method-assign]
+        monkeypatch.setattr(Ingest, "accept", counted)
 
     @property
     def total(self) -> int:

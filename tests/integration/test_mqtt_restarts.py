@@ -73,10 +73,10 @@ async def _publish_through_restarts(
 
 
 async def test_messages_published_while_pairhub_is_down_and_the_broker_restarted_are_all_applied(
-    fleet: tuple[Container, str, list[str]], tmp_path: Path
+    fleet: tuple[Container, str, list[str]], tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     container, organization_id, unit_ids = fleet
-    applications = Applications(container)
+    applications = Applications(monkeypatch)
     mosquitto = Mosquitto(tmp_path, persistence=True)
     mosquitto.start()
     try:
@@ -103,10 +103,13 @@ async def test_messages_published_while_pairhub_is_down_and_the_broker_restarted
 
 @pytest.mark.parametrize("stop", [signal.SIGTERM, signal.SIGKILL], ids=["sigterm", "sigkill"])
 async def test_a_broker_restarted_mid_stream_loses_nothing_it_acknowledged_and_kept(
-    fleet: tuple[Container, str, list[str]], tmp_path: Path, stop: signal.Signals
+    fleet: tuple[Container, str, list[str]],
+    tmp_path: Path,
+    stop: signal.Signals,
+    monkeypatch: pytest.MonkeyPatch,
 ) -> None:
     container, organization_id, unit_ids = fleet
-    applications = Applications(container)
+    applications = Applications(monkeypatch)
     mosquitto = Mosquitto(tmp_path, persistence=True)
     mosquitto.start()
     messages = _messages(unit_ids)

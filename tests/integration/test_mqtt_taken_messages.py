@@ -33,12 +33,13 @@ async def test_a_message_sent_again_with_dup_after_its_commit_is_recognized_and_
     insert_assets(container.database.engine, organization.id, 3)
     unit_ids = ["tp:910000", "tp:910001", "tp:910002"]
     insert_units(container.database.engine, organization.id, unit_ids)
-    applications = Applications(container)
+    applications = Applications(monkeypatch)
     messages = [(unit_topic(unit), {"vin": vin_for(n)}) for n, unit in enumerate(unit_ids)]
 
     # First life: the messages are committed, but their acknowledgements never leave (as when the
     # process dies between its commit and its PUBACK). The broker keeps them in the session.
     unsent: list[int] = []
+    acknowledge = mqtt.acknowledge
     monkeypatch.setattr(mqtt, "acknowledge", lambda client, message: unsent.append(message.mid))
     async with Subscriber(container, broker, "pairhub-dup") as first:
         await publish(broker, messages)
@@ -48,7 +49,7 @@ async def test_a_message_sent_again_with_dup_after_its_commit_is_recognized_and_
 
     # Second life, same session: the broker sends the three again with DUP; each is acknowledged and
     # recognized by its digest, and none is applied a second time.
-    monkeypatch.undo()
+    monkeypatch.setattr(mqtt, "acknowledge", acknowledge)
     async with Subscriber(container, broker, "pairhub-dup") as second:
         await until(lambda: second.own == len(messages))
     assert applications.per_unit == Counter(unit_ids)
