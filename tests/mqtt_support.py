@@ -18,6 +18,7 @@ from pathlib import Path
 import aiomqtt
 import orjson
 import pytest
+from bench.setup import vin_for
 
 from pairhub.adapters.mqtt.broker import Broker as BrokerAddress
 from pairhub.bootstrap import Container
@@ -221,3 +222,39 @@ class Applications:
     def twice(self) -> int:
         """Messages applied more than once."""
         return sum(1 for count in self.per_unit.values() if count > 1)
+
+
+UNPROVISIONED = 10
+"""Units not provisioned whose messages are interleaved with VIN messages (`with_counted_messages`)."""
+
+
+def with_counted_messages(unit_ids: list[str], counted: int) -> list[tuple[str, object]]:
+    """Each unit's VIN message (unit n: `vin_for(n)`), and after every len(unit_ids) // counted of them a
+    message of one of UNPROVISIONED units not provisioned, each with a timestamp of its own (no two have
+    one digest). Applied again, a VIN message changes nothing (the unit is paired by then); each
+    application of a counted one adds one to its unit's `messages` in the unknown units
+    (`unknown_unit_messages`), so a message applied twice shows there."""
+    every = len(unit_ids) // counted
+    messages: list[tuple[str, object]] = []
+    taken = 0
+    for n, unit in enumerate(unit_ids):
+        messages.append((unit_topic(unit), {"vin": vin_for(n)}))
+        if n % every == 0 and taken < counted:
+            timestamp = f"2025-01-01T{taken // 3600:02}:{taken // 60 % 60:02}:{taken % 60:02}Z"
+            messages.append(
+                (unit_topic(f"tp:unprovisioned{taken % UNPROVISIONED}"), {"timestamp": timestamp})
+            )
+            taken += 1
+    assert taken == counted
+    return messages
+
+
+def each_counted_once(counted: int) -> Counter[str]:
+    """The unknown units' message counts when each of `counted` messages was applied once."""
+    return Counter({f"tp:unprovisioned{n}": counted // UNPROVISIONED for n in range(UNPROVISIONED)})
+
+
+def unknown_unit_messages(container: Container) -> Counter[str]:
+    """The messages counted for each unit not provisioned."""
+    with container.storage.read() as uow:
+        return Counter({unit.unit_id: unit.messages for unit in uow.unknown_units.list(None, 100)})

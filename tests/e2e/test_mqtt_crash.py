@@ -22,18 +22,23 @@ from collections import Counter
 from pathlib import Path
 
 import pytest
-from bench.setup import insert_assets, insert_units, vin_for
+from bench.setup import insert_assets, insert_units
 
 from pairhub import bootstrap
 from pairhub.ports import EventQuery
 from tests.conftest import SECRET_KEY, make_settings
 from tests.e2e.processes import free_port, start_serve
-from tests.mqtt_support import publish, running_broker, unit_topic
+from tests.mqtt_support import (
+    each_counted_once,
+    publish,
+    running_broker,
+    unknown_unit_messages,
+    with_counted_messages,
+)
 
 pytestmark = pytest.mark.slow
 
 UNITS = 5000
-UNPROVISIONED = 10
 COUNTED = 1000
 """Messages of units not provisioned, one after every UNITS // COUNTED VIN messages."""
 DUPLICATES = re.compile(r'^pairhub_mqtt_messages_total\{outcome="duplicate"\} (\S+)$', re.MULTILINE)
@@ -61,22 +66,6 @@ def _duplicates(base_url: str) -> int:
     return 0 if found is None else int(float(found.group(1)))
 
 
-def _messages(unit_ids: list[str]) -> list[tuple[str, object]]:
-    """Each unit's VIN; after every UNITS // COUNTED of them, a message of a unit not provisioned, each
-    with a timestamp of its own (so no two have the same digest)."""
-    messages: list[tuple[str, object]] = []
-    for n, unit in enumerate(unit_ids):
-        messages.append((unit_topic(unit), {"vin": vin_for(n)}))
-        if n % (UNITS // COUNTED) == 0:
-            counted = len(messages) - n - 1
-            timestamp = f"2025-01-01T{counted // 3600:02}:{counted // 60 % 60:02}:{counted % 60:02}Z"
-            messages.append(
-                (unit_topic(f"tp:unprovisioned{counted % UNPROVISIONED}"), {"timestamp": timestamp})
-            )
-    assert len(messages) == UNITS + COUNTED
-    return messages
-
-
 def test_a_killed_serve_loses_and_duplicates_nothing_it_took_over_mqtt(tmp_path: Path) -> None:
     database_url = f"sqlite:///{tmp_path / 'pairhub.db'}"
     container = bootstrap.build(make_settings(database_url))
@@ -92,10 +81,6 @@ def test_a_killed_serve_loses_and_duplicates_nothing_it_took_over_mqtt(tmp_path:
             stored = uow.events.read(EventQuery(org.id, ["unit.paired"], 10 * UNITS))
         return Counter(entry.event.unit_id for entry in stored)
 
-    def counted() -> Counter[str]:
-        with container.storage.read() as uow:
-            return Counter({unit.unit_id: unit.messages for unit in uow.unknown_units.list(None, 100)})
-
     with running_broker(tmp_path, persistence=True) as broker:
         env = {
             "PAIRHUB_DATABASE_URL": database_url,
@@ -109,7 +94,7 @@ def test_a_killed_serve_loses_and_duplicates_nothing_it_took_over_mqtt(tmp_path:
         server, base_url = start_serve(tmp_path, env, port, log=log)
         try:
             _wait(lambda: _ready(base_url), 30, "the MQTT subscription")
-            messages = _messages(unit_ids)
+            messages = with_counted_messages(unit_ids, COUNTED)
             publisher = threading.Thread(target=lambda: asyncio.run(publish(broker, messages)))
             publisher.start()
             recognized = 0
@@ -126,7 +111,11 @@ def test_a_killed_serve_loses_and_duplicates_nothing_it_took_over_mqtt(tmp_path:
                 server, base_url = start_serve(tmp_path, env, port, log=log)
             publisher.join()
             _wait(lambda: sum(auto_pairs().values()) >= UNITS, 180, "every pairing after the restarts")
-            _wait(lambda: counted().total() >= COUNTED, 60, "every message of the units not provisioned")
+            _wait(
+                lambda: unknown_unit_messages(container).total() >= COUNTED,
+                60,
+                "every message of the units not provisioned",
+            )
             recognized += _duplicates(base_url)
         finally:
             server.send_signal(signal.SIGTERM)
@@ -134,14 +123,12 @@ def test_a_killed_serve_loses_and_duplicates_nothing_it_took_over_mqtt(tmp_path:
                 server.wait(timeout=30)
             except subprocess.TimeoutExpired:
                 server.kill()
-        pairs, applied = auto_pairs(), counted()
+        pairs, applied = auto_pairs(), unknown_unit_messages(container)
         print(
             f"\n(c) acknowledged {UNITS + COUNTED}; VIN messages applied {len(pairs)} of {UNITS}; "
             f"counted messages applied {applied.total()} of {COUNTED}; resent and recognized {recognized}"
         )
         assert Counter(pairs) == Counter(unit_ids), "a VIN message lost (or a second event)"
         # The graceful stop took whatever was still in flight: the count is final.
-        assert applied == Counter(
-            {f"tp:unprovisioned{n}": COUNTED // UNPROVISIONED for n in range(UNPROVISIONED)}
-        ), "a message lost or applied twice"
+        assert applied == each_counted_once(COUNTED), "a message lost or applied twice"
     container.close()
