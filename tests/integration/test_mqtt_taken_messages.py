@@ -3,8 +3,9 @@ and the digests of messages taken stay within their bound."""
 
 from __future__ import annotations
 
+import asyncio
 from collections import Counter
-from collections.abc import Iterator
+from collections.abc import Collection, Iterator
 from pathlib import Path
 
 import pytest
@@ -12,11 +13,24 @@ from bench.setup import insert_assets, insert_units, vin_for
 from sqlalchemy import func, select
 
 from pairhub.adapters.clock import ManualClock
+from pairhub.adapters.mqtt.broker import Broker as BrokerAddress
 from pairhub.adapters.sql.tables import mqtt_taken
 from pairhub.bootstrap import Container
 from pairhub.entrypoints import mqtt
+from pairhub.entrypoints.mqtt import MqttIngest, Subscription
+from pairhub.ports import UnitOfWork
 from pairhub.services.taken_messages import KEEP, PRUNE_EVERY, TakenMessages, digest_of
-from tests.mqtt_support import Applications, Broker, Subscriber, publish, running_broker, unit_topic, until
+from tests.mqtt_support import (
+    TOPIC,
+    Applications,
+    Broker,
+    Subscriber,
+    publish,
+    running_broker,
+    unit_topic,
+    unknown_unit_messages,
+    until,
+)
 
 
 @pytest.fixture
@@ -63,6 +77,34 @@ async def test_a_message_sent_again_with_dup_after_its_commit_is_recognized_and_
         await until(lambda: third.own == 1)
     assert third.duplicates == 0
     assert applications.per_unit == Counter(unit_ids) + Counter([unit_ids[0]])
+
+
+async def test_a_batch_whose_digests_cannot_be_written_is_not_acknowledged_and_counts_once(
+    container: Container, broker: Broker, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # A message of a unit not provisioned: each application adds one to the unit's count.
+    message = (unit_topic("tp:920000"), {"timestamp": "2025-01-01T00:00:00Z"})
+    note = TakenMessages.note
+
+    def failing(taken: TakenMessages, uow: UnitOfWork, digests: Collection[bytes]) -> None:
+        note(taken, uow, digests)
+        raise RuntimeError("the disk is full")
+
+    monkeypatch.setattr(TakenMessages, "note", failing)
+    ingest = MqttIngest(container, BrokerAddress.parse(broker.url), Subscription(TOPIC, "pairhub-full"))
+    running = asyncio.create_task(ingest.run(asyncio.Event()))
+    await until(lambda: ingest.status.connected)
+    await publish(broker, [message])
+    await until(running.done)
+    assert isinstance(running.exception(), RuntimeError)
+    assert ingest.own == 0  # nothing acknowledged
+    assert unknown_unit_messages(container) == Counter()  # the count went with the digest's transaction
+
+    monkeypatch.setattr(TakenMessages, "note", note)
+    async with Subscriber(container, broker, "pairhub-full") as again:
+        await until(lambda: again.own == 1)
+    assert again.duplicates == 0
+    assert unknown_unit_messages(container) == Counter({"tp:920000": 1})
 
 
 def test_only_the_digests_taken_are_recognized(container: Container) -> None:
