@@ -9,7 +9,8 @@ import signal
 import socket
 import subprocess
 import time
-from collections.abc import Iterator
+from collections import Counter
+from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
@@ -17,6 +18,14 @@ from pathlib import Path
 import aiomqtt
 import orjson
 import pytest
+from bench.setup import vin_for
+
+from pairhub.adapters.mqtt.broker import Broker as BrokerAddress
+from pairhub.bootstrap import Container
+from pairhub.entrypoints.mqtt import MqttIngest, Subscription
+from pairhub.services.ingest import Ingest, IngestResult, UnitMessage
+
+TOPIC = "pairhub/units/+/messages"
 
 MOSQUITTO = shutil.which("mosquitto") or (
     "/usr/sbin/mosquitto" if Path("/usr/sbin/mosquitto").exists() else None
@@ -147,3 +156,105 @@ async def collect(
         ready.set()
         async for message in client.messages:
             into.append(message)
+
+
+async def until(condition: Callable[[], bool], within_s: float = 60) -> None:
+    """Return once `condition` holds; fail the test after `within_s`."""
+    deadline = time.monotonic() + within_s
+    while not condition():
+        assert time.monotonic() < deadline, "timed out"
+        await asyncio.sleep(0.05)
+
+
+class Subscriber:
+    """The MQTT subscriber of a container, running until the block ends (a graceful stop)."""
+
+    def __init__(
+        self,
+        container: Container,
+        broker: Broker,
+        client_id: str,
+        partition: tuple[int, int] = (1, 1),
+        share_group: str | None = None,
+    ) -> None:
+        subscription = Subscription(TOPIC, client_id, partition=partition, share_group=share_group)
+        self.ingest = MqttIngest(container, BrokerAddress.parse(broker.url), subscription)
+        self.stopping = asyncio.Event()
+        self.task: asyncio.Task[None] | None = None
+
+    async def __aenter__(self) -> MqttIngest:
+        self.task = asyncio.create_task(self.ingest.run(self.stopping))
+        await until(lambda: self.ingest.status.connected, 20)
+        return self.ingest
+
+    async def __aexit__(self, *_: object) -> None:
+        self.stopping.set()
+        assert self.task is not None
+        await asyncio.wait_for(self.task, timeout=10)
+
+
+class Applications:
+    """Counts, by unit id, the messages the ingest use case took and committed (any `Ingest`, while
+    the test runs).
+
+    A message applied a second time may change nothing one can read (a paired unit ignores its VIN), so
+    the count is taken where the application happens.
+    """
+
+    def __init__(self, monkeypatch: pytest.MonkeyPatch) -> None:
+        self.per_unit: Counter[str] = Counter()
+        accept = Ingest.accept
+
+        def counted(ingest: Ingest, messages: Sequence[UnitMessage]) -> IngestResult:
+            result = accept(ingest, messages)  # committed once it returns; a raise means nothing applied
+            assert not result.rejected, result.rejected
+            self.per_unit.update(message.unit_id for message in messages)
+            return result
+
+        monkeypatch.setattr(Ingest, "accept", counted)
+
+    @property
+    def total(self) -> int:
+        """Applications in all."""
+        return sum(self.per_unit.values())
+
+    @property
+    def twice(self) -> int:
+        """Messages applied more than once."""
+        return sum(1 for count in self.per_unit.values() if count > 1)
+
+
+UNPROVISIONED = 10
+"""Units not provisioned whose messages are interleaved with VIN messages (`with_counted_messages`)."""
+
+
+def with_counted_messages(unit_ids: list[str], counted: int) -> list[tuple[str, object]]:
+    """Each unit's VIN message (unit n: `vin_for(n)`), and after every len(unit_ids) // counted of them a
+    message of one of UNPROVISIONED units not provisioned, each with a timestamp of its own (no two have
+    one digest). Applied again, a VIN message changes nothing (the unit is paired by then); each
+    application of a counted one adds one to its unit's `messages` in the unknown units
+    (`unknown_unit_messages`), so a message applied twice shows there."""
+    every = len(unit_ids) // counted
+    messages: list[tuple[str, object]] = []
+    taken = 0
+    for n, unit in enumerate(unit_ids):
+        messages.append((unit_topic(unit), {"vin": vin_for(n)}))
+        if n % every == 0 and taken < counted:
+            timestamp = f"2025-01-01T{taken // 3600:02}:{taken // 60 % 60:02}:{taken % 60:02}Z"
+            messages.append(
+                (unit_topic(f"tp:unprovisioned{taken % UNPROVISIONED}"), {"timestamp": timestamp})
+            )
+            taken += 1
+    assert taken == counted
+    return messages
+
+
+def each_counted_once(counted: int) -> Counter[str]:
+    """The unknown units' message counts when each of `counted` messages was applied once."""
+    return Counter({f"tp:unprovisioned{n}": counted // UNPROVISIONED for n in range(UNPROVISIONED)})
+
+
+def unknown_unit_messages(container: Container) -> Counter[str]:
+    """The messages counted for each unit not provisioned."""
+    with container.storage.read() as uow:
+        return Counter({unit.unit_id: unit.messages for unit in uow.unknown_units.list(None, 100)})

@@ -1,6 +1,8 @@
 """SIGTERM of `serve` while QoS 1 unit messages stream over MQTT: the acknowledgements of what was
 committed go out before it exits, so after a restart the broker sends again only what was not committed
-(no message recognized as taken twice) and every message's effect is present exactly once."""
+(no message recognized as taken twice) and every message's effect is present exactly once: each unit's
+pairing, and the count of every message of units not provisioned (`with_counted_messages`), where a
+message applied twice would show."""
 
 from __future__ import annotations
 
@@ -16,17 +18,25 @@ from collections import Counter
 from pathlib import Path
 
 import pytest
-from bench.setup import insert_assets, insert_units, vin_for
+from bench.setup import insert_assets, insert_units
 
 from pairhub import bootstrap
 from pairhub.ports import EventQuery
 from tests.conftest import SECRET_KEY, make_settings
 from tests.e2e.processes import free_port, start_serve
-from tests.mqtt_support import Broker, publish, running_broker, unit_topic
+from tests.mqtt_support import (
+    Broker,
+    each_counted_once,
+    publish,
+    running_broker,
+    unknown_unit_messages,
+    with_counted_messages,
+)
 
 pytestmark = pytest.mark.slow
 
 UNITS = 3000
+COUNTED = 600
 PACE = 100
 """Messages published at a time, every 50 ms: the stream lasts a few seconds, so SIGTERM falls inside it."""
 DUPLICATES = re.compile(r'^pairhub_mqtt_messages_total\{outcome="duplicate"\} (\S+)$', re.MULTILINE)
@@ -87,7 +97,7 @@ def test_sigterm_sends_the_acknowledgements_of_what_was_committed(tmp_path: Path
         server, base_url = start_serve(tmp_path, env, port, log=log)
         try:
             _wait(lambda: _ready(base_url), 30, "the MQTT subscription")
-            messages = [(unit_topic(unit), {"vin": vin_for(n)}) for n, unit in enumerate(unit_ids)]
+            messages = with_counted_messages(unit_ids, COUNTED)
             publisher = threading.Thread(target=lambda: asyncio.run(_paced(broker, messages)))
             publisher.start()
             _wait(lambda: sum(auto_pairs().values()) >= UNITS // 4, 120, "pairings before SIGTERM")
@@ -101,7 +111,11 @@ def test_sigterm_sends_the_acknowledgements_of_what_was_committed(tmp_path: Path
             server, base_url = start_serve(tmp_path, env, port, log=log)
             publisher.join()
             _wait(lambda: sum(auto_pairs().values()) >= UNITS, 180, "every pairing after the restart")
-            time.sleep(1)  # a committed message sent again late would be counted now
+            _wait(
+                lambda: unknown_unit_messages(container).total() >= COUNTED,
+                60,
+                "every message of the units not provisioned",
+            )
             duplicates = _duplicates(base_url)
         finally:
             server.send_signal(signal.SIGTERM)
@@ -109,9 +123,14 @@ def test_sigterm_sends_the_acknowledgements_of_what_was_committed(tmp_path: Path
                 server.wait(timeout=30)
             except subprocess.TimeoutExpired:
                 server.kill()
-        pairs = auto_pairs()
-        print(f"\nSIGTERM after {taken_before_the_stop} of {UNITS}; sent again though taken: {duplicates}")
+        pairs, applied = auto_pairs(), unknown_unit_messages(container)
+        print(
+            f"\nSIGTERM after {taken_before_the_stop} of {UNITS}; counted messages applied "
+            f"{applied.total()} of {COUNTED}; sent again though taken: {duplicates}"
+        )
         assert duplicates == 0, "the broker sent again messages committed before SIGTERM: acks were lost"
         assert set(pairs) == set(unit_ids)
         assert set(pairs.values()) == {1}, "a message sent again produced a second event"
+        # The graceful stop took whatever was still in flight: the count is final.
+        assert applied == each_counted_once(COUNTED), "a message lost or applied twice"
     container.close()

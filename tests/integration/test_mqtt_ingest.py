@@ -3,9 +3,8 @@
 from __future__ import annotations
 
 import asyncio
-import time
 from collections import Counter
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
 from pathlib import Path
 
 import aiomqtt
@@ -25,10 +24,8 @@ from pairhub.entrypoints.simulate import run as run_simulation
 from pairhub.ports import AssetRepository
 from pairhub.services.auto_pairing.resolve import match
 from tests.conftest import make_settings
-from tests.mqtt_support import Broker, collect, publish, running_broker, unit_topic
+from tests.mqtt_support import TOPIC, Broker, Subscriber, collect, publish, running_broker, unit_topic, until
 from tests.support import Api
-
-TOPIC = "pairhub/units/+/messages"
 
 
 @pytest.fixture
@@ -36,35 +33,6 @@ def broker(tmp_path: Path) -> Iterator[Broker]:
     """A Mosquitto of this test."""
     with running_broker(tmp_path) as running:
         yield running
-
-
-async def _until(condition: Callable[[], bool], within_s: float = 20) -> None:
-    deadline = time.monotonic() + within_s
-    while not condition():
-        assert time.monotonic() < deadline, "timed out"
-        await asyncio.sleep(0.05)
-
-
-class Subscriber:
-    """A running MqttIngest of one container, stopped at the end of the block."""
-
-    def __init__(
-        self, container: Container, broker: Broker, client_id: str, partition: tuple[int, int] = (1, 1)
-    ) -> None:
-        subscription = Subscription(TOPIC, client_id, partition=partition)
-        self.ingest = MqttIngest(container, BrokerAddress.parse(broker.url), subscription)
-        self.stopping = asyncio.Event()
-        self.task: asyncio.Task[None] | None = None
-
-    async def __aenter__(self) -> MqttIngest:
-        self.task = asyncio.create_task(self.ingest.run(self.stopping))
-        await _until(lambda: self.ingest.status.connected)
-        return self.ingest
-
-    async def __aexit__(self, *_: object) -> None:
-        self.stopping.set()
-        assert self.task is not None
-        await asyncio.wait_for(self.task, timeout=10)
 
 
 def _reasons(container: Container, organization_id: str) -> dict[str, list[str]]:
@@ -111,7 +79,7 @@ async def test_every_outcome_is_reached_through_mqtt(api: Api, container: Contai
                 for unit_id, vin in reported.items()
             ],
         )
-        await _until(lambda: ingest.taken >= len(reported))
+        await until(lambda: ingest.taken >= len(reported))
 
     reasons = _reasons(container, org.id)
     assert reasons == {
@@ -143,7 +111,7 @@ async def test_an_array_payload_and_the_topic_unit_id_are_taken(
                 )
             ],
         )
-        await _until(lambda: ingest.taken >= 1)
+        await until(lambda: ingest.taken >= 1)
     unit = container.units.get(org.id, "tp:2001")
     assert unit.asset_id == asset["id"]
 
@@ -171,7 +139,7 @@ async def test_refused_messages_are_published_with_their_reason(
                 ],
             )
             # Refusals are published before their batch is acknowledged and counted as taken.
-            await _until(lambda: len(received) >= 5 and ingest.taken >= 6)
+            await until(lambda: len(received) >= 5 and ingest.taken >= 6)
             assert ingest.taken == 6
     finally:
         watcher.cancel()
@@ -201,16 +169,16 @@ async def test_a_broker_outage_is_shown_backed_off_and_resumed(
         assert api.client.get("/readyz").json()["checks"]["mqtt"] == "ok"
         first_broker.__exit__(None, None, None)  # the broker goes away
 
-        await _until(lambda: not ingest.status.connected)
+        await until(lambda: not ingest.status.connected)
         down = api.client.get("/readyz")
         assert down.status_code == 503
         assert down.json()["checks"]["mqtt"].startswith("unavailable")
 
         with running_broker(tmp_path / "after", broker.port):
-            await _until(lambda: ingest.status.connected, within_s=40)
+            await until(lambda: ingest.status.connected, within_s=40)
             assert api.client.get("/readyz").status_code == 200
             await publish(broker, [(unit_topic("tp:5001"), {"vin": "WDB9634031L738192"})])
-            await _until(lambda: ingest.taken >= 1)
+            await until(lambda: ingest.taken >= 1)
     assert container.units.get(org.id, "tp:5001").asset_id == asset["id"]
 
 
@@ -238,7 +206,7 @@ async def test_two_processes_split_the_units_by_partition_without_duplicates(
                 messages += [(unit_topic(unit), {"vin": vins[unit]}), (unit_topic(unit), {"vin": vins[unit]})]
             await publish(broker, messages)
             # Each subscription gets every message and takes those of its own units.
-            await _until(lambda: min(one.taken, two.taken) >= len(messages), within_s=60)
+            await until(lambda: min(one.taken, two.taken) >= len(messages), within_s=60)
         assert one.own > 0 and two.own > 0, (one.own, two.own)
         assert one.own + two.own == len(messages)
         reasons = _reasons(first, org.id)
@@ -259,7 +227,7 @@ async def test_the_simulator_drives_units_that_pair_through_pairhub(
         api.new_unit(org, plan.unit_id(number))
     async with Subscriber(container, broker, "pairhub-test-simulate") as ingest:
         simulation = asyncio.create_task(run_simulation(plan, BrokerAddress.parse(broker.url)))
-        await _until(lambda: ingest.taken >= 10)
+        await until(lambda: ingest.taken >= 10)
         simulation.cancel()
     reasons = _reasons(container, org.id)
     assert reasons == {plan.unit_id(number): ["AutoPair"] for number in range(1, 6)}
@@ -285,7 +253,7 @@ async def test_simulate_on_a_custom_topic_reaches_pairhub_and_hears_its_refusals
     ingest = MqttIngest(container, BrokerAddress.parse(broker.url), subscription)
     stopping = asyncio.Event()
     task = asyncio.create_task(ingest.run(stopping))
-    await _until(lambda: ingest.status.connected)
+    await until(lambda: ingest.status.connected)
     try:
         outcome = await run_simulation(plan, BrokerAddress.parse(broker.url))
     finally:
@@ -326,10 +294,10 @@ async def test_simulate_without_topic_publishes_on_the_configured_one(
 
     try:
         said = await asyncio.to_thread(simulate)
-        await _until(lambda: len(heard["configured"]) > 0)
+        await until(lambda: len(heard["configured"]) > 0)
         # `--topic` wins over the setting.
         said_given = await asyncio.to_thread(simulate, "--topic", "fleet/+/given")
-        await _until(lambda: len(heard["given"]) > 0)
+        await until(lambda: len(heard["given"]) > 0)
     finally:
         for watcher in watchers:
             watcher.cancel()

@@ -108,6 +108,9 @@ class MqttIngest:
 
     def __init__(self, container: Container, broker: Broker, subscription: Subscription) -> None:
         self._container = container
+        # Pending activity and unknown units of its own: they are written in the transaction that notes
+        # the messages taken, never by the periodic flush in between.
+        self._ingest = container.ingest.apart()
         self._broker = broker
         self._subscription = subscription
         self.status: BrokerStatus = container.mqtt_status
@@ -244,13 +247,20 @@ class MqttIngest:
         self.own += len(mine)
 
     def _commit(self, taken: list[UnitMessage], digests: list[bytes]) -> IngestResult:
-        """Apply the messages, write their activity and note their digests, before any acknowledgement."""
-        container = self._container
-        result = container.ingest.accept(taken)
-        # The activity of quiet units waits in memory for the next flush; an acknowledged message's
-        # activity must not be lost with the process, so it is written now.
-        container.ingest.flush()
-        container.taken_messages.remember(digests)
+        """Apply the messages, then write their activity, their unknown units and their digests in one
+        transaction, before any acknowledgement.
+
+        A kill before that transaction commits leaves no digest: the broker sends the messages again and
+        they are taken again, their auto-pairing outcomes (committed by `accept`) unchanged by a second
+        application, their activity and unknown-unit counts written once. After it, they are recognized.
+        """
+        ingest = self._ingest
+        try:
+            result = ingest.accept(taken)
+            ingest.commit_pending(lambda uow: self._container.taken_messages.note(uow, digests))
+        except BaseException:
+            ingest.forget_pending()  # nothing is acknowledged: the broker sends these messages again
+            raise
         return result
 
     async def _publish_refusal(self, client: aiomqtt.Client, unit_id: str, refusal: Rejection) -> None:

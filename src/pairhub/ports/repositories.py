@@ -581,7 +581,8 @@ class TakenMessageRepository(Protocol):
         ...
 
     def keep_newest(self, count: int) -> int:
-        """Forget all but the `count` newest digests; how many were forgotten."""
+        """Forget all but the `count` newest digests (and those taken in the same millisecond as the
+        last of them); how many were forgotten."""
         ...
 
 

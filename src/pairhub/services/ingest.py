@@ -11,7 +11,7 @@ transaction before the request is answered.
 from __future__ import annotations
 
 import threading
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import NamedTuple
 
@@ -20,7 +20,7 @@ import structlog
 from pairhub.domain.events import Location
 from pairhub.domain.units import Activity, MessageAction, Standing, decide_on_message
 from pairhub.domain.vin import ReportedVin
-from pairhub.ports import Clock, Storage, StorageOutage
+from pairhub.ports import Clock, Storage, StorageOutage, UnitOfWork
 from pairhub.services.auto_pairing import AutoPairing, MessageToAct
 from pairhub.services.outage import Outage
 from pairhub.services.paired_units import PairedUnits
@@ -242,6 +242,36 @@ class Ingest:
             # The messages are still taken: nothing was recorded for their VINs, so the units' next
             # messages attempt again.
             log.exception("auto_pairing_attempts_failed", units=len(messages))
+
+    def apart(self) -> Ingest:
+        """An ingest like this one whose pending activity and unknown units are its own, never written by
+        another's flush: for a taker that writes them with its own records (`commit_pending`)."""
+        return Ingest(
+            self._storage,
+            self._clock,
+            self._auto_pairing,
+            paired_units=self.paired_units,
+            unknown=UnknownUnitsBuffer(self.unknown.limit),
+        )
+
+    def commit_pending(self, along: Callable[[UnitOfWork], None]) -> None:
+        """Write pending unknown units and activity in one transaction with what `along` writes.
+
+        Raises when the write fails; what was pending is then forgotten (`forget_pending`), as the
+        caller takes the messages it came of again.
+        """
+        unknown, activity = self.unknown.drain(), self.buffer.drain()
+        with self._storage.write() as uow:
+            if unknown:
+                self.unknown.write(uow, unknown)
+            if activity:
+                uow.units.record_activity(activity)
+            along(uow)
+
+    def forget_pending(self) -> None:
+        """Drop pending activity and unknown units: their messages were not taken and will come again."""
+        self.unknown.drain()
+        self.buffer.drain()
 
     def flush(self) -> int:
         """Write pending activity in one executemany; returns how many units were written.

@@ -13,7 +13,7 @@ from __future__ import annotations
 import hashlib
 from collections.abc import Collection
 
-from pairhub.ports import Clock, Storage
+from pairhub.ports import Clock, Storage, UnitOfWork
 
 KEEP = 100_000
 """Digests kept: far more than can be in flight, so that a resent message is always recognized."""
@@ -43,11 +43,17 @@ class TakenMessages:
             return uow.taken_messages.taken(digests)
 
     def remember(self, digests: Collection[bytes]) -> None:
-        """Note messages as taken, now; every `PRUNE_EVERY` calls, forget the oldest beyond `keep`."""
+        """Note messages as taken, now, in a transaction of their own (`note`)."""
+        if digests:
+            with self._storage.write() as uow:
+                self.note(uow, digests)
+
+    def note(self, uow: UnitOfWork, digests: Collection[bytes]) -> None:
+        """Note messages as taken, now, in `uow` (with what they caused); every `PRUNE_EVERY` calls,
+        forget the oldest beyond `keep`."""
         if not digests:
             return
         self._batches += 1
-        with self._storage.write() as uow:
-            uow.taken_messages.remember(digests, self._clock.now_ms())
-            if self._batches % PRUNE_EVERY == 0:
-                uow.taken_messages.keep_newest(self._keep)
+        uow.taken_messages.remember(digests, self._clock.now_ms())
+        if self._batches % PRUNE_EVERY == 0:
+            uow.taken_messages.keep_newest(self._keep)

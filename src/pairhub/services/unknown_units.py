@@ -14,7 +14,7 @@ import structlog
 from prometheus_client import Counter
 
 from pairhub.domain.unknown_units import DEFAULT_LIMIT, UnknownUnit
-from pairhub.ports import Storage
+from pairhub.ports import Storage, UnitOfWork
 from pairhub.services.pagination import CursorKind, Cursors, Page
 
 log = structlog.get_logger("pairhub.ingest")
@@ -60,6 +60,11 @@ class UnknownUnitsBuffer:
                 newer = self._pending.get(unit.unit_id)
                 self._pending[unit.unit_id] = unit if newer is None else unit.then(newer)
 
+    @property
+    def limit(self) -> int:
+        """The most ids kept, here and in the table."""
+        return self._limit
+
     def flush(self, storage: Storage) -> int:
         """Write pending sightings in one upsert; returns how many ids were written. Never raises."""
         taken = self.drain()
@@ -67,15 +72,19 @@ class UnknownUnitsBuffer:
             return 0
         try:
             with storage.write() as uow:
-                evicted = uow.unknown_units.note(taken, self._limit)
+                self.write(uow, taken)
         except Exception:
             self.restore(taken)
             log.exception("unknown_units_flush_failed", units=len(taken))
             return 0
+        return len(taken)
+
+    def write(self, uow: UnitOfWork, taken: list[UnknownUnit]) -> None:
+        """Write drained sightings in `uow` (one upsert), counting the ids the table's bound evicts."""
+        evicted = uow.unknown_units.note(taken, self._limit)
         if evicted:
             _EVICTED.inc(evicted)
             log.info("unknown_units_evicted", evicted=evicted, limit=self._limit)
-        return len(taken)
 
 
 class UnknownUnits:

@@ -30,11 +30,12 @@ class SqlTakenMessages:
             self._connection.execute(insert(mqtt_taken), rows)
 
     def keep_newest(self, count: int) -> int:
-        """Forget all but the `count` newest digests; how many were forgotten."""
+        """Forget all but the `count` newest digests (and those taken in the same millisecond as the
+        last of them); how many were forgotten."""
         oldest_kept = (
             select(mqtt_taken.c.taken_at)
             .order_by(mqtt_taken.c.taken_at.desc())
-            .offset(count)
+            .offset(max(count, 1) - 1)
             .limit(1)
             .scalar_subquery()
         )
