@@ -4,79 +4,23 @@ from __future__ import annotations
 
 import base64
 import json
-import subprocess
 import time
 import urllib.error
 import urllib.request
 from collections.abc import Callable, Iterator
 from pathlib import Path
-from typing import Any
 
 import pytest
 
 from pairhub.entrypoints import demo
 from pairhub.receiver.signing import sign
-from tests.e2e.processes import PAIRHUB, free_port, wait_until_healthy
-
-ADMIN_TOKEN = "demo-admin-token"
-# Twenty times faster: the scripted outcomes take about 6.5 s and NotFound reminders come every second.
-SPEED = "20"
-
-
-class DemoServer:
-    """A `pairhub serve --demo` process whose output goes to a file (a full pipe would block it)."""
-
-    def __init__(self, workdir: Path) -> None:
-        self.workdir = workdir
-        self.port = free_port()
-        self.base_url = f"http://127.0.0.1:{self.port}"
-        self.log = workdir / f"serve-{self.port}.log"
-        env = {
-            "PATH": "/usr/bin:/bin",
-            "HOME": str(workdir),
-            "PAIRHUB_ADMIN_TOKEN": ADMIN_TOKEN,
-            "PAIRHUB_DEMO_SPEED": SPEED,
-        }
-        with self.log.open("wb") as out:
-            self.process = subprocess.Popen(
-                [PAIRHUB, "serve", "--demo", "--port", str(self.port)],
-                cwd=workdir,
-                env=env,
-                stdout=out,
-                stderr=subprocess.STDOUT,
-            )
-        try:
-            wait_until_healthy(self.base_url, self.process)
-        except AssertionError as error:
-            self.stop()
-            raise AssertionError(f"{error}\n{self.output()}") from error
-
-    def output(self) -> str:
-        """What the process printed so far."""
-        return self.log.read_text(errors="replace")
-
-    def get(self, path: str, token: str | None = None) -> Any:
-        """GET a JSON document."""
-        request = urllib.request.Request(self.base_url + path)
-        if token:
-            request.add_header("Authorization", f"Bearer {token}")
-        with urllib.request.urlopen(request, timeout=5) as response:
-            return json.load(response)
-
-    def text(self, path: str) -> str:
-        """GET a page."""
-        with urllib.request.urlopen(self.base_url + path, timeout=5) as response:
-            body: bytes = response.read()
-            return body.decode()
-
-    def stop(self) -> None:
-        """Terminate and wait."""
-        self.process.terminate()
-        try:
-            self.process.wait(timeout=15)
-        except subprocess.TimeoutExpired:
-            self.process.kill()
-            self.process.wait()
+from tests.e2e.demo_support import (
+    ADMIN_TOKEN,
+    DemoServer,
+    everything_arrived,
+    paired,
+    wait_for_every_outcome,
+)
 
 
 @pytest.fixture
@@ -92,41 +36,6 @@ def start_demo(tmp_path: Path) -> Iterator[Callable[[], DemoServer]]:
     yield start
     for server in started:
         server.stop()
-
-
-def _events(server: DemoServer) -> list[dict[str, Any]]:
-    received = server.get("/demo/receiver")
-    return [item for batch in reversed(received["batches"]) for item in batch["eventsData"]]
-
-
-def _paired(events: list[dict[str, Any]], reason: str) -> list[dict[str, Any]]:
-    return [
-        item["eventData"]
-        for item in events
-        if item["eventType"] == "unit.paired" and item["eventData"]["reason"] == reason
-    ]
-
-
-def _everything_arrived(events: list[dict[str, Any]]) -> bool:
-    not_found_units = {data["unitId"] for data in _paired(events, "NotFound")}
-    auto_paired_units = {data["unitId"] for data in _paired(events, "AutoPair")}
-    return (
-        len(_paired(events, "NotFound")) >= 2
-        and bool(not_found_units & auto_paired_units)
-        and all(_paired(events, reason) for reason in ("ManualPair", "InvalidData", "MultipleMatchFound"))
-        and any(item["eventType"] == "unit.unpaired" for item in events)
-    )
-
-
-def _wait_for_every_outcome(server: DemoServer, within_s: float = 45) -> list[dict[str, Any]]:
-    # Polling with a deadline: the loop ends as soon as the last scripted outcome has arrived.
-    deadline = time.monotonic() + within_s
-    events = _events(server)
-    while not _everything_arrived(events) and time.monotonic() < deadline:
-        assert server.process.poll() is None, server.output()
-        time.sleep(0.2)
-        events = _events(server)
-    return events
 
 
 def _post_forged_batch(server: DemoServer, subscription_id: str) -> int:
@@ -162,11 +71,11 @@ def _post_forged_batch(server: DemoServer, subscription_id: str) -> int:
 
 def test_demo_shows_every_outcome_at_the_built_in_receiver(start_demo: Callable[[], DemoServer]) -> None:
     server = start_demo()
-    events = _wait_for_every_outcome(server)
+    events = wait_for_every_outcome(server)
     summary = [(item["eventType"], item["eventData"].get("reason")) for item in events]
-    assert _everything_arrived(events), f"{summary}\n{server.output()}"
+    assert everything_arrived(events), f"{summary}\n{server.output()}"
 
-    auto = _paired(events, "AutoPair")
+    auto = paired(events, "AutoPair")
     exact = [data for data in auto if data["sensorVIN"] == data["assetVIN"]]
     truncated = [data for data in auto if len(data["sensorVIN"]) < 17]
     one_typo = [
@@ -175,11 +84,11 @@ def test_demo_shows_every_outcome_at_the_built_in_receiver(start_demo: Callable[
     assert exact and truncated and one_typo, summary
     assert all(data["status"] == "success" and "location" in data for data in auto)
     assert truncated[0]["assetVIN"].endswith(truncated[0]["sensorVIN"])
-    assert [d["status"] for d in _paired(events, "ManualPair")] == ["success"]
-    assert _paired(events, "InvalidData")[0]["sensorVIN"] == "XXXXXX"
-    assert len(_paired(events, "MultipleMatchFound")[0]["candidateAssetIds"]) == 2
+    assert [d["status"] for d in paired(events, "ManualPair")] == ["success"]
+    assert paired(events, "InvalidData")[0]["sensorVIN"] == "XXXXXX"
+    assert len(paired(events, "MultipleMatchFound")[0]["candidateAssetIds"]) == 2
 
-    not_found = _paired(events, "NotFound")
+    not_found = paired(events, "NotFound")
     assert len({data["unitId"] for data in not_found}) == 1, (
         "one NotFound unit: the first event and its reminders"
     )
