@@ -22,6 +22,7 @@ from bench.setup import vin_for
 
 from pairhub.adapters.mqtt.broker import Broker as BrokerAddress
 from pairhub.bootstrap import Container
+from pairhub.domain.partitions import Partition
 from pairhub.entrypoints.mqtt import MqttIngest, Subscription
 from pairhub.services.ingest import Ingest, IngestResult, UnitMessage
 
@@ -177,7 +178,9 @@ class Subscriber:
         partition: tuple[int, int] = (1, 1),
         share_group: str | None = None,
     ) -> None:
-        subscription = Subscription(TOPIC, client_id, partition=partition, share_group=share_group)
+        subscription = Subscription(
+            TOPIC, client_id, partition=Partition(*partition), share_group=share_group
+        )
         self.ingest = MqttIngest(container, BrokerAddress.parse(broker.url), subscription)
         self.stopping = asyncio.Event()
         self.task: asyncio.Task[None] | None = None

@@ -32,6 +32,7 @@ from pairhub.adapters.sql.readiness import SqlReadiness
 from pairhub.adapters.sql.retention import SqlPruner
 from pairhub.adapters.sql.uow import SqlStorage
 from pairhub.config import SettingError, Settings
+from pairhub.domain.partitions import Subscriber
 from pairhub.domain.sso import MappingError, SsoMapping, parse_rules
 from pairhub.domain.subscriptions import SubscriptionSettings
 from pairhub.ports import Clock, Mailer, ReadinessProbe, Sender, Storage
@@ -280,6 +281,20 @@ class Container:
     def heartbeats(self) -> list[Heartbeat]:
         """Every delivering process's last heartbeat, newest first."""
         return heartbeats.latest(self.sql_database)
+
+    def other_subscribers(self) -> list[Subscriber] | None:
+        """The MQTT subscriptions of the other live processes, from their heartbeats (None on the
+        in-memory storage, where there are none to read)."""
+        if self.database is None:
+            return None
+        now_ms = self.clock.now_ms()
+        return [
+            beat.subscriber
+            for beat in heartbeats.latest(self.database)
+            if beat.subscriber is not None
+            and beat.fresh(now_ms)
+            and beat.id != self.delivery_worker.worker_id
+        ]
 
     def migrate(self) -> None:
         """Bring the schema to the newest revision; SecretKeyError when the key cannot open the secrets."""

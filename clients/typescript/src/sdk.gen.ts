@@ -29,6 +29,9 @@ export const healthz = <ThrowOnError extends boolean = false>(options?: Options<
  * Check that pairhub can serve (database, migrations, broker)
  *
  * The database answers and takes a write, its schema is at head, and the MQTT broker is connected.
+ *
+ * `degraded` (still 200) when the live MQTT subscribers' partitions overlap or leave units untaken:
+ * every process serves, and taking it out of a load balancer would mend nothing.
  */
 export const readyz = <ThrowOnError extends boolean = false>(options?: Options<ReadyzData, ThrowOnError>) => (options?.client ?? client).get<ReadyzResponses, ReadyzErrors, ThrowOnError>({ url: '/readyz', ...options });
 

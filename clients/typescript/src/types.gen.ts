@@ -850,7 +850,7 @@ export type Health = {
     /**
      * Status
      */
-    status: 'ok' | 'unavailable';
+    status: 'ok' | 'degraded' | 'unavailable';
     /**
      * Checks
      */

@@ -6,10 +6,12 @@ while pairhub is away, or while the broker restarts with its persistence on, is 
 subscription is the process's own rather than a `$share` group, because brokers do not all keep shared
 subscriptions across their restarts (Mosquitto 2.0 does not); several processes split the units instead
 (`PAIRHUB_MQTT_PARTITION=k/n`, by a hash of the unit id), so one unit's messages always go to one
-process, in order. A message is acknowledged only once what it caused is committed; a message the broker
-sends again (DUP) whose digest was taken already is acknowledged without a second effect
-(`services/taken_messages`). Refused messages are counted and published with their reason to the topic
-derived from the configured one (`refusal_topic`); nothing is dropped silently.
+process, in order; each subscriber judges, from the heartbeats, whether the live processes' partitions
+overlap or leave units untaken (`domain/partitions.py`), and says so. A message is acknowledged only once
+what it caused is committed; a message the broker sends again (DUP) whose digest was taken already is
+acknowledged without a second effect (`services/taken_messages`). Refused messages are counted and
+published with their reason to the topic derived from the configured one (`refusal_topic`); nothing is
+dropped silently.
 """
 
 from __future__ import annotations
@@ -17,7 +19,6 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import socket
-import zlib
 from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
@@ -25,7 +26,7 @@ from typing import Any
 import aiomqtt
 import orjson
 import structlog
-from prometheus_client import Counter
+from prometheus_client import Counter, Gauge
 
 from pairhub.adapters.mqtt.broker import (
     Broker,
@@ -38,7 +39,17 @@ from pairhub.adapters.mqtt.broker import (
     subscriber_client,
 )
 from pairhub.bootstrap import Container
+from pairhub.domain.partitions import (
+    WHOLE,
+    Coverage,
+    Partition,
+    Subscriber,
+    coverage,
+    gap_text,
+    overlap_text,
+)
 from pairhub.entrypoints.unit_messages import Delivery, parse_payload
+from pairhub.ports import StorageOutage
 from pairhub.services.ingest import MAX_MESSAGES, IngestResult, Rejection, UnitMessage
 from pairhub.services.taken_messages import digest_of
 
@@ -46,7 +57,18 @@ log = structlog.get_logger("pairhub.mqtt")
 
 MESSAGES = Counter("pairhub_mqtt_messages_total", "Unit messages taken over MQTT, by outcome.", ["outcome"])
 
+PARTITIONS = Gauge(
+    "pairhub_mqtt_partitions_unsound",
+    "1 while the live MQTT subscribers' partitions overlap (units taken twice) or leave units untaken.",
+    ["problem"],
+    multiprocess_mode="livemax",  # across processes: 1 when any subscriber sees it
+)
+
 MAX_BACKOFF_S = 30.0
+
+PARTITIONS_EVERY_S = 2.0
+"""How often the subscriber judges the live processes' partitions; the first time one heartbeat period
+(2 s) after it starts, so that processes started together have each written theirs."""
 
 
 def unit_id_of(topic_pattern: str, topic: str) -> str | None:
@@ -71,17 +93,6 @@ def refusal_topic(topic_pattern: str, unit_id: str) -> str:
     return "/".join([*levels[:-1], "rejected"])
 
 
-def parse_partition(partition: str) -> tuple[int, int]:
-    """`k/n` (as validated by the settings) as the pair (k, n)."""
-    number, count = partition.split("/")
-    return int(number), int(count)
-
-
-def partition_of(unit_id: str, count: int) -> int:
-    """The partition (1…count) a unit id belongs to: a stable hash, the same in every process."""
-    return zlib.crc32(unit_id.encode()) % count + 1
-
-
 @dataclass(frozen=True)
 class Subscription:
     """What one subscriber subscribes to and which of the units it takes."""
@@ -89,7 +100,7 @@ class Subscription:
     topic: str
     client_id: str
     session_expiry_s: float = 604800
-    partition: tuple[int, int] = (1, 1)
+    partition: Partition = WHOLE
     share_group: str | None = None
 
     @property
@@ -99,8 +110,7 @@ class Subscription:
 
     def takes(self, unit_id: str) -> bool:
         """Whether this subscriber's partition holds the unit."""
-        number, count = self.partition
-        return count == 1 or partition_of(unit_id, count) == number
+        return self.partition.takes(unit_id)
 
 
 class MqttIngest:
@@ -121,10 +131,25 @@ class MqttIngest:
         self.duplicates = 0
         """Messages sent again by the broker that had been taken already (acknowledged, not applied)."""
         self._warned = False
+        self.partitions: Coverage | None = None
+        """The last judgement of the live subscribers' partitions on this topic filter (None: not yet)."""
+        self.status.topic_filter = subscription.topic_filter
+        self.status.partition = str(subscription.partition)
+        for problem in ("overlap", "incomplete"):
+            PARTITIONS.labels(problem).set(0)  # shown from the start, not only once something is wrong
 
     async def run(self, stopping: asyncio.Event) -> None:
         """Stay subscribed until `stopping` is set, reconnecting with backoff after an outage."""
         self.status.configured = True
+        watching = asyncio.create_task(self._watch_partitions(stopping))
+        try:
+            await self._subscribe(stopping)
+        finally:
+            watching.cancel()
+            with contextlib.suppress(asyncio.CancelledError):
+                await watching
+
+    async def _subscribe(self, stopping: asyncio.Event) -> None:
         subscription = self._subscription
         failures = 0
         while not stopping.is_set():
@@ -155,6 +180,61 @@ class MqttIngest:
                 forget_disconnection(client)
         self.status.down("stopped")
         log.info("mqtt_stopped", acknowledged=self.taken, duplicates=self.duplicates)
+
+    async def _watch_partitions(self, stopping: asyncio.Event) -> None:
+        """Judge this subscriber's partition with the other live processes' every PARTITIONS_EVERY_S."""
+        while not stopping.is_set():
+            with contextlib.suppress(TimeoutError):
+                await asyncio.wait_for(stopping.wait(), timeout=PARTITIONS_EVERY_S)
+            if stopping.is_set():
+                return
+            try:
+                others = await asyncio.to_thread(self._container.other_subscribers)
+            except StorageOutage:
+                continue  # the loops that write say so; the picture is judged again once it reads
+            except Exception:  # a report that failed must never stop the subscriber it runs beside
+                log.exception("mqtt_partitions_unjudged")
+                continue
+            if others is None:
+                return
+            self.judge_partitions(others)
+
+    def judge_partitions(self, others: Sequence[Subscriber]) -> Coverage | None:
+        """Judge this subscriber's partition with `others`; log a line when the picture changes.
+
+        `$share` subscribers are not judged: the broker splits their messages among the group.
+        """
+        own = self._subscription
+        if own.share_group:
+            return None
+        judged = coverage(
+            [own.partition, *(s.partition for s in others if s.topic_filter == own.topic_filter)]
+        )
+        if self.partitions is not None and judged == self.partitions:
+            return judged
+        first, self.partitions = self.partitions is None, judged
+        PARTITIONS.labels("overlap").set(1 if judged.overlaps else 0)
+        PARTITIONS.labels("incomplete").set(1 if judged.incomplete else 0)
+        live = [str(partition) for partition in judged.partitions]
+        if judged.overlaps:
+            log.warning(
+                "mqtt_partitions_overlap",
+                topic=own.topic_filter,
+                partitions=live,
+                overlapping=overlap_text(judged),
+                detail="the messages of units in both are taken twice (docs/mqtt.md#several-processes)",
+            )
+        if judged.incomplete:
+            log.warning(
+                "mqtt_partitions_incomplete",
+                topic=own.topic_filter,
+                partitions=live,
+                missing=gap_text(judged),
+                detail="the messages of those units are taken by no process (docs/mqtt.md#several-processes)",
+            )
+        if judged.sound and (not first or len(live) > 1):
+            log.info("mqtt_partitions_sound", topic=own.topic_filter, partitions=live)
+        return judged
 
     def _warn_once(self, session: Session) -> None:
         """One line at start-up where the guarantee of docs/mqtt.md rests on what pairhub cannot see."""
@@ -284,7 +364,7 @@ async def subscriber_loop(container: Container, stopping: asyncio.Event, role: s
         topic=settings.mqtt_topic,
         client_id=settings.mqtt_client_id or f"pairhub-{socket.gethostname()}-{role}",
         session_expiry_s=settings.mqtt_session_expiry,
-        partition=parse_partition(settings.mqtt_partition),
+        partition=Partition.parse(settings.mqtt_partition),
         share_group=settings.mqtt_share_group,
     )
     await MqttIngest(container, Broker.parse(url), subscription).run(stopping)

@@ -63,6 +63,8 @@ async def heartbeat_loop(container: Container, stopping: asyncio.Event, role: st
                     "configured": status.configured,
                     "connected": status.connected,
                     "error": status.last_error,
+                    "topicFilter": status.topic_filter,
+                    "partition": status.partition,
                 },
             }
             # An outage is reported by the loops that do the work; the heartbeat just waits for it.

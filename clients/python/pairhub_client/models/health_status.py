@@ -2,6 +2,7 @@ from enum import StrEnum
 
 
 class HealthStatus(StrEnum):
+    DEGRADED = "degraded"
     OK = "ok"
     UNAVAILABLE = "unavailable"
 

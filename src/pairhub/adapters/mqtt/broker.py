@@ -56,6 +56,10 @@ class BrokerStatus:
     configured: bool = False
     connected: bool = False
     last_error: str | None = "not connected yet"
+    topic_filter: str | None = None
+    """What the subscriber subscribes to, and its partition (`k/n`): written with the heartbeat, so
+    that the live processes' partitions can be judged together (domain/partitions.py)."""
+    partition: str | None = None
 
     def up(self) -> None:
         """The subscription is in place."""

@@ -213,5 +213,6 @@ class FeedItemOut(BaseModel):
 class Health(BaseModel):
     """Liveness or readiness."""
 
-    status: Literal["ok", "unavailable"]
+    status: Literal["ok", "degraded", "unavailable"]
+    """`degraded`: ready, with a check that says what is wrong (its value starts with `degraded: `)."""
     checks: dict[str, str] = {}

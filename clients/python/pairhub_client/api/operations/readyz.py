@@ -63,6 +63,9 @@ def sync_detailed(
 
      The database answers and takes a write, its schema is at head, and the MQTT broker is connected.
 
+    `degraded` (still 200) when the live MQTT subscribers' partitions overlap or leave units untaken:
+    every process serves, and taking it out of a load balancer would mend nothing.
+
     Raises:
         errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
         httpx.TimeoutException: If the request takes longer than Client.timeout.
@@ -88,6 +91,9 @@ def sync(
 
      The database answers and takes a write, its schema is at head, and the MQTT broker is connected.
 
+    `degraded` (still 200) when the live MQTT subscribers' partitions overlap or leave units untaken:
+    every process serves, and taking it out of a load balancer would mend nothing.
+
     Raises:
         errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
         httpx.TimeoutException: If the request takes longer than Client.timeout.
@@ -108,6 +114,9 @@ async def asyncio_detailed(
     """Check that pairhub can serve (database, migrations, broker)
 
      The database answers and takes a write, its schema is at head, and the MQTT broker is connected.
+
+    `degraded` (still 200) when the live MQTT subscribers' partitions overlap or leave units untaken:
+    every process serves, and taking it out of a load balancer would mend nothing.
 
     Raises:
         errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
@@ -131,6 +140,9 @@ async def asyncio(
     """Check that pairhub can serve (database, migrations, broker)
 
      The database answers and takes a write, its schema is at head, and the MQTT broker is connected.
+
+    `degraded` (still 200) when the live MQTT subscribers' partitions overlap or leave units untaken:
+    every process serves, and taking it out of a load balancer would mend nothing.
 
     Raises:
         errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.

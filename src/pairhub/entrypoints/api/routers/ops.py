@@ -8,6 +8,7 @@ from fastapi.responses import JSONResponse
 from pairhub.adapters.metrics import exposition
 from pairhub.adapters.sql.heartbeats import Heartbeat
 from pairhub.bootstrap import Container
+from pairhub.domain.partitions import by_topic_filter, problems
 from pairhub.entrypoints.api.deps import ContainerDep
 from pairhub.entrypoints.api.schemas import Health
 from pairhub.ports import StorageOutage
@@ -23,7 +24,11 @@ def healthz() -> dict[str, str]:
 
 @router.get("/readyz", response_model=Health, responses={503: {"model": Health}})
 def readyz(c: ContainerDep) -> JSONResponse:
-    """The database answers and takes a write, its schema is at head, and the MQTT broker is connected."""
+    """The database answers and takes a write, its schema is at head, and the MQTT broker is connected.
+
+    `degraded` (still 200) when the live MQTT subscribers' partitions overlap or leave units untaken:
+    every process serves, and taking it out of a load balancer would mend nothing.
+    """
     checks: dict[str, str] = {}
     try:
         c.readiness.ping()
@@ -44,13 +49,18 @@ def readyz(c: ContainerDep) -> JSONResponse:
     elif c.mqtt_status.configured:
         status = c.mqtt_status
         checks["mqtt"] = "ok" if status.connected else f"unavailable: {status.last_error}"
-    ready = all(value == "ok" for value in checks.values()) and "migrations" in checks
-    body = {"status": "ok" if ready else "unavailable", "checks": checks}
+    ready = all(_passes(value) for value in checks.values()) and "migrations" in checks
+    degraded = any(value.startswith(DEGRADED) for value in checks.values())
+    body = {"status": ("degraded" if degraded else "ok") if ready else "unavailable", "checks": checks}
     return JSONResponse(body, status_code=200 if ready else 503)
 
 
-STALE_AFTER_MS = 10_000
-"""A heartbeat older than this (five missed beats) is a delivering process that stopped answering."""
+DEGRADED = "degraded: "
+"""A check that works, but not as it should: reported, without failing readiness."""
+
+
+def _passes(check: str) -> bool:
+    return check == "ok" or check.startswith(DEGRADED)
 
 
 def _heartbeats(c: Container) -> list[Heartbeat]:
@@ -62,7 +72,7 @@ def _heartbeats(c: Container) -> list[Heartbeat]:
 
 def _delivering_processes(beats: list[Heartbeat], now_ms: int) -> dict[str, str]:
     """The `delivery` and `mqtt` checks from the heartbeats the delivering processes write."""
-    fresh = [beat for beat in beats if now_ms - beat.beat_at <= STALE_AFTER_MS]
+    fresh = [beat for beat in beats if beat.fresh(now_ms)]
     checks: dict[str, str] = {}
     if not fresh:
         age = round((now_ms - beats[0].beat_at) / 1000)
@@ -74,6 +84,9 @@ def _delivering_processes(beats: list[Heartbeat], now_ms: int) -> dict[str, str]
     if subscribers:
         connected = any(subscriber.get("connected") for subscriber in subscribers)
         checks["mqtt"] = "ok" if connected else f"unavailable: {subscribers[0].get('error')}"
+        found = problems(by_topic_filter(beat.subscriber for beat in fresh if beat.subscriber is not None))
+        if connected and found:
+            checks["mqtt"] = DEGRADED + "; ".join(found)
     return checks
 
 
