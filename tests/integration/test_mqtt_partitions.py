@@ -6,6 +6,7 @@ from __future__ import annotations
 import asyncio
 from collections.abc import AsyncIterator, Iterator, MutableMapping
 from contextlib import asynccontextmanager
+from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
@@ -14,8 +15,10 @@ import structlog
 
 from pairhub import bootstrap
 from pairhub.adapters.clock import ManualClock
+from pairhub.adapters.sql.heartbeats import Heartbeat
 from pairhub.bootstrap import Container
 from pairhub.entrypoints import mqtt, worker
+from pairhub.entrypoints.api.routers.ops import _delivering_processes
 from pairhub.entrypoints.mqtt import MqttIngest
 from tests.conftest import make_settings
 from tests.mqtt_support import TOPIC, Broker, Subscriber, running_broker, until
@@ -133,3 +136,27 @@ async def test_partitions_that_take_every_unit_once_leave_readiness_ok(
         other.close()
     assert _lines(logs, "mqtt_partitions_overlap") == []
     assert [entry["partitions"] for entry in _lines(logs, "mqtt_partitions_sound")][-1] == ["1/2", "2/2"]
+
+
+def _beat(process_id: str, partition: str | None, connected: bool = True) -> Heartbeat:
+    mqtt_state = {"configured": True, "connected": connected, "error": None if connected else "refused"}
+    if partition is not None:
+        mqtt_state |= {"topicFilter": TOPIC, "partition": partition}
+    return Heartbeat(process_id, "worker", 1_000, {"delivery": None, "mqtt": mqtt_state})
+
+
+def test_readiness_fails_on_a_broker_not_connected_before_it_degrades_on_partitions() -> None:
+    overlapping = [_beat("a", "1/1"), _beat("b", "1/1")]
+    assert _delivering_processes(overlapping, 1_000) == {
+        "mqtt": f"degraded: partitions overlap on {TOPIC}: 1/1 and 1/1"
+    }
+    down = [_beat("a", "1/1", connected=False), _beat("b", "1/1", connected=False)]
+    assert _delivering_processes(down, 1_000) == {"mqtt": "unavailable: refused"}
+    # A process of a version that wrote no partition is left out of the judgement.
+    assert _delivering_processes([_beat("a", "1/1"), _beat("b", None)], 1_000) == {"mqtt": "ok"}
+    # 1/2 beside 2/2 is sound; with the heartbeat of 2/2 stale (its process stopped answering), 2/2 is missed.
+    assert _delivering_processes([_beat("a", "1/2"), _beat("b", "2/2")], 1_000) == {"mqtt": "ok"}
+    late = [_beat("a", "1/2"), replace(_beat("b", "2/2"), beat_at=-20_000)]
+    assert _delivering_processes(late, 1_000) == {
+        "mqtt": f"degraded: partitions incomplete on {TOPIC}: 2/2 taken by no process"
+    }
