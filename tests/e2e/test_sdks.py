@@ -67,7 +67,7 @@ def test_the_committed_clients_are_what_make_clients_generates() -> None:
         pytest.skip(NO_NODE)
 
 
-def test_the_python_sdk_in_a_fresh_venv_pairs_reads_the_feed_and_meets_a_problem(
+def test_the_python_sdk_in_a_fresh_venv_pairs_reads_the_feed_meets_a_problem_and_retries_once(
     pairhub: str, tmp_path: Path
 ) -> None:
     # A copy, so that the build leaves nothing in the tree; installed as `pip install ./clients/python`.
@@ -95,6 +95,13 @@ def test_the_python_sdk_in_a_fresh_venv_pairs_reads_the_feed_and_meets_a_problem
             "assetVIN": VIN,
         }
     ]
+    # The same create twice under one `Idempotency-Key`: the first answer again, and one asset.
+    assert seen["idempotent"] == {
+        "statuses": [201, 201],
+        "sameAnswer": True,
+        "replayed": [None, "true"],
+        "created": 1,
+    }
     # The installed package, not the tree's, and nothing of pairhub beside it.
     where = _run(
         python,

@@ -204,3 +204,65 @@ def test_the_webhooks_describe_every_signature_option_and_show_every_event(api: 
         )
         == 7
     )
+
+
+def _idempotency_key(operation: dict[str, Any]) -> dict[str, Any] | None:
+    named = [p for p in operation.get("parameters", []) if p["name"].lower() == "idempotency-key"]
+    assert len(named) <= 1
+    return named[0] if named else None
+
+
+def test_every_post_the_idempotency_middleware_covers_declares_the_key_and_no_other_operation(
+    api: Api,
+) -> None:
+    document = _document(api)
+    declared, expected, answered = set(), set(), set()
+    for path, operations in document["paths"].items():
+        for method, operation in operations.items():
+            header = _idempotency_key(operation)
+            if header is not None:
+                declared.add(f"{method.upper()} {path}")
+                assert header["in"] == "header" and header["required"] is False
+                assert "24 hours" in header["description"]
+                for status, code in (
+                    ("400", "invalid_idempotency_key"),
+                    ("409", "idempotency_key_in_use"),
+                    ("422", "idempotency_key_reused"),
+                ):
+                    response = operation["responses"][status]
+                    assert code in response["description"], (method, path, status)
+                    assert "application/problem+json" in response["content"]
+            if method == "post" and path.startswith("/v1/") and operation["security"]:
+                expected.add(f"{method.upper()} {path}")
+            # The running middleware: a key it would read is checked first (here, one too long).
+            url = re.sub(r"\{[^}]+\}", "x", path)
+            headers = {"Idempotency-Key": "k" * 256, **(api.admin if operation["security"] else {})}
+            answer = api.client.request(method.upper(), url, headers=headers)
+            problem = answer.headers.get("content-type") == "application/problem+json"
+            if problem and answer.json()["code"] == "invalid_idempotency_key":
+                answered.add(f"{method.upper()} {path}")
+    assert declared == expected == answered
+    assert {"POST /v1/organizations", "POST /v1/unit-messages"} <= declared
+    assert "POST /v1/invitations/{token}/accept" not in declared  # public: no caller owns a key
+
+
+def test_the_declared_key_has_the_bounds_the_middleware_enforces(api: Api) -> None:
+    header = _idempotency_key(_document(api)["paths"]["/v1/organizations"]["post"])
+    assert header is not None
+    for key, valid in [
+        ("7f0c1c52-3c4e-4d5e-9a61-1f2b3c4d5e6f", True),
+        ("k" * 255, True),
+        (" ~", True),
+        ("k" * 256, False),
+        ("", False),
+        ("caf\u00e9", False),
+        ("tab\there", False),
+    ]:
+        assert jsonschema.Draft202012Validator(header["schema"]).is_valid(key) is valid, key
+        answer = api.client.post(
+            "/v1/organizations",
+            json={"name": f"Key {len(key)}"},
+            headers={**api.admin, "Idempotency-Key": key.encode("latin-1")},
+        )
+        refused = answer.status_code == 400 and answer.json()["code"] == "invalid_idempotency_key"
+        assert refused is not valid, (key, answer.status_code)

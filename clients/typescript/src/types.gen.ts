@@ -3184,6 +3184,12 @@ export type ListOrganizationsResponse = ListOrganizationsResponses[keyof ListOrg
 
 export type CreateOrganizationData = {
     body: OrganizationIn;
+    headers?: {
+        /**
+         * Makes the request safe to send again (Stripe's semantics): a fresh random key (a UUID) per intended write. The same key with the same request (method, path, query and body) within 24 hours answers the first answer again, same status and body, with `Idempotent-Replayed: true`; with another request it is 422 `idempotency_key_reused`; while the first request still runs, 409 `idempotency_key_in_use` (send it again after `Retry-After`), so concurrent duplicates have one effect. Keys belong to the caller (an organization's API keys share one namespace); a 5xx answer is not kept, so its retry runs again.
+         */
+        'Idempotency-Key'?: string;
+    };
     path?: never;
     query?: never;
     url: '/v1/organizations';
@@ -3191,7 +3197,7 @@ export type CreateOrganizationData = {
 
 export type CreateOrganizationErrors = {
     /**
-     * Malformed JSON or an invalid cursor.
+     * Malformed JSON or an invalid cursor. `invalid_idempotency_key`: `Idempotency-Key` is not 1 to 255 printable ASCII characters.
      */
     400: Problem;
     /**
@@ -3207,7 +3213,7 @@ export type CreateOrganizationErrors = {
      */
     404: Problem;
     /**
-     * The request contradicts the current state.
+     * The request contradicts the current state. `idempotency_key_in_use`: a request with this `Idempotency-Key` is still running; send it again after `Retry-After`.
      */
     409: Problem;
     /**
@@ -3219,7 +3225,7 @@ export type CreateOrganizationErrors = {
      */
     415: Problem;
     /**
-     * The request is well-formed but breaks a rule; unknown fields are refused.
+     * The request is well-formed but breaks a rule; unknown fields are refused. `idempotency_key_reused`: this `Idempotency-Key` was used for another request in the last 24 hours.
      */
     422: Problem;
     /**
@@ -3560,6 +3566,12 @@ export type ListAssetsResponse = ListAssetsResponses[keyof ListAssetsResponses];
 
 export type CreateAssetData = {
     body: AssetIn;
+    headers?: {
+        /**
+         * Makes the request safe to send again (Stripe's semantics): a fresh random key (a UUID) per intended write. The same key with the same request (method, path, query and body) within 24 hours answers the first answer again, same status and body, with `Idempotent-Replayed: true`; with another request it is 422 `idempotency_key_reused`; while the first request still runs, 409 `idempotency_key_in_use` (send it again after `Retry-After`), so concurrent duplicates have one effect. Keys belong to the caller (an organization's API keys share one namespace); a 5xx answer is not kept, so its retry runs again.
+         */
+        'Idempotency-Key'?: string;
+    };
     path: {
         /**
          * Org Id
@@ -3572,7 +3584,7 @@ export type CreateAssetData = {
 
 export type CreateAssetErrors = {
     /**
-     * Malformed JSON or an invalid cursor.
+     * Malformed JSON or an invalid cursor. `invalid_idempotency_key`: `Idempotency-Key` is not 1 to 255 printable ASCII characters.
      */
     400: Problem;
     /**
@@ -3588,7 +3600,7 @@ export type CreateAssetErrors = {
      */
     404: Problem;
     /**
-     * The request contradicts the current state.
+     * The request contradicts the current state. `idempotency_key_in_use`: a request with this `Idempotency-Key` is still running; send it again after `Retry-After`.
      */
     409: Problem;
     /**
@@ -3600,7 +3612,7 @@ export type CreateAssetErrors = {
      */
     415: Problem;
     /**
-     * The request is well-formed but breaks a rule; unknown fields are refused.
+     * The request is well-formed but breaks a rule; unknown fields are refused. `idempotency_key_reused`: this `Idempotency-Key` was used for another request in the last 24 hours.
      */
     422: Problem;
     /**
@@ -3622,6 +3634,12 @@ export type CreateAssetResponse = CreateAssetResponses[keyof CreateAssetResponse
 
 export type CreateAssetsInBulkData = {
     body: BulkAssetsIn;
+    headers?: {
+        /**
+         * Makes the request safe to send again (Stripe's semantics): a fresh random key (a UUID) per intended write. The same key with the same request (method, path, query and body) within 24 hours answers the first answer again, same status and body, with `Idempotent-Replayed: true`; with another request it is 422 `idempotency_key_reused`; while the first request still runs, 409 `idempotency_key_in_use` (send it again after `Retry-After`), so concurrent duplicates have one effect. Keys belong to the caller (an organization's API keys share one namespace); a 5xx answer is not kept, so its retry runs again.
+         */
+        'Idempotency-Key'?: string;
+    };
     path: {
         /**
          * Org Id
@@ -3634,7 +3652,7 @@ export type CreateAssetsInBulkData = {
 
 export type CreateAssetsInBulkErrors = {
     /**
-     * Malformed JSON or an invalid cursor.
+     * Malformed JSON or an invalid cursor. `invalid_idempotency_key`: `Idempotency-Key` is not 1 to 255 printable ASCII characters.
      */
     400: Problem;
     /**
@@ -3650,7 +3668,7 @@ export type CreateAssetsInBulkErrors = {
      */
     404: Problem;
     /**
-     * The request contradicts the current state.
+     * The request contradicts the current state. `idempotency_key_in_use`: a request with this `Idempotency-Key` is still running; send it again after `Retry-After`.
      */
     409: Problem;
     /**
@@ -3662,7 +3680,7 @@ export type CreateAssetsInBulkErrors = {
      */
     415: Problem;
     /**
-     * The request is well-formed but breaks a rule; unknown fields are refused.
+     * The request is well-formed but breaks a rule; unknown fields are refused. `idempotency_key_reused`: this `Idempotency-Key` was used for another request in the last 24 hours.
      */
     422: Problem;
     /**
@@ -3961,6 +3979,12 @@ export type ListUnitsResponse = ListUnitsResponses[keyof ListUnitsResponses];
 
 export type ProvisionUnitData = {
     body: UnitIn;
+    headers?: {
+        /**
+         * Makes the request safe to send again (Stripe's semantics): a fresh random key (a UUID) per intended write. The same key with the same request (method, path, query and body) within 24 hours answers the first answer again, same status and body, with `Idempotent-Replayed: true`; with another request it is 422 `idempotency_key_reused`; while the first request still runs, 409 `idempotency_key_in_use` (send it again after `Retry-After`), so concurrent duplicates have one effect. Keys belong to the caller (an organization's API keys share one namespace); a 5xx answer is not kept, so its retry runs again.
+         */
+        'Idempotency-Key'?: string;
+    };
     path: {
         /**
          * Org Id
@@ -3973,7 +3997,7 @@ export type ProvisionUnitData = {
 
 export type ProvisionUnitErrors = {
     /**
-     * Malformed JSON or an invalid cursor.
+     * Malformed JSON or an invalid cursor. `invalid_idempotency_key`: `Idempotency-Key` is not 1 to 255 printable ASCII characters.
      */
     400: Problem;
     /**
@@ -3989,7 +4013,7 @@ export type ProvisionUnitErrors = {
      */
     404: Problem;
     /**
-     * The request contradicts the current state.
+     * The request contradicts the current state. `idempotency_key_in_use`: a request with this `Idempotency-Key` is still running; send it again after `Retry-After`.
      */
     409: Problem;
     /**
@@ -4001,7 +4025,7 @@ export type ProvisionUnitErrors = {
      */
     415: Problem;
     /**
-     * The request is well-formed but breaks a rule; unknown fields are refused.
+     * The request is well-formed but breaks a rule; unknown fields are refused. `idempotency_key_reused`: this `Idempotency-Key` was used for another request in the last 24 hours.
      */
     422: Problem;
     /**
@@ -4303,6 +4327,12 @@ export type SnapshotResponse = SnapshotResponses[keyof SnapshotResponses];
 
 export type PairData = {
     body: PairingIn;
+    headers?: {
+        /**
+         * Makes the request safe to send again (Stripe's semantics): a fresh random key (a UUID) per intended write. The same key with the same request (method, path, query and body) within 24 hours answers the first answer again, same status and body, with `Idempotent-Replayed: true`; with another request it is 422 `idempotency_key_reused`; while the first request still runs, 409 `idempotency_key_in_use` (send it again after `Retry-After`), so concurrent duplicates have one effect. Keys belong to the caller (an organization's API keys share one namespace); a 5xx answer is not kept, so its retry runs again.
+         */
+        'Idempotency-Key'?: string;
+    };
     path: {
         /**
          * Org Id
@@ -4315,7 +4345,7 @@ export type PairData = {
 
 export type PairErrors = {
     /**
-     * Malformed JSON or an invalid cursor.
+     * Malformed JSON or an invalid cursor. `invalid_idempotency_key`: `Idempotency-Key` is not 1 to 255 printable ASCII characters.
      */
     400: Problem;
     /**
@@ -4331,7 +4361,7 @@ export type PairErrors = {
      */
     404: Problem;
     /**
-     * The request contradicts the current state.
+     * The request contradicts the current state. `idempotency_key_in_use`: a request with this `Idempotency-Key` is still running; send it again after `Retry-After`.
      */
     409: Problem;
     /**
@@ -4343,7 +4373,7 @@ export type PairErrors = {
      */
     415: Problem;
     /**
-     * The request is well-formed but breaks a rule; unknown fields are refused.
+     * The request is well-formed but breaks a rule; unknown fields are refused. `idempotency_key_reused`: this `Idempotency-Key` was used for another request in the last 24 hours.
      */
     422: Problem;
     /**
@@ -4656,6 +4686,12 @@ export type EventTypesResponse = EventTypesResponses[keyof EventTypesResponses];
 
 export type PostUnitMessagesData = {
     body: UnitMessagesIn;
+    headers?: {
+        /**
+         * Makes the request safe to send again (Stripe's semantics): a fresh random key (a UUID) per intended write. The same key with the same request (method, path, query and body) within 24 hours answers the first answer again, same status and body, with `Idempotent-Replayed: true`; with another request it is 422 `idempotency_key_reused`; while the first request still runs, 409 `idempotency_key_in_use` (send it again after `Retry-After`), so concurrent duplicates have one effect. Keys belong to the caller (an organization's API keys share one namespace); a 5xx answer is not kept, so its retry runs again.
+         */
+        'Idempotency-Key'?: string;
+    };
     path?: never;
     query?: never;
     url: '/v1/unit-messages';
@@ -4663,7 +4699,7 @@ export type PostUnitMessagesData = {
 
 export type PostUnitMessagesErrors = {
     /**
-     * Malformed JSON or an invalid cursor.
+     * Malformed JSON or an invalid cursor. `invalid_idempotency_key`: `Idempotency-Key` is not 1 to 255 printable ASCII characters.
      */
     400: Problem;
     /**
@@ -4679,7 +4715,7 @@ export type PostUnitMessagesErrors = {
      */
     404: Problem;
     /**
-     * The request contradicts the current state.
+     * The request contradicts the current state. `idempotency_key_in_use`: a request with this `Idempotency-Key` is still running; send it again after `Retry-After`.
      */
     409: Problem;
     /**
@@ -4691,7 +4727,7 @@ export type PostUnitMessagesErrors = {
      */
     415: Problem;
     /**
-     * The request is well-formed but breaks a rule; unknown fields are refused.
+     * The request is well-formed but breaks a rule; unknown fields are refused. `idempotency_key_reused`: this `Idempotency-Key` was used for another request in the last 24 hours.
      */
     422: Problem;
     /**
@@ -4784,6 +4820,12 @@ export type ListSubscriptionsResponse = ListSubscriptionsResponses[keyof ListSub
 
 export type CreateSubscriptionData = {
     body: SubscriptionInWritable;
+    headers?: {
+        /**
+         * Makes the request safe to send again (Stripe's semantics): a fresh random key (a UUID) per intended write. The same key with the same request (method, path, query and body) within 24 hours answers the first answer again, same status and body, with `Idempotent-Replayed: true`; with another request it is 422 `idempotency_key_reused`; while the first request still runs, 409 `idempotency_key_in_use` (send it again after `Retry-After`), so concurrent duplicates have one effect. Keys belong to the caller (an organization's API keys share one namespace); a 5xx answer is not kept, so its retry runs again.
+         */
+        'Idempotency-Key'?: string;
+    };
     path: {
         /**
          * Org Id
@@ -4796,7 +4838,7 @@ export type CreateSubscriptionData = {
 
 export type CreateSubscriptionErrors = {
     /**
-     * Malformed JSON or an invalid cursor.
+     * Malformed JSON or an invalid cursor. `invalid_idempotency_key`: `Idempotency-Key` is not 1 to 255 printable ASCII characters.
      */
     400: Problem;
     /**
@@ -4812,7 +4854,7 @@ export type CreateSubscriptionErrors = {
      */
     404: Problem;
     /**
-     * The request contradicts the current state.
+     * The request contradicts the current state. `idempotency_key_in_use`: a request with this `Idempotency-Key` is still running; send it again after `Retry-After`.
      */
     409: Problem;
     /**
@@ -4824,7 +4866,7 @@ export type CreateSubscriptionErrors = {
      */
     415: Problem;
     /**
-     * The request is well-formed but breaks a rule; unknown fields are refused.
+     * The request is well-formed but breaks a rule; unknown fields are refused. `idempotency_key_reused`: this `Idempotency-Key` was used for another request in the last 24 hours.
      */
     422: Problem;
     /**
@@ -5036,6 +5078,12 @@ export type UpdateSubscriptionResponse = UpdateSubscriptionResponses[keyof Updat
 
 export type RotateSecretData = {
     body?: SecretIn;
+    headers?: {
+        /**
+         * Makes the request safe to send again (Stripe's semantics): a fresh random key (a UUID) per intended write. The same key with the same request (method, path, query and body) within 24 hours answers the first answer again, same status and body, with `Idempotent-Replayed: true`; with another request it is 422 `idempotency_key_reused`; while the first request still runs, 409 `idempotency_key_in_use` (send it again after `Retry-After`), so concurrent duplicates have one effect. Keys belong to the caller (an organization's API keys share one namespace); a 5xx answer is not kept, so its retry runs again.
+         */
+        'Idempotency-Key'?: string;
+    };
     path: {
         /**
          * Org Id
@@ -5052,7 +5100,7 @@ export type RotateSecretData = {
 
 export type RotateSecretErrors = {
     /**
-     * Malformed JSON or an invalid cursor.
+     * Malformed JSON or an invalid cursor. `invalid_idempotency_key`: `Idempotency-Key` is not 1 to 255 printable ASCII characters.
      */
     400: Problem;
     /**
@@ -5068,7 +5116,7 @@ export type RotateSecretErrors = {
      */
     404: Problem;
     /**
-     * The request contradicts the current state.
+     * The request contradicts the current state. `idempotency_key_in_use`: a request with this `Idempotency-Key` is still running; send it again after `Retry-After`.
      */
     409: Problem;
     /**
@@ -5080,7 +5128,7 @@ export type RotateSecretErrors = {
      */
     415: Problem;
     /**
-     * The request is well-formed but breaks a rule; unknown fields are refused.
+     * The request is well-formed but breaks a rule; unknown fields are refused. `idempotency_key_reused`: this `Idempotency-Key` was used for another request in the last 24 hours.
      */
     422: Problem;
     /**
@@ -5102,6 +5150,12 @@ export type RotateSecretResponse = RotateSecretResponses[keyof RotateSecretRespo
 
 export type ResumeData = {
     body?: never;
+    headers?: {
+        /**
+         * Makes the request safe to send again (Stripe's semantics): a fresh random key (a UUID) per intended write. The same key with the same request (method, path, query and body) within 24 hours answers the first answer again, same status and body, with `Idempotent-Replayed: true`; with another request it is 422 `idempotency_key_reused`; while the first request still runs, 409 `idempotency_key_in_use` (send it again after `Retry-After`), so concurrent duplicates have one effect. Keys belong to the caller (an organization's API keys share one namespace); a 5xx answer is not kept, so its retry runs again.
+         */
+        'Idempotency-Key'?: string;
+    };
     path: {
         /**
          * Org Id
@@ -5118,7 +5172,7 @@ export type ResumeData = {
 
 export type ResumeErrors = {
     /**
-     * Malformed JSON or an invalid cursor.
+     * Malformed JSON or an invalid cursor. `invalid_idempotency_key`: `Idempotency-Key` is not 1 to 255 printable ASCII characters.
      */
     400: Problem;
     /**
@@ -5134,7 +5188,7 @@ export type ResumeErrors = {
      */
     404: Problem;
     /**
-     * The request contradicts the current state.
+     * The request contradicts the current state. `idempotency_key_in_use`: a request with this `Idempotency-Key` is still running; send it again after `Retry-After`.
      */
     409: Problem;
     /**
@@ -5142,7 +5196,7 @@ export type ResumeErrors = {
      */
     413: Problem;
     /**
-     * The request is well-formed but breaks a rule; unknown fields are refused.
+     * The request is well-formed but breaks a rule; unknown fields are refused. `idempotency_key_reused`: this `Idempotency-Key` was used for another request in the last 24 hours.
      */
     422: Problem;
     /**
@@ -5164,6 +5218,12 @@ export type ResumeResponse = ResumeResponses[keyof ResumeResponses];
 
 export type SendTestData = {
     body?: never;
+    headers?: {
+        /**
+         * Makes the request safe to send again (Stripe's semantics): a fresh random key (a UUID) per intended write. The same key with the same request (method, path, query and body) within 24 hours answers the first answer again, same status and body, with `Idempotent-Replayed: true`; with another request it is 422 `idempotency_key_reused`; while the first request still runs, 409 `idempotency_key_in_use` (send it again after `Retry-After`), so concurrent duplicates have one effect. Keys belong to the caller (an organization's API keys share one namespace); a 5xx answer is not kept, so its retry runs again.
+         */
+        'Idempotency-Key'?: string;
+    };
     path: {
         /**
          * Org Id
@@ -5180,7 +5240,7 @@ export type SendTestData = {
 
 export type SendTestErrors = {
     /**
-     * Malformed JSON or an invalid cursor.
+     * Malformed JSON or an invalid cursor. `invalid_idempotency_key`: `Idempotency-Key` is not 1 to 255 printable ASCII characters.
      */
     400: Problem;
     /**
@@ -5196,7 +5256,7 @@ export type SendTestErrors = {
      */
     404: Problem;
     /**
-     * The request contradicts the current state.
+     * The request contradicts the current state. `idempotency_key_in_use`: a request with this `Idempotency-Key` is still running; send it again after `Retry-After`.
      */
     409: Problem;
     /**
@@ -5204,7 +5264,7 @@ export type SendTestErrors = {
      */
     413: Problem;
     /**
-     * The request is well-formed but breaks a rule; unknown fields are refused.
+     * The request is well-formed but breaks a rule; unknown fields are refused. `idempotency_key_reused`: this `Idempotency-Key` was used for another request in the last 24 hours.
      */
     422: Problem;
     /**
@@ -5377,6 +5437,12 @@ export type GetBatchResponse = GetBatchResponses[keyof GetBatchResponses];
 
 export type RedeliverData = {
     body?: never;
+    headers?: {
+        /**
+         * Makes the request safe to send again (Stripe's semantics): a fresh random key (a UUID) per intended write. The same key with the same request (method, path, query and body) within 24 hours answers the first answer again, same status and body, with `Idempotent-Replayed: true`; with another request it is 422 `idempotency_key_reused`; while the first request still runs, 409 `idempotency_key_in_use` (send it again after `Retry-After`), so concurrent duplicates have one effect. Keys belong to the caller (an organization's API keys share one namespace); a 5xx answer is not kept, so its retry runs again.
+         */
+        'Idempotency-Key'?: string;
+    };
     path: {
         /**
          * Org Id
@@ -5397,7 +5463,7 @@ export type RedeliverData = {
 
 export type RedeliverErrors = {
     /**
-     * Malformed JSON or an invalid cursor.
+     * Malformed JSON or an invalid cursor. `invalid_idempotency_key`: `Idempotency-Key` is not 1 to 255 printable ASCII characters.
      */
     400: Problem;
     /**
@@ -5413,7 +5479,7 @@ export type RedeliverErrors = {
      */
     404: Problem;
     /**
-     * The request contradicts the current state.
+     * The request contradicts the current state. `idempotency_key_in_use`: a request with this `Idempotency-Key` is still running; send it again after `Retry-After`.
      */
     409: Problem;
     /**
@@ -5421,7 +5487,7 @@ export type RedeliverErrors = {
      */
     413: Problem;
     /**
-     * The request is well-formed but breaks a rule; unknown fields are refused.
+     * The request is well-formed but breaks a rule; unknown fields are refused. `idempotency_key_reused`: this `Idempotency-Key` was used for another request in the last 24 hours.
      */
     422: Problem;
     /**
@@ -5443,6 +5509,12 @@ export type RedeliverResponse = RedeliverResponses[keyof RedeliverResponses];
 
 export type RecoverData = {
     body: RecoverIn;
+    headers?: {
+        /**
+         * Makes the request safe to send again (Stripe's semantics): a fresh random key (a UUID) per intended write. The same key with the same request (method, path, query and body) within 24 hours answers the first answer again, same status and body, with `Idempotent-Replayed: true`; with another request it is 422 `idempotency_key_reused`; while the first request still runs, 409 `idempotency_key_in_use` (send it again after `Retry-After`), so concurrent duplicates have one effect. Keys belong to the caller (an organization's API keys share one namespace); a 5xx answer is not kept, so its retry runs again.
+         */
+        'Idempotency-Key'?: string;
+    };
     path: {
         /**
          * Org Id
@@ -5459,7 +5531,7 @@ export type RecoverData = {
 
 export type RecoverErrors = {
     /**
-     * Malformed JSON or an invalid cursor.
+     * Malformed JSON or an invalid cursor. `invalid_idempotency_key`: `Idempotency-Key` is not 1 to 255 printable ASCII characters.
      */
     400: Problem;
     /**
@@ -5475,7 +5547,7 @@ export type RecoverErrors = {
      */
     404: Problem;
     /**
-     * The request contradicts the current state.
+     * The request contradicts the current state. `idempotency_key_in_use`: a request with this `Idempotency-Key` is still running; send it again after `Retry-After`.
      */
     409: Problem;
     /**
@@ -5487,7 +5559,7 @@ export type RecoverErrors = {
      */
     415: Problem;
     /**
-     * The request is well-formed but breaks a rule; unknown fields are refused.
+     * The request is well-formed but breaks a rule; unknown fields are refused. `idempotency_key_reused`: this `Idempotency-Key` was used for another request in the last 24 hours.
      */
     422: Problem;
     /**
@@ -5580,6 +5652,12 @@ export type ListFeedsResponse = ListFeedsResponses[keyof ListFeedsResponses];
 
 export type CreateFeedData = {
     body: FeedIn;
+    headers?: {
+        /**
+         * Makes the request safe to send again (Stripe's semantics): a fresh random key (a UUID) per intended write. The same key with the same request (method, path, query and body) within 24 hours answers the first answer again, same status and body, with `Idempotent-Replayed: true`; with another request it is 422 `idempotency_key_reused`; while the first request still runs, 409 `idempotency_key_in_use` (send it again after `Retry-After`), so concurrent duplicates have one effect. Keys belong to the caller (an organization's API keys share one namespace); a 5xx answer is not kept, so its retry runs again.
+         */
+        'Idempotency-Key'?: string;
+    };
     path: {
         /**
          * Org Id
@@ -5592,7 +5670,7 @@ export type CreateFeedData = {
 
 export type CreateFeedErrors = {
     /**
-     * Malformed JSON or an invalid cursor.
+     * Malformed JSON or an invalid cursor. `invalid_idempotency_key`: `Idempotency-Key` is not 1 to 255 printable ASCII characters.
      */
     400: Problem;
     /**
@@ -5608,7 +5686,7 @@ export type CreateFeedErrors = {
      */
     404: Problem;
     /**
-     * The request contradicts the current state.
+     * The request contradicts the current state. `idempotency_key_in_use`: a request with this `Idempotency-Key` is still running; send it again after `Retry-After`.
      */
     409: Problem;
     /**
@@ -5620,7 +5698,7 @@ export type CreateFeedErrors = {
      */
     415: Problem;
     /**
-     * The request is well-formed but breaks a rule; unknown fields are refused.
+     * The request is well-formed but breaks a rule; unknown fields are refused. `idempotency_key_reused`: this `Idempotency-Key` was used for another request in the last 24 hours.
      */
     422: Problem;
     /**
@@ -5766,6 +5844,12 @@ export type GetFeedResponse = GetFeedResponses[keyof GetFeedResponses];
 
 export type PauseFeedData = {
     body?: never;
+    headers?: {
+        /**
+         * Makes the request safe to send again (Stripe's semantics): a fresh random key (a UUID) per intended write. The same key with the same request (method, path, query and body) within 24 hours answers the first answer again, same status and body, with `Idempotent-Replayed: true`; with another request it is 422 `idempotency_key_reused`; while the first request still runs, 409 `idempotency_key_in_use` (send it again after `Retry-After`), so concurrent duplicates have one effect. Keys belong to the caller (an organization's API keys share one namespace); a 5xx answer is not kept, so its retry runs again.
+         */
+        'Idempotency-Key'?: string;
+    };
     path: {
         /**
          * Org Id
@@ -5782,7 +5866,7 @@ export type PauseFeedData = {
 
 export type PauseFeedErrors = {
     /**
-     * Malformed JSON or an invalid cursor.
+     * Malformed JSON or an invalid cursor. `invalid_idempotency_key`: `Idempotency-Key` is not 1 to 255 printable ASCII characters.
      */
     400: Problem;
     /**
@@ -5798,7 +5882,7 @@ export type PauseFeedErrors = {
      */
     404: Problem;
     /**
-     * The request contradicts the current state.
+     * The request contradicts the current state. `idempotency_key_in_use`: a request with this `Idempotency-Key` is still running; send it again after `Retry-After`.
      */
     409: Problem;
     /**
@@ -5806,7 +5890,7 @@ export type PauseFeedErrors = {
      */
     413: Problem;
     /**
-     * The request is well-formed but breaks a rule; unknown fields are refused.
+     * The request is well-formed but breaks a rule; unknown fields are refused. `idempotency_key_reused`: this `Idempotency-Key` was used for another request in the last 24 hours.
      */
     422: Problem;
     /**
@@ -5828,6 +5912,12 @@ export type PauseFeedResponse = PauseFeedResponses[keyof PauseFeedResponses];
 
 export type ResumeFeedData = {
     body?: never;
+    headers?: {
+        /**
+         * Makes the request safe to send again (Stripe's semantics): a fresh random key (a UUID) per intended write. The same key with the same request (method, path, query and body) within 24 hours answers the first answer again, same status and body, with `Idempotent-Replayed: true`; with another request it is 422 `idempotency_key_reused`; while the first request still runs, 409 `idempotency_key_in_use` (send it again after `Retry-After`), so concurrent duplicates have one effect. Keys belong to the caller (an organization's API keys share one namespace); a 5xx answer is not kept, so its retry runs again.
+         */
+        'Idempotency-Key'?: string;
+    };
     path: {
         /**
          * Org Id
@@ -5844,7 +5934,7 @@ export type ResumeFeedData = {
 
 export type ResumeFeedErrors = {
     /**
-     * Malformed JSON or an invalid cursor.
+     * Malformed JSON or an invalid cursor. `invalid_idempotency_key`: `Idempotency-Key` is not 1 to 255 printable ASCII characters.
      */
     400: Problem;
     /**
@@ -5860,7 +5950,7 @@ export type ResumeFeedErrors = {
      */
     404: Problem;
     /**
-     * The request contradicts the current state.
+     * The request contradicts the current state. `idempotency_key_in_use`: a request with this `Idempotency-Key` is still running; send it again after `Retry-After`.
      */
     409: Problem;
     /**
@@ -5868,7 +5958,7 @@ export type ResumeFeedErrors = {
      */
     413: Problem;
     /**
-     * The request is well-formed but breaks a rule; unknown fields are refused.
+     * The request is well-formed but breaks a rule; unknown fields are refused. `idempotency_key_reused`: this `Idempotency-Key` was used for another request in the last 24 hours.
      */
     422: Problem;
     /**
@@ -6090,6 +6180,12 @@ export type ListApiKeysResponse = ListApiKeysResponses[keyof ListApiKeysResponse
 
 export type CreateApiKeyData = {
     body?: ApiKeyIn;
+    headers?: {
+        /**
+         * Makes the request safe to send again (Stripe's semantics): a fresh random key (a UUID) per intended write. The same key with the same request (method, path, query and body) within 24 hours answers the first answer again, same status and body, with `Idempotent-Replayed: true`; with another request it is 422 `idempotency_key_reused`; while the first request still runs, 409 `idempotency_key_in_use` (send it again after `Retry-After`), so concurrent duplicates have one effect. Keys belong to the caller (an organization's API keys share one namespace); a 5xx answer is not kept, so its retry runs again.
+         */
+        'Idempotency-Key'?: string;
+    };
     path: {
         /**
          * Org Id
@@ -6102,7 +6198,7 @@ export type CreateApiKeyData = {
 
 export type CreateApiKeyErrors = {
     /**
-     * Malformed JSON or an invalid cursor.
+     * Malformed JSON or an invalid cursor. `invalid_idempotency_key`: `Idempotency-Key` is not 1 to 255 printable ASCII characters.
      */
     400: Problem;
     /**
@@ -6118,7 +6214,7 @@ export type CreateApiKeyErrors = {
      */
     404: Problem;
     /**
-     * The request contradicts the current state.
+     * The request contradicts the current state. `idempotency_key_in_use`: a request with this `Idempotency-Key` is still running; send it again after `Retry-After`.
      */
     409: Problem;
     /**
@@ -6130,7 +6226,7 @@ export type CreateApiKeyErrors = {
      */
     415: Problem;
     /**
-     * The request is well-formed but breaks a rule; unknown fields are refused.
+     * The request is well-formed but breaks a rule; unknown fields are refused. `idempotency_key_reused`: this `Idempotency-Key` was used for another request in the last 24 hours.
      */
     422: Problem;
     /**
@@ -6546,6 +6642,12 @@ export type ListInvitationsResponse = ListInvitationsResponses[keyof ListInvitat
 
 export type InviteData = {
     body: InvitationIn;
+    headers?: {
+        /**
+         * Makes the request safe to send again (Stripe's semantics): a fresh random key (a UUID) per intended write. The same key with the same request (method, path, query and body) within 24 hours answers the first answer again, same status and body, with `Idempotent-Replayed: true`; with another request it is 422 `idempotency_key_reused`; while the first request still runs, 409 `idempotency_key_in_use` (send it again after `Retry-After`), so concurrent duplicates have one effect. Keys belong to the caller (an organization's API keys share one namespace); a 5xx answer is not kept, so its retry runs again.
+         */
+        'Idempotency-Key'?: string;
+    };
     path: {
         /**
          * Org Id
@@ -6558,7 +6660,7 @@ export type InviteData = {
 
 export type InviteErrors = {
     /**
-     * Malformed JSON or an invalid cursor.
+     * Malformed JSON or an invalid cursor. `invalid_idempotency_key`: `Idempotency-Key` is not 1 to 255 printable ASCII characters.
      */
     400: Problem;
     /**
@@ -6574,7 +6676,7 @@ export type InviteErrors = {
      */
     404: Problem;
     /**
-     * The request contradicts the current state.
+     * The request contradicts the current state. `idempotency_key_in_use`: a request with this `Idempotency-Key` is still running; send it again after `Retry-After`.
      */
     409: Problem;
     /**
@@ -6586,7 +6688,7 @@ export type InviteErrors = {
      */
     415: Problem;
     /**
-     * The request is well-formed but breaks a rule; unknown fields are refused.
+     * The request is well-formed but breaks a rule; unknown fields are refused. `idempotency_key_reused`: this `Idempotency-Key` was used for another request in the last 24 hours.
      */
     422: Problem;
     /**
@@ -6608,6 +6710,12 @@ export type InviteResponse = InviteResponses[keyof InviteResponses];
 
 export type PasswordResetData = {
     body?: never;
+    headers?: {
+        /**
+         * Makes the request safe to send again (Stripe's semantics): a fresh random key (a UUID) per intended write. The same key with the same request (method, path, query and body) within 24 hours answers the first answer again, same status and body, with `Idempotent-Replayed: true`; with another request it is 422 `idempotency_key_reused`; while the first request still runs, 409 `idempotency_key_in_use` (send it again after `Retry-After`), so concurrent duplicates have one effect. Keys belong to the caller (an organization's API keys share one namespace); a 5xx answer is not kept, so its retry runs again.
+         */
+        'Idempotency-Key'?: string;
+    };
     path: {
         /**
          * Org Id
@@ -6624,7 +6732,7 @@ export type PasswordResetData = {
 
 export type PasswordResetErrors = {
     /**
-     * Malformed JSON or an invalid cursor.
+     * Malformed JSON or an invalid cursor. `invalid_idempotency_key`: `Idempotency-Key` is not 1 to 255 printable ASCII characters.
      */
     400: Problem;
     /**
@@ -6640,7 +6748,7 @@ export type PasswordResetErrors = {
      */
     404: Problem;
     /**
-     * The request contradicts the current state.
+     * The request contradicts the current state. `idempotency_key_in_use`: a request with this `Idempotency-Key` is still running; send it again after `Retry-After`.
      */
     409: Problem;
     /**
@@ -6648,7 +6756,7 @@ export type PasswordResetErrors = {
      */
     413: Problem;
     /**
-     * The request is well-formed but breaks a rule; unknown fields are refused.
+     * The request is well-formed but breaks a rule; unknown fields are refused. `idempotency_key_reused`: this `Idempotency-Key` was used for another request in the last 24 hours.
      */
     422: Problem;
     /**

@@ -1,4 +1,5 @@
-"""An integrator's flow with the `pairhub-client` package alone: pair, read a feed page, meet a problem.
+"""An integrator's flow with the `pairhub-client` package alone: pair, read a feed page, meet a problem,
+send a create again under the same idempotency key.
 
 Run by tests/e2e/test_sdks.py with the Python of a fresh venv that has only `clients/python` installed;
 it prints what it saw as JSON for the test to check. Usage: python_flow.py BASE_URL ADMIN_TOKEN.
@@ -10,7 +11,7 @@ import json
 import sys
 
 from pairhub_client import AuthenticatedClient
-from pairhub_client.api.assets import create_asset
+from pairhub_client.api.assets import create_asset, list_assets
 from pairhub_client.api.events import feed
 from pairhub_client.api.organizations import create_organization
 from pairhub_client.api.pairings import pair
@@ -19,6 +20,7 @@ from pairhub_client.api.units import provision_unit
 from pairhub_client.models import (
     ApiKeyIn,
     AssetIn,
+    AssetOut,
     NewApiKeyOut,
     OrganizationIn,
     OrganizationOut,
@@ -53,6 +55,16 @@ def main(base_url: str, admin_token: str) -> None:
 
         page = feed.sync(org_id, client=client, event_version=2, limit=10)
 
+        # A retry after a lost answer: the same create under the same key, through the typed parameter.
+        retries = [
+            create_asset.sync_detailed(
+                org_id, client=client, body=AssetIn(name="Retried trailer"), idempotency_key="python-sdk-1"
+            )
+            for _ in range(2)
+        ]
+        assert all(isinstance(retry.parsed, AssetOut) for retry in retries), [r.content for r in retries]
+        assets = list_assets.sync(org_id, client=client, limit=100)
+
     print(
         json.dumps(
             {
@@ -63,6 +75,12 @@ def main(base_url: str, admin_token: str) -> None:
                     "type": type(problem).__name__,
                     "code": problem.code.value,
                     "assetId": str(problem.asset_id),
+                },
+                "idempotent": {
+                    "statuses": [retry.status_code for retry in retries],
+                    "sameAnswer": retries[0].content == retries[1].content,
+                    "replayed": [retry.headers.get("Idempotent-Replayed") for retry in retries],
+                    "created": sum(asset.name == "Retried trailer" for asset in assets.data),
                 },
                 "feed": [
                     {

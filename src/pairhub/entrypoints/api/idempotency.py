@@ -4,7 +4,8 @@ Stripe's semantics: the same key with the same request within 24 hours answers t
 (same status and body, `Idempotent-Replayed: true`); the same key with another request answers 422
 `idempotency_key_reused`; a retry while the first request still runs answers 409
 `idempotency_key_in_use`, so concurrent duplicates have one effect. Keys belong to the caller: an
-organization's keys, the admin token's and the ingest token's are separate namespaces. Answers of 5xx
+organization's keys, the admin token's and the ingest token's are separate namespaces, and a request
+without a known caller (a public operation, a wrong token) passes with its key unread. Answers of 5xx
 (and requests that fail) are not kept, so their retry runs again.
 """
 
@@ -23,10 +24,17 @@ from pairhub.services.idempotency import Answer, fingerprint
 if TYPE_CHECKING:
     from pairhub.bootstrap import Container
 
-HEADER = b"idempotency-key"
-REPLAYED = "idempotent-replayed"
+HEADER_NAME = "Idempotency-Key"
+HEADER = HEADER_NAME.lower().encode()
+REPLAYED_NAME = "Idempotent-Replayed"
+REPLAYED = REPLAYED_NAME.lower()
 _KEPT_HEADERS = frozenset({"content-type", "cache-control", "location", "retry-after", "feed-cursor"})
 """What a replay carries again (the rest, such as the request id, belongs to the retry itself)."""
+
+
+def covers(method: str, path: str) -> bool:
+    """Whether a request (or an operation, by its path template) takes a key: every POST of the API."""
+    return method == "POST" and path.startswith("/v1/")
 
 
 def scope_of(principal: Principal) -> str:
@@ -53,7 +61,7 @@ class Idempotency:
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         """Pass through anything but an API POST with a key."""
-        if scope["type"] != "http" or scope["method"] != "POST" or not scope["path"].startswith("/v1/"):
+        if scope["type"] != "http" or not covers(scope["method"], scope["path"]):
             await self.app(scope, receive, send)
             return
         headers = dict(scope["headers"])
@@ -61,19 +69,19 @@ class Idempotency:
         if raw_key is None:
             await self.app(scope, receive, send)
             return
-        key = raw_key.decode("latin-1")
-        if not is_valid_key(key):
-            detail = f"`Idempotency-Key` is 1 to {MAX_KEY_LENGTH} printable ASCII characters."
-            await problems.problem(400, "invalid_idempotency_key", detail)(scope, receive, send)
-            return
         container: Container = scope["app"].state.container
         token = _bearer(headers)
         principal = (
             None if token is None else await run_in_threadpool(container.authenticator.authenticate, token)
         )
         if principal is None:
-            # The operation answers 401 itself; nothing is kept for an unknown caller.
+            # Keys belong to a caller: the operation answers 401 itself (or, public, takes no key).
             await self.app(scope, receive, send)
+            return
+        key = raw_key.decode("latin-1")
+        if not is_valid_key(key):
+            detail = f"`{HEADER_NAME}` is 1 to {MAX_KEY_LENGTH} printable ASCII characters."
+            await problems.problem(400, "invalid_idempotency_key", detail)(scope, receive, send)
             return
         body, more = await _read_body(receive)
         if more is not None:

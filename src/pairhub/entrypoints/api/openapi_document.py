@@ -1,15 +1,18 @@
 """What generators and linters read beyond the operations: servers, tags, licence, public operations,
-path parameters in URL order, discriminators on the payload unions, enums for constants, optional bodies
-and the defaults of inputs and outputs."""
+path parameters in URL order, the `Idempotency-Key` header, discriminators on the payload unions, enums
+for constants, optional bodies and the defaults of inputs and outputs."""
 
 from __future__ import annotations
 
+import copy
 import json
 import re
 from typing import Any
 
 from pairhub.domain.access import Action
 from pairhub.domain.events import Reason
+from pairhub.domain.idempotency import IDEMPOTENCY_WINDOW_MS, KEY_PATTERN, MAX_KEY_LENGTH
+from pairhub.entrypoints.api.idempotency import HEADER_NAME, REPLAYED_NAME, covers
 from pairhub.entrypoints.policies import action_of
 
 _BEARER: list[dict[str, list[str]]] = [{"HTTPBearer": []}]
@@ -93,6 +96,41 @@ SUMMARIES = {
     "GET /v1/subscriptions/{sub_id}/jwks.json": "Get a subscription's public keys (JWK Set)",
 }
 """What each operation does, in words for the people reading the docs (FastAPI would say "Snapshot")."""
+
+
+_WINDOW_HOURS = IDEMPOTENCY_WINDOW_MS // 3_600_000
+IDEMPOTENCY_KEY: dict[str, Any] = {
+    "name": HEADER_NAME,
+    "in": "header",
+    "required": False,
+    "description": (
+        "Makes the request safe to send again (Stripe's semantics): a fresh random key (a UUID) per "
+        "intended write. The same key with the same request (method, path, query and body) within "
+        f"{_WINDOW_HOURS} hours answers the first answer again, same status and body, with "
+        f"`{REPLAYED_NAME}: true`; with another request it is 422 `idempotency_key_reused`; while the "
+        "first request still runs, 409 `idempotency_key_in_use` (send it again after `Retry-After`), so "
+        "concurrent duplicates have one effect. Keys belong to the caller (an organization's API keys "
+        "share one namespace); a 5xx answer is not kept, so its retry runs again."
+    ),
+    "schema": {"type": "string", "minLength": 1, "maxLength": MAX_KEY_LENGTH, "pattern": KEY_PATTERN},
+}
+"""The header every operation the idempotency middleware covers declares."""
+_IDEMPOTENCY_PROBLEMS = {
+    "400": f"`invalid_idempotency_key`: `{HEADER_NAME}` is not 1 to {MAX_KEY_LENGTH} printable ASCII "
+    "characters.",
+    "409": f"`idempotency_key_in_use`: a request with this `{HEADER_NAME}` is still running; send it again "
+    "after `Retry-After`.",
+    "422": f"`idempotency_key_reused`: this `{HEADER_NAME}` was used for another request in the last "
+    f"{_WINDOW_HOURS} hours.",
+}
+
+
+def _takes_idempotency_key(operation: dict[str, Any]) -> None:
+    """Declare the header and the problems only a key can cause (on top of the operation's own)."""
+    operation.setdefault("parameters", []).append(copy.deepcopy(IDEMPOTENCY_KEY))
+    responses = operation["responses"]
+    for status, description in _IDEMPOTENCY_PROBLEMS.items():
+        responses[status]["description"] = f"{responses[status]['description']} {description}"
 
 
 def _from_description(operation: dict[str, Any]) -> str:
@@ -226,7 +264,11 @@ def complete(document: dict[str, Any], public_url: str | None) -> None:
             _in_url_order(path, operation)
             operation["summary"] = SUMMARIES.get(f"{method.upper()} {path}") or _from_description(operation)
             # The policy table decides who may call: public operations take no token, all others one.
-            operation["security"] = [] if action_of(method.upper(), path) is Action.PUBLIC else _BEARER
+            public = action_of(method.upper(), path) is Action.PUBLIC
+            operation["security"] = [] if public else _BEARER
+            # Keys belong to a caller: without one (a public operation) the middleware leaves the key unread.
+            if covers(method.upper(), path) and not public:
+                _takes_idempotency_key(operation)
     for hook in document.get("webhooks", {}).values():
         for operation in hook.values():
             operation["security"] = []

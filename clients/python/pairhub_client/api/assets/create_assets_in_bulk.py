@@ -9,15 +9,18 @@ from ...client import AuthenticatedClient, Client
 from ...models.bulk_assets_in import BulkAssetsIn
 from ...models.bulk_assets_out import BulkAssetsOut
 from ...models.problem import Problem
-from ...types import Response
+from ...types import UNSET, Response, Unset
 
 
 def _get_kwargs(
     org_id: str,
     *,
     body: BulkAssetsIn,
+    idempotency_key: str | Unset = UNSET,
 ) -> dict[str, Any]:
     headers: dict[str, Any] = {}
+    if not isinstance(idempotency_key, Unset):
+        headers["Idempotency-Key"] = idempotency_key
 
     _kwargs: dict[str, Any] = {
         "method": "post",
@@ -109,6 +112,7 @@ def sync_detailed(
     *,
     client: AuthenticatedClient,
     body: BulkAssetsIn,
+    idempotency_key: str | Unset = UNSET,
 ) -> Response[BulkAssetsOut | Problem]:
     """Create many assets at once
 
@@ -119,6 +123,7 @@ def sync_detailed(
 
     Args:
         org_id (str):
+        idempotency_key (str | Unset):
         body (BulkAssetsIn): Create up to 1000 assets at once; each is known by its VIN (else its
             name), so re-runs add nothing.
 
@@ -133,6 +138,7 @@ def sync_detailed(
     kwargs = _get_kwargs(
         org_id=org_id,
         body=body,
+        idempotency_key=idempotency_key,
     )
 
     response = client.get_httpx_client().request(
@@ -147,6 +153,7 @@ def sync(
     *,
     client: AuthenticatedClient,
     body: BulkAssetsIn,
+    idempotency_key: str | Unset = UNSET,
 ) -> BulkAssetsOut | Problem | None:
     """Create many assets at once
 
@@ -157,6 +164,7 @@ def sync(
 
     Args:
         org_id (str):
+        idempotency_key (str | Unset):
         body (BulkAssetsIn): Create up to 1000 assets at once; each is known by its VIN (else its
             name), so re-runs add nothing.
 
@@ -172,6 +180,7 @@ def sync(
         org_id=org_id,
         client=client,
         body=body,
+        idempotency_key=idempotency_key,
     ).parsed
 
 
@@ -180,6 +189,7 @@ async def asyncio_detailed(
     *,
     client: AuthenticatedClient,
     body: BulkAssetsIn,
+    idempotency_key: str | Unset = UNSET,
 ) -> Response[BulkAssetsOut | Problem]:
     """Create many assets at once
 
@@ -190,6 +200,7 @@ async def asyncio_detailed(
 
     Args:
         org_id (str):
+        idempotency_key (str | Unset):
         body (BulkAssetsIn): Create up to 1000 assets at once; each is known by its VIN (else its
             name), so re-runs add nothing.
 
@@ -204,6 +215,7 @@ async def asyncio_detailed(
     kwargs = _get_kwargs(
         org_id=org_id,
         body=body,
+        idempotency_key=idempotency_key,
     )
 
     response = await client.get_async_httpx_client().request(**kwargs)
@@ -216,6 +228,7 @@ async def asyncio(
     *,
     client: AuthenticatedClient,
     body: BulkAssetsIn,
+    idempotency_key: str | Unset = UNSET,
 ) -> BulkAssetsOut | Problem | None:
     """Create many assets at once
 
@@ -226,6 +239,7 @@ async def asyncio(
 
     Args:
         org_id (str):
+        idempotency_key (str | Unset):
         body (BulkAssetsIn): Create up to 1000 assets at once; each is known by its VIN (else its
             name), so re-runs add nothing.
 
@@ -242,5 +256,6 @@ async def asyncio(
             org_id=org_id,
             client=client,
             body=body,
+            idempotency_key=idempotency_key,
         )
     ).parsed

@@ -9,15 +9,18 @@ from ...client import AuthenticatedClient, Client
 from ...models.feed_in import FeedIn
 from ...models.feed_out import FeedOut
 from ...models.problem import Problem
-from ...types import Response
+from ...types import UNSET, Response, Unset
 
 
 def _get_kwargs(
     org_id: str,
     *,
     body: FeedIn,
+    idempotency_key: str | Unset = UNSET,
 ) -> dict[str, Any]:
     headers: dict[str, Any] = {}
+    if not isinstance(idempotency_key, Unset):
+        headers["Idempotency-Key"] = idempotency_key
 
     _kwargs: dict[str, Any] = {
         "method": "post",
@@ -109,6 +112,7 @@ def sync_detailed(
     *,
     client: AuthenticatedClient,
     body: FeedIn,
+    idempotency_key: str | Unset = UNSET,
 ) -> Response[FeedOut | Problem]:
     """Create a Datahub feed
 
@@ -116,6 +120,7 @@ def sync_detailed(
 
     Args:
         org_id (str):
+        idempotency_key (str | Unset):
         body (FeedIn): Create a feed: which events, in which version (`unit.unpaired` exists in
             version 1 only).
 
@@ -130,6 +135,7 @@ def sync_detailed(
     kwargs = _get_kwargs(
         org_id=org_id,
         body=body,
+        idempotency_key=idempotency_key,
     )
 
     response = client.get_httpx_client().request(
@@ -144,6 +150,7 @@ def sync(
     *,
     client: AuthenticatedClient,
     body: FeedIn,
+    idempotency_key: str | Unset = UNSET,
 ) -> FeedOut | Problem | None:
     """Create a Datahub feed
 
@@ -151,6 +158,7 @@ def sync(
 
     Args:
         org_id (str):
+        idempotency_key (str | Unset):
         body (FeedIn): Create a feed: which events, in which version (`unit.unpaired` exists in
             version 1 only).
 
@@ -166,6 +174,7 @@ def sync(
         org_id=org_id,
         client=client,
         body=body,
+        idempotency_key=idempotency_key,
     ).parsed
 
 
@@ -174,6 +183,7 @@ async def asyncio_detailed(
     *,
     client: AuthenticatedClient,
     body: FeedIn,
+    idempotency_key: str | Unset = UNSET,
 ) -> Response[FeedOut | Problem]:
     """Create a Datahub feed
 
@@ -181,6 +191,7 @@ async def asyncio_detailed(
 
     Args:
         org_id (str):
+        idempotency_key (str | Unset):
         body (FeedIn): Create a feed: which events, in which version (`unit.unpaired` exists in
             version 1 only).
 
@@ -195,6 +206,7 @@ async def asyncio_detailed(
     kwargs = _get_kwargs(
         org_id=org_id,
         body=body,
+        idempotency_key=idempotency_key,
     )
 
     response = await client.get_async_httpx_client().request(**kwargs)
@@ -207,6 +219,7 @@ async def asyncio(
     *,
     client: AuthenticatedClient,
     body: FeedIn,
+    idempotency_key: str | Unset = UNSET,
 ) -> FeedOut | Problem | None:
     """Create a Datahub feed
 
@@ -214,6 +227,7 @@ async def asyncio(
 
     Args:
         org_id (str):
+        idempotency_key (str | Unset):
         body (FeedIn): Create a feed: which events, in which version (`unit.unpaired` exists in
             version 1 only).
 
@@ -230,5 +244,6 @@ async def asyncio(
             org_id=org_id,
             client=client,
             body=body,
+            idempotency_key=idempotency_key,
         )
     ).parsed

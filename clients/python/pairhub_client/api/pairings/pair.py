@@ -9,15 +9,18 @@ from ...client import AuthenticatedClient, Client
 from ...models.pairing_in import PairingIn
 from ...models.pairing_out import PairingOut
 from ...models.problem import Problem
-from ...types import Response
+from ...types import UNSET, Response, Unset
 
 
 def _get_kwargs(
     org_id: str,
     *,
     body: PairingIn,
+    idempotency_key: str | Unset = UNSET,
 ) -> dict[str, Any]:
     headers: dict[str, Any] = {}
+    if not isinstance(idempotency_key, Unset):
+        headers["Idempotency-Key"] = idempotency_key
 
     _kwargs: dict[str, Any] = {
         "method": "post",
@@ -114,6 +117,7 @@ def sync_detailed(
     *,
     client: AuthenticatedClient,
     body: PairingIn,
+    idempotency_key: str | Unset = UNSET,
 ) -> Response[PairingOut | Problem]:
     """Pair a unit with an asset
 
@@ -121,6 +125,7 @@ def sync_detailed(
 
     Args:
         org_id (str):
+        idempotency_key (str | Unset):
         body (PairingIn): Pair a unit with an asset.
 
     Raises:
@@ -134,6 +139,7 @@ def sync_detailed(
     kwargs = _get_kwargs(
         org_id=org_id,
         body=body,
+        idempotency_key=idempotency_key,
     )
 
     response = client.get_httpx_client().request(
@@ -148,6 +154,7 @@ def sync(
     *,
     client: AuthenticatedClient,
     body: PairingIn,
+    idempotency_key: str | Unset = UNSET,
 ) -> PairingOut | Problem | None:
     """Pair a unit with an asset
 
@@ -155,6 +162,7 @@ def sync(
 
     Args:
         org_id (str):
+        idempotency_key (str | Unset):
         body (PairingIn): Pair a unit with an asset.
 
     Raises:
@@ -169,6 +177,7 @@ def sync(
         org_id=org_id,
         client=client,
         body=body,
+        idempotency_key=idempotency_key,
     ).parsed
 
 
@@ -177,6 +186,7 @@ async def asyncio_detailed(
     *,
     client: AuthenticatedClient,
     body: PairingIn,
+    idempotency_key: str | Unset = UNSET,
 ) -> Response[PairingOut | Problem]:
     """Pair a unit with an asset
 
@@ -184,6 +194,7 @@ async def asyncio_detailed(
 
     Args:
         org_id (str):
+        idempotency_key (str | Unset):
         body (PairingIn): Pair a unit with an asset.
 
     Raises:
@@ -197,6 +208,7 @@ async def asyncio_detailed(
     kwargs = _get_kwargs(
         org_id=org_id,
         body=body,
+        idempotency_key=idempotency_key,
     )
 
     response = await client.get_async_httpx_client().request(**kwargs)
@@ -209,6 +221,7 @@ async def asyncio(
     *,
     client: AuthenticatedClient,
     body: PairingIn,
+    idempotency_key: str | Unset = UNSET,
 ) -> PairingOut | Problem | None:
     """Pair a unit with an asset
 
@@ -216,6 +229,7 @@ async def asyncio(
 
     Args:
         org_id (str):
+        idempotency_key (str | Unset):
         body (PairingIn): Pair a unit with an asset.
 
     Raises:
@@ -231,5 +245,6 @@ async def asyncio(
             org_id=org_id,
             client=client,
             body=body,
+            idempotency_key=idempotency_key,
         )
     ).parsed

@@ -16,8 +16,11 @@ def _get_kwargs(
     org_id: str,
     *,
     body: ApiKeyIn | Unset = UNSET,
+    idempotency_key: str | Unset = UNSET,
 ) -> dict[str, Any]:
     headers: dict[str, Any] = {}
+    if not isinstance(idempotency_key, Unset):
+        headers["Idempotency-Key"] = idempotency_key
 
     _kwargs: dict[str, Any] = {
         "method": "post",
@@ -110,6 +113,7 @@ def sync_detailed(
     *,
     client: AuthenticatedClient,
     body: ApiKeyIn | Unset = UNSET,
+    idempotency_key: str | Unset = UNSET,
 ) -> Response[NewApiKeyOut | Problem]:
     """Create an API key
 
@@ -117,6 +121,7 @@ def sync_detailed(
 
     Args:
         org_id (str):
+        idempotency_key (str | Unset):
         body (ApiKeyIn | Unset): Create an API key: a name to recognise it by, what it may do, and
             when it stops working.
 
@@ -131,6 +136,7 @@ def sync_detailed(
     kwargs = _get_kwargs(
         org_id=org_id,
         body=body,
+        idempotency_key=idempotency_key,
     )
 
     response = client.get_httpx_client().request(
@@ -145,6 +151,7 @@ def sync(
     *,
     client: AuthenticatedClient,
     body: ApiKeyIn | Unset = UNSET,
+    idempotency_key: str | Unset = UNSET,
 ) -> NewApiKeyOut | Problem | None:
     """Create an API key
 
@@ -152,6 +159,7 @@ def sync(
 
     Args:
         org_id (str):
+        idempotency_key (str | Unset):
         body (ApiKeyIn | Unset): Create an API key: a name to recognise it by, what it may do, and
             when it stops working.
 
@@ -167,6 +175,7 @@ def sync(
         org_id=org_id,
         client=client,
         body=body,
+        idempotency_key=idempotency_key,
     ).parsed
 
 
@@ -175,6 +184,7 @@ async def asyncio_detailed(
     *,
     client: AuthenticatedClient,
     body: ApiKeyIn | Unset = UNSET,
+    idempotency_key: str | Unset = UNSET,
 ) -> Response[NewApiKeyOut | Problem]:
     """Create an API key
 
@@ -182,6 +192,7 @@ async def asyncio_detailed(
 
     Args:
         org_id (str):
+        idempotency_key (str | Unset):
         body (ApiKeyIn | Unset): Create an API key: a name to recognise it by, what it may do, and
             when it stops working.
 
@@ -196,6 +207,7 @@ async def asyncio_detailed(
     kwargs = _get_kwargs(
         org_id=org_id,
         body=body,
+        idempotency_key=idempotency_key,
     )
 
     response = await client.get_async_httpx_client().request(**kwargs)
@@ -208,6 +220,7 @@ async def asyncio(
     *,
     client: AuthenticatedClient,
     body: ApiKeyIn | Unset = UNSET,
+    idempotency_key: str | Unset = UNSET,
 ) -> NewApiKeyOut | Problem | None:
     """Create an API key
 
@@ -215,6 +228,7 @@ async def asyncio(
 
     Args:
         org_id (str):
+        idempotency_key (str | Unset):
         body (ApiKeyIn | Unset): Create an API key: a name to recognise it by, what it may do, and
             when it stops working.
 
@@ -231,5 +245,6 @@ async def asyncio(
             org_id=org_id,
             client=client,
             body=body,
+            idempotency_key=idempotency_key,
         )
     ).parsed

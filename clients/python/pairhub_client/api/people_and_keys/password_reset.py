@@ -8,13 +8,18 @@ from ... import errors
 from ...client import AuthenticatedClient, Client
 from ...models.problem import Problem
 from ...models.reset_out import ResetOut
-from ...types import Response
+from ...types import UNSET, Response, Unset
 
 
 def _get_kwargs(
     org_id: str,
     user_id: str,
+    *,
+    idempotency_key: str | Unset = UNSET,
 ) -> dict[str, Any]:
+    headers: dict[str, Any] = {}
+    if not isinstance(idempotency_key, Unset):
+        headers["Idempotency-Key"] = idempotency_key
 
     _kwargs: dict[str, Any] = {
         "method": "post",
@@ -24,6 +29,7 @@ def _get_kwargs(
         ),
     }
 
+    _kwargs["headers"] = headers
     return _kwargs
 
 
@@ -97,6 +103,7 @@ def sync_detailed(
     user_id: str,
     *,
     client: AuthenticatedClient,
+    idempotency_key: str | Unset = UNSET,
 ) -> Response[Problem | ResetOut]:
     """A one-time link for the member to set a new password, shown this once
 
@@ -105,6 +112,7 @@ def sync_detailed(
     Args:
         org_id (str):
         user_id (str):
+        idempotency_key (str | Unset):
 
     Raises:
         errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
@@ -117,6 +125,7 @@ def sync_detailed(
     kwargs = _get_kwargs(
         org_id=org_id,
         user_id=user_id,
+        idempotency_key=idempotency_key,
     )
 
     response = client.get_httpx_client().request(
@@ -131,6 +140,7 @@ def sync(
     user_id: str,
     *,
     client: AuthenticatedClient,
+    idempotency_key: str | Unset = UNSET,
 ) -> Problem | ResetOut | None:
     """A one-time link for the member to set a new password, shown this once
 
@@ -139,6 +149,7 @@ def sync(
     Args:
         org_id (str):
         user_id (str):
+        idempotency_key (str | Unset):
 
     Raises:
         errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
@@ -152,6 +163,7 @@ def sync(
         org_id=org_id,
         user_id=user_id,
         client=client,
+        idempotency_key=idempotency_key,
     ).parsed
 
 
@@ -160,6 +172,7 @@ async def asyncio_detailed(
     user_id: str,
     *,
     client: AuthenticatedClient,
+    idempotency_key: str | Unset = UNSET,
 ) -> Response[Problem | ResetOut]:
     """A one-time link for the member to set a new password, shown this once
 
@@ -168,6 +181,7 @@ async def asyncio_detailed(
     Args:
         org_id (str):
         user_id (str):
+        idempotency_key (str | Unset):
 
     Raises:
         errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
@@ -180,6 +194,7 @@ async def asyncio_detailed(
     kwargs = _get_kwargs(
         org_id=org_id,
         user_id=user_id,
+        idempotency_key=idempotency_key,
     )
 
     response = await client.get_async_httpx_client().request(**kwargs)
@@ -192,6 +207,7 @@ async def asyncio(
     user_id: str,
     *,
     client: AuthenticatedClient,
+    idempotency_key: str | Unset = UNSET,
 ) -> Problem | ResetOut | None:
     """A one-time link for the member to set a new password, shown this once
 
@@ -200,6 +216,7 @@ async def asyncio(
     Args:
         org_id (str):
         user_id (str):
+        idempotency_key (str | Unset):
 
     Raises:
         errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
@@ -214,5 +231,6 @@ async def asyncio(
             org_id=org_id,
             user_id=user_id,
             client=client,
+            idempotency_key=idempotency_key,
         )
     ).parsed

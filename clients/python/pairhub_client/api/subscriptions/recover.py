@@ -9,7 +9,7 @@ from ...client import AuthenticatedClient, Client
 from ...models.problem import Problem
 from ...models.recover_in import RecoverIn
 from ...models.recover_out import RecoverOut
-from ...types import Response
+from ...types import UNSET, Response, Unset
 
 
 def _get_kwargs(
@@ -17,8 +17,11 @@ def _get_kwargs(
     sub_id: str,
     *,
     body: RecoverIn,
+    idempotency_key: str | Unset = UNSET,
 ) -> dict[str, Any]:
     headers: dict[str, Any] = {}
+    if not isinstance(idempotency_key, Unset):
+        headers["Idempotency-Key"] = idempotency_key
 
     _kwargs: dict[str, Any] = {
         "method": "post",
@@ -112,6 +115,7 @@ def sync_detailed(
     *,
     client: AuthenticatedClient,
     body: RecoverIn,
+    idempotency_key: str | Unset = UNSET,
 ) -> Response[Problem | RecoverOut]:
     """Send events again since a moment
 
@@ -122,6 +126,7 @@ def sync_detailed(
     Args:
         org_id (str):
         sub_id (str):
+        idempotency_key (str | Unset):
         body (RecoverIn): From when on to send the events again.
 
     Raises:
@@ -136,6 +141,7 @@ def sync_detailed(
         org_id=org_id,
         sub_id=sub_id,
         body=body,
+        idempotency_key=idempotency_key,
     )
 
     response = client.get_httpx_client().request(
@@ -151,6 +157,7 @@ def sync(
     *,
     client: AuthenticatedClient,
     body: RecoverIn,
+    idempotency_key: str | Unset = UNSET,
 ) -> Problem | RecoverOut | None:
     """Send events again since a moment
 
@@ -161,6 +168,7 @@ def sync(
     Args:
         org_id (str):
         sub_id (str):
+        idempotency_key (str | Unset):
         body (RecoverIn): From when on to send the events again.
 
     Raises:
@@ -176,6 +184,7 @@ def sync(
         sub_id=sub_id,
         client=client,
         body=body,
+        idempotency_key=idempotency_key,
     ).parsed
 
 
@@ -185,6 +194,7 @@ async def asyncio_detailed(
     *,
     client: AuthenticatedClient,
     body: RecoverIn,
+    idempotency_key: str | Unset = UNSET,
 ) -> Response[Problem | RecoverOut]:
     """Send events again since a moment
 
@@ -195,6 +205,7 @@ async def asyncio_detailed(
     Args:
         org_id (str):
         sub_id (str):
+        idempotency_key (str | Unset):
         body (RecoverIn): From when on to send the events again.
 
     Raises:
@@ -209,6 +220,7 @@ async def asyncio_detailed(
         org_id=org_id,
         sub_id=sub_id,
         body=body,
+        idempotency_key=idempotency_key,
     )
 
     response = await client.get_async_httpx_client().request(**kwargs)
@@ -222,6 +234,7 @@ async def asyncio(
     *,
     client: AuthenticatedClient,
     body: RecoverIn,
+    idempotency_key: str | Unset = UNSET,
 ) -> Problem | RecoverOut | None:
     """Send events again since a moment
 
@@ -232,6 +245,7 @@ async def asyncio(
     Args:
         org_id (str):
         sub_id (str):
+        idempotency_key (str | Unset):
         body (RecoverIn): From when on to send the events again.
 
     Raises:
@@ -248,5 +262,6 @@ async def asyncio(
             sub_id=sub_id,
             client=client,
             body=body,
+            idempotency_key=idempotency_key,
         )
     ).parsed

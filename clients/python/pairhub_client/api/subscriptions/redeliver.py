@@ -8,14 +8,19 @@ from ... import errors
 from ...client import AuthenticatedClient, Client
 from ...models.batch_out import BatchOut
 from ...models.problem import Problem
-from ...types import Response
+from ...types import UNSET, Response, Unset
 
 
 def _get_kwargs(
     org_id: str,
     sub_id: str,
     batch_id: str,
+    *,
+    idempotency_key: str | Unset = UNSET,
 ) -> dict[str, Any]:
+    headers: dict[str, Any] = {}
+    if not isinstance(idempotency_key, Unset):
+        headers["Idempotency-Key"] = idempotency_key
 
     _kwargs: dict[str, Any] = {
         "method": "post",
@@ -26,6 +31,7 @@ def _get_kwargs(
         ),
     }
 
+    _kwargs["headers"] = headers
     return _kwargs
 
 
@@ -100,6 +106,7 @@ def sync_detailed(
     batch_id: str,
     *,
     client: AuthenticatedClient,
+    idempotency_key: str | Unset = UNSET,
 ) -> Response[BatchOut | Problem]:
     """Redeliver a batch
 
@@ -109,6 +116,7 @@ def sync_detailed(
         org_id (str):
         sub_id (str):
         batch_id (str):
+        idempotency_key (str | Unset):
 
     Raises:
         errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
@@ -122,6 +130,7 @@ def sync_detailed(
         org_id=org_id,
         sub_id=sub_id,
         batch_id=batch_id,
+        idempotency_key=idempotency_key,
     )
 
     response = client.get_httpx_client().request(
@@ -137,6 +146,7 @@ def sync(
     batch_id: str,
     *,
     client: AuthenticatedClient,
+    idempotency_key: str | Unset = UNSET,
 ) -> BatchOut | Problem | None:
     """Redeliver a batch
 
@@ -146,6 +156,7 @@ def sync(
         org_id (str):
         sub_id (str):
         batch_id (str):
+        idempotency_key (str | Unset):
 
     Raises:
         errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
@@ -160,6 +171,7 @@ def sync(
         sub_id=sub_id,
         batch_id=batch_id,
         client=client,
+        idempotency_key=idempotency_key,
     ).parsed
 
 
@@ -169,6 +181,7 @@ async def asyncio_detailed(
     batch_id: str,
     *,
     client: AuthenticatedClient,
+    idempotency_key: str | Unset = UNSET,
 ) -> Response[BatchOut | Problem]:
     """Redeliver a batch
 
@@ -178,6 +191,7 @@ async def asyncio_detailed(
         org_id (str):
         sub_id (str):
         batch_id (str):
+        idempotency_key (str | Unset):
 
     Raises:
         errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
@@ -191,6 +205,7 @@ async def asyncio_detailed(
         org_id=org_id,
         sub_id=sub_id,
         batch_id=batch_id,
+        idempotency_key=idempotency_key,
     )
 
     response = await client.get_async_httpx_client().request(**kwargs)
@@ -204,6 +219,7 @@ async def asyncio(
     batch_id: str,
     *,
     client: AuthenticatedClient,
+    idempotency_key: str | Unset = UNSET,
 ) -> BatchOut | Problem | None:
     """Redeliver a batch
 
@@ -213,6 +229,7 @@ async def asyncio(
         org_id (str):
         sub_id (str):
         batch_id (str):
+        idempotency_key (str | Unset):
 
     Raises:
         errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
@@ -228,5 +245,6 @@ async def asyncio(
             sub_id=sub_id,
             batch_id=batch_id,
             client=client,
+            idempotency_key=idempotency_key,
         )
     ).parsed

@@ -17,8 +17,11 @@ def _get_kwargs(
     sub_id: str,
     *,
     body: SecretIn | Unset = UNSET,
+    idempotency_key: str | Unset = UNSET,
 ) -> dict[str, Any]:
     headers: dict[str, Any] = {}
+    if not isinstance(idempotency_key, Unset):
+        headers["Idempotency-Key"] = idempotency_key
 
     _kwargs: dict[str, Any] = {
         "method": "post",
@@ -113,6 +116,7 @@ def sync_detailed(
     *,
     client: AuthenticatedClient,
     body: SecretIn | Unset = UNSET,
+    idempotency_key: str | Unset = UNSET,
 ) -> Response[Problem | SubscriptionSecretOut]:
     """Rotate a subscription's signing secret or key
 
@@ -122,6 +126,7 @@ def sync_detailed(
     Args:
         org_id (str):
         sub_id (str):
+        idempotency_key (str | Unset):
         body (SecretIn | Unset): Rotate the signing secret: to one pairhub makes, or to the one
             given.
 
@@ -137,6 +142,7 @@ def sync_detailed(
         org_id=org_id,
         sub_id=sub_id,
         body=body,
+        idempotency_key=idempotency_key,
     )
 
     response = client.get_httpx_client().request(
@@ -152,6 +158,7 @@ def sync(
     *,
     client: AuthenticatedClient,
     body: SecretIn | Unset = UNSET,
+    idempotency_key: str | Unset = UNSET,
 ) -> Problem | SubscriptionSecretOut | None:
     """Rotate a subscription's signing secret or key
 
@@ -161,6 +168,7 @@ def sync(
     Args:
         org_id (str):
         sub_id (str):
+        idempotency_key (str | Unset):
         body (SecretIn | Unset): Rotate the signing secret: to one pairhub makes, or to the one
             given.
 
@@ -177,6 +185,7 @@ def sync(
         sub_id=sub_id,
         client=client,
         body=body,
+        idempotency_key=idempotency_key,
     ).parsed
 
 
@@ -186,6 +195,7 @@ async def asyncio_detailed(
     *,
     client: AuthenticatedClient,
     body: SecretIn | Unset = UNSET,
+    idempotency_key: str | Unset = UNSET,
 ) -> Response[Problem | SubscriptionSecretOut]:
     """Rotate a subscription's signing secret or key
 
@@ -195,6 +205,7 @@ async def asyncio_detailed(
     Args:
         org_id (str):
         sub_id (str):
+        idempotency_key (str | Unset):
         body (SecretIn | Unset): Rotate the signing secret: to one pairhub makes, or to the one
             given.
 
@@ -210,6 +221,7 @@ async def asyncio_detailed(
         org_id=org_id,
         sub_id=sub_id,
         body=body,
+        idempotency_key=idempotency_key,
     )
 
     response = await client.get_async_httpx_client().request(**kwargs)
@@ -223,6 +235,7 @@ async def asyncio(
     *,
     client: AuthenticatedClient,
     body: SecretIn | Unset = UNSET,
+    idempotency_key: str | Unset = UNSET,
 ) -> Problem | SubscriptionSecretOut | None:
     """Rotate a subscription's signing secret or key
 
@@ -232,6 +245,7 @@ async def asyncio(
     Args:
         org_id (str):
         sub_id (str):
+        idempotency_key (str | Unset):
         body (SecretIn | Unset): Rotate the signing secret: to one pairhub makes, or to the one
             given.
 
@@ -249,5 +263,6 @@ async def asyncio(
             sub_id=sub_id,
             client=client,
             body=body,
+            idempotency_key=idempotency_key,
         )
     ).parsed

@@ -8,14 +8,17 @@ from ...client import AuthenticatedClient, Client
 from ...models.problem import Problem
 from ...models.unit_messages_in import UnitMessagesIn
 from ...models.unit_messages_out import UnitMessagesOut
-from ...types import Response
+from ...types import UNSET, Response, Unset
 
 
 def _get_kwargs(
     *,
     body: UnitMessagesIn,
+    idempotency_key: str | Unset = UNSET,
 ) -> dict[str, Any]:
     headers: dict[str, Any] = {}
+    if not isinstance(idempotency_key, Unset):
+        headers["Idempotency-Key"] = idempotency_key
 
     _kwargs: dict[str, Any] = {
         "method": "post",
@@ -104,12 +107,14 @@ def sync_detailed(
     *,
     client: AuthenticatedClient,
     body: UnitMessagesIn,
+    idempotency_key: str | Unset = UNSET,
 ) -> Response[Problem | UnitMessagesOut]:
     """Send unit messages
 
      Take unit messages (ingest or admin token); auto pairing runs when a message calls for it.
 
     Args:
+        idempotency_key (str | Unset):
         body (UnitMessagesIn): Up to 1000 messages; each is taken or refused on its own.
 
     Raises:
@@ -122,6 +127,7 @@ def sync_detailed(
 
     kwargs = _get_kwargs(
         body=body,
+        idempotency_key=idempotency_key,
     )
 
     response = client.get_httpx_client().request(
@@ -135,12 +141,14 @@ def sync(
     *,
     client: AuthenticatedClient,
     body: UnitMessagesIn,
+    idempotency_key: str | Unset = UNSET,
 ) -> Problem | UnitMessagesOut | None:
     """Send unit messages
 
      Take unit messages (ingest or admin token); auto pairing runs when a message calls for it.
 
     Args:
+        idempotency_key (str | Unset):
         body (UnitMessagesIn): Up to 1000 messages; each is taken or refused on its own.
 
     Raises:
@@ -154,6 +162,7 @@ def sync(
     return sync_detailed(
         client=client,
         body=body,
+        idempotency_key=idempotency_key,
     ).parsed
 
 
@@ -161,12 +170,14 @@ async def asyncio_detailed(
     *,
     client: AuthenticatedClient,
     body: UnitMessagesIn,
+    idempotency_key: str | Unset = UNSET,
 ) -> Response[Problem | UnitMessagesOut]:
     """Send unit messages
 
      Take unit messages (ingest or admin token); auto pairing runs when a message calls for it.
 
     Args:
+        idempotency_key (str | Unset):
         body (UnitMessagesIn): Up to 1000 messages; each is taken or refused on its own.
 
     Raises:
@@ -179,6 +190,7 @@ async def asyncio_detailed(
 
     kwargs = _get_kwargs(
         body=body,
+        idempotency_key=idempotency_key,
     )
 
     response = await client.get_async_httpx_client().request(**kwargs)
@@ -190,12 +202,14 @@ async def asyncio(
     *,
     client: AuthenticatedClient,
     body: UnitMessagesIn,
+    idempotency_key: str | Unset = UNSET,
 ) -> Problem | UnitMessagesOut | None:
     """Send unit messages
 
      Take unit messages (ingest or admin token); auto pairing runs when a message calls for it.
 
     Args:
+        idempotency_key (str | Unset):
         body (UnitMessagesIn): Up to 1000 messages; each is taken or refused on its own.
 
     Raises:
@@ -210,5 +224,6 @@ async def asyncio(
         await asyncio_detailed(
             client=client,
             body=body,
+            idempotency_key=idempotency_key,
         )
     ).parsed

@@ -9,15 +9,18 @@ from ...client import AuthenticatedClient, Client
 from ...models.problem import Problem
 from ...models.unit_in import UnitIn
 from ...models.unit_out import UnitOut
-from ...types import Response
+from ...types import UNSET, Response, Unset
 
 
 def _get_kwargs(
     org_id: str,
     *,
     body: UnitIn,
+    idempotency_key: str | Unset = UNSET,
 ) -> dict[str, Any]:
     headers: dict[str, Any] = {}
+    if not isinstance(idempotency_key, Unset):
+        headers["Idempotency-Key"] = idempotency_key
 
     _kwargs: dict[str, Any] = {
         "method": "post",
@@ -109,6 +112,7 @@ def sync_detailed(
     *,
     client: AuthenticatedClient,
     body: UnitIn,
+    idempotency_key: str | Unset = UNSET,
 ) -> Response[Problem | UnitOut]:
     """Provision a unit
 
@@ -116,6 +120,7 @@ def sync_detailed(
 
     Args:
         org_id (str):
+        idempotency_key (str | Unset):
         body (UnitIn): Provision a unit.
 
     Raises:
@@ -129,6 +134,7 @@ def sync_detailed(
     kwargs = _get_kwargs(
         org_id=org_id,
         body=body,
+        idempotency_key=idempotency_key,
     )
 
     response = client.get_httpx_client().request(
@@ -143,6 +149,7 @@ def sync(
     *,
     client: AuthenticatedClient,
     body: UnitIn,
+    idempotency_key: str | Unset = UNSET,
 ) -> Problem | UnitOut | None:
     """Provision a unit
 
@@ -150,6 +157,7 @@ def sync(
 
     Args:
         org_id (str):
+        idempotency_key (str | Unset):
         body (UnitIn): Provision a unit.
 
     Raises:
@@ -164,6 +172,7 @@ def sync(
         org_id=org_id,
         client=client,
         body=body,
+        idempotency_key=idempotency_key,
     ).parsed
 
 
@@ -172,6 +181,7 @@ async def asyncio_detailed(
     *,
     client: AuthenticatedClient,
     body: UnitIn,
+    idempotency_key: str | Unset = UNSET,
 ) -> Response[Problem | UnitOut]:
     """Provision a unit
 
@@ -179,6 +189,7 @@ async def asyncio_detailed(
 
     Args:
         org_id (str):
+        idempotency_key (str | Unset):
         body (UnitIn): Provision a unit.
 
     Raises:
@@ -192,6 +203,7 @@ async def asyncio_detailed(
     kwargs = _get_kwargs(
         org_id=org_id,
         body=body,
+        idempotency_key=idempotency_key,
     )
 
     response = await client.get_async_httpx_client().request(**kwargs)
@@ -204,6 +216,7 @@ async def asyncio(
     *,
     client: AuthenticatedClient,
     body: UnitIn,
+    idempotency_key: str | Unset = UNSET,
 ) -> Problem | UnitOut | None:
     """Provision a unit
 
@@ -211,6 +224,7 @@ async def asyncio(
 
     Args:
         org_id (str):
+        idempotency_key (str | Unset):
         body (UnitIn): Provision a unit.
 
     Raises:
@@ -226,5 +240,6 @@ async def asyncio(
             org_id=org_id,
             client=client,
             body=body,
+            idempotency_key=idempotency_key,
         )
     ).parsed
