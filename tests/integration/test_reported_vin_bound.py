@@ -15,8 +15,7 @@ from jsonschema import Draft202012Validator, FormatChecker
 
 from pairhub.bootstrap import Container
 from pairhub.domain.vin import MAX_REPORTED_VIN_LENGTH
-from tests.integration.test_mqtt_ingest import Subscriber, _until
-from tests.mqtt_support import Broker, collect, publish, running_broker, unit_topic
+from tests.mqtt_support import Broker, Subscriber, collect, publish, running_broker, unit_topic, until
 from tests.support import Api
 
 SCHEMAS = Path(__file__).resolve().parents[2] / "docs" / "schemas"
@@ -78,7 +77,7 @@ async def test_a_hundred_character_vin_is_refused_over_mqtt_with_its_code(
     try:
         async with Subscriber(container, broker, "pairhub-test-long-vin") as ingest:
             await publish(broker, [(unit_topic("tp:2001"), {"vin": "A1" * 50}), (unit_topic("tp:2001"), {})])
-            await _until(lambda: len(received) >= 1 and ingest.taken >= 2)
+            await until(lambda: len(received) >= 1 and ingest.taken >= 2)
     finally:
         watcher.cancel()
     [refusal] = [orjson.loads(message.payload) for message in received]  # type: ignore[arg-type]
