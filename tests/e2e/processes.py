@@ -23,7 +23,7 @@ def free_port() -> int:
         return port
 
 
-def wait_until_healthy(base_url: str, process: subprocess.Popen[bytes], within_s: float = 30) -> None:
+def wait_until_healthy(base_url: str, process: subprocess.Popen[bytes], within_s: float = 90) -> None:
     """Poll /healthz until it answers; fail with the process output if it dies or never answers."""
     deadline = time.monotonic() + within_s
     while time.monotonic() < deadline:

@@ -100,23 +100,31 @@ def test_a_head_that_trickles_in_is_closed_within_the_header_timeout(port: int) 
         connection.sendall(b"GET /healthz HTTP/1.1\r\nHost: x\r\n")
         opened = time.monotonic()
         answer = b""
+        reset = False
         # One header byte every 50 ms, for ever: only the server can end this (the deadline fails it).
         while time.monotonic() - opened < 20 * LIMITS.header_timeout_s:
             try:
                 connection.sendall(b"X")
             except (BrokenPipeError, ConnectionResetError):
+                reset = True
                 break
             connection.settimeout(0.05)
             try:
                 chunk = connection.recv(65536)
             except TimeoutError:
                 continue
+            except ConnectionResetError:
+                reset = True
+                break
             answer += chunk
             if not chunk:
                 break
         closed_after = time.monotonic() - opened
     print(f"\nslowloris closed after {closed_after:.2f} s (header timeout {LIMITS.header_timeout_s} s)")
-    assert answer.startswith(b"HTTP/1.1 408"), answer[:100]
+    # The server answers 408 and closes; a byte of ours that arrives after the close makes the kernel
+    # reset the connection, which may discard the 408 before it is read: a reset with nothing read is
+    # the same close.
+    assert answer.startswith(b"HTTP/1.1 408") or (reset and not answer), answer[:100]
     assert closed_after < 20 * LIMITS.header_timeout_s
 
 
