@@ -36,6 +36,7 @@ from pairhub.domain.partitions import Subscriber
 from pairhub.domain.sso import MappingError, SsoMapping, parse_rules
 from pairhub.domain.subscriptions import SubscriptionSettings
 from pairhub.ports import Clock, Mailer, ReadinessProbe, Sender, Storage
+from pairhub.services.accounts import Accounts
 from pairhub.services.assets import Assets
 from pairhub.services.audit import AuditLog
 from pairhub.services.auth import Authenticator, Sessions
@@ -127,6 +128,7 @@ class Container:
         )
         self.sessions = Sessions(self.storage, self.clock, self.admin_token)
         self.people = People(self.storage, self.clock, self.cursors)
+        self.accounts = Accounts(self.storage, self.clock, self.cursors)
         self.audit = AuditLog(self.storage)
         self.sign_in_throttle = SignInThrottle(self.clock)
         self.notices = Notices(self.mailer)

@@ -199,7 +199,7 @@ class People:
             current = _member(uow, organization_id, person_id)
             changed = replace(current, role=role)
             if changed != current:
-                self._keep_an_owner(uow, current, role)
+                self.keep_an_owner(uow, current, role)
                 uow.memberships.save(changed)
                 uow.sessions.delete_of_person(person_id)
                 audit.note(
@@ -219,7 +219,7 @@ class People:
         """Take a person out of the organization; their sessions end."""
         with self._storage.write() as uow:
             current = _member(uow, organization_id, person_id)
-            self._keep_an_owner(uow, current, None)
+            self.keep_an_owner(uow, current, None)
             uow.memberships.delete(person_id, organization_id)
             uow.sessions.delete_of_person(person_id)
             audit.note(
@@ -232,7 +232,7 @@ class People:
             )
 
     @staticmethod
-    def _keep_an_owner(uow: UnitOfWork, current: Membership, new_role: MemberRole | None) -> None:
+    def keep_an_owner(uow: UnitOfWork, current: Membership, new_role: MemberRole | None) -> None:
         # An organization whose last owner leaves could no longer manage its people and keys.
         if current.role is not MemberRole.OWNER or new_role is MemberRole.OWNER:
             return
@@ -403,100 +403,3 @@ class People:
             uow.people.save(replace(person, password_hash=hashed))
             uow.sessions.delete_of_person(person_id, hash_key(keep_token) if keep_token else None)
             _note_password_changed(uow, self._clock.now_ms(), person, hashed)
-
-    def directory(self, search: str | None, after: str | None, limit: int) -> Page[Account]:
-        """Everyone on the instance with their memberships, by email; `search` is any part of the email
-        or the name, in any case (the platform admin's list)."""
-        with self._storage.read() as uow:
-            last = self._cursors.decode_id(CursorKind.PEOPLE, "", after)
-            found = uow.people.search(search or None, last, limit + 1)
-            memberships = uow.memberships.of_people([p.id for p in found[:limit]])
-        held: dict[str, list[Membership]] = {}
-        for membership in sorted(memberships, key=lambda m: m.organization_id):
-            held.setdefault(membership.person_id, []).append(membership)
-        accounts = [Account(person, tuple(held.get(person.id, ()))) for person in found]
-        return self._cursors.paginate_by_id(
-            CursorKind.PEOPLE, "", accounts, limit, lambda account: account.person.email_key
-        )
-
-    def account(self, person_id: str) -> Account:
-        """One person with their memberships."""
-        with self._storage.read() as uow:
-            person = uow.people.get(person_id)
-            if person is None:
-                raise NotFound("person_not_found", f"No person {person_id}.")
-            return Account(person, tuple(uow.memberships.of_person(person_id)))
-
-    def set_platform_admin(self, person_id: str, platform_admin: bool) -> Account:
-        """Grant or take a person's platform-admin rights; their sessions end when the rights change."""
-        with self._storage.write() as uow:
-            current = uow.people.get(person_id)
-            if current is None:
-                raise NotFound("person_not_found", f"No person {person_id}.")
-            if current.platform_admin != platform_admin:
-                if not platform_admin:
-                    _keep_a_platform_admin(uow)
-                uow.people.save(replace(current, platform_admin=platform_admin))
-                uow.sessions.delete_of_person(person_id)
-                audit.note(
-                    uow,
-                    self._clock.now_ms(),
-                    audit.INSTANCE_LOG,
-                    AuditAction.PERSON_UPDATED,
-                    ("person", person_id),
-                    {"email": current.email, "platformAdmin": current.platform_admin},
-                    {"email": current.email, "platformAdmin": platform_admin},
-                )
-            held = tuple(uow.memberships.of_person(person_id))
-        return Account(replace(current, platform_admin=platform_admin), held)
-
-    def delete(self, person_id: str) -> None:
-        """Delete a person's account with their memberships, sessions and open password-reset links.
-
-        Refused for the last platform admin and for the last owner of an organization."""
-        now = self._clock.now_ms()
-        with self._storage.write() as uow:
-            person = uow.people.get(person_id)
-            if person is None:
-                raise NotFound("person_not_found", f"No person {person_id}.")
-            if person.platform_admin:
-                _keep_a_platform_admin(uow)
-            held = uow.memberships.of_person(person_id)
-            for membership in held:
-                self._keep_an_owner(uow, membership, None)
-            for membership in held:
-                uow.memberships.delete(person_id, membership.organization_id)
-                # Each organization's own log says that its member's account is gone.
-                audit.note(
-                    uow,
-                    now,
-                    membership.organization_id,
-                    AuditAction.PERSON_DELETED,
-                    ("person", person_id),
-                    {"email": person.email, "role": membership.role.value},
-                )
-            uow.sessions.delete_of_person(person_id)
-            uow.invitations.spend_resets_of(person.email_key, now)
-            uow.people.delete(person_id)
-            audit.note(
-                uow,
-                now,
-                audit.INSTANCE_LOG,
-                AuditAction.PERSON_DELETED,
-                ("person", person_id),
-                {"email": person.email, "name": person.display_name, "platformAdmin": person.platform_admin},
-            )
-
-
-@dataclass(frozen=True)
-class Account:
-    """A person as the platform admin sees them: with every organization they belong to."""
-
-    person: Person
-    memberships: tuple[Membership, ...]
-
-
-def _keep_a_platform_admin(uow: UnitOfWork) -> None:
-    # Without a platform admin nobody could manage people across the instance from the console.
-    if uow.people.platform_admin_count() <= 1:
-        raise Conflict("last_platform_admin", "The instance keeps at least one platform admin.")

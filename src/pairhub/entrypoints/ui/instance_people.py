@@ -29,7 +29,7 @@ def people_page(request: Request, viewer: ViewerDep, q: str = "", after: str = "
     """Everyone on the instance by email, with their organizations, roles and platform-admin rights."""
     container = container_of(request)
     search = q.strip()[:320]
-    page = container.people.directory(search or None, after.strip() or None, PAGE)
+    page = container.accounts.directory(search or None, after.strip() or None, PAGE)
     names = {org.id: org.name for org in container.organizations.list(None, None, ORGANIZATIONS_NAMED).items}
     context = {"page": page, "q": search, "after": after, "names": names}
     return render(request, "people.html", context, viewer=viewer)
@@ -41,7 +41,7 @@ def platform_admin(
 ) -> Response:
     """Grant (`grant=yes`) or take a person's platform-admin rights; their sessions end."""
     try:
-        account = container_of(request).people.set_platform_admin(person_id, grant == "yes")
+        account = container_of(request).accounts.set_platform_admin(person_id, grant == "yes")
         verb = "is now a platform admin" if grant == "yes" else "is no longer a platform admin"
         flash(request, f"{account.person.display_name} {verb}.")
     except DomainError as error:
@@ -54,13 +54,13 @@ def delete_person(
     request: Request, viewer: ViewerDep, person_id: str, confirmed: FormStr = "", q: FormStr = ""
 ) -> Response:
     """Delete a person's account after confirmation (memberships and sessions go with it)."""
-    people = container_of(request).people
+    accounts = container_of(request).accounts
     try:
-        account = people.account(person_id)
+        account = accounts.account(person_id)
         if confirmed != "yes":
             context = {"account": account, "q": q.strip()[:320], "back": _back(q)}
             return render(request, "person_delete.html", context, viewer=viewer)
-        people.delete(person_id)
+        accounts.delete(person_id)
         flash(request, f"The account of {account.person.email} is deleted.")
     except DomainError as error:
         flash(request, error.detail, "error")

@@ -11,7 +11,7 @@ from pairhub.entrypoints.api.deps import DEFAULT_LIMIT, AfterDep, ContainerDep, 
 from pairhub.entrypoints.api.people_schemas import RoleName
 from pairhub.entrypoints.api.presenters import iso
 from pairhub.entrypoints.api.schemas import PageOut, Strict
-from pairhub.services.people import Account
+from pairhub.services.accounts import Account
 
 router = APIRouter(prefix="/v1/people", tags=["people and keys"])
 PersonId = Annotated[str, Path(max_length=64)]
@@ -65,26 +65,26 @@ def list_people(
     limit: LimitDep = DEFAULT_LIMIT,
 ) -> dict[str, Any]:
     """Everyone on the instance by email, with their organizations and roles (platform admin)."""
-    page = c.people.directory(q.strip() if q else None, after, limit)
+    page = c.accounts.directory(q.strip() if q else None, after, limit)
     return {"data": [person(a) for a in page.items], "nextCursor": page.next_cursor}
 
 
 @router.get("/{person_id}", response_model=PersonOut)
 def get_person(person_id: PersonId, c: ContainerDep) -> dict[str, Any]:
     """One person with their organizations and roles (platform admin)."""
-    return person(c.people.account(person_id))
+    return person(c.accounts.account(person_id))
 
 
 @router.patch("/{person_id}", response_model=PersonOut)
 def change_person(person_id: PersonId, body: PersonPatch, c: ContainerDep) -> dict[str, Any]:
     """Grant or take platform-admin rights; the person's sessions end. Taking them from the last
     platform admin is refused with 409 `last_platform_admin`."""
-    return person(c.people.set_platform_admin(person_id, body.platformAdmin))
+    return person(c.accounts.set_platform_admin(person_id, body.platformAdmin))
 
 
 @router.delete("/{person_id}", status_code=204)
 def delete_person(person_id: PersonId, c: ContainerDep) -> Response:
     """Delete a person's account with their memberships and sessions. Refused with 409
     `last_platform_admin` for the last platform admin, and `last_owner` for an organization's last owner."""
-    c.people.delete(person_id)
+    c.accounts.delete(person_id)
     return Response(status_code=204)
