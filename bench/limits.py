@@ -161,7 +161,8 @@ def l_write(seconds: float = 3.0, units_per_transaction: int = 1000, without: Se
     """Units/s a bare loop writes with what a pairing writes, one transaction per 1,000 units.
 
     Per unit: the unit's UPDATE (the columns an exact pairing changes), a pairing history row, an
-    event row (with its rendered payloads) and a diagnosis row, on pairhub's migrated schema (so
+    event row (with its rendered payloads), a diagnosis row and the audit entry the system writes for
+    an auto pairing (section 4 of the specification), on pairhub's migrated schema (so
     with exactly its indexes), through the sqlite3 driver and pairhub's durability pragmas; the rows
     are built before the clock starts, so nothing but the writes is timed. `without` names indexes to
     drop first: what each index costs a pairing.
@@ -216,6 +217,13 @@ def l_write(seconds: float = 3.0, units_per_transaction: int = 1000, without: Se
             )
             for unit_id, asset_id, vin in zip(unit_ids, asset_ids, vins, strict=True)
         ]
+        audit_rows = [
+            (
+                *(organization_id, 1, "system", None, "auto pairing", "pairing.created", "unit", unit_id),
+                f'{{"assetId":[null,"{asset_id}"]}}',
+            )
+            for unit_id, asset_id in zip(unit_ids, asset_ids, strict=True)
+        ]
         rendered_names = ", ".join(RENDERED_COLUMNS)
         statements = (
             (
@@ -243,6 +251,11 @@ def l_write(seconds: float = 3.0, units_per_transaction: int = 1000, without: Se
                 " normalized_vin, removed, invalid_reason, candidates, check_digit_valid, asset_id)"
                 " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
                 diagnosis_rows,
+            ),
+            (
+                "INSERT INTO audit_log (organization_id, at, actor_type, actor_id, actor_name, action,"
+                " target_type, target_id, changes) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                audit_rows,
             ),
         )
         connection = sqlite3.connect(path, isolation_level=None)

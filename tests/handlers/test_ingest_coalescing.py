@@ -2,18 +2,20 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 from hypothesis import given
 from hypothesis import strategies as st
 
 from pairhub.adapters.clock import ManualClock
 from pairhub.adapters.memory.uow import MemoryStorage
 from pairhub.domain.events import Location
-from pairhub.domain.units import Activity
+from pairhub.domain.units import Activity, Unit
 from pairhub.domain.vin import ReportedVin
 from pairhub.services.auto_pairing import AutoPairing
 from pairhub.services.ingest import MAX_FUTURE_SKEW_MS, Ingest, Rejection, UnitMessage, fold
 from pairhub.services.paired_units import PairedUnits
-from tests.handlers.conftest import POLICY
+from tests.handlers.conftest import POLICY, Hub
 
 UNITS = ["tp:1", "tp:2", "tp:3"]
 NOW = ManualClock().now_ms()
@@ -69,3 +71,69 @@ def test_fold_is_activity_then_on_bare_fields(activities: list[Activity]) -> Non
 
     assert folded is not None
     assert Activity(*folded) == expected
+
+
+_VINS = ["WDB9634031L738192", "VF1RFB00512345678", "F3A000001", "1HGCM82633A004352"]
+_new_unit_messages = st.lists(
+    st.tuples(
+        st.sampled_from(UNITS),
+        st.one_of(st.none(), st.integers(NOW - 10_000, NOW)),
+        st.one_of(st.none(), st.sampled_from(_VINS)),
+        st.one_of(st.none(), st.builds(Location, st.sampled_from([1.0, 2.0]), st.just(3.0))),
+    ),
+    min_size=1,
+    max_size=12,
+)
+
+
+def _stored_after(
+    messages: list[tuple[str, int | None, str | None, Location | None]], settle: bool
+) -> tuple[list[Unit], int]:
+    """The units as stored after one request of `messages` and a flush, and how many units it wrote."""
+    hub = Hub()
+    org = hub.org(auto_pairing=True)
+    names = {org: "org", **{hub.asset(org, vin): f"asset {vin}" for vin in _VINS[:2]}}
+    for unit_id in UNITS:
+        hub.units.provision(org, unit_id)
+    if not settle:
+        hub.ingest.buffer.settle = lambda written: None  # type: ignore[method-assign]
+    sent = [
+        UnitMessage(index, unit_id, at, None if vin is None else ReportedVin.of(vin), location)
+        for index, (unit_id, at, vin, location) in enumerate(messages)
+    ]
+    hub.ingest.accept(sent)
+    flushed = hub.ingest.flush()
+    stored = [hub.unit(org, unit_id) for unit_id in UNITS]
+    # The two runs' ids differ: named alike, the units compare field by field.
+    return [
+        replace(
+            unit,
+            organization_id=names[unit.organization_id],
+            asset_id=None if unit.asset_id is None else names[unit.asset_id],
+            candidates=tuple(names[asset_id] for asset_id in unit.candidates),
+        )
+        for unit in stored
+    ], flushed
+
+
+@given(_new_unit_messages)
+def test_activity_auto_pairing_committed_is_not_written_again(
+    messages: list[tuple[str, int | None, str | None, Location | None]],
+) -> None:
+    settled, flushed = _stored_after(messages, settle=True)
+    unsettled, flushed_before = _stored_after(messages, settle=False)
+
+    assert settled == unsettled
+    assert flushed <= flushed_before
+
+
+def test_a_depot_coming_online_leaves_no_activity_to_flush() -> None:
+    hub = Hub()
+    org = hub.org(auto_pairing=True)
+    hub.asset(org, _VINS[0])
+    hub.units.provision(org, "tp:1")
+
+    hub.ingest.accept([UnitMessage(0, "tp:1", None, ReportedVin.of(_VINS[0]), Location(1.0, 3.0))])
+
+    assert hub.unit(org, "tp:1").asset_id is not None
+    assert len(hub.ingest.buffer) == 0

@@ -18,7 +18,7 @@ from typing import NamedTuple
 import structlog
 
 from pairhub.domain.events import Location
-from pairhub.domain.units import Activity, MessageAction, Standing, decide_on_message
+from pairhub.domain.units import Activity, MessageAction, Standing, Unit, decide_on_message
 from pairhub.domain.vin import ReportedVin
 from pairhub.ports import Clock, Storage, StorageOutage, UnitOfWork
 from pairhub.services.auto_pairing import AutoPairing, MessageToAct
@@ -80,6 +80,16 @@ def fold(earlier: Fields | None, seen_at: int, vin: ReportedVin | None, location
     )
 
 
+def _held(fields: Fields, unit: Unit) -> bool:
+    """True when the unit's row holds the activity `fields` (a flush of them would change nothing)."""
+    seen_at, vin, location = fields
+    return (
+        (unit.last_seen_at or 0) >= seen_at
+        and (vin is None or unit.last_vin_raw == vin.raw)
+        and (location is None or unit.last_location == location)
+    )
+
+
 class ActivityBuffer:
     """Per-unit activity waiting to be written, safe to share between request threads and the flusher."""
 
@@ -114,6 +124,20 @@ class ActivityBuffer:
                     pending[unit_id] = fields
                 else:
                     pending[unit_id] = fold(earlier, seen_at, vin, location)
+
+    def settle(self, written: Sequence[Unit]) -> None:
+        """Drop the pending entries that the committed rows of these units (in write order) already hold.
+
+        Auto pairing writes an acting message's activity with the unit's transition: writing it again
+        at the next flush would update every unit of a depot coming online twice.
+        """
+        last = {unit.id: unit for unit in written}  # a unit that changed twice is stored as it ended
+        with self._lock:
+            pending = self._pending
+            for unit in last.values():
+                fields = pending.get(unit.id)
+                if fields is not None and _held(fields, unit):
+                    del pending[unit.id]
 
     def location_of(self, unit_id: str) -> Location | None:
         """The newest location pending for the unit, if any."""
@@ -235,7 +259,7 @@ class Ingest:
 
     def _act(self, messages: list[MessageToAct], now: int) -> None:
         try:
-            self._auto_pairing.on_messages(messages, now)
+            self.buffer.settle(self._auto_pairing.on_messages(messages, now))
         except StorageOutage:
             raise  # nothing was taken: the caller hears 503 and sends the messages again
         except Exception:

@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 
 from pairhub.domain.reminders import AutoPairingPolicy
+from pairhub.domain.units import Unit
 from pairhub.ports import Clock, Storage, UnitOfWork
 from pairhub.services.auto_pairing import rematch
 from pairhub.services.auto_pairing.attempts import Attempts, MessageToAct
@@ -44,9 +45,10 @@ class AutoPairing:
     def matcher(self, matcher: Matcher) -> None:
         self._resolver.matcher = matcher
 
-    def on_messages(self, messages: Sequence[MessageToAct], now: int) -> None:
-        """Act on the messages of one request that may need an attempt, in one transaction."""
-        self._attempts.on_messages(messages, now)
+    def on_messages(self, messages: Sequence[MessageToAct], now: int) -> list[Unit]:
+        """Act on the messages of one request that may need an attempt, in one transaction; returns the
+        units as committed."""
+        return self._attempts.on_messages(messages, now)
 
     def run_due_reminders(self, now: int) -> int:
         """Send the reminders due at `now`; returns how many due units were handled."""

@@ -47,7 +47,7 @@ class Attempts:
         self._storage = storage
         self._resolver = resolver
 
-    def on_messages(self, messages: Sequence[MessageToAct], now: int) -> None:
+    def on_messages(self, messages: Sequence[MessageToAct], now: int) -> list[Unit]:
         """Act on the messages of one request in one transaction: lock, read, plan, then one write.
 
         One commit for the whole request is what makes a depot coming online cheap: thousands of first
@@ -56,13 +56,15 @@ class Attempts:
         another process changed what it depends on meanwhile, so two processes handling the same unit
         at once attempt once: the second finds the unit paired (or the VIN already attempted). The
         candidates of every VIN of the request are read before planning (exact hits, then P1/P2), so
-        planning runs no statement, and the transitions are written in bulk.
+        planning runs no statement, and the transitions are written in bulk. Returns the units as
+        committed.
         """
         with self._storage.write() as uow:
             current = uow.units.lock_many({message.unit_id for message in messages})
             enabled = switches(uow, {unit.organization_id for unit in current.values()})
             candidates = self._resolver.prefetch(uow, _wanted(messages, current))
-            persist(uow, self._resolver, self.plan(uow, messages, current, enabled, candidates, now), now)
+            planned = self.plan(uow, messages, current, enabled, candidates, now)
+            return persist(uow, self._resolver, planned, now)
 
     def plan(
         self,

@@ -206,19 +206,19 @@ class Planned(NamedTuple):
     tried: Tried | None = None
 
 
-def persist(uow: UnitOfWork, resolver: Resolver, planned: Sequence[Planned], now: int) -> None:
+def persist(uow: UnitOfWork, resolver: Resolver, planned: Sequence[Planned], now: int) -> list[Unit]:
     """Write the transitions in bulk; when that breaks, unit by unit, each in its own savepoint.
 
     On that failure path a unit whose write breaks after a match takes the Unknown outcome instead
     (retried later); the unit's later transitions of the same request, planned on the state that
-    was not written, are dropped (its next message decides again).
+    was not written, are dropped (its next message decides again). Returns the units as written.
     """
     if not planned:
-        return
+        return []
     try:
         with uow.savepoint():
             uow.apply([item.transition for item in planned])
-        return
+        return [item.transition.after for item in planned]
     except StorageOutage:
         raise  # the whole request fails, not one unit: see StorageOutage
     except Exception:
@@ -226,17 +226,19 @@ def persist(uow: UnitOfWork, resolver: Resolver, planned: Sequence[Planned], now
     by_unit: dict[str, list[Planned]] = defaultdict(list)
     for item in planned:
         by_unit[item.transition.after.id].append(item)
+    written: list[Unit] = []
     for own in by_unit.values():
         for item in own:
-            if not _write_alone(uow, item.transition):
-                if item.tried is not None:
-                    failed = unit_rules.on_failure(
-                        item.tried.unit, item.tried.sensor_vin, resolver.policy, now
-                    )
-                    unknown = transition(uow, None, item.transition.before, failed, item.tried.reported)
-                    if unknown is not None:
-                        _write_alone(uow, unknown)
-                break
+            if _write_alone(uow, item.transition):
+                written.append(item.transition.after)
+                continue
+            if item.tried is not None:
+                failed = unit_rules.on_failure(item.tried.unit, item.tried.sensor_vin, resolver.policy, now)
+                unknown = transition(uow, None, item.transition.before, failed, item.tried.reported)
+                if unknown is not None and _write_alone(uow, unknown):
+                    written.append(unknown.after)
+            break
+    return written
 
 
 def _write_alone(uow: UnitOfWork, alone: Transition) -> bool:
