@@ -2,9 +2,6 @@
 
 from __future__ import annotations
 
-import json
-from collections.abc import Mapping
-
 import pytest
 
 from pairhub.adapters.clock import ManualClock
@@ -28,7 +25,7 @@ from pairhub.services.delivery import Delivery, DeliveryConfig
 from pairhub.services.delivery_log import DeliveryLog
 from pairhub.services.subscriptions import Subscriptions
 from pairhub.worker.runner import DeliveryWorker
-from tests.handlers.conftest import CURSORS
+from tests.handlers.conftest import CURSORS, RecordingSender
 
 ORG = "00000000-0000-0000-0000-0000000000aa"
 URL = "https://hooks.example.com/in"
@@ -163,27 +160,11 @@ def test_redeliver_queues_a_finished_batch_with_a_fresh_schedule(
         delivery_log.redeliver(ORG, sub_id, "other")
 
 
-class RecordingSender:
-    """A sender that answers from a script and keeps what it was sent."""
-
-    def __init__(self, statuses: list[int]) -> None:
-        self.statuses = statuses
-        self.sent: list[bytes] = []
-
-    async def send(self, url: str, body: bytes, headers: Mapping[str, str]) -> SendResult:
-        """Answer the next scripted status."""
-        self.sent.append(body)
-        status = self.statuses.pop(0) if self.statuses else 200
-        return SendResult(status, "", 1, retry_after="²" if status == 503 else None)
-
-    async def close(self) -> None:
-        """Nothing to release."""
-
-
 async def test_the_worker_delivers_retries_and_holds_on_memory(
     storage: MemoryStorage, subscriptions: Subscriptions, delivery_log: DeliveryLog, clock: ManualClock
 ) -> None:
-    sender = RecordingSender([503, 503, 503])
+    sender = RecordingSender()
+    sender.script(URL, *[SendResult(503, "", 1, retry_after="²")] * 3)
     signer = StandardWebhookSigner()
     delivery = Delivery(subscriptions, delivery_log, clock, clock, CONFIG, lambda: sender, signer)
     worker = DeliveryWorker(storage, clock, delivery, worker_id="w", jitter=lambda: 0.0)
@@ -204,7 +185,7 @@ async def test_the_worker_delivers_retries_and_holds_on_memory(
     assert await worker.run_once() == 1
     assert subscriptions.get(ORG, sub_id).record.events_delivered == 2
     assert resumed.backlog == 2
-    assert len({json.loads(body)["eventBatchId"] for body in sender.sent}) == 1  # one batch, four tries
+    assert len({request.envelope["eventBatchId"] for request in sender.sent}) == 1  # one batch, four tries
     [batch] = delivery_log.batches(ORG, sub_id, None, None, 10).items
     assert [a.outcome for a in batch.attempts] == ["retry", "retry", "onHold", "delivered"]
     assert "Retry-After '²' ignored" in (batch.attempts[0].error or "")
