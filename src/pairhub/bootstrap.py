@@ -25,13 +25,13 @@ from pairhub.adapters.oidc import OpenIdConnectClient
 from pairhub.adapters.secret_box import SecretBox, new_key
 from pairhub.adapters.sql import heartbeats, migrate, stats
 from pairhub.adapters.sql.engine import Database, check_url, make_engine
-from pairhub.adapters.sql.heartbeats import Heartbeat
 from pairhub.adapters.sql.notifications import ChangeListener
 from pairhub.adapters.sql.organization_data import OrganizationData
 from pairhub.adapters.sql.readiness import SqlReadiness
 from pairhub.adapters.sql.retention import SqlPruner
 from pairhub.adapters.sql.uow import SqlStorage
 from pairhub.config import SettingError, Settings
+from pairhub.domain.heartbeats import Heartbeat
 from pairhub.domain.partitions import Subscriber
 from pairhub.domain.sso import MappingError, SsoMapping, parse_rules
 from pairhub.domain.subscriptions import SubscriptionSettings

@@ -6,8 +6,8 @@ from fastapi import APIRouter, Response
 from fastapi.responses import JSONResponse
 
 from pairhub.adapters.metrics import exposition
-from pairhub.adapters.sql.heartbeats import Heartbeat
 from pairhub.bootstrap import Container
+from pairhub.domain.heartbeats import Heartbeat
 from pairhub.domain.partitions import by_topic_filter, problems
 from pairhub.entrypoints.api.deps import ContainerDep
 from pairhub.entrypoints.api.schemas import Health
