@@ -332,6 +332,11 @@ def _serve_worker_metrics(port: int) -> None:
     start_http_server(port)
 
 
+def new_secret_key() -> str:
+    """A fresh key for `PAIRHUB_SECRET_KEY` (`pairhub secret-key`)."""
+    return new_key()
+
+
 def sso_mapping(settings: Settings) -> SsoMapping:
     """The organization and role of people signing in for the first time; SettingError when unreadable."""
     try:

@@ -17,7 +17,6 @@ from rich.markup import escape
 
 from pairhub import __version__, bootstrap
 from pairhub.adapters import logging as pairhub_logging
-from pairhub.adapters.secret_box import new_key
 from pairhub.adapters.sql.engine import safe_url, sqlite_path
 from pairhub.config import Settings
 from pairhub.contract import schemas
@@ -50,7 +49,7 @@ def version() -> None:
 @app.command("secret-key")
 def secret_key() -> None:
     """Print a new key for PAIRHUB_SECRET_KEY (URL-safe base64 of 32 random bytes)."""
-    typer.echo(new_key())
+    typer.echo(bootstrap.new_secret_key())
 
 
 def _started(settings: Settings | None = None) -> bootstrap.Container:
