@@ -24,7 +24,8 @@ from pairhub.adapters.mqtt.broker import Broker, BrokerStatus
 from pairhub.adapters.oidc import OpenIdConnectClient
 from pairhub.adapters.secret_box import SecretBox, new_key
 from pairhub.adapters.sql import heartbeats, migrate, stats
-from pairhub.adapters.sql.engine import Database, check_url, make_engine
+from pairhub.adapters.sql.backup import backup_sqlite
+from pairhub.adapters.sql.engine import Database, check_url, make_engine, safe_url, sqlite_path
 from pairhub.adapters.sql.notifications import ChangeListener
 from pairhub.adapters.sql.organization_data import OrganizationData
 from pairhub.adapters.sql.readiness import SqlReadiness
@@ -202,6 +203,10 @@ class Container:
         """The organization's rows in the tables that grow with time (None on the in-memory storage)."""
         return None if self.database is None else stats.organization_storage(self.database, organization_id)
 
+    def table_stats(self) -> list[stats.TableStats]:
+        """Each table's rows, size on disk (indexes included) and oldest row (`pairhub db stats`)."""
+        return stats.table_stats(self.sql_database)
+
     def database_bytes(self) -> int | None:
         """The size of the whole database (None on the in-memory storage or when it cannot be read)."""
         return None if self.database is None else stats.database_bytes(self.database)
@@ -335,6 +340,21 @@ def _serve_worker_metrics(port: int) -> None:
 def new_secret_key() -> str:
     """A fresh key for `PAIRHUB_SECRET_KEY` (`pairhub secret-key`)."""
     return new_key()
+
+
+def database_file(url: str) -> Path | None:
+    """The SQLite file of a database URL; None for PostgreSQL and in-memory SQLite."""
+    return sqlite_path(url)
+
+
+def shown_url(url: str) -> str:
+    """A database URL fit for logs and terminals (no password)."""
+    return safe_url(url)
+
+
+def back_up_database_file(source: Path, target: Path) -> int:
+    """Copy a live SQLite database file to `target`, a new file (`pairhub db backup`); the pages copied."""
+    return backup_sqlite(source, target)
 
 
 def sso_mapping(settings: Settings) -> SsoMapping:

@@ -17,7 +17,6 @@ from rich.markup import escape
 
 from pairhub import __version__, bootstrap
 from pairhub.adapters import logging as pairhub_logging
-from pairhub.adapters.sql.engine import safe_url, sqlite_path
 from pairhub.config import Settings
 from pairhub.contract import schemas
 from pairhub.domain.audit import COMMAND_LINE
@@ -121,7 +120,7 @@ def _serve_processes(listener: socket.socket, workers: int, settings: Settings, 
     """`serve --workers N`: migrate once, then run N API processes and one background process."""
     from pairhub.entrypoints import processes
 
-    if sqlite_path(settings.database_url) is not None:
+    if bootstrap.database_file(settings.database_url) is not None:
         # Another process's unpairing cannot be heard on SQLite: API processes read every unit.
         os.environ["PAIRHUB_PAIRED_UNITS_CACHE"] = "false"
     pairhub_logging.configure(settings.log_format)
@@ -183,16 +182,16 @@ def _announce(container: bootstrap.Container, base_url: str) -> None:
 
 
 def _describe_database(url: str) -> str:
-    path = sqlite_path(url)
+    path = bootstrap.database_file(url)
     if path is None:
-        return safe_url(url)
+        return bootstrap.shown_url(url)
     return f"{path} (SQLite; stop pairhub and delete this file to start afresh)"
 
 
 def _existing_database() -> bootstrap.Container:
     """A container on the configured database, refusing to create a new SQLite file as a side effect."""
     settings = _settings()
-    path = sqlite_path(settings.database_url)
+    path = bootstrap.database_file(settings.database_url)
     if path is not None and not path.exists():
         console.print(
             f"[red]No pairhub database at {path}.[/red] Run this from the folder where `pairhub serve` "
@@ -245,10 +244,8 @@ def db_stats() -> None:
     """Print each table's rows, size on disk (indexes included) and oldest row."""
     from datetime import UTC, datetime
 
-    from pairhub.adapters.sql.stats import table_stats
-
     with _opened() as container:
-        tables = table_stats(container.sql_database)
+        tables = container.table_stats()
     out = Console(highlight=False, soft_wrap=True)
     out.print(f"{'table':<24} {'rows':>12} {'size':>12}  oldest row")
     total = 0
@@ -269,10 +266,8 @@ def db_backup(
     target: Annotated[Path, typer.Argument(metavar="FILE", help="The new backup file.")],
 ) -> None:
     """Copy a SQLite database while pairhub runs (SQLite's online backup API); pg_dump for PostgreSQL."""
-    from pairhub.adapters.sql.backup import backup_sqlite
-
     settings = _settings()
-    source = sqlite_path(settings.database_url)
+    source = bootstrap.database_file(settings.database_url)
     if source is None or not source.exists():
         console.print(
             "[red]pairhub db backup copies a SQLite database file;[/red] for PostgreSQL use pg_dump "
@@ -281,7 +276,7 @@ def db_backup(
         )
         raise typer.Exit(2)
     try:
-        pages = backup_sqlite(source, target)
+        pages = bootstrap.back_up_database_file(source, target)
     except FileExistsError as error:
         console.print(f"[red]{error}[/red]", soft_wrap=True)
         raise typer.Exit(2) from None
