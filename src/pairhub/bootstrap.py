@@ -20,7 +20,7 @@ from pairhub.adapters.http.signing import StandardWebhookKeys, StandardWebhookSi
 from pairhub.adapters.http.ssrf import Resolver, TargetGuard, system_resolver
 from pairhub.adapters.mail import SmtpMailer, parse_smtp_url
 from pairhub.adapters.memory.readiness import MemoryReadiness
-from pairhub.adapters.mqtt.broker import Broker, BrokerStatus
+from pairhub.adapters.mqtt.broker import BrokerStatus, SubscriberConnection
 from pairhub.adapters.oidc import OpenIdConnectClient
 from pairhub.adapters.secret_box import SecretBox, new_key
 from pairhub.adapters.sql import heartbeats, migrate, stats
@@ -37,6 +37,7 @@ from pairhub.domain.partitions import Subscriber
 from pairhub.domain.sso import MappingError, SsoMapping, parse_rules
 from pairhub.domain.subscriptions import SubscriptionSettings
 from pairhub.ports import Clock, Mailer, ReadinessProbe, Sender, Storage
+from pairhub.ports.broker import Broker, BrokerConnection
 from pairhub.services.accounts import Accounts
 from pairhub.services.assets import Assets
 from pairhub.services.audit import AuditLog
@@ -91,6 +92,8 @@ class Container:
     matcher: Matcher = match
     """VIN lookups of auto pairing; tests inject a failing one to reach the Unknown outcome."""
     mqtt_status: BrokerStatus = field(default_factory=BrokerStatus)
+    broker_connection: Callable[[Broker, str, float], BrokerConnection] = SubscriberConnection
+    """Connects the MQTT subscriber: (broker, client id, session expiry in s) -> a connection to enter."""
     mailer: Mailer | None = None
     """Sends invitation and password-reset links (`PAIRHUB_SMTP_URL`); none: links are only shown."""
     cursors: Cursors = field(init=False)

@@ -426,8 +426,8 @@ def simulate(
     import contextlib
     import os
 
-    from pairhub.adapters.mqtt.broker import Broker
     from pairhub.entrypoints.simulate import DEFAULT_TOPIC, Outcome, Simulation, run, say, topic_refusal
+    from pairhub.ports.broker import Broker
 
     pattern = topic or os.environ.get("PAIRHUB_MQTT_TOPIC") or DEFAULT_TOPIC
     try:
