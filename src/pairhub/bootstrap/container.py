@@ -40,6 +40,7 @@ from pairhub.services.feed import Feed
 from pairhub.services.feeds import Feeds
 from pairhub.services.idempotency import IdempotencyKeys
 from pairhub.services.ingest import Ingest
+from pairhub.services.invitations import Invitations
 from pairhub.services.notices import Notices
 from pairhub.services.organizations import Organizations
 from pairhub.services.overview import Overview
@@ -88,6 +89,7 @@ class Container:
     authenticator: Authenticator = field(init=False)
     sessions: Sessions = field(init=False)
     people: People = field(init=False)
+    invitations: Invitations = field(init=False)
     audit: AuditLog = field(init=False)
     sign_in_throttle: SignInThrottle = field(init=False)
     notices: Notices = field(init=False)
@@ -120,6 +122,7 @@ class Container:
         )
         self.sessions = Sessions(self.storage, self.clock, self.admin_token)
         self.people = People(self.storage, self.clock, self.cursors)
+        self.invitations = Invitations(self.storage, self.clock, self.cursors)
         self.accounts = Accounts(self.storage, self.clock, self.cursors)
         self.audit = AuditLog(self.storage)
         self.sign_in_throttle = SignInThrottle(self.clock)
