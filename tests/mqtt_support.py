@@ -20,10 +20,10 @@ import orjson
 import pytest
 from bench.setup import vin_for
 
-from pairhub.adapters.mqtt.broker import Broker as BrokerAddress
 from pairhub.bootstrap import Container
 from pairhub.domain.partitions import Partition
 from pairhub.entrypoints.mqtt import MqttIngest, Subscription
+from pairhub.ports.broker import Broker as BrokerAddress
 from pairhub.services.ingest import Ingest, IngestResult, UnitMessage
 
 TOPIC = "pairhub/units/+/messages"

@@ -14,7 +14,6 @@ from typer.testing import CliRunner
 
 from pairhub import bootstrap
 from pairhub.adapters.clock import ManualClock
-from pairhub.adapters.mqtt.broker import Broker as BrokerAddress
 from pairhub.bootstrap import Container
 from pairhub.domain.vin import MatchResult
 from pairhub.entrypoints.cli import app as cli
@@ -22,6 +21,7 @@ from pairhub.entrypoints.mqtt import MqttIngest, Subscription, refusal_topic
 from pairhub.entrypoints.simulate import Simulation, say
 from pairhub.entrypoints.simulate import run as run_simulation
 from pairhub.ports import AssetRepository
+from pairhub.ports.broker import Broker as BrokerAddress
 from pairhub.services.auto_pairing.resolve import match
 from tests.conftest import make_settings
 from tests.mqtt_support import TOPIC, Broker, Subscriber, collect, publish, running_broker, unit_topic, until

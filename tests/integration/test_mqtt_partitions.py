@@ -15,8 +15,8 @@ import structlog
 
 from pairhub import bootstrap
 from pairhub.adapters.clock import ManualClock
-from pairhub.adapters.sql.heartbeats import Heartbeat
 from pairhub.bootstrap import Container
+from pairhub.domain.heartbeats import Heartbeat
 from pairhub.entrypoints import mqtt, worker
 from pairhub.entrypoints.api.routers.ops import _delivering_processes
 from pairhub.entrypoints.mqtt import MqttIngest

@@ -13,12 +13,12 @@ from bench.setup import insert_assets, insert_units, vin_for
 from sqlalchemy import func, select
 
 from pairhub.adapters.clock import ManualClock
-from pairhub.adapters.mqtt.broker import Broker as BrokerAddress
+from pairhub.adapters.mqtt.broker import SubscriberConnection
 from pairhub.adapters.sql.tables import mqtt_taken
 from pairhub.bootstrap import Container
-from pairhub.entrypoints import mqtt
 from pairhub.entrypoints.mqtt import MqttIngest, Subscription
 from pairhub.ports import UnitOfWork
+from pairhub.ports.broker import Broker as BrokerAddress
 from pairhub.services.taken_messages import KEEP, PRUNE_EVERY, TakenMessages, digest_of
 from tests.mqtt_support import (
     TOPIC,
@@ -53,8 +53,10 @@ async def test_a_message_sent_again_with_dup_after_its_commit_is_recognized_and_
     # First life: the messages are committed, but their acknowledgements never leave (as when the
     # process dies between its commit and its PUBACK). The broker keeps them in the session.
     unsent: list[int] = []
-    acknowledge = mqtt.acknowledge
-    monkeypatch.setattr(mqtt, "acknowledge", lambda client, message: unsent.append(message.mid))
+    acknowledge = SubscriberConnection.acknowledge
+    monkeypatch.setattr(
+        SubscriberConnection, "acknowledge", lambda connection, message: unsent.append(message.mid)
+    )
     async with Subscriber(container, broker, "pairhub-dup") as first:
         await publish(broker, messages)
         await until(lambda: first.own == len(messages))
@@ -63,7 +65,7 @@ async def test_a_message_sent_again_with_dup_after_its_commit_is_recognized_and_
 
     # Second life, same session: the broker sends the three again with DUP; each is acknowledged and
     # recognized by its digest, and none is applied a second time.
-    monkeypatch.setattr(mqtt, "acknowledge", acknowledge)
+    monkeypatch.setattr(SubscriberConnection, "acknowledge", acknowledge)
     async with Subscriber(container, broker, "pairhub-dup") as second:
         await until(lambda: second.own == len(messages))
     assert applications.per_unit == Counter(unit_ids)

@@ -8,13 +8,12 @@ from collections.abc import MutableMapping
 from pathlib import Path
 from typing import Any
 
-import aiomqtt
 import pytest
 import structlog
 
-from pairhub.adapters.mqtt.broker import Session
+from pairhub.adapters.mqtt.broker import SubscriberConnection
 from pairhub.bootstrap import Container
-from pairhub.entrypoints import mqtt
+from pairhub.ports.broker import Broker as BrokerAddress
 from tests.mqtt_support import Mosquitto, Subscriber, until
 
 Logs = list[MutableMapping[str, Any]]
@@ -68,21 +67,19 @@ async def test_a_shorter_session_expiry_granted_is_named_at_start_up(
 ) -> None:
     # Mosquitto 2.0 grants whatever expiry a client asks; a broker capping it (EMQX, HiveMQ) says so in
     # its CONNACK. That one property is set here on the real CONNACK of the test's Mosquitto.
-    real = mqtt.subscriber_client
-
-    def capped(*arguments: Any) -> tuple[aiomqtt.Client, Session]:
-        client, session = real(*arguments)
-        paho = client._client
+    def capped(broker: BrokerAddress, client_id: str, session_expiry_s: float) -> SubscriberConnection:
+        connection = SubscriberConnection(broker, client_id, session_expiry_s)
+        paho = connection.client._client
         on_connect = paho.on_connect
 
         def granting_an_hour(*callback: Any) -> None:
             on_connect(*callback)
-            session.expiry_s = 3600
+            connection.session.expiry_s = 3600
 
         paho.on_connect = granting_an_hour
-        return client, session
+        return connection
 
-    monkeypatch.setattr(mqtt, "subscriber_client", capped)
+    monkeypatch.setattr(container, "broker_connection", capped)
     mosquitto = Mosquitto(tmp_path)
     mosquitto.start()
     try:

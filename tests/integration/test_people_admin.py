@@ -167,12 +167,12 @@ def test_a_deleted_person_leaves_every_organization_and_their_sessions_and_links
     assert instance["changes"]["email"] == [leaving.email, None]
     assert not _opens(api.client, cookie)
     with pytest.raises(NotFound):
-        container.people.reset_password(token, "a brand new password")
+        container.invitations.reset_password(token, "a brand new password")
     # The email is free again: invited anew, it is a new account.
     again = api.new_person(north, "viewer", leaving.email)
     assert again.id != leaving.id
     with pytest.raises(NotFound):
-        container.people.reset_password(token, "a brand new password")
+        container.invitations.reset_password(token, "a brand new password")
 
 
 def test_the_last_owner_and_the_last_platform_admin_are_not_deleted(api: Api, container: Container) -> None:

@@ -17,12 +17,13 @@ from typer.testing import CliRunner
 
 from pairhub import bootstrap
 from pairhub.adapters.clock import ManualClock
-from pairhub.adapters.secret_box import SecretBox, SecretKeyError, new_key
+from pairhub.adapters.secret_box import SecretBox, new_key
 from pairhub.adapters.secret_keys import key_file_of
 from pairhub.adapters.sql import migrate
 from pairhub.bootstrap import Container
 from pairhub.entrypoints.api.app import create_app
 from pairhub.entrypoints.cli import app as cli
+from pairhub.ports import SecretKeyError
 from tests.conftest import SECRET_KEY, make_settings
 from tests.support import Api
 

@@ -14,10 +14,10 @@ from prometheus_client import REGISTRY
 
 from pairhub import bootstrap
 from pairhub.adapters.clock import ManualClock
-from pairhub.adapters.mqtt.broker import Broker as BrokerAddress
 from pairhub.bootstrap import Container
 from pairhub.entrypoints.api.app import create_app
 from pairhub.entrypoints.mqtt import MqttIngest, Subscription
+from pairhub.ports.broker import Broker as BrokerAddress
 from pairhub.services.unknown_units import UnknownUnitsBuffer
 from tests.conftest import ADMIN_TOKEN, INGEST_TOKEN, make_settings
 from tests.mqtt_support import publish, running_broker, unit_topic

@@ -7,7 +7,7 @@ from hypothesis import strategies as st
 
 from pairhub.domain.overview import AssetOrder, UnitOrder
 from pairhub.entrypoints.parsing import choice, local_instant
-from pairhub.entrypoints.ui.web import prose
+from pairhub.entrypoints.ui.formats import prose
 
 NOON_UTC = 1_747_137_600_000  # 2025-05-13T12:00:00Z
 

@@ -4,8 +4,9 @@ from __future__ import annotations
 
 from dataclasses import replace
 
+from pairhub.entrypoints.ui.formats import visible
 from pairhub.entrypoints.ui.session import MAX_AGE_S, SessionCodec, csrf_matches, new_session
-from pairhub.entrypoints.ui.web import safe_back, visible
+from pairhub.entrypoints.ui.web import safe_back
 
 NOW = 1_747_088_400
 

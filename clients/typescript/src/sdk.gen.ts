@@ -38,7 +38,7 @@ export const readyz = <ThrowOnError extends boolean = false>(options?: Options<R
 /**
  * Read the Prometheus metrics
  *
- * Prometheus text exposition of every process of this pairhub (see adapters/metrics.py).
+ * Prometheus text exposition of every process of this pairhub (see entrypoints/metrics.py).
  */
 export const metrics = <ThrowOnError extends boolean = false>(options?: Options<MetricsData, ThrowOnError>) => (options?.client ?? client).get<MetricsResponses, MetricsErrors, ThrowOnError>({ url: '/metrics', ...options });
 

@@ -20,6 +20,8 @@ from cryptography.hazmat.primitives import hashes
 from cryptography.hazmat.primitives.ciphers.aead import AESGCM, AESSIV
 from cryptography.hazmat.primitives.kdf.hkdf import HKDF
 
+from pairhub.ports import SecretKeyError
+
 KEY_BYTES = 32
 NONCE_BYTES = 12
 SEALED_PREFIX = "enc1"
@@ -28,10 +30,6 @@ MAX_SEALED_CHARS = 200
 """Longer text is never a cursor this box sealed (an 8-byte position seals to 32 characters, an id of
 at most 100 characters to at most 156)."""
 VARIABLE = "PAIRHUB_SECRET_KEY"
-
-
-class SecretKeyError(Exception):
-    """The secret key is missing or malformed, or does not open what is stored; the message is one line."""
 
 
 def new_key() -> str:

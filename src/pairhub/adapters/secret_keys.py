@@ -9,8 +9,9 @@ from pathlib import Path
 
 from sqlalchemy.engine import make_url
 
-from pairhub.adapters.secret_box import KEY_BYTES, VARIABLE, SecretBox, SecretKeyError, new_key
+from pairhub.adapters.secret_box import KEY_BYTES, VARIABLE, SecretBox, new_key
 from pairhub.adapters.sql.engine import sqlite_path
+from pairhub.ports import SecretKeyError
 
 KEY_FILE_SUFFIX = ".key"
 

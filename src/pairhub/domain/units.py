@@ -1,6 +1,7 @@
-"""A unit's record and its transitions: messages, match outcomes, reminders, manual (un)pairing, switches.
+"""A unit's transitions: messages, match outcomes, reminders, manual (un)pairing, switches.
 
-Every transition is a pure function returning the new record and the events it causes; the handlers
+Every transition is a pure function returning the new record (`unit_records.py`, re-exported here with
+the rules, as callers import them together) and the events it causes; the handlers
 in `services/` load records, ask these functions, and save what comes back. Matching itself needs
 the organization's assets, so a transition that must match says so (`Step.match_vin`) and the handler
 answers with `on_match` (or `on_failure` when the lookup broke).
@@ -13,84 +14,40 @@ from enum import StrEnum
 
 from pairhub.domain import events
 from pairhub.domain.errors import Conflict
-from pairhub.domain.events import Location, PairingEvent, Reason
+from pairhub.domain.events import PairingEvent, Reason
 from pairhub.domain.model import AutoPairingState
 from pairhub.domain.records import copy_with
 from pairhub.domain.reminders import AutoPairingPolicy, decide_due, first_reminder_at
+from pairhub.domain.unit_records import Activity, Standing, Unit, standing_of, with_activity
 from pairhub.domain.vin import MatchKind, MatchResult, ReportedVin, is_usable_sensor_vin
+
+__all__ = [
+    "WAITING_STATES",
+    "Activity",
+    "MessageAction",
+    "Standing",
+    "Step",
+    "Unit",
+    "check_deletable",
+    "decide_on_message",
+    "on_asset_change",
+    "on_failure",
+    "on_manual_pair",
+    "on_match",
+    "on_message",
+    "on_reminder",
+    "on_reminder_match",
+    "on_switch",
+    "on_unpair",
+    "provision",
+    "rematch_is_news",
+    "rematch_vin",
+    "standing_of",
+    "with_activity",
+]
 
 # Outcomes whose unit waits for the customer to fix an asset VIN (re-matched on asset changes).
 WAITING_STATES = frozenset({AutoPairingState.NOT_FOUND, AutoPairingState.MULTIPLE_MATCH_FOUND})
-
-
-@dataclass(frozen=True)
-class Unit:
-    """A telematics unit: its pairing, its auto-pairing progress and its last activity."""
-
-    id: str
-    organization_id: str
-    created_at: int
-    state: AutoPairingState
-    asset_id: str | None = None
-    paired_at: int | None = None
-    attempted_vin: str | None = None
-    """The normalized VIN auto pairing last acted on (a new message VIN differs from it)."""
-    sensor_vin: str | None = None
-    candidates: tuple[str, ...] = ()
-    first_failed_at: int | None = None
-    reminders_sent: int = 0
-    next_reminder_at: int | None = None
-    retry_after: int | None = None
-    last_seen_at: int | None = None
-    last_vin_raw: str | None = None
-    last_vin: str | None = None
-    last_location: Location | None = None
-
-    @property
-    def paired(self) -> bool:
-        """True while the unit is mounted on an asset."""
-        return self.asset_id is not None
-
-
-@dataclass(frozen=True)
-class Standing:
-    """What the message rules read of a unit: the steady-state ingest path reads only this."""
-
-    id: str
-    organization_id: str
-    asset_id: str | None
-    state: AutoPairingState
-    attempted_vin: str | None
-    retry_after: int | None
-
-    @property
-    def paired(self) -> bool:
-        """True while the unit is mounted on an asset."""
-        return self.asset_id is not None
-
-
-def standing_of(unit: Unit) -> Standing:
-    """The part of a unit the message rules read."""
-    return Standing(
-        unit.id, unit.organization_id, unit.asset_id, unit.state, unit.attempted_vin, unit.retry_after
-    )
-
-
-@dataclass(frozen=True)
-class Activity:
-    """What a message says about a unit besides its VIN's outcome: seen time, VIN and location."""
-
-    seen_at: int
-    vin: ReportedVin | None = None
-    location: Location | None = None
-
-    def then(self, later: Activity) -> Activity:
-        """This activity, then `later` (arrival order): newest values win, lastSeenAt never goes back."""
-        return Activity(
-            seen_at=max(self.seen_at, later.seen_at),
-            vin=later.vin if later.vin is not None else self.vin,
-            location=later.location if later.location is not None else self.location,
-        )
 
 
 @dataclass(frozen=True)
@@ -167,18 +124,6 @@ def _settled(
         next_reminder_at=next_reminder_at,
         retry_after=retry_after,
         reminders_sent=unit.reminders_sent if reminders_sent is None else reminders_sent,
-    )
-
-
-def with_activity(unit: Unit, activity: Activity) -> Unit:
-    """The unit after a message's activity: seen time never goes back, reported values replace."""
-    vin, location = activity.vin, activity.location
-    return copy_with(
-        unit,
-        last_seen_at=max(unit.last_seen_at or 0, activity.seen_at),
-        last_vin_raw=unit.last_vin_raw if vin is None else vin.raw,
-        last_vin=unit.last_vin if vin is None else vin.normalized,
-        last_location=unit.last_location if location is None else location,
     )
 
 

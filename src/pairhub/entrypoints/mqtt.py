@@ -23,21 +23,10 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
-import aiomqtt
 import orjson
 import structlog
 from prometheus_client import Counter, Gauge
 
-from pairhub.adapters.mqtt.broker import (
-    Broker,
-    BrokerStatus,
-    Received,
-    Session,
-    acknowledge,
-    forget_disconnection,
-    settle,
-    subscriber_client,
-)
 from pairhub.bootstrap import Container
 from pairhub.domain.partitions import (
     WHOLE,
@@ -50,6 +39,7 @@ from pairhub.domain.partitions import (
 )
 from pairhub.entrypoints.unit_messages import Delivery, parse_payload
 from pairhub.ports import StorageOutage
+from pairhub.ports.broker import Broker, BrokerConnection, BrokerMessage, BrokerUnavailable, Session
 from pairhub.services.ingest import MAX_MESSAGES, IngestResult, Rejection, UnitMessage
 from pairhub.services.taken_messages import digest_of
 
@@ -123,7 +113,7 @@ class MqttIngest:
         self._ingest = container.ingest.apart()
         self._broker = broker
         self._subscription = subscription
-        self.status: BrokerStatus = container.mqtt_status
+        self.status = container.mqtt_status
         self.taken = 0
         """MQTT messages handled and acknowledged by this subscriber."""
         self.own = 0
@@ -153,31 +143,29 @@ class MqttIngest:
         subscription = self._subscription
         failures = 0
         while not stopping.is_set():
-            client, session = subscriber_client(
+            connection = self._container.broker_connection(
                 self._broker, subscription.client_id, subscription.session_expiry_s
             )
             try:
-                async with client:
-                    await client.subscribe(subscription.topic_filter, qos=1)
+                async with connection:
+                    await connection.subscribe(subscription.topic_filter)
                     self.status.up()
                     failures = 0
                     log.info(
                         "mqtt_subscribed",
                         host=self._broker.host,
                         topic=subscription.topic_filter,
-                        session_resumed=session.present,
+                        session_resumed=connection.session.present,
                     )
-                    self._warn_once(session)
-                    await self._consume(client, stopping)
-            except aiomqtt.MqttError as error:
+                    self._warn_once(connection.session)
+                    await self._consume(connection, stopping)
+            except BrokerUnavailable as error:
                 failures += 1
-                self.status.down(str(error) or type(error).__name__)
+                self.status.down(str(error))
                 delay = min(MAX_BACKOFF_S, 0.5 * 2**failures)
                 log.warning("mqtt_unavailable", error=str(error), retry_in_s=delay)
                 with contextlib.suppress(TimeoutError):
                     await asyncio.wait_for(stopping.wait(), timeout=delay)
-            finally:
-                forget_disconnection(client)
         self.status.down("stopped")
         log.info("mqtt_stopped", acknowledged=self.taken, duplicates=self.duplicates)
 
@@ -264,41 +252,39 @@ class MqttIngest:
                 "broker configured as docs/mqtt.md says",
             )
 
-    async def _consume(self, client: aiomqtt.Client, stopping: asyncio.Event) -> None:
-        messages = client.messages
+    async def _consume(self, connection: BrokerConnection, stopping: asyncio.Event) -> None:
         stop = asyncio.ensure_future(stopping.wait())
         try:
             while not stopping.is_set():
-                first = asyncio.ensure_future(anext(messages))
+                first = asyncio.ensure_future(connection.receive())
                 done, _ = await asyncio.wait((first, stop), return_when=asyncio.FIRST_COMPLETED)
                 if first not in done:
                     first.cancel()
-                    with contextlib.suppress(asyncio.CancelledError, aiomqtt.MqttError):
+                    with contextlib.suppress(asyncio.CancelledError, BrokerUnavailable):
                         await first
                     break
                 batch = [first.result()]
                 # Whatever else already arrived joins the same ingest request (one commit for all).
-                while len(messages) and len(batch) < MAX_MESSAGES:
-                    batch.append(await anext(messages))
-                await self._handle(client, batch)
+                while connection.waiting() and len(batch) < MAX_MESSAGES:
+                    batch.append(await connection.receive())
+                await self._handle(connection, batch)
             # Stopping: the acknowledgements sent must reach the broker before the connection closes.
-            with contextlib.suppress(aiomqtt.MqttError):
-                await settle(client, self._subscription.topic_filter)
+            with contextlib.suppress(BrokerUnavailable):
+                await connection.settle(self._subscription.topic_filter)
         finally:
             stop.cancel()
 
-    async def _handle(self, client: aiomqtt.Client, batch: Sequence[aiomqtt.Message]) -> None:
+    async def _handle(self, connection: BrokerConnection, batch: Sequence[BrokerMessage]) -> None:
         topic = self._subscription.topic
         mine: list[tuple[str, bytes, bytes]] = []
         resent: set[bytes] = set()
         for message in batch:
-            unit_id = unit_id_of(topic, message.topic.value) or message.topic.value
+            unit_id = unit_id_of(topic, message.topic) or message.topic
             if not self._subscription.takes(unit_id):
                 continue  # another process's unit: that process takes it from its own subscription
-            payload = message.payload if isinstance(message.payload, bytes) else str(message.payload).encode()
-            digest = digest_of(message.topic.value, payload)
-            mine.append((unit_id, payload, digest))
-            if isinstance(message, Received) and message.dup:
+            digest = digest_of(message.topic, message.payload)
+            mine.append((unit_id, message.payload, digest))
+            if message.dup:
                 resent.add(digest)
         seen = await asyncio.to_thread(self._container.taken_messages.taken, resent) if resent else set()
         deliveries: list[Delivery] = []
@@ -320,9 +306,9 @@ class MqttIngest:
             MESSAGES.labels("accepted").inc(len(delivery.messages) - len(later))
             for refusal in delivery.rejections + later:
                 MESSAGES.labels("rejected").inc()
-                await self._publish_refusal(client, delivery.unit_id, refusal)
+                await self._publish_refusal(connection, delivery.unit_id, refusal)
         for message in batch:
-            acknowledge(client, message)
+            connection.acknowledge(message)
         self.taken += len(batch)
         self.own += len(mine)
 
@@ -343,11 +329,11 @@ class MqttIngest:
             raise
         return result
 
-    async def _publish_refusal(self, client: aiomqtt.Client, unit_id: str, refusal: Rejection) -> None:
+    async def _publish_refusal(self, connection: BrokerConnection, unit_id: str, refusal: Rejection) -> None:
         body: dict[str, Any] = {"unitId": unit_id, "code": refusal.code, "detail": refusal.detail}
         log.info("mqtt_message_rejected", unit_id=unit_id, code=refusal.code)
         topic = refusal_topic(self._subscription.topic, unit_id)
-        await client.publish(topic, orjson.dumps(body), qos=1)
+        await connection.publish(topic, orjson.dumps(body))
 
 
 async def subscriber_loop(container: Container, stopping: asyncio.Event, role: str = "serve") -> None:

@@ -30,9 +30,8 @@ import uvicorn
 
 from pairhub import bootstrap
 from pairhub.adapters import logging as pairhub_logging
-from pairhub.adapters import metrics
 from pairhub.config import Settings
-from pairhub.entrypoints import http_limits
+from pairhub.entrypoints import http_limits, metrics
 from pairhub.entrypoints.startup import EXIT_MISCONFIGURED, refusing_misconfiguration
 
 if TYPE_CHECKING:

@@ -12,9 +12,9 @@ from typing import Any
 import aiomqtt
 import orjson
 
-from pairhub.adapters.mqtt.broker import Broker
 from pairhub.config import Settings
 from pairhub.entrypoints.mqtt import refusal_topic, unit_id_of
+from pairhub.ports.broker import Broker
 
 DEFAULT_TOPIC = Settings.model_fields["mqtt_topic"].default
 

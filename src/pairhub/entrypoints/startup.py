@@ -13,13 +13,13 @@ from contextlib import contextmanager
 
 from pydantic import ValidationError
 
-from pairhub.adapters.secret_box import VARIABLE as SECRET_KEY_VARIABLE
-from pairhub.adapters.secret_box import SecretKeyError
 from pairhub.config import SettingError, variable_of
-from pairhub.ports import StorageUnavailable
+from pairhub.ports import SecretKeyError, StorageUnavailable
 
 EXIT_MISCONFIGURED = 2
 """The exit code of a process that cannot start as configured (systemd: do not restart in a loop)."""
+
+SECRET_KEY_VARIABLE = variable_of("secret_key")
 
 SECRET_FIELDS = frozenset({"secret_key", "admin_token", "ingest_token", "database_url", "ui_session_key"})
 """Settings whose values are never echoed back (they may be real secrets with a typo)."""

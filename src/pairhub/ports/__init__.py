@@ -15,6 +15,7 @@ from pairhub.ports.outside import (
     Mailer,
     ReadinessProbe,
     Sealer,
+    SecretKeyError,
     Sender,
     SendResult,
 )
@@ -66,6 +67,7 @@ __all__ = [
     "ReadinessProbe",
     "RenderedEvent",
     "Sealer",
+    "SecretKeyError",
     "SendResult",
     "Sender",
     "SessionRepository",

@@ -56,6 +56,10 @@ class Sealer(Protocol):
         ...
 
 
+class SecretKeyError(Exception):
+    """The secret key is missing or malformed, or does not open what is stored; the message is one line."""
+
+
 class Mailer(Protocol):
     """Sends one plain-text mail (invitations and password resets)."""
 

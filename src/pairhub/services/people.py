@@ -1,8 +1,8 @@
-"""People: accounts, memberships with roles, invitations and password resets, and password sign-in."""
+"""People: accounts, memberships with roles, passwords and password sign-in (their one-time links are
+`invitations.py`)."""
 
 from __future__ import annotations
 
-import secrets
 import uuid
 from collections.abc import Mapping
 from dataclasses import dataclass, replace
@@ -11,9 +11,6 @@ from pairhub.domain.access import ActorType
 from pairhub.domain.audit import Actor, AuditAction
 from pairhub.domain.errors import Conflict, Invalid, NotFound
 from pairhub.domain.people import (
-    INVITATION_LIFETIME_MS,
-    Invitation,
-    LinkKind,
     MemberRole,
     Membership,
     Person,
@@ -37,21 +34,24 @@ class Member:
     membership: Membership
 
 
-def _checked_password(password: str) -> str:
+def checked_password(password: str) -> str:
+    """The hash of a password strong enough; Invalid in words otherwise."""
     problem = password_problem(password)
     if problem is not None:
         raise Invalid("password_too_weak", problem)
     return hash_password(password)
 
 
-def _checked_email(email: str) -> str:
+def checked_email(email: str) -> str:
+    """An email that reads as one, without surrounding spaces; Invalid in words otherwise."""
     problem = email_problem(email)
     if problem is not None:
         raise Invalid("invalid_email", problem)
     return email.strip()
 
 
-def _note_password_changed(uow: UnitOfWork, now: int, person: Person, hashed: str) -> None:
+def note_password_changed(uow: UnitOfWork, now: int, person: Person, hashed: str) -> None:
+    """Audit a person's new password in each of their organizations."""
     # A password is the person's in every organization: each one's log shows that (never what) it changed.
     with audit.acting_as(Actor(ActorType.PERSON, person.id, person.display_name)):
         for membership in uow.memberships.of_person(person.id):
@@ -66,7 +66,8 @@ def _note_password_changed(uow: UnitOfWork, now: int, person: Person, hashed: st
             )
 
 
-def _member(uow: UnitOfWork, organization_id: str, person_id: str) -> Membership:
+def member_of(uow: UnitOfWork, organization_id: str, person_id: str) -> Membership:
+    """A person's membership in the organization; NotFound when they are not a member."""
     membership = uow.memberships.get(person_id, organization_id)
     if membership is None:
         raise NotFound("member_not_found", f"No member {person_id} in this organization.")
@@ -74,7 +75,7 @@ def _member(uow: UnitOfWork, organization_id: str, person_id: str) -> Membership
 
 
 class People:
-    """Use cases on people, their roles and their one-time links."""
+    """Use cases on people, their roles and their passwords."""
 
     def __init__(self, storage: Storage, clock: Clock, cursors: Cursors) -> None:
         self._storage = storage
@@ -92,8 +93,8 @@ class People:
         role: MemberRole | None = None,
     ) -> Person:
         """A new person (optionally a platform admin, optionally a member of one organization)."""
-        email = _checked_email(email)
-        hashed = None if password is None else _checked_password(password)
+        email = checked_email(email)
+        hashed = None if password is None else checked_password(password)
         now = self._clock.now_ms()
         person = Person(str(uuid.uuid4()), email, display_name.strip() or email, hashed, platform_admin, now)
         with self._storage.write() as uow:
@@ -188,7 +189,7 @@ class People:
     def member(self, organization_id: str, person_id: str) -> Member:
         """One member of the organization."""
         with self._storage.read() as uow:
-            membership = _member(uow, organization_id, person_id)
+            membership = member_of(uow, organization_id, person_id)
             person = uow.people.get(person_id)
         assert person is not None, "a membership without its person"
         return Member(person, membership)
@@ -196,7 +197,7 @@ class People:
     def change_role(self, organization_id: str, person_id: str, role: MemberRole) -> Member:
         """Give a member another role; their sessions end (they sign in again under the new role)."""
         with self._storage.write() as uow:
-            current = _member(uow, organization_id, person_id)
+            current = member_of(uow, organization_id, person_id)
             changed = replace(current, role=role)
             if changed != current:
                 self.keep_an_owner(uow, current, role)
@@ -218,7 +219,7 @@ class People:
     def remove(self, organization_id: str, person_id: str) -> None:
         """Take a person out of the organization; their sessions end."""
         with self._storage.write() as uow:
-            current = _member(uow, organization_id, person_id)
+            current = member_of(uow, organization_id, person_id)
             self.keep_an_owner(uow, current, None)
             uow.memberships.delete(person_id, organization_id)
             uow.sessions.delete_of_person(person_id)
@@ -244,162 +245,13 @@ class People:
         if len(owners) <= 1:
             raise Conflict("last_owner", "An organization keeps at least one owner.")
 
-    def invite(
-        self, organization_id: str, email: str, role: MemberRole, created_by: str
-    ) -> tuple[Invitation, str]:
-        """A one-time invitation link's record and token (the token is shown once, stored hashed)."""
-        email = _checked_email(email)
-        token = secrets.token_urlsafe(32)
-        now = self._clock.now_ms()
-        invitation = Invitation(
-            id=str(uuid.uuid4()),
-            kind=LinkKind.INVITATION,
-            organization_id=organization_id,
-            email=email,
-            role=role,
-            token_hash=hash_key(token),
-            created_by=created_by,
-            created_at=now,
-            expires_at=now + INVITATION_LIFETIME_MS,
-        )
-        with self._storage.write() as uow:
-            orgs.require(uow, organization_id)
-            person = uow.people.find_by_email(email_key(email))
-            if person is not None and uow.memberships.get(person.id, organization_id) is not None:
-                raise Conflict("member_exists", f"{email} is a member of this organization already.")
-            uow.invitations.add(invitation)
-            audit.note(
-                uow,
-                now,
-                organization_id,
-                AuditAction.MEMBER_INVITED,
-                ("invitation", invitation.id),
-                after={"email": email, "role": role.value},
-            )
-        return invitation, token
-
-    def invitations(self, organization_id: str, after: str | None, limit: int) -> Page[Invitation]:
-        """The organization's invitations that can still be accepted."""
-        with self._storage.read() as uow:
-            orgs.require(uow, organization_id)
-            last = self._cursors.decode_id(CursorKind.INVITATIONS, organization_id, after)
-            found = uow.invitations.open_of(organization_id, self._clock.now_ms(), last, limit + 1)
-        return self._cursors.paginate_by_id(
-            CursorKind.INVITATIONS, organization_id, found, limit, lambda invitation: invitation.id
-        )
-
-    def withdraw(self, organization_id: str, invitation_id: str) -> None:
-        """Withdraw an invitation: its link no longer works."""
-        now = self._clock.now_ms()
-        with self._storage.write() as uow:
-            invitation = uow.invitations.get(invitation_id)
-            if (
-                invitation is None
-                or invitation.organization_id != organization_id
-                or not invitation.open_at(now)
-            ):
-                raise NotFound("invitation_not_found", f"No open invitation {invitation_id}.")
-            uow.invitations.mark_used(invitation_id, now)
-            audit.note(
-                uow,
-                now,
-                organization_id,
-                AuditAction.MEMBER_INVITATION_WITHDRAWN,
-                ("invitation", invitation_id),
-                {"email": invitation.email, "role": invitation.role.value if invitation.role else None},
-            )
-
-    def accept(self, token: str, display_name: str, password: str) -> Person:
-        """Follow an invitation link: the person is made (or found by email) and joins with the role."""
-        now = self._clock.now_ms()
-        with self._storage.write() as uow:
-            invitation = uow.invitations.find(hash_key(token))
-            if (
-                invitation is None
-                or invitation.kind is not LinkKind.INVITATION
-                or not invitation.open_at(now)
-            ):
-                raise NotFound("invitation_not_found", "This invitation link is unknown, used or expired.")
-            assert invitation.organization_id is not None and invitation.role is not None
-            person = uow.people.find_by_email(email_key(invitation.email))
-            if person is None:
-                name = display_name.strip() or invitation.email
-                person = Person(
-                    str(uuid.uuid4()), invitation.email, name, _checked_password(password), False, now
-                )
-                uow.people.add(person)
-            elif not verify_password(person.password_hash, password):
-                raise Invalid(
-                    "wrong_password", "This email has an account: accept with that account's password."
-                )
-            if uow.memberships.get(person.id, invitation.organization_id) is None:
-                uow.memberships.add(Membership(person.id, invitation.organization_id, invitation.role, now))
-            uow.invitations.mark_used(invitation.id, now)
-            with audit.acting_as(Actor(ActorType.PERSON, person.id, person.display_name)):
-                audit.note(
-                    uow,
-                    now,
-                    invitation.organization_id,
-                    AuditAction.MEMBER_JOINED,
-                    ("person", person.id),
-                    after={"email": person.email, "role": invitation.role.value},
-                )
-        return person
-
-    def reset_link(self, organization_id: str, person_id: str, created_by: str) -> tuple[Invitation, str]:
-        """A one-time link for a member to set a new password (shown once, stored hashed)."""
-        token = secrets.token_urlsafe(32)
-        now = self._clock.now_ms()
-        with self._storage.write() as uow:
-            _member(uow, organization_id, person_id)
-            person = uow.people.get(person_id)
-            assert person is not None, "a membership without its person"
-            link = Invitation(
-                id=str(uuid.uuid4()),
-                kind=LinkKind.PASSWORD_RESET,
-                organization_id=organization_id,
-                email=person.email,
-                role=None,
-                token_hash=hash_key(token),
-                created_by=created_by,
-                created_at=now,
-                expires_at=now + INVITATION_LIFETIME_MS,
-            )
-            uow.invitations.add(link)
-            audit.note(
-                uow,
-                now,
-                organization_id,
-                AuditAction.MEMBER_RESET_LINK_CREATED,
-                ("person", person_id),
-                after={"email": person.email},
-            )
-        return link, token
-
-    def reset_password(self, token: str, password: str) -> Person:
-        """Follow a password-reset link: the new password is set and every session of the person ends."""
-        hashed = _checked_password(password)
-        now = self._clock.now_ms()
-        with self._storage.write() as uow:
-            link = uow.invitations.find(hash_key(token))
-            if link is None or link.kind is not LinkKind.PASSWORD_RESET or not link.open_at(now):
-                raise NotFound("invitation_not_found", "This link is unknown, used or expired.")
-            person = uow.people.find_by_email(email_key(link.email))
-            if person is None:
-                raise NotFound("invitation_not_found", "This link is unknown, used or expired.")
-            uow.people.save(replace(person, password_hash=hashed))
-            uow.invitations.mark_used(link.id, now)
-            uow.sessions.delete_of_person(person.id)
-            _note_password_changed(uow, now, person, hashed)
-        return person
-
     def change_password(self, person_id: str, current: str, new: str, keep_token: str | None) -> None:
         """Set a new password; every other session of the person ends."""
-        hashed = _checked_password(new)
+        hashed = checked_password(new)
         with self._storage.write() as uow:
             person = uow.people.get(person_id)
             if person is None or not verify_password(person.password_hash, current):
                 raise Invalid("wrong_password", "The current password is not right.")
             uow.people.save(replace(person, password_hash=hashed))
             uow.sessions.delete_of_person(person_id, hash_key(keep_token) if keep_token else None)
-            _note_password_changed(uow, self._clock.now_ms(), person, hashed)
+            note_password_changed(uow, self._clock.now_ms(), person, hashed)

@@ -7,7 +7,7 @@ from prometheus_client import Gauge
 from pairhub.domain.subscriptions import SubscriptionState
 from pairhub.ports import Storage
 
-# Across processes (adapters/metrics.py) the largest live value: every delivering process counts the
+# Across processes (entrypoints/metrics.py) the largest live value: every delivering process counts the
 # same backlog, and the API processes' gauges stay at zero.
 BACKLOG = Gauge(
     "pairhub_webhook_backlog_events",

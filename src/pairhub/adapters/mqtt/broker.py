@@ -1,11 +1,14 @@
-"""The MQTT broker connection: its URL, its status for `/readyz`, and clients with manual acknowledgement."""
+"""The MQTT broker connection (`ports/broker.py`) on aiomqtt, with manual acknowledgement, and its status
+for `/readyz`."""
 
 from __future__ import annotations
 
 import ssl
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
+from types import TracebackType
 from typing import Any
-from urllib.parse import unquote, urlsplit
 
 import aiomqtt
 import paho.mqtt.client as mqtt
@@ -14,39 +17,13 @@ from paho.mqtt.properties import Properties
 from paho.mqtt.subscribeoptions import SubscribeOptions
 from prometheus_client import Gauge
 
+from pairhub.ports.broker import Broker, BrokerMessage, BrokerUnavailable, Session
+
 CONNECTED = Gauge(
     "pairhub_mqtt_connected",
     "1 while the MQTT subscriber is connected to the broker.",
     multiprocess_mode="livemax",  # across processes: 1 when any subscriber is connected
 )
-
-
-@dataclass(frozen=True)
-class Broker:
-    """Where the broker is, from `PAIRHUB_MQTT_URL` (`mqtt://user:pass@host:1883`, `mqtts://` for TLS)."""
-
-    host: str
-    port: int
-    tls: bool
-    username: str | None = None
-    password: str | None = None
-
-    @classmethod
-    def parse(cls, url: str) -> Broker:
-        """The broker of a URL; ValueError with the reason when it is not one."""
-        parts = urlsplit(url)
-        if parts.scheme not in ("mqtt", "mqtts"):
-            raise ValueError("PAIRHUB_MQTT_URL must start with mqtt:// or mqtts://")
-        if not parts.hostname:
-            raise ValueError("PAIRHUB_MQTT_URL has no host")
-        tls = parts.scheme == "mqtts"
-        return cls(
-            host=parts.hostname,
-            port=parts.port or (8883 if tls else 1883),
-            tls=tls,
-            username=unquote(parts.username) if parts.username else None,
-            password=unquote(parts.password) if parts.password else None,
-        )
 
 
 @dataclass
@@ -75,6 +52,8 @@ class BrokerStatus:
 RECEIVE_MAXIMUM = 1000
 """QoS 1 messages the broker may have in flight to the subscriber at once (MQTT 5 receive maximum)."""
 
+SETTLE_TIMEOUT_S = 5.0
+
 
 class Received(aiomqtt.Message):
     """A message as taken, with the DUP flag the broker set when it sends the message again."""
@@ -82,80 +61,117 @@ class Received(aiomqtt.Message):
     dup: bool = False
 
 
-@dataclass
-class Session:
-    """What the broker said of the session on the last connection (its CONNACK)."""
+@contextmanager
+def _unavailable() -> Iterator[None]:
+    """aiomqtt's errors as the port's BrokerUnavailable, with the same words."""
+    try:
+        yield
+    except aiomqtt.MqttError as error:
+        raise BrokerUnavailable(str(error) or type(error).__name__) from error
 
-    present: bool = False
-    """The broker still had the session: its subscription and the messages kept for it."""
-    expiry_s: int | None = None
-    """The session expiry the broker granted, when it granted less than asked."""
 
-
-def subscriber_client(
-    broker: Broker, client_id: str, session_expiry_s: float
-) -> tuple[aiomqtt.Client, Session]:
+class SubscriberConnection:
     """An MQTT 5 client resuming its session that acknowledges QoS 1 messages only when told to."""
-    properties = Properties(PacketTypes.CONNECT)  # type: ignore[no-untyped-call]
-    properties.SessionExpiryInterval = int(session_expiry_s)
-    properties.ReceiveMaximum = RECEIVE_MAXIMUM
-    client = aiomqtt.Client(
-        broker.host,
-        broker.port,
-        username=broker.username,
-        password=broker.password,
-        identifier=client_id,
-        protocol=aiomqtt.ProtocolVersion.V5,
-        # Never a clean start: what was not acknowledged before a crash or a broker restart is sent again.
-        clean_start=False,
-        properties=properties,
-        tls_context=ssl.create_default_context() if broker.tls else None,
-        keepalive=30,
-    )
-    session = Session()
-    paho = client._client
-    # aiomqtt acknowledges on receipt; pairhub acknowledges after the commit instead.
-    paho.manual_ack_set(True)
 
-    def on_connect(
-        inner: mqtt.Client, userdata: Any, flags: Any, reason: Any, connack: Properties | None = None
+    def __init__(self, broker: Broker, client_id: str, session_expiry_s: float) -> None:
+        properties = Properties(PacketTypes.CONNECT)  # type: ignore[no-untyped-call]
+        properties.SessionExpiryInterval = int(session_expiry_s)
+        properties.ReceiveMaximum = RECEIVE_MAXIMUM
+        self.client = aiomqtt.Client(
+            broker.host,
+            broker.port,
+            username=broker.username,
+            password=broker.password,
+            identifier=client_id,
+            protocol=aiomqtt.ProtocolVersion.V5,
+            # Never a clean start: what was not acknowledged before a crash or a broker restart is sent again.
+            clean_start=False,
+            properties=properties,
+            tls_context=ssl.create_default_context() if broker.tls else None,
+            keepalive=30,
+        )
+        self.session = Session()
+        client, session = self.client, self.session
+        paho = client._client
+        # aiomqtt acknowledges on receipt; pairhub acknowledges after the commit instead.
+        paho.manual_ack_set(True)
+
+        def on_connect(
+            inner: mqtt.Client, userdata: Any, flags: Any, reason: Any, connack: Properties | None = None
+        ) -> None:
+            session.present = bool(getattr(flags, "session_present", False))
+            session.expiry_s = getattr(connack, "SessionExpiryInterval", None)
+            client._on_connect(inner, userdata, flags, reason, connack)
+
+        def on_message(inner: mqtt.Client, userdata: Any, message: mqtt.MQTTMessage) -> None:
+            received = Received._from_paho_message(message)
+            received.dup = bool(message.dup)
+            client._queue.put_nowait(received)
+
+        paho.on_connect = on_connect
+        paho.on_message = on_message
+
+    async def __aenter__(self) -> SubscriberConnection:
+        """Connect."""
+        try:
+            with _unavailable():
+                await self.client.__aenter__()
+        except BrokerUnavailable:
+            self._forget_disconnection()
+            raise
+        return self
+
+    async def __aexit__(
+        self, kind: type[BaseException] | None, error: BaseException | None, trace: TracebackType | None
     ) -> None:
-        session.present = bool(getattr(flags, "session_present", False))
-        session.expiry_s = getattr(connack, "SessionExpiryInterval", None)
-        client._on_connect(inner, userdata, flags, reason, connack)
+        """Disconnect."""
+        try:
+            with _unavailable():
+                await self.client.__aexit__(kind, error, trace)
+        finally:
+            self._forget_disconnection()
 
-    def on_message(inner: mqtt.Client, userdata: Any, message: mqtt.MQTTMessage) -> None:
-        received = Received._from_paho_message(message)
-        received.dup = bool(message.dup)
-        client._queue.put_nowait(received)
+    async def subscribe(self, topic_filter: str) -> None:
+        """Subscribe to `topic_filter` at QoS 1."""
+        with _unavailable():
+            await self.client.subscribe(topic_filter, qos=1)
 
-    paho.on_connect = on_connect
-    paho.on_message = on_message
-    return client, session
+    async def receive(self) -> BrokerMessage:
+        """The next message, once it arrives."""
+        with _unavailable():
+            message = await anext(self.client.messages)
+        payload = message.payload if isinstance(message.payload, bytes) else str(message.payload).encode()
+        dup = isinstance(message, Received) and message.dup
+        return BrokerMessage(message.topic.value, payload, dup, message.mid, message.qos)
 
+    def waiting(self) -> int:
+        """How many messages have arrived and wait to be received."""
+        return len(self.client.messages)
 
-def acknowledge(client: aiomqtt.Client, message: aiomqtt.Message) -> None:
-    """Send the PUBACK of a message taken with manual acknowledgement."""
-    client._client.ack(message.mid, message.qos)
+    def acknowledge(self, message: BrokerMessage) -> None:
+        """Send the PUBACK of a message taken with manual acknowledgement."""
+        self.client._client.ack(message.mid, message.qos)
 
+    async def publish(self, topic: str, payload: bytes) -> None:
+        """Publish `payload` to `topic` at QoS 1."""
+        with _unavailable():
+            await self.client.publish(topic, payload, qos=1)
 
-SETTLE_TIMEOUT_S = 5.0
+    async def settle(self, topic_filter: str) -> None:
+        """Return once the broker has read every acknowledgement sent so far, before a disconnection.
 
+        The broker reads one connection in order and answers a SUBSCRIBE only after the packets before it:
+        subscribing again to the same filter (same QoS, no retained messages sent again) is that barrier.
+        Without it, the socket closed right after DISCONNECT while messages still arrive is reset by the
+        kernel, and acknowledgements not yet read by the broker are lost: it sends those messages again.
+        """
+        options = SubscribeOptions(qos=1, retainHandling=SubscribeOptions.RETAIN_DO_NOT_SEND)
+        with _unavailable():
+            await self.client.subscribe(topic_filter, options=options, timeout=SETTLE_TIMEOUT_S)
 
-async def settle(client: aiomqtt.Client, topic_filter: str) -> None:
-    """Return once the broker has read every acknowledgement sent so far, before a disconnection.
-
-    The broker reads one connection in order and answers a SUBSCRIBE only after the packets before it:
-    subscribing again to the same filter (same QoS, no retained messages sent again) is that barrier.
-    Without it, the socket closed right after DISCONNECT while messages still arrive is reset by the
-    kernel, and acknowledgements not yet read by the broker are lost: it sends those messages again.
-    """
-    options = SubscribeOptions(qos=1, retainHandling=SubscribeOptions.RETAIN_DO_NOT_SEND)
-    await client.subscribe(topic_filter, options=options, timeout=SETTLE_TIMEOUT_S)
-
-
-def forget_disconnection(client: aiomqtt.Client) -> None:
-    """Mark a lost connection's error as seen (it was handled), so asyncio does not log it as unretrieved."""
-    disconnected = client._disconnected
-    if disconnected.done() and not disconnected.cancelled():
-        disconnected.exception()
+    def _forget_disconnection(self) -> None:
+        """Mark a lost connection's error as seen (it was handled), so asyncio does not log it as
+        unretrieved."""
+        disconnected = self.client._disconnected
+        if disconnected.done() and not disconnected.cancelled():
+            disconnected.exception()

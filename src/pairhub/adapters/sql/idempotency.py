@@ -6,9 +6,10 @@ from __future__ import annotations
 from sqlalchemy import Connection, RowMapping, delete, select, update
 from sqlalchemy.dialects import postgresql, sqlite
 
-from pairhub.adapters.secret_box import SecretBox, SecretKeyError
+from pairhub.adapters.secret_box import SecretBox
 from pairhub.adapters.sql.tables import idempotency_keys
 from pairhub.domain.idempotency import StoredAnswer
+from pairhub.ports import SecretKeyError
 
 
 def _context(scope: str, key: str) -> str:

@@ -13,6 +13,7 @@ from pairhub.adapters.secret_box import SecretBox
 from pairhub.adapters.sql.assets import SqlAssets
 from pairhub.adapters.sql.attempts import SqlAttempts
 from pairhub.adapters.sql.audit import SqlAudit
+from pairhub.adapters.sql.batches import SqlBatches
 from pairhub.adapters.sql.diagnoses import SqlDiagnoses
 from pairhub.adapters.sql.engine import Database
 from pairhub.adapters.sql.events import SqlEvents
@@ -22,7 +23,7 @@ from pairhub.adapters.sql.organizations import SqlApiKeys, SqlOrganizations, Sql
 from pairhub.adapters.sql.pairings import SqlPairings
 from pairhub.adapters.sql.people import SqlInvitations, SqlMemberships, SqlPeople
 from pairhub.adapters.sql.secret_columns import SecretColumns, reseal_all
-from pairhub.adapters.sql.subscriptions import SqlBatches, SqlSubscriptions
+from pairhub.adapters.sql.subscriptions import SqlSubscriptions
 from pairhub.adapters.sql.taken_messages import SqlTakenMessages
 from pairhub.adapters.sql.units import SqlUnits
 from pairhub.adapters.sql.unknown_units import SqlUnknownUnits

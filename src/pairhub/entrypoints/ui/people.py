@@ -95,7 +95,7 @@ def _members_page(
 ) -> Response:
     container = container_of(request)
     members = container.people.members(viewer.org_id, None, 500).items
-    invitations = container.people.invitations(viewer.org_id, None, 200).items
+    invitations = container.invitations.open_of(viewer.org_id, None, 200).items
     context = {"members": members, "invitations": invitations, "roles": ROLES, "link": link, "reset": reset}
     return render(request, "members.html", context, viewer=viewer, status=201 if link or reset else 200)
 
@@ -112,7 +112,7 @@ def invite(request: Request, viewer: OrgViewerDep, email: FormStr = "", role: Fo
     try:
         if role not in ROLES:
             raise Invalid("validation_error", "Choose a role: owner, operator or viewer.")
-        _, token = container_of(request).people.invite(
+        _, token = container_of(request).invitations.invite(
             viewer.org_id, form_text(email, "An email"), MemberRole(role), viewer.name
         )
     except DomainError as error:
@@ -146,7 +146,7 @@ def password_reset(request: Request, viewer: OrgViewerDep, person_id: str) -> Re
     """A one-time link for the member to set a new password, shown this once (and mailed when set up)."""
     container = container_of(request)
     try:
-        created, token = container.people.reset_link(viewer.org_id, person_id, viewer.name)
+        created, token = container.invitations.reset_link(viewer.org_id, person_id, viewer.name)
     except DomainError as error:
         flash(request, error.detail, "error")
         return redirect(request, "/ui/members")
@@ -169,7 +169,7 @@ def reset_form(request: Request, token: str) -> Response:
 def reset(request: Request, token: str, password: FormStr = "") -> Response:
     """Set the new password; every session of the person ends; then sign in."""
     try:
-        person = container_of(request).people.reset_password(token, password)
+        person = container_of(request).invitations.reset_password(token, password)
     except DomainError as error:
         response = render(request, "password_reset.html", {"token": token, "error": error.detail}, status=422)
         response.headers["referrer-policy"] = "no-referrer"
@@ -193,7 +193,7 @@ def remove_member(request: Request, viewer: OrgViewerDep, person_id: str) -> Res
 def withdraw(request: Request, viewer: OrgViewerDep, invitation_id: str) -> Response:
     """Withdraw an open invitation."""
     try:
-        container_of(request).people.withdraw(viewer.org_id, invitation_id)
+        container_of(request).invitations.withdraw(viewer.org_id, invitation_id)
         flash(request, "The invitation is withdrawn: its link no longer works.")
     except DomainError as error:
         flash(request, error.detail, "error")
@@ -212,7 +212,7 @@ def accept_form(request: Request, token: str) -> Response:
 def accept(request: Request, token: str, name: FormStr = "", password: FormStr = "") -> Response:
     """Accept the invitation, then sign in."""
     try:
-        person = container_of(request).people.accept(token, form_text(name, "A name")[:200], password)
+        person = container_of(request).invitations.accept(token, form_text(name, "A name")[:200], password)
     except DomainError as error:
         response = render(request, "accept.html", {"token": token, "error": error.detail}, status=422)
         response.headers["referrer-policy"] = "no-referrer"

@@ -54,7 +54,7 @@ def sync_detailed(
 ) -> Response[Problem | str]:
     """Read the Prometheus metrics
 
-     Prometheus text exposition of every process of this pairhub (see adapters/metrics.py).
+     Prometheus text exposition of every process of this pairhub (see entrypoints/metrics.py).
 
     Raises:
         errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
@@ -79,7 +79,7 @@ def sync(
 ) -> Problem | str | None:
     """Read the Prometheus metrics
 
-     Prometheus text exposition of every process of this pairhub (see adapters/metrics.py).
+     Prometheus text exposition of every process of this pairhub (see entrypoints/metrics.py).
 
     Raises:
         errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
@@ -100,7 +100,7 @@ async def asyncio_detailed(
 ) -> Response[Problem | str]:
     """Read the Prometheus metrics
 
-     Prometheus text exposition of every process of this pairhub (see adapters/metrics.py).
+     Prometheus text exposition of every process of this pairhub (see entrypoints/metrics.py).
 
     Raises:
         errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
@@ -123,7 +123,7 @@ async def asyncio(
 ) -> Problem | str | None:
     """Read the Prometheus metrics
 
-     Prometheus text exposition of every process of this pairhub (see adapters/metrics.py).
+     Prometheus text exposition of every process of this pairhub (see entrypoints/metrics.py).
 
     Raises:
         errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.

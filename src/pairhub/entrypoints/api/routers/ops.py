@@ -5,12 +5,12 @@ from __future__ import annotations
 from fastapi import APIRouter, Response
 from fastapi.responses import JSONResponse
 
-from pairhub.adapters.metrics import exposition
-from pairhub.adapters.sql.heartbeats import Heartbeat
 from pairhub.bootstrap import Container
+from pairhub.domain.heartbeats import Heartbeat
 from pairhub.domain.partitions import by_topic_filter, problems
 from pairhub.entrypoints.api.deps import ContainerDep
 from pairhub.entrypoints.api.schemas import Health
+from pairhub.entrypoints.metrics import exposition
 from pairhub.ports import StorageOutage
 
 router = APIRouter(tags=["operations"])
@@ -99,6 +99,6 @@ def _reason(error: Exception) -> str:
 
 @router.get("/metrics", response_class=Response)
 def metrics() -> Response:
-    """Prometheus text exposition of every process of this pairhub (see adapters/metrics.py)."""
+    """Prometheus text exposition of every process of this pairhub (see entrypoints/metrics.py)."""
     body, content_type = exposition()
     return Response(body, media_type=content_type)

@@ -114,7 +114,7 @@ def list_invitations(
     org_id: OrgIdDep, c: ContainerDep, after: AfterDep = None, limit: LimitDep = DEFAULT_LIMIT
 ) -> dict[str, Any]:
     """Invitations that can still be accepted (their links are never shown again)."""
-    page = c.people.invitations(org_id, after, limit)
+    page = c.invitations.open_of(org_id, after, limit)
     return {"data": [shapes.invitation(i) for i in page.items], "nextCursor": page.next_cursor}
 
 
@@ -128,7 +128,7 @@ def invite(
     response: Response,
 ) -> dict[str, Any]:
     """Invite someone: the one-time link is in `url`, shown this once (and mailed when mail is set up)."""
-    created, token = c.people.invite(org_id, body.email, MemberRole(body.role), principal.actor_name)
+    created, token = c.invitations.invite(org_id, body.email, MemberRole(body.role), principal.actor_name)
     url = link(request, invitation_path(token))
     organization = c.organizations.get(org_id).name
     c.notices.invitation(created.email, url, organization, body.role, principal.actor_name)
@@ -146,7 +146,7 @@ def password_reset(
     response: Response,
 ) -> dict[str, Any]:
     """A one-time link for the member to set a new password, shown this once (and mailed when set up)."""
-    created, token = c.people.reset_link(org_id, user_id, principal.actor_name)
+    created, token = c.invitations.reset_link(org_id, user_id, principal.actor_name)
     url = link(request, reset_path(token))
     c.notices.password_reset(created.email, url)
     response.headers.update(NO_STORE)
@@ -156,7 +156,7 @@ def password_reset(
 @router.delete("/invitations/{invitation_id}", status_code=204)
 def withdraw_invitation(org_id: OrgIdDep, invitation_id: Id, c: ContainerDep) -> Response:
     """Withdraw an invitation: its link stops working."""
-    c.people.withdraw(org_id, invitation_id)
+    c.invitations.withdraw(org_id, invitation_id)
     return Response(status_code=204)
 
 
@@ -165,5 +165,5 @@ def accept_invitation(
     token: Annotated[str, Path(max_length=100)], body: shapes.AcceptIn, request: Request, c: ContainerDep
 ) -> dict[str, Any]:
     """Accept an invitation with a name and a password (or the password of one's existing account)."""
-    person = c.people.accept(token, body.name, body.password)
+    person = c.invitations.accept(token, body.name, body.password)
     return {"userId": person.id, "email": person.email}

@@ -1,41 +1,33 @@
-"""The one place that names concrete adapters and wires them into the services."""
+"""The container: every use case of a process, wired once over the storage and the adapters given."""
 
 from __future__ import annotations
 
 import asyncio
 import functools
-import secrets
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-import structlog
 from prometheus_client import start_http_server
 
-from pairhub.adapters import secret_keys
 from pairhub.adapters.clock import SystemClock
-from pairhub.adapters.http.sender import AiohttpSender
 from pairhub.adapters.http.signing import StandardWebhookKeys, StandardWebhookSigner
-from pairhub.adapters.http.ssrf import Resolver, TargetGuard, system_resolver
-from pairhub.adapters.mail import SmtpMailer, parse_smtp_url
-from pairhub.adapters.memory.readiness import MemoryReadiness
-from pairhub.adapters.mqtt.broker import Broker, BrokerStatus
-from pairhub.adapters.oidc import OpenIdConnectClient
-from pairhub.adapters.secret_box import SecretBox, new_key
+from pairhub.adapters.http.ssrf import TargetGuard
+from pairhub.adapters.mqtt.broker import BrokerStatus, SubscriberConnection
+from pairhub.adapters.secret_box import SecretBox
 from pairhub.adapters.sql import heartbeats, migrate, stats
-from pairhub.adapters.sql.engine import Database, check_url, make_engine
-from pairhub.adapters.sql.heartbeats import Heartbeat
+from pairhub.adapters.sql.engine import Database
 from pairhub.adapters.sql.notifications import ChangeListener
 from pairhub.adapters.sql.organization_data import OrganizationData
-from pairhub.adapters.sql.readiness import SqlReadiness
 from pairhub.adapters.sql.retention import SqlPruner
-from pairhub.adapters.sql.uow import SqlStorage
-from pairhub.config import SettingError, Settings
+from pairhub.bootstrap.configured import single_sign_on
+from pairhub.config import Settings
+from pairhub.domain.heartbeats import Heartbeat
 from pairhub.domain.partitions import Subscriber
-from pairhub.domain.sso import MappingError, SsoMapping, parse_rules
 from pairhub.domain.subscriptions import SubscriptionSettings
 from pairhub.ports import Clock, Mailer, ReadinessProbe, Sender, Storage
+from pairhub.ports.broker import Broker, BrokerConnection
 from pairhub.services.accounts import Accounts
 from pairhub.services.assets import Assets
 from pairhub.services.audit import AuditLog
@@ -48,6 +40,7 @@ from pairhub.services.feed import Feed
 from pairhub.services.feeds import Feeds
 from pairhub.services.idempotency import IdempotencyKeys
 from pairhub.services.ingest import Ingest
+from pairhub.services.invitations import Invitations
 from pairhub.services.notices import Notices
 from pairhub.services.organizations import Organizations
 from pairhub.services.overview import Overview
@@ -64,8 +57,6 @@ from pairhub.services.units import Units
 from pairhub.services.unknown_units import UnknownUnits, UnknownUnitsBuffer
 from pairhub.worker.retention import Retention, RetentionPolicy
 from pairhub.worker.runner import DeliveryWorker
-
-log = structlog.get_logger("pairhub")
 
 
 @dataclass
@@ -90,12 +81,15 @@ class Container:
     matcher: Matcher = match
     """VIN lookups of auto pairing; tests inject a failing one to reach the Unknown outcome."""
     mqtt_status: BrokerStatus = field(default_factory=BrokerStatus)
+    broker_connection: Callable[[Broker, str, float], BrokerConnection] = SubscriberConnection
+    """Connects the MQTT subscriber: (broker, client id, session expiry in s) -> a connection to enter."""
     mailer: Mailer | None = None
     """Sends invitation and password-reset links (`PAIRHUB_SMTP_URL`); none: links are only shown."""
     cursors: Cursors = field(init=False)
     authenticator: Authenticator = field(init=False)
     sessions: Sessions = field(init=False)
     people: People = field(init=False)
+    invitations: Invitations = field(init=False)
     audit: AuditLog = field(init=False)
     sign_in_throttle: SignInThrottle = field(init=False)
     notices: Notices = field(init=False)
@@ -128,6 +122,7 @@ class Container:
         )
         self.sessions = Sessions(self.storage, self.clock, self.admin_token)
         self.people = People(self.storage, self.clock, self.cursors)
+        self.invitations = Invitations(self.storage, self.clock, self.cursors)
         self.accounts = Accounts(self.storage, self.clock, self.cursors)
         self.audit = AuditLog(self.storage)
         self.sign_in_throttle = SignInThrottle(self.clock)
@@ -201,6 +196,10 @@ class Container:
     def organization_storage(self, organization_id: str) -> stats.OrganizationStorage | None:
         """The organization's rows in the tables that grow with time (None on the in-memory storage)."""
         return None if self.database is None else stats.organization_storage(self.database, organization_id)
+
+    def table_stats(self) -> list[stats.TableStats]:
+        """Each table's rows, size on disk (indexes included) and oldest row (`pairhub db stats`)."""
+        return stats.table_stats(self.sql_database)
 
     def database_bytes(self) -> int | None:
         """The size of the whole database (None on the in-memory storage or when it cannot be read)."""
@@ -310,156 +309,7 @@ class Container:
         self.storage.close()
 
 
-def target_guard(settings: Settings, resolver: Resolver = system_resolver) -> TargetGuard:
-    """The SSRF guard of webhook targets, as the settings allow."""
-    return TargetGuard(
-        resolver,
-        allow_private=settings.allow_private_webhook_targets,
-        allow_insecure=settings.allow_insecure_webhooks,
-    )
-
-
-def _sender(guard: TargetGuard, settings: Settings) -> Sender:
-    # Fair shares let attempts in flight run over the pool by what was lent, up to twice the pool: the
-    # connection limit must never be the tighter bound, or one tenant's silent receivers would hold
-    # the connections every other tenant waits for.
-    return AiohttpSender(guard, settings.delivery_timeout, max_connections=2 * settings.delivery_concurrency)
-
-
 @functools.cache
 def _serve_worker_metrics(port: int) -> None:
     # A standalone `pairhub worker` has no API; it serves its own /metrics when a port is configured.
     start_http_server(port)
-
-
-def sso_mapping(settings: Settings) -> SsoMapping:
-    """The organization and role of people signing in for the first time; SettingError when unreadable."""
-    try:
-        by_domain = parse_rules(settings.oidc_domain_map, "DOMAIN")
-    except MappingError as error:
-        raise SettingError("PAIRHUB_OIDC_DOMAIN_MAP", str(error)) from None
-    try:
-        by_claim = parse_rules(settings.oidc_role_map, "VALUE")
-    except MappingError as error:
-        raise SettingError("PAIRHUB_OIDC_ROLE_MAP", str(error)) from None
-    if by_claim and not settings.oidc_role_claim:
-        raise SettingError("PAIRHUB_OIDC_ROLE_MAP", "set PAIRHUB_OIDC_ROLE_CLAIM to the claim it reads")
-    return SsoMapping(settings.oidc_role_claim, by_claim, by_domain)
-
-
-def single_sign_on(settings: Settings, people: People, clock: Clock) -> SingleSignOn | None:
-    """Sign-in through the configured OpenID Connect provider, or None when none is configured."""
-    if not settings.oidc_issuer or not settings.oidc_client_id:
-        return None
-    provider = OpenIdConnectClient(
-        settings.oidc_issuer, settings.oidc_client_id, settings.oidc_client_secret, settings.oidc_scopes
-    )
-    return SingleSignOn(
-        provider,
-        people,
-        clock,
-        sso_mapping(settings),
-        name=settings.oidc_name,
-        trust_provider_emails=settings.oidc_trust_emails,
-    )
-
-
-def check_settings(settings: Settings) -> None:
-    """SettingError (one line naming it) for a setting that parses but cannot work."""
-    check_url(settings.database_url)
-    if bool(settings.oidc_issuer) != bool(settings.oidc_client_id):
-        raise SettingError(
-            "PAIRHUB_OIDC_CLIENT_ID" if settings.oidc_issuer else "PAIRHUB_OIDC_ISSUER",
-            "single sign-on needs both PAIRHUB_OIDC_ISSUER and PAIRHUB_OIDC_CLIENT_ID",
-        )
-    if "openid" not in settings.oidc_scopes.split():
-        raise SettingError("PAIRHUB_OIDC_SCOPES", "the scopes include `openid`")
-    sso_mapping(settings)
-    if settings.mqtt_url:
-        try:
-            Broker.parse(settings.mqtt_url)
-        except ValueError as error:
-            raise SettingError("PAIRHUB_MQTT_URL", str(error).removeprefix("PAIRHUB_MQTT_URL ")) from None
-
-
-def build(
-    settings: Settings | None = None,
-    clock: Clock | None = None,
-    *,
-    sender_factory: Callable[[], Sender] | None = None,
-    resolver: Resolver = system_resolver,
-    jitter: Callable[[], float] | None = None,
-    matcher: Matcher = match,
-) -> Container:
-    """Wire a container from settings (the environment when none are given) and the adapters given.
-
-    Tests inject a `Clock`, a `Sender`, a DNS `resolver`, the retry `jitter` or the VIN `matcher` here
-    instead of patching a built container. Raises SecretKeyError (one line to show) when the secret key
-    is missing on PostgreSQL or malformed, SettingError when another setting cannot work.
-    """
-    settings = settings or Settings()
-    check_settings(settings)
-    keys = secret_keys.load(settings.secret_key, settings.database_url)
-    if keys.created:
-        log.warning(
-            "secret_key_file_created",
-            path=str(keys.key_file),
-            advice="back it up with the database: without it the stored webhook secrets cannot be read",
-        )
-    database = Database(make_engine(settings.database_url))
-    guard = target_guard(settings, resolver)
-    return wire(
-        SqlStorage(database, keys.box),
-        clock or SystemClock(),
-        sender_factory or (lambda: _sender(guard, settings)),
-        guard,
-        settings=settings,
-        secret_box=keys.box,
-        database=database,
-        secret_key_file=keys.key_file,
-        jitter=jitter,
-        matcher=matcher,
-        mailer=SmtpMailer(parse_smtp_url(settings.smtp_url), settings.smtp_from)
-        if settings.smtp_url
-        else None,
-    )
-
-
-def wire(
-    storage: Storage,
-    clock: Clock,
-    sender_factory: Callable[[], Sender],
-    guard: TargetGuard,
-    *,
-    settings: Settings,
-    secret_box: SecretBox | None = None,
-    database: Database | None = None,
-    secret_key_file: Path | None = None,
-    jitter: Callable[[], float] | None = None,
-    matcher: Matcher = match,
-    mailer: Mailer | None = None,
-) -> Container:
-    """Wire the use cases over the storage and adapters given; `build` is the SQL case of it.
-
-    Handler tests wire the in-memory storage (`MemoryStorage`) with a manual clock and a fake sender:
-    every use case then runs in milliseconds, without a database. Without a `secret_box`, one is made
-    from `settings.secret_key` (or a fresh key).
-    """
-    box = secret_box or SecretBox.from_setting(settings.secret_key or new_key())
-    readiness: ReadinessProbe = MemoryReadiness() if database is None else SqlReadiness(database)
-    return Container(
-        settings=settings,
-        clock=clock,
-        database=database,
-        storage=storage,
-        readiness=readiness,
-        target_guard=guard,
-        sender_factory=sender_factory,
-        admin_token=settings.admin_token or secrets.token_urlsafe(24),
-        admin_token_generated=settings.admin_token is None,
-        secret_box=box,
-        secret_key_file=secret_key_file,
-        jitter=jitter,
-        matcher=matcher,
-        mailer=mailer,
-    )

@@ -6,9 +6,11 @@ prometheus_client's multiprocess mode keeps each process's values in files of on
 wrote there, and takes gauges from live processes only (`GAUGE_MODE`: the largest value, since every
 delivering process measures the same backlog and any connected subscriber means "connected").
 The library chooses where values live when it is first imported, so the variable is set from
-`PAIRHUB_METRICS_DIR` before that (`pairhub.entrypoints`), and `serve --workers N` makes a directory
-of its own for its children when none is configured. One process without the setting keeps its
-values in memory, as before.
+`PAIRHUB_METRICS_DIR` before that (`pairhub.entrypoints`, the package every process starts from), and
+`serve --workers N` makes a directory of its own for its children when none is configured. One
+process without the setting keeps its values in memory, as before. This set-up is the processes' own,
+not a port of the use cases: it lives with the ways in, which alone use it, and imports nothing that
+imports prometheus_client (bootstrap does, so it cannot be the one to run it first).
 """
 
 from __future__ import annotations
