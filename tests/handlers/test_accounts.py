@@ -111,7 +111,7 @@ def test_deleting_an_account_removes_its_memberships_sessions_and_reset_links(
     ada = person(container, "ada@example.com", "Ada", org=fleet, role=MemberRole.OPERATOR)
     join(container, ada.id, other, MemberRole.VIEWER)
     session = container.sessions.start_person(ada.id)
-    _, reset = container.people.reset_link(fleet, ada.id, created_by="owner")
+    _, reset = container.invitations.reset_link(fleet, ada.id, created_by="owner")
 
     container.accounts.delete(ada.id)
 
@@ -119,7 +119,7 @@ def test_deleting_an_account_removes_its_memberships_sessions_and_reset_links(
     assert container.people.organizations_of(ada.id) == []
     assert container.sessions.active(session) is None
     with pytest.raises(NotFound):
-        container.people.reset_password(reset, "a password for nobody")
+        container.invitations.reset_password(reset, "a password for nobody")
     for org, role in ((fleet, "operator"), (other, "viewer")):
         [entry] = container.audit.list(AuditQuery(org, action="person.deleted"), 10).items
         assert entry.changes == {"email": ("ada@example.com", None), "role": (role, None)}

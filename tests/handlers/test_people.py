@@ -68,72 +68,84 @@ def test_create_refuses_a_taken_email_in_any_case_and_bad_input(container: Conta
 
 
 def test_an_invitation_is_accepted_once_and_makes_the_person_a_member(container: Container, org: str) -> None:
-    invitation, token = container.people.invite(org, "New@Example.com", MemberRole.OPERATOR, "Owner")
+    invitation, token = container.invitations.invite(org, "New@Example.com", MemberRole.OPERATOR, "Owner")
     assert invitation.token_hash == hash_key(token)
     assert invitation.expires_at == invitation.created_at + INVITATION_LIFETIME_MS
-    assert [i.id for i in container.people.invitations(org, None, 10).items] == [invitation.id]
+    assert [i.id for i in container.invitations.open_of(org, None, 10).items] == [invitation.id]
 
-    person = container.people.accept(token, "  New Person ", PASSWORD)
+    person = container.invitations.accept(token, "  New Person ", PASSWORD)
 
     assert (person.email, person.display_name) == ("New@Example.com", "New Person")
     assert roles(container, org)["New@Example.com"] is MemberRole.OPERATOR
     assert container.people.check_password("new@example.com", PASSWORD) == person
-    assert container.people.invitations(org, None, 10).items == []
+    assert container.invitations.open_of(org, None, 10).items == []
     with pytest.raises(NotFound):
-        container.people.accept(token, "Again", PASSWORD)
+        container.invitations.accept(token, "Again", PASSWORD)
     assert actions(container, org)[-2:] == ["member.invited", "member.joined"]
 
 
 def test_a_refused_acceptance_leaves_the_link_unspent(container: Container, org: str) -> None:
-    _, token = container.people.invite(org, "new@example.com", MemberRole.VIEWER, "Owner")
+    _, token = container.invitations.invite(org, "new@example.com", MemberRole.VIEWER, "Owner")
 
     with pytest.raises(Invalid) as weak:
-        container.people.accept(token, "New", "short")
+        container.invitations.accept(token, "New", "short")
 
     assert weak.value.code == "password_too_weak"
     assert container.people.find_by_email("new@example.com") is None
-    assert container.people.accept(token, "New", PASSWORD).email == "new@example.com"
+    assert container.invitations.accept(token, "New", PASSWORD).email == "new@example.com"
 
 
 def test_an_invitation_expires_after_seven_days(container: Container, org: str, clock: ManualClock) -> None:
-    _, late = container.people.invite(org, "late@example.com", MemberRole.VIEWER, "Owner")
+    _, late = container.invitations.invite(org, "late@example.com", MemberRole.VIEWER, "Owner")
 
     clock.advance(INVITATION_LIFETIME_MS / 1000)
 
-    assert container.people.invitations(org, None, 10).items == []
+    assert container.invitations.open_of(org, None, 10).items == []
     with pytest.raises(NotFound) as refused:
-        container.people.accept(late, "Late", PASSWORD)
+        container.invitations.accept(late, "Late", PASSWORD)
     assert refused.value.code == "invitation_not_found"
 
 
 def test_a_withdrawn_invitation_no_longer_works(container: Container, org: str) -> None:
     other = container.organizations.create("Other", False, True).id
-    invitation, token = container.people.invite(org, "new@example.com", MemberRole.VIEWER, "Owner")
+    invitation, token = container.invitations.invite(org, "new@example.com", MemberRole.VIEWER, "Owner")
 
     with pytest.raises(NotFound):
-        container.people.withdraw(other, invitation.id)  # not another organization's to withdraw
-    container.people.withdraw(org, invitation.id)
+        container.invitations.withdraw(other, invitation.id)  # not another organization's to withdraw
+    container.invitations.withdraw(org, invitation.id)
 
     with pytest.raises(NotFound):
-        container.people.accept(token, "New", PASSWORD)
+        container.invitations.accept(token, "New", PASSWORD)
     with pytest.raises(NotFound):
-        container.people.withdraw(org, invitation.id)
+        container.invitations.withdraw(org, invitation.id)
     assert actions(container, org)[-1] == "member.invitationWithdrawn"
+
+
+def test_a_reset_link_is_not_withdrawn_as_an_invitation(container: Container, org: str) -> None:
+    person = container.people.create("ada@example.com", "Ada", PASSWORD, organization_id=org)
+    link, token = container.invitations.reset_link(org, person.id, created_by="Owner")
+
+    with pytest.raises(NotFound) as refused:
+        container.invitations.withdraw(org, link.id)
+
+    assert refused.value.code == "invitation_not_found"
+    assert "member.invitationWithdrawn" not in actions(container, org)
+    container.invitations.reset_password(token, NEWER)  # the link still works
 
 
 def test_members_are_not_invited_again_and_people_join_a_second_organization_with_their_password(
     container: Container, org: str
 ) -> None:
     with pytest.raises(Conflict) as member:
-        container.people.invite(org, "OWNER@example.com", MemberRole.VIEWER, "Owner")
+        container.invitations.invite(org, "OWNER@example.com", MemberRole.VIEWER, "Owner")
     assert member.value.code == "member_exists"
     other = container.organizations.create("Other", False, True).id
     existing = container.people.create("ada@example.com", "Ada", PASSWORD, organization_id=org)
-    _, token = container.people.invite(other, "ada@example.com", MemberRole.OWNER, "Admin")
+    _, token = container.invitations.invite(other, "ada@example.com", MemberRole.OWNER, "Admin")
 
     with pytest.raises(Invalid) as wrong:
-        container.people.accept(token, "Ada", "not her password at all")
-    joined = container.people.accept(token, "Ignored", PASSWORD)
+        container.invitations.accept(token, "Ada", "not her password at all")
+    joined = container.invitations.accept(token, "Ignored", PASSWORD)
 
     assert wrong.value.code == "wrong_password"
     assert joined == existing
@@ -200,19 +212,19 @@ def test_a_password_change_needs_the_current_password(container: Container, org:
 
 def test_a_reset_link_sets_a_new_password_once(container: Container, org: str) -> None:
     person = container.people.create("ada@example.com", "Ada", None, organization_id=org)
-    link, token = container.people.reset_link(org, person.id, created_by="Owner")
+    link, token = container.invitations.reset_link(org, person.id, created_by="Owner")
     assert (link.kind, link.email, link.role) == (LinkKind.PASSWORD_RESET, "ada@example.com", None)
 
     with pytest.raises(NotFound):
-        container.people.accept(token, "Ada", PASSWORD)  # a reset link is no invitation
-    container.people.reset_password(token, NEWER)
+        container.invitations.accept(token, "Ada", PASSWORD)  # a reset link is no invitation
+    container.invitations.reset_password(token, NEWER)
 
     assert container.people.check_password("ada@example.com", NEWER) is not None
     with pytest.raises(NotFound):
-        container.people.reset_password(token, "yet another password")
-    _, invitation = container.people.invite(org, "new@example.com", MemberRole.VIEWER, "Owner")
+        container.invitations.reset_password(token, "yet another password")
+    _, invitation = container.invitations.invite(org, "new@example.com", MemberRole.VIEWER, "Owner")
     with pytest.raises(NotFound):
-        container.people.reset_password(invitation, NEWER)  # and an invitation resets no password
+        container.invitations.reset_password(invitation, NEWER)  # and an invitation resets no password
     assert actions(container, org)[-3:-1] == ["member.passwordResetLinkCreated", "member.passwordChanged"]
 
 
@@ -221,7 +233,7 @@ def test_a_reset_link_is_only_made_for_a_member(container: Container, org: str) 
     outsider = container.people.create("out@example.com", "Out", None, organization_id=other)
 
     with pytest.raises(NotFound) as refused:
-        container.people.reset_link(org, outsider.id, created_by="Owner")
+        container.invitations.reset_link(org, outsider.id, created_by="Owner")
 
     assert refused.value.code == "member_not_found"
 

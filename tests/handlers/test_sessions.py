@@ -101,8 +101,8 @@ def test_a_password_change_ends_the_other_sessions_and_a_reset_ends_all(containe
     container.people.change_password(person.id, PASSWORD, "a much newer password", keep_token=here)
 
     assert opens(container, here) and not opens(container, elsewhere)
-    _, link = container.people.reset_link(org, person.id, created_by="admin")
-    container.people.reset_password(link, "the newest password of all")
+    _, link = container.invitations.reset_link(org, person.id, created_by="admin")
+    container.invitations.reset_password(link, "the newest password of all")
     assert not opens(container, here)
 
 

@@ -86,6 +86,7 @@ class Invitations:
             invitation = uow.invitations.get(invitation_id)
             if (
                 invitation is None
+                or invitation.kind is not LinkKind.INVITATION  # a reset link is not withdrawn here
                 or invitation.organization_id != organization_id
                 or not invitation.open_at(now)
             ):
