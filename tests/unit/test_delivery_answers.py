@@ -7,7 +7,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from pairhub.ports import SendResult
-from pairhub.worker.step import answer_of, readable
+from pairhub.worker.recording import answer_of, readable
 
 NOW = 1_747_088_400_000
 

@@ -20,7 +20,8 @@ from pairhub.domain.fair_shares import Candidate
 from pairhub.ports import SendResult, StorageOutage
 from pairhub.services.delivery import Job
 from pairhub.services.outage import Outage
-from pairhub.worker.step import PER_STEP, Finished, StepRequest
+from pairhub.worker.recording import Finished
+from pairhub.worker.step import PER_STEP, StepRequest
 
 log = structlog.get_logger("pairhub.delivery")
 

@@ -1,5 +1,7 @@
 """One delivery step: one transaction that records finished attempts, leases, and prepares next jobs.
 
+Recording is `pairhub.worker.recording`; this module leases, prepares and keeps the phases apart.
+
 On SQLite every write transaction costs an fsync and the write lock, so one step serves many
 subscriptions with a few bulk statements. Each phase first runs for all of them at once inside a
 savepoint; when that fails, it runs again one subscription at a time, each in its own savepoint, so
@@ -9,67 +11,37 @@ costs that subscription alone: it gets an attempt logged with the error, the oth
 
 from __future__ import annotations
 
-from collections.abc import Callable, Collection, Iterable, Mapping, Sequence
+from collections.abc import Callable, Collection, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import TypeVar
 
 import structlog
-from prometheus_client import Counter, Histogram
+from prometheus_client import Histogram
 
 from pairhub.domain import delivery, fair_shares
 from pairhub.domain import delivery_machine as rules
-from pairhub.domain import subscriptions as records
-from pairhub.domain.delivery import Outcome
 from pairhub.domain.delivery_machine import Send, WaitUntil
-from pairhub.domain.subscriptions import Attempt, Batch, BatchStatus, Subscription, SubscriptionState
-from pairhub.domain.vocabulary import EventCount, result_of
-from pairhub.ports import SendResult, Storage, StorageOutage, UnitOfWork
+from pairhub.domain.subscriptions import Batch, Subscription
+from pairhub.ports import Storage, StorageOutage, UnitOfWork
 from pairhub.services.delivery import DeliveryConfig, Job, job_of
 from pairhub.worker.bodies import Bodies
-from pairhub.worker.cut import EVENTS, EXPIRED, cut
+from pairhub.worker.cut import EXPIRED, cut
+from pairhub.worker.recording import Finished, Held, Recorder
 
 log = structlog.get_logger("pairhub.delivery")
-
-NOT_RECORDED = "notRecorded"
-"""The result of an attempt whose answer was not applied (a lost lease, a failed recording)."""
-ATTEMPTS = Counter(
-    "pairhub_webhook_attempts_total",
-    "Webhook delivery attempts by result (succeeded, retried, refused, notRecorded) and detailed outcome.",
-    ["result", "outcome"],
-)
-_COUNTED = {
-    name: ATTEMPTS.labels(str(result_of(name) or NOT_RECORDED), name)
-    for name in (*(outcome.value for outcome in Outcome), records.LEASE_LOST, records.RECORDING_FAILED)
-}
-"""One child per outcome, looked up once: `labels()` takes a lock and costs more than the increment."""
-
-_ENDED = {
-    BatchStatus.DELIVERED: EVENTS.labels(EventCount.DELIVERED.value),
-    BatchStatus.FAILED: EVENTS.labels(EventCount.REFUSED.value),
-}
 
 STEP_SECONDS = Histogram(
     "pairhub_delivery_step_seconds",
     "Duration of delivery steps (one transaction each); attempts per step = attempts / steps.",
 )
 
-MAX_STATUS = 999
 CANDIDATES_PER_SLOT = 4
 PER_STEP = 16
 """A step leases at most this many subscriptions (the coordinator records as many attempts at most):
 a wave of retries falling due together is served over a few short steps, not one long one."""
-MAX_RETRY_AFTER_SHOWN = 40
 
 T = TypeVar("T")
 R = TypeVar("R")
-
-
-@dataclass(frozen=True)
-class Finished:
-    """An attempt that came back: the job and what the receiver (or the network) said."""
-
-    job: Job
-    result: SendResult
 
 
 @dataclass(frozen=True)
@@ -90,44 +62,6 @@ class StepRequest:
     """Slots each organization holds already: attempts in flight and subscriptions in `keep`."""
 
 
-@dataclass(frozen=True)
-class Held:
-    """A leased subscription as this step has it, with its pending batches (read without bodies)."""
-
-    subscription: Subscription
-    pending: list[Batch]
-
-
-@dataclass(frozen=True)
-class Recorded:
-    """One attempt's consequence: the log entry and, unless the lease was lost, the new records."""
-
-    attempt: Attempt
-    subscription: Subscription | None = None
-    batch: Batch | None = None
-
-
-def readable(text: str | None) -> str | None:
-    """Text from a receiver as it can be stored: no NUL, no lone surrogates (PostgreSQL refuses both)."""
-    if text is None:
-        return None
-    return text.encode("utf-8", "replace").decode("utf-8").replace("\x00", "\ufffd")
-
-
-def answer_of(result: SendResult, now: int) -> tuple[int | None, int | None, str | None]:
-    """The status, `Retry-After` delay and error text of a result, whatever the receiver sent."""
-    status = result.status if result.status is not None and 0 <= result.status <= MAX_STATUS else None
-    error = result.error
-    if result.status is not None and status is None:
-        error = f"The receiver answered with an impossible status {result.status!r}."
-    retry_after_ms = delivery.parse_retry_after(result.retry_after, now)
-    if result.retry_after is not None and retry_after_ms is None:
-        shown = readable(result.retry_after[:MAX_RETRY_AFTER_SHOWN])
-        note = f"Retry-After {shown!r} ignored: neither seconds nor an HTTP date."
-        error = f"{error}; {note}" if error else note
-    return status, retry_after_ms, readable(error)
-
-
 class Step:
     """The transaction of a step, for one worker with its settings."""
 
@@ -146,6 +80,7 @@ class Step:
         self.worker_id = worker_id
         self.jitter = jitter
         self._bodies = bodies or Bodies()
+        self._recorder = Recorder(config, worker_id, jitter, self._bodies, clock)
 
     def __call__(self, request: StepRequest) -> list[Job]:
         """Record what finished, give back and lease subscriptions, and prepare their next jobs."""
@@ -160,7 +95,7 @@ class Step:
                 list(request.finished),
                 lambda f: f.job.subscription_id,
                 lambda group: self._record_and_prepare(uow, group, going_on, now),
-                lambda group, error: self._record_failure(uow, group, error, now),
+                lambda group, error: self._recorder.record_failure(uow, group, error, now),
             )
             # A subscription whose step failed keeps its lease until it expires: that is its back-off.
             uow.subscriptions.release(
@@ -179,7 +114,7 @@ class Step:
     def _record_and_prepare(
         self, uow: UnitOfWork, finished: Sequence[Finished], going_on: frozenset[str], now: int
     ) -> list[Job]:
-        carried = {held.subscription.id: held for held in self._record(uow, finished, going_on, now)}
+        carried = {held.subscription.id: held for held in self._recorder.record(uow, finished, going_on, now)}
         return self._prepare(uow, list(carried), now, carried)
 
     def _claim(self, uow: UnitOfWork, request: StepRequest, failed: frozenset[str], now: int) -> list[str]:
@@ -234,124 +169,6 @@ class Step:
                 except Exception:
                     log.exception("delivery_failure_not_logged", subscription=subscription_id)
         return results, frozenset(failed)
-
-    # -- recording --------------------------------------------------------------------------------
-
-    def _record(
-        self, uow: UnitOfWork, finished: Sequence[Finished], going_on: frozenset[str], now: int
-    ) -> list[Held]:
-        """Log the attempts and apply their outcomes, with a few bulk statements for all of them.
-
-        Returns the subscriptions that go on (`going_on`) as recorded, unsaved: preparing saves them.
-        """
-        subs = uow.subscriptions.leased({f.job.subscription_id for f in finished}, self.worker_id)
-        pending = uow.batches.pending_of(list(subs))
-        # An attempted batch is normally among its subscription's pending ones: read only the others.
-        batches = {batch.id: batch for waiting in pending.values() for batch in waiting}
-        batches.update(
-            uow.batches.get_many([f.job.batch_id for f in finished if f.job.batch_id not in batches])
-        )
-        logged: list[Attempt] = []
-        changed_subs: dict[str, Subscription] = {}
-        changed_batches: dict[str, Batch] = {}
-        for f in finished:
-            batch = changed_batches.get(f.job.batch_id) or batches.get(f.job.batch_id)
-            if batch is None:
-                continue  # the subscription was deleted meanwhile
-            sub = changed_subs.get(f.job.subscription_id) or subs.get(f.job.subscription_id)
-            recorded = self._outcome(f, sub, batch, pending.get(f.job.subscription_id, []), now)
-            logged.append(recorded.attempt)
-            if recorded.subscription is not None and recorded.batch is not None:
-                changed_subs[recorded.subscription.id] = recorded.subscription
-                changed_batches[recorded.batch.id] = recorded.batch
-        uow.attempts.add_many(logged)
-        self._bodies.forget(b.id for b in changed_batches.values() if b.status is not BatchStatus.PENDING)
-        uow.batches.save_many(list(changed_batches.values()))
-        finished_now = {b.id for b in changed_batches.values() if b.status is not BatchStatus.PENDING}
-        held = [
-            Held(
-                changed_subs.get(sub_id, sub),
-                [changed_batches.get(b.id, b) for b in pending[sub_id] if b.id not in finished_now],
-            )
-            for sub_id, sub in subs.items()
-            if sub_id in going_on
-        ]
-        saved = [sub for sub_id, sub in changed_subs.items() if sub_id not in going_on]
-        uow.subscriptions.save_many(saved, self.worker_id, now + self.config.lease_ms)
-        return held
-
-    def _attempt(self, f: Finished, now: int, status: int | None, error: str | None, outcome: str) -> Attempt:
-        return Attempt(
-            batch_id=f.job.batch_id,
-            subscription_id=f.job.subscription_id,
-            attempted_at=now,
-            duration_ms=max(0, f.result.duration_ms),
-            status_code=status,
-            response_excerpt=readable(f.result.excerpt),
-            error=records.clip_error(error),
-            outcome=outcome,
-            worker=self.worker_id,
-        )
-
-    def _outcome(
-        self, f: Finished, sub: Subscription | None, batch: Batch, pending: Iterable[Batch], now: int
-    ) -> Recorded:
-        status, retry_after_ms, error = answer_of(f.result, now)
-        if sub is None or batch.status is not BatchStatus.PENDING:
-            # Our lease expired and another worker owns the subscription now: it decides.
-            _COUNTED[records.LEASE_LOST].inc()
-            return Recorded(self._attempt(f, now, status, error, records.LEASE_LOST))
-        on_hold = sub.state is SubscriptionState.ON_HOLD
-        decision = self.config.retry.decide(
-            status, batch.scheduled_attempts + 1, on_hold, now, retry_after_ms, self.jitter()
-        )
-        new_sub, new_batch = rules.apply(
-            sub, batch, decision, status=status, error=error, now=now, others=pending
-        )
-        outcome = decision.outcome
-        _COUNTED[outcome.value].inc()
-        if new_batch.status is not batch.status and new_batch.status in _ENDED:
-            _ENDED[new_batch.status].inc(batch.event_count)
-        if outcome is not Outcome.DELIVERED:
-            log.info(
-                "webhook_attempt",
-                subscription=sub.id,
-                batch=batch.id,
-                outcome=outcome.value,
-                status=status,
-                error=error,
-            )
-        if new_sub.state is SubscriptionState.ON_HOLD and sub.state is not SubscriptionState.ON_HOLD:
-            log.warning("subscription_on_hold", subscription=sub.id, reason=new_sub.on_hold_reason)
-        return Recorded(self._attempt(f, now, status, error, outcome.value), new_sub, new_batch)
-
-    def _record_failure(
-        self, uow: UnitOfWork, finished: Sequence[Finished], error: Exception, now: int
-    ) -> None:
-        """The attempts whose outcome could not be applied: logged with the error, the batch tried later."""
-        text = f"The outcome could not be recorded: {error!r}"
-        uow.attempts.add_many(
-            [
-                self._attempt(f, now, answer_of(f.result, now)[0], text, records.RECORDING_FAILED)
-                for f in finished
-            ]
-        )
-        _COUNTED[records.RECORDING_FAILED].inc(len(finished))
-        try:
-            with uow.savepoint():
-                self._defer(uow, finished, now + self.config.probe_interval_ms)
-        except Exception:
-            log.exception("delivery_defer_failed", subscription=finished[0].job.subscription_id)
-
-    def _defer(self, uow: UnitOfWork, finished: Sequence[Finished], at: int) -> None:
-        subs = uow.subscriptions.leased({f.job.subscription_id for f in finished}, self.worker_id)
-        batches = uow.batches.get_many([f.job.batch_id for f in finished])
-        for f in finished:
-            sub, batch = subs.get(f.job.subscription_id), batches.get(f.job.batch_id)
-            if sub is not None and batch is not None and batch.status is BatchStatus.PENDING:
-                sub, batch = rules.deferred(sub, batch, at)
-                uow.batches.save_many([batch])
-                uow.subscriptions.save_many([sub], self.worker_id, self._now() + self.config.lease_ms)
 
     # -- preparing --------------------------------------------------------------------------------
 

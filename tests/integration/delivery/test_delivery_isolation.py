@@ -20,8 +20,9 @@ from pairhub.bootstrap import Container
 from pairhub.domain.subscriptions import Subscription
 from pairhub.ports import Storage, UnitOfWork
 from pairhub.services.delivery import Job
+from pairhub.worker.recording import Finished
 from pairhub.worker.runner import DeliveryWorker
-from pairhub.worker.step import Finished, StepRequest
+from pairhub.worker.step import StepRequest
 from tests.delivery_support import (
     Receiver,
     Reply,
