@@ -229,11 +229,15 @@ class Database:
                 yield connection
                 if not self.is_sqlite:
                     self._notify_other_processes(connection)
-            # Only after the commit: a worker woken earlier could look before the events are visible.
+                elif self.doorbell is not None and connection.info.get(OUTBOX_WRITTEN):
+                    # Before the commit, while this writer holds the writers' queue: the delivering
+                    # process wakes during the commit's fsync, and its step, a write transaction, queues
+                    # behind this one, so it reads the events the moment they are committed (a write that
+                    # rolls back costs it an empty step).
+                    self.doorbell.ring()
+            # Only after the commit: a worker of this process could look before the events are visible.
             if connection.info.pop(OUTBOX_WRITTEN, False):
                 self.outbox_committed()
-                if self.doorbell is not None:
-                    self.doorbell.ring()
             changed = connection.info.pop(PAIRING_CHANGED, None)
             if changed:
                 self.units_changed(changed)
