@@ -49,9 +49,11 @@ class Doorbell:
         if self._listening:
             return  # this process delivers: it hears its own commits without a socket
         # A socket per ring (microseconds, once per commit with events) leaves nothing open to close.
-        with socket.socket(socket.AF_UNIX, socket.SOCK_DGRAM) as bell, contextlib.suppress(OSError):
+        # Nothing here may fail the commit it announces: nobody listens, its buffer is full, or no
+        # socket could be had, the delivering process finds the events at its next poll.
+        with contextlib.suppress(OSError), socket.socket(socket.AF_UNIX, socket.SOCK_DGRAM) as bell:
             bell.setblocking(False)  # a commit never waits for the delivering process
-            bell.sendto(b"!", self._address)  # nobody listens, or its buffer is full: it polls
+            bell.sendto(b"!", self._address)
 
     def listen(self, on_ring: Callable[[], None]) -> Callable[[], None]:
         """Call `on_ring` on the running event loop whenever another process rings; returns the stopper.

@@ -80,8 +80,10 @@ class WriterQueue:
         try:
             descriptor = os.open(self._path, os.O_RDWR | os.O_CREAT | os.O_CLOEXEC, 0o644)
         except OSError as error:
-            # A folder pairhub may not write to: SQLite refuses the writes anyway, with its own error.
+            # A folder pairhub may not write to (SQLite refuses the writes anyway, with its own error),
+            # or a file of another user's: this process's writers meet the busy timeout instead.
             log.warning("sqlite_writer_queue_unavailable", path=str(self._path), reason=str(error))
+            self._path = None
             return True
         try:
             fcntl.flock(descriptor, fcntl.LOCK_EX if blocking else fcntl.LOCK_EX | fcntl.LOCK_NB)
