@@ -1,14 +1,21 @@
-"""Writers of one process queue for SQLite's write lock instead of meeting its busy handler."""
+"""Writers of one process, and of every process on the file, queue for SQLite's write lock instead of
+meeting its busy handler."""
 
 from __future__ import annotations
 
+import subprocess
+import sys
 import threading
+from pathlib import Path
 from types import TracebackType
 from typing import Any
 
 from sqlalchemy import event, text
 
-from pairhub.adapters.sql.engine import Database, make_engine
+from pairhub.adapters.sql.engine import Database, make_engine, sqlite_path
+from pairhub.adapters.sql.writer_queue import WriterQueue
+
+ROOT = Path(__file__).resolve().parents[2]
 
 TOUCH = text("UPDATE alembic_version SET version_num = version_num")
 
@@ -68,3 +75,44 @@ def test_a_second_writer_waits_for_the_first_to_commit_not_for_the_busy_timeout(
 
     assert failures == []
     assert committed == ["first", "second"]
+
+
+def test_a_writer_of_another_process_waits_for_the_first_to_commit_not_for_the_busy_timeout(
+    sqlite_url: str,
+) -> None:
+    engine = make_engine(sqlite_url)
+    database = Database(engine)
+    try:
+        with database.write() as connection:
+            connection.execute(TOUCH)
+            # Its busy handler gives up at once: it gets in only by queueing outside SQLite.
+            other = subprocess.Popen(
+                [sys.executable, "-m", "tests.integration.sqlite_other_process", "write", sqlite_url],
+                cwd=ROOT,
+                stdout=subprocess.PIPE,
+                stderr=subprocess.PIPE,
+                text=True,
+            )
+            assert other.stdout is not None
+            # This writer commits only once the other process says it waits for the queue.
+            said = other.stdout.readline()
+        output, errors = other.communicate(timeout=60)
+    finally:
+        engine.dispose()
+
+    assert said == "waiting\n", said + errors
+    assert other.returncode == 0, errors
+    assert output == "committed\n"
+
+
+def test_the_queue_is_taken_once_per_thread_and_left_by_its_outermost_writer(sqlite_url: str) -> None:
+    path = sqlite_path(sqlite_url)
+    # Two queues on one file stand for two processes: their `flock`s exclude each other.
+    mine, theirs = WriterQueue(path), WriterQueue(path)
+    with mine:
+        with mine:
+            assert not theirs.acquire(blocking=False)
+        assert not theirs.acquire(blocking=False), "an inner writer let the file go"
+    assert theirs.acquire(blocking=False)
+    assert not mine.acquire(blocking=False)
+    theirs.release()

@@ -49,6 +49,7 @@ from pairhub.services.paired_units import PairedUnits
 from pairhub.services.pairing import Pairing
 from pairhub.services.people import People
 from pairhub.services.recovery import Recovery
+from pairhub.services.remembered_keys import ConfirmingStorage
 from pairhub.services.sso import SingleSignOn
 from pairhub.services.subscriptions import Subscriptions
 from pairhub.services.taken_messages import TakenMessages
@@ -120,6 +121,8 @@ class Container:
         self.authenticator = Authenticator(
             self.storage, self.clock, self.admin_token, self.settings.ingest_token
         )
+        # A request whose API key was taken from memory confirms it in each unit of work it opens.
+        self.storage = ConfirmingStorage(self.storage, self.authenticator.keys.confirm)
         self.sessions = Sessions(self.storage, self.clock, self.admin_token)
         self.people = People(self.storage, self.clock, self.cursors)
         self.invitations = Invitations(self.storage, self.clock, self.cursors)
@@ -158,6 +161,7 @@ class Container:
             self.clock,
             self.cursors,
             on_auto_pairing_switch=self.auto_pairing.switch_organization,
+            on_key_revoked=self.authenticator.keys.forget,
         )
         self.assets = Assets(
             self.storage, self.clock, self.cursors, on_vin_change=self.auto_pairing.rematch_organization

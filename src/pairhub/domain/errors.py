@@ -13,6 +13,7 @@ class ErrorKind(StrEnum):
     CONFLICT = "conflict"
     INVALID = "invalid"
     FORBIDDEN = "forbidden"
+    UNAUTHENTICATED = "unauthenticated"
     TOO_SOON = "too_soon"
     GONE = "gone"
 
@@ -51,6 +52,12 @@ class Forbidden(DomainError):
     """The caller is authenticated but may not do this."""
 
     kind = ErrorKind.FORBIDDEN
+
+
+class Unauthenticated(DomainError):
+    """The caller's credential no longer holds (an API key revoked since it was last read)."""
+
+    kind = ErrorKind.UNAUTHENTICATED
 
 
 class TooSoon(DomainError):

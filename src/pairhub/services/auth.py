@@ -11,6 +11,7 @@ from pairhub.domain.access import ADMIN, INGEST, SCOPE_ROLES, ActorType, Princip
 from pairhub.domain.organizations import ApiKey, Session
 from pairhub.domain.people import MemberRole, Person
 from pairhub.ports import Clock, Storage
+from pairhub.services.remembered_keys import RememberedKeys
 
 API_KEY_PREFIX = "phk_"
 SESSION_LIFETIME_S = 12 * 3600
@@ -100,6 +101,7 @@ class Authenticator:
         self._admin_token = admin_token
         self._ingest_token = ingest_token
         self.usage = KeyUsage(storage)
+        self.keys = RememberedKeys()
         self.admin_fingerprint = admin_fingerprint(admin_token)
 
     def is_admin_token(self, token: str) -> bool:
@@ -114,10 +116,25 @@ class Authenticator:
             return INGEST
         if not token.startswith(API_KEY_PREFIX):
             return None
+        hashed = hash_key(token)
         with self._storage.read() as uow:
-            key = uow.api_keys.find_active(hash_key(token))
+            key = uow.api_keys.find_active(hashed)
         now = self._clock.now_ms()
         if key is None or not key.usable(now):
+            self.keys.forget(hashed)
+            return None
+        self.keys.remember(key, now)
+        self.usage.note(key.id, now)
+        return key_principal(key)
+
+    def recall(self, token: str) -> Principal | None:
+        """The principal of an API key read lately, without reading it (the request's first unit of work
+        confirms it: `remembered_keys`); None when the token must go through `authenticate`."""
+        if not token.startswith(API_KEY_PREFIX):
+            return None
+        now = self._clock.now_ms()
+        key = self.keys.recall(hash_key(token), now)
+        if key is None:
             return None
         self.usage.note(key.id, now)
         return key_principal(key)

@@ -54,11 +54,14 @@ class Organizations:
         clock: Clock,
         cursors: Cursors,
         on_auto_pairing_switch: AutoPairingSwitchHook | None = None,
+        on_key_revoked: Callable[[str], None] | None = None,
     ) -> None:
         self._storage = storage
         self._clock = clock
         self._cursors = cursors
         self._on_auto_pairing_switch = on_auto_pairing_switch
+        self._on_key_revoked = on_key_revoked
+        """Told the hash of a key once its revocation is committed (this process forgets it at once)."""
 
     def create(
         self, name: str, auto_pairing_enabled: bool, datahub_subscription_active: bool
@@ -191,3 +194,5 @@ class Organizations:
                 {"name": key.name, "scope": key.scope.value},
             )
             uow.sessions.delete_of_key(key_id)
+        if self._on_key_revoked is not None:
+            self._on_key_revoked(key.key_hash)

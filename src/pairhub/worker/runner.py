@@ -57,7 +57,7 @@ class DeliveryWorker:
         self._bodies = Bodies()
         self._gauges_at: int | None = None
         self._gauges_thread: threading.Thread | None = None
-        self._wake: tuple[asyncio.AbstractEventLoop, asyncio.Event] | None = None
+        self._wake: tuple[asyncio.AbstractEventLoop, asyncio.Event, int] | None = None
         self._gauges_outage = Outage("delivery_gauges")
         self._running: Coordinator | None = None
         storage.on_outbox_commit(self._events_committed)
@@ -76,11 +76,14 @@ class DeliveryWorker:
         return "waiting for the database" if running.outage.ongoing else "ok"
 
     def _events_committed(self) -> None:
-        # Called from whichever thread committed events: wake a running loop of this process at once
-        # instead of leaving the new events to the next poll (other processes still poll).
+        # Called from whichever thread committed events (or, on SQLite, on the loop when another process
+        # rang): wake a running loop of this process at once instead of leaving them to the next poll.
         wake = self._wake
         if wake is not None:
-            loop, event = wake
+            loop, event, loop_thread = wake
+            if threading.get_ident() == loop_thread:
+                event.set()
+                return
             with contextlib.suppress(RuntimeError):  # the loop is shutting down
                 loop.call_soon_threadsafe(event.set)
 
@@ -106,7 +109,7 @@ class DeliveryWorker:
     async def run(self, stopping: asyncio.Event) -> None:
         """Deliver until `stopping` is set: many subscriptions in parallel, one batch in flight each."""
         woken = asyncio.Event()
-        self._wake = (asyncio.get_running_loop(), woken)
+        self._wake = (asyncio.get_running_loop(), woken, threading.get_ident())
         try:
             async with self.delivery.sender() as sender:
                 self._running = self._coordinator(sender)

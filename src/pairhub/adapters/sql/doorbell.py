@@ -4,11 +4,13 @@ PostgreSQL wakes every process's delivery worker with NOTIFY when another commit
 `serve --workers N` runs the API and the delivery in separate processes on one file; without a wake-up
 the delivery process finds new events only at its next poll. The process that delivers binds a
 datagram socket named after the database file; every process sends it a few bytes after a commit that
-recorded events. A lost datagram (nobody bound, a full buffer) costs only the poll interval.
+recorded events, which its event loop reads. A lost datagram (nobody bound, a full buffer) costs only
+the poll interval.
 """
 
 from __future__ import annotations
 
+import asyncio
 import contextlib
 import hashlib
 import os
@@ -23,8 +25,8 @@ import structlog
 
 log = structlog.get_logger("pairhub.notifications")
 
-POLL_S = 0.5
-"""How often the listening thread looks at its stop flag between rings."""
+STOP_WAIT_S = 5.0
+"""How long a stopper called off the loop waits for the loop to let go of the socket."""
 
 
 def address_of(database_path: Path) -> str:
@@ -47,12 +49,20 @@ class Doorbell:
         if self._listening:
             return  # this process delivers: it hears its own commits without a socket
         # A socket per ring (microseconds, once per commit with events) leaves nothing open to close.
-        with socket.socket(socket.AF_UNIX, socket.SOCK_DGRAM) as bell, contextlib.suppress(OSError):
+        # Nothing here may fail the commit it announces: nobody listens, its buffer is full, or no
+        # socket could be had, the delivering process finds the events at its next poll.
+        with contextlib.suppress(OSError), socket.socket(socket.AF_UNIX, socket.SOCK_DGRAM) as bell:
             bell.setblocking(False)  # a commit never waits for the delivering process
-            bell.sendto(b"!", self._address)  # nobody listens, or its buffer is full: it polls
+            bell.sendto(b"!", self._address)
 
     def listen(self, on_ring: Callable[[], None]) -> Callable[[], None]:
-        """Call `on_ring` whenever another process rings; returns the stopper (a no-op if unbound)."""
+        """Call `on_ring` on the running event loop whenever another process rings; returns the stopper.
+
+        The socket is read by the loop itself, so that a ring reaches the delivery loop without waking
+        a thread first. Rings that arrive together are heard once. The stopper may be called from any
+        thread; it is a no-op when another process delivers for this file already.
+        """
+        loop, loop_thread = asyncio.get_running_loop(), threading.get_ident()
         receiver = socket.socket(socket.AF_UNIX, socket.SOCK_DGRAM)
         try:
             receiver.bind(self._address)
@@ -60,28 +70,41 @@ class Doorbell:
             receiver.close()
             log.info("doorbell_not_bound", reason=str(error))
             return lambda: None
-        receiver.settimeout(POLL_S)
+        receiver.setblocking(False)
         self._listening = True
-        stopping = threading.Event()
 
         def hear() -> None:
-            while not stopping.is_set():
-                try:
-                    receiver.recv(64)
-                except TimeoutError:
-                    continue
-                except OSError:
-                    return
+            rang = False
+            with contextlib.suppress(BlockingIOError, InterruptedError):
+                while receiver.recv(64):
+                    rang = True
+            if rang:
                 on_ring()
 
-        thread = threading.Thread(target=hear, name="sqlite-doorbell", daemon=True)
-        thread.start()
+        descriptor = receiver.fileno()
+        loop.add_reader(descriptor, hear)
+        released = threading.Event()
+        releasing = threading.Lock()
+
+        def release() -> None:
+            with releasing:
+                if released.is_set():
+                    return
+                with contextlib.suppress(RuntimeError):  # the loop is closed already
+                    loop.remove_reader(descriptor)
+                receiver.close()
+                released.set()
 
         def stop() -> None:
-            stopping.set()
             self._listening = False
-            thread.join(timeout=5 * POLL_S)
-            receiver.close()
+            if threading.get_ident() == loop_thread:
+                release()
+            else:
+                # Only the loop may take its reader away: a socket closed under it could be reused.
+                with contextlib.suppress(RuntimeError):  # the loop is closed: nothing reads it any more
+                    loop.call_soon_threadsafe(release)
+                if not released.wait(0 if loop.is_closed() else STOP_WAIT_S):
+                    release()
             if not self._address.startswith("\0"):
                 with contextlib.suppress(OSError):
                     os.unlink(self._address)

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import contextlib
 import shutil
-import threading
 from collections.abc import Callable, Collection, Iterator
 from contextlib import contextmanager
 from pathlib import Path
@@ -14,7 +13,9 @@ from sqlalchemy import Connection, Engine, create_engine, event, text
 from sqlalchemy.engine import ExceptionContext, make_url
 from sqlalchemy.exc import ArgumentError, NoSuchModuleError
 
+from pairhub.adapters.sql.checkpoints import Checkpoints
 from pairhub.adapters.sql.doorbell import Doorbell
+from pairhub.adapters.sql.writer_queue import WriterQueue
 from pairhub.config import SettingError
 from pairhub.ports import StorageFull, StorageOutage, StorageUnavailable
 
@@ -171,21 +172,28 @@ UnitsListener = Callable[[Collection[str] | None], None]
 """Told the ids of units whose pairing changed; None when any unit may have changed."""
 
 
+def _total_changes(connection: Connection) -> int:
+    """Rows the driver's connection changed so far (SQLite: a write transaction that changed none leaves
+    nothing to checkpoint); 0 elsewhere."""
+    return int(getattr(connection.connection.driver_connection, "total_changes", 0))
+
+
 class Database:
     """Transactions for the services: `read()` for queries, `write()` for state changes."""
 
     def __init__(self, engine: Engine) -> None:
         self.engine = engine
         self.is_sqlite = engine.dialect.name == "sqlite"
-        # SQLite lets one writer in at a time, and a writer that finds the lock taken sleeps in its busy
-        # handler (1, 2, 5, 10... ms) before it looks again. Writers of this process queue on this lock
-        # instead, and the next one starts the moment the previous commits. Other processes still meet
-        # the busy timeout.
-        self._sqlite_writer = threading.RLock() if self.is_sqlite else contextlib.nullcontext()
-        self._outbox_listeners: list[Callable[[], None]] = []
         path = sqlite_path(engine.url.render_as_string(hide_password=False)) if self.is_sqlite else None
+        # SQLite lets one writer in at a time, and a writer that finds the lock taken sleeps in its busy
+        # handler (1, 2, 5, 10... ms) before it looks again. Writers of this process and of the others
+        # on the file queue here instead, and the next one starts the moment the previous commits.
+        self._sqlite_writer = WriterQueue(path) if self.is_sqlite else contextlib.nullcontext()
+        self._outbox_listeners: list[Callable[[], None]] = []
         self.doorbell = None if path is None else Doorbell(path)
         """SQLite: rung after each commit that recorded events, for a delivery in another process."""
+        self.checkpoints = None if path is None else Checkpoints(path, SQLITE_PRAGMAS)
+        """SQLite: copies the WAL back into the file after commits, outside the writers' turns."""
         self._units_listeners: list[UnitsListener] = []
 
     def on_outbox_commit(self, listener: Callable[[], None]) -> None:
@@ -212,20 +220,36 @@ class Database:
         with self._sqlite_writer, self.engine.connect() as connection:
             if self.is_sqlite:
                 connection = connection.execution_options(sqlite_begin="IMMEDIATE")
+                if self.checkpoints is not None:
+                    self.checkpoints.prepare(connection)
+            changes_before = _total_changes(connection)
             connection.info.pop(OUTBOX_WRITTEN, None)
             connection.info.pop(PAIRING_CHANGED, None)
             with connection.begin():
                 yield connection
                 if not self.is_sqlite:
                     self._notify_other_processes(connection)
-            # Only after the commit: a worker woken earlier could look before the events are visible.
+                elif self.doorbell is not None and connection.info.get(OUTBOX_WRITTEN):
+                    # Before the commit, while this writer holds the writers' queue: the delivering
+                    # process wakes during the commit's fsync, and its step, a write transaction, queues
+                    # behind this one, so it reads the events the moment they are committed (a write that
+                    # rolls back costs it an empty step).
+                    self.doorbell.ring()
+            # Only after the commit: a worker of this process could look before the events are visible.
             if connection.info.pop(OUTBOX_WRITTEN, False):
                 self.outbox_committed()
-                if self.doorbell is not None:
-                    self.doorbell.ring()
             changed = connection.info.pop(PAIRING_CHANGED, None)
             if changed:
                 self.units_changed(changed)
+            wrote = _total_changes(connection) != changes_before
+        if wrote and self.checkpoints is not None:
+            self.checkpoints.committed()
+
+    def close(self) -> None:
+        """Let a checkpoint under way finish, then close the connections."""
+        if self.checkpoints is not None:
+            self.checkpoints.settle()
+        self.engine.dispose()
 
     def _notify_other_processes(self, connection: Connection) -> None:
         # NOTIFY is transactional: listeners hear it at commit, never for a rolled-back transaction.

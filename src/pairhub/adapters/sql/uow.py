@@ -186,4 +186,4 @@ class SqlStorage:
 
     def close(self) -> None:
         """Release connections."""
-        self.database.engine.dispose()
+        self.database.close()

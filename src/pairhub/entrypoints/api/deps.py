@@ -62,9 +62,12 @@ async def authorize(request: Request) -> None:
     principal = None
     if token is not None:
         authenticator = request.app.state.container.authenticator
-        # Only an API key is looked up in the database; the tokens are compared in memory, on the loop.
+        # Only an API key is looked up in the database, unless it was lately (the request's own units of
+        # work confirm it then); the tokens are compared in memory, on the loop.
         if token.startswith(API_KEY_PREFIX):
-            principal = await run_in_threadpool(authenticator.authenticate, token)
+            principal = authenticator.recall(token) or await run_in_threadpool(
+                authenticator.authenticate, token
+            )
         else:
             principal = authenticator.authenticate(token)
     request.state.principal = principal

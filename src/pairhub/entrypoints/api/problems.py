@@ -128,6 +128,7 @@ STATUS_BY_KIND = {
     ErrorKind.CONFLICT: 409,
     ErrorKind.INVALID: 422,
     ErrorKind.FORBIDDEN: 403,
+    ErrorKind.UNAUTHENTICATED: 401,
     ErrorKind.TOO_SOON: 429,
     ErrorKind.GONE: 410,
 }
