@@ -16,6 +16,7 @@ import structlog
 from pairhub.adapters import secret_keys
 from pairhub.adapters.clock import SystemClock
 from pairhub.adapters.http.ssrf import Resolver, TargetGuard, system_resolver
+from pairhub.adapters.logging import configure as configure_logging
 from pairhub.adapters.mail import SmtpMailer, parse_smtp_url
 from pairhub.adapters.memory.readiness import MemoryReadiness
 from pairhub.adapters.secret_box import SecretBox, new_key
@@ -34,6 +35,7 @@ __all__ = [
     "back_up_database_file",
     "build",
     "check_settings",
+    "configure_logging",
     "database_file",
     "new_secret_key",
     "shown_url",

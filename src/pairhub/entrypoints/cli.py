@@ -14,7 +14,6 @@ import typer
 from rich.console import Console
 
 from pairhub import __version__, bootstrap
-from pairhub.adapters import logging as pairhub_logging
 from pairhub.config import Settings
 from pairhub.contract import schemas
 from pairhub.domain.audit import COMMAND_LINE
@@ -76,7 +75,7 @@ def serve(
     if workers:
         _serve_processes(listener, workers, settings, f"http://{host}:{port}")
         return
-    pairhub_logging.configure(settings.log_format)
+    bootstrap.configure_logging(settings.log_format)
     container = started(settings)
     base_url = f"http://{host}:{port}"
     with audit.acting_as(COMMAND_LINE):  # the demo's set-up is the operator's command, not auto pairing
@@ -102,7 +101,7 @@ def _serve_processes(listener: socket.socket, workers: int, settings: Settings, 
     if bootstrap.database_file(settings.database_url) is not None:
         # Another process's unpairing cannot be heard on SQLite: API processes read every unit.
         os.environ["PAIRHUB_PAIRED_UNITS_CACHE"] = "false"
-    pairhub_logging.configure(settings.log_format)
+    bootstrap.configure_logging(settings.log_format)
     # The parent finds every misconfiguration before any child starts: one line, not one per child.
     container = started(settings)
     container.close()
@@ -180,7 +179,7 @@ def worker(
 ) -> None:
     """Run only the delivery worker and the scheduler (scale-out on PostgreSQL)."""
     settings = read_settings()
-    pairhub_logging.configure(settings.log_format)
+    bootstrap.configure_logging(settings.log_format)
     container = started(settings)
     from pairhub.entrypoints.worker import run_forever
 

@@ -29,7 +29,6 @@ from typing import TYPE_CHECKING
 import uvicorn
 
 from pairhub import bootstrap
-from pairhub.adapters import logging as pairhub_logging
 from pairhub.config import Settings
 from pairhub.entrypoints import http_limits, metrics
 from pairhub.entrypoints.startup import EXIT_MISCONFIGURED, refusing_misconfiguration
@@ -76,7 +75,7 @@ def _api_process(listener: socket.socket, parent_pid: int) -> None:
     die_with_parent(parent_pid)
     with refusing_misconfiguration():
         settings = Settings()
-        pairhub_logging.configure(settings.log_format)
+        bootstrap.configure_logging(settings.log_format)
         container = bootstrap.build(settings)
     serve_api(create_app(container, partial(start_background, role="api")), listener)
 
@@ -117,7 +116,7 @@ def _background_process(parent_pid: int) -> None:
     die_with_parent(parent_pid)
     with refusing_misconfiguration():
         settings = Settings()
-        pairhub_logging.configure(settings.log_format)
+        bootstrap.configure_logging(settings.log_format)
         container = bootstrap.build(settings)
     run_forever(container)
 
