@@ -165,9 +165,9 @@ def l_write(
     Per unit: the UPDATE that pairs an unpaired unit (the columns an exact pairing changes; each
     transaction pairs 1,000 units not paired before, as pairhub does, so the row grows and its index
     entries move: rewriting the same rows with the values they hold would cost less), a pairing
-    history row, an event row (with its rendered payloads), a diagnosis row and the audit entry the system writes for
-    an auto pairing (section 4 of the specification), on pairhub's migrated schema (so
-    with exactly its indexes), through the sqlite3 driver and pairhub's durability pragmas; the rows
+    history row, an event row (with its rendered payloads), a diagnosis row and the audit entry the
+    system writes for an auto pairing (section 4 of the specification), on pairhub's migrated schema
+    (so with exactly its indexes), through the sqlite3 driver and pairhub's durability pragmas; the rows
     are built before the clock starts, so nothing but the writes is timed. `without` names indexes to
     drop first: what each index costs a pairing.
     """
