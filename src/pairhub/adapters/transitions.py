@@ -39,7 +39,8 @@ def apply(
         return []
     last: dict[str, Unit] = {}
     for transition in transitions:
-        if transition.after != transition.before or transition.after.id in last:
+        # A transition with events nearly always changes its unit: skip comparing the two records.
+        if transition.events or transition.after.id in last or transition.after != transition.before:
             last[transition.after.id] = transition.after
     # A unit that changes twice in one request is written once, as it ends (one row per unit).
     units.save_many(list(last.values()))

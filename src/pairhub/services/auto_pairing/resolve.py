@@ -179,7 +179,7 @@ def transition(
     reported: ReportedVin | None = None,
 ) -> Transition | None:
     """The transition of a step (None when it changes nothing), with the diagnoses of its attempts."""
-    if step.unit == before and not step.events:
+    if not step.events and step.unit == before:  # events first: comparing two units costs more
         return None
     asset_vins: dict[str, str | None] = {}
     named = [event for event in step.events if event.candidate_asset_ids]
