@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import functools
 import json
 import os
 import shutil
@@ -25,7 +26,7 @@ import orjson
 from sqlalchemy import Engine, create_engine, func, select, text
 from sqlalchemy.engine import make_url
 
-from bench import history, limits, machine, match_latency, profile, search_latency, setup
+from bench import cpu, history, limits, machine, match_latency, profile, search_latency, setup
 from bench import mqtt as bench_mqtt
 from bench.report import Figure, write
 from pairhub.adapters.secret_box import new_key
@@ -289,7 +290,14 @@ def _count(engine: Engine, query: Any) -> int:
 
 
 def _deliver(
-    server: Server, receiver: Receiver, engine: Engine, path: str, subscriptions: int, events: int, batch: int
+    server: Server,
+    receiver: Receiver,
+    engine: Engine,
+    path: str,
+    subscriptions: int,
+    events: int,
+    batch: int,
+    at_start: Callable[[], None] | None = None,
 ) -> tuple[dict[str, Any], float, str]:
     """Subscribe that many organizations to `path`, fill their outboxes, resume, wait until all arrive.
 
@@ -309,6 +317,8 @@ def _deliver(
     per_org = events // len(orgs)
     setup.insert_events(engine, orgs, per_org)
     steps = server.steps()
+    if at_start is not None:
+        at_start()
     started = time.time()
     for org, sub_id in subscribed:
         server.api.call("POST", f"/v1/organizations/{org}/subscriptions/{sub_id}/resume")
@@ -964,12 +974,13 @@ def run_postgres(url: str, workdir: Path, sizes: Sizes) -> list[Figure]:
     return figures
 
 
-POSTGRES_ONLY = ("match", "search")
-"""Groups `--only` can measure on PostgreSQL: each loads its own scratch database."""
+POSTGRES_ONLY = ("match", "search", "workers")
+"""Groups `--only` can measure on PostgreSQL: each loads its own scratch database (`workers`: delivery
+by 1, 2 and 4 `pairhub worker` processes, with the CPU each role spends per request)."""
 
 
-def run_postgres_only(url: str, sizes: Sizes, only: frozenset[str]) -> list[Figure]:
-    """The match and search figures on PostgreSQL, named as in the full PostgreSQL report."""
+def run_postgres_only(url: str, workdir: Path, sizes: Sizes, only: frozenset[str]) -> list[Figure]:
+    """The match, search and workers figures on PostgreSQL, named as in the full PostgreSQL report."""
     unsupported = sorted(only - set(POSTGRES_ONLY))
     if unsupported:
         raise SystemExit(f"--only with --postgres measures {' and '.join(POSTGRES_ONLY)}, not {unsupported}")
@@ -978,6 +989,8 @@ def run_postgres_only(url: str, sizes: Sizes, only: frozenset[str]) -> list[Figu
         figures.extend(timed(figure_match_latency, url, sizes))
     if "search" in only:
         figures.extend(timed(figure_search_latency, url, sizes))
+    if "workers" in only:
+        figures.extend(timed(figure_pg_workers, url, workdir, sizes))
     return figures
 
 
@@ -986,11 +999,21 @@ def figure_pg_workers(url: str, workdir: Path, sizes: Sizes) -> list[Figure]:
     receiver = Receiver()
     rates: dict[int, float] = {}
     shared: dict[int, bool] = {}
+    bounds: dict[int, str] = {}
     try:
         for count in (1, 2, 4):
             bench_url, engine = reset_postgres(url)
             server = Server(bench_url, workdir, {"PAIRHUB_SERVE_DELIVERY": "false"})
             workers = Workers(bench_url, workdir, count)
+            # What each process spends per request shows whether more workers can help on these cores.
+            meter = cpu.CpuMeter(
+                {
+                    "workers": [process.pid for process in workers.processes],
+                    "PostgreSQL": functools.partial(cpu.postgres_pids, engine),
+                    "receiver": [receiver.process.pid],
+                    "API": [server.process.pid],
+                }
+            )
             try:
                 stats, started, _ = _deliver(
                     server,
@@ -1000,7 +1023,9 @@ def figure_pg_workers(url: str, workdir: Path, sizes: Sizes) -> list[Figure]:
                     sizes.delivery_subscriptions,
                     sizes.delivery_events,
                     1,
+                    at_start=meter.start,
                 )
+                bounds[count] = cpu.bound_note(meter.stop(), stats["requests"])
                 rates[count] = stats["requests"] / (stats["lastAt"] - started)
                 senders = _count(engine, text("SELECT COUNT(DISTINCT worker) FROM attempts"))
                 shared[count] = senders == count
@@ -1011,7 +1036,13 @@ def figure_pg_workers(url: str, workdir: Path, sizes: Sizes) -> list[Figure]:
     finally:
         receiver.stop()
     return [
-        Figure("pg_workers_1", "PostgreSQL delivery, 1 worker, 20 ms receivers", rates[1], "requests/s"),
+        Figure(
+            "pg_workers_1",
+            "PostgreSQL delivery, 1 worker, 20 ms receivers",
+            rates[1],
+            "requests/s",
+            note=bounds[1],
+        ),
         *(
             Figure(
                 f"pg_workers_{count}",
@@ -1020,7 +1051,7 @@ def figure_pg_workers(url: str, workdir: Path, sizes: Sizes) -> list[Figure]:
                 "requests/s",
                 "pg_workers_1",
                 rates[1],
-                note=f"every worker sent attempts: {shared[count]}",
+                note=f"every worker sent attempts: {shared[count]}; {bounds[count]}",
                 correct=shared[count],
             )
             for count in (2, 4)
@@ -1081,8 +1112,8 @@ def main() -> None:
         "--only",
         metavar="GROUP",
         action="append",
-        choices=GROUPS,
-        help="measure only these groups (repeatable; with --postgres: match and search); the report "
+        choices=(*GROUPS, "workers"),
+        help="measure only these groups (repeatable; with --postgres: match, search and workers); the report "
         "files are then left alone",
     )
     parser.add_argument(
@@ -1117,7 +1148,9 @@ def _run(args: argparse.Namespace, sizes: Sizes, command: str, workdir: Path) ->
     if args.only:
         only = frozenset(args.only)
         if args.postgres:
-            figures = run_postgres_only(args.postgres, sizes, only)
+            figures = run_postgres_only(args.postgres, workdir, sizes, only)
+        elif "workers" in only:
+            raise SystemExit("--only workers measures PostgreSQL's worker processes: give --postgres URL")
         else:
             figures = run_sqlite(workdir, sizes, only, profiling)
         for figure in figures:
