@@ -282,7 +282,10 @@ class Ingest:
         to_act: list[MessageToAct],
     ) -> int:
         """Messages of units that may act: one query for their standings, their activity recorded, the
-        messages that call for auto pairing added to `to_act`; returns how many were taken."""
+        messages that call for auto pairing added to `to_act`; returns how many were taken.
+
+        The units the query finds paired go the steady way (`_fold`) from there.
+        """
         timely: list[UnitMessage] = []
         for message in messages:
             if message.timestamp_ms is not None and message.timestamp_ms > latest:
@@ -292,9 +295,9 @@ class Ingest:
         known = self._standings({message.unit_id for message in timely})
         taken = 0
         acting: set[str] = set()
+        steady: list[Report] = []
         for message in timely:
             unit_id = message.unit_id
-            seen_at = now if message.timestamp_ms is None else message.timestamp_ms
             found = known.get(unit_id)
             if found is None:
                 self.unknown.note(unit_id, now)
@@ -302,9 +305,13 @@ class Ingest:
                     Rejection(message.index, "unknown_unit", f"Unit {unit_id} is not provisioned.")
                 )
                 continue
-            taken += 1
-            self.buffer.record(unit_id, Activity(seen_at, message.vin, message.location))
             unit, enabled = found
+            if changes_only_activity(unit):
+                steady.append(_report(message))
+                continue
+            taken += 1
+            seen_at = now if message.timestamp_ms is None else message.timestamp_ms
+            self.buffer.record(unit_id, Activity(seen_at, message.vin, message.location))
             if unit_id in acting:
                 # Once a unit acts in this request its later messages go along: they are decided under
                 # its lock, in order, against the state the earlier messages left.
@@ -315,7 +322,7 @@ class Ingest:
             if action is not MessageAction.NOTHING:
                 acting.add(unit_id)
                 to_act.append(self._to_act(message, seen_at, unit, enabled, action))
-        return taken
+        return taken + self._fold(steady, now, latest, rejected)
 
     def _standings(self, unit_ids: set[str]) -> dict[str, tuple[Standing, bool]]:
         """The one query of a request: these units with their organization's switch (none: no query)."""
