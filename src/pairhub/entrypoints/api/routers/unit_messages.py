@@ -76,6 +76,7 @@ def _own_units_only(c: Container, organization_id: str, messages: list[UnitMessa
 
 
 def _nothing_steady(unit_ids: set[str]) -> set[str]:
+    """No unit: every message comes as a record."""
     return set()
 
 
