@@ -65,12 +65,15 @@ def test_fold_is_activity_then_on_bare_fields(activities: list[Activity]) -> Non
     folded = None
     expected = activities[0]
     for activity in activities:
-        folded = fold(folded, activity.seen_at, activity.vin, activity.location)
+        latitude, longitude = activity.location or (None, None)
+        folded = fold(folded, activity.seen_at, activity.vin, latitude, longitude)
     for activity in activities[1:]:
         expected = expected.then(activity)
 
     assert folded is not None
-    assert Activity(*folded) == expected
+    seen_at, vin, latitude, longitude = folded
+    location = None if latitude is None or longitude is None else Location(latitude, longitude)
+    assert Activity(seen_at, vin, location) == expected
 
 
 _VINS = ["WDB9634031L738192", "VF1RFB00512345678", "F3A000001", "1HGCM82633A004352"]

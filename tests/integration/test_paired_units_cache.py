@@ -71,6 +71,41 @@ def test_messages_of_a_known_paired_unit_run_no_query(api: Api, hearing: Contain
     assert len(hearing.ingest.buffer) == 1
 
 
+def test_a_known_paired_units_activity_is_stored_from_the_decoded_request(
+    api: Api, hearing: Container
+) -> None:
+    org = api.new_org(autoPairingEnabled=True)
+    api.new_asset(org, vin=FIRST_VIN)
+    api.new_unit(org, UNIT)
+    post(api, {"messages": [{"unitId": UNIT, "vin": FIRST_VIN}]})
+    known_paired(api, hearing)
+    hearing.ingest.flush()
+    seen_before = api.unit(org, UNIT)["lastSeenAt"]
+
+    with statements(hearing) as seen:
+        body = post(
+            api,
+            {
+                "messages": [
+                    {"unitId": UNIT, "timestamp": "2025-05-12T22:19:00Z", "vin": " f3a-000001 "},
+                    {"unitId": UNIT, "location": {"latitude": 50.869, "longitude": -0.0}},
+                    {"unitId": UNIT, "timestamp": "2025-05-12T22:00:00Z", "vin": None},
+                    {"unitId": UNIT, "timestamp": "2025-05-12T23:00:00Z"},
+                ]
+            },
+        ).json()
+    assert seen == []  # taken without a query, as bare reports
+    assert body["accepted"] == 3
+    assert [(r["index"], r["code"]) for r in body["rejected"]] == [(3, "invalid_timestamp")]
+    assert hearing.ingest.flush() == 1
+
+    state = api.unit(org, UNIT)
+    assert state["assetId"] is not None
+    assert state["lastSeenAt"] == seen_before  # no message was later than the receipt of the first
+    assert state["lastReportedVin"] is None  # the last message reporting a VIN reported none
+    assert state["lastLocation"] == {"latitude": 50.869, "longitude": -0.0}
+
+
 def test_an_unpairing_in_this_process_is_seen_by_the_next_message(api: Api, hearing: Container) -> None:
     org = api.new_org(autoPairingEnabled=True)
     api.new_asset(org, vin=FIRST_VIN)

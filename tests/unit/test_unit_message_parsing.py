@@ -3,12 +3,14 @@
 from __future__ import annotations
 
 import json
+from collections.abc import Callable
 from typing import Any
 
 import pytest
 from hypothesis import example, given, settings
 from hypothesis import strategies as st
 
+from pairhub.domain.events import Location
 from pairhub.entrypoints.api.routers.unit_messages import _json_document, _messages_of
 from pairhub.entrypoints.unit_messages import (
     _explained,
@@ -109,18 +111,47 @@ def _general(body: bytes) -> list[UnitMessage | Rejection]:
     return [parse_message(index, raw) for index, raw in enumerate(_messages_of(_json_document(body)))]
 
 
-def _compiled(body: bytes) -> list[UnitMessage] | None:
-    """A request's messages as the compiled decoder takes them, or None when it leaves them to the rest."""
+def _no_unit(unit_ids: set[str]) -> set[str]:
+    return set()
+
+
+def _every_unit(unit_ids: set[str]) -> set[str]:
+    return unit_ids
+
+
+def _compiled(
+    body: bytes, steady_units: Callable[[set[str]], set[str]] = _no_unit
+) -> list[UnitMessage] | None:
+    """A request's messages as the compiled decoder takes them, or None when it leaves them to the rest.
+
+    The bare reports of `steady_units` are made records again, in the request's order, to compare.
+    """
     hot = hot_body(body)
-    return None if hot is None else hot_messages(hot)
+    taken = None if hot is None else hot_messages(hot, steady_units)
+    if taken is None:
+        return None
+    messages, reports = taken
+    steady = steady_units({message.unit_id for message in messages} | {report[1] for report in reports})
+    assert not any(message.unit_id in steady for message in messages)
+    assert all(report[1] in steady for report in reports)
+    rebuilt = [
+        UnitMessage(index, unit_id, at, vin, None if latitude is None else Location(latitude, longitude))
+        for index, unit_id, at, vin, latitude, longitude in reports
+    ]
+    return sorted([*messages, *rebuilt], key=lambda message: message.index)
+
+
+def _half_of_the_units(unit_ids: set[str]) -> set[str]:
+    return {unit_id for unit_id in unit_ids if hash(unit_id) % 2}
 
 
 def _assert_alike(body: bytes) -> None:
-    compiled = _compiled(body)
-    if compiled is not None:
-        # repr as well: a latitude of -0.0 equals 0.0 but is not the same value to store.
-        assert compiled == _general(body)
-        assert repr(compiled) == repr(_general(body))
+    for steady_units in (_no_unit, _every_unit, _half_of_the_units):
+        compiled = _compiled(body, steady_units)
+        if compiled is not None:
+            # repr as well: a latitude of -0.0 equals 0.0 but is not the same value to store.
+            assert compiled == _general(body)
+            assert repr(compiled) == repr(_general(body))
 
 
 @settings(max_examples=400)

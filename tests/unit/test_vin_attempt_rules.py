@@ -13,9 +13,11 @@ from pairhub.domain.units import (
     Activity,
     MessageAction,
     Unit,
+    changes_only_activity,
     decide_on_message,
     on_message,
     rematch_is_news,
+    standing_of,
 )
 from pairhub.domain.vin import MatchKind, MatchResult, ReportedVin
 
@@ -104,3 +106,42 @@ def test_a_rematch_is_news_only_when_the_outcome_changes() -> None:
     assert rematch_is_news(multiple, none)
     for kind in (MatchKind.EXACT, MatchKind.PARTIAL):
         assert rematch_is_news(not_found, MatchResult(kind, asset_id="a"))
+
+
+_standing_units = st.builds(
+    unit,
+    st.sampled_from(list(S)),
+    st.one_of(st.none(), st.sampled_from([VIN, OTHER, ""])),
+    paired=st.booleans(),
+    retry_after=st.one_of(st.none(), st.integers(NOW - 10, NOW + 10)),
+)
+
+
+@given(
+    _standing_units,
+    st.one_of(st.none(), st.sampled_from([VIN, OTHER, "", "F3A000001"])),
+    st.booleans(),
+    st.integers(NOW - 100, NOW + 100),
+)
+def test_a_unit_whose_messages_change_only_its_activity_never_acts_on_one(
+    record: Unit, vin: str | None, enabled: bool, now: int
+) -> None:
+    if changes_only_activity(record):
+        assert decide_on_message(record, vin, enabled, now) is NOTHING
+        assert decide_on_message(standing_of(record), vin, enabled, now) is NOTHING
+
+
+@given(_standing_units)
+def test_any_other_unit_acts_on_some_message(record: Unit) -> None:
+    if not changes_only_activity(record):
+        # A VIN it has not attempted, with auto pairing on: an attempt, whatever its state.
+        new_vin = "F3A000001" if record.attempted_vin != "F3A000001" else VIN
+        assert decide_on_message(record, new_vin, True, NOW) is ATTEMPT
+
+
+def test_only_a_paired_unit_changes_only_its_activity() -> None:
+    assert changes_only_activity(unit(S.PAIRED, paired=True))
+    assert changes_only_activity(standing_of(unit(S.PAIRED, paired=True)))
+    assert not changes_only_activity(unit(S.PAIRED))  # PAIRED without an asset starts afresh
+    assert not changes_only_activity(IDLE)
+    assert not changes_only_activity(unit(S.DISABLED))

@@ -28,6 +28,7 @@ __all__ = [
     "Standing",
     "Step",
     "Unit",
+    "changes_only_activity",
     "check_deletable",
     "decide_on_message",
     "on_asset_change",
@@ -73,12 +74,21 @@ def provision(unit_id: str, organization_id: str, auto_pairing_enabled: bool, no
     return Unit(unit_id, organization_id, now, state)
 
 
+def changes_only_activity(unit: Unit | Standing) -> bool:
+    """True when no message, whatever it reports, changes the unit but for its activity: it is paired.
+
+    Such a unit's messages need no auto-pairing decision (`decide_on_message` answers NOTHING to every
+    one), so ingest takes them straight into its activity buffer.
+    """
+    return unit.paired
+
+
 def decide_on_message(unit: Unit | Standing, vin: str | None, enabled: bool, now: int) -> MessageAction:
     """Apply SPEC "When attempts happen" to one message; `vin` is normalized, None when not reported.
 
     A message without a VIN carries no VIN information: the unit's VIN is unchanged.
     """
-    if unit.paired:
+    if changes_only_activity(unit):
         return MessageAction.NOTHING
     changed = vin is not None and vin != unit.attempted_vin
     if not enabled:

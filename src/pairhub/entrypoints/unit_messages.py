@@ -10,6 +10,7 @@ and numbers.
 from __future__ import annotations
 
 import functools
+from collections.abc import Callable, Container
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 from typing import Annotated, Any
@@ -24,7 +25,7 @@ from pairhub.entrypoints import json_input
 from pairhub.entrypoints.api.schemas import Strict
 from pairhub.entrypoints.listing import MAX_LISTED
 from pairhub.entrypoints.parsing import has_nul
-from pairhub.services.ingest import MAX_MESSAGES, Rejection, UnitMessage
+from pairhub.services.ingest import MAX_MESSAGES, Rejection, Report, UnitMessage
 
 _EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
 _OLDEST = datetime(2000, 1, 1, tzinfo=UTC)
@@ -256,17 +257,27 @@ def hot_body(body: bytes) -> HotBody | None:
 
 
 # The records of a message built with `tuple.__new__`: a named tuple's own `__new__` is a Python
-# function, a call that costs more than the tuple (two records a message, a thousand messages).
+# function, a call that costs more than the tuple (two records a message of a unit not yet paired).
 _tuple = tuple.__new__
 _UNSET = msgspec.UNSET
 _reported_vin = ReportedVin.of
 
 
-def hot_messages(hot: HotBody) -> list[UnitMessage] | None:
-    """The messages of a decoded request, as `_quick` takes them; None when one needs a closer look."""
+def hot_messages(
+    hot: HotBody, steady_units: Callable[[set[str]], Container[str]]
+) -> tuple[list[UnitMessage], list[Report]] | None:
+    """The messages of a decoded request, as `_quick` takes them; None when one needs a closer look.
+
+    Messages of the units `steady_units` names (`Ingest.steady_units`: paired units, whose messages
+    only fold into the activity buffer) come as bare `Report`s, without a record; the others as
+    `UnitMessage`s. A unit's messages are all of one kind, in the request's order.
+    """
+    decoded = hot.messages
+    steady = steady_units({raw.unitId for raw in decoded})
     messages: list[UnitMessage] = []
-    append = messages.append
-    for index, raw in enumerate(hot.messages):
+    reports: list[Report] = []
+    append, report = messages.append, reports.append
+    for index, raw in enumerate(decoded):
         unit_id = raw.unitId
         if not _valid_unit_id(unit_id):
             return None
@@ -279,15 +290,22 @@ def hot_messages(hot: HotBody) -> list[UnitMessage] | None:
             if timestamp_ms is None:
                 return None
         vin, location = raw.vin, raw.location
+        reported = None if vin is _UNSET else _reported_vin(vin)
+        if unit_id in steady:
+            if location is None:
+                report((index, unit_id, timestamp_ms, reported, None, None))
+            else:
+                report((index, unit_id, timestamp_ms, reported, location.latitude, location.longitude))
+            continue
         fields = (
             index,
             unit_id,
             timestamp_ms,
-            None if vin is _UNSET else _reported_vin(vin),
+            reported,
             None if location is None else _tuple(Location, (location.latitude, location.longitude)),
         )
         append(_tuple(UnitMessage, fields))
-    return messages
+    return messages, reports
 
 
 @dataclass(frozen=True)

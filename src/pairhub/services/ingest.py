@@ -1,7 +1,8 @@
 """Unit messages: at most one query per request, auto-pairing attempts when due, activity in memory.
 
 Units report every few seconds, so the steady state (messages of paired or already-attempted units)
-must not write per message, and messages of units known to be paired (`PairedUnits`) need no query.
+must not write per message, and messages of units known to be paired (`PairedUnits`) need no query:
+a parser hands them over in bare fields (`Report`), which fold straight into the buffer.
 `lastSeenAt`, the last location and the last VIN are kept in an `ActivityBuffer` and written in one
 executemany about every second (and on shutdown). A crash can therefore lose at most the last ~1 s of
 that activity, never an event: every auto-pairing outcome and its event are committed in their own
@@ -11,14 +12,22 @@ transaction before the request is answered.
 from __future__ import annotations
 
 import threading
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
+from contextlib import contextmanager
 from dataclasses import dataclass
 from typing import NamedTuple
 
 import structlog
 
 from pairhub.domain.events import Location
-from pairhub.domain.units import Activity, MessageAction, Standing, Unit, decide_on_message
+from pairhub.domain.units import (
+    Activity,
+    MessageAction,
+    Standing,
+    Unit,
+    changes_only_activity,
+    decide_on_message,
+)
 from pairhub.domain.vin import ReportedVin
 from pairhub.ports import Clock, Storage, StorageOutage, UnitOfWork
 from pairhub.services.auto_pairing import AutoPairing, MessageToAct
@@ -32,6 +41,7 @@ MAX_MESSAGES = 1000
 MAX_FUTURE_SKEW_MS = 5 * 60 * 1000
 """Device clocks drift; a timestamp further ahead than this is a broken clock, not a message."""
 FLUSH_INTERVAL_SECONDS = 1.0
+_FUTURE = "The timestamp is in the future."
 
 
 class UnitMessage(NamedTuple):
@@ -64,25 +74,65 @@ class IngestResult:
     rejected: tuple[Rejection, ...]
 
 
-Fields = tuple[int, ReportedVin | None, Location | None]
-"""An activity's seen time, VIN and location, before an `Activity` is built of them."""
+Fields = tuple[int, ReportedVin | None, float | None, float | None]
+"""An activity's seen time, VIN, latitude and longitude (both None without a location), before an
+`Activity` and its `Location` are built of them."""
+
+Report = tuple[int, str, int | None, ReportedVin | None, float | None, float | None]
+"""A message in bare fields: index, unit id, timestamp (None: at receipt), VIN, latitude, longitude.
+
+What a parser hands over for the messages of `Ingest.steady_units`, which only fold into the activity
+buffer: a request of a thousand of them builds no `UnitMessage` and no `Location`.
+"""
 
 
-def fold(earlier: Fields | None, seen_at: int, vin: ReportedVin | None, location: Location | None) -> Fields:
+def fold(
+    earlier: Fields | None,
+    seen_at: int,
+    vin: ReportedVin | None,
+    latitude: float | None,
+    longitude: float | None,
+) -> Fields:
     """`earlier`, then a later message's activity: exactly `Activity.then`, on bare fields."""
     if earlier is None:
-        return (seen_at, vin, location)
-    earlier_seen_at, earlier_vin, earlier_location = earlier
+        return (seen_at, vin, latitude, longitude)
+    earlier_seen_at, earlier_vin, earlier_latitude, earlier_longitude = earlier
+    if latitude is None:
+        latitude, longitude = earlier_latitude, earlier_longitude
     return (
         earlier_seen_at if earlier_seen_at > seen_at else seen_at,  # max() costs a call more
         earlier_vin if vin is None else vin,
-        earlier_location if location is None else location,
+        latitude,
+        longitude,
     )
+
+
+# A flush builds ten thousand locations: `tuple.__new__` costs a third of a named tuple's own `__new__`.
+_tuple = tuple.__new__
+
+
+def _fields(activity: Activity) -> Fields:
+    location = activity.location
+    if location is None:
+        return (activity.seen_at, activity.vin, None, None)
+    return (activity.seen_at, activity.vin, location.latitude, location.longitude)
+
+
+def _location(fields: Fields) -> Location | None:
+    latitude, longitude = fields[2], fields[3]
+    return None if latitude is None or longitude is None else Location(latitude, longitude)
+
+
+def _report(message: UnitMessage) -> Report:
+    location = message.location
+    latitude, longitude = (None, None) if location is None else location
+    return (message.index, message.unit_id, message.timestamp_ms, message.vin, latitude, longitude)
 
 
 def _held(fields: Fields, unit: Unit) -> bool:
     """True when the unit's row holds the activity `fields` (a flush of them would change nothing)."""
-    seen_at, vin, location = fields
+    seen_at, vin = fields[0], fields[1]
+    location = _location(fields)
     return (
         (unit.last_seen_at or 0) >= seen_at
         and (vin is None or unit.last_vin_raw == vin.raw)
@@ -93,8 +143,8 @@ def _held(fields: Fields, unit: Unit) -> bool:
 class ActivityBuffer:
     """Per-unit activity waiting to be written, safe to share between request threads and the flusher."""
 
-    # Entries are bare fields, built into `Activity` records once a flush: a unit reporting several
-    # times a second folds into its entry without two new records a message.
+    # Entries are bare fields, built into `Activity` and `Location` records once a flush: a unit
+    # reporting several times a second folds into its entry without two new records a message.
 
     def __init__(self) -> None:
         self._lock = threading.Lock()
@@ -106,24 +156,14 @@ class ActivityBuffer:
 
     def record(self, unit_id: str, activity: Activity) -> None:
         """Coalesce one message's activity into the unit's pending entry."""
-        self.record_many({unit_id: (activity.seen_at, activity.vin, activity.location)})
-
-    def record_many(self, folded: Mapping[str, Fields]) -> None:
-        """Coalesce many units' activity (each already folded, `fold`) under one acquisition of the lock."""
         with self._lock:
-            pending = self._pending
-            get = pending.get
-            for unit_id, fields in folded.items():
-                earlier = get(unit_id)
-                if earlier is None:
-                    pending[unit_id] = fields
-                    continue
-                seen_at, vin, location = fields
-                if vin is not None and location is not None and seen_at >= earlier[0]:
-                    # A later report of both VIN and location: `fold` would return these fields.
-                    pending[unit_id] = fields
-                else:
-                    pending[unit_id] = fold(earlier, seen_at, vin, location)
+            self._pending[unit_id] = fold(self._pending.get(unit_id), *_fields(activity))
+
+    @contextmanager
+    def folding(self) -> Iterator[dict[str, Fields]]:
+        """The pending entries under the lock, for a request's messages to fold into (`fold`) at once."""
+        with self._lock:
+            yield self._pending
 
     def settle(self, written: Sequence[Unit]) -> None:
         """Drop the pending entries that the committed rows of these units (in write order) already hold.
@@ -143,20 +183,25 @@ class ActivityBuffer:
         """The newest location pending for the unit, if any."""
         with self._lock:
             current = self._pending.get(unit_id)
-            return None if current is None else current[2]
+        return None if current is None else _location(current)
 
     def drain(self) -> dict[str, Activity]:
         """Take everything pending."""
         with self._lock:
             taken, self._pending = self._pending, {}
-        return {unit_id: Activity(*fields) for unit_id, fields in taken.items()}
+        return {
+            unit_id: Activity(
+                seen_at, vin, None if latitude is None else _tuple(Location, (latitude, longitude))
+            )
+            for unit_id, (seen_at, vin, latitude, longitude) in taken.items()
+        }
 
     def restore(self, taken: dict[str, Activity]) -> None:
         """Put back entries whose write failed, under anything recorded since."""
         with self._lock:
             for unit_id, older in taken.items():
                 newer = self._pending.get(unit_id)
-                earlier = (older.seen_at, older.vin, older.location)
+                earlier = _fields(older)
                 self._pending[unit_id] = earlier if newer is None else fold(earlier, *newer)
 
 
@@ -180,39 +225,84 @@ class Ingest:
         self.flush_outage = Outage("activity_flush")
         self.unknown = UnknownUnitsBuffer() if unknown is None else unknown
 
-    def accept(self, messages: Sequence[UnitMessage]) -> IngestResult:
-        """Take well-formed messages; unknown units and future timestamps are refused one by one."""
+    def steady_units(self, unit_ids: Iterable[str]) -> set[str]:
+        """The units among these whose messages change nothing but their activity, known without a query.
+
+        A parser hands their messages to `accept` as `reports`, in bare fields.
+        """
+        return self.paired_units.paired(unit_ids)
+
+    def accept(self, messages: Sequence[UnitMessage], reports: Sequence[Report] = ()) -> IngestResult:
+        """Take well-formed messages, and `reports` of `steady_units`; unknown units and future timestamps
+        are refused one by one.
+
+        A unit's messages are all in `messages` or all in `reports`, each in arrival order.
+        """
         now = self._clock.now_ms()
         latest = now + MAX_FUTURE_SKEW_MS
+        steady = self.steady_units({message.unit_id for message in messages}) if messages else None
+        if steady:
+            reports = [*reports, *(_report(message) for message in messages if message.unit_id in steady)]
+            messages = [message for message in messages if message.unit_id not in steady]
         rejected: list[Rejection] = []
+        # The standings are read before anything is recorded: a storage outage then leaves nothing
+        # pending of a request answered 503, as before; an outage while acting leaves it recorded.
+        to_act: list[MessageToAct] = []
+        accepted = self._take(messages, now, latest, rejected, to_act)
+        accepted += self._fold(reports, now, latest, rejected)
+        if to_act:
+            self._act(to_act, now)
+        rejected.sort(key=lambda rejection: rejection.index)
+        return IngestResult(accepted, tuple(rejected))
+
+    def _fold(self, reports: Sequence[Report], now: int, latest: int, rejected: list[Rejection]) -> int:
+        """The steady state: each report folds into its unit's pending entry of bare fields (`fold`), no
+        record built; returns how many were taken."""
+        taken = len(reports)
+        with self.buffer.folding() as pending:
+            get = pending.get
+            for index, unit_id, timestamp_ms, vin, latitude, longitude in reports:
+                if timestamp_ms is None:
+                    seen_at = now
+                elif timestamp_ms > latest:
+                    rejected.append(Rejection(index, "invalid_timestamp", _FUTURE))
+                    taken -= 1
+                    continue
+                else:
+                    seen_at = timestamp_ms
+                earlier = get(unit_id)
+                if earlier is None or (vin is not None and latitude is not None and seen_at >= earlier[0]):
+                    # Nothing pending, or a later report of both VIN and location: what `fold` returns.
+                    pending[unit_id] = (seen_at, vin, latitude, longitude)
+                else:
+                    pending[unit_id] = fold(earlier, seen_at, vin, latitude, longitude)
+        return taken
+
+    def _take(
+        self,
+        messages: Sequence[UnitMessage],
+        now: int,
+        latest: int,
+        rejected: list[Rejection],
+        to_act: list[MessageToAct],
+    ) -> int:
+        """Messages of units that may act: one query for their standings, their activity recorded, the
+        messages that call for auto pairing added to `to_act`; returns how many were taken.
+
+        The units the query finds paired go the steady way (`_fold`) from there.
+        """
         timely: list[UnitMessage] = []
         for message in messages:
             if message.timestamp_ms is not None and message.timestamp_ms > latest:
-                rejected.append(
-                    Rejection(message.index, "invalid_timestamp", "The timestamp is in the future.")
-                )
+                rejected.append(Rejection(message.index, "invalid_timestamp", _FUTURE))
             else:
                 timely.append(message)
-        wanted = {message.unit_id for message in timely}
-        paired = self.paired_units.paired(wanted)
-        known = self._standings(wanted - paired)
-        accepted = 0
-        to_act: list[MessageToAct] = []
+        known = self._standings({message.unit_id for message in timely})
+        taken = 0
         acting: set[str] = set()
-        # The steady state: units known to be paired, whose messages change only their activity. Each
-        # unit's messages fold into one entry of bare fields (`fold`); no activity record is built here.
-        quiet: dict[str, Fields] = {}
+        steady: list[Report] = []
         for message in timely:
             unit_id = message.unit_id
-            seen_at = now if message.timestamp_ms is None else message.timestamp_ms
-            if unit_id in paired:
-                accepted += 1
-                earlier = quiet.get(unit_id)  # `fold` inlined for a unit's first message: the common case
-                if earlier is None:
-                    quiet[unit_id] = (seen_at, message.vin, message.location)
-                else:
-                    quiet[unit_id] = fold(earlier, seen_at, message.vin, message.location)
-                continue
             found = known.get(unit_id)
             if found is None:
                 self.unknown.note(unit_id, now)
@@ -220,9 +310,13 @@ class Ingest:
                     Rejection(message.index, "unknown_unit", f"Unit {unit_id} is not provisioned.")
                 )
                 continue
-            accepted += 1
-            self.buffer.record(unit_id, Activity(seen_at, message.vin, message.location))
             unit, enabled = found
+            if changes_only_activity(unit):
+                steady.append(_report(message))
+                continue
+            taken += 1
+            seen_at = now if message.timestamp_ms is None else message.timestamp_ms
+            self.buffer.record(unit_id, Activity(seen_at, message.vin, message.location))
             if unit_id in acting:
                 # Once a unit acts in this request its later messages go along: they are decided under
                 # its lock, in order, against the state the earlier messages left.
@@ -233,11 +327,7 @@ class Ingest:
             if action is not MessageAction.NOTHING:
                 acting.add(unit_id)
                 to_act.append(self._to_act(message, seen_at, unit, enabled, action))
-        self.buffer.record_many(quiet)
-        if to_act:
-            self._act(to_act, now)
-        rejected.sort(key=lambda rejection: rejection.index)
-        return IngestResult(accepted, tuple(rejected))
+        return taken + self._fold(steady, now, latest, rejected)
 
     def _standings(self, unit_ids: set[str]) -> dict[str, tuple[Standing, bool]]:
         """The one query of a request: these units with their organization's switch (none: no query)."""
@@ -247,7 +337,8 @@ class Ingest:
         with self._storage.read() as uow:
             known = uow.units.with_switch(unit_ids)
         self.paired_units.remember(
-            [unit_id for unit_id, (standing, _) in known.items() if standing.paired], generation
+            [unit_id for unit_id, (standing, _) in known.items() if changes_only_activity(standing)],
+            generation,
         )
         return known
 

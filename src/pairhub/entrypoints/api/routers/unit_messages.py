@@ -75,11 +75,20 @@ def _own_units_only(c: Container, organization_id: str, messages: list[UnitMessa
     return [Rejection(m.index, "unknown_unit", f"Unit {m.unit_id} is not provisioned.") for m in foreign]
 
 
+def _nothing_steady(unit_ids: set[str]) -> set[str]:
+    """No unit: every message comes as a record."""
+    return set()
+
+
 def _accept(c: Container, document: object, body: bytes, organization_id: str | None = None) -> bytes:
     """Parse every message on its own, ingest the well-formed ones, and render the answer."""
-    messages = hot_messages(document) if isinstance(document, HotBody) else None
+    # An organization's key has its messages checked unit by unit first (`_own_units_only`): they all
+    # come as records, which `Ingest.accept` splits again.
+    steady_units = c.ingest.steady_units if organization_id is None else _nothing_steady
+    hot = hot_messages(document, steady_units) if isinstance(document, HotBody) else None
+    messages, reports = ([], []) if hot is None else hot
     refused: list[Rejection] = []
-    if messages is None:
+    if hot is None:
         if isinstance(document, HotBody):
             # A message the compiled pass cannot vouch for: the whole request takes the general path.
             document = _json_document(body)
@@ -89,7 +98,7 @@ def _accept(c: Container, document: object, body: bytes, organization_id: str | 
     if organization_id is not None:
         messages = list(messages)
         refused = refused + _own_units_only(c, organization_id, messages)
-    result = c.ingest.accept(messages)
+    result = c.ingest.accept(messages, reports)
     rejected, more = listing.capped(sorted(refused + list(result.rejected), key=lambda r: r.index))
     return orjson.dumps(
         {
