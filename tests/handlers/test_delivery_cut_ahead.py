@@ -178,3 +178,30 @@ async def test_a_subscription_paused_with_a_batch_in_flight_sends_the_queued_one
     assert await drain(worker) == 1
 
     assert unit_ids([first]) + sender.sent[0].unit_ids == units
+
+
+async def test_a_recovery_queues_after_the_batch_cut_ahead_and_nothing_more_is_cut_before_it(
+    delivering: Container, clock: ManualClock
+) -> None:
+    org = delivering.organizations.create("Fleet", False, True).id
+    sub, _ = subscribe(delivering, org, max_batch_size=2)
+    since = clock.now_ms()
+    units = pair_units(delivering, org, 4)
+    worker = delivering.delivery_worker
+
+    [first] = step(worker, claim=10)
+    assert step(worker, in_flight=[first]) == []
+    _, queued = batches(delivering, org, sub.id)
+    assert delivering.recovery.recover(org, sub.id, since).events == 4  # both batches' events again
+    more = pair_units(delivering, org, 2, prefix="more")
+
+    [second] = step(worker, answered=[first])
+    assert second.batch_id == queued.id and not second.cut_next  # the recovery waits behind it
+    assert step(worker, in_flight=[second]) == []
+    sent, jobs = [first, second], step(worker, answered=[second])
+    while jobs:
+        sent += jobs
+        jobs = step(worker, answered=jobs)
+
+    assert [job.batch_id for job in sent[:2]] == [first.batch_id, queued.id]
+    assert unit_ids(sent) == units + units + more  # the cut ones, the recovery's, then the rest
