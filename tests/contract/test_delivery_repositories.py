@@ -267,6 +267,22 @@ def test_batches_pending_in_order_saved_listed_and_counted(storage: Storage) -> 
         assert uow.batches.pending_events(None) == 7
 
 
+def test_a_batch_queued_without_an_attempt_time_stands_in_line_after_the_one_before_it(
+    storage: Storage,
+) -> None:
+    sub = _subscription(_organization(storage), 1)
+    sent = _batch(storage, sub)
+    queued = replace(_batch(storage, sub), next_attempt_at=None)
+    recovered = replace(sent, id=str(uuid.uuid4()), recovery=1)
+    with storage.write() as uow:
+        uow.subscriptions.add(sub)
+        uow.batches.add_many([recovered, queued, sent])
+    with storage.read() as uow:
+        line = uow.batches.pending_of([sub.id])[sub.id]
+    assert [b.id for b in line] == [sent.id, queued.id, recovered.id]
+    assert line[1] == replace(queued, body="")
+
+
 def test_attempts_latest_per_batch_oldest_first(storage: Storage) -> None:
     org = _organization(storage)
     sub = _subscription(org, 1)

@@ -65,6 +65,17 @@ def test_a_2xx_finishes_the_batch_counts_its_events_and_moves_on() -> None:
     assert sub.next_attempt_at == LATER.next_attempt_at  # the next pending batch decides
 
 
+def test_a_batch_queued_behind_the_attempted_one_is_due_once_it_heads_the_line() -> None:
+    queued = replace(LATER, next_attempt_at=None)
+    delivered, _, _ = attempt(200, others=(BATCH, queued))
+    assert delivered.next_attempt_at == NOW
+    retried, _, decision = attempt(503, others=(BATCH, queued))
+    assert retried.next_attempt_at == decision.next_attempt_at == NOW + SCHEDULE[0]
+    # An attempted batch not among the pending ones given stands at the head of the line.
+    again, _, _ = attempt(503, others=(queued,))
+    assert again.next_attempt_at == NOW + SCHEDULE[0]
+
+
 def test_another_4xx_fails_the_batch_and_delivery_goes_on() -> None:
     sub, batch, _ = attempt(422)
 

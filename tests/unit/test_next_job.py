@@ -1,10 +1,11 @@
-"""`next_job`: what a claimed subscription does next (the probe, a due retry, a cut, or a wait), purely."""
+"""`next_job`: what a claimed subscription does next (the probe, a due retry, a cut, or a wait), and
+`cut_ahead`: the next batch cut while one is in flight; purely."""
 
 from __future__ import annotations
 
 from dataclasses import replace
 
-from pairhub.domain.delivery_machine import Cut, Send, WaitUntil, next_job
+from pairhub.domain.delivery_machine import Cut, Send, WaitUntil, cut_ahead, next_job
 from pairhub.domain.subscriptions import Batch, BatchStatus, Subscription, SubscriptionState
 
 NOW = 1_000_000
@@ -35,13 +36,20 @@ NEW = Batch("b9", "s1", 11, 12, 2, 950, "{}", NOW, next_attempt_at=NOW)
 
 
 class Cutter:
-    """A stand-in for reading the events: returns what it is given and counts its calls."""
+    """A stand-in for reading the events: returns what it is given and counts its calls.
 
-    def __init__(self, batch: Batch | None = None, wake_at: int | None = None) -> None:
+    With `more`, each cut finds a full batch (not the last) until they run out.
+    """
+
+    def __init__(self, batch: Batch | None = None, wake_at: int | None = None, *more: Batch) -> None:
         self.batch, self.wake_at, self.calls = batch, wake_at, 0
+        self.more = list(more)
 
     def __call__(self, sub: Subscription) -> Cut:
         self.calls += 1
+        if self.more:
+            batch = self.more.pop(0)
+            return Cut(replace(sub, cursor_seq=batch.last_seq, next_attempt_at=NOW), batch)
         if self.batch is None:
             return Cut(sub, wake_at=self.wake_at)
         return Cut(replace(sub, cursor_seq=12, next_attempt_at=NOW), self.batch, drains=True)
@@ -96,3 +104,61 @@ def test_nothing_to_cut_waits_for_the_batch_to_fill_or_on_hold_for_the_next_prob
     assert job == WaitUntil(replace(SUB, next_attempt_at=NOW + 300), NOW + 300)
     held = plan(HELD, [], Cutter(wake_at=NOW + 300))
     assert held == WaitUntil(replace(HELD, next_attempt_at=NOW + PROBE), NOW + PROBE)
+
+
+FULL = Batch("b5", "s1", 11, 12, 2, 950, "{}", NOW, next_attempt_at=NOW)
+QUEUED = Batch("b6", "s1", 13, 14, 2, 950, "{}", NOW, next_attempt_at=None)
+
+
+def test_a_full_cut_is_sent_and_its_next_batch_may_be_cut_while_it_is_in_flight() -> None:
+    cutter = Cutter(None, None, FULL)
+    job = plan(SUB, [], cutter)
+    assert job == Send(replace(SUB, cursor_seq=12, next_attempt_at=NOW), FULL, cut=True, cut_next=True)
+    assert cutter.calls == 1  # the next batch is cut by a later step, while this one is away
+    drained = plan(SUB, [], Cutter(NEW))
+    assert isinstance(drained, Send) and drained.drains and not drained.cut_next
+
+
+def test_a_queued_batch_is_sent_once_it_heads_the_line_and_only_then() -> None:
+    assert plan(SUB, [QUEUED]) == Send(SUB, QUEUED, cut_next=True)
+    assert plan(SUB, [WAITING, QUEUED]) == WaitUntil(
+        replace(SUB, next_attempt_at=WAITING.next_attempt_at), WAITING.next_attempt_at
+    )
+    retry = replace(WAITING, attempts=1, next_attempt_at=NOW)
+    assert plan(SUB, [retry, QUEUED]) == Send(SUB, retry)  # the retry first, the queued one after it
+
+
+def test_no_batch_is_cut_ahead_of_a_probe_a_retry_a_recovery_a_line_or_one_event_batches() -> None:
+    assert plan(HELD, [DUE]) == Send(HELD, DUE)
+    assert plan(SUB, [replace(DUE, attempts=1)]) == Send(SUB, replace(DUE, attempts=1))
+    assert plan(SUB, [replace(DUE, recovery=1)]) == Send(SUB, replace(DUE, recovery=1))
+    assert plan(SUB, [DUE, replace(WAITING, id="b3", first_seq=5)]) == Send(SUB, DUE)
+    single = replace(SUB, max_batch_size=1)
+    assert plan(single, [DUE]) == Send(single, DUE)
+    assert plan(single, [], Cutter(None, None, FULL)) == Send(
+        replace(single, cursor_seq=12, next_attempt_at=NOW), FULL, cut=True
+    )
+
+
+def test_cut_ahead_queues_the_next_batch_behind_the_one_in_flight() -> None:
+    in_flight = replace(DUE, id="in-flight")
+    cutter = Cutter(None, None, FULL)
+    found = cut_ahead(SUB, [in_flight], in_flight.id, cutter)
+    assert found == Cut(replace(SUB, cursor_seq=12, next_attempt_at=NOW), replace(FULL, next_attempt_at=None))
+    # The batch in flight is no longer the last one, or the subscription was paused or held meanwhile.
+    for sub, pending in (
+        (SUB, [in_flight, QUEUED]),
+        (SUB, []),
+        (replace(SUB, state=SubscriptionState.PAUSED), [in_flight]),
+        (HELD, [in_flight]),
+    ):
+        assert cut_ahead(sub, pending, in_flight.id, cutter) == Cut(sub)
+    assert cutter.calls == 1
+
+
+def test_cut_ahead_cuts_no_partial_batch_before_its_wait_but_keeps_what_it_stepped_over() -> None:
+    in_flight = replace(DUE, id="in-flight")
+    waits = Cutter(None, NOW + 300)
+    assert cut_ahead(SUB, [in_flight], in_flight.id, waits) == Cut(SUB)
+    skipped = replace(SUB, cursor_seq=20, events_expired=3)
+    assert cut_ahead(SUB, [in_flight], in_flight.id, lambda sub: Cut(skipped, wake_at=NOW)) == Cut(skipped)

@@ -4,6 +4,10 @@ Every change of a subscription's delivery state (an attempt's outcome, pause, re
 redelivery, a cut) is a function here that takes records and returns new ones; `due` says which
 subscriptions a worker claims and `next_job` what a claimed one does next. The services and the
 worker load, call one of these, and save.
+
+A subscription's pending batches stand in line (regular ones by first event, then each recovery's).
+A batch cut ahead (`cut_ahead`, while the one before it is in flight) is queued: it has no attempt
+time of its own and is due once it heads the line, so it is never sent before the batches in front of it.
 """
 
 from __future__ import annotations
@@ -16,6 +20,10 @@ from pairhub.domain.records import copy_with
 from pairhub.domain.subscriptions import Batch, BatchStatus, Subscription, SubscriptionState, clip_error
 
 GONE_REASON = "The receiver answered 410 Gone."
+
+CUT_AHEAD_FROM_BATCH_SIZE = 2
+"""A subscription whose batches hold at least this many events gets its next batch cut while one is in
+flight (`cut_ahead`); with one event a batch, cutting it ahead costs as much as cutting it after."""
 
 
 def pause(subscription: Subscription) -> Subscription:
@@ -105,6 +113,25 @@ def advance(subscription: Subscription, cursor: int, due_at: int | None) -> Subs
     return copy_with(subscription, cursor_seq=cursor, next_attempt_at=due_at)
 
 
+def queued(batch: Batch) -> Batch:
+    """A batch cut ahead: no attempt time of its own, due once every batch in front of it is finished."""
+    return copy_with(batch, next_attempt_at=None)
+
+
+def first_due(line: Iterable[int | None], now: int) -> int | None:
+    """When the first of a line of pending batches (their `next_attempt_at`, in order) is due.
+
+    A queued batch (None) at the head of the line is due now; further back it waits its turn.
+    """
+    due_at = None
+    for position, at in enumerate(line):
+        if at is None and position == 0:
+            at = now
+        if at is not None and (due_at is None or at < due_at):
+            due_at = at
+    return due_at
+
+
 def wait_until(subscription: Subscription, at: int | None) -> Subscription:
     """Nothing to send now: the subscription is due again at `at` (None: when events arrive)."""
     return copy_with(subscription, next_attempt_at=at)
@@ -154,10 +181,17 @@ def apply(
     elif outcome is Outcome.PROBE_FAILED:
         next_at = decision.next_attempt_at
     if state is SubscriptionState.ACTIVE:
-        waiting = [other.next_attempt_at for other in others if other.id != batch.id]
-        if not finished:
-            waiting.append(decision.next_attempt_at)
-        next_at = min((at for at in waiting if at is not None), default=None)
+        line: list[int | None] = []
+        in_line = False
+        for other in others:
+            if other.id != batch.id:
+                line.append(other.next_attempt_at)
+            elif not finished:
+                line.append(decision.next_attempt_at)
+                in_line = True
+        if not finished and not in_line:
+            line.insert(0, decision.next_attempt_at)
+        next_at = first_due(line, now)
     new_sub = copy_with(
         sub,
         state=state,
@@ -227,6 +261,8 @@ class Send:
     """`batch` is new and nothing else is due after it."""
     expired: tuple[Batch, ...] = ()
     """Pending batches that expired on the way."""
+    cut_next: bool = False
+    """The batch after this one may be cut while this one is in flight (`cut_ahead`)."""
 
 
 @dataclass(frozen=True)
@@ -252,8 +288,9 @@ def next_job(
 
     A paused or disabled subscription, or one on hold before its probe, waits as it is. Pending
     batches whose events are older than `cutoff` expire. On hold, the oldest pending batch is the
-    probe whatever its schedule said; active, the first pending batch due now is sent. Without
-    pending batches the next one is cut from the cursor: `cut` reads the events and freezes it.
+    probe whatever its schedule said; active, the first pending batch due now is sent (a queued one
+    once it heads the line). Without pending batches the next one is cut from the cursor: `cut` reads
+    the events and freezes it.
     """
     sub = subscription
     held = sub.state is SubscriptionState.ON_HOLD
@@ -270,13 +307,55 @@ def next_job(
     if held and kept:
         return Send(sub, kept[0], expired=tuple(expired))  # the probe
     if kept:
-        for batch in kept:
-            if batch.next_attempt_at is not None and batch.next_attempt_at <= now:
-                return Send(sub, batch, expired=tuple(expired))
-        at = min((b.next_attempt_at for b in kept if b.next_attempt_at), default=None)
+        for position, batch in enumerate(kept):
+            at = batch.next_attempt_at if batch.next_attempt_at is not None or position else now
+            if at is not None and at <= now:
+                return Send(sub, batch, expired=tuple(expired), cut_next=_cuts_next(sub, batch, kept))
+        at = first_due((b.next_attempt_at for b in kept), now)
         return WaitUntil(wait_until(sub, at), at, tuple(expired))
     found = cut(sub)
     if found.batch is not None:
-        return Send(found.subscription, found.batch, cut=True, drains=found.drains, expired=tuple(expired))
+        cut_next = not found.drains and _cuts_next(found.subscription, found.batch, ())
+        return Send(
+            found.subscription,
+            found.batch,
+            cut=True,
+            drains=found.drains,
+            expired=tuple(expired),
+            cut_next=cut_next,
+        )
     at = now + probe_interval_ms if held else found.wake_at
     return WaitUntil(wait_until(found.subscription, at), at, tuple(expired))
+
+
+def _cuts_next(subscription: Subscription, batch: Batch, pending: Iterable[Batch]) -> bool:
+    """True when the batch after `batch` may be cut while it is in flight.
+
+    Only behind the last batch in line on its first attempt (not a retry, a probe or a recovery's),
+    of an active subscription with batches of `CUT_AHEAD_FROM_BATCH_SIZE` events or more.
+    """
+    return (
+        subscription.state is SubscriptionState.ACTIVE
+        and subscription.max_batch_size >= CUT_AHEAD_FROM_BATCH_SIZE
+        and batch.attempts == 0
+        and batch.recovery == 0
+        and all(other.id == batch.id for other in pending)
+    )
+
+
+def cut_ahead(
+    subscription: Subscription, pending: Sequence[Batch], in_flight: str, cut: Callable[[Subscription], Cut]
+) -> Cut:
+    """The next batch, cut while `in_flight` is being sent and queued behind it, if the rules allow it now.
+
+    As when it was sent (`Send.cut_next`), `in_flight` must be the subscription's one pending batch, on
+    its first attempt; the subscription may have been paused or changed since. `cut` decides as always
+    whether a batch is ready now (full, or its oldest event waited `maxWaitMs`): a partial batch is
+    never cut early. The cursor moves past what the cut stepped over even when it freezes nothing.
+    """
+    if not pending or pending[-1].id != in_flight or not _cuts_next(subscription, pending[-1], pending):
+        return Cut(subscription)
+    found = cut(subscription)
+    if found.batch is None:
+        return Cut(found.subscription)
+    return Cut(found.subscription, queued(found.batch))

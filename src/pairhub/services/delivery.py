@@ -72,6 +72,8 @@ class Job:
     drains: bool = False
     """Nothing else of the subscription was due when the batch was cut: once delivered, recording
     the attempt can wait for the worker's next step instead of taking a transaction of its own."""
+    cut_next: bool = False
+    """The subscription's next batch may be cut while this one is in flight (`delivery_machine.cut_ahead`)."""
 
 
 def freeze(
@@ -105,7 +107,13 @@ def freeze(
 
 
 def job_of(
-    subscription: Subscription, batch_id: str, body: bytes, event_count: int, now: int, drains: bool = False
+    subscription: Subscription,
+    batch_id: str,
+    body: bytes,
+    event_count: int,
+    now: int,
+    drains: bool = False,
+    cut_next: bool = False,
 ) -> Job:
     """The job that sends `body` to this subscription, signed with the secrets valid at `now`."""
     return Job(
@@ -125,6 +133,7 @@ def job_of(
         signature_header=subscription.signature_header,
         auth=subscription.auth,
         drains=drains,
+        cut_next=cut_next,
     )
 
 

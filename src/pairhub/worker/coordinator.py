@@ -1,8 +1,9 @@
 """The delivery coordinator (asyncio only): concurrent sends around steps, one batch in flight each.
 
 Between steps it collects finished attempts; each step (`pairhub.worker.step`, run in a thread) is one
-transaction that records them, prepares the next jobs of those subscriptions and leases new ones up
-to the free capacity. Whatever the receivers do, the coordinator only starts and awaits tasks.
+transaction that records them, prepares the next jobs of those subscriptions, leases new ones up
+to the free capacity, and cuts the next batch of those whose batch just left (queued behind it).
+Whatever the receivers do, the coordinator only starts and awaits tasks.
 """
 
 from __future__ import annotations
@@ -73,6 +74,8 @@ class Coordinator:
         by the next step only if no events came since its batch was cut."""
         self._wakes = 0
         self._wakes_at_start: dict[str, int] = {}
+        self._cut_next: dict[str, str] = {}
+        """Subscriptions whose job just started with `Job.cut_next`, by batch: the next step cuts ahead."""
         self.attempts = 0
         self.attempts_finished = 0
         self.outage = Outage("delivery")
@@ -153,7 +156,12 @@ class Coordinator:
         holding = self._organizations.copy()
         holding.update(c.organization_id for c in going_on if c.subscription_id in set(keep))
         busy = frozenset(self._in_flight).union(keep)
-        request = StepRequest(finished, keep, give_back, self._concurrency if claim else 0, busy, holding)
+        # Only behind batches still in flight: one answered already is recorded, and its next cut, as usual.
+        cut_next = {} if closing else {s: b for s, b in self._cut_next.items() if s in self._in_flight}
+        self._cut_next = {}
+        request = StepRequest(
+            finished, keep, give_back, self._concurrency if claim else 0, busy, holding, cut_next
+        )
         try:
             jobs = await asyncio.to_thread(self._step, request)
         finally:
@@ -162,8 +170,9 @@ class Coordinator:
         for job in jobs:
             self._start(job)
         self._claim_more = claim and len(jobs) >= PER_STEP
-        if self._claim_more:
-            self._ready.set()  # more may be due: lease them in the next step, at once
+        if self._claim_more or self._cut_next:
+            # More may be due: lease them in the next step, at once; or cut ahead while these are away.
+            self._ready.set()
         return len(jobs)
 
     def _start(self, job: Job) -> None:
@@ -173,6 +182,8 @@ class Coordinator:
         self._in_flight[subscription_id] = asyncio.create_task(self._attempt(job))
         self._organizations[job.organization_id] += 1
         self._wakes_at_start[subscription_id] = self._wakes
+        if job.cut_next:
+            self._cut_next[subscription_id] = job.batch_id
 
     def _quiet_since(self, wakes_at_start: int | None) -> bool:
         """True in `run` when no events were committed since a job that started then."""

@@ -1,4 +1,4 @@
-"""One delivery step: one transaction that records finished attempts, leases, and prepares next jobs.
+"""One delivery step: one transaction that records attempts, leases, prepares jobs and cuts ahead.
 
 Recording is `pairhub.worker.recording`; this module leases, prepares and keeps the phases apart.
 
@@ -13,6 +13,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Collection, Mapping, Sequence
 from dataclasses import dataclass, field
+from functools import partial
 from typing import TypeVar
 
 import structlog
@@ -60,6 +61,9 @@ class StepRequest:
     """Subscriptions with an attempt in flight here: never claimed again, whatever their lease says."""
     in_flight: Mapping[str, int] = field(default_factory=dict)
     """Slots each organization holds already: attempts in flight and subscriptions in `keep`."""
+    cut_next: Mapping[str, str] = field(default_factory=dict)
+    """Subscriptions with an attempt in flight here (`Job.cut_next`), by its batch: their next batch to
+    cut ahead, queued behind it."""
 
 
 class Step:
@@ -104,6 +108,14 @@ class Step:
             claimed = self._claim(uow, request, failed, now)
             started, not_prepared = self._isolated(
                 uow, claimed, lambda sub_id: sub_id, lambda group: self._prepare(uow, group, now, {}), None
+            )
+            # Behind the batches in flight: the step that records one of them sends its successor at once.
+            self._isolated(
+                uow,
+                list(request.cut_next),
+                lambda sub_id: sub_id,
+                lambda group: self._cut_ahead(uow, {s: request.cut_next[s] for s in group}, now),
+                None,
             )
             jobs = [*continued, *started]
             serve = [*(sub_id for sub_id in request.keep if sub_id not in failed), *claimed]
@@ -223,8 +235,46 @@ class Step:
             batch = send.batch
             body = bodies.get(batch.id) or (batch.body or again[batch.id].body).encode()
             bodies.keep(batch.id, body)
-            jobs.append(job_of(send.subscription, batch.id, body, batch.event_count, now, send.drains))
+            jobs.append(
+                job_of(send.subscription, batch.id, body, batch.event_count, now, send.drains, send.cut_next)
+            )
         return jobs
+
+    def _cut_ahead(self, uow: UnitOfWork, in_flight: Mapping[str, str], now: int) -> list[str]:
+        """Cut the next batch of subscriptions whose batch is in flight, queued behind it; in bulk.
+
+        Committed with the step and its body kept, so the step that records the batch in flight as
+        delivered sends the next one at once. Returns the subscriptions that got one.
+        """
+        subs = uow.subscriptions.leased(list(in_flight), self.worker_id, served_only=True)
+        pending = uow.batches.pending_of(list(subs))
+        heads = uow.events.heads({sub.organization_id for sub in subs.values()})
+        cutoff = delivery.expiry_cutoff(now, self.config.retention_ms)
+        found = [
+            (
+                sub,
+                rules.cut_ahead(
+                    sub,
+                    pending[sub.id],
+                    in_flight[sub.id],
+                    cut=partial(
+                        self._cut, uow, head=heads.get(sub.organization_id, 0), now=now, cutoff=cutoff
+                    ),
+                ),
+            )
+            for sub in subs.values()
+        ]
+        ahead = [job.batch for _, job in found if job.batch is not None]
+        uow.batches.add_many(ahead)
+        changed = [job.subscription for sub, job in found if job.subscription is not sub]
+        uow.subscriptions.save_many(changed, self.worker_id, now + self.config.lease_ms)
+        for batch in ahead:
+            self._bodies.keep(batch.id, batch.body.encode())
+        return [batch.subscription_id for batch in ahead]
+
+    @staticmethod
+    def _cut(uow: UnitOfWork, current: Subscription, *, head: int, now: int, cutoff: int) -> rules.Cut:
+        return cut(uow.events, current, head, now, cutoff)
 
     def _next_job(
         self, uow: UnitOfWork, sub: Subscription, pending: list[Batch], head: int, now: int, cutoff: int

@@ -154,6 +154,40 @@ async def test_a_batch_frozen_before_a_crash_is_resent_identically_after_the_lea
     assert request.verify(sub["secret"])
 
 
+async def test_a_crash_with_the_next_batch_cut_ahead_resends_both_in_order_with_their_ids(
+    api: Api, container: Container, receiver: Receiver, clock: ManualClock, database_url: str
+) -> None:
+    org = api.new_org()
+    sub = subscribe(api, org, receiver.url(PATH), maxBatchSize=2)
+    units = pair_units(container, org.id, 5)
+    # The first batch is frozen and sent, the second cut ahead behind it; then the process dies.
+    [job] = claim_and_prepare(container.delivery_worker)
+    in_flight = {sub["id"]: job.batch_id}
+    ahead = StepRequest((), (), (), 0, frozenset(in_flight), cut_next=in_flight)
+    assert container.delivery_worker.step(ahead) == []
+    with container.storage.read() as uow:
+        first, ahead = uow.batches.pending_of([sub["id"]])[sub["id"]]
+    assert (first.id, first.event_count, ahead.event_count, ahead.next_attempt_at) == (
+        job.batch_id,
+        2,
+        2,
+        None,
+    )
+
+    # The storage opened again by a new process, once the dead worker's lease has expired.
+    clock.advance(container.delivery_worker.config.lease_ms / 1000)
+    with delivery_container(database_url, clock) as reopened:
+        survivor = DeliveryWorker(reopened.storage, clock, reopened.delivery, worker_id="survivor")
+        assert await drain(survivor) == 3
+
+    received = receiver.requests(PATH)
+    assert [r.batch_id for r in received[:2]] == [first.id, ahead.id]
+    assert received[0].body == job.body
+    assert received[1].body == stored_bodies(container)[ahead.id].encode()
+    assert unit_ids(received) == units
+    assert all(request.verify(sub["secret"]) for request in received)
+
+
 async def test_subscriptions_are_served_in_parallel(
     api: Api, container: Container, receiver: Receiver
 ) -> None:
