@@ -12,8 +12,9 @@ from pairhub.adapters.memory.uow import MemoryStorage
 from pairhub.domain.events import Location
 from pairhub.domain.units import Activity, Unit
 from pairhub.domain.vin import ReportedVin
+from pairhub.services.activity import fold
 from pairhub.services.auto_pairing import AutoPairing
-from pairhub.services.ingest import MAX_FUTURE_SKEW_MS, Ingest, Rejection, UnitMessage, fold
+from pairhub.services.ingest import MAX_FUTURE_SKEW_MS, Ingest, Rejection, UnitMessage
 from pairhub.services.paired_units import PairedUnits
 from tests.handlers.conftest import POLICY, Hub
 
