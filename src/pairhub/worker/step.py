@@ -285,7 +285,7 @@ class Step:
             now,
             cutoff=cutoff,
             probe_interval_ms=self.config.probe_interval_ms,
-            cut=lambda current: cut(uow.events, current, head, now, cutoff),
+            cut=partial(self._cut, uow, head=head, now=now, cutoff=cutoff),
         )
         for gone in job.expired:
             EXPIRED.inc(gone.event_count)
